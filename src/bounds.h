@@ -1,0 +1,37 @@
+/* tick: every input limit, in one place. */
+#ifndef TICK_BOUNDS_H
+#define TICK_BOUNDS_H
+
+/* Largest request body read by any responder (webhook payloads reach ~3 MB). */
+#define TICK_MAX_BODY (4u * 1024u * 1024u)
+/* Largest body of a route that is not the webhook. */
+#define TICK_MAX_API_BODY (1u * 1024u * 1024u)
+/* Largest JSON nesting accepted in any request body. */
+#define TICK_MAX_JSON_DEPTH 32
+/* Most messages plus statuses walked in one webhook POST. */
+#define TICK_MAX_WEBHOOK_ITEMS 1000
+/* Longest query string parsed. */
+#define TICK_MAX_QUERY 4096
+/* Most parameters in one query string. */
+#define TICK_MAX_QUERY_PARAMS 64
+/* Longest WhatsApp text body sent (Graph API limit, characters). */
+#define TICK_MAX_WA_TEXT 4096
+/* Longest wamid stored. */
+#define TICK_MAX_WAMID 191
+/* Longest stored Graph API request body (a 4096-character text, escaped). */
+#define TICK_MAX_OUTBOUND_PAYLOAD (64u * 1024u)
+/* Longest Graph API response read. */
+#define TICK_MAX_UPSTREAM_BODY (256u * 1024u)
+/* Longest line in the configuration file. */
+#define TICK_MAX_CONFIG_LINE 4096
+/* Longest configuration value. */
+#define TICK_MAX_CONFIG_VALUE 2048
+/* Most workers a standalone responder forks. */
+#define TICK_MAX_WORKERS 256
+
+/* Columns of the tick system's tickets table (characters). */
+#define TICK_TICKET_NAME_MAX 30
+#define TICK_TICKET_EMAIL_MAX 100
+#define TICK_TICKET_MOBILE_MAX 15
+
+#endif

@@ -1,0 +1,359 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "bounds.h"
+#include "log.h"
+#include "valid.h"
+
+enum kind {
+	K_STR,    /* any text */
+	K_NUM,    /* bounded integer */
+	K_URL,    /* https, or http to loopback */
+	K_DIGITS, /* a run of digits */
+	K_PREFIX, /* A-Z 0-9, short */
+	K_FILE,   /* a readable file */
+	K_LEVEL,  /* a log level name */
+	K_REQ,    /* any text, required */
+};
+
+static const struct {
+	const char *name;
+	const char *alias;
+	const char *def;
+	enum kind kind;
+	long long min, max;
+} keys[TICK_CFG__MAX] = {
+	[TICK_CFG_DB_HOST] = {"DB_HOST", NULL, "localhost", K_STR, 0, 0},
+	[TICK_CFG_DB_PORT] = {"DB_PORT", NULL, "3306", K_NUM, 1, 65535},
+	[TICK_CFG_DB_SOCKET] = {"DB_SOCKET", NULL, NULL, K_STR, 0, 0},
+	[TICK_CFG_DB_NAME] = {"DB_NAME", NULL, NULL, K_REQ, 0, 0},
+	[TICK_CFG_DB_USER] = {"DB_USER", NULL, NULL, K_REQ, 0, 0},
+	[TICK_CFG_DB_PASSWORD] = {"DB_PASSWORD", NULL, NULL, K_STR, 0, 0},
+	[TICK_CFG_WA_API_URL] = {"WHATSAPP_API_URL", NULL,
+	    "https://graph.facebook.com/v25.0", K_URL, 0, 0},
+	[TICK_CFG_WA_PHONE_NUMBER_ID] = {"WHATSAPP_PHONE_NUMBER_ID", NULL, NULL,
+	    K_DIGITS, 1, 32},
+	[TICK_CFG_WA_ACCESS_TOKEN] = {"WHATSAPP_ACCESS_TOKEN", NULL, NULL, K_STR, 0, 0},
+	[TICK_CFG_WA_VERIFY_TOKEN] = {"WHATSAPP_VERIFY_TOKEN",
+	    "WEBHOOK_VERIFY_TOKEN", NULL, K_STR, 0, 0},
+	[TICK_CFG_WA_APP_SECRET] = {"WHATSAPP_APP_SECRET", NULL, NULL, K_STR, 0, 0},
+	[TICK_CFG_WA_CONNECT_TIMEOUT_MS] = {"WHATSAPP_CONNECT_TIMEOUT_MS", NULL,
+	    "2000", K_NUM, 100, 30000},
+	[TICK_CFG_WA_TIMEOUT_MS] = {"WHATSAPP_TIMEOUT_MS", NULL, "5000", K_NUM,
+	    200, 60000},
+	[TICK_CFG_TICKET_ID_PREFIX] = {"TICKET_ID_PREFIX", NULL, "TKT", K_PREFIX,
+	    1, 8},
+	[TICK_CFG_CA_FILE] = {"TICK_CA_FILE", NULL, NULL, K_FILE, 0, 0},
+	[TICK_CFG_LOG_LEVEL] = {"TICK_LOG_LEVEL", NULL, "info", K_LEVEL, 0, 0},
+	[TICK_CFG_OUTBOX_MAX_ATTEMPTS] = {"OUTBOX_MAX_ATTEMPTS", NULL, "12", K_NUM,
+	    1, 100},
+	[TICK_CFG_OUTBOX_BATCH] = {"OUTBOX_BATCH", NULL, "100", K_NUM, 1, 10000},
+	[TICK_CFG_TEXT_TICKET_CREATED] = {"TEXT_TICKET_CREATED", NULL,
+	    "Thank you for contacting us. Your ticket reference is {ref}. "
+	    "An agent will reply here soon.", K_STR, 0, 0},
+};
+
+void
+tick_config_init(struct tick_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+void
+tick_config_free(struct tick_config *cfg)
+{
+	for (int i = 0; i < TICK_CFG__MAX; i++) {
+		free(cfg->val[i]);
+		cfg->val[i] = NULL;
+	}
+}
+
+const char *
+tick_config_name(enum tick_cfg key)
+{
+	return (unsigned)key < TICK_CFG__MAX ? keys[key].name : "?";
+}
+
+static int
+lookup(const char *name)
+{
+	for (int i = 0; i < TICK_CFG__MAX; i++)
+		if (strcmp(name, keys[i].name) == 0 ||
+		    (keys[i].alias && strcmp(name, keys[i].alias) == 0))
+			return i;
+	return -1;
+}
+
+enum tick_err
+tick_config_offer(struct tick_config *cfg, const char *name, const char *value)
+{
+	int k = lookup(name);
+
+	if (k < 0)
+		return TICK_ENOTFOUND;
+	if (cfg->val[k] != NULL)
+		return TICK_OK;
+	if (strlen(value) > TICK_MAX_CONFIG_VALUE)
+		return TICK_ETOOBIG;
+	if ((cfg->val[k] = strdup(value)) == NULL)
+		return TICK_ENOMEM;
+	return TICK_OK;
+}
+
+enum tick_err
+tick_config_parse_text(struct tick_config *cfg, const char *text, size_t len,
+    char *err, size_t errlen)
+{
+	size_t pos = 0;
+	int lineno = 0;
+
+	while (pos < len) {
+		char line[TICK_MAX_CONFIG_LINE + 1];
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
+		char *p, *eq, *v, *end;
+		enum tick_err rc;
+
+		lineno++;
+		if (n > TICK_MAX_CONFIG_LINE) {
+			snprintf(err, errlen, "config line %d: longer than %d bytes",
+			    lineno, TICK_MAX_CONFIG_LINE);
+			return TICK_ETOOBIG;
+		}
+		if (memchr(text + pos, '\0', n) != NULL) {
+			snprintf(err, errlen, "config line %d: NUL byte", lineno);
+			return TICK_EINVAL;
+		}
+		memcpy(line, text + pos, n);
+		line[n] = '\0';
+		pos += n + (nl ? 1 : 0);
+		if (n > 0 && line[n - 1] == '\r')
+			line[--n] = '\0';
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		if (*p == '\0' || *p == '#')
+			continue;
+		if (strncmp(p, "export ", 7) == 0)
+			p += 7;
+		if ((eq = strchr(p, '=')) == NULL) {
+			snprintf(err, errlen, "config line %d: expected KEY=VALUE",
+			    lineno);
+			return TICK_EINVAL;
+		}
+		*eq = '\0';
+		for (end = eq; end > p && (end[-1] == ' ' || end[-1] == '\t'); end--)
+			end[-1] = '\0';
+		v = eq + 1;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		end = v + strlen(v);
+		while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
+			*--end = '\0';
+		if (end - v >= 2 && (v[0] == '"' || v[0] == '\'') && end[-1] == v[0]) {
+			end[-1] = '\0';
+			v++;
+		}
+		rc = tick_config_offer(cfg, p, v);
+		if (rc == TICK_ENOTFOUND)
+			continue;
+		if (rc != TICK_OK) {
+			snprintf(err, errlen, "config line %d: %s: %s", lineno, p,
+			    tick_strerror(rc));
+			return rc;
+		}
+	}
+	return TICK_OK;
+}
+
+static enum tick_err
+check(struct tick_config *cfg, int k, char *err, size_t errlen)
+{
+	const char *v = cfg->val[k];
+	size_t len = strlen(v);
+	long long n;
+
+	switch (keys[k].kind) {
+	case K_STR:
+	case K_REQ:
+		if (len == 0 && keys[k].kind == K_REQ)
+			goto bad;
+		if (!tick_valid_utf8(v, len))
+			goto bad;
+		return TICK_OK;
+	case K_NUM:
+		if (tick_valid_num(v, len, keys[k].min, keys[k].max, &n) != TICK_OK) {
+			snprintf(err, errlen, "%s: expected a whole number from %lld to %lld, got \"%.64s\"",
+			    keys[k].name, keys[k].min, keys[k].max, v);
+			return TICK_ECONFIG;
+		}
+		cfg->num[k] = n;
+		return TICK_OK;
+	case K_URL:
+		if (tick_valid_outbound_url(v) != TICK_OK) {
+			snprintf(err, errlen, "%s: expected an https URL (http only to loopback), got \"%.128s\"",
+			    keys[k].name, v);
+			return TICK_ECONFIG;
+		}
+		/* A trailing slash would double up when paths are appended. */
+		while (len > 0 && cfg->val[k][len - 1] == '/')
+			cfg->val[k][--len] = '\0';
+		return TICK_OK;
+	case K_DIGITS:
+		if (!tick_valid_digits(v, len, (size_t)keys[k].max))
+			goto bad;
+		return TICK_OK;
+	case K_PREFIX:
+		if (len < (size_t)keys[k].min || len > (size_t)keys[k].max)
+			goto bad;
+		for (size_t i = 0; i < len; i++)
+			if (!((v[i] >= 'A' && v[i] <= 'Z') || (v[i] >= '0' && v[i] <= '9')))
+				goto bad;
+		return TICK_OK;
+	case K_FILE:
+		if (access(v, R_OK) != 0) {
+			snprintf(err, errlen, "%s: cannot read \"%.128s\": %s",
+			    keys[k].name, v, strerror(errno));
+			return TICK_ECONFIG;
+		}
+		return TICK_OK;
+	case K_LEVEL:
+		if ((n = tick_log_level_parse(v)) < 0)
+			goto bad;
+		cfg->num[k] = n;
+		return TICK_OK;
+	}
+bad:
+	if (len == 0)
+		snprintf(err, errlen, "%s: required but not set", keys[k].name);
+	else
+		snprintf(err, errlen, "%s: invalid value \"%.64s\"", keys[k].name, v);
+	return TICK_ECONFIG;
+}
+
+enum tick_err
+tick_config_finish(struct tick_config *cfg, char *err, size_t errlen)
+{
+	for (int k = 0; k < TICK_CFG__MAX; k++) {
+		enum tick_err rc;
+
+		/* An empty value counts as unset, as it does in most shells' files. */
+		if (cfg->val[k] != NULL && cfg->val[k][0] == '\0' &&
+		    keys[k].kind != K_REQ) {
+			free(cfg->val[k]);
+			cfg->val[k] = NULL;
+		}
+		if (cfg->val[k] == NULL && keys[k].def != NULL &&
+		    (cfg->val[k] = strdup(keys[k].def)) == NULL)
+			return TICK_ENOMEM;
+		if (cfg->val[k] == NULL) {
+			if (keys[k].kind == K_REQ) {
+				snprintf(err, errlen, "%s: required but not set",
+				    keys[k].name);
+				return TICK_ECONFIG;
+			}
+			continue;
+		}
+		if ((rc = check(cfg, k, err, errlen)) != TICK_OK)
+			return rc;
+	}
+	tick_log_set_level((enum tick_log_level)cfg->num[TICK_CFG_LOG_LEVEL]);
+	return TICK_OK;
+}
+
+static enum tick_err
+read_file(const char *path, int must_exist, char **out, size_t *outlen,
+    char *err, size_t errlen)
+{
+	enum tick_err rc = TICK_ECONFIG;
+	struct stat st;
+	char *buf = NULL;
+	size_t got = 0;
+	int fd;
+
+	*out = NULL;
+	*outlen = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (!must_exist && errno == ENOENT)
+			return TICK_OK;
+		snprintf(err, errlen, "TICK_CONFIG: cannot open \"%.128s\": %s", path,
+		    strerror(errno));
+		return TICK_ECONFIG;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > 1 << 20) {
+		snprintf(err, errlen, "TICK_CONFIG: \"%.128s\" is not a regular file under 1 MiB",
+		    path);
+		goto out;
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		rc = TICK_ENOMEM;
+		goto out;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	*out = buf;
+	*outlen = got;
+	buf = NULL;
+	rc = TICK_OK;
+out:
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+enum tick_err
+tick_config_load(struct tick_config *cfg, char *err, size_t errlen)
+{
+	const char *path = getenv("TICK_CONFIG");
+	enum tick_err rc;
+	char *text = NULL;
+	size_t len = 0;
+
+	for (int k = 0; k < TICK_CFG__MAX; k++) {
+		const char *v = getenv(keys[k].name);
+		if (v == NULL && keys[k].alias != NULL)
+			v = getenv(keys[k].alias);
+		if (v != NULL && (rc = tick_config_offer(cfg, keys[k].name, v)) != TICK_OK) {
+			snprintf(err, errlen, "%s: %s", keys[k].name, tick_strerror(rc));
+			return rc;
+		}
+	}
+	rc = read_file(path && *path ? path : "tick.env", path && *path, &text, &len,
+	    err, errlen);
+	if (rc == TICK_OK && text != NULL)
+		rc = tick_config_parse_text(cfg, text, len, err, errlen);
+	free(text);
+	if (rc != TICK_OK)
+		return rc;
+	return tick_config_finish(cfg, err, errlen);
+}
+
+const char *
+tick_config_get(const struct tick_config *cfg, enum tick_cfg key)
+{
+	return cfg->val[key];
+}
+
+long long
+tick_config_num(const struct tick_config *cfg, enum tick_cfg key)
+{
+	return cfg->num[key];
+}
+
+int
+tick_config_wa_ready(const struct tick_config *cfg)
+{
+	return cfg->val[TICK_CFG_WA_PHONE_NUMBER_ID] != NULL &&
+	    cfg->val[TICK_CFG_WA_ACCESS_TOKEN] != NULL;
+}

@@ -1,0 +1,82 @@
+/*
+ * tick: configuration. The environment comes first; a KEY=VALUE file named
+ * by TICK_CONFIG (default ./tick.env when present) fills what it leaves
+ * unset; then defaults; then every value is validated.
+ */
+#ifndef TICK_CONFIG_H
+#define TICK_CONFIG_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+enum tick_cfg {
+	TICK_CFG_DB_HOST,
+	TICK_CFG_DB_PORT,
+	TICK_CFG_DB_SOCKET,
+	TICK_CFG_DB_NAME,
+	TICK_CFG_DB_USER,
+	TICK_CFG_DB_PASSWORD,
+	TICK_CFG_WA_API_URL,
+	TICK_CFG_WA_PHONE_NUMBER_ID,
+	TICK_CFG_WA_ACCESS_TOKEN,
+	TICK_CFG_WA_VERIFY_TOKEN,
+	TICK_CFG_WA_APP_SECRET,
+	TICK_CFG_WA_CONNECT_TIMEOUT_MS,
+	TICK_CFG_WA_TIMEOUT_MS,
+	TICK_CFG_TICKET_ID_PREFIX,
+	TICK_CFG_CA_FILE,
+	TICK_CFG_LOG_LEVEL,
+	TICK_CFG_OUTBOX_MAX_ATTEMPTS,
+	TICK_CFG_OUTBOX_BATCH,
+	TICK_CFG_TEXT_TICKET_CREATED,
+	TICK_CFG__MAX
+};
+
+struct tick_config {
+	/* Owned strings, NULL when unset; freed by tick_config_free(). */
+	char *val[TICK_CFG__MAX];
+	/* Parsed value of each numeric key (0 for the others). */
+	long long num[TICK_CFG__MAX];
+};
+
+/* Empties cfg. */
+void tick_config_init(struct tick_config *cfg);
+/* Frees every value; cfg may be reused after tick_config_init(). */
+void tick_config_free(struct tick_config *cfg);
+
+/* The key's canonical name, such as "DB_HOST". */
+const char *tick_config_name(enum tick_cfg key);
+
+/*
+ * Sets key from name=value unless it already has a value (the first source
+ * wins). Unknown names are ignored and return TICK_ENOTFOUND.
+ */
+enum tick_err tick_config_offer(struct tick_config *cfg, const char *name,
+    const char *value);
+
+/*
+ * Reads KEY=VALUE lines from text[0..len): blank lines and # comments are
+ * skipped, an optional "export " prefix and one pair of surrounding quotes
+ * are removed. Errors name the line in err.
+ */
+enum tick_err tick_config_parse_text(struct tick_config *cfg, const char *text,
+    size_t len, char *err, size_t errlen);
+
+/* Applies defaults and validates every value; errors name the key in err. */
+enum tick_err tick_config_finish(struct tick_config *cfg, char *err,
+    size_t errlen);
+
+/* Environment, then the file, then tick_config_finish(). */
+enum tick_err tick_config_load(struct tick_config *cfg, char *err,
+    size_t errlen);
+
+/* The value of key, or NULL when unset. Borrowed from cfg. */
+const char *tick_config_get(const struct tick_config *cfg, enum tick_cfg key);
+/* The value of a numeric key. */
+long long tick_config_num(const struct tick_config *cfg, enum tick_cfg key);
+
+/* True when WhatsApp sending has a phone number id and an access token. */
+int tick_config_wa_ready(const struct tick_config *cfg);
+
+#endif

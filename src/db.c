@@ -1,0 +1,559 @@
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <errmsg.h>
+#include <mysqld_error.h>
+
+#include "config.h"
+#include "db.h"
+#include "log.h"
+
+#define CACHE_MAX 128
+
+struct tick_db {
+	const struct tick_config *cfg;
+	MYSQL *conn;
+	int in_tx;
+	struct {
+		const char *sql;
+		MYSQL_STMT *st;
+	} cache[CACHE_MAX];
+	size_t ncache;
+};
+
+enum db_stmt {
+	DB_BEGIN,
+	DB_COMMIT,
+	DB_ROLLBACK,
+	DB_MIG_TABLE,
+	DB_MIG_LOCK,
+	DB_MIG_UNLOCK,
+	DB_MIG_HAS,
+	DB_MIG_RECORD,
+	DB_MIG_VERSION,
+	DB_STMT__MAX
+};
+
+static const char *const stmts[DB_STMT__MAX] = {
+	[DB_BEGIN] = "START TRANSACTION",
+	[DB_COMMIT] = "COMMIT",
+	[DB_ROLLBACK] = "ROLLBACK",
+	[DB_MIG_TABLE] =
+	    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	    " version INT UNSIGNED NOT NULL PRIMARY KEY,"
+	    " name VARCHAR(128) NOT NULL,"
+	    " applied_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)"
+	    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
+	[DB_MIG_LOCK] = "SELECT GET_LOCK('tick_migrate', 60)",
+	[DB_MIG_UNLOCK] = "SELECT RELEASE_LOCK('tick_migrate')",
+	[DB_MIG_HAS] = "SELECT 1 FROM schema_migrations WHERE version = ?",
+	[DB_MIG_RECORD] = "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+	[DB_MIG_VERSION] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+};
+
+struct tick_db *
+tick_db_new(const struct tick_config *cfg)
+{
+	struct tick_db *db = calloc(1, sizeof(*db));
+
+	if (db != NULL)
+		db->cfg = cfg;
+	return db;
+}
+
+static void
+disconnect(struct tick_db *db)
+{
+	for (size_t i = 0; i < db->ncache; i++)
+		mysql_stmt_close(db->cache[i].st);
+	db->ncache = 0;
+	if (db->conn != NULL)
+		mysql_close(db->conn);
+	db->conn = NULL;
+	db->in_tx = 0;
+}
+
+void
+tick_db_free(struct tick_db *db)
+{
+	if (db == NULL)
+		return;
+	disconnect(db);
+	free(db);
+}
+
+const char *
+tick_db_error(struct tick_db *db)
+{
+	return db->conn ? mysql_error(db->conn) : "not connected";
+}
+
+enum tick_err
+tick_db_connect(struct tick_db *db)
+{
+	const struct tick_config *c = db->cfg;
+	unsigned int connect_to = 3, io_to = 15;
+	const char *init = "SET time_zone = '+00:00', sql_mode = "
+	    "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO'";
+	MYSQL *m;
+
+	if (db->conn != NULL)
+		return TICK_OK;
+	if ((m = mysql_init(NULL)) == NULL)
+		return TICK_ENOMEM;
+	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &connect_to);
+	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &io_to);
+	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &io_to);
+	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(m, MYSQL_INIT_COMMAND, init);
+	if (mysql_real_connect(m, tick_config_get(c, TICK_CFG_DB_HOST),
+	    tick_config_get(c, TICK_CFG_DB_USER),
+	    tick_config_get(c, TICK_CFG_DB_PASSWORD),
+	    tick_config_get(c, TICK_CFG_DB_NAME),
+	    (unsigned)tick_config_num(c, TICK_CFG_DB_PORT),
+	    tick_config_get(c, TICK_CFG_DB_SOCKET), 0) == NULL) {
+		tick_log_err("%s: %s", __func__, mysql_error(m));
+		mysql_close(m);
+		return TICK_EDB;
+	}
+	db->conn = m;
+	return TICK_OK;
+}
+
+/* True for errors after which the connection is gone. */
+static int
+lost(unsigned int e)
+{
+	return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST ||
+	    e == CR_CONNECTION_ERROR || e == CR_CONN_HOST_ERROR ||
+	    e == ER_CONNECTION_KILLED || e == ER_SERVER_SHUTDOWN ||
+	    e == CR_COMMANDS_OUT_OF_SYNC || e == ER_UNKNOWN_STMT_HANDLER;
+}
+
+static MYSQL_STMT *
+prepare(struct tick_db *db, const char *sql, unsigned int *errnum)
+{
+	MYSQL_STMT *st;
+
+	*errnum = 0;
+	for (size_t i = 0; i < db->ncache; i++)
+		if (db->cache[i].sql == sql)
+			return db->cache[i].st;
+	if ((st = mysql_stmt_init(db->conn)) == NULL) {
+		*errnum = mysql_errno(db->conn);
+		return NULL;
+	}
+	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
+		*errnum = mysql_stmt_errno(st);
+		tick_log_err("%s: %s: %.80s", __func__, mysql_stmt_error(st), sql);
+		mysql_stmt_close(st);
+		return NULL;
+	}
+	if (db->ncache < CACHE_MAX) {
+		db->cache[db->ncache].sql = sql;
+		db->cache[db->ncache].st = st;
+		db->ncache++;
+	} else
+		tick_log_warn("%s: statement cache full", __func__);
+	return st;
+}
+
+void
+tick_q_init(struct tick_q *q, struct tick_db *db, const char *sql)
+{
+	memset(q, 0, sizeof(*q));
+	q->db = db;
+	q->sql = sql;
+}
+
+static MYSQL_BIND *
+next_in(struct tick_q *q)
+{
+	MYSQL_BIND *b;
+
+	if (q->nin >= TICK_Q_MAX) {
+		q->err = TICK_EINVAL;
+		return NULL;
+	}
+	b = &q->in[q->nin];
+	memset(b, 0, sizeof(*b));
+	return b;
+}
+
+void
+tick_q_str(struct tick_q *q, const char *s, size_t len)
+{
+	MYSQL_BIND *b = next_in(q);
+
+	if (b == NULL)
+		return;
+	if (s == NULL) {
+		q->innull[q->nin] = 1;
+		b->buffer_type = MYSQL_TYPE_NULL;
+		b->is_null = &q->innull[q->nin];
+	} else {
+		q->inlen[q->nin] = len == (size_t)-1 ? strlen(s) : len;
+		b->buffer_type = MYSQL_TYPE_STRING;
+		b->buffer = (void *)(uintptr_t)s;
+		b->buffer_length = q->inlen[q->nin];
+		b->length = &q->inlen[q->nin];
+	}
+	q->nin++;
+}
+
+void
+tick_q_int(struct tick_q *q, long long v)
+{
+	MYSQL_BIND *b = next_in(q);
+
+	if (b == NULL)
+		return;
+	q->inint[q->nin] = v;
+	b->buffer_type = MYSQL_TYPE_LONGLONG;
+	b->buffer = &q->inint[q->nin];
+	q->nin++;
+}
+
+void
+tick_q_null(struct tick_q *q)
+{
+	tick_q_str(q, NULL, 0);
+}
+
+void
+tick_q_out_str(struct tick_q *q, char *buf, size_t cap)
+{
+	MYSQL_BIND *b;
+
+	if (q->nout >= TICK_Q_MAX || cap == 0) {
+		q->err = TICK_EINVAL;
+		return;
+	}
+	b = &q->out[q->nout];
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_STRING;
+	b->buffer = buf;
+	b->buffer_length = cap - 1;
+	b->length = &q->outlen[q->nout];
+	b->is_null = &q->outnull[q->nout];
+	b->error = &q->outerr[q->nout];
+	buf[0] = '\0';
+	q->nout++;
+}
+
+void
+tick_q_out_int(struct tick_q *q, long long *v)
+{
+	MYSQL_BIND *b;
+
+	if (q->nout >= TICK_Q_MAX) {
+		q->err = TICK_EINVAL;
+		return;
+	}
+	b = &q->out[q->nout];
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_LONGLONG;
+	b->buffer = v;
+	b->is_null = &q->outnull[q->nout];
+	b->error = &q->outerr[q->nout];
+	*v = 0;
+	q->nout++;
+}
+
+/* One attempt: prepare (cached), bind, execute, store. */
+static enum tick_err
+attempt(struct tick_q *q, unsigned int *errnum)
+{
+	struct tick_db *db = q->db;
+
+	*errnum = 0;
+	if (tick_db_connect(db) != TICK_OK) {
+		*errnum = CR_CONNECTION_ERROR;
+		return TICK_EDB;
+	}
+	if ((q->st = prepare(db, q->sql, errnum)) == NULL)
+		return TICK_EDB;
+	if (mysql_stmt_param_count(q->st) != (unsigned long)q->nin) {
+		tick_log_err("%s: %d parameters bound, %lu expected: %.80s", __func__,
+		    q->nin, mysql_stmt_param_count(q->st), q->sql);
+		return TICK_EINVAL;
+	}
+	if ((q->nin > 0 && mysql_stmt_bind_param(q->st, q->in) != 0) ||
+	    mysql_stmt_execute(q->st) != 0)
+		goto fail;
+	if (q->nout > 0) {
+		if (mysql_stmt_bind_result(q->st, q->out) != 0 ||
+		    mysql_stmt_store_result(q->st) != 0)
+			goto fail;
+		q->stored = 1;
+	} else if (mysql_stmt_field_count(q->st) > 0) {
+		/* A result nobody reads must still be drained. */
+		if (mysql_stmt_store_result(q->st) != 0)
+			goto fail;
+		mysql_stmt_free_result(q->st);
+	}
+	return TICK_OK;
+fail:
+	*errnum = mysql_stmt_errno(q->st);
+	if (*errnum == ER_DUP_ENTRY)
+		return TICK_ECONFLICT;
+	tick_log_err("%s: %u %s: %.80s", __func__, *errnum, mysql_stmt_error(q->st),
+	    q->sql);
+	return TICK_EDB;
+}
+
+enum tick_err
+tick_q_exec(struct tick_q *q)
+{
+	unsigned int errnum;
+	enum tick_err rc;
+
+	if (q->err != TICK_OK)
+		return q->err;
+	rc = attempt(q, &errnum);
+	if (rc == TICK_EDB && lost(errnum)) {
+		int was_tx = q->db->in_tx;
+
+		/* The connection is gone; inside a transaction the work is lost
+		 * with it, so the caller must start over. */
+		disconnect(q->db);
+		if (!was_tx) {
+			tick_log_info("%s: reconnecting to the database", __func__);
+			rc = attempt(q, &errnum);
+		}
+	}
+	return rc;
+}
+
+int
+tick_q_fetch(struct tick_q *q)
+{
+	int r;
+
+	if (!q->stored)
+		return -1;
+	r = mysql_stmt_fetch(q->st);
+	if (r == MYSQL_NO_DATA)
+		return 0;
+	if (r == 1) {
+		tick_log_err("%s: %s", __func__, mysql_stmt_error(q->st));
+		return -1;
+	}
+	if (r == MYSQL_DATA_TRUNCATED) {
+		for (int i = 0; i < q->nout; i++)
+			if (q->outerr[i] && q->out[i].buffer_type == MYSQL_TYPE_STRING) {
+				tick_log_err("%s: column %d longer than %lu bytes: %.60s",
+				    __func__, i, q->out[i].buffer_length, q->sql);
+				return -1;
+			}
+	}
+	for (int i = 0; i < q->nout; i++)
+		if (q->out[i].buffer_type == MYSQL_TYPE_STRING) {
+			char *buf = q->out[i].buffer;
+			buf[q->outnull[i] ? 0 : q->outlen[i]] = '\0';
+		}
+	return 1;
+}
+
+int
+tick_q_isnull(const struct tick_q *q, int i)
+{
+	return i >= 0 && i < q->nout && q->outnull[i];
+}
+
+unsigned long long
+tick_q_affected(const struct tick_q *q)
+{
+	return q->st ? mysql_stmt_affected_rows(q->st) : 0;
+}
+
+unsigned long long
+tick_q_insert_id(const struct tick_q *q)
+{
+	return q->st ? mysql_stmt_insert_id(q->st) : 0;
+}
+
+void
+tick_q_done(struct tick_q *q)
+{
+	if (q->st != NULL && q->stored)
+		mysql_stmt_free_result(q->st);
+	q->stored = 0;
+}
+
+static enum tick_err
+simple(struct tick_db *db, enum db_stmt s)
+{
+	struct tick_q q;
+	enum tick_err rc;
+
+	tick_q_init(&q, db, stmts[s]);
+	rc = tick_q_exec(&q);
+	tick_q_done(&q);
+	return rc;
+}
+
+enum tick_err
+tick_db_begin(struct tick_db *db)
+{
+	enum tick_err rc;
+
+	if (db->in_tx) {
+		tick_log_err("%s: nested transaction", __func__);
+		return TICK_EDB;
+	}
+	if ((rc = simple(db, DB_BEGIN)) == TICK_OK)
+		db->in_tx = 1;
+	return rc;
+}
+
+enum tick_err
+tick_db_commit(struct tick_db *db)
+{
+	enum tick_err rc = simple(db, DB_COMMIT);
+
+	db->in_tx = 0;
+	return rc;
+}
+
+void
+tick_db_rollback(struct tick_db *db)
+{
+	if (db->conn != NULL && db->in_tx) {
+		struct tick_q q;
+
+		/* Not through reconnect: a lost connection has rolled back. */
+		db->in_tx = 1;
+		tick_q_init(&q, db, stmts[DB_ROLLBACK]);
+		(void)tick_q_exec(&q);
+		tick_q_done(&q);
+	}
+	db->in_tx = 0;
+}
+
+/* Runs one statement that is not cached (migration text). */
+static enum tick_err
+run_once(struct tick_db *db, const char *sql, size_t len)
+{
+	MYSQL_STMT *st = mysql_stmt_init(db->conn);
+	enum tick_err rc = TICK_EDB;
+
+	if (st == NULL)
+		return TICK_ENOMEM;
+	if (mysql_stmt_prepare(st, sql, len) != 0 || mysql_stmt_execute(st) != 0) {
+		tick_log_err("migrate: %s: %.*s", mysql_stmt_error(st),
+		    (int)(len > 200 ? 200 : len), sql);
+		goto out;
+	}
+	rc = TICK_OK;
+out:
+	mysql_stmt_close(st);
+	return rc;
+}
+
+static enum tick_err
+apply(struct tick_db *db, const struct tick_migration *m)
+{
+	const char *p = m->sql;
+
+	while (*p != '\0') {
+		const char *end = p, *semi = NULL;
+		int blank = 1;
+
+		/* A statement ends with ";" at the end of a line. */
+		while (*end != '\0') {
+			const char *nl = strchr(end, '\n');
+			const char *eol = nl ? nl : end + strlen(end);
+			const char *t = eol;
+
+			while (t > end && (t[-1] == ' ' || t[-1] == '\t' || t[-1] == '\r'))
+				t--;
+			if (t > end && t[-1] == ';') {
+				semi = t - 1;
+				end = nl ? nl + 1 : eol;
+				break;
+			}
+			end = nl ? nl + 1 : eol;
+		}
+		for (const char *c = p; c < (semi ? semi : end); c++) {
+			if (*c == '-' && c[1] == '-') {
+				while (c < end && *c != '\n')
+					c++;
+				continue;
+			}
+			if (*c != ' ' && *c != '\n' && *c != '\t' && *c != '\r') {
+				blank = 0;
+				break;
+			}
+		}
+		if (!blank && run_once(db, p, (size_t)((semi ? semi : end) - p)) != TICK_OK)
+			return TICK_EDB;
+		p = end;
+	}
+	return TICK_OK;
+}
+
+enum tick_err
+tick_db_migrate(struct tick_db *db, const struct tick_migration *m, size_t n,
+    int *applied)
+{
+	struct tick_q q;
+	long long got = 0;
+	enum tick_err rc;
+
+	*applied = 0;
+	if ((rc = simple(db, DB_MIG_TABLE)) != TICK_OK)
+		return rc;
+	tick_q_init(&q, db, stmts[DB_MIG_LOCK]);
+	tick_q_out_int(&q, &got);
+	if ((rc = tick_q_exec(&q)) != TICK_OK || tick_q_fetch(&q) != 1 || got != 1) {
+		tick_q_done(&q);
+		tick_log_err("%s: another migration holds the lock", __func__);
+		return rc != TICK_OK ? rc : TICK_ECONFLICT;
+	}
+	tick_q_done(&q);
+	for (size_t i = 0; i < n; i++) {
+		long long one = 0;
+		int has;
+
+		tick_q_init(&q, db, stmts[DB_MIG_HAS]);
+		tick_q_int(&q, m[i].version);
+		tick_q_out_int(&q, &one);
+		if ((rc = tick_q_exec(&q)) != TICK_OK)
+			break;
+		has = tick_q_fetch(&q) == 1;
+		tick_q_done(&q);
+		if (has)
+			continue;
+		tick_log_info("migrate: applying %03d %s", m[i].version, m[i].name);
+		if ((rc = apply(db, &m[i])) != TICK_OK)
+			break;
+		tick_q_init(&q, db, stmts[DB_MIG_RECORD]);
+		tick_q_int(&q, m[i].version);
+		tick_q_str(&q, m[i].name, (size_t)-1);
+		rc = tick_q_exec(&q);
+		tick_q_done(&q);
+		if (rc != TICK_OK)
+			break;
+		(*applied)++;
+	}
+	(void)simple(db, DB_MIG_UNLOCK);
+	return rc;
+}
+
+enum tick_err
+tick_db_schema_version(struct tick_db *db, long long *version)
+{
+	struct tick_q q;
+	enum tick_err rc;
+
+	*version = 0;
+	tick_q_init(&q, db, stmts[DB_MIG_VERSION]);
+	tick_q_out_int(&q, version);
+	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
+		rc = TICK_EDB;
+	tick_q_done(&q);
+	return rc;
+}

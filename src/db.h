@@ -1,0 +1,96 @@
+/*
+ * tick: MariaDB access. One connection per worker, opened lazily and
+ * reopened after the server goes away; every statement is prepared once per
+ * connection and cached by the address of its SQL text, so each module keeps
+ * its SQL in one static table and passes stmts[X] here.
+ */
+#ifndef TICK_DB_H
+#define TICK_DB_H
+
+#include <stddef.h>
+
+#include <mysql.h>
+
+#include "err.h"
+
+struct tick_config;
+struct tick_db;
+
+#define TICK_Q_MAX 24
+
+/* A statement being bound, run and read. Lives on the caller's stack. */
+struct tick_q {
+	struct tick_db *db;
+	const char *sql;
+	MYSQL_STMT *st;
+	enum tick_err err; /* sticky: the first failure while binding */
+	int nin, nout, stored;
+	MYSQL_BIND in[TICK_Q_MAX];
+	unsigned long inlen[TICK_Q_MAX];
+	my_bool innull[TICK_Q_MAX];
+	long long inint[TICK_Q_MAX];
+	MYSQL_BIND out[TICK_Q_MAX];
+	unsigned long outlen[TICK_Q_MAX];
+	my_bool outnull[TICK_Q_MAX];
+	my_bool outerr[TICK_Q_MAX];
+};
+
+/* A new handle that has not connected yet; NULL on ENOMEM. cfg is borrowed
+ * for the handle's life. */
+struct tick_db *tick_db_new(const struct tick_config *cfg);
+/* Closes the connection and frees the handle; NULL is a no-op. */
+void tick_db_free(struct tick_db *db);
+
+/* Connects when not connected. TICK_EDB when the server cannot be reached. */
+enum tick_err tick_db_connect(struct tick_db *db);
+
+/* Transactions. Begin reconnects first when the connection was lost. */
+enum tick_err tick_db_begin(struct tick_db *db);
+enum tick_err tick_db_commit(struct tick_db *db);
+/* Rolls back; safe to call after any failure, even with no transaction. */
+void tick_db_rollback(struct tick_db *db);
+
+/* The server's last error text (borrowed) for logs. */
+const char *tick_db_error(struct tick_db *db);
+
+/* Starts a statement; sql must be a string with static storage. */
+void tick_q_init(struct tick_q *q, struct tick_db *db, const char *sql);
+/* Binds the next input: text (NULL s binds SQL NULL; len (size_t)-1 means
+ * strlen), integer, or NULL. The data is borrowed until tick_q_exec(). */
+void tick_q_str(struct tick_q *q, const char *s, size_t len);
+void tick_q_int(struct tick_q *q, long long v);
+void tick_q_null(struct tick_q *q);
+/* Binds the next output column into caller storage; text is NUL-terminated
+ * and a value longer than cap-1 bytes makes tick_q_fetch() fail. */
+void tick_q_out_str(struct tick_q *q, char *buf, size_t cap);
+void tick_q_out_int(struct tick_q *q, long long *v);
+/* Runs the statement (reconnecting once outside a transaction). */
+enum tick_err tick_q_exec(struct tick_q *q);
+/* The next row into the outputs: 1 a row, 0 no more, -1 error. */
+int tick_q_fetch(struct tick_q *q);
+/* True when output column i of the fetched row was NULL. */
+int tick_q_isnull(const struct tick_q *q, int i);
+unsigned long long tick_q_affected(const struct tick_q *q);
+unsigned long long tick_q_insert_id(const struct tick_q *q);
+/* Releases the result; the prepared statement stays cached. */
+void tick_q_done(struct tick_q *q);
+
+/* One migration: statements separated by ";" at the end of a line. */
+struct tick_migration {
+	int version;
+	const char *name;
+	const char *sql;
+};
+
+/*
+ * Applies, in order, every migration not yet recorded in
+ * schema_migrations. Idempotent; serialised across hosts with GET_LOCK.
+ * *applied counts the migrations applied now.
+ */
+enum tick_err tick_db_migrate(struct tick_db *db,
+    const struct tick_migration *m, size_t n, int *applied);
+
+/* The highest applied migration, or 0 when none. */
+enum tick_err tick_db_schema_version(struct tick_db *db, long long *version);
+
+#endif

@@ -1,0 +1,326 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+#include "bounds.h"
+#include "log.h"
+
+void
+tick_http_req_clear(struct tick_req *req)
+{
+	free(req->body);
+	free(req->out);
+	req->body = req->out = NULL;
+	req->body_len = req->out_len = 0;
+}
+
+const char *
+tick_http_param(const struct tick_req *req, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (req->envp == NULL)
+		return NULL;
+	for (char **e = req->envp; *e != NULL; e++)
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}
+
+/* Matches one pattern; fills params on success. */
+static int
+match(const char *pat, const char *path, struct tick_req *req)
+{
+	size_t np = 0;
+
+	while (*pat != '\0' && *path != '\0') {
+		if (*pat == ':') {
+			const char *end = strchr(path, '/');
+			size_t len = end ? (size_t)(end - path) : strlen(path);
+
+			if (len == 0 || np == TICK_HTTP_MAX_PARAMS)
+				return 0;
+			if (req != NULL) {
+				req->params[np].p = path;
+				req->params[np].len = len;
+			}
+			np++;
+			path += len;
+			while (*pat != '\0' && *pat != '/')
+				pat++;
+			continue;
+		}
+		if (*pat != *path)
+			return 0;
+		pat++;
+		path++;
+	}
+	/* A trailing slash on the request is tolerated. */
+	if (*pat == '\0' && path[0] == '/' && path[1] == '\0')
+		path++;
+	if (*pat != '\0' || *path != '\0')
+		return 0;
+	if (req != NULL)
+		req->nparams = np;
+	return 1;
+}
+
+const struct tick_route *
+tick_http_route(const struct tick_route *routes, size_t n, const char *method,
+    const char *path, struct tick_req *req, int *method_allowed)
+{
+	*method_allowed = 1;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(routes[i].method, method) == 0 &&
+		    match(routes[i].pattern, path, req))
+			return &routes[i];
+	for (size_t i = 0; i < n; i++)
+		if (match(routes[i].pattern, path, NULL)) {
+			*method_allowed = 0;
+			break;
+		}
+	return NULL;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes a[0..len) (form-style: + is a space) into out. */
+static enum tick_err
+decode(const char *a, size_t len, char *out, size_t outsz)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = a[i];
+
+		if (c == '+')
+			c = ' ';
+		else if (c == '%') {
+			int hi, lo;
+
+			if (len - i < 3)
+				return TICK_EINVAL;
+			hi = hexval(a[i + 1]);
+			lo = hexval(a[i + 2]);
+			if (hi < 0 || lo < 0)
+				return TICK_EINVAL;
+			c = (char)(hi << 4 | lo);
+			i += 2;
+		}
+		if (c == '\0')
+			return TICK_EINVAL;
+		if (o + 1 >= outsz)
+			return TICK_ETOOBIG;
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	return TICK_OK;
+}
+
+enum tick_err
+tick_http_query_get(const char *query, const char *name, char *out,
+    size_t outsz)
+{
+	size_t qlen, nlen = strlen(name), count = 0;
+	const char *p = query;
+
+	if (outsz == 0)
+		return TICK_ETOOBIG;
+	out[0] = '\0';
+	if (query == NULL)
+		return TICK_ENOTFOUND;
+	if ((qlen = strlen(query)) > TICK_MAX_QUERY)
+		return TICK_ETOOBIG;
+	while (*p != '\0') {
+		const char *amp = strchr(p, '&');
+		size_t len = amp ? (size_t)(amp - p) : strlen(p);
+		const char *eq = memchr(p, '=', len);
+		size_t klen = eq ? (size_t)(eq - p) : len;
+		char key[128];
+
+		if (++count > TICK_MAX_QUERY_PARAMS)
+			return TICK_ETOOBIG;
+		if (klen > 0 && klen < sizeof(key) &&
+		    decode(p, klen, key, sizeof(key)) == TICK_OK &&
+		    strlen(key) == nlen && memcmp(key, name, nlen) == 0)
+			return eq ? decode(eq + 1, len - klen - 1, out, outsz) :
+			    decode("", 0, out, outsz);
+		p += len;
+		if (*p == '&')
+			p++;
+	}
+	return TICK_ENOTFOUND;
+}
+
+static const struct {
+	int status;
+	const char *code;
+} errmap[TICK_ERR__MAX] = {
+	[TICK_OK] = {200, "ok"},
+	[TICK_EINVAL] = {400, "bad_request"},
+	[TICK_ENOTFOUND] = {404, "not_found"},
+	[TICK_ECONFLICT] = {409, "conflict"},
+	[TICK_EFORBIDDEN] = {403, "forbidden"},
+	[TICK_EUNAUTH] = {401, "unauthorized"},
+	[TICK_ETOOBIG] = {413, "payload_too_large"},
+	[TICK_EDB] = {503, "database_unavailable"},
+	[TICK_EUPSTREAM] = {502, "upstream_failed"},
+	[TICK_ETIMEOUT] = {504, "upstream_timeout"},
+	[TICK_ENOMEM] = {500, "internal_error"},
+	[TICK_ECONFIG] = {500, "misconfigured"},
+	[TICK_ESYS] = {500, "internal_error"},
+};
+
+int
+tick_http_status_of(enum tick_err e)
+{
+	return (unsigned)e < TICK_ERR__MAX ? errmap[e].status : 500;
+}
+
+const char *
+tick_http_code_of(enum tick_err e)
+{
+	return (unsigned)e < TICK_ERR__MAX ? errmap[e].code : "internal_error";
+}
+
+const char *
+tick_http_reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 301: return "Moved Permanently";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 411: return "Length Required";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Entity";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 502: return "Bad Gateway";
+	case 503: return "Service Unavailable";
+	case 504: return "Gateway Timeout";
+	default: return "Unknown";
+	}
+}
+
+void
+tick_http_text(struct tick_req *req, int status, const char *ctype,
+    const char *body, size_t len)
+{
+	char *copy = malloc(len + 1);
+
+	free(req->out);
+	req->out = NULL;
+	req->out_len = 0;
+	if (copy == NULL) {
+		/* Nothing to send but the status; serve.c writes an empty body. */
+		req->status = 500;
+		snprintf(req->ctype, sizeof(req->ctype), "text/plain");
+		return;
+	}
+	memcpy(copy, body, len);
+	copy[len] = '\0';
+	req->out = copy;
+	req->out_len = len;
+	req->status = status;
+	snprintf(req->ctype, sizeof(req->ctype), "%s", ctype);
+}
+
+static void
+send_json(struct tick_req *req, int status, json_t *root)
+{
+	char *s = root ? json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+
+	json_decref(root);
+	if (s == NULL) {
+		static const char fallback[] = "{\"success\":false,\"error\":"
+		    "{\"code\":\"internal_error\",\"message\":\"out of memory\"}}";
+		tick_http_text(req, 500, "application/json", fallback,
+		    sizeof(fallback) - 1);
+		return;
+	}
+	free(req->out);
+	req->out = s;
+	req->out_len = strlen(s);
+	req->status = status;
+	snprintf(req->ctype, sizeof(req->ctype), "application/json");
+}
+
+void
+tick_http_ok(struct tick_req *req, int status, json_t *data, const char *message)
+{
+	json_t *root = json_object();
+
+	if (root != NULL) {
+		json_object_set_new(root, "success", json_true());
+		json_object_set_new(root, "data", data ? data : json_null());
+		if (message != NULL)
+			json_object_set_new(root, "message", json_string(message));
+	} else
+		json_decref(data);
+	send_json(req, status, root);
+}
+
+void
+tick_http_fail(struct tick_req *req, int status, enum tick_err e,
+    const char *code, const char *message, json_t *details)
+{
+	json_t *root = json_object(), *err = json_object();
+
+	if (status == 0)
+		status = tick_http_status_of(e);
+	if (code == NULL)
+		code = tick_http_code_of(e);
+	if (message == NULL)
+		message = tick_strerror(e);
+	if (root == NULL || err == NULL) {
+		json_decref(root);
+		json_decref(err);
+		json_decref(details);
+		send_json(req, 500, NULL);
+		return;
+	}
+	json_object_set_new(err, "code", json_string(code));
+	json_object_set_new(err, "message", json_string(message));
+	if (details != NULL)
+		json_object_set_new(err, "details", details);
+	json_object_set_new(root, "success", json_false());
+	json_object_set_new(root, "error", err);
+	if (status >= 500)
+		tick_log_warn("%s %s -> %d %s: %s", req->method, req->path, status,
+		    code, message);
+	send_json(req, status, root);
+}
+
+void
+tick_http_header(struct tick_req *req, const char *name, const char *value)
+{
+	size_t used = strlen(req->headers);
+	int n;
+
+	/* Header injection: values never carry line breaks. */
+	if (strpbrk(value, "\r\n") != NULL || strpbrk(name, "\r\n:") != NULL)
+		return;
+	n = snprintf(req->headers + used, sizeof(req->headers) - used, "%s: %s\r\n",
+	    name, value);
+	if (n < 0 || (size_t)n >= sizeof(req->headers) - used)
+		req->headers[used] = '\0';
+}

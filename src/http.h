@@ -1,0 +1,107 @@
+/*
+ * tick: requests, responses and the router. The serve loop (serve.c) fills a
+ * struct tick_req from CGI or FastCGI, the router picks a handler, the
+ * handler answers through tick_http_ok(), tick_http_fail() or
+ * tick_http_text(). Only this layer maps enum tick_err to HTTP statuses.
+ */
+#ifndef TICK_HTTP_H
+#define TICK_HTTP_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "err.h"
+
+struct tick_app;
+
+#define TICK_HTTP_MAX_PARAMS 4
+
+/* A (pointer, length) view into request data; not NUL-terminated. */
+struct tick_span {
+	const char *p;
+	size_t len;
+};
+
+struct tick_req {
+	struct tick_app *app;      /* borrowed: the worker's state */
+	char **envp;               /* borrowed: CGI/FastCGI parameters */
+	const char *method;        /* borrowed from envp, never NULL */
+	const char *path;          /* borrowed from envp, no query, never NULL */
+	const char *query;         /* borrowed from envp, never NULL */
+	const char *remote_addr;   /* borrowed from envp, never NULL */
+	char *body;                /* owned, NUL-terminated copy of the body */
+	size_t body_len;
+	struct tick_span params[TICK_HTTP_MAX_PARAMS]; /* ":name" route parts */
+	size_t nparams;
+
+	/* The answer, filled by the handler. */
+	int status;                /* 0 until a handler answers */
+	char ctype[64];
+	char headers[512];         /* extra header lines, each ending \r\n */
+	char *out;                 /* owned response body */
+	size_t out_len;
+};
+
+typedef void (*tick_handler)(struct tick_req *req);
+
+struct tick_route {
+	const char *method;  /* "GET", "POST", ... */
+	const char *pattern; /* "/api/tickets/:id"; a ":x" part matches one segment */
+	tick_handler fn;
+	size_t max_body;     /* 0 means TICK_MAX_API_BODY */
+};
+
+/* Frees what the request owns; the struct itself is the caller's. */
+void tick_http_req_clear(struct tick_req *req);
+
+/* A CGI/FastCGI parameter of the request, or NULL. Borrowed. */
+const char *tick_http_param(const struct tick_req *req, const char *name);
+
+/*
+ * Finds the route for method and path. Returns it and fills req->params, or
+ * NULL with *method_allowed set when only the method did not match.
+ */
+const struct tick_route *tick_http_route(const struct tick_route *routes,
+    size_t n, const char *method, const char *path, struct tick_req *req,
+    int *method_allowed);
+
+/*
+ * Copies the percent-decoded value of query parameter name into out (size
+ * outsz, NUL-terminated). Returns TICK_OK, TICK_ENOTFOUND, TICK_ETOOBIG, or
+ * TICK_EINVAL for a bad escape or an embedded NUL. No I/O.
+ */
+enum tick_err tick_http_query_get(const char *query, const char *name,
+    char *out, size_t outsz);
+
+/* The status and the error code string used for e. */
+int tick_http_status_of(enum tick_err e);
+const char *tick_http_code_of(enum tick_err e);
+
+/*
+ * Answers {"success":true,"data":data,"message":message}. Takes ownership
+ * of data (may be NULL); message may be NULL.
+ */
+void tick_http_ok(struct tick_req *req, int status, json_t *data,
+    const char *message);
+
+/*
+ * Answers {"success":false,"error":{"code","message","details"}}. The one
+ * JSON error path: status 0 derives the status from e, code NULL derives
+ * the code from e. Takes ownership of details (may be NULL).
+ */
+void tick_http_fail(struct tick_req *req, int status, enum tick_err e,
+    const char *code, const char *message, json_t *details);
+
+/* Answers a raw body of content type ctype (copied). */
+void tick_http_text(struct tick_req *req, int status, const char *ctype,
+    const char *body, size_t len);
+
+/* Adds one response header ("Name: value"); silently drops it if full. */
+void tick_http_header(struct tick_req *req, const char *name, const char *value);
+
+/* The reason phrase for status. */
+const char *tick_http_reason(int status);
+
+#endif

@@ -1,0 +1,308 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "db.h"
+#include "ingest.h"
+#include "bounds.h"
+#include "log.h"
+#include "outbox.h"
+#include "tickets.h"
+#include "wa.h"
+
+enum ingest_stmt {
+	IN_EVENT,
+	IN_EVENT_DONE,
+	IN_CONTACT,
+	IN_MESSAGE,
+	IN_LINK,
+	IN_STATUS,
+	IN_STATUS_APPLY,
+	IN_STMT__MAX
+};
+
+static const char *const stmts[IN_STMT__MAX] = {
+	[IN_EVENT] =
+	    "INSERT INTO webhook_events (remote_addr, signature_checked, body)"
+	    " VALUES (?, ?, ?)",
+	[IN_EVENT_DONE] =
+	    "UPDATE webhook_events SET state = ?, messages = ?, statuses = ?,"
+	    " error = ?, processed_at = NOW(3) WHERE id = ?",
+	/* LAST_INSERT_ID(id) makes the insert id the row's id either way. */
+	[IN_CONTACT] =
+	    "INSERT INTO whatsapp_contacts (contact_key, wa_id, user_id, profile_name,"
+	    " last_inbound_at) VALUES (?, ?, ?, ?, NOW(3)) ON DUPLICATE KEY UPDATE"
+	    " id = LAST_INSERT_ID(id), wa_id = COALESCE(VALUES(wa_id), wa_id),"
+	    " user_id = COALESCE(VALUES(user_id), user_id),"
+	    " profile_name = COALESCE(VALUES(profile_name), profile_name),"
+	    " last_inbound_at = NOW(3)",
+	[IN_MESSAGE] =
+	    "INSERT IGNORE INTO whatsapp_messages (direction, wamid, phone_number_id,"
+	    " contact_id, event_id, type, body, payload, ignored, status, wa_timestamp)"
+	    " VALUES ('in', ?, ?, ?, ?, ?, ?, ?, ?, 'received',"
+	    " IF(? > 0, FROM_UNIXTIME(?), NULL))",
+	[IN_LINK] =
+	    "UPDATE whatsapp_messages SET ticket_id = ?, reply_id = ? WHERE id = ?",
+	[IN_STATUS] =
+	    "INSERT IGNORE INTO whatsapp_statuses (wamid, status, status_rank,"
+	    " recipient_id, error_code, error_title, wa_timestamp, event_id)"
+	    " VALUES (?, ?, ?, ?, ?, ?, IF(? > 0, FROM_UNIXTIME(?), NULL), ?)",
+	/* A status only ever moves forward: a late delivered never undoes read. */
+	[IN_STATUS_APPLY] =
+	    "UPDATE whatsapp_messages SET status = ?, status_rank = ?,"
+	    " error_code = IF(? = 'failed', ?, error_code),"
+	    " error_title = IF(? = 'failed', ?, error_title)"
+	    " WHERE wamid = ? AND direction = 'out' AND status_rank < ?",
+};
+
+static void
+bind_opt_int(struct tick_q *q, long long v)
+{
+	if (v != 0)
+		tick_q_int(q, v);
+	else
+		tick_q_null(q);
+}
+
+static enum tick_err
+exec_done(struct tick_q *q)
+{
+	enum tick_err rc = tick_q_exec(q);
+
+	tick_q_done(q);
+	return rc;
+}
+
+/* What one message's transaction leaves to do after it commits. */
+struct after {
+	long long outbound_id;
+	char *payload;
+};
+
+static enum tick_err
+store_message(struct tick_app *app, long long event_id,
+    const struct tick_wa_msg *m, struct tick_ingest_summary *sum,
+    struct after *after)
+{
+	const char *want_pnid = tick_config_get(&app->cfg, TICK_CFG_WA_PHONE_NUMBER_ID);
+	const char *ignored = NULL, *mobile = NULL;
+	struct tick_db *db = app->db;
+	struct tick_ticket_ref t;
+	long long contact_id = 0, msg_id, reply_id = 0;
+	char key[160], *raw = NULL;
+	struct tick_q q;
+	enum tick_err rc;
+	int n;
+
+	if (want_pnid != NULL && m->phone_number_id != NULL &&
+	    strcmp(want_pnid, m->phone_number_id) != 0)
+		ignored = "other phone_number_id";
+	/* E.164 numbers have at most 15 digits; longer ids stay on the contact. */
+	if (m->from != NULL && strlen(m->from) <= TICK_TICKET_MOBILE_MAX)
+		mobile = m->from;
+	n = m->from ? snprintf(key, sizeof(key), "%s", m->from) :
+	    snprintf(key, sizeof(key), "user:%s", m->from_user_id);
+	if (n < 0 || (size_t)n >= sizeof(key))
+		ignored = "sender id too long";
+	if ((raw = json_dumps(m->raw, JSON_COMPACT)) == NULL)
+		return TICK_ENOMEM;
+
+	if ((rc = tick_db_begin(db)) != TICK_OK)
+		goto out;
+	if (ignored == NULL) {
+		tick_q_init(&q, db, stmts[IN_CONTACT]);
+		tick_q_str(&q, key, (size_t)-1);
+		tick_q_str(&q, m->from, (size_t)-1);
+		tick_q_str(&q, m->from_user_id, (size_t)-1);
+		tick_q_str(&q, m->profile_name, (size_t)-1);
+		if ((rc = tick_q_exec(&q)) == TICK_OK)
+			contact_id = (long long)tick_q_insert_id(&q);
+		tick_q_done(&q);
+		if (rc != TICK_OK)
+			goto out;
+	}
+	tick_q_init(&q, db, stmts[IN_MESSAGE]);
+	tick_q_str(&q, m->wamid, (size_t)-1);
+	tick_q_str(&q, m->phone_number_id, (size_t)-1);
+	bind_opt_int(&q, contact_id);
+	tick_q_int(&q, event_id);
+	tick_q_str(&q, m->type, strnlen(m->type, 32));
+	tick_q_str(&q, m->text, (size_t)-1);
+	tick_q_str(&q, raw, (size_t)-1);
+	tick_q_str(&q, ignored, (size_t)-1);
+	tick_q_int(&q, m->timestamp);
+	tick_q_int(&q, m->timestamp);
+	if ((rc = tick_q_exec(&q)) != TICK_OK) {
+		tick_q_done(&q);
+		goto out;
+	}
+	if (tick_q_affected(&q) == 0) {
+		/* Seen before: a redelivery changes nothing. */
+		tick_q_done(&q);
+		tick_db_rollback(db);
+		sum->duplicates++;
+		goto out;
+	}
+	msg_id = (long long)tick_q_insert_id(&q);
+	tick_q_done(&q);
+	sum->messages++;
+	if (ignored != NULL) {
+		sum->ignored++;
+		rc = tick_db_commit(db);
+		goto out;
+	}
+
+	rc = tick_ticket_find_open(db, mobile, contact_id, &t);
+	if (rc != TICK_OK && rc != TICK_ENOTFOUND)
+		goto out;
+	if (tick_wa_kind_is_content(m->kind)) {
+		if (rc == TICK_OK) {
+			if ((rc = tick_ticket_add_customer_reply(db, t.id, contact_id,
+			    m->text, msg_id, &reply_id)) != TICK_OK)
+				goto out;
+			sum->replies++;
+		} else {
+			char text[TICK_MAX_WA_TEXT + 1];
+
+			if ((rc = tick_ticket_create_wa(db,
+			    tick_config_get(&app->cfg, TICK_CFG_TICKET_ID_PREFIX),
+			    m->profile_name, mobile, contact_id, m->text, &t)) != TICK_OK)
+				goto out;
+			sum->tickets_created++;
+			/* The confirmation is stored with the ticket, sent after. */
+			if (m->from != NULL && tick_ticket_render_text(
+			    tick_config_get(&app->cfg, TICK_CFG_TEXT_TICKET_CREATED),
+			    t.reference, text, sizeof(text)) == TICK_OK &&
+			    (rc = tick_outbox_add_text(db, t.id, contact_id, m->from, text,
+			    &after->outbound_id, &after->payload)) != TICK_OK)
+				goto out;
+		}
+	}
+	if (t.id != 0) {
+		tick_q_init(&q, db, stmts[IN_LINK]);
+		tick_q_int(&q, t.id);
+		bind_opt_int(&q, reply_id);
+		tick_q_int(&q, msg_id);
+		if ((rc = exec_done(&q)) != TICK_OK)
+			goto out;
+	}
+	rc = tick_db_commit(db);
+out:
+	if (rc != TICK_OK) {
+		tick_db_rollback(db);
+		free(after->payload);
+		after->payload = NULL;
+		after->outbound_id = 0;
+	}
+	free(raw);
+	return rc;
+}
+
+static enum tick_err
+store_status(struct tick_db *db, long long event_id,
+    const struct tick_wa_status *s, struct tick_ingest_summary *sum)
+{
+	const char *title = s->error_title;
+	struct tick_q q;
+	enum tick_err rc;
+	int fresh;
+
+	tick_q_init(&q, db, stmts[IN_STATUS]);
+	tick_q_str(&q, s->wamid, (size_t)-1);
+	tick_q_str(&q, s->status, strnlen(s->status, 16));
+	tick_q_int(&q, s->rank);
+	tick_q_str(&q, s->recipient_id, s->recipient_id ?
+	    strnlen(s->recipient_id, 128) : 0);
+	bind_opt_int(&q, s->error_code);
+	tick_q_str(&q, title, title ? strnlen(title, 255) : 0);
+	tick_q_int(&q, s->timestamp);
+	tick_q_int(&q, s->timestamp);
+	tick_q_int(&q, event_id);
+	if ((rc = tick_q_exec(&q)) != TICK_OK) {
+		tick_q_done(&q);
+		return rc;
+	}
+	fresh = tick_q_affected(&q) == 1;
+	tick_q_done(&q);
+	if (!fresh || s->rank == 0)
+		return TICK_OK; /* a duplicate, or a status tick does not know */
+	sum->statuses++;
+	tick_q_init(&q, db, stmts[IN_STATUS_APPLY]);
+	tick_q_str(&q, s->status, (size_t)-1);
+	tick_q_int(&q, s->rank);
+	tick_q_str(&q, s->status, (size_t)-1);
+	bind_opt_int(&q, s->error_code);
+	tick_q_str(&q, s->status, (size_t)-1);
+	tick_q_str(&q, title, title ? strnlen(title, 255) : 0);
+	tick_q_str(&q, s->wamid, (size_t)-1);
+	tick_q_int(&q, s->rank);
+	return exec_done(&q);
+}
+
+static void
+finish_event(struct tick_db *db, long long event_id, const char *state,
+    const struct tick_ingest_summary *sum, const char *error)
+{
+	struct tick_q q;
+
+	tick_q_init(&q, db, stmts[IN_EVENT_DONE]);
+	tick_q_str(&q, state, (size_t)-1);
+	tick_q_int(&q, sum->messages);
+	tick_q_int(&q, sum->statuses);
+	tick_q_str(&q, error, (size_t)-1);
+	tick_q_int(&q, event_id);
+	if (exec_done(&q) != TICK_OK)
+		tick_log_warn("%s: event %lld: could not record its state", __func__,
+		    event_id);
+}
+
+enum tick_err
+tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
+    const char *body, size_t len, const char *remote_addr,
+    int signature_checked, struct tick_ingest_summary *sum)
+{
+	struct tick_db *db = app->db;
+	enum tick_err rc = TICK_OK;
+	int graph_down = 0;
+	struct tick_q q;
+
+	memset(sum, 0, sizeof(*sum));
+	tick_q_init(&q, db, stmts[IN_EVENT]);
+	tick_q_str(&q, remote_addr, strnlen(remote_addr, 64));
+	tick_q_int(&q, signature_checked);
+	tick_q_str(&q, body, len);
+	if ((rc = tick_q_exec(&q)) == TICK_OK)
+		sum->event_id = (long long)tick_q_insert_id(&q);
+	tick_q_done(&q);
+	if (rc != TICK_OK)
+		return rc;
+
+	for (size_t i = 0; i < batch->nmsgs; i++) {
+		struct after after = {0, NULL};
+
+		if ((rc = store_message(app, sum->event_id, &batch->msgs[i], sum,
+		    &after)) != TICK_OK)
+			break;
+		if (after.payload == NULL)
+			continue;
+		/* One Graph failure in a request sends the rest to the outbox,
+		 * so a slow Graph API cannot hold Meta's webhook call for long. */
+		if (tick_outbox_deliver(app, after.outbound_id, 0, after.payload,
+		    graph_down) == TICK_OK)
+			sum->notices_sent++;
+		else {
+			sum->notices_failed++;
+			graph_down = 1;
+		}
+		free(after.payload);
+	}
+	for (size_t i = 0; rc == TICK_OK && i < batch->nstatuses; i++)
+		rc = store_status(db, sum->event_id, &batch->statuses[i], sum);
+
+	if (rc == TICK_OK)
+		finish_event(db, sum->event_id, "processed", sum, NULL);
+	else
+		finish_event(db, sum->event_id, "failed", sum, tick_strerror(rc));
+	return rc;
+}

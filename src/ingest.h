@@ -1,0 +1,40 @@
+/*
+ * tick: turning a parsed webhook into rows. The raw body is stored first;
+ * each message then goes in its own transaction (contact, message, ticket
+ * or reply, and any confirmation to send), so a redelivery changes nothing
+ * and a failure never leaves half a message. Confirmations are sent after
+ * their transaction commits.
+ */
+#ifndef TICK_INGEST_H
+#define TICK_INGEST_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+struct tick_app;
+struct tick_wa_batch;
+
+struct tick_ingest_summary {
+	long long event_id;
+	int messages;         /* new inbound messages stored */
+	int duplicates;       /* messages seen before (same wamid) */
+	int ignored;          /* for another phone number id */
+	int tickets_created;
+	int replies;          /* messages appended to an open ticket */
+	int statuses;         /* new statuses stored */
+	int notices_sent;     /* confirmations the Graph API accepted */
+	int notices_failed;   /* confirmations left to the outbox */
+};
+
+/*
+ * Stores body (the exact bytes received) and every message and status of
+ * batch. TICK_EDB when the database fails: what was committed stays, and a
+ * redelivery completes the rest.
+ */
+enum tick_err tick_ingest_webhook(struct tick_app *app,
+    const struct tick_wa_batch *batch, const char *body, size_t len,
+    const char *remote_addr, int signature_checked,
+    struct tick_ingest_summary *sum);
+
+#endif

@@ -1,0 +1,216 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "db.h"
+#include "bounds.h"
+#include "log.h"
+#include "outbox.h"
+#include "wa.h"
+
+enum outbox_stmt {
+	OB_ADD,
+	OB_SENT,
+	OB_FAILED,
+	OB_DEFER,
+	OB_CATCHUP,
+	OB_DUE,
+	OB_CLAIM,
+	OB_PAYLOAD,
+	OB_STMT__MAX
+};
+
+static const char *const stmts[OB_STMT__MAX] = {
+	[OB_ADD] =
+	    "INSERT INTO whatsapp_messages (direction, contact_id, ticket_id, type,"
+	    " body, payload, status, status_rank, next_attempt_at)"
+	    " VALUES ('out', ?, ?, 'text', ?, ?, 'pending', 1,"
+	    " NOW(3) + INTERVAL 120 SECOND)",
+	[OB_SENT] =
+	    "UPDATE whatsapp_messages SET wamid = ?, phone_number_id = ?,"
+	    " status = 'accepted', status_rank = GREATEST(status_rank, 2),"
+	    " error_code = NULL, error_title = NULL, attempts = attempts + 1,"
+	    " next_attempt_at = NULL, last_attempt_at = NOW(3) WHERE id = ?",
+	/* next_attempt_at NULL: nothing more will be tried. */
+	[OB_FAILED] =
+	    "UPDATE whatsapp_messages SET status = 'failed', error_code = ?,"
+	    " error_title = ?, attempts = attempts + 1, last_attempt_at = NOW(3),"
+	    " next_attempt_at = IF(?, NOW(3) + INTERVAL ? SECOND, NULL) WHERE id = ?",
+	[OB_DEFER] =
+	    "UPDATE whatsapp_messages SET next_attempt_at = NOW(3) WHERE id = ?",
+	/* A status callback can beat the Graph API's answer to us. */
+	[OB_CATCHUP] =
+	    "UPDATE whatsapp_messages m JOIN (SELECT status, status_rank, error_code,"
+	    " error_title FROM whatsapp_statuses WHERE wamid = ?"
+	    " ORDER BY status_rank DESC LIMIT 1) s"
+	    " SET m.status = s.status, m.status_rank = s.status_rank,"
+	    " m.error_code = s.error_code, m.error_title = s.error_title"
+	    " WHERE m.wamid = ? AND m.status_rank < s.status_rank",
+	[OB_DUE] =
+	    "SELECT id FROM whatsapp_messages WHERE next_attempt_at <= NOW(3)"
+	    " AND direction = 'out' ORDER BY next_attempt_at LIMIT ?",
+	/* Claim with a lease so two outbox runs never send the same row. */
+	[OB_CLAIM] =
+	    "UPDATE whatsapp_messages SET next_attempt_at = NOW(3) + INTERVAL 120 SECOND"
+	    " WHERE id = ? AND next_attempt_at <= NOW(3)",
+	[OB_PAYLOAD] = "SELECT attempts, payload FROM whatsapp_messages WHERE id = ?",
+};
+
+static void
+bind_opt_int(struct tick_q *q, long long v)
+{
+	if (v > 0)
+		tick_q_int(q, v);
+	else
+		tick_q_null(q);
+}
+
+enum tick_err
+tick_outbox_add_text(struct tick_db *db, long long ticket_id,
+    long long contact_id, const char *to, const char *text, long long *id,
+    char **payload)
+{
+	struct tick_q q;
+	enum tick_err rc;
+	char *p;
+
+	*payload = NULL;
+	if ((p = tick_wa_text_payload(to, text)) == NULL)
+		return TICK_ENOMEM;
+	tick_q_init(&q, db, stmts[OB_ADD]);
+	bind_opt_int(&q, contact_id);
+	bind_opt_int(&q, ticket_id);
+	tick_q_str(&q, text, (size_t)-1);
+	tick_q_str(&q, p, (size_t)-1);
+	if ((rc = tick_q_exec(&q)) == TICK_OK) {
+		*id = (long long)tick_q_insert_id(&q);
+		*payload = p;
+		p = NULL;
+	}
+	tick_q_done(&q);
+	free(p);
+	return rc;
+}
+
+static enum tick_err
+run1(struct tick_db *db, enum outbox_stmt s, long long id)
+{
+	struct tick_q q;
+	enum tick_err rc;
+
+	tick_q_init(&q, db, stmts[s]);
+	tick_q_int(&q, id);
+	rc = tick_q_exec(&q);
+	tick_q_done(&q);
+	return rc;
+}
+
+static enum tick_err
+record(struct tick_app *app, long long id, long long attempts, enum tick_err sent,
+    const struct tick_wa_result *res)
+{
+	long long max = tick_config_num(&app->cfg, TICK_CFG_OUTBOX_MAX_ATTEMPTS);
+	struct tick_q q;
+	enum tick_err rc;
+
+	if (sent == TICK_OK) {
+		tick_q_init(&q, app->db, stmts[OB_SENT]);
+		tick_q_str(&q, res->wamid, (size_t)-1);
+		tick_q_str(&q, tick_config_get(&app->cfg, TICK_CFG_WA_PHONE_NUMBER_ID),
+		    (size_t)-1);
+		tick_q_int(&q, id);
+		if ((rc = tick_q_exec(&q)) == TICK_OK) {
+			tick_q_done(&q);
+			tick_q_init(&q, app->db, stmts[OB_CATCHUP]);
+			tick_q_str(&q, res->wamid, (size_t)-1);
+			tick_q_str(&q, res->wamid, (size_t)-1);
+			rc = tick_q_exec(&q);
+		}
+		tick_q_done(&q);
+		return rc;
+	}
+	tick_q_init(&q, app->db, stmts[OB_FAILED]);
+	bind_opt_int(&q, res->error_code);
+	tick_q_str(&q, res->error_title, (size_t)-1);
+	tick_q_int(&q, res->retryable && attempts + 1 < max);
+	tick_q_int(&q, tick_wa_backoff(attempts + 1));
+	tick_q_int(&q, id);
+	rc = tick_q_exec(&q);
+	tick_q_done(&q);
+	return rc;
+}
+
+enum tick_err
+tick_outbox_deliver(struct tick_app *app, long long id, long long attempts,
+    const char *payload, int defer)
+{
+	struct tick_wa_result res;
+	enum tick_err sent;
+
+	if (defer) {
+		enum tick_err rc = run1(app->db, OB_DEFER, id);
+		return rc == TICK_OK ? TICK_EUPSTREAM : rc;
+	}
+	sent = tick_wa_send(app->wa, payload, strlen(payload), &res);
+	if (record(app, id, attempts, sent, &res) != TICK_OK)
+		tick_log_err("%s: message %lld: could not record the outcome", __func__,
+		    id);
+	return sent;
+}
+
+enum tick_err
+tick_outbox_run(struct tick_app *app, struct tick_outbox_stats *st)
+{
+	long long batch = tick_config_num(&app->cfg, TICK_CFG_OUTBOX_BATCH);
+	long long *ids, n = 0, id = 0;
+	enum tick_err rc;
+	struct tick_q q;
+	int r;
+
+	memset(st, 0, sizeof(*st));
+	if ((ids = calloc((size_t)batch, sizeof(*ids))) == NULL)
+		return TICK_ENOMEM;
+	tick_q_init(&q, app->db, stmts[OB_DUE]);
+	tick_q_int(&q, batch);
+	tick_q_out_int(&q, &id);
+	rc = tick_q_exec(&q);
+	while (rc == TICK_OK && n < batch && (r = tick_q_fetch(&q)) != 0) {
+		if (r < 0)
+			rc = TICK_EDB;
+		else
+			ids[n++] = id;
+	}
+	tick_q_done(&q);
+	for (long long i = 0; rc == TICK_OK && i < n; i++) {
+		static char payload[TICK_MAX_OUTBOUND_PAYLOAD];
+		long long attempts = 0;
+		enum tick_err sent;
+
+		tick_q_init(&q, app->db, stmts[OB_CLAIM]);
+		tick_q_int(&q, ids[i]);
+		rc = tick_q_exec(&q);
+		r = rc == TICK_OK && tick_q_affected(&q) == 1;
+		tick_q_done(&q);
+		if (!r)
+			continue; /* another run claimed it, or it was sent meanwhile */
+		tick_q_init(&q, app->db, stmts[OB_PAYLOAD]);
+		tick_q_int(&q, ids[i]);
+		tick_q_out_int(&q, &attempts);
+		tick_q_out_str(&q, payload, sizeof(payload));
+		rc = tick_q_exec(&q);
+		r = rc == TICK_OK ? tick_q_fetch(&q) : -1;
+		tick_q_done(&q);
+		if (r != 1 || payload[0] == '\0') {
+			tick_log_err("%s: message %lld has no payload", __func__, ids[i]);
+			continue;
+		}
+		st->picked++;
+		sent = tick_outbox_deliver(app, ids[i], attempts, payload, 0);
+		if (sent == TICK_OK)
+			st->sent++;
+		else
+			st->failed++;
+	}
+	free(ids);
+	return rc;
+}

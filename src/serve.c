@@ -1,0 +1,412 @@
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <fcgiapp.h>
+#include <mysql.h>
+
+#include "app.h"
+#include "bounds.h"
+#include "log.h"
+#include "serve.h"
+#include "valid.h"
+
+extern char **environ;
+
+static volatile sig_atomic_t stopping;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+/* Where a request's bytes come from and go to: FastCGI or CGI's stdio. */
+struct io {
+	FCGX_Request *fr; /* NULL for CGI */
+};
+
+static size_t
+io_read(struct io *io, char *buf, size_t n)
+{
+	size_t got = 0;
+
+	if (io->fr != NULL) {
+		while (got < n) {
+			int chunk = n - got > 1 << 20 ? 1 << 20 : (int)(n - got);
+			int r = FCGX_GetStr(buf + got, chunk, io->fr->in);
+			if (r <= 0)
+				break;
+			got += (size_t)r;
+		}
+		return got;
+	}
+	while (got < n) {
+		size_t r = fread(buf + got, 1, n - got, stdin);
+		if (r == 0)
+			break;
+		got += r;
+	}
+	return got;
+}
+
+static void
+io_write(struct io *io, const char *buf, size_t n)
+{
+	if (io->fr != NULL) {
+		while (n > 0) {
+			int chunk = n > 1 << 20 ? 1 << 20 : (int)n;
+			if (FCGX_PutStr(buf, chunk, io->fr->out) < 0)
+				return;
+			buf += chunk;
+			n -= (size_t)chunk;
+		}
+	} else
+		fwrite(buf, 1, n, stdout);
+}
+
+static void
+fill_request(struct tick_req *req, char **envp, struct tick_app *app)
+{
+	const char *s;
+
+	memset(req, 0, sizeof(*req));
+	req->app = app;
+	req->envp = envp;
+	req->method = (s = tick_http_param(req, "REQUEST_METHOD")) ? s : "GET";
+	req->query = (s = tick_http_param(req, "QUERY_STRING")) ? s : "";
+	req->remote_addr = (s = tick_http_param(req, "REMOTE_ADDR")) ? s : "";
+	/* nginx gives DOCUMENT_URI; plain CGI behind a rewrite keeps the
+	 * original in REQUEST_URI; otherwise SCRIPT_NAME + PATH_INFO. */
+	req->path = tick_http_param(req, "DOCUMENT_URI");
+}
+
+void
+tick_serve_dispatch(struct tick_req *req, const struct tick_route *routes,
+    size_t nroutes)
+{
+	const struct tick_route *r;
+	int allowed;
+
+	r = tick_http_route(routes, nroutes, req->method, req->path, req, &allowed);
+	if (r == NULL) {
+		if (!allowed)
+			tick_http_fail(req, 405, TICK_EINVAL, "method_not_allowed",
+			    "method not allowed on this path", NULL);
+		else
+			tick_http_fail(req, 404, TICK_ENOTFOUND, "not_found",
+			    "no such route", NULL);
+		return;
+	}
+	r->fn(req);
+	if (req->status == 0)
+		tick_http_fail(req, 500, TICK_ESYS, "internal_error",
+		    "the handler gave no answer", NULL);
+}
+
+/* Reads the body when the route allows its size; answers 411/413 if not. */
+static int
+read_body(struct tick_req *req, struct io *io, size_t max)
+{
+	const char *cl = tick_http_param(req, "CONTENT_LENGTH");
+	long long len = 0;
+
+	if (cl != NULL && *cl != '\0' &&
+	    tick_valid_num(cl, strlen(cl), 0, TICK_MAX_BODY * 4LL, &len) != TICK_OK) {
+		tick_http_fail(req, 400, TICK_EINVAL, "bad_request",
+		    "bad Content-Length", NULL);
+		return -1;
+	}
+	if ((size_t)len > max) {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "body larger than %zu bytes", max);
+		tick_http_fail(req, 413, TICK_ETOOBIG, NULL, msg, NULL);
+		return -1;
+	}
+	if ((req->body = malloc((size_t)len + 1)) == NULL) {
+		tick_http_fail(req, 500, TICK_ENOMEM, NULL, NULL, NULL);
+		return -1;
+	}
+	req->body_len = io_read(io, req->body, (size_t)len);
+	req->body[req->body_len] = '\0';
+	if (req->body_len != (size_t)len) {
+		tick_http_fail(req, 400, TICK_EINVAL, "bad_request",
+		    "body shorter than Content-Length", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+handle(struct tick_app *app, char **envp, struct io *io,
+    const struct tick_route *routes, size_t nroutes)
+{
+	char pathbuf[2048], head[1024];
+	const struct tick_route *r;
+	struct tick_req req;
+	int allowed, n;
+
+	fill_request(&req, envp, app);
+	if (req.path == NULL) {
+		const char *uri = tick_http_param(&req, "REQUEST_URI");
+		const char *sn = tick_http_param(&req, "SCRIPT_NAME");
+		const char *pi = tick_http_param(&req, "PATH_INFO");
+
+		if (uri != NULL)
+			n = snprintf(pathbuf, sizeof(pathbuf), "%.*s",
+			    (int)strcspn(uri, "?"), uri);
+		else
+			n = snprintf(pathbuf, sizeof(pathbuf), "%s%s", sn ? sn : "",
+			    pi ? pi : "");
+		req.path = n >= 0 && (size_t)n < sizeof(pathbuf) ? pathbuf : "/";
+	}
+
+	r = tick_http_route(routes, nroutes, req.method, req.path, &req, &allowed);
+	if (r == NULL || read_body(&req, io, r->max_body ? r->max_body :
+	    TICK_MAX_API_BODY) == 0)
+		tick_serve_dispatch(&req, routes, nroutes);
+
+	n = snprintf(head, sizeof(head),
+	    "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+	    "Cache-Control: no-store\r\n%s\r\n",
+	    req.status, tick_http_reason(req.status), req.ctype, req.out_len,
+	    req.headers);
+	if (n > 0 && (size_t)n < sizeof(head)) {
+		io_write(io, head, (size_t)n);
+		if (req.out_len > 0)
+			io_write(io, req.out, req.out_len);
+	}
+	tick_http_req_clear(&req);
+}
+
+/* The FastCGI accept loop of one process over listening socket sock. */
+static int
+fcgi_loop(struct tick_app *app, int sock, const struct tick_route *routes,
+    size_t nroutes)
+{
+	FCGX_Request fr;
+	struct io io = {&fr};
+
+	if (FCGX_InitRequest(&fr, sock, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
+		return 1;
+	while (!stopping && FCGX_Accept_r(&fr) >= 0) {
+		handle(app, fr.envp, &io, routes, nroutes);
+		FCGX_Finish_r(&fr);
+	}
+	FCGX_Free(&fr, 1);
+	return 0;
+}
+
+static int
+worker(struct tick_app *app, int sock, const struct tick_route *routes,
+    size_t nroutes)
+{
+	int rc;
+
+	if (tick_app_open(app) != TICK_OK) {
+		tick_log_err("%s: out of memory", app->name);
+		return 1;
+	}
+	rc = fcgi_loop(app, sock, routes, nroutes);
+	tick_app_close(app);
+	return rc;
+}
+
+static void
+usage(const char *name)
+{
+	fprintf(stderr,
+	    "usage: %s [--listen unix:PATH|HOST:PORT] [--workers N] [--backlog N]\n"
+	    "  with no --listen: plain CGI, or FastCGI when standard input is a socket\n",
+	    name);
+}
+
+static pid_t
+spawn(struct tick_app *app, int sock, const struct tick_route *routes,
+    size_t nroutes)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_stop;
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+		_exit(worker(app, sock, routes, nroutes));
+	}
+	if (pid < 0)
+		tick_log_err("fork: %s", strerror(errno));
+	return pid;
+}
+
+static int
+standalone(struct tick_app *app, const char *listen, long long workers,
+    long long backlog, const struct tick_route *routes, size_t nroutes)
+{
+	pid_t pids[TICK_MAX_WORKERS];
+	time_t born[TICK_MAX_WORKERS];
+	const char *path = NULL;
+	struct sigaction sa;
+	int sock;
+
+	if (strncmp(listen, "unix:", 5) == 0) {
+		path = listen + 5;
+		/* A socket left by a crash would make bind fail. */
+		(void)unlink(path);
+		sock = FCGX_OpenSocket(path, (int)backlog);
+		/* nginx workers run as another user: let them connect. */
+		if (sock >= 0 && chmod(path, 0666) != 0)
+			tick_log_warn("chmod %s: %s", path, strerror(errno));
+	} else
+		sock = FCGX_OpenSocket(listen, (int)backlog);
+	if (sock < 0) {
+		tick_log_err("%s: cannot listen on %s: %s", app->name, listen,
+		    strerror(errno));
+		return 1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+
+	for (long long i = 0; i < workers; i++) {
+		pids[i] = spawn(app, sock, routes, nroutes);
+		born[i] = time(NULL);
+	}
+	tick_log_info("%s: listening on %s with %lld workers", app->name, listen,
+	    workers);
+	while (!stopping) {
+		int status;
+		pid_t pid = wait(&status);
+
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			sleep(1);
+		}
+		for (long long i = 0; i < workers && !stopping; i++) {
+			if (pids[i] != pid && pids[i] > 0)
+				continue;
+			if (pids[i] == pid)
+				tick_log_warn("%s: worker %ld exited (status %d); re-spawning",
+				    app->name, (long)pid, status);
+			/* A worker that dies at once would spin: slow it down. */
+			if (time(NULL) - born[i] < 1)
+				sleep(1);
+			pids[i] = spawn(app, sock, routes, nroutes);
+			born[i] = time(NULL);
+		}
+	}
+	for (long long i = 0; i < workers; i++)
+		if (pids[i] > 0)
+			kill(pids[i], SIGTERM);
+	/* Workers finish the request in hand; then they are made to stop. */
+	for (int tries = 0; tries < 50; tries++) {
+		int left = 0;
+
+		for (long long i = 0; i < workers; i++) {
+			if (pids[i] > 0 && waitpid(pids[i], NULL, WNOHANG) == pids[i])
+				pids[i] = -1;
+			left += pids[i] > 0;
+		}
+		if (left == 0)
+			break;
+		usleep(100000);
+	}
+	for (long long i = 0; i < workers; i++)
+		if (pids[i] > 0) {
+			kill(pids[i], SIGKILL);
+			waitpid(pids[i], NULL, 0);
+		}
+	if (path != NULL)
+		(void)unlink(path);
+	tick_log_info("%s: stopped", app->name);
+	return 0;
+}
+
+int
+tick_serve_main(int argc, char **argv, const char *name,
+    const struct tick_route *routes, size_t nroutes)
+{
+	const char *listen = NULL;
+	long long workers = 2, backlog = 128;
+	struct tick_app app;
+	char err[512];
+	int rc = 1;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(a, "--listen") == 0 && v) {
+			listen = v;
+			i++;
+		} else if (strcmp(a, "--workers") == 0 && v) {
+			if (tick_valid_num(v, strlen(v), 1, TICK_MAX_WORKERS, &workers) != TICK_OK) {
+				fprintf(stderr, "%s: --workers: expected 1 to %d\n", name,
+				    TICK_MAX_WORKERS);
+				return 2;
+			}
+			i++;
+		} else if (strcmp(a, "--backlog") == 0 && v) {
+			if (tick_valid_num(v, strlen(v), 1, 65535, &backlog) != TICK_OK) {
+				fprintf(stderr, "%s: --backlog: expected 1 to 65535\n", name);
+				return 2;
+			}
+			i++;
+		} else {
+			usage(name);
+			return strcmp(a, "--help") == 0 ? 0 : 2;
+		}
+	}
+
+	memset(&app, 0, sizeof(app));
+	app.name = name;
+	app.started = time(NULL);
+	if (tick_app_config(&app, err, sizeof(err)) != TICK_OK) {
+		fprintf(stderr, "%s: configuration: %s\n", name, err);
+		tick_config_free(&app.cfg);
+		return 1;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 ||
+	    mysql_library_init(0, NULL, NULL) != 0 || FCGX_Init() != 0) {
+		fprintf(stderr, "%s: library initialisation failed\n", name);
+		goto out;
+	}
+
+	if (listen != NULL)
+		rc = standalone(&app, listen, workers, backlog, routes, nroutes);
+	else if (!FCGX_IsCGI()) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_stop;
+		sigaction(SIGTERM, &sa, NULL);
+		rc = worker(&app, 0, routes, nroutes);
+	} else {
+		struct io io = {NULL};
+
+		if (tick_app_open(&app) != TICK_OK)
+			goto out;
+		handle(&app, environ, &io, routes, nroutes);
+		fflush(stdout);
+		rc = 0;
+	}
+out:
+	tick_app_close(&app);
+	mysql_library_end();
+	curl_global_cleanup();
+	return rc;
+}

@@ -1,0 +1,25 @@
+/*
+ * tick: the responder main loop. One binary runs three ways:
+ *  - plain CGI (one request from the environment and standard input);
+ *  - FastCGI child of a process manager (standard input is the listening
+ *    socket, as spawn-fcgi and mod_fcgid arrange);
+ *  - standalone: --listen unix:PATH | HOST:PORT --workers N pre-forks N
+ *    workers, re-spawns any that die, and stops cleanly on SIGTERM.
+ */
+#ifndef TICK_SERVE_H
+#define TICK_SERVE_H
+
+#include <stddef.h>
+
+#include "http.h"
+
+/* Runs the responder called name over routes; returns the exit status. */
+int tick_serve_main(int argc, char **argv, const char *name,
+    const struct tick_route *routes, size_t nroutes);
+
+/* Handles one request already read into req (used by the loop and tests):
+ * routes it and leaves the answer in req. */
+void tick_serve_dispatch(struct tick_req *req, const struct tick_route *routes,
+    size_t nroutes);
+
+#endif

@@ -1,0 +1,503 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "json.h"
+#include "bounds.h"
+#include "valid.h"
+#include "wa.h"
+
+static const char *const kinds[TICK_WA__MAX] = {
+	[TICK_WA_TEXT] = "text",
+	[TICK_WA_IMAGE] = "image",
+	[TICK_WA_DOCUMENT] = "document",
+	[TICK_WA_AUDIO] = "audio",
+	[TICK_WA_VIDEO] = "video",
+	[TICK_WA_STICKER] = "sticker",
+	[TICK_WA_LOCATION] = "location",
+	[TICK_WA_CONTACTS] = "contacts",
+	[TICK_WA_INTERACTIVE] = "interactive",
+	[TICK_WA_BUTTON] = "button",
+	[TICK_WA_REACTION] = "reaction",
+	[TICK_WA_SYSTEM] = "system",
+	[TICK_WA_UNSUPPORTED] = "unsupported",
+	[TICK_WA_UNKNOWN] = "unknown",
+};
+
+enum tick_wa_kind
+tick_wa_kind_of(const char *type)
+{
+	if (type != NULL)
+		for (int i = 0; i < TICK_WA_UNKNOWN; i++)
+			if (strcmp(type, kinds[i]) == 0)
+				return (enum tick_wa_kind)i;
+	return TICK_WA_UNKNOWN;
+}
+
+int
+tick_wa_kind_is_content(enum tick_wa_kind k)
+{
+	return k != TICK_WA_REACTION && k != TICK_WA_SYSTEM &&
+	    k != TICK_WA_UNSUPPORTED && k != TICK_WA_UNKNOWN;
+}
+
+/* A new string from a format; NULL on ENOMEM. */
+static char *
+dupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+dupf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (s = malloc((size_t)n + 1)) == NULL)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+static const char *
+nz(const char *s)
+{
+	return s ? s : "";
+}
+
+static long long
+num_of(const json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	const char *s;
+	long long n = 0;
+
+	if (json_is_integer(v))
+		return json_integer_value(v);
+	if ((s = json_is_string(v) ? json_string_value(v) : NULL) != NULL &&
+	    tick_valid_num(s, strlen(s), 0, 99999999999LL, &n) == TICK_OK)
+		return n;
+	return 0;
+}
+
+static int
+coord_of(const json_t *obj, const char *key, double *out)
+{
+	json_t *v = json_object_get(obj, key);
+	const char *s;
+	char *end;
+
+	if (json_is_number(v)) {
+		*out = json_number_value(v);
+		return 1;
+	}
+	if ((s = json_is_string(v) ? json_string_value(v) : NULL) != NULL && *s) {
+		*out = strtod(s, &end);
+		return *end == '\0';
+	}
+	return 0;
+}
+
+/* The readable text of a media message: "[image] caption". */
+static char *
+media_text(struct tick_wa_msg *m, const json_t *media, const char *label)
+{
+	const char *caption = tick_json_str(media, "caption");
+
+	m->media_id = tick_json_str(media, "id");
+	m->mime_type = tick_json_str(media, "mime_type");
+	m->sha256 = tick_json_str(media, "sha256");
+	m->filename = tick_json_str(media, "filename");
+	if (m->filename != NULL)
+		return caption ? dupf("[%s: %s] %s", label, m->filename, caption) :
+		    dupf("[%s: %s]", label, m->filename);
+	return caption ? dupf("[%s] %s", label, caption) : dupf("[%s]", label);
+}
+
+static char *
+contacts_text(const json_t *arr)
+{
+	char buf[2048];
+	size_t used = 0, i;
+	json_t *c;
+
+	buf[0] = '\0';
+	json_array_foreach(arr, i, c) {
+		const char *name = tick_json_str(tick_json_obj(c, "name"), "formatted_name");
+		json_t *phones = tick_json_arr(c, "phones");
+		const char *phone = tick_json_str(json_array_get(phones, 0), "phone");
+		int n = snprintf(buf + used, sizeof(buf) - used, "%s[contact] %s%s%s",
+		    i ? "\n" : "", name ? name : "(no name)", phone ? " " : "", nz(phone));
+
+		if (n < 0 || (size_t)n >= sizeof(buf) - used)
+			break;
+		used += (size_t)n;
+	}
+	return strdup(used ? buf : "[contact]");
+}
+
+/* Fills m from the message object msg; returns -1 when msg is unusable. */
+static int
+read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
+{
+	json_t *o, *contacts, *c;
+	size_t i;
+
+	if (!json_is_object(msg))
+		return -1;
+	m->raw = msg;
+	m->wamid = tick_json_str(msg, "id");
+	if (m->wamid == NULL || *m->wamid == '\0' || strlen(m->wamid) > TICK_MAX_WAMID)
+		return -1;
+	m->from = tick_json_str(msg, "from");
+	m->from_user_id = tick_json_str(msg, "from_user_id");
+	if (m->from != NULL && !tick_valid_digits(m->from, strlen(m->from), 20))
+		m->from = NULL;
+	if (m->from == NULL && m->from_user_id == NULL)
+		return -1;
+	m->type = tick_json_str(msg, "type");
+	if (m->type == NULL)
+		m->type = "unknown";
+	m->kind = tick_wa_kind_of(m->type);
+	m->timestamp = num_of(msg, "timestamp");
+	m->context_id = tick_json_str(tick_json_obj(msg, "context"), "id");
+
+	/* The sender's profile: the contact whose wa_id (or user id) matches,
+	 * else the only one. */
+	contacts = tick_json_arr(value, "contacts");
+	json_array_foreach(contacts, i, c) {
+		const char *id = tick_json_str(c, "wa_id");
+		const char *uid = tick_json_str(c, "user_id");
+
+		if ((id && m->from && strcmp(id, m->from) == 0) ||
+		    (uid && m->from_user_id && strcmp(uid, m->from_user_id) == 0) ||
+		    json_array_size(contacts) == 1) {
+			m->profile_name = tick_json_str(tick_json_obj(c, "profile"), "name");
+			break;
+		}
+	}
+
+	o = tick_json_obj(msg, m->type);
+	switch (m->kind) {
+	case TICK_WA_TEXT:
+		m->text = strdup(nz(tick_json_str(o, "body")));
+		break;
+	case TICK_WA_IMAGE:
+	case TICK_WA_VIDEO:
+	case TICK_WA_STICKER:
+	case TICK_WA_DOCUMENT:
+		m->text = media_text(m, o, m->type);
+		break;
+	case TICK_WA_AUDIO:
+		m->text = media_text(m, o,
+		    json_is_true(json_object_get(o, "voice")) ? "voice note" : "audio");
+		break;
+	case TICK_WA_LOCATION: {
+		const char *name = tick_json_str(o, "name");
+		const char *addr = tick_json_str(o, "address");
+
+		if (coord_of(o, "latitude", &m->latitude) &&
+		    coord_of(o, "longitude", &m->longitude) &&
+		    m->latitude >= -90 && m->latitude <= 90 &&
+		    m->longitude >= -180 && m->longitude <= 180) {
+			m->has_location = 1;
+			m->text = dupf("[location] %s%s%s%s%.6f, %.6f "
+			    "https://maps.google.com/?q=%.6f,%.6f",
+			    nz(name), name ? " " : "", nz(addr), addr ? " " : "",
+			    m->latitude, m->longitude, m->latitude, m->longitude);
+		} else
+			m->text = strdup("[location]");
+		break;
+	}
+	case TICK_WA_CONTACTS:
+		m->text = contacts_text(tick_json_arr(msg, "contacts"));
+		break;
+	case TICK_WA_INTERACTIVE: {
+		json_t *r = tick_json_obj(o, "button_reply");
+		const char *desc = NULL, *title;
+
+		if (r == NULL) {
+			r = tick_json_obj(o, "list_reply");
+			desc = tick_json_str(r, "description");
+		}
+		title = tick_json_str(r, "title");
+		m->text = desc ? dupf("%s (%s)", nz(title), desc) :
+		    strdup(title ? title : "[interactive reply]");
+		break;
+	}
+	case TICK_WA_BUTTON:
+		m->text = strdup(tick_json_str(o, "text") ? tick_json_str(o, "text") :
+		    nz(tick_json_str(o, "payload")));
+		break;
+	case TICK_WA_REACTION: {
+		const char *emoji = tick_json_str(o, "emoji");
+
+		m->context_id = tick_json_str(o, "message_id");
+		m->text = emoji && *emoji ? dupf("[reaction] %s", emoji) :
+		    strdup("[reaction removed]");
+		break;
+	}
+	case TICK_WA_SYSTEM:
+		m->text = dupf("[system] %s", nz(tick_json_str(o, "body")));
+		break;
+	case TICK_WA_UNSUPPORTED:
+		m->text = strdup("[unsupported message]");
+		break;
+	default:
+		m->text = dupf("[%.32s message]", m->type);
+		break;
+	}
+	return m->text != NULL ? 0 : -1;
+}
+
+static int
+read_status(struct tick_wa_status *s, const json_t *st)
+{
+	json_t *errs, *e0;
+
+	s->wamid = tick_json_str(st, "id");
+	s->status = tick_json_str(st, "status");
+	if (s->wamid == NULL || s->status == NULL || *s->wamid == '\0' ||
+	    strlen(s->wamid) > TICK_MAX_WAMID)
+		return -1;
+	s->rank = tick_wa_status_rank(s->status);
+	s->recipient_id = tick_json_str(st, "recipient_id");
+	s->timestamp = num_of(st, "timestamp");
+	errs = tick_json_arr(st, "errors");
+	if ((e0 = json_array_get(errs, 0)) != NULL) {
+		s->error_code = num_of(e0, "code");
+		s->error_title = tick_json_str(e0, "title");
+		if (s->error_title == NULL)
+			s->error_title = tick_json_str(e0, "message");
+	}
+	return 0;
+}
+
+void
+tick_wa_batch_free(struct tick_wa_batch *b)
+{
+	if (b == NULL)
+		return;
+	for (size_t i = 0; i < b->nmsgs; i++)
+		free(b->msgs[i].text);
+	free(b->msgs);
+	free(b->statuses);
+	json_decref(b->root);
+	memset(b, 0, sizeof(*b));
+}
+
+enum tick_err
+tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
+    char *err, size_t errlen)
+{
+	json_t *entries, *entry, *changes, *change, *value, *arr, *item;
+	size_t i, j, k, total = 0;
+	const char *object;
+
+	memset(out, 0, sizeof(*out));
+	if (len > TICK_MAX_BODY) {
+		snprintf(err, errlen, "body larger than %u bytes", TICK_MAX_BODY);
+		return TICK_ETOOBIG;
+	}
+	if ((out->root = tick_json_parse(body, len, err, errlen)) == NULL)
+		return TICK_EINVAL;
+	if (!json_is_object(out->root)) {
+		snprintf(err, errlen, "body is not a JSON object");
+		return TICK_EINVAL;
+	}
+	object = tick_json_str(out->root, "object");
+	if (object == NULL || strcmp(object, "whatsapp_business_account") != 0) {
+		out->foreign_object = 1;
+		return TICK_OK;
+	}
+
+	/* Count first, so each array is allocated once and bounded. */
+	entries = tick_json_arr(out->root, "entry");
+	json_array_foreach(entries, i, entry) {
+		changes = tick_json_arr(entry, "changes");
+		json_array_foreach(changes, j, change) {
+			value = tick_json_obj(change, "value");
+			total += json_array_size(tick_json_arr(value, "messages"));
+			total += json_array_size(tick_json_arr(value, "statuses"));
+		}
+	}
+	if (total > TICK_MAX_WEBHOOK_ITEMS) {
+		snprintf(err, errlen, "more than %d messages and statuses in one body",
+		    TICK_MAX_WEBHOOK_ITEMS);
+		return TICK_ETOOBIG;
+	}
+	if (total > 0 && ((out->msgs = calloc(total, sizeof(*out->msgs))) == NULL ||
+	    (out->statuses = calloc(total, sizeof(*out->statuses))) == NULL)) {
+		snprintf(err, errlen, "out of memory");
+		return TICK_ENOMEM;
+	}
+
+	json_array_foreach(entries, i, entry) {
+		changes = tick_json_arr(entry, "changes");
+		if (changes == NULL) {
+			out->skipped++;
+			continue;
+		}
+		json_array_foreach(changes, j, change) {
+			const char *field = tick_json_str(change, "field");
+			const char *pnid;
+
+			value = tick_json_obj(change, "value");
+			if (value == NULL || (field != NULL && strcmp(field, "messages") != 0)) {
+				out->skipped++;
+				continue;
+			}
+			pnid = tick_json_str(tick_json_obj(value, "metadata"),
+			    "phone_number_id");
+			arr = tick_json_arr(value, "messages");
+			json_array_foreach(arr, k, item) {
+				struct tick_wa_msg *m = &out->msgs[out->nmsgs];
+
+				m->phone_number_id = pnid;
+				if (read_message(m, item, value) == 0)
+					out->nmsgs++;
+				else {
+					free(m->text);
+					memset(m, 0, sizeof(*m));
+					out->skipped++;
+				}
+			}
+			arr = tick_json_arr(value, "statuses");
+			json_array_foreach(arr, k, item) {
+				struct tick_wa_status *s = &out->statuses[out->nstatuses];
+
+				s->phone_number_id = pnid;
+				if (read_status(s, item) == 0)
+					out->nstatuses++;
+				else {
+					memset(s, 0, sizeof(*s));
+					out->skipped++;
+				}
+			}
+		}
+	}
+	return TICK_OK;
+}
+
+enum tick_err
+tick_wa_check_signature(const char *secret, const char *header,
+    const char *body, size_t len)
+{
+	unsigned char want[TICK_SHA256_LEN], got[TICK_SHA256_LEN];
+
+	if (secret == NULL || header == NULL || strncmp(header, "sha256=", 7) != 0)
+		return TICK_EUNAUTH;
+	if (tick_crypto_unhex(header + 7, strlen(header + 7), got, sizeof(got)) != 0)
+		return TICK_EUNAUTH;
+	if (tick_crypto_hmac_sha256(secret, strlen(secret), body, len, want) != 0)
+		return TICK_EUNAUTH;
+	return tick_crypto_equal(want, sizeof(want), got, sizeof(got)) ? TICK_OK :
+	    TICK_EUNAUTH;
+}
+
+int
+tick_wa_status_rank(const char *status)
+{
+	static const struct {
+		const char *name;
+		int rank;
+	} ranks[] = {
+		{"pending", 1}, {"accepted", 2}, {"sent", 3}, {"failed", 4},
+		{"delivered", 5}, {"read", 6}, {"played", 6},
+	};
+
+	if (status != NULL)
+		for (size_t i = 0; i < sizeof(ranks) / sizeof(ranks[0]); i++)
+			if (strcmp(status, ranks[i].name) == 0)
+				return ranks[i].rank;
+	return 0;
+}
+
+int
+tick_wa_error_retryable(long long code, int http_status)
+{
+	switch (code) {
+	case 0:
+		/* No Graph error body: transport failure, timeout, or a 5xx page. */
+		return http_status == 0 || http_status >= 500 || http_status == 429;
+	case 4: case 613: case 80007: case 130429: case 131056:
+		return 1; /* throughput and pair rate limits */
+	case 1: case 2: case 131000: case 131016:
+		return 1; /* Meta's own transient errors */
+	default:
+		/* 131047 and 131026 are permanent, so are policy (131048,
+		 * 131049, 368), token (190) and request errors (100, 131051,
+		 * 1320xx); unknown codes retry only when Meta itself failed. */
+		return http_status >= 500 && code != 131047 && code != 131026 &&
+		    code != 190;
+	}
+}
+
+long long
+tick_wa_backoff(long long attempts)
+{
+	long long s = 60;
+
+	for (long long i = 1; i < attempts && s < 6 * 3600; i++)
+		s *= 2;
+	return s > 6 * 3600 ? 6 * 3600 : s;
+}
+
+char *
+tick_wa_text_payload(const char *to, const char *text)
+{
+	json_t *root;
+	char *s;
+
+	root = json_pack("{s:s, s:s, s:s, s:s, s:{s:b, s:s}}",
+	    "messaging_product", "whatsapp", "recipient_type", "individual",
+	    "to", to, "type", "text", "text", "preview_url", 0, "body", text);
+	if (root == NULL)
+		return NULL;
+	s = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	return s;
+}
+
+enum tick_err
+tick_wa_parse_send_response(int http_status, const char *body, size_t len,
+    struct tick_wa_result *res)
+{
+	json_t *root, *e, *msgs;
+	const char *id, *msg;
+	json_error_t je;
+
+	res->http_status = http_status;
+	res->error_code = 0;
+	res->wamid[0] = '\0';
+	res->error_title[0] = '\0';
+	root = body ? json_loadb(body, len, 0, &je) : NULL;
+	if (http_status >= 200 && http_status < 300) {
+		msgs = tick_json_arr(root, "messages");
+		id = tick_json_str(json_array_get(msgs, 0), "id");
+		if (id != NULL && *id != '\0' && strlen(id) < sizeof(res->wamid)) {
+			snprintf(res->wamid, sizeof(res->wamid), "%s", id);
+			json_decref(root);
+			res->retryable = 0;
+			return TICK_OK;
+		}
+		snprintf(res->error_title, sizeof(res->error_title),
+		    "Graph API answered %d without a message id", http_status);
+	} else if ((e = tick_json_obj(root, "error")) != NULL) {
+		res->error_code = num_of(e, "code");
+		msg = tick_json_str(e, "message");
+		snprintf(res->error_title, sizeof(res->error_title), "%s",
+		    msg ? msg : "Graph API error");
+	} else
+		snprintf(res->error_title, sizeof(res->error_title),
+		    "Graph API answered HTTP %d", http_status);
+	json_decref(root);
+	res->retryable = tick_wa_error_retryable(res->error_code, http_status);
+	return TICK_EUPSTREAM;
+}

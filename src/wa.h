@@ -1,0 +1,155 @@
+/*
+ * tick: WhatsApp Cloud API. The parser and the rules here do no I/O and
+ * touch no globals; the Graph client (wa_graph.c) does the sending.
+ */
+#ifndef TICK_WA_H
+#define TICK_WA_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "err.h"
+
+enum tick_wa_kind {
+	TICK_WA_TEXT,
+	TICK_WA_IMAGE,
+	TICK_WA_DOCUMENT,
+	TICK_WA_AUDIO,
+	TICK_WA_VIDEO,
+	TICK_WA_STICKER,
+	TICK_WA_LOCATION,
+	TICK_WA_CONTACTS,
+	TICK_WA_INTERACTIVE,
+	TICK_WA_BUTTON,
+	TICK_WA_REACTION,
+	TICK_WA_SYSTEM,
+	TICK_WA_UNSUPPORTED,
+	TICK_WA_UNKNOWN,
+	TICK_WA__MAX
+};
+
+/* One inbound message. Strings are borrowed from the batch's JSON and live
+ * as long as it; text is owned by the batch. Absent fields are NULL. */
+struct tick_wa_msg {
+	const char *phone_number_id; /* metadata of the change */
+	const char *wamid;
+	const char *from;            /* wa_id (digits) when WhatsApp gives one */
+	const char *from_user_id;    /* business-scoped user id, 2026 onward */
+	const char *profile_name;    /* from value.contacts, matched by sender */
+	const char *type;            /* as sent; "unknown" when missing */
+	enum tick_wa_kind kind;
+	long long timestamp;         /* Unix seconds, 0 when absent or bad */
+	char *text;                  /* readable text for agents, never NULL */
+	const char *media_id;        /* image, document, audio, video, sticker */
+	const char *mime_type;
+	const char *sha256;
+	const char *filename;
+	const char *context_id;      /* the message this one answers */
+	int has_location;
+	double latitude, longitude;
+	json_t *raw;                 /* the message object itself */
+};
+
+/* One delivery status of an outbound message. */
+struct tick_wa_status {
+	const char *phone_number_id;
+	const char *wamid;
+	const char *status;          /* sent, delivered, read, failed, played, ... */
+	int rank;                    /* tick_wa_status_rank(status) */
+	const char *recipient_id;
+	long long timestamp;
+	long long error_code;        /* first errors[] entry, 0 when none */
+	const char *error_title;
+};
+
+struct tick_wa_batch {
+	json_t *root;                /* owned */
+	struct tick_wa_msg *msgs;    /* owned array */
+	size_t nmsgs;
+	struct tick_wa_status *statuses; /* owned array */
+	size_t nstatuses;
+	size_t skipped;              /* items too malformed to use */
+	int foreign_object;          /* "object" is not whatsapp_business_account */
+};
+
+/*
+ * Parses a webhook POST body. TICK_EINVAL (with a reason in err) when the
+ * body is not a JSON object, too deep or too large; odd shapes inside are
+ * skipped and counted, never fatal. Free the batch with
+ * tick_wa_batch_free() whatever the result.
+ */
+enum tick_err tick_wa_parse_webhook(const char *body, size_t len,
+    struct tick_wa_batch *out, char *err, size_t errlen);
+void tick_wa_batch_free(struct tick_wa_batch *b);
+
+/*
+ * Checks X-Hub-Signature-256 ("sha256=<hex>") against the HMAC-SHA256 of
+ * body keyed with secret, in constant time. TICK_OK or TICK_EUNAUTH.
+ */
+enum tick_err tick_wa_check_signature(const char *secret, const char *header,
+    const char *body, size_t len);
+
+/*
+ * Order of delivery statuses; a stored status only moves to a higher rank:
+ * pending 1, accepted 2, sent 3, failed 4, delivered 5, read and played 6.
+ * 0 for unknown names.
+ */
+int tick_wa_status_rank(const char *status);
+
+/* Meta's error codes: whether a failed send may be retried later. A code of
+ * 0 means no Graph error body (network failure, timeout, bad answer). */
+int tick_wa_error_retryable(long long code, int http_status);
+
+/* Seconds to wait before attempt number attempts+1 (1 min doubling, capped
+ * at 6 h). */
+long long tick_wa_backoff(long long attempts);
+
+/* The kind for a type name. */
+enum tick_wa_kind tick_wa_kind_of(const char *type);
+/* True when the kind carries something the customer said (and so belongs
+ * on a ticket); reactions, system notices and unsupported ones do not. */
+int tick_wa_kind_is_content(enum tick_wa_kind k);
+
+/*
+ * Builds the Graph API body for a text message to `to`. Returns a new
+ * string (free with free()) or NULL.
+ */
+char *tick_wa_text_payload(const char *to, const char *text);
+
+/* What the Graph API answered to a send. */
+struct tick_wa_result {
+	int http_status;            /* 0 when no answer came */
+	long long error_code;       /* Meta's error.code, 0 when none */
+	char error_title[256];      /* Meta's message or a transport error */
+	char wamid[192];            /* messages[0].id on success */
+	int retryable;
+};
+
+/*
+ * Reads a Graph API answer to POST /messages into res. TICK_OK when a wamid
+ * came back, TICK_EUPSTREAM otherwise (res says why). No I/O.
+ */
+enum tick_err tick_wa_parse_send_response(int http_status, const char *body,
+    size_t len, struct tick_wa_result *res);
+
+#endif
+
+/* ---- The Graph API client (wa_graph.c): the one place tick calls Meta. */
+
+struct tick_config;
+struct tick_wa_client;
+
+/* A client for the configured Graph API; cfg is borrowed for its life.
+ * Keeps one libcurl handle so connections are reused. NULL on ENOMEM. */
+struct tick_wa_client *tick_wa_client_new(const struct tick_config *cfg);
+void tick_wa_client_free(struct tick_wa_client *c);
+
+/*
+ * POSTs payload to {WHATSAPP_API_URL}/{phone-number-id}/messages with the
+ * bearer token, within the configured connect and total timeouts.
+ * TICK_OK with res->wamid set; TICK_ECONFIG when sending is not configured;
+ * TICK_ETIMEOUT or TICK_EUPSTREAM with res describing the failure.
+ */
+enum tick_err tick_wa_send(struct tick_wa_client *c, const char *payload,
+    size_t len, struct tick_wa_result *res);

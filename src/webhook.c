@@ -1,0 +1,90 @@
+#include <string.h>
+
+#include "app.h"
+#include "config.h"
+#include "crypto.h"
+#include "ingest.h"
+#include "bounds.h"
+#include "log.h"
+#include "routes.h"
+#include "wa.h"
+
+/* Meta's subscription handshake: echo hub.challenge when the token matches. */
+static void
+verify(struct tick_req *req)
+{
+	const char *want = tick_config_get(&req->app->cfg, TICK_CFG_WA_VERIFY_TOKEN);
+	char mode[32], token[512], challenge[256];
+
+	if (want == NULL ||
+	    tick_http_query_get(req->query, "hub.mode", mode, sizeof(mode)) != TICK_OK ||
+	    tick_http_query_get(req->query, "hub.verify_token", token, sizeof(token)) != TICK_OK ||
+	    tick_http_query_get(req->query, "hub.challenge", challenge, sizeof(challenge)) != TICK_OK ||
+	    strcmp(mode, "subscribe") != 0 || challenge[0] == '\0' ||
+	    !tick_crypto_equal(token, strlen(token), want, strlen(want))) {
+		tick_http_fail(req, 403, TICK_EFORBIDDEN, "verification_failed",
+		    "hub.mode, hub.verify_token or hub.challenge is wrong", NULL);
+		return;
+	}
+	for (const char *c = challenge; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+			tick_http_fail(req, 403, TICK_EFORBIDDEN, "verification_failed",
+			    "hub.challenge has control characters", NULL);
+			return;
+		}
+	tick_http_text(req, 200, "text/plain; charset=utf-8", challenge,
+	    strlen(challenge));
+}
+
+static void
+notify(struct tick_req *req)
+{
+	const char *secret = tick_config_get(&req->app->cfg, TICK_CFG_WA_APP_SECRET);
+	struct tick_ingest_summary sum;
+	struct tick_wa_batch batch;
+	enum tick_err rc;
+	char err[256];
+	json_t *data;
+
+	/* The signature covers the exact bytes: check it before parsing. */
+	if (secret != NULL && tick_wa_check_signature(secret,
+	    tick_http_param(req, "HTTP_X_HUB_SIGNATURE_256"), req->body,
+	    req->body_len) != TICK_OK) {
+		tick_http_fail(req, 401, TICK_EUNAUTH, "invalid_signature",
+		    "X-Hub-Signature-256 is missing or does not match the body", NULL);
+		return;
+	}
+	rc = tick_wa_parse_webhook(req->body, req->body_len, &batch, err, sizeof(err));
+	if (rc != TICK_OK) {
+		tick_http_fail(req, 0, rc, rc == TICK_EINVAL ? "invalid_json" : NULL,
+		    err, NULL);
+		goto out;
+	}
+	rc = tick_ingest_webhook(req->app, &batch, req->body, req->body_len,
+	    req->remote_addr, secret != NULL, &sum);
+	if (rc != TICK_OK) {
+		/* Anything but 200 makes Meta deliver again later. */
+		tick_http_fail(req, 503, rc, NULL,
+		    "could not store the notification; deliver it again", NULL);
+		goto out;
+	}
+	data = json_pack("{s:I, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
+	    "event_id", (json_int_t)sum.event_id, "messages", sum.messages,
+	    "duplicates", sum.duplicates, "ignored", sum.ignored,
+	    "tickets_created", sum.tickets_created, "replies", sum.replies,
+	    "statuses", sum.statuses, "notices_sent", sum.notices_sent,
+	    "notices_failed", sum.notices_failed, "skipped", (int)batch.skipped);
+	tick_http_ok(req, 200, data, batch.foreign_object ?
+	    "not a WhatsApp notification; stored and ignored" : NULL);
+out:
+	tick_wa_batch_free(&batch);
+}
+
+const struct tick_route tick_routes_webhook[] = {
+	{"GET", "/api/whatsapp/webhook", verify, 0},
+	{"POST", "/api/whatsapp/webhook", notify, TICK_MAX_BODY},
+	{"GET", "/webhook", verify, 0},
+	{"POST", "/webhook", notify, TICK_MAX_BODY},
+};
+const size_t tick_routes_webhook_count =
+    sizeof(tick_routes_webhook) / sizeof(tick_routes_webhook[0]);
