@@ -285,7 +285,8 @@ read_file(const char *path, int must_exist, char **out, size_t *outlen,
 		    strerror(errno));
 		return TICK_ECONFIG;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > 1 << 20) {
+	if (fstat(fd, &st) != 0 || (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) ||
+	    st.st_size > 1 << 20) {
 		snprintf(err, errlen, "TICK_CONFIG: \"%.128s\" is not a regular file under 1 MiB",
 		    path);
 		goto out;

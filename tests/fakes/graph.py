@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""A fake of Meta's Graph API for WhatsApp, on loopback only.
+
+It answers like the real one: same paths, same JSON, same errors, same
+bearer-token check. Tests steer it through /_fake/ and read back what it
+received.
+
+  POST /{version}/{phone-number-id}/messages   send a message
+  GET  /{version}/{phone-number-id}             the phone number (status check)
+  POST /_fake/mode {"mode": M, "times": N}      next N sends (default all) answer M:
+        ok | timeout | close | http500 | error:<code> (Meta's error body, 400;
+        401 for 190)
+  GET  /_fake/requests                          every request received, in order
+  POST /_fake/reset                             forget requests, mode back to ok
+
+Usage: graph.py --port P --token T --phone-number-id ID [--port-file F]
+"""
+import argparse
+import json
+import socketserver
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+ERRORS = {
+    1: "An unknown error occurred",
+    4: "(#4) Application request limit reached",
+    100: "(#100) Invalid parameter",
+    130429: "(#130429) Rate limit hit",
+    131026: "(#131026) Message undeliverable",
+    131047: "(#131047) Re-engagement message",
+    131048: "(#131048) Spam rate limit hit",
+    131056: "(#131056) (Business Account, Consumer Account) pair rate limit hit",
+    190: "Invalid OAuth access token - Cannot parse access token",
+}
+TYPES = {"text", "image", "document", "audio", "video", "sticker", "template",
+         "location", "contacts", "interactive", "reaction"}
+
+
+class State:
+    def __init__(self, token, pnid):
+        self.token = token
+        self.pnid = pnid
+        self.lock = threading.Lock()
+        self.requests = []
+        self.mode = "ok"
+        self.times = None
+        self.counter = 0
+
+    def take_mode(self):
+        with self.lock:
+            mode = self.mode
+            if self.times is not None:
+                self.times -= 1
+                if self.times <= 0:
+                    self.mode, self.times = "ok", None
+            return mode
+
+
+def error_body(code, message=None, details=None):
+    return {"error": {"message": message or ERRORS.get(code, "(#%d) Error" % code),
+                      "type": "OAuthException", "code": code,
+                      "error_data": {"messaging_product": "whatsapp",
+                                     "details": details or "fake graph error"},
+                      "fbtrace_id": "AbCdEfFake%d" % code}}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "FakeGraph/1.0"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def reply(self, status, obj):
+        data = json.dumps(obj).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def body(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(n) if n > 0 else b""
+
+    def authorized(self):
+        st = self.server.state
+        return self.headers.get("Authorization") == "Bearer " + st.token
+
+    def do_GET(self):
+        st = self.server.state
+        parts = self.path.split("?")[0].strip("/").split("/")
+        if parts == ["_fake", "requests"]:
+            with st.lock:
+                return self.reply(200, st.requests)
+        if len(parts) == 2:
+            if not self.authorized():
+                return self.reply(401, error_body(190))
+            if parts[1] != st.pnid:
+                return self.reply(400, error_body(100, "Unsupported get request. Object with ID '%s' does not exist" % parts[1]))
+            return self.reply(200, {"verified_name": "Fake Desk", "display_phone_number": "+1 555-000-1111",
+                                    "quality_rating": "GREEN", "id": st.pnid})
+        return self.reply(404, error_body(100, "Unknown path components: /" + "/".join(parts)))
+
+    def do_POST(self):
+        st = self.server.state
+        raw = self.body()
+        parts = self.path.split("?")[0].strip("/").split("/")
+        if parts == ["_fake", "mode"]:
+            req = json.loads(raw or b"{}")
+            with st.lock:
+                st.mode = req.get("mode", "ok")
+                st.times = req.get("times")
+            return self.reply(200, {"ok": True})
+        if parts == ["_fake", "reset"]:
+            with st.lock:
+                st.requests, st.mode, st.times = [], "ok", None
+            return self.reply(200, {"ok": True})
+        if len(parts) != 3 or parts[2] != "messages":
+            return self.reply(404, error_body(100, "Unknown path components"))
+
+        record = {"path": self.path, "authorization": self.headers.get("Authorization"),
+                  "content_type": self.headers.get("Content-Type"), "body": None,
+                  "answer": None}
+        with st.lock:
+            st.requests.append(record)
+        try:
+            record["body"] = json.loads(raw)
+        except ValueError:
+            record["answer"] = 400
+            return self.reply(400, error_body(100, "(#100) The parameter messaging_product is required."))
+        if not self.authorized():
+            record["answer"] = 401
+            return self.reply(401, error_body(190))
+        if parts[1] != st.pnid:
+            record["answer"] = 400
+            return self.reply(400, error_body(100, "Unsupported post request. Object with ID '%s' does not exist" % parts[1]))
+        b = record["body"]
+        if not isinstance(b, dict) or b.get("messaging_product") != "whatsapp" \
+                or b.get("type", "text") not in TYPES or not b.get("to"):
+            record["answer"] = 400
+            return self.reply(400, error_body(100))
+        if b.get("type", "text") == "text":
+            text = (b.get("text") or {}).get("body")
+            if not isinstance(text, str) or not text or len(text) > 4096:
+                record["answer"] = 400
+                return self.reply(400, error_body(100, "(#100) Param text['body'] must be at most 4096 characters long."))
+
+        mode = st.take_mode()
+        record["mode"] = mode
+        if mode == "timeout":
+            time.sleep(8)
+        elif mode == "close":
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
+        elif mode == "http500":
+            record["answer"] = 500
+            return self.reply(500, error_body(1, "An unexpected error has occurred. Please retry your request later."))
+        elif mode.startswith("error:"):
+            code = int(mode.split(":", 1)[1])
+            record["answer"] = 401 if code == 190 else 400
+            return self.reply(record["answer"], error_body(code))
+        with st.lock:
+            st.counter += 1
+            wamid = "wamid.FAKE%06d" % st.counter
+        record["answer"] = 200
+        record["wamid"] = wamid
+        return self.reply(200, {"messaging_product": "whatsapp",
+                                "contacts": [{"input": b["to"], "wa_id": b["to"]}],
+                                "messages": [{"id": wamid}]})
+
+
+class Server(socketserver.ThreadingMixIn, HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--token", required=True)
+    ap.add_argument("--phone-number-id", required=True)
+    ap.add_argument("--port-file")
+    a = ap.parse_args()
+    srv = Server(("127.0.0.1", a.port), Handler)
+    srv.state = State(a.token, a.phone_number_id)
+    if a.port_file:
+        with open(a.port_file + ".tmp", "w") as f:
+            f.write(str(srv.server_address[1]))
+        import os
+        os.rename(a.port_file + ".tmp", a.port_file)
+    srv.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
