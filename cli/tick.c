@@ -33,12 +33,14 @@ migrate(struct tick_app *app)
 	int applied = 0;
 
 	if (tick_db_migrate(app->db, tick_migrations, tick_migrations_count,
-	    &applied) != TICK_OK) {
-		fprintf(stderr, "tick migrate: failed: %s\n", tick_db_error(app->db));
+	        &applied) != TICK_OK) {
+		fprintf(stderr, "tick migrate: failed: %s\n",
+		    tick_db_error(app->db));
 		return 1;
 	}
 	(void)tick_db_schema_version(app->db, &version);
-	printf("tick migrate: %d applied, schema version %lld\n", applied, version);
+	printf("tick migrate: %d applied, schema version %lld\n", applied,
+	    version);
 	return 0;
 }
 
@@ -78,10 +80,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "tick: configuration: %s\n", err);
 		goto out;
 	}
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 || tick_app_open(&app) != TICK_OK)
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 ||
+	    tick_app_open(&app) != TICK_OK)
 		goto out;
 	if (tick_db_connect(app.db) != TICK_OK) {
-		fprintf(stderr, "tick: cannot connect to the database (DB_HOST, DB_SOCKET, DB_USER)\n");
+		fprintf(stderr,
+		    "tick: cannot connect to the database (DB_HOST, DB_SOCKET, DB_USER)\n");
 		goto out;
 	}
 	rc = strcmp(argv[1], "migrate") == 0 ? migrate(&app) : outbox(&app);

@@ -11,11 +11,11 @@ struct tick_db;
 struct tick_wa_client;
 
 struct tick_app {
-	const char *name;            /* responder name, for logs and health */
-	struct tick_config cfg;      /* owned */
-	struct tick_db *db;          /* owned; connects lazily */
-	struct tick_wa_client *wa;   /* owned; one curl handle per worker */
-	time_t started;              /* when the responder (not the worker) started */
+	const char *name;          /* responder name, for logs and health */
+	struct tick_config cfg;    /* owned */
+	struct tick_db *db;        /* owned; connects lazily */
+	struct tick_wa_client *wa; /* owned; one curl handle per worker */
+	time_t started; /* when the responder (not the worker) started */
 };
 
 /* Loads the configuration into app (error text in err). */

@@ -29,34 +29,39 @@ static const struct {
 	enum kind kind;
 	long long min, max;
 } keys[TICK_CFG__MAX] = {
-	[TICK_CFG_DB_HOST] = {"DB_HOST", NULL, "localhost", K_STR, 0, 0},
-	[TICK_CFG_DB_PORT] = {"DB_PORT", NULL, "3306", K_NUM, 1, 65535},
-	[TICK_CFG_DB_SOCKET] = {"DB_SOCKET", NULL, NULL, K_STR, 0, 0},
-	[TICK_CFG_DB_NAME] = {"DB_NAME", NULL, NULL, K_REQ, 0, 0},
-	[TICK_CFG_DB_USER] = {"DB_USER", NULL, NULL, K_REQ, 0, 0},
-	[TICK_CFG_DB_PASSWORD] = {"DB_PASSWORD", NULL, NULL, K_STR, 0, 0},
-	[TICK_CFG_WA_API_URL] = {"WHATSAPP_API_URL", NULL,
-	    "https://graph.facebook.com/v25.0", K_URL, 0, 0},
-	[TICK_CFG_WA_PHONE_NUMBER_ID] = {"WHATSAPP_PHONE_NUMBER_ID", NULL, NULL,
-	    K_DIGITS, 1, 32},
-	[TICK_CFG_WA_ACCESS_TOKEN] = {"WHATSAPP_ACCESS_TOKEN", NULL, NULL, K_STR, 0, 0},
-	[TICK_CFG_WA_VERIFY_TOKEN] = {"WHATSAPP_VERIFY_TOKEN",
-	    "WEBHOOK_VERIFY_TOKEN", NULL, K_STR, 0, 0},
-	[TICK_CFG_WA_APP_SECRET] = {"WHATSAPP_APP_SECRET", NULL, NULL, K_STR, 0, 0},
-	[TICK_CFG_WA_CONNECT_TIMEOUT_MS] = {"WHATSAPP_CONNECT_TIMEOUT_MS", NULL,
-	    "2000", K_NUM, 100, 30000},
-	[TICK_CFG_WA_TIMEOUT_MS] = {"WHATSAPP_TIMEOUT_MS", NULL, "5000", K_NUM,
-	    200, 60000},
-	[TICK_CFG_TICKET_ID_PREFIX] = {"TICKET_ID_PREFIX", NULL, "TKT", K_PREFIX,
-	    1, 8},
-	[TICK_CFG_CA_FILE] = {"TICK_CA_FILE", NULL, NULL, K_FILE, 0, 0},
-	[TICK_CFG_LOG_LEVEL] = {"TICK_LOG_LEVEL", NULL, "info", K_LEVEL, 0, 0},
-	[TICK_CFG_OUTBOX_MAX_ATTEMPTS] = {"OUTBOX_MAX_ATTEMPTS", NULL, "12", K_NUM,
-	    1, 100},
-	[TICK_CFG_OUTBOX_BATCH] = {"OUTBOX_BATCH", NULL, "100", K_NUM, 1, 10000},
-	[TICK_CFG_TEXT_TICKET_CREATED] = {"TEXT_TICKET_CREATED", NULL,
+	[TICK_CFG_DB_HOST] = { "DB_HOST", NULL, "localhost", K_STR, 0, 0 },
+	[TICK_CFG_DB_PORT] = { "DB_PORT", NULL, "3306", K_NUM, 1, 65535 },
+	[TICK_CFG_DB_SOCKET] = { "DB_SOCKET", NULL, NULL, K_STR, 0, 0 },
+	[TICK_CFG_DB_NAME] = { "DB_NAME", NULL, NULL, K_REQ, 0, 0 },
+	[TICK_CFG_DB_USER] = { "DB_USER", NULL, NULL, K_REQ, 0, 0 },
+	[TICK_CFG_DB_PASSWORD] = { "DB_PASSWORD", NULL, NULL, K_STR, 0, 0 },
+	[TICK_CFG_WA_API_URL] = { "WHATSAPP_API_URL", NULL,
+	    "https://graph.facebook.com/v25.0", K_URL, 0, 0 },
+	[TICK_CFG_WA_PHONE_NUMBER_ID] = { "WHATSAPP_PHONE_NUMBER_ID", NULL,
+	    NULL, K_DIGITS, 1, 32 },
+	[TICK_CFG_WA_ACCESS_TOKEN] = { "WHATSAPP_ACCESS_TOKEN", NULL, NULL,
+	    K_STR, 0, 0 },
+	[TICK_CFG_WA_VERIFY_TOKEN] = { "WHATSAPP_VERIFY_TOKEN",
+	    "WEBHOOK_VERIFY_TOKEN", NULL, K_STR, 0, 0 },
+	[TICK_CFG_WA_APP_SECRET] = { "WHATSAPP_APP_SECRET", NULL, NULL, K_STR,
+	    0, 0 },
+	[TICK_CFG_WA_CONNECT_TIMEOUT_MS] = { "WHATSAPP_CONNECT_TIMEOUT_MS",
+	    NULL, "2000", K_NUM, 100, 30000 },
+	[TICK_CFG_WA_TIMEOUT_MS] = { "WHATSAPP_TIMEOUT_MS", NULL, "5000", K_NUM,
+	    200, 60000 },
+	[TICK_CFG_TICKET_ID_PREFIX] = { "TICKET_ID_PREFIX", NULL, "TKT",
+	    K_PREFIX, 1, 8 },
+	[TICK_CFG_CA_FILE] = { "TICK_CA_FILE", NULL, NULL, K_FILE, 0, 0 },
+	[TICK_CFG_LOG_LEVEL] = { "TICK_LOG_LEVEL", NULL, "info", K_LEVEL, 0,
+	    0 },
+	[TICK_CFG_OUTBOX_MAX_ATTEMPTS] = { "OUTBOX_MAX_ATTEMPTS", NULL, "12",
+	    K_NUM, 1, 100 },
+	[TICK_CFG_OUTBOX_BATCH] = { "OUTBOX_BATCH", NULL, "100", K_NUM, 1,
+	    10000 },
+	[TICK_CFG_TEXT_TICKET_CREATED] = { "TEXT_TICKET_CREATED", NULL,
 	    "Thank you for contacting us. Your ticket reference is {ref}. "
-	    "An agent will reply here soon.", K_STR, 0, 0},
+	    "An agent will reply here soon.",
+	    K_STR, 0, 0 },
 };
 
 void
@@ -122,12 +127,14 @@ tick_config_parse_text(struct tick_config *cfg, const char *text, size_t len,
 
 		lineno++;
 		if (n > TICK_MAX_CONFIG_LINE) {
-			snprintf(err, errlen, "config line %d: longer than %d bytes",
-			    lineno, TICK_MAX_CONFIG_LINE);
+			snprintf(err, errlen,
+			    "config line %d: longer than %d bytes", lineno,
+			    TICK_MAX_CONFIG_LINE);
 			return TICK_ETOOBIG;
 		}
 		if (memchr(text + pos, '\0', n) != NULL) {
-			snprintf(err, errlen, "config line %d: NUL byte", lineno);
+			snprintf(err, errlen, "config line %d: NUL byte",
+			    lineno);
 			return TICK_EINVAL;
 		}
 		memcpy(line, text + pos, n);
@@ -142,12 +149,13 @@ tick_config_parse_text(struct tick_config *cfg, const char *text, size_t len,
 		if (strncmp(p, "export ", 7) == 0)
 			p += 7;
 		if ((eq = strchr(p, '=')) == NULL) {
-			snprintf(err, errlen, "config line %d: expected KEY=VALUE",
-			    lineno);
+			snprintf(err, errlen,
+			    "config line %d: expected KEY=VALUE", lineno);
 			return TICK_EINVAL;
 		}
 		*eq = '\0';
-		for (end = eq; end > p && (end[-1] == ' ' || end[-1] == '\t'); end--)
+		for (end = eq; end > p && (end[-1] == ' ' || end[-1] == '\t');
+		     end--)
 			end[-1] = '\0';
 		v = eq + 1;
 		while (*v == ' ' || *v == '\t')
@@ -155,7 +163,8 @@ tick_config_parse_text(struct tick_config *cfg, const char *text, size_t len,
 		end = v + strlen(v);
 		while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
 			*--end = '\0';
-		if (end - v >= 2 && (v[0] == '"' || v[0] == '\'') && end[-1] == v[0]) {
+		if (end - v >= 2 && (v[0] == '"' || v[0] == '\'') &&
+		    end[-1] == v[0]) {
 			end[-1] = '\0';
 			v++;
 		}
@@ -163,8 +172,8 @@ tick_config_parse_text(struct tick_config *cfg, const char *text, size_t len,
 		if (rc == TICK_ENOTFOUND)
 			continue;
 		if (rc != TICK_OK) {
-			snprintf(err, errlen, "config line %d: %s: %s", lineno, p,
-			    tick_strerror(rc));
+			snprintf(err, errlen, "config line %d: %s: %s", lineno,
+			    p, tick_strerror(rc));
 			return rc;
 		}
 	}
@@ -187,8 +196,10 @@ check(struct tick_config *cfg, int k, char *err, size_t errlen)
 			goto bad;
 		return TICK_OK;
 	case K_NUM:
-		if (tick_valid_num(v, len, keys[k].min, keys[k].max, &n) != TICK_OK) {
-			snprintf(err, errlen, "%s: expected a whole number from %lld to %lld, got \"%.64s\"",
+		if (tick_valid_num(v, len, keys[k].min, keys[k].max, &n) !=
+		    TICK_OK) {
+			snprintf(err, errlen,
+			    "%s: expected a whole number from %lld to %lld, got \"%.64s\"",
 			    keys[k].name, keys[k].min, keys[k].max, v);
 			return TICK_ECONFIG;
 		}
@@ -196,7 +207,8 @@ check(struct tick_config *cfg, int k, char *err, size_t errlen)
 		return TICK_OK;
 	case K_URL:
 		if (tick_valid_outbound_url(v) != TICK_OK) {
-			snprintf(err, errlen, "%s: expected an https URL (http only to loopback), got \"%.128s\"",
+			snprintf(err, errlen,
+			    "%s: expected an https URL (http only to loopback), got \"%.128s\"",
 			    keys[k].name, v);
 			return TICK_ECONFIG;
 		}
@@ -212,7 +224,8 @@ check(struct tick_config *cfg, int k, char *err, size_t errlen)
 		if (len < (size_t)keys[k].min || len > (size_t)keys[k].max)
 			goto bad;
 		for (size_t i = 0; i < len; i++)
-			if (!((v[i] >= 'A' && v[i] <= 'Z') || (v[i] >= '0' && v[i] <= '9')))
+			if (!((v[i] >= 'A' && v[i] <= 'Z') ||
+			        (v[i] >= '0' && v[i] <= '9')))
 				goto bad;
 		return TICK_OK;
 	case K_FILE:
@@ -232,7 +245,8 @@ bad:
 	if (len == 0)
 		snprintf(err, errlen, "%s: required but not set", keys[k].name);
 	else
-		snprintf(err, errlen, "%s: invalid value \"%.64s\"", keys[k].name, v);
+		snprintf(err, errlen, "%s: invalid value \"%.64s\"",
+		    keys[k].name, v);
 	return TICK_ECONFIG;
 }
 
@@ -253,8 +267,8 @@ tick_config_finish(struct tick_config *cfg, char *err, size_t errlen)
 			return TICK_ENOMEM;
 		if (cfg->val[k] == NULL) {
 			if (keys[k].kind == K_REQ) {
-				snprintf(err, errlen, "%s: required but not set",
-				    keys[k].name);
+				snprintf(err, errlen,
+				    "%s: required but not set", keys[k].name);
 				return TICK_ECONFIG;
 			}
 			continue;
@@ -281,13 +295,15 @@ read_file(const char *path, int must_exist, char **out, size_t *outlen,
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		if (!must_exist && errno == ENOENT)
 			return TICK_OK;
-		snprintf(err, errlen, "TICK_CONFIG: cannot open \"%.128s\": %s", path,
-		    strerror(errno));
+		snprintf(err, errlen, "TICK_CONFIG: cannot open \"%.128s\": %s",
+		    path, strerror(errno));
 		return TICK_ECONFIG;
 	}
-	if (fstat(fd, &st) != 0 || (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) ||
+	if (fstat(fd, &st) != 0 ||
+	    (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) ||
 	    st.st_size > 1 << 20) {
-		snprintf(err, errlen, "TICK_CONFIG: \"%.128s\" is not a regular file under 1 MiB",
+		snprintf(err, errlen,
+		    "TICK_CONFIG: \"%.128s\" is not a regular file under 1 MiB",
 		    path);
 		goto out;
 	}
@@ -325,13 +341,15 @@ tick_config_load(struct tick_config *cfg, char *err, size_t errlen)
 		const char *v = getenv(keys[k].name);
 		if (v == NULL && keys[k].alias != NULL)
 			v = getenv(keys[k].alias);
-		if (v != NULL && (rc = tick_config_offer(cfg, keys[k].name, v)) != TICK_OK) {
-			snprintf(err, errlen, "%s: %s", keys[k].name, tick_strerror(rc));
+		if (v != NULL &&
+		    (rc = tick_config_offer(cfg, keys[k].name, v)) != TICK_OK) {
+			snprintf(err, errlen, "%s: %s", keys[k].name,
+			    tick_strerror(rc));
 			return rc;
 		}
 	}
-	rc = read_file(path && *path ? path : "tick.env", path && *path, &text, &len,
-	    err, errlen);
+	rc = read_file(path && *path ? path : "tick.env", path && *path, &text,
+	    &len, err, errlen);
 	if (rc == TICK_OK && text != NULL)
 		rc = tick_config_parse_text(cfg, text, len, err, errlen);
 	free(text);

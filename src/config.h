@@ -52,8 +52,8 @@ const char *tick_config_name(enum tick_cfg key);
  * Sets key from name=value unless it already has a value (the first source
  * wins). Unknown names are ignored and return TICK_ENOTFOUND.
  */
-enum tick_err tick_config_offer(struct tick_config *cfg, const char *name,
-    const char *value);
+enum tick_err
+tick_config_offer(struct tick_config *cfg, const char *name, const char *value);
 
 /*
  * Reads KEY=VALUE lines from text[0..len): blank lines and # comments are
@@ -64,12 +64,12 @@ enum tick_err tick_config_parse_text(struct tick_config *cfg, const char *text,
     size_t len, char *err, size_t errlen);
 
 /* Applies defaults and validates every value; errors name the key in err. */
-enum tick_err tick_config_finish(struct tick_config *cfg, char *err,
-    size_t errlen);
+enum tick_err
+tick_config_finish(struct tick_config *cfg, char *err, size_t errlen);
 
 /* Environment, then the file, then tick_config_finish(). */
-enum tick_err tick_config_load(struct tick_config *cfg, char *err,
-    size_t errlen);
+enum tick_err
+tick_config_load(struct tick_config *cfg, char *err, size_t errlen);
 
 /* The value of key, or NULL when unset. Borrowed from cfg. */
 const char *tick_config_get(const struct tick_config *cfg, enum tick_cfg key);

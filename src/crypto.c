@@ -13,7 +13,8 @@ tick_crypto_hmac_sha256(const void *key, size_t keylen, const void *msg,
 
 	if (keylen > 0x7fffffff)
 		return -1;
-	if (HMAC(EVP_sha256(), key, (int)keylen, msg, msglen, out, &outlen) == NULL ||
+	if (HMAC(EVP_sha256(), key, (int)keylen, msg, msglen, out, &outlen) ==
+	        NULL ||
 	    outlen != TICK_SHA256_LEN)
 		return -1;
 	return 0;

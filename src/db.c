@@ -49,8 +49,10 @@ static const char *const stmts[DB_STMT__MAX] = {
 	[DB_MIG_LOCK] = "SELECT GET_LOCK('tick_migrate', 60)",
 	[DB_MIG_UNLOCK] = "SELECT RELEASE_LOCK('tick_migrate')",
 	[DB_MIG_HAS] = "SELECT 1 FROM schema_migrations WHERE version = ?",
-	[DB_MIG_RECORD] = "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
-	[DB_MIG_VERSION] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+	[DB_MIG_RECORD] =
+	    "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+	[DB_MIG_VERSION] =
+	    "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
 };
 
 struct tick_db *
@@ -95,7 +97,8 @@ tick_db_connect(struct tick_db *db)
 {
 	const struct tick_config *c = db->cfg;
 	unsigned int connect_to = 3, io_to = 15;
-	const char *init = "SET time_zone = '+00:00', sql_mode = "
+	const char *init =
+	    "SET time_zone = '+00:00', sql_mode = "
 	    "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO'";
 	MYSQL *m;
 
@@ -109,11 +112,11 @@ tick_db_connect(struct tick_db *db)
 	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(m, MYSQL_INIT_COMMAND, init);
 	if (mysql_real_connect(m, tick_config_get(c, TICK_CFG_DB_HOST),
-	    tick_config_get(c, TICK_CFG_DB_USER),
-	    tick_config_get(c, TICK_CFG_DB_PASSWORD),
-	    tick_config_get(c, TICK_CFG_DB_NAME),
-	    (unsigned)tick_config_num(c, TICK_CFG_DB_PORT),
-	    tick_config_get(c, TICK_CFG_DB_SOCKET), 0) == NULL) {
+	        tick_config_get(c, TICK_CFG_DB_USER),
+	        tick_config_get(c, TICK_CFG_DB_PASSWORD),
+	        tick_config_get(c, TICK_CFG_DB_NAME),
+	        (unsigned)tick_config_num(c, TICK_CFG_DB_PORT),
+	        tick_config_get(c, TICK_CFG_DB_SOCKET), 0) == NULL) {
 		tick_log_err("%s: %s", __func__, mysql_error(m));
 		mysql_close(m);
 		return TICK_EDB;
@@ -147,7 +150,8 @@ prepare(struct tick_db *db, const char *sql, unsigned int *errnum)
 	}
 	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
 		*errnum = mysql_stmt_errno(st);
-		tick_log_err("%s: %s: %.80s", __func__, mysql_stmt_error(st), sql);
+		tick_log_err("%s: %s: %.80s", __func__, mysql_stmt_error(st),
+		    sql);
 		mysql_stmt_close(st);
 		return NULL;
 	}
@@ -276,8 +280,8 @@ attempt(struct tick_q *q, unsigned int *errnum)
 	if ((q->st = prepare(db, q->sql, errnum)) == NULL)
 		return TICK_EDB;
 	if (mysql_stmt_param_count(q->st) != (unsigned long)q->nin) {
-		tick_log_err("%s: %d parameters bound, %lu expected: %.80s", __func__,
-		    q->nin, mysql_stmt_param_count(q->st), q->sql);
+		tick_log_err("%s: %d parameters bound, %lu expected: %.80s",
+		    __func__, q->nin, mysql_stmt_param_count(q->st), q->sql);
 		return TICK_EINVAL;
 	}
 	if ((q->nin > 0 && mysql_stmt_bind_param(q->st, q->in) != 0) ||
@@ -299,8 +303,8 @@ fail:
 	*errnum = mysql_stmt_errno(q->st);
 	if (*errnum == ER_DUP_ENTRY)
 		return TICK_ECONFLICT;
-	tick_log_err("%s: %u %s: %.80s", __func__, *errnum, mysql_stmt_error(q->st),
-	    q->sql);
+	tick_log_err("%s: %u %s: %.80s", __func__, *errnum,
+	    mysql_stmt_error(q->st), q->sql);
 	return TICK_EDB;
 }
 
@@ -320,7 +324,8 @@ tick_q_exec(struct tick_q *q)
 		 * with it, so the caller must start over. */
 		disconnect(q->db);
 		if (!was_tx) {
-			tick_log_info("%s: reconnecting to the database", __func__);
+			tick_log_info("%s: reconnecting to the database",
+			    __func__);
 			rc = attempt(q, &errnum);
 		}
 	}
@@ -343,9 +348,12 @@ tick_q_fetch(struct tick_q *q)
 	}
 	if (r == MYSQL_DATA_TRUNCATED) {
 		for (int i = 0; i < q->nout; i++)
-			if (q->outerr[i] && q->out[i].buffer_type == MYSQL_TYPE_STRING) {
-				tick_log_err("%s: column %d longer than %lu bytes: %.60s",
-				    __func__, i, q->out[i].buffer_length, q->sql);
+			if (q->outerr[i] &&
+			    q->out[i].buffer_type == MYSQL_TYPE_STRING) {
+				tick_log_err(
+				    "%s: column %d longer than %lu bytes: %.60s",
+				    __func__, i, q->out[i].buffer_length,
+				    q->sql);
 				return -1;
 			}
 	}
@@ -442,7 +450,8 @@ run_once(struct tick_db *db, const char *sql, size_t len)
 
 	if (st == NULL)
 		return TICK_ENOMEM;
-	if (mysql_stmt_prepare(st, sql, len) != 0 || mysql_stmt_execute(st) != 0) {
+	if (mysql_stmt_prepare(st, sql, len) != 0 ||
+	    mysql_stmt_execute(st) != 0) {
 		tick_log_err("migrate: %s: %.*s", mysql_stmt_error(st),
 		    (int)(len > 200 ? 200 : len), sql);
 		goto out;
@@ -468,7 +477,8 @@ apply(struct tick_db *db, const struct tick_migration *m)
 			const char *eol = nl ? nl : end + strlen(end);
 			const char *t = eol;
 
-			while (t > end && (t[-1] == ' ' || t[-1] == '\t' || t[-1] == '\r'))
+			while (t > end &&
+			    (t[-1] == ' ' || t[-1] == '\t' || t[-1] == '\r'))
 				t--;
 			if (t > end && t[-1] == ';') {
 				semi = t - 1;
@@ -483,12 +493,15 @@ apply(struct tick_db *db, const struct tick_migration *m)
 					c++;
 				continue;
 			}
-			if (*c != ' ' && *c != '\n' && *c != '\t' && *c != '\r') {
+			if (*c != ' ' && *c != '\n' && *c != '\t' &&
+			    *c != '\r') {
 				blank = 0;
 				break;
 			}
 		}
-		if (!blank && run_once(db, p, (size_t)((semi ? semi : end) - p)) != TICK_OK)
+		if (!blank &&
+		    run_once(db, p, (size_t)((semi ? semi : end) - p)) !=
+		        TICK_OK)
 			return TICK_EDB;
 		p = end;
 	}
@@ -508,7 +521,8 @@ tick_db_migrate(struct tick_db *db, const struct tick_migration *m, size_t n,
 		return rc;
 	tick_q_init(&q, db, stmts[DB_MIG_LOCK]);
 	tick_q_out_int(&q, &got);
-	if ((rc = tick_q_exec(&q)) != TICK_OK || tick_q_fetch(&q) != 1 || got != 1) {
+	if ((rc = tick_q_exec(&q)) != TICK_OK || tick_q_fetch(&q) != 1 ||
+	    got != 1) {
 		tick_q_done(&q);
 		tick_log_err("%s: another migration holds the lock", __func__);
 		return rc != TICK_OK ? rc : TICK_ECONFLICT;
@@ -527,7 +541,8 @@ tick_db_migrate(struct tick_db *db, const struct tick_migration *m, size_t n,
 		tick_q_done(&q);
 		if (has)
 			continue;
-		tick_log_info("migrate: applying %03d %s", m[i].version, m[i].name);
+		tick_log_info("migrate: applying %03d %s", m[i].version,
+		    m[i].name);
 		if ((rc = apply(db, &m[i])) != TICK_OK)
 			break;
 		tick_q_init(&q, db, stmts[DB_MIG_RECORD]);

@@ -155,7 +155,7 @@ tick_http_query_get(const char *query, const char *name, char *out,
 		    decode(p, klen, key, sizeof(key)) == TICK_OK &&
 		    strlen(key) == nlen && memcmp(key, name, nlen) == 0)
 			return eq ? decode(eq + 1, len - klen - 1, out, outsz) :
-			    decode("", 0, out, outsz);
+			            decode("", 0, out, outsz);
 		p += len;
 		if (*p == '&')
 			p++;
@@ -167,19 +167,19 @@ static const struct {
 	int status;
 	const char *code;
 } errmap[TICK_ERR__MAX] = {
-	[TICK_OK] = {200, "ok"},
-	[TICK_EINVAL] = {400, "bad_request"},
-	[TICK_ENOTFOUND] = {404, "not_found"},
-	[TICK_ECONFLICT] = {409, "conflict"},
-	[TICK_EFORBIDDEN] = {403, "forbidden"},
-	[TICK_EUNAUTH] = {401, "unauthorized"},
-	[TICK_ETOOBIG] = {413, "payload_too_large"},
-	[TICK_EDB] = {503, "database_unavailable"},
-	[TICK_EUPSTREAM] = {502, "upstream_failed"},
-	[TICK_ETIMEOUT] = {504, "upstream_timeout"},
-	[TICK_ENOMEM] = {500, "internal_error"},
-	[TICK_ECONFIG] = {500, "misconfigured"},
-	[TICK_ESYS] = {500, "internal_error"},
+	[TICK_OK] = { 200, "ok" },
+	[TICK_EINVAL] = { 400, "bad_request" },
+	[TICK_ENOTFOUND] = { 404, "not_found" },
+	[TICK_ECONFLICT] = { 409, "conflict" },
+	[TICK_EFORBIDDEN] = { 403, "forbidden" },
+	[TICK_EUNAUTH] = { 401, "unauthorized" },
+	[TICK_ETOOBIG] = { 413, "payload_too_large" },
+	[TICK_EDB] = { 503, "database_unavailable" },
+	[TICK_EUPSTREAM] = { 502, "upstream_failed" },
+	[TICK_ETIMEOUT] = { 504, "upstream_timeout" },
+	[TICK_ENOMEM] = { 500, "internal_error" },
+	[TICK_ECONFIG] = { 500, "misconfigured" },
+	[TICK_ESYS] = { 500, "internal_error" },
 };
 
 int
@@ -247,11 +247,13 @@ tick_http_text(struct tick_req *req, int status, const char *ctype,
 static void
 send_json(struct tick_req *req, int status, json_t *root)
 {
-	char *s = root ? json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+	char *s = root ? json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII) :
+	                 NULL;
 
 	json_decref(root);
 	if (s == NULL) {
-		static const char fallback[] = "{\"success\":false,\"error\":"
+		static const char fallback[] =
+		    "{\"success\":false,\"error\":"
 		    "{\"code\":\"internal_error\",\"message\":\"out of memory\"}}";
 		tick_http_text(req, 500, "application/json", fallback,
 		    sizeof(fallback) - 1);
@@ -265,7 +267,8 @@ send_json(struct tick_req *req, int status, json_t *root)
 }
 
 void
-tick_http_ok(struct tick_req *req, int status, json_t *data, const char *message)
+tick_http_ok(struct tick_req *req, int status, json_t *data,
+    const char *message)
 {
 	json_t *root = json_object();
 
@@ -273,7 +276,8 @@ tick_http_ok(struct tick_req *req, int status, json_t *data, const char *message
 		json_object_set_new(root, "success", json_true());
 		json_object_set_new(root, "data", data ? data : json_null());
 		if (message != NULL)
-			json_object_set_new(root, "message", json_string(message));
+			json_object_set_new(root, "message",
+			    json_string(message));
 	} else
 		json_decref(data);
 	send_json(req, status, root);
@@ -305,8 +309,8 @@ tick_http_fail(struct tick_req *req, int status, enum tick_err e,
 	json_object_set_new(root, "success", json_false());
 	json_object_set_new(root, "error", err);
 	if (status >= 500)
-		tick_log_warn("%s %s -> %d %s: %s", req->method, req->path, status,
-		    code, message);
+		tick_log_warn("%s %s -> %d %s: %s", req->method, req->path,
+		    status, code, message);
 	send_json(req, status, root);
 }
 
@@ -319,8 +323,8 @@ tick_http_header(struct tick_req *req, const char *name, const char *value)
 	/* Header injection: values never carry line breaks. */
 	if (strpbrk(value, "\r\n") != NULL || strpbrk(name, "\r\n:") != NULL)
 		return;
-	n = snprintf(req->headers + used, sizeof(req->headers) - used, "%s: %s\r\n",
-	    name, value);
+	n = snprintf(req->headers + used, sizeof(req->headers) - used,
+	    "%s: %s\r\n", name, value);
 	if (n < 0 || (size_t)n >= sizeof(req->headers) - used)
 		req->headers[used] = '\0';
 }

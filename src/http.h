@@ -25,32 +25,33 @@ struct tick_span {
 };
 
 struct tick_req {
-	struct tick_app *app;      /* borrowed: the worker's state */
-	char **envp;               /* borrowed: CGI/FastCGI parameters */
-	const char *method;        /* borrowed from envp, never NULL */
-	const char *path;          /* borrowed from envp, no query, never NULL */
-	const char *query;         /* borrowed from envp, never NULL */
-	const char *remote_addr;   /* borrowed from envp, never NULL */
-	char *body;                /* owned, NUL-terminated copy of the body */
+	struct tick_app *app;    /* borrowed: the worker's state */
+	char **envp;             /* borrowed: CGI/FastCGI parameters */
+	const char *method;      /* borrowed from envp, never NULL */
+	const char *path;        /* borrowed from envp, no query, never NULL */
+	const char *query;       /* borrowed from envp, never NULL */
+	const char *remote_addr; /* borrowed from envp, never NULL */
+	char *body;              /* owned, NUL-terminated copy of the body */
 	size_t body_len;
 	struct tick_span params[TICK_HTTP_MAX_PARAMS]; /* ":name" route parts */
 	size_t nparams;
 
 	/* The answer, filled by the handler. */
-	int status;                /* 0 until a handler answers */
+	int status; /* 0 until a handler answers */
 	char ctype[64];
-	char headers[512];         /* extra header lines, each ending \r\n */
-	char *out;                 /* owned response body */
+	char headers[512]; /* extra header lines, each ending \r\n */
+	char *out;         /* owned response body */
 	size_t out_len;
 };
 
 typedef void (*tick_handler)(struct tick_req *req);
 
 struct tick_route {
-	const char *method;  /* "GET", "POST", ... */
-	const char *pattern; /* "/api/tickets/:id"; a ":x" part matches one segment */
+	const char *method; /* "GET", "POST", ... */
+	const char
+	    *pattern; /* "/api/tickets/:id"; a ":x" part matches one segment */
 	tick_handler fn;
-	size_t max_body;     /* 0 means TICK_MAX_API_BODY */
+	size_t max_body; /* 0 means TICK_MAX_API_BODY */
 };
 
 /* Frees what the request owns; the struct itself is the caller's. */
@@ -63,9 +64,9 @@ const char *tick_http_param(const struct tick_req *req, const char *name);
  * Finds the route for method and path. Returns it and fills req->params, or
  * NULL with *method_allowed set when only the method did not match.
  */
-const struct tick_route *tick_http_route(const struct tick_route *routes,
-    size_t n, const char *method, const char *path, struct tick_req *req,
-    int *method_allowed);
+const struct tick_route *
+tick_http_route(const struct tick_route *routes, size_t n, const char *method,
+    const char *path, struct tick_req *req, int *method_allowed);
 
 /*
  * Copies the percent-decoded value of query parameter name into out (size
@@ -99,7 +100,8 @@ void tick_http_text(struct tick_req *req, int status, const char *ctype,
     const char *body, size_t len);
 
 /* Adds one response header ("Name: value"); silently drops it if full. */
-void tick_http_header(struct tick_req *req, const char *name, const char *value);
+void
+tick_http_header(struct tick_req *req, const char *name, const char *value);
 
 /* The reason phrase for status. */
 const char *tick_http_reason(int status);

@@ -85,7 +85,8 @@ store_message(struct tick_app *app, long long event_id,
     const struct tick_wa_msg *m, struct tick_ingest_summary *sum,
     struct after *after)
 {
-	const char *want_pnid = tick_config_get(&app->cfg, TICK_CFG_WA_PHONE_NUMBER_ID);
+	const char *want_pnid = tick_config_get(&app->cfg,
+	    TICK_CFG_WA_PHONE_NUMBER_ID);
 	const char *ignored = NULL, *mobile = NULL;
 	struct tick_db *db = app->db;
 	struct tick_ticket_ref t;
@@ -102,7 +103,7 @@ store_message(struct tick_app *app, long long event_id,
 	if (m->from != NULL && strlen(m->from) <= TICK_TICKET_MOBILE_MAX)
 		mobile = m->from;
 	n = m->from ? snprintf(key, sizeof(key), "%s", m->from) :
-	    snprintf(key, sizeof(key), "user:%s", m->from_user_id);
+	              snprintf(key, sizeof(key), "user:%s", m->from_user_id);
 	if (n < 0 || (size_t)n >= sizeof(key))
 		ignored = "sender id too long";
 	if ((raw = json_dumps(m->raw, JSON_COMPACT)) == NULL)
@@ -158,24 +159,30 @@ store_message(struct tick_app *app, long long event_id,
 		goto out;
 	if (tick_wa_kind_is_content(m->kind)) {
 		if (rc == TICK_OK) {
-			if ((rc = tick_ticket_add_customer_reply(db, t.id, contact_id,
-			    m->text, msg_id, &reply_id)) != TICK_OK)
+			if ((rc = tick_ticket_add_customer_reply(db, t.id,
+			         contact_id, m->text, msg_id, &reply_id)) !=
+			    TICK_OK)
 				goto out;
 			sum->replies++;
 		} else {
 			char text[TICK_MAX_WA_TEXT + 1];
 
 			if ((rc = tick_ticket_create_wa(db,
-			    tick_config_get(&app->cfg, TICK_CFG_TICKET_ID_PREFIX),
-			    m->profile_name, mobile, contact_id, m->text, &t)) != TICK_OK)
+			         tick_config_get(&app->cfg,
+			             TICK_CFG_TICKET_ID_PREFIX),
+			         m->profile_name, mobile, contact_id, m->text,
+			         &t)) != TICK_OK)
 				goto out;
 			sum->tickets_created++;
 			/* The confirmation is stored with the ticket, sent after. */
-			if (m->from != NULL && tick_ticket_render_text(
-			    tick_config_get(&app->cfg, TICK_CFG_TEXT_TICKET_CREATED),
-			    t.reference, text, sizeof(text)) == TICK_OK &&
-			    (rc = tick_outbox_add_text(db, t.id, contact_id, m->from, text,
-			    &after->outbound_id, &after->payload)) != TICK_OK)
+			if (m->from != NULL &&
+			    tick_ticket_render_text(
+			        tick_config_get(&app->cfg,
+			            TICK_CFG_TEXT_TICKET_CREATED),
+			        t.reference, text, sizeof(text)) == TICK_OK &&
+			    (rc = tick_outbox_add_text(db, t.id, contact_id,
+			         m->from, text, &after->outbound_id,
+			         &after->payload)) != TICK_OK)
 				goto out;
 		}
 	}
@@ -212,8 +219,8 @@ store_status(struct tick_db *db, long long event_id,
 	tick_q_str(&q, s->wamid, (size_t)-1);
 	tick_q_str(&q, s->status, strnlen(s->status, 16));
 	tick_q_int(&q, s->rank);
-	tick_q_str(&q, s->recipient_id, s->recipient_id ?
-	    strnlen(s->recipient_id, 128) : 0);
+	tick_q_str(&q, s->recipient_id,
+	    s->recipient_id ? strnlen(s->recipient_id, 128) : 0);
 	bind_opt_int(&q, s->error_code);
 	tick_q_str(&q, title, title ? strnlen(title, 255) : 0);
 	tick_q_int(&q, s->timestamp);
@@ -253,8 +260,8 @@ finish_event(struct tick_db *db, long long event_id, const char *state,
 	tick_q_str(&q, error, (size_t)-1);
 	tick_q_int(&q, event_id);
 	if (exec_done(&q) != TICK_OK)
-		tick_log_warn("%s: event %lld: could not record its state", __func__,
-		    event_id);
+		tick_log_warn("%s: event %lld: could not record its state",
+		    __func__, event_id);
 }
 
 enum tick_err
@@ -279,17 +286,17 @@ tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
 		return rc;
 
 	for (size_t i = 0; i < batch->nmsgs; i++) {
-		struct after after = {0, NULL};
+		struct after after = { 0, NULL };
 
-		if ((rc = store_message(app, sum->event_id, &batch->msgs[i], sum,
-		    &after)) != TICK_OK)
+		if ((rc = store_message(app, sum->event_id, &batch->msgs[i],
+		         sum, &after)) != TICK_OK)
 			break;
 		if (after.payload == NULL)
 			continue;
 		/* One Graph failure in a request sends the rest to the outbox,
 		 * so a slow Graph API cannot hold Meta's webhook call for long. */
-		if (tick_outbox_deliver(app, after.outbound_id, 0, after.payload,
-		    graph_down) == TICK_OK)
+		if (tick_outbox_deliver(app, after.outbound_id, 0,
+		        after.payload, graph_down) == TICK_OK)
 			sum->notices_sent++;
 		else {
 			sum->notices_failed++;
@@ -303,6 +310,7 @@ tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
 	if (rc == TICK_OK)
 		finish_event(db, sum->event_id, "processed", sum, NULL);
 	else
-		finish_event(db, sum->event_id, "failed", sum, tick_strerror(rc));
+		finish_event(db, sum->event_id, "failed", sum,
+		    tick_strerror(rc));
 	return rc;
 }

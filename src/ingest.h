@@ -17,14 +17,14 @@ struct tick_wa_batch;
 
 struct tick_ingest_summary {
 	long long event_id;
-	int messages;         /* new inbound messages stored */
-	int duplicates;       /* messages seen before (same wamid) */
-	int ignored;          /* for another phone number id */
+	int messages;   /* new inbound messages stored */
+	int duplicates; /* messages seen before (same wamid) */
+	int ignored;    /* for another phone number id */
 	int tickets_created;
-	int replies;          /* messages appended to an open ticket */
-	int statuses;         /* new statuses stored */
-	int notices_sent;     /* confirmations the Graph API accepted */
-	int notices_failed;   /* confirmations left to the outbox */
+	int replies;        /* messages appended to an open ticket */
+	int statuses;       /* new statuses stored */
+	int notices_sent;   /* confirmations the Graph API accepted */
+	int notices_failed; /* confirmations left to the outbox */
 };
 
 /*
@@ -32,9 +32,9 @@ struct tick_ingest_summary {
  * batch. TICK_EDB when the database fails: what was committed stays, and a
  * redelivery completes the rest.
  */
-enum tick_err tick_ingest_webhook(struct tick_app *app,
-    const struct tick_wa_batch *batch, const char *body, size_t len,
-    const char *remote_addr, int signature_checked,
-    struct tick_ingest_summary *sum);
+enum tick_err
+tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
+    const char *body, size_t len, const char *remote_addr,
+    int signature_checked, struct tick_ingest_summary *sum);
 
 #endif

@@ -39,11 +39,11 @@ tick_json_depth_ok(const json_t *v, int max)
 	if (max <= 0)
 		return 0;
 	if (json_is_array(v)) {
-		json_array_foreach(v, i, child)
+		json_array_foreach (v, i, child)
 			if (!tick_json_depth_ok(child, max - 1))
 				return 0;
 	} else {
-		json_object_foreach((json_t *)v, k, child)
+		json_object_foreach ((json_t *)v, k, child)
 			if (!tick_json_depth_ok(child, max - 1))
 				return 0;
 	}
@@ -56,11 +56,10 @@ tick_json_parse(const char *body, size_t len, char *err, size_t errlen)
 	json_error_t je;
 	json_t *root;
 
-	root = json_loadb(body, len, JSON_REJECT_DUPLICATES,
-	    &je);
+	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
 	if (root == NULL) {
-		snprintf(err, errlen, "body is not valid JSON: %s at byte %d", je.text,
-		    je.position);
+		snprintf(err, errlen, "body is not valid JSON: %s at byte %d",
+		    je.text, je.position);
 		return NULL;
 	}
 	if (!tick_json_depth_ok(root, TICK_MAX_JSON_DEPTH)) {

@@ -7,7 +7,8 @@
 #include "log.h"
 
 static enum tick_log_level level = TICK_LOG_INFO;
-static const char *const names[TICK_LOG__MAX] = {"err", "warn", "info", "debug"};
+static const char *const names[TICK_LOG__MAX] = { "err", "warn", "info",
+	"debug" };
 
 void
 tick_log_set_level(enum tick_log_level lvl)
@@ -39,8 +40,8 @@ tick_log(enum tick_log_level lvl, const char *fmt, ...)
 	now = time(NULL);
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	n = snprintf(line, sizeof(line), "%s tick[%ld] %s: ", when, (long)getpid(),
-	    names[lvl]);
+	n = snprintf(line, sizeof(line), "%s tick[%ld] %s: ", when,
+	    (long)getpid(), names[lvl]);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return;
 	va_start(ap, fmt);

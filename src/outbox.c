@@ -53,7 +53,8 @@ static const char *const stmts[OB_STMT__MAX] = {
 	[OB_CLAIM] =
 	    "UPDATE whatsapp_messages SET next_attempt_at = NOW(3) + INTERVAL 120 SECOND"
 	    " WHERE id = ? AND next_attempt_at <= NOW(3)",
-	[OB_PAYLOAD] = "SELECT attempts, payload FROM whatsapp_messages WHERE id = ?",
+	[OB_PAYLOAD] =
+	    "SELECT attempts, payload FROM whatsapp_messages WHERE id = ?",
 };
 
 static void
@@ -106,17 +107,19 @@ run1(struct tick_db *db, enum outbox_stmt s, long long id)
 }
 
 static enum tick_err
-record(struct tick_app *app, long long id, long long attempts, enum tick_err sent,
-    const struct tick_wa_result *res)
+record(struct tick_app *app, long long id, long long attempts,
+    enum tick_err sent, const struct tick_wa_result *res)
 {
-	long long max = tick_config_num(&app->cfg, TICK_CFG_OUTBOX_MAX_ATTEMPTS);
+	long long max = tick_config_num(&app->cfg,
+	    TICK_CFG_OUTBOX_MAX_ATTEMPTS);
 	struct tick_q q;
 	enum tick_err rc;
 
 	if (sent == TICK_OK) {
 		tick_q_init(&q, app->db, stmts[OB_SENT]);
 		tick_q_str(&q, res->wamid, (size_t)-1);
-		tick_q_str(&q, tick_config_get(&app->cfg, TICK_CFG_WA_PHONE_NUMBER_ID),
+		tick_q_str(&q,
+		    tick_config_get(&app->cfg, TICK_CFG_WA_PHONE_NUMBER_ID),
 		    (size_t)-1);
 		tick_q_int(&q, id);
 		if ((rc = tick_q_exec(&q)) == TICK_OK) {
@@ -153,8 +156,8 @@ tick_outbox_deliver(struct tick_app *app, long long id, long long attempts,
 	}
 	sent = tick_wa_send(app->wa, payload, strlen(payload), &res);
 	if (record(app, id, attempts, sent, &res) != TICK_OK)
-		tick_log_err("%s: message %lld: could not record the outcome", __func__,
-		    id);
+		tick_log_err("%s: message %lld: could not record the outcome",
+		    __func__, id);
 	return sent;
 }
 
@@ -201,7 +204,8 @@ tick_outbox_run(struct tick_app *app, struct tick_outbox_stats *st)
 		r = rc == TICK_OK ? tick_q_fetch(&q) : -1;
 		tick_q_done(&q);
 		if (r != 1 || payload[0] == '\0') {
-			tick_log_err("%s: message %lld has no payload", __func__, ids[i]);
+			tick_log_err("%s: message %lld has no payload",
+			    __func__, ids[i]);
 			continue;
 		}
 		st->picked++;

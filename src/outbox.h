@@ -41,6 +41,7 @@ struct tick_outbox_stats {
 };
 
 /* Sends every due row (at most OUTBOX_BATCH). */
-enum tick_err tick_outbox_run(struct tick_app *app, struct tick_outbox_stats *st);
+enum tick_err
+tick_outbox_run(struct tick_app *app, struct tick_outbox_stats *st);
 
 #endif

@@ -41,7 +41,8 @@ io_read(struct io *io, char *buf, size_t n)
 
 	if (io->fr != NULL) {
 		while (got < n) {
-			int chunk = n - got > 1 << 20 ? 1 << 20 : (int)(n - got);
+			int chunk = n - got > 1 << 20 ? 1 << 20 :
+			                                (int)(n - got);
 			int r = FCGX_GetStr(buf + got, chunk, io->fr->in);
 			if (r <= 0)
 				break;
@@ -96,10 +97,12 @@ tick_serve_dispatch(struct tick_req *req, const struct tick_route *routes,
 	const struct tick_route *r;
 	int allowed;
 
-	r = tick_http_route(routes, nroutes, req->method, req->path, req, &allowed);
+	r = tick_http_route(routes, nroutes, req->method, req->path, req,
+	    &allowed);
 	if (r == NULL) {
 		if (!allowed)
-			tick_http_fail(req, 405, TICK_EINVAL, "method_not_allowed",
+			tick_http_fail(req, 405, TICK_EINVAL,
+			    "method_not_allowed",
 			    "method not allowed on this path", NULL);
 		else
 			tick_http_fail(req, 404, TICK_ENOTFOUND, "not_found",
@@ -120,7 +123,8 @@ read_body(struct tick_req *req, struct io *io, size_t max)
 	long long len = 0;
 
 	if (cl != NULL && *cl != '\0' &&
-	    tick_valid_num(cl, strlen(cl), 0, TICK_MAX_BODY * 4LL, &len) != TICK_OK) {
+	    tick_valid_num(cl, strlen(cl), 0, TICK_MAX_BODY * 4LL, &len) !=
+	        TICK_OK) {
 		tick_http_fail(req, 400, TICK_EINVAL, "bad_request",
 		    "bad Content-Length", NULL);
 		return -1;
@@ -165,14 +169,17 @@ handle(struct tick_app *app, char **envp, struct io *io,
 			n = snprintf(pathbuf, sizeof(pathbuf), "%.*s",
 			    (int)strcspn(uri, "?"), uri);
 		else
-			n = snprintf(pathbuf, sizeof(pathbuf), "%s%s", sn ? sn : "",
-			    pi ? pi : "");
-		req.path = n >= 0 && (size_t)n < sizeof(pathbuf) ? pathbuf : "/";
+			n = snprintf(pathbuf, sizeof(pathbuf), "%s%s",
+			    sn ? sn : "", pi ? pi : "");
+		req.path = n >= 0 && (size_t)n < sizeof(pathbuf) ? pathbuf :
+		                                                   "/";
 	}
 
-	r = tick_http_route(routes, nroutes, req.method, req.path, &req, &allowed);
-	if (r == NULL || read_body(&req, io, r->max_body ? r->max_body :
-	    TICK_MAX_API_BODY) == 0)
+	r = tick_http_route(routes, nroutes, req.method, req.path, &req,
+	    &allowed);
+	if (r == NULL ||
+	    read_body(&req, io,
+	        r->max_body ? r->max_body : TICK_MAX_API_BODY) == 0)
 		tick_serve_dispatch(&req, routes, nroutes);
 
 	n = snprintf(head, sizeof(head),
@@ -194,7 +201,7 @@ fcgi_loop(struct tick_app *app, int sock, const struct tick_route *routes,
     size_t nroutes)
 {
 	FCGX_Request fr;
-	struct io io = {&fr};
+	struct io io = { &fr };
 
 	if (FCGX_InitRequest(&fr, sock, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
 		return 1;
@@ -286,8 +293,8 @@ standalone(struct tick_app *app, const char *listen, long long workers,
 		pids[i] = spawn(app, sock, routes, nroutes);
 		born[i] = time(NULL);
 	}
-	tick_log_info("%s: listening on %s with %lld workers", app->name, listen,
-	    workers);
+	tick_log_info("%s: listening on %s with %lld workers", app->name,
+	    listen, workers);
 	while (!stopping) {
 		int status;
 		pid_t pid = wait(&status);
@@ -301,7 +308,8 @@ standalone(struct tick_app *app, const char *listen, long long workers,
 			if (pids[i] != pid && pids[i] > 0)
 				continue;
 			if (pids[i] == pid)
-				tick_log_warn("%s: worker %ld exited (status %d); re-spawning",
+				tick_log_warn(
+				    "%s: worker %ld exited (status %d); re-spawning",
 				    app->name, (long)pid, status);
 			/* A worker that dies at once would spin: slow it down. */
 			if (time(NULL) - born[i] < 1)
@@ -318,7 +326,8 @@ standalone(struct tick_app *app, const char *listen, long long workers,
 		int left = 0;
 
 		for (long long i = 0; i < workers; i++) {
-			if (pids[i] > 0 && waitpid(pids[i], NULL, WNOHANG) == pids[i])
+			if (pids[i] > 0 &&
+			    waitpid(pids[i], NULL, WNOHANG) == pids[i])
 				pids[i] = -1;
 			left += pids[i] > 0;
 		}
@@ -354,15 +363,20 @@ tick_serve_main(int argc, char **argv, const char *name,
 			listen = v;
 			i++;
 		} else if (strcmp(a, "--workers") == 0 && v) {
-			if (tick_valid_num(v, strlen(v), 1, TICK_MAX_WORKERS, &workers) != TICK_OK) {
-				fprintf(stderr, "%s: --workers: expected 1 to %d\n", name,
+			if (tick_valid_num(v, strlen(v), 1, TICK_MAX_WORKERS,
+			        &workers) != TICK_OK) {
+				fprintf(stderr,
+				    "%s: --workers: expected 1 to %d\n", name,
 				    TICK_MAX_WORKERS);
 				return 2;
 			}
 			i++;
 		} else if (strcmp(a, "--backlog") == 0 && v) {
-			if (tick_valid_num(v, strlen(v), 1, 65535, &backlog) != TICK_OK) {
-				fprintf(stderr, "%s: --backlog: expected 1 to 65535\n", name);
+			if (tick_valid_num(v, strlen(v), 1, 65535, &backlog) !=
+			    TICK_OK) {
+				fprintf(stderr,
+				    "%s: --backlog: expected 1 to 65535\n",
+				    name);
 				return 2;
 			}
 			i++;
@@ -387,7 +401,8 @@ tick_serve_main(int argc, char **argv, const char *name,
 	}
 
 	if (listen != NULL)
-		rc = standalone(&app, listen, workers, backlog, routes, nroutes);
+		rc = standalone(&app, listen, workers, backlog, routes,
+		    nroutes);
 	else if (!FCGX_IsCGI()) {
 		struct sigaction sa;
 
@@ -396,7 +411,7 @@ tick_serve_main(int argc, char **argv, const char *name,
 		sigaction(SIGTERM, &sa, NULL);
 		rc = worker(&app, 0, routes, nroutes);
 	} else {
-		struct io io = {NULL};
+		struct io io = { NULL };
 
 		if (tick_app_open(&app) != TICK_OK)
 			goto out;

@@ -37,7 +37,8 @@ static const char *const stmts[TK_STMT__MAX] = {
 };
 
 enum tick_err
-tick_ticket_format_ref(const char *prefix, long long id, char *out, size_t outsz)
+tick_ticket_format_ref(const char *prefix, long long id, char *out,
+    size_t outsz)
 {
 	int n = snprintf(out, outsz, "%s-%06lld", prefix, id);
 
@@ -98,7 +99,7 @@ tick_ticket_create_wa(struct tick_db *db, const char *prefix, const char *name,
 	if (rc != TICK_OK)
 		return rc;
 	if ((rc = tick_ticket_format_ref(prefix, out->id, out->reference,
-	    sizeof(out->reference))) != TICK_OK)
+	         sizeof(out->reference))) != TICK_OK)
 		return rc;
 	tick_q_init(&q, db, stmts[TK_SET_REF]);
 	tick_q_str(&q, out->reference, (size_t)-1);

@@ -21,7 +21,8 @@ tick_valid_num(const char *s, size_t len, long long min, long long max,
 	}
 	if (i == len)
 		return TICK_EINVAL;
-	lim = neg ? (unsigned long long)LLONG_MAX + 1ull : (unsigned long long)LLONG_MAX;
+	lim = neg ? (unsigned long long)LLONG_MAX + 1ull :
+	            (unsigned long long)LLONG_MAX;
 	for (; i < len; i++) {
 		unsigned d;
 
@@ -34,7 +35,8 @@ tick_valid_num(const char *s, size_t len, long long min, long long max,
 	}
 	if (neg) {
 		long long v = acc == (unsigned long long)LLONG_MAX + 1ull ?
-		    LLONG_MIN : -(long long)acc;
+		    LLONG_MIN :
+		    -(long long)acc;
 		if (v < min || v > max)
 			return TICK_EINVAL;
 		*out = v;
@@ -111,8 +113,10 @@ tick_valid_utf8_cut(const char *s, size_t len, size_t maxchars, char *out,
 		return 0;
 	while (i < len && chars < maxchars) {
 		unsigned char c = (unsigned char)s[i];
-		size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 :
-		    (c & 0xf0) == 0xe0 ? 3 : 4;
+		size_t n = c < 0x80    ? 1 :
+		    (c & 0xe0) == 0xc0 ? 2 :
+		    (c & 0xf0) == 0xe0 ? 3 :
+		                         4;
 
 		if (i + n > len || i + n >= outsz)
 			break;
@@ -143,7 +147,8 @@ tick_valid_loopback_host(const char *host)
 
 			while (*q && *q != '.')
 				q++;
-			if (tick_valid_num(p, (size_t)(q - p), 0, 255, &v) != TICK_OK)
+			if (tick_valid_num(p, (size_t)(q - p), 0, 255, &v) !=
+			    TICK_OK)
 				return 0;
 			parts++;
 			p = *q ? q + 1 : q;
@@ -171,7 +176,8 @@ tick_valid_outbound_url(const char *url)
 		goto out;
 	if (strcasecmp(scheme, "https") == 0)
 		rc = TICK_OK;
-	else if (strcasecmp(scheme, "http") == 0 && tick_valid_loopback_host(host))
+	else if (strcasecmp(scheme, "http") == 0 &&
+	    tick_valid_loopback_host(host))
 		rc = TICK_OK;
 out:
 	curl_free(scheme);

@@ -44,8 +44,7 @@ tick_wa_kind_is_content(enum tick_wa_kind k)
 }
 
 /* A new string from a format; NULL on ENOMEM. */
-static char *
-dupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *dupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static char *
 dupf(const char *fmt, ...)
@@ -97,7 +96,8 @@ coord_of(const json_t *obj, const char *key, double *out)
 		*out = json_number_value(v);
 		return 1;
 	}
-	if ((s = json_is_string(v) ? json_string_value(v) : NULL) != NULL && *s) {
+	if ((s = json_is_string(v) ? json_string_value(v) : NULL) != NULL &&
+	    *s) {
 		*out = strtod(s, &end);
 		return *end == '\0';
 	}
@@ -115,7 +115,8 @@ media_text(struct tick_wa_msg *m, const json_t *media, const char *label)
 	m->sha256 = tick_json_str(media, "sha256");
 	m->filename = tick_json_str(media, "filename");
 	if (m->filename != NULL)
-		return caption ? dupf("[%s: %s] %s", label, m->filename, caption) :
+		return caption ?
+		    dupf("[%s: %s] %s", label, m->filename, caption) :
 		    dupf("[%s: %s]", label, m->filename);
 	return caption ? dupf("[%s] %s", label, caption) : dupf("[%s]", label);
 }
@@ -128,12 +129,15 @@ contacts_text(const json_t *arr)
 	json_t *c;
 
 	buf[0] = '\0';
-	json_array_foreach(arr, i, c) {
-		const char *name = tick_json_str(tick_json_obj(c, "name"), "formatted_name");
+	json_array_foreach (arr, i, c) {
+		const char *name = tick_json_str(tick_json_obj(c, "name"),
+		    "formatted_name");
 		json_t *phones = tick_json_arr(c, "phones");
-		const char *phone = tick_json_str(json_array_get(phones, 0), "phone");
-		int n = snprintf(buf + used, sizeof(buf) - used, "%s[contact] %s%s%s",
-		    i ? "\n" : "", name ? name : "(no name)", phone ? " " : "", nz(phone));
+		const char *phone = tick_json_str(json_array_get(phones, 0),
+		    "phone");
+		int n = snprintf(buf + used, sizeof(buf) - used,
+		    "%s[contact] %s%s%s", i ? "\n" : "",
+		    name ? name : "(no name)", phone ? " " : "", nz(phone));
 
 		if (n < 0 || (size_t)n >= sizeof(buf) - used)
 			break;
@@ -153,7 +157,8 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
 		return -1;
 	m->raw = msg;
 	m->wamid = tick_json_str(msg, "id");
-	if (m->wamid == NULL || *m->wamid == '\0' || strlen(m->wamid) > TICK_MAX_WAMID)
+	if (m->wamid == NULL || *m->wamid == '\0' ||
+	    strlen(m->wamid) > TICK_MAX_WAMID)
 		return -1;
 	m->from = tick_json_str(msg, "from");
 	m->from_user_id = tick_json_str(msg, "from_user_id");
@@ -171,14 +176,17 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
 	/* The sender's profile: the contact whose wa_id (or user id) matches,
 	 * else the only one. */
 	contacts = tick_json_arr(value, "contacts");
-	json_array_foreach(contacts, i, c) {
+	json_array_foreach (contacts, i, c) {
 		const char *id = tick_json_str(c, "wa_id");
 		const char *uid = tick_json_str(c, "user_id");
 
 		if ((id && m->from && strcmp(id, m->from) == 0) ||
-		    (uid && m->from_user_id && strcmp(uid, m->from_user_id) == 0) ||
+		    (uid && m->from_user_id &&
+		        strcmp(uid, m->from_user_id) == 0) ||
 		    json_array_size(contacts) == 1) {
-			m->profile_name = tick_json_str(tick_json_obj(c, "profile"), "name");
+			m->profile_name = tick_json_str(tick_json_obj(c,
+			                                    "profile"),
+			    "name");
 			break;
 		}
 	}
@@ -191,12 +199,11 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
 	case TICK_WA_IMAGE:
 	case TICK_WA_VIDEO:
 	case TICK_WA_STICKER:
-	case TICK_WA_DOCUMENT:
-		m->text = media_text(m, o, m->type);
-		break;
+	case TICK_WA_DOCUMENT: m->text = media_text(m, o, m->type); break;
 	case TICK_WA_AUDIO:
 		m->text = media_text(m, o,
-		    json_is_true(json_object_get(o, "voice")) ? "voice note" : "audio");
+		    json_is_true(json_object_get(o, "voice")) ? "voice note" :
+		                                                "audio");
 		break;
 	case TICK_WA_LOCATION: {
 		const char *name = tick_json_str(o, "name");
@@ -208,9 +215,10 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
 		    m->longitude >= -180 && m->longitude <= 180) {
 			m->has_location = 1;
 			m->text = dupf("[location] %s%s%s%s%.6f, %.6f "
-			    "https://maps.google.com/?q=%.6f,%.6f",
-			    nz(name), name ? " " : "", nz(addr), addr ? " " : "",
-			    m->latitude, m->longitude, m->latitude, m->longitude);
+			               "https://maps.google.com/?q=%.6f,%.6f",
+			    nz(name), name ? " " : "", nz(addr),
+			    addr ? " " : "", m->latitude, m->longitude,
+			    m->latitude, m->longitude);
 		} else
 			m->text = strdup("[location]");
 		break;
@@ -228,19 +236,20 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
 		}
 		title = tick_json_str(r, "title");
 		m->text = desc ? dupf("%s (%s)", nz(title), desc) :
-		    strdup(title ? title : "[interactive reply]");
+		                 strdup(title ? title : "[interactive reply]");
 		break;
 	}
 	case TICK_WA_BUTTON:
-		m->text = strdup(tick_json_str(o, "text") ? tick_json_str(o, "text") :
-		    nz(tick_json_str(o, "payload")));
+		m->text = strdup(tick_json_str(o, "text") ?
+		        tick_json_str(o, "text") :
+		        nz(tick_json_str(o, "payload")));
 		break;
 	case TICK_WA_REACTION: {
 		const char *emoji = tick_json_str(o, "emoji");
 
 		m->context_id = tick_json_str(o, "message_id");
 		m->text = emoji && *emoji ? dupf("[reaction] %s", emoji) :
-		    strdup("[reaction removed]");
+		                            strdup("[reaction removed]");
 		break;
 	}
 	case TICK_WA_SYSTEM:
@@ -249,9 +258,7 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
 	case TICK_WA_UNSUPPORTED:
 		m->text = strdup("[unsupported message]");
 		break;
-	default:
-		m->text = dupf("[%.32s message]", m->type);
-		break;
+	default: m->text = dupf("[%.32s message]", m->type); break;
 	}
 	return m->text != NULL ? 0 : -1;
 }
@@ -302,7 +309,8 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 
 	memset(out, 0, sizeof(*out));
 	if (len > TICK_MAX_BODY) {
-		snprintf(err, errlen, "body larger than %u bytes", TICK_MAX_BODY);
+		snprintf(err, errlen, "body larger than %u bytes",
+		    TICK_MAX_BODY);
 		return TICK_ETOOBIG;
 	}
 	if ((out->root = tick_json_parse(body, len, err, errlen)) == NULL)
@@ -312,51 +320,58 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 		return TICK_EINVAL;
 	}
 	object = tick_json_str(out->root, "object");
-	if (object == NULL || strcmp(object, "whatsapp_business_account") != 0) {
+	if (object == NULL ||
+	    strcmp(object, "whatsapp_business_account") != 0) {
 		out->foreign_object = 1;
 		return TICK_OK;
 	}
 
 	/* Count first, so each array is allocated once and bounded. */
 	entries = tick_json_arr(out->root, "entry");
-	json_array_foreach(entries, i, entry) {
+	json_array_foreach (entries, i, entry) {
 		changes = tick_json_arr(entry, "changes");
-		json_array_foreach(changes, j, change) {
+		json_array_foreach (changes, j, change) {
 			value = tick_json_obj(change, "value");
-			total += json_array_size(tick_json_arr(value, "messages"));
-			total += json_array_size(tick_json_arr(value, "statuses"));
+			total += json_array_size(
+			    tick_json_arr(value, "messages"));
+			total += json_array_size(
+			    tick_json_arr(value, "statuses"));
 		}
 	}
 	if (total > TICK_MAX_WEBHOOK_ITEMS) {
-		snprintf(err, errlen, "more than %d messages and statuses in one body",
+		snprintf(err, errlen,
+		    "more than %d messages and statuses in one body",
 		    TICK_MAX_WEBHOOK_ITEMS);
 		return TICK_ETOOBIG;
 	}
-	if (total > 0 && ((out->msgs = calloc(total, sizeof(*out->msgs))) == NULL ||
-	    (out->statuses = calloc(total, sizeof(*out->statuses))) == NULL)) {
+	if (total > 0 &&
+	    ((out->msgs = calloc(total, sizeof(*out->msgs))) == NULL ||
+	        (out->statuses = calloc(total, sizeof(*out->statuses))) ==
+	            NULL)) {
 		snprintf(err, errlen, "out of memory");
 		return TICK_ENOMEM;
 	}
 
-	json_array_foreach(entries, i, entry) {
+	json_array_foreach (entries, i, entry) {
 		changes = tick_json_arr(entry, "changes");
 		if (changes == NULL) {
 			out->skipped++;
 			continue;
 		}
-		json_array_foreach(changes, j, change) {
+		json_array_foreach (changes, j, change) {
 			const char *field = tick_json_str(change, "field");
 			const char *pnid;
 
 			value = tick_json_obj(change, "value");
-			if (value == NULL || (field != NULL && strcmp(field, "messages") != 0)) {
+			if (value == NULL ||
+			    (field != NULL && strcmp(field, "messages") != 0)) {
 				out->skipped++;
 				continue;
 			}
 			pnid = tick_json_str(tick_json_obj(value, "metadata"),
 			    "phone_number_id");
 			arr = tick_json_arr(value, "messages");
-			json_array_foreach(arr, k, item) {
+			json_array_foreach (arr, k, item) {
 				struct tick_wa_msg *m = &out->msgs[out->nmsgs];
 
 				m->phone_number_id = pnid;
@@ -369,8 +384,9 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 				}
 			}
 			arr = tick_json_arr(value, "statuses");
-			json_array_foreach(arr, k, item) {
-				struct tick_wa_status *s = &out->statuses[out->nstatuses];
+			json_array_foreach (arr, k, item) {
+				struct tick_wa_status *s =
+				    &out->statuses[out->nstatuses];
 
 				s->phone_number_id = pnid;
 				if (read_status(s, item) == 0)
@@ -391,13 +407,17 @@ tick_wa_check_signature(const char *secret, const char *header,
 {
 	unsigned char want[TICK_SHA256_LEN], got[TICK_SHA256_LEN];
 
-	if (secret == NULL || header == NULL || strncmp(header, "sha256=", 7) != 0)
+	if (secret == NULL || header == NULL ||
+	    strncmp(header, "sha256=", 7) != 0)
 		return TICK_EUNAUTH;
-	if (tick_crypto_unhex(header + 7, strlen(header + 7), got, sizeof(got)) != 0)
+	if (tick_crypto_unhex(header + 7, strlen(header + 7), got,
+	        sizeof(got)) != 0)
 		return TICK_EUNAUTH;
-	if (tick_crypto_hmac_sha256(secret, strlen(secret), body, len, want) != 0)
+	if (tick_crypto_hmac_sha256(secret, strlen(secret), body, len, want) !=
+	    0)
 		return TICK_EUNAUTH;
-	return tick_crypto_equal(want, sizeof(want), got, sizeof(got)) ? TICK_OK :
+	return tick_crypto_equal(want, sizeof(want), got, sizeof(got)) ?
+	    TICK_OK :
 	    TICK_EUNAUTH;
 }
 
@@ -408,8 +428,13 @@ tick_wa_status_rank(const char *status)
 		const char *name;
 		int rank;
 	} ranks[] = {
-		{"pending", 1}, {"accepted", 2}, {"sent", 3}, {"failed", 4},
-		{"delivered", 5}, {"read", 6}, {"played", 6},
+		{ "pending", 1 },
+		{ "accepted", 2 },
+		{ "sent", 3 },
+		{ "failed", 4 },
+		{ "delivered", 5 },
+		{ "read", 6 },
+		{ "played", 6 },
 	};
 
 	if (status != NULL)
@@ -425,11 +450,17 @@ tick_wa_error_retryable(long long code, int http_status)
 	switch (code) {
 	case 0:
 		/* No Graph error body: transport failure, timeout, or a 5xx page. */
-		return http_status == 0 || http_status >= 500 || http_status == 429;
-	case 4: case 613: case 80007: case 130429: case 131056:
-		return 1; /* throughput and pair rate limits */
-	case 1: case 2: case 131000: case 131016:
-		return 1; /* Meta's own transient errors */
+		return http_status == 0 || http_status >= 500 ||
+		    http_status == 429;
+	case 4:
+	case 613:
+	case 80007:
+	case 130429:
+	case 131056: return 1; /* throughput and pair rate limits */
+	case 1:
+	case 2:
+	case 131000:
+	case 131016: return 1; /* Meta's own transient errors */
 	default:
 		/* 131047 and 131026 are permanent, so are policy (131048,
 		 * 131049, 368), token (190) and request errors (100, 131051,
@@ -481,7 +512,8 @@ tick_wa_parse_send_response(int http_status, const char *body, size_t len,
 	if (http_status >= 200 && http_status < 300) {
 		msgs = tick_json_arr(root, "messages");
 		id = tick_json_str(json_array_get(msgs, 0), "id");
-		if (id != NULL && *id != '\0' && strlen(id) < sizeof(res->wamid)) {
+		if (id != NULL && *id != '\0' &&
+		    strlen(id) < sizeof(res->wamid)) {
 			snprintf(res->wamid, sizeof(res->wamid), "%s", id);
 			json_decref(root);
 			res->retryable = 0;

@@ -34,43 +34,43 @@ enum tick_wa_kind {
 struct tick_wa_msg {
 	const char *phone_number_id; /* metadata of the change */
 	const char *wamid;
-	const char *from;            /* wa_id (digits) when WhatsApp gives one */
-	const char *from_user_id;    /* business-scoped user id, 2026 onward */
-	const char *profile_name;    /* from value.contacts, matched by sender */
-	const char *type;            /* as sent; "unknown" when missing */
+	const char *from;         /* wa_id (digits) when WhatsApp gives one */
+	const char *from_user_id; /* business-scoped user id, 2026 onward */
+	const char *profile_name; /* from value.contacts, matched by sender */
+	const char *type;         /* as sent; "unknown" when missing */
 	enum tick_wa_kind kind;
-	long long timestamp;         /* Unix seconds, 0 when absent or bad */
-	char *text;                  /* readable text for agents, never NULL */
-	const char *media_id;        /* image, document, audio, video, sticker */
+	long long timestamp;  /* Unix seconds, 0 when absent or bad */
+	char *text;           /* readable text for agents, never NULL */
+	const char *media_id; /* image, document, audio, video, sticker */
 	const char *mime_type;
 	const char *sha256;
 	const char *filename;
-	const char *context_id;      /* the message this one answers */
+	const char *context_id; /* the message this one answers */
 	int has_location;
 	double latitude, longitude;
-	json_t *raw;                 /* the message object itself */
+	json_t *raw; /* the message object itself */
 };
 
 /* One delivery status of an outbound message. */
 struct tick_wa_status {
 	const char *phone_number_id;
 	const char *wamid;
-	const char *status;          /* sent, delivered, read, failed, played, ... */
-	int rank;                    /* tick_wa_status_rank(status) */
+	const char *status; /* sent, delivered, read, failed, played, ... */
+	int rank;           /* tick_wa_status_rank(status) */
 	const char *recipient_id;
 	long long timestamp;
-	long long error_code;        /* first errors[] entry, 0 when none */
+	long long error_code; /* first errors[] entry, 0 when none */
 	const char *error_title;
 };
 
 struct tick_wa_batch {
-	json_t *root;                /* owned */
-	struct tick_wa_msg *msgs;    /* owned array */
+	json_t *root;             /* owned */
+	struct tick_wa_msg *msgs; /* owned array */
 	size_t nmsgs;
 	struct tick_wa_status *statuses; /* owned array */
 	size_t nstatuses;
-	size_t skipped;              /* items too malformed to use */
-	int foreign_object;          /* "object" is not whatsapp_business_account */
+	size_t skipped;     /* items too malformed to use */
+	int foreign_object; /* "object" is not whatsapp_business_account */
 };
 
 /*
@@ -119,10 +119,10 @@ char *tick_wa_text_payload(const char *to, const char *text);
 
 /* What the Graph API answered to a send. */
 struct tick_wa_result {
-	int http_status;            /* 0 when no answer came */
-	long long error_code;       /* Meta's error.code, 0 when none */
-	char error_title[256];      /* Meta's message or a transport error */
-	char wamid[192];            /* messages[0].id on success */
+	int http_status;       /* 0 when no answer came */
+	long long error_code;  /* Meta's error.code, 0 when none */
+	char error_title[256]; /* Meta's message or a transport error */
+	char wamid[192];       /* messages[0].id on success */
 	int retryable;
 };
 

@@ -81,7 +81,7 @@ tick_wa_send(struct tick_wa_client *c, const char *payload, size_t len,
 	const char *base = tick_config_get(cfg, TICK_CFG_WA_API_URL);
 	const char *ca = tick_config_get(cfg, TICK_CFG_CA_FILE);
 	struct curl_slist *hdrs = NULL, *h;
-	struct buf b = {NULL, 0, 0};
+	struct buf b = { NULL, 0, 0 };
 	char url[1024], auth[TICK_MAX_CONFIG_VALUE + 32];
 	enum tick_err rc = TICK_EUPSTREAM;
 	long status = 0;
@@ -109,7 +109,8 @@ tick_wa_send(struct tick_wa_client *c, const char *payload, size_t len,
 	if ((h = curl_slist_append(hdrs, auth)) == NULL)
 		goto out;
 	hdrs = h;
-	if ((h = curl_slist_append(hdrs, "Content-Type: application/json")) == NULL)
+	if ((h = curl_slist_append(hdrs, "Content-Type: application/json")) ==
+	    NULL)
 		goto out;
 	hdrs = h;
 	/* No "Expect: 100-continue" round trip. */
@@ -146,7 +147,8 @@ tick_wa_send(struct tick_wa_client *c, const char *payload, size_t len,
 		snprintf(res->error_title, sizeof(res->error_title), "%s%s",
 		    b.overflow ? "Graph API answer too large: " : "",
 		    curl_easy_strerror(cc));
-		rc = cc == CURLE_OPERATION_TIMEDOUT ? TICK_ETIMEOUT : TICK_EUPSTREAM;
+		rc = cc == CURLE_OPERATION_TIMEDOUT ? TICK_ETIMEOUT :
+		                                      TICK_EUPSTREAM;
 		tick_log_warn("%s: %s", __func__, res->error_title);
 		goto out;
 	}

@@ -13,22 +13,28 @@
 static void
 verify(struct tick_req *req)
 {
-	const char *want = tick_config_get(&req->app->cfg, TICK_CFG_WA_VERIFY_TOKEN);
+	const char *want = tick_config_get(&req->app->cfg,
+	    TICK_CFG_WA_VERIFY_TOKEN);
 	char mode[32], token[512], challenge[256];
 
 	if (want == NULL ||
-	    tick_http_query_get(req->query, "hub.mode", mode, sizeof(mode)) != TICK_OK ||
-	    tick_http_query_get(req->query, "hub.verify_token", token, sizeof(token)) != TICK_OK ||
-	    tick_http_query_get(req->query, "hub.challenge", challenge, sizeof(challenge)) != TICK_OK ||
+	    tick_http_query_get(req->query, "hub.mode", mode, sizeof(mode)) !=
+	        TICK_OK ||
+	    tick_http_query_get(req->query, "hub.verify_token", token,
+	        sizeof(token)) != TICK_OK ||
+	    tick_http_query_get(req->query, "hub.challenge", challenge,
+	        sizeof(challenge)) != TICK_OK ||
 	    strcmp(mode, "subscribe") != 0 || challenge[0] == '\0' ||
 	    !tick_crypto_equal(token, strlen(token), want, strlen(want))) {
 		tick_http_fail(req, 403, TICK_EFORBIDDEN, "verification_failed",
-		    "hub.mode, hub.verify_token or hub.challenge is wrong", NULL);
+		    "hub.mode, hub.verify_token or hub.challenge is wrong",
+		    NULL);
 		return;
 	}
 	for (const char *c = challenge; *c != '\0'; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
-			tick_http_fail(req, 403, TICK_EFORBIDDEN, "verification_failed",
+			tick_http_fail(req, 403, TICK_EFORBIDDEN,
+			    "verification_failed",
 			    "hub.challenge has control characters", NULL);
 			return;
 		}
@@ -39,7 +45,8 @@ verify(struct tick_req *req)
 static void
 notify(struct tick_req *req)
 {
-	const char *secret = tick_config_get(&req->app->cfg, TICK_CFG_WA_APP_SECRET);
+	const char *secret = tick_config_get(&req->app->cfg,
+	    TICK_CFG_WA_APP_SECRET);
 	struct tick_ingest_summary sum;
 	struct tick_wa_batch batch;
 	enum tick_err rc;
@@ -47,17 +54,20 @@ notify(struct tick_req *req)
 	json_t *data;
 
 	/* The signature covers the exact bytes: check it before parsing. */
-	if (secret != NULL && tick_wa_check_signature(secret,
-	    tick_http_param(req, "HTTP_X_HUB_SIGNATURE_256"), req->body,
-	    req->body_len) != TICK_OK) {
+	if (secret != NULL &&
+	    tick_wa_check_signature(secret,
+	        tick_http_param(req, "HTTP_X_HUB_SIGNATURE_256"), req->body,
+	        req->body_len) != TICK_OK) {
 		tick_http_fail(req, 401, TICK_EUNAUTH, "invalid_signature",
-		    "X-Hub-Signature-256 is missing or does not match the body", NULL);
+		    "X-Hub-Signature-256 is missing or does not match the body",
+		    NULL);
 		return;
 	}
-	rc = tick_wa_parse_webhook(req->body, req->body_len, &batch, err, sizeof(err));
+	rc = tick_wa_parse_webhook(req->body, req->body_len, &batch, err,
+	    sizeof(err));
 	if (rc != TICK_OK) {
-		tick_http_fail(req, 0, rc, rc == TICK_EINVAL ? "invalid_json" : NULL,
-		    err, NULL);
+		tick_http_fail(req, 0, rc,
+		    rc == TICK_EINVAL ? "invalid_json" : NULL, err, NULL);
 		goto out;
 	}
 	rc = tick_ingest_webhook(req->app, &batch, req->body, req->body_len,
@@ -73,18 +83,21 @@ notify(struct tick_req *req)
 	    "duplicates", sum.duplicates, "ignored", sum.ignored,
 	    "tickets_created", sum.tickets_created, "replies", sum.replies,
 	    "statuses", sum.statuses, "notices_sent", sum.notices_sent,
-	    "notices_failed", sum.notices_failed, "skipped", (int)batch.skipped);
-	tick_http_ok(req, 200, data, batch.foreign_object ?
-	    "not a WhatsApp notification; stored and ignored" : NULL);
+	    "notices_failed", sum.notices_failed, "skipped",
+	    (int)batch.skipped);
+	tick_http_ok(req, 200, data,
+	    batch.foreign_object ?
+	        "not a WhatsApp notification; stored and ignored" :
+	        NULL);
 out:
 	tick_wa_batch_free(&batch);
 }
 
 const struct tick_route tick_routes_webhook[] = {
-	{"GET", "/api/whatsapp/webhook", verify, 0},
-	{"POST", "/api/whatsapp/webhook", notify, TICK_MAX_BODY},
-	{"GET", "/webhook", verify, 0},
-	{"POST", "/webhook", notify, TICK_MAX_BODY},
+	{ "GET", "/api/whatsapp/webhook", verify, 0 },
+	{ "POST", "/api/whatsapp/webhook", notify, TICK_MAX_BODY },
+	{ "GET", "/webhook", verify, 0 },
+	{ "POST", "/webhook", notify, TICK_MAX_BODY },
 };
-const size_t tick_routes_webhook_count =
-    sizeof(tick_routes_webhook) / sizeof(tick_routes_webhook[0]);
+const size_t tick_routes_webhook_count = sizeof(tick_routes_webhook) /
+    sizeof(tick_routes_webhook[0]);

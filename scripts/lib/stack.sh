@@ -59,7 +59,9 @@ stack_mariadb() {
 		{ stack_log "MariaDB did not start; see $TICK_VAR_DIR/log/mariadb.log"; return 1; }
 	mariadb --no-defaults --socket="$sock" -u"$user" \
 		-e "CREATE DATABASE IF NOT EXISTS tick CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-	export DB_SOCKET="$sock" DB_NAME="${DB_NAME:-tick}" DB_USER="${DB_USER:-$user}"
+	# The private server is the database here, whatever DB_* said.
+	export DB_SOCKET="$sock" DB_NAME=tick DB_USER="$user" DB_HOST=localhost
+	unset DB_PASSWORD DB_PORT
 }
 
 stack_cert() {

@@ -4,13 +4,23 @@
 #include "http.h"
 
 static int hits;
-static void h_a(struct tick_req *r) { (void)r; hits = 1; }
-static void h_b(struct tick_req *r) { (void)r; hits = 2; }
+static void
+h_a(struct tick_req *r)
+{
+	(void)r;
+	hits = 1;
+}
+static void
+h_b(struct tick_req *r)
+{
+	(void)r;
+	hits = 2;
+}
 
 static const struct tick_route routes[] = {
-	{"GET", "/api/tickets", h_a, 0},
-	{"GET", "/api/tickets/:id", h_b, 0},
-	{"PUT", "/api/tickets/:id/status", h_b, 0},
+	{ "GET", "/api/tickets", h_a, 0 },
+	{ "GET", "/api/tickets/:id", h_b, 0 },
+	{ "PUT", "/api/tickets/:id/status", h_b, 0 },
 };
 
 static void
@@ -25,22 +35,26 @@ test_route(void)
 	CU_ASSERT_PTR_EQUAL(r, &routes[0]);
 	r = tick_http_route(routes, 3, "GET", "/api/tickets/", &req, &allowed);
 	CU_ASSERT_PTR_EQUAL(r, &routes[0]);
-	r = tick_http_route(routes, 3, "GET", "/api/tickets/TKT-000042", &req, &allowed);
+	r = tick_http_route(routes, 3, "GET", "/api/tickets/TKT-000042", &req,
+	    &allowed);
 	CU_ASSERT_PTR_EQUAL(r, &routes[1]);
 	CU_ASSERT_EQUAL(req.nparams, 1);
 	CU_ASSERT_EQUAL(req.params[0].len, 10);
 	CU_ASSERT_EQUAL(strncmp(req.params[0].p, "TKT-000042", 10), 0);
-	r = tick_http_route(routes, 3, "PUT", "/api/tickets/7/status", &req, &allowed);
+	r = tick_http_route(routes, 3, "PUT", "/api/tickets/7/status", &req,
+	    &allowed);
 	CU_ASSERT_PTR_EQUAL(r, &routes[2]);
 	CU_ASSERT_EQUAL(req.params[0].len, 1);
 	/* Known path, wrong method: not found but not allowed either. */
-	r = tick_http_route(routes, 3, "DELETE", "/api/tickets", &req, &allowed);
+	r = tick_http_route(routes, 3, "DELETE", "/api/tickets", &req,
+	    &allowed);
 	CU_ASSERT_PTR_NULL(r);
 	CU_ASSERT_FALSE(allowed);
 	r = tick_http_route(routes, 3, "GET", "/api/ticketsx", &req, &allowed);
 	CU_ASSERT_PTR_NULL(r);
 	CU_ASSERT_TRUE(allowed);
-	r = tick_http_route(routes, 3, "GET", "/api/tickets//status", &req, &allowed);
+	r = tick_http_route(routes, 3, "GET", "/api/tickets//status", &req,
+	    &allowed);
 	CU_ASSERT_PTR_NULL(r);
 	r = tick_http_route(routes, 3, "GET", "", &req, &allowed);
 	CU_ASSERT_PTR_NULL(r);
@@ -51,22 +65,41 @@ test_query(void)
 {
 	char out[32];
 
-	CU_ASSERT_EQUAL(tick_http_query_get("hub.mode=subscribe&hub.challenge=1158201444", "hub.challenge", out, sizeof(out)), TICK_OK);
+	CU_ASSERT_EQUAL(
+	    tick_http_query_get("hub.mode=subscribe&hub.challenge=1158201444",
+	        "hub.challenge", out, sizeof(out)),
+	    TICK_OK);
 	CU_STR_EQ(out, "1158201444");
-	CU_ASSERT_EQUAL(tick_http_query_get("a=1&b=x%20y+z", "b", out, sizeof(out)), TICK_OK);
+	CU_ASSERT_EQUAL(tick_http_query_get("a=1&b=x%20y+z", "b", out,
+	                    sizeof(out)),
+	    TICK_OK);
 	CU_STR_EQ(out, "x y z");
-	CU_ASSERT_EQUAL(tick_http_query_get("hub%2Emode=s", "hub.mode", out, sizeof(out)), TICK_OK);
+	CU_ASSERT_EQUAL(tick_http_query_get("hub%2Emode=s", "hub.mode", out,
+	                    sizeof(out)),
+	    TICK_OK);
 	CU_STR_EQ(out, "s");
-	CU_ASSERT_EQUAL(tick_http_query_get("flag&x=1", "flag", out, sizeof(out)), TICK_OK);
+	CU_ASSERT_EQUAL(tick_http_query_get("flag&x=1", "flag", out,
+	                    sizeof(out)),
+	    TICK_OK);
 	CU_STR_EQ(out, "");
-	CU_ASSERT_EQUAL(tick_http_query_get("a=1", "b", out, sizeof(out)), TICK_ENOTFOUND);
-	CU_ASSERT_EQUAL(tick_http_query_get("", "b", out, sizeof(out)), TICK_ENOTFOUND);
-	CU_ASSERT_EQUAL(tick_http_query_get(NULL, "b", out, sizeof(out)), TICK_ENOTFOUND);
-	CU_ASSERT_EQUAL(tick_http_query_get("b=%zz", "b", out, sizeof(out)), TICK_EINVAL);
-	CU_ASSERT_EQUAL(tick_http_query_get("b=%4", "b", out, sizeof(out)), TICK_EINVAL);
-	CU_ASSERT_EQUAL(tick_http_query_get("b=%", "b", out, sizeof(out)), TICK_EINVAL);
-	CU_ASSERT_EQUAL(tick_http_query_get("b=a%00b", "b", out, sizeof(out)), TICK_EINVAL);
-	CU_ASSERT_EQUAL(tick_http_query_get("b=0123456789012345678901234567890123456789", "b", out, sizeof(out)), TICK_ETOOBIG);
+	CU_ASSERT_EQUAL(tick_http_query_get("a=1", "b", out, sizeof(out)),
+	    TICK_ENOTFOUND);
+	CU_ASSERT_EQUAL(tick_http_query_get("", "b", out, sizeof(out)),
+	    TICK_ENOTFOUND);
+	CU_ASSERT_EQUAL(tick_http_query_get(NULL, "b", out, sizeof(out)),
+	    TICK_ENOTFOUND);
+	CU_ASSERT_EQUAL(tick_http_query_get("b=%zz", "b", out, sizeof(out)),
+	    TICK_EINVAL);
+	CU_ASSERT_EQUAL(tick_http_query_get("b=%4", "b", out, sizeof(out)),
+	    TICK_EINVAL);
+	CU_ASSERT_EQUAL(tick_http_query_get("b=%", "b", out, sizeof(out)),
+	    TICK_EINVAL);
+	CU_ASSERT_EQUAL(tick_http_query_get("b=a%00b", "b", out, sizeof(out)),
+	    TICK_EINVAL);
+	CU_ASSERT_EQUAL(
+	    tick_http_query_get("b=0123456789012345678901234567890123456789",
+	        "b", out, sizeof(out)),
+	    TICK_ETOOBIG);
 }
 
 static void
@@ -80,11 +113,14 @@ test_envelopes(void)
 	tick_http_ok(&req, 200, json_pack("{s:i}", "n", 1), "fine");
 	CU_ASSERT_EQUAL(req.status, 200);
 	CU_STR_EQ(req.ctype, "application/json");
-	CU_STR_EQ(req.out, "{\"success\":true,\"data\":{\"n\":1},\"message\":\"fine\"}");
+	CU_STR_EQ(req.out,
+	    "{\"success\":true,\"data\":{\"n\":1},\"message\":\"fine\"}");
 	tick_http_fail(&req, 0, TICK_ENOTFOUND, NULL, "no such ticket", NULL);
 	CU_ASSERT_EQUAL(req.status, 404);
-	CU_STR_EQ(req.out, "{\"success\":false,\"error\":{\"code\":\"not_found\",\"message\":\"no such ticket\"}}");
-	tick_http_fail(&req, 0, TICK_EUNAUTH, "invalid_signature", "bad", json_pack("{s:s}", "k", "v"));
+	CU_STR_EQ(req.out,
+	    "{\"success\":false,\"error\":{\"code\":\"not_found\",\"message\":\"no such ticket\"}}");
+	tick_http_fail(&req, 0, TICK_EUNAUTH, "invalid_signature", "bad",
+	    json_pack("{s:s}", "k", "v"));
 	CU_ASSERT_EQUAL(req.status, 401);
 	CU_ASSERT_PTR_NOT_NULL(strstr(req.out, "\"details\":{\"k\":\"v\"}"));
 	tick_http_req_clear(&req);
@@ -120,12 +156,12 @@ int
 main(void)
 {
 	static const struct cu_test tests[] = {
-		{"router", test_route},
-		{"query strings", test_query},
-		{"json envelopes", test_envelopes},
-		{"status map", test_status_map},
-		{"header injection", test_header_injection},
-		{NULL, NULL},
+		{ "router", test_route },
+		{ "query strings", test_query },
+		{ "json envelopes", test_envelopes },
+		{ "status map", test_status_map },
+		{ "header injection", test_header_injection },
+		{ NULL, NULL },
 	};
 	return cu_run("http", tests);
 }

@@ -9,7 +9,8 @@ test_parse(void)
 	char err[128];
 	json_t *v;
 
-	v = tick_json_parse("{\"a\":\"\\u00f1\\ud83d\\ude00\"}", 26, err, sizeof(err));
+	v = tick_json_parse("{\"a\":\"\\u00f1\\ud83d\\ude00\"}", 26, err,
+	    sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
 	CU_STR_EQ(tick_json_str(v, "a"), "\xc3\xb1\xf0\x9f\x98\x80");
 	CU_ASSERT_PTR_NULL(tick_json_str(v, "b"));
@@ -19,10 +20,13 @@ test_parse(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "not valid JSON"));
 	CU_ASSERT_PTR_NULL(tick_json_parse("", 0, err, sizeof(err)));
 	/* NUL escapes, duplicate keys and trailing bytes are refused. */
-	CU_ASSERT_PTR_NULL(tick_json_parse("{\"a\":\"x\\u0000y\"}", 16, err, sizeof(err)));
-	CU_ASSERT_PTR_NULL(tick_json_parse("{\"a\":1,\"a\":2}", 13, err, sizeof(err)));
+	CU_ASSERT_PTR_NULL(
+	    tick_json_parse("{\"a\":\"x\\u0000y\"}", 16, err, sizeof(err)));
+	CU_ASSERT_PTR_NULL(
+	    tick_json_parse("{\"a\":1,\"a\":2}", 13, err, sizeof(err)));
 	CU_ASSERT_PTR_NULL(tick_json_parse("{} x", 4, err, sizeof(err)));
-	CU_ASSERT_PTR_NULL(tick_json_parse("{\"a\":\"\xff\"}", 9, err, sizeof(err)));
+	CU_ASSERT_PTR_NULL(
+	    tick_json_parse("{\"a\":\"\xff\"}", 9, err, sizeof(err)));
 }
 
 static void
@@ -47,9 +51,9 @@ int
 main(void)
 {
 	static const struct cu_test tests[] = {
-		{"parse", test_parse},
-		{"depth", test_depth},
-		{NULL, NULL},
+		{ "parse", test_parse },
+		{ "depth", test_depth },
+		{ NULL, NULL },
 	};
 	return cu_run("json", tests);
 }

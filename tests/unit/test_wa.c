@@ -14,11 +14,13 @@ fixture(const char *name, size_t *len)
 	long n;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/tests/fixtures/%s", dir ? dir : ".", name);
+	snprintf(path, sizeof(path), "%s/tests/fixtures/%s", dir ? dir : ".",
+	    name);
 	if ((f = fopen(path, "rb")) == NULL)
 		return NULL;
 	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1)) != NULL) {
+	    fseek(f, 0, SEEK_SET) == 0 &&
+	    (buf = malloc((size_t)n + 1)) != NULL) {
 		*len = fread(buf, 1, (size_t)n, f);
 		buf[*len] = '\0';
 	}
@@ -35,18 +37,21 @@ test_text(void)
 
 	body = fixture("webhook_text.json", &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(body);
-	CU_ASSERT_EQUAL(tick_wa_parse_webhook(body, len, &b, err, sizeof(err)), TICK_OK);
+	CU_ASSERT_EQUAL(tick_wa_parse_webhook(body, len, &b, err, sizeof(err)),
+	    TICK_OK);
 	CU_ASSERT_EQUAL_FATAL(b.nmsgs, 1);
 	CU_ASSERT_EQUAL(b.nstatuses, 0);
 	CU_ASSERT_EQUAL(b.skipped, 0);
-	CU_STR_EQ(b.msgs[0].wamid, "wamid.HBgMNTIxNTUxMjM0NTY3OBUCABIYFjNFQjBGMUE0");
+	CU_STR_EQ(b.msgs[0].wamid,
+	    "wamid.HBgMNTIxNTUxMjM0NTY3OBUCABIYFjNFQjBGMUE0");
 	CU_STR_EQ(b.msgs[0].from, "5215512345678");
 	CU_STR_EQ(b.msgs[0].profile_name, "Ana Ruiz");
 	CU_STR_EQ(b.msgs[0].phone_number_id, "400555666777888");
 	CU_ASSERT_EQUAL(b.msgs[0].kind, TICK_WA_TEXT);
 	CU_ASSERT_EQUAL(b.msgs[0].timestamp, 1717000100);
 	/* \u escapes, surrogate pairs included, arrive as UTF-8. */
-	CU_STR_EQ(b.msgs[0].text, "Hola, mi pedido no ha llegado \xc3\xb1 \xf0\x9f\x98\x80");
+	CU_STR_EQ(b.msgs[0].text,
+	    "Hola, mi pedido no ha llegado \xc3\xb1 \xf0\x9f\x98\x80");
 	tick_wa_batch_free(&b);
 	free(body);
 }
@@ -60,22 +65,28 @@ test_all_types(void)
 		const char *text;
 		int content;
 	} want[] = {
-		{"wamid.T1", TICK_WA_TEXT, "hello", 1},
-		{"wamid.I1", TICK_WA_IMAGE, "[image] broken screen", 1},
-		{"wamid.D1", TICK_WA_DOCUMENT, "[document: invoice.pdf]", 1},
-		{"wamid.A1", TICK_WA_AUDIO, "[voice note]", 1},
-		{"wamid.V1", TICK_WA_VIDEO, "[video]", 1},
-		{"wamid.S1", TICK_WA_STICKER, "[sticker]", 1},
-		{"wamid.L1", TICK_WA_LOCATION, "[location] Zocalo Centro, CDMX 19.432600, -99.133200 https://maps.google.com/?q=19.432600,-99.133200", 1},
-		{"wamid.C1", TICK_WA_CONTACTS, "[contact] Luis Perez +52 55 1111 2222", 1},
-		{"wamid.B1", TICK_WA_INTERACTIVE, "Yes, please", 1},
-		{"wamid.LR1", TICK_WA_INTERACTIVE, "Billing (Invoices and payments)", 1},
-		{"wamid.BT1", TICK_WA_BUTTON, "Stop promotions", 1},
-		{"wamid.R1", TICK_WA_REACTION, "[reaction] \xf0\x9f\x91\x8d", 0},
-		{"wamid.SY1", TICK_WA_SYSTEM, "[system] Ana changed their phone number", 0},
-		{"wamid.U1", TICK_WA_UNSUPPORTED, "[unsupported message]", 0},
-		{"wamid.N1", TICK_WA_UNKNOWN, "[hologram message]", 0},
-		{"wamid.BS1", TICK_WA_TEXT, "no phone here", 1},
+		{ "wamid.T1", TICK_WA_TEXT, "hello", 1 },
+		{ "wamid.I1", TICK_WA_IMAGE, "[image] broken screen", 1 },
+		{ "wamid.D1", TICK_WA_DOCUMENT, "[document: invoice.pdf]", 1 },
+		{ "wamid.A1", TICK_WA_AUDIO, "[voice note]", 1 },
+		{ "wamid.V1", TICK_WA_VIDEO, "[video]", 1 },
+		{ "wamid.S1", TICK_WA_STICKER, "[sticker]", 1 },
+		{ "wamid.L1", TICK_WA_LOCATION,
+		    "[location] Zocalo Centro, CDMX 19.432600, -99.133200 https://maps.google.com/?q=19.432600,-99.133200",
+		    1 },
+		{ "wamid.C1", TICK_WA_CONTACTS,
+		    "[contact] Luis Perez +52 55 1111 2222", 1 },
+		{ "wamid.B1", TICK_WA_INTERACTIVE, "Yes, please", 1 },
+		{ "wamid.LR1", TICK_WA_INTERACTIVE,
+		    "Billing (Invoices and payments)", 1 },
+		{ "wamid.BT1", TICK_WA_BUTTON, "Stop promotions", 1 },
+		{ "wamid.R1", TICK_WA_REACTION, "[reaction] \xf0\x9f\x91\x8d",
+		    0 },
+		{ "wamid.SY1", TICK_WA_SYSTEM,
+		    "[system] Ana changed their phone number", 0 },
+		{ "wamid.U1", TICK_WA_UNSUPPORTED, "[unsupported message]", 0 },
+		{ "wamid.N1", TICK_WA_UNKNOWN, "[hologram message]", 0 },
+		{ "wamid.BS1", TICK_WA_TEXT, "no phone here", 1 },
 	};
 	struct tick_wa_batch b;
 	char err[128], *body;
@@ -83,13 +94,16 @@ test_all_types(void)
 
 	body = fixture("webhook_all_types.json", &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(body);
-	CU_ASSERT_EQUAL_FATAL(tick_wa_parse_webhook(body, len, &b, err, sizeof(err)), TICK_OK);
+	CU_ASSERT_EQUAL_FATAL(tick_wa_parse_webhook(body, len, &b, err,
+	                          sizeof(err)),
+	    TICK_OK);
 	CU_ASSERT_EQUAL_FATAL(b.nmsgs, sizeof(want) / sizeof(want[0]));
 	for (size_t i = 0; i < b.nmsgs; i++) {
 		CU_STR_EQ(b.msgs[i].wamid, want[i].wamid);
 		CU_ASSERT_EQUAL(b.msgs[i].kind, want[i].kind);
 		CU_STR_EQ(b.msgs[i].text, want[i].text);
-		CU_ASSERT_EQUAL(tick_wa_kind_is_content(b.msgs[i].kind), want[i].content);
+		CU_ASSERT_EQUAL(tick_wa_kind_is_content(b.msgs[i].kind),
+		    want[i].content);
 	}
 	CU_STR_EQ(b.msgs[1].media_id, "1001");
 	CU_STR_EQ(b.msgs[1].mime_type, "image/jpeg");
@@ -115,7 +129,9 @@ test_statuses(void)
 
 	body = fixture("webhook_statuses.json", &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(body);
-	CU_ASSERT_EQUAL_FATAL(tick_wa_parse_webhook(body, len, &b, err, sizeof(err)), TICK_OK);
+	CU_ASSERT_EQUAL_FATAL(tick_wa_parse_webhook(body, len, &b, err,
+	                          sizeof(err)),
+	    TICK_OK);
 	CU_ASSERT_EQUAL_FATAL(b.nstatuses, 4);
 	CU_ASSERT_EQUAL(b.skipped, 1);
 	CU_STR_EQ(b.statuses[0].status, "sent");
@@ -137,7 +153,9 @@ test_bad_shapes(void)
 
 	body = fixture("webhook_bad_shapes.json", &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(body);
-	CU_ASSERT_EQUAL_FATAL(tick_wa_parse_webhook(body, len, &b, err, sizeof(err)), TICK_OK);
+	CU_ASSERT_EQUAL_FATAL(tick_wa_parse_webhook(body, len, &b, err,
+	                          sizeof(err)),
+	    TICK_OK);
 	CU_ASSERT_EQUAL_FATAL(b.nmsgs, 1);
 	CU_STR_EQ(b.msgs[0].wamid, "wamid.ok");
 	CU_STR_EQ(b.msgs[0].type, "unknown");
@@ -150,22 +168,29 @@ test_bad_shapes(void)
 static void
 test_not_json(void)
 {
-	static const char empty[] = "{\"object\":\"whatsapp_business_account\",\"entry\":[]}";
-	static const char *const bad[] = {"", "not json", "[1,2]", "\"x\"", "{\"a\":",
-	    "{\"object\":\"whatsapp_business_account\"}}"};
+	static const char empty[] =
+	    "{\"object\":\"whatsapp_business_account\",\"entry\":[]}";
+	static const char *const bad[] = { "", "not json", "[1,2]", "\"x\"",
+		"{\"a\":", "{\"object\":\"whatsapp_business_account\"}}" };
 	struct tick_wa_batch b;
 	char err[128];
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		CU_ASSERT_EQUAL(tick_wa_parse_webhook(bad[i], strlen(bad[i]), &b, err, sizeof(err)), TICK_EINVAL);
+		CU_ASSERT_EQUAL(tick_wa_parse_webhook(bad[i], strlen(bad[i]),
+		                    &b, err, sizeof(err)),
+		    TICK_EINVAL);
 		tick_wa_batch_free(&b);
 	}
 	/* Another product's notification: valid, stored, nothing to do. */
-	CU_ASSERT_EQUAL(tick_wa_parse_webhook("{\"object\":\"page\",\"entry\":[]}", 28, &b, err, sizeof(err)), TICK_OK);
+	CU_ASSERT_EQUAL(tick_wa_parse_webhook("{\"object\":\"page\",\"entry\":[]}",
+	                    28, &b, err, sizeof(err)),
+	    TICK_OK);
 	CU_ASSERT_TRUE(b.foreign_object);
 	CU_ASSERT_EQUAL(b.nmsgs, 0);
 	tick_wa_batch_free(&b);
-	CU_ASSERT_EQUAL(tick_wa_parse_webhook(empty, strlen(empty), &b, err, sizeof(err)), TICK_OK);
+	CU_ASSERT_EQUAL(tick_wa_parse_webhook(empty, strlen(empty), &b, err,
+	                    sizeof(err)),
+	    TICK_OK);
 	CU_ASSERT_FALSE(b.foreign_object);
 	tick_wa_batch_free(&b);
 }
@@ -178,11 +203,14 @@ test_too_many_items(void)
 	struct tick_wa_batch b;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(body);
-	len = (size_t)snprintf(body, cap, "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"changes\":[{\"value\":{\"statuses\":[");
+	len = (size_t)snprintf(body, cap,
+	    "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"changes\":[{\"value\":{\"statuses\":[");
 	for (int i = 0; i < 1001; i++)
-		len += (size_t)snprintf(body + len, cap - len, "%s{}", i ? "," : "");
+		len += (size_t)snprintf(body + len, cap - len, "%s{}",
+		    i ? "," : "");
 	len += (size_t)snprintf(body + len, cap - len, "]}}]}]}");
-	CU_ASSERT_EQUAL(tick_wa_parse_webhook(body, len, &b, err, sizeof(err)), TICK_ETOOBIG);
+	CU_ASSERT_EQUAL(tick_wa_parse_webhook(body, len, &b, err, sizeof(err)),
+	    TICK_ETOOBIG);
 	tick_wa_batch_free(&b);
 	free(body);
 }
@@ -190,32 +218,62 @@ test_too_many_items(void)
 static void
 test_signature(void)
 {
-	static const char body[] = "{\"object\":\"whatsapp_business_account\",\"entry\":[]}";
-	static const char good[] = "sha256=6df28b1fb1b8201af530b90587eda27a013b56c3c791279e2a40fc242cfdc3eb";
-	static const char upper[] = "sha256=6DF28B1FB1B8201AF530B90587EDA27A013B56C3C791279E2A40FC242CFDC3EB";
+	static const char body[] =
+	    "{\"object\":\"whatsapp_business_account\",\"entry\":[]}";
+	static const char good[] =
+	    "sha256=6df28b1fb1b8201af530b90587eda27a013b56c3c791279e2a40fc242cfdc3eb";
+	static const char upper[] =
+	    "sha256=6DF28B1FB1B8201AF530B90587EDA27A013B56C3C791279E2A40FC242CFDC3EB";
 	size_t n = sizeof(body) - 1;
 
-	CU_ASSERT_EQUAL(tick_wa_check_signature("app_secret_xyz", good, body, n), TICK_OK);
-	CU_ASSERT_EQUAL(tick_wa_check_signature("app_secret_xyz", upper, body, n), TICK_OK);
-	CU_ASSERT_EQUAL(tick_wa_check_signature("other_secret", good, body, n), TICK_EUNAUTH);
-	CU_ASSERT_EQUAL(tick_wa_check_signature("app_secret_xyz", good, body, n - 1), TICK_EUNAUTH);
-	CU_ASSERT_EQUAL(tick_wa_check_signature("app_secret_xyz", NULL, body, n), TICK_EUNAUTH);
-	CU_ASSERT_EQUAL(tick_wa_check_signature("app_secret_xyz", "", body, n), TICK_EUNAUTH);
-	CU_ASSERT_EQUAL(tick_wa_check_signature("app_secret_xyz", good + 7, body, n), TICK_EUNAUTH);
-	CU_ASSERT_EQUAL(tick_wa_check_signature("app_secret_xyz", "sha256=6df2", body, n), TICK_EUNAUTH);
-	CU_ASSERT_EQUAL(tick_wa_check_signature("app_secret_xyz", "sha1=6df28b1fb1b8201af530b90587eda27a013b56c3", body, n), TICK_EUNAUTH);
-	CU_ASSERT_EQUAL(tick_wa_check_signature("app_secret_xyz", "sha256=zz28b1fb1b8201af530b90587eda27a013b56c3c791279e2a40fc242cfdc3eb", body, n), TICK_EUNAUTH);
+	CU_ASSERT_EQUAL(tick_wa_check_signature("app_secret_xyz", good, body,
+	                    n),
+	    TICK_OK);
+	CU_ASSERT_EQUAL(tick_wa_check_signature("app_secret_xyz", upper, body,
+	                    n),
+	    TICK_OK);
+	CU_ASSERT_EQUAL(tick_wa_check_signature("other_secret", good, body, n),
+	    TICK_EUNAUTH);
+	CU_ASSERT_EQUAL(tick_wa_check_signature("app_secret_xyz", good, body,
+	                    n - 1),
+	    TICK_EUNAUTH);
+	CU_ASSERT_EQUAL(tick_wa_check_signature("app_secret_xyz", NULL, body,
+	                    n),
+	    TICK_EUNAUTH);
+	CU_ASSERT_EQUAL(tick_wa_check_signature("app_secret_xyz", "", body, n),
+	    TICK_EUNAUTH);
+	CU_ASSERT_EQUAL(tick_wa_check_signature("app_secret_xyz", good + 7,
+	                    body, n),
+	    TICK_EUNAUTH);
+	CU_ASSERT_EQUAL(tick_wa_check_signature("app_secret_xyz", "sha256=6df2",
+	                    body, n),
+	    TICK_EUNAUTH);
+	CU_ASSERT_EQUAL(tick_wa_check_signature("app_secret_xyz",
+	                    "sha1=6df28b1fb1b8201af530b90587eda27a013b56c3",
+	                    body, n),
+	    TICK_EUNAUTH);
+	CU_ASSERT_EQUAL(
+	    tick_wa_check_signature("app_secret_xyz",
+	        "sha256=zz28b1fb1b8201af530b90587eda27a013b56c3c791279e2a40fc242cfdc3eb",
+	        body, n),
+	    TICK_EUNAUTH);
 }
 
 static void
 test_rules(void)
 {
-	CU_ASSERT_TRUE(tick_wa_status_rank("read") > tick_wa_status_rank("delivered"));
-	CU_ASSERT_TRUE(tick_wa_status_rank("delivered") > tick_wa_status_rank("sent"));
-	CU_ASSERT_TRUE(tick_wa_status_rank("failed") > tick_wa_status_rank("sent"));
-	CU_ASSERT_TRUE(tick_wa_status_rank("delivered") > tick_wa_status_rank("failed"));
-	CU_ASSERT_TRUE(tick_wa_status_rank("sent") > tick_wa_status_rank("accepted"));
-	CU_ASSERT_EQUAL(tick_wa_status_rank("played"), tick_wa_status_rank("read"));
+	CU_ASSERT_TRUE(
+	    tick_wa_status_rank("read") > tick_wa_status_rank("delivered"));
+	CU_ASSERT_TRUE(
+	    tick_wa_status_rank("delivered") > tick_wa_status_rank("sent"));
+	CU_ASSERT_TRUE(
+	    tick_wa_status_rank("failed") > tick_wa_status_rank("sent"));
+	CU_ASSERT_TRUE(
+	    tick_wa_status_rank("delivered") > tick_wa_status_rank("failed"));
+	CU_ASSERT_TRUE(
+	    tick_wa_status_rank("sent") > tick_wa_status_rank("accepted"));
+	CU_ASSERT_EQUAL(tick_wa_status_rank("played"),
+	    tick_wa_status_rank("read"));
 	CU_ASSERT_EQUAL(tick_wa_status_rank("bogus"), 0);
 	CU_ASSERT_EQUAL(tick_wa_status_rank(NULL), 0);
 
@@ -245,41 +303,59 @@ test_rules(void)
 static void
 test_send_response(void)
 {
-	static const char ok[] = "{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"52155\",\"wa_id\":\"52155\"}],\"messages\":[{\"id\":\"wamid.OK1\"}]}";
-	static const char e131047[] = "{\"error\":{\"message\":\"(#131047) Re-engagement message\",\"type\":\"OAuthException\",\"code\":131047,\"error_data\":{\"messaging_product\":\"whatsapp\",\"details\":\"x\"},\"fbtrace_id\":\"A\"}}";
-	static const char e130429[] = "{\"error\":{\"message\":\"(#130429) Rate limit hit\",\"code\":130429}}";
+	static const char ok[] =
+	    "{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"52155\",\"wa_id\":\"52155\"}],\"messages\":[{\"id\":\"wamid.OK1\"}]}";
+	static const char e131047[] =
+	    "{\"error\":{\"message\":\"(#131047) Re-engagement message\",\"type\":\"OAuthException\",\"code\":131047,\"error_data\":{\"messaging_product\":\"whatsapp\",\"details\":\"x\"},\"fbtrace_id\":\"A\"}}";
+	static const char e130429[] =
+	    "{\"error\":{\"message\":\"(#130429) Rate limit hit\",\"code\":130429}}";
 	struct tick_wa_result r;
 
-	CU_ASSERT_EQUAL(tick_wa_parse_send_response(200, ok, sizeof(ok) - 1, &r), TICK_OK);
+	CU_ASSERT_EQUAL(tick_wa_parse_send_response(200, ok, sizeof(ok) - 1,
+	                    &r),
+	    TICK_OK);
 	CU_STR_EQ(r.wamid, "wamid.OK1");
-	CU_ASSERT_EQUAL(tick_wa_parse_send_response(400, e131047, sizeof(e131047) - 1, &r), TICK_EUPSTREAM);
+	CU_ASSERT_EQUAL(tick_wa_parse_send_response(400, e131047,
+	                    sizeof(e131047) - 1, &r),
+	    TICK_EUPSTREAM);
 	CU_ASSERT_EQUAL(r.error_code, 131047);
 	CU_STR_EQ(r.error_title, "(#131047) Re-engagement message");
 	CU_ASSERT_FALSE(r.retryable);
-	CU_ASSERT_EQUAL(tick_wa_parse_send_response(400, e130429, sizeof(e130429) - 1, &r), TICK_EUPSTREAM);
+	CU_ASSERT_EQUAL(tick_wa_parse_send_response(400, e130429,
+	                    sizeof(e130429) - 1, &r),
+	    TICK_EUPSTREAM);
 	CU_ASSERT_TRUE(r.retryable);
-	CU_ASSERT_EQUAL(tick_wa_parse_send_response(502, "<html>bad gateway</html>", 24, &r), TICK_EUPSTREAM);
+	CU_ASSERT_EQUAL(tick_wa_parse_send_response(502,
+	                    "<html>bad gateway</html>", 24, &r),
+	    TICK_EUPSTREAM);
 	CU_ASSERT_EQUAL(r.error_code, 0);
 	CU_ASSERT_TRUE(r.retryable);
-	CU_ASSERT_EQUAL(tick_wa_parse_send_response(200, "{}", 2, &r), TICK_EUPSTREAM);
-	CU_ASSERT_EQUAL(tick_wa_parse_send_response(200, NULL, 0, &r), TICK_EUPSTREAM);
+	CU_ASSERT_EQUAL(tick_wa_parse_send_response(200, "{}", 2, &r),
+	    TICK_EUPSTREAM);
+	CU_ASSERT_EQUAL(tick_wa_parse_send_response(200, NULL, 0, &r),
+	    TICK_EUPSTREAM);
 }
 
 static void
 test_payload(void)
 {
-	char *p = tick_wa_text_payload("5215512345678", "Ticket \"TKT-000001\"\nopen");
+	char *p = tick_wa_text_payload("5215512345678",
+	    "Ticket \"TKT-000001\"\nopen");
 	json_t *v;
 	json_error_t je;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	v = json_loads(p, 0, &je);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
-	CU_STR_EQ(json_string_value(json_object_get(v, "messaging_product")), "whatsapp");
+	CU_STR_EQ(json_string_value(json_object_get(v, "messaging_product")),
+	    "whatsapp");
 	CU_STR_EQ(json_string_value(json_object_get(v, "to")), "5215512345678");
 	CU_STR_EQ(json_string_value(json_object_get(v, "type")), "text");
-	CU_STR_EQ(json_string_value(json_object_get(json_object_get(v, "text"), "body")), "Ticket \"TKT-000001\"\nopen");
-	CU_ASSERT_TRUE(json_is_false(json_object_get(json_object_get(v, "text"), "preview_url")));
+	CU_STR_EQ(json_string_value(
+	              json_object_get(json_object_get(v, "text"), "body")),
+	    "Ticket \"TKT-000001\"\nopen");
+	CU_ASSERT_TRUE(json_is_false(
+	    json_object_get(json_object_get(v, "text"), "preview_url")));
 	json_decref(v);
 	free(p);
 }
@@ -288,17 +364,17 @@ int
 main(void)
 {
 	static const struct cu_test tests[] = {
-		{"text message", test_text},
-		{"every message type", test_all_types},
-		{"statuses", test_statuses},
-		{"bad shapes are skipped", test_bad_shapes},
-		{"not JSON", test_not_json},
-		{"item limit", test_too_many_items},
-		{"signature", test_signature},
-		{"status and retry rules", test_rules},
-		{"send responses", test_send_response},
-		{"text payload", test_payload},
-		{NULL, NULL},
+		{ "text message", test_text },
+		{ "every message type", test_all_types },
+		{ "statuses", test_statuses },
+		{ "bad shapes are skipped", test_bad_shapes },
+		{ "not JSON", test_not_json },
+		{ "item limit", test_too_many_items },
+		{ "signature", test_signature },
+		{ "status and retry rules", test_rules },
+		{ "send responses", test_send_response },
+		{ "text payload", test_payload },
+		{ NULL, NULL },
 	};
 	return cu_run("wa", tests);
 }
