@@ -1,0 +1,28 @@
+/* libFuzzer: Graph API answers and webhook signature headers. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wa.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct tick_wa_result r;
+	char *s;
+
+	(void)tick_wa_parse_send_response(200, (const char *)data, size, &r);
+	if (strlen(r.wamid) >= sizeof(r.wamid))
+		__builtin_trap();
+	(void)tick_wa_parse_send_response(400, (const char *)data, size, &r);
+	if ((s = malloc(size + 1)) == NULL)
+		return 0;
+	memcpy(s, data, size);
+	s[size] = '\0';
+	(void)tick_wa_check_signature("secret", s, (const char *)data, size);
+	free(s);
+	return 0;
+}

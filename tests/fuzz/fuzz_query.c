@@ -1,0 +1,48 @@
+/* libFuzzer: query strings and the router. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+h(struct tick_req *req)
+{
+	(void)req;
+}
+
+static const struct tick_route routes[] = {
+	{ "GET", "/api/tickets/:id", h, 0 },
+	{ "PUT", "/api/tickets/:id/status", h, 0 },
+	{ "GET", "/api/replies/:a/:b/:c/:d", h, 0 },
+	{ "POST", "/webhook", h, 0 },
+};
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const names[] = { "hub.mode", "hub.challenge", "a",
+		"" };
+	char *s = malloc(size + 1), out[64];
+	struct tick_req req;
+	int allowed;
+
+	if (s == NULL)
+		return 0;
+	memcpy(s, data, size);
+	s[size] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (tick_http_query_get(s, names[i], out, sizeof(out)) ==
+		        TICK_OK &&
+		    strlen(out) >= sizeof(out))
+			__builtin_trap();
+	memset(&req, 0, sizeof(req));
+	if (tick_http_route(routes, 4, "GET", s, &req, &allowed) != NULL &&
+	    req.nparams > TICK_HTTP_MAX_PARAMS)
+		__builtin_trap();
+	free(s);
+	return 0;
+}
