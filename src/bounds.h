@@ -16,6 +16,15 @@
 #define TICK_MAX_QUERY_PARAMS 64
 /* Longest WhatsApp text body sent (Graph API limit, characters). */
 #define TICK_MAX_WA_TEXT 4096
+/* Longest message text kept, in characters (Meta sends at most 4096). */
+#define TICK_MAX_MESSAGE_TEXT 8192
+/* Longest profile name, error title and other short free text (characters). */
+#define TICK_MAX_SHORT_TEXT 255
+/* Longest phone number id, business-scoped user id, message type, status. */
+#define TICK_MAX_PHONE_NUMBER_ID 32
+#define TICK_MAX_USER_ID 128
+#define TICK_MAX_TYPE 32
+#define TICK_MAX_STATUS 16
 /* Longest wamid stored. */
 #define TICK_MAX_WAMID 191
 /* Longest stored Graph API request body (a 4096-character text, escaped). */

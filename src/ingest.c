@@ -128,7 +128,7 @@ store_message(struct tick_app *app, long long event_id,
 	tick_q_str(&q, m->phone_number_id, (size_t)-1);
 	bind_opt_int(&q, contact_id);
 	tick_q_int(&q, event_id);
-	tick_q_str(&q, m->type, strnlen(m->type, 32));
+	tick_q_str(&q, m->type, (size_t)-1);
 	tick_q_str(&q, m->text, (size_t)-1);
 	tick_q_str(&q, raw, (size_t)-1);
 	tick_q_str(&q, ignored, (size_t)-1);
@@ -217,12 +217,11 @@ store_status(struct tick_db *db, long long event_id,
 
 	tick_q_init(&q, db, stmts[IN_STATUS]);
 	tick_q_str(&q, s->wamid, (size_t)-1);
-	tick_q_str(&q, s->status, strnlen(s->status, 16));
+	tick_q_str(&q, s->status, (size_t)-1);
 	tick_q_int(&q, s->rank);
-	tick_q_str(&q, s->recipient_id,
-	    s->recipient_id ? strnlen(s->recipient_id, 128) : 0);
+	tick_q_str(&q, s->recipient_id, (size_t)-1);
 	bind_opt_int(&q, s->error_code);
-	tick_q_str(&q, title, title ? strnlen(title, 255) : 0);
+	tick_q_str(&q, title, (size_t)-1);
 	tick_q_int(&q, s->timestamp);
 	tick_q_int(&q, s->timestamp);
 	tick_q_int(&q, event_id);
@@ -241,7 +240,7 @@ store_status(struct tick_db *db, long long event_id,
 	tick_q_str(&q, s->status, (size_t)-1);
 	bind_opt_int(&q, s->error_code);
 	tick_q_str(&q, s->status, (size_t)-1);
-	tick_q_str(&q, title, title ? strnlen(title, 255) : 0);
+	tick_q_str(&q, title, (size_t)-1);
 	tick_q_str(&q, s->wamid, (size_t)-1);
 	tick_q_int(&q, s->rank);
 	return exec_done(&q);

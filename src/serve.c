@@ -90,31 +90,6 @@ fill_request(struct tick_req *req, char **envp, struct tick_app *app)
 	req->path = tick_http_param(req, "DOCUMENT_URI");
 }
 
-void
-tick_serve_dispatch(struct tick_req *req, const struct tick_route *routes,
-    size_t nroutes)
-{
-	const struct tick_route *r;
-	int allowed;
-
-	r = tick_http_route(routes, nroutes, req->method, req->path, req,
-	    &allowed);
-	if (r == NULL) {
-		if (!allowed)
-			tick_http_fail(req, 405, TICK_EINVAL,
-			    "method_not_allowed",
-			    "method not allowed on this path", NULL);
-		else
-			tick_http_fail(req, 404, TICK_ENOTFOUND, "not_found",
-			    "no such route", NULL);
-		return;
-	}
-	r->fn(req);
-	if (req->status == 0)
-		tick_http_fail(req, 500, TICK_ESYS, "internal_error",
-		    "the handler gave no answer", NULL);
-}
-
 /* Reads the body when the route allows its size; answers 411/413 if not. */
 static int
 read_body(struct tick_req *req, struct io *io, size_t max)
@@ -177,10 +152,19 @@ handle(struct tick_app *app, char **envp, struct io *io,
 
 	r = tick_http_route(routes, nroutes, req.method, req.path, &req,
 	    &allowed);
-	if (r == NULL ||
-	    read_body(&req, io,
-	        r->max_body ? r->max_body : TICK_MAX_API_BODY) == 0)
-		tick_serve_dispatch(&req, routes, nroutes);
+	if (r == NULL && !allowed)
+		tick_http_fail(&req, 405, TICK_EINVAL, "method_not_allowed",
+		    "method not allowed on this path", NULL);
+	else if (r == NULL)
+		tick_http_fail(&req, 404, TICK_ENOTFOUND, "not_found",
+		    "no such route", NULL);
+	else if (read_body(&req, io,
+	             r->max_body ? r->max_body : TICK_MAX_API_BODY) == 0) {
+		r->fn(&req);
+		if (req.status == 0)
+			tick_http_fail(&req, 500, TICK_ESYS, "internal_error",
+			    "the handler gave no answer", NULL);
+	}
 
 	n = snprintf(head, sizeof(head),
 	    "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"

@@ -17,9 +17,4 @@
 int tick_serve_main(int argc, char **argv, const char *name,
     const struct tick_route *routes, size_t nroutes);
 
-/* Handles one request already read into req (used by the loop and tests):
- * routes it and leaves the answer in req. */
-void tick_serve_dispatch(struct tick_req *req, const struct tick_route *routes,
-    size_t nroutes);
-
 #endif

@@ -64,6 +64,45 @@ dupf(const char *fmt, ...)
 	return s;
 }
 
+/* A new copy of s cut to maxchars characters; NULL when s is NULL. */
+static char *
+clip(const char *s, size_t maxchars)
+{
+	size_t len, cap;
+	char *out;
+
+	if (s == NULL)
+		return NULL;
+	len = strlen(s);
+	cap = (len < maxchars * 4 ? len : maxchars * 4) + 1;
+	if ((out = malloc(cap)) != NULL)
+		tick_valid_utf8_cut(s, len, maxchars, out, cap);
+	return out;
+}
+
+/* s when it is 1..max characters of [a-z0-9_.], else NULL. */
+static const char *
+token(const char *s, size_t max)
+{
+	size_t n;
+
+	if (s == NULL || (n = strlen(s)) == 0 || n > max)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		        (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
+		        s[i] == '.'))
+			return NULL;
+	return s;
+}
+
+/* s when it is at most max bytes, else NULL. */
+static const char *
+bounded(const char *s, size_t max)
+{
+	return s != NULL && strlen(s) <= max ? s : NULL;
+}
+
 static const char *
 nz(const char *s)
 {
@@ -146,6 +185,15 @@ contacts_text(const json_t *arr)
 	return strdup(used ? buf : "[contact]");
 }
 
+/* An error code that fits an INT column; 0 when absent or out of range. */
+static long long
+code_of(const json_t *obj)
+{
+	long long n = num_of(obj, "code");
+
+	return n > 0 && n <= 2147483647LL ? n : 0;
+}
+
 /* Fills m from the message object msg; returns -1 when msg is unusable. */
 static int
 read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
@@ -161,17 +209,20 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
 	    strlen(m->wamid) > TICK_MAX_WAMID)
 		return -1;
 	m->from = tick_json_str(msg, "from");
-	m->from_user_id = tick_json_str(msg, "from_user_id");
+	m->from_user_id = bounded(tick_json_str(msg, "from_user_id"),
+	    TICK_MAX_USER_ID);
 	if (m->from != NULL && !tick_valid_digits(m->from, strlen(m->from), 20))
 		m->from = NULL;
 	if (m->from == NULL && m->from_user_id == NULL)
 		return -1;
-	m->type = tick_json_str(msg, "type");
+	m->type = token(tick_json_str(msg, "type"), TICK_MAX_TYPE);
 	if (m->type == NULL)
 		m->type = "unknown";
 	m->kind = tick_wa_kind_of(m->type);
 	m->timestamp = num_of(msg, "timestamp");
-	m->context_id = tick_json_str(tick_json_obj(msg, "context"), "id");
+	m->context_id = bounded(tick_json_str(tick_json_obj(msg, "context"),
+	                            "id"),
+	    TICK_MAX_WAMID);
 
 	/* The sender's profile: the contact whose wa_id (or user id) matches,
 	 * else the only one. */
@@ -184,9 +235,10 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
 		    (uid && m->from_user_id &&
 		        strcmp(uid, m->from_user_id) == 0) ||
 		    json_array_size(contacts) == 1) {
-			m->profile_name = tick_json_str(tick_json_obj(c,
-			                                    "profile"),
-			    "name");
+			m->profile_name = clip(tick_json_str(tick_json_obj(c,
+			                                         "profile"),
+			                           "name"),
+			    TICK_MAX_SHORT_TEXT);
 			break;
 		}
 	}
@@ -247,7 +299,8 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
 	case TICK_WA_REACTION: {
 		const char *emoji = tick_json_str(o, "emoji");
 
-		m->context_id = tick_json_str(o, "message_id");
+		m->context_id = bounded(tick_json_str(o, "message_id"),
+		    TICK_MAX_WAMID);
 		m->text = emoji && *emoji ? dupf("[reaction] %s", emoji) :
 		                            strdup("[reaction removed]");
 		break;
@@ -260,6 +313,12 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
 		break;
 	default: m->text = dupf("[%.32s message]", m->type); break;
 	}
+	if (m->text != NULL && strlen(m->text) > TICK_MAX_MESSAGE_TEXT) {
+		char *cut = clip(m->text, TICK_MAX_MESSAGE_TEXT);
+
+		free(m->text);
+		m->text = cut;
+	}
 	return m->text != NULL ? 0 : -1;
 }
 
@@ -269,19 +328,21 @@ read_status(struct tick_wa_status *s, const json_t *st)
 	json_t *errs, *e0;
 
 	s->wamid = tick_json_str(st, "id");
-	s->status = tick_json_str(st, "status");
+	s->status = token(tick_json_str(st, "status"), TICK_MAX_STATUS);
 	if (s->wamid == NULL || s->status == NULL || *s->wamid == '\0' ||
 	    strlen(s->wamid) > TICK_MAX_WAMID)
 		return -1;
 	s->rank = tick_wa_status_rank(s->status);
-	s->recipient_id = tick_json_str(st, "recipient_id");
+	s->recipient_id = bounded(tick_json_str(st, "recipient_id"),
+	    TICK_MAX_USER_ID);
 	s->timestamp = num_of(st, "timestamp");
 	errs = tick_json_arr(st, "errors");
 	if ((e0 = json_array_get(errs, 0)) != NULL) {
-		s->error_code = num_of(e0, "code");
-		s->error_title = tick_json_str(e0, "title");
-		if (s->error_title == NULL)
-			s->error_title = tick_json_str(e0, "message");
+		s->error_code = code_of(e0);
+		s->error_title = clip(tick_json_str(e0, "title") ?
+		        tick_json_str(e0, "title") :
+		        tick_json_str(e0, "message"),
+		    TICK_MAX_SHORT_TEXT);
 	}
 	return 0;
 }
@@ -291,8 +352,12 @@ tick_wa_batch_free(struct tick_wa_batch *b)
 {
 	if (b == NULL)
 		return;
-	for (size_t i = 0; i < b->nmsgs; i++)
+	for (size_t i = 0; i < b->nmsgs; i++) {
 		free(b->msgs[i].text);
+		free(b->msgs[i].profile_name);
+	}
+	for (size_t i = 0; i < b->nstatuses; i++)
+		free(b->statuses[i].error_title);
 	free(b->msgs);
 	free(b->statuses);
 	json_decref(b->root);
@@ -370,6 +435,13 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 			}
 			pnid = tick_json_str(tick_json_obj(value, "metadata"),
 			    "phone_number_id");
+			/* An id that cannot be a phone number id is not ours. */
+			if (pnid != NULL &&
+			    !tick_valid_digits(pnid, strlen(pnid),
+			        TICK_MAX_PHONE_NUMBER_ID)) {
+				out->skipped++;
+				continue;
+			}
 			arr = tick_json_arr(value, "messages");
 			json_array_foreach (arr, k, item) {
 				struct tick_wa_msg *m = &out->msgs[out->nmsgs];
@@ -379,6 +451,7 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 					out->nmsgs++;
 				else {
 					free(m->text);
+					free(m->profile_name);
 					memset(m, 0, sizeof(*m));
 					out->skipped++;
 				}
@@ -392,6 +465,7 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 				if (read_status(s, item) == 0)
 					out->nstatuses++;
 				else {
+					free(s->error_title);
 					memset(s, 0, sizeof(*s));
 					out->skipped++;
 				}
@@ -522,7 +596,7 @@ tick_wa_parse_send_response(int http_status, const char *body, size_t len,
 		snprintf(res->error_title, sizeof(res->error_title),
 		    "Graph API answered %d without a message id", http_status);
 	} else if ((e = tick_json_obj(root, "error")) != NULL) {
-		res->error_code = num_of(e, "code");
+		res->error_code = code_of(e);
 		msg = tick_json_str(e, "message");
 		snprintf(res->error_title, sizeof(res->error_title), "%s",
 		    msg ? msg : "Graph API error");

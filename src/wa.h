@@ -30,13 +30,15 @@ enum tick_wa_kind {
 };
 
 /* One inbound message. Strings are borrowed from the batch's JSON and live
- * as long as it; text is owned by the batch. Absent fields are NULL. */
+ * as long as it, except text and profile_name, owned by the batch. Every
+ * field fits its column: ids are checked, free text is cut (never inside a
+ * UTF-8 character). Absent fields are NULL. */
 struct tick_wa_msg {
 	const char *phone_number_id; /* metadata of the change */
 	const char *wamid;
 	const char *from;         /* wa_id (digits) when WhatsApp gives one */
 	const char *from_user_id; /* business-scoped user id, 2026 onward */
-	const char *profile_name; /* from value.contacts, matched by sender */
+	char *profile_name;       /* from value.contacts, matched by sender */
 	const char *type;         /* as sent; "unknown" when missing */
 	enum tick_wa_kind kind;
 	long long timestamp;  /* Unix seconds, 0 when absent or bad */
@@ -60,7 +62,7 @@ struct tick_wa_status {
 	const char *recipient_id;
 	long long timestamp;
 	long long error_code; /* first errors[] entry, 0 when none */
-	const char *error_title;
+	char *error_title;    /* owned by the batch */
 };
 
 struct tick_wa_batch {

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cu.h"
+#include "valid.h"
 #include "wa.h"
 
 static char *
@@ -211,6 +212,78 @@ test_too_many_items(void)
 	len += (size_t)snprintf(body + len, cap - len, "]}}]}]}");
 	CU_ASSERT_EQUAL(tick_wa_parse_webhook(body, len, &b, err, sizeof(err)),
 	    TICK_ETOOBIG);
+	tick_wa_batch_free(&b);
+	free(body);
+}
+
+/* Builds a one-message body whose fields are too long or malformed. */
+static char *
+hostile_body(void)
+{
+	char longname[1200], longtext[40000];
+	json_t *root;
+	char *out;
+
+	memset(longname, 'n', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	/* 3-byte characters, so a cut by bytes would split one. */
+	for (size_t i = 0; i + 3 < sizeof(longtext); i += 3)
+		memcpy(longtext + i, "\xe2\x82\xac", 3);
+	longtext[sizeof(longtext) - 1 - (sizeof(longtext) - 1) % 3] = '\0';
+	root = json_pack("{s:s, s:[{s:[{s:{s:{s:s}, s:[{s:{s:s}, s:s}],"
+	                 " s:[{s:s, s:s, s:s, s:{s:s}}, {s:s, s:s, s:s, s:s}],"
+	                 " s:[{s:s, s:s, s:[{s:I, s:s}]}]}}]}]}",
+	    "object", "whatsapp_business_account", "entry", "changes", "value",
+	    "metadata", "phone_number_id", "400555666777888", "contacts",
+	    "profile", "name", longname, "wa_id", "5215512345678", "messages",
+	    "from", "5215512345678", "id", "wamid.LONG", "type", "text", "text",
+	    "body", longtext, "from", "5215512345678", "id", "wamid.TYPE",
+	    "type", "DROP TABLE", "from_user_id", longname, "statuses", "id",
+	    "wamid.S", "status", "failed", "errors", "code",
+	    (json_int_t)99999999999LL, "title", longname);
+	out = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	return out;
+}
+
+static void
+test_fields_fit_their_columns(void)
+{
+	struct tick_wa_batch b;
+	char err[128], *body = hostile_body();
+	json_t *bad;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(body);
+	CU_ASSERT_EQUAL_FATAL(tick_wa_parse_webhook(body, strlen(body), &b, err,
+	                          sizeof(err)),
+	    TICK_OK);
+	CU_ASSERT_EQUAL_FATAL(b.nmsgs, 2);
+	CU_ASSERT_EQUAL(strlen(b.msgs[0].profile_name), 255);
+	CU_ASSERT_TRUE(tick_valid_utf8(b.msgs[0].text, strlen(b.msgs[0].text)));
+	CU_ASSERT_EQUAL(strlen(b.msgs[0].text), 8192 * 3);
+	/* A type that is not a plain token is unknown; a long user id is dropped. */
+	CU_STR_EQ(b.msgs[1].type, "unknown");
+	CU_ASSERT_PTR_NULL(b.msgs[1].from_user_id);
+	CU_ASSERT_EQUAL_FATAL(b.nstatuses, 1);
+	CU_ASSERT_EQUAL(b.statuses[0].error_code, 0);
+	CU_ASSERT_EQUAL(strlen(b.statuses[0].error_title), 255);
+	tick_wa_batch_free(&b);
+	free(body);
+
+	/* A phone_number_id that cannot be one: the change is skipped. */
+	bad =
+	    json_pack("{s:s, s:[{s:[{s:{s:{s:s}, s:[{s:s, s:s, s:s, s:{s:s}}]}}]}]}",
+	        "object", "whatsapp_business_account", "entry", "changes",
+	        "value", "metadata", "phone_number_id",
+	        "40055566677788899999999999999999999", "messages", "from", "1",
+	        "id", "wamid.P", "type", "text", "text", "body", "x");
+	body = json_dumps(bad, JSON_COMPACT);
+	json_decref(bad);
+	CU_ASSERT_EQUAL(tick_wa_parse_webhook(body, strlen(body), &b, err,
+	                    sizeof(err)),
+	    TICK_OK);
+	CU_ASSERT_EQUAL(b.nmsgs, 0);
+	CU_ASSERT_EQUAL(b.skipped, 1);
 	tick_wa_batch_free(&b);
 	free(body);
 }
