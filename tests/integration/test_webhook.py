@@ -423,16 +423,46 @@ def test_fastcgi_under_a_process_manager():
         pm.wait(10)
 
 
+def stack_pid(name):
+    pid = None
+    for line in open(os.path.join(VAR, "pids")):
+        n, p = line.split()
+        if n == name:
+            pid = int(p)
+    return pid
+
+
+def children_of(pid):
+    return subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+
+
 def test_standalone_respawns_a_dead_worker():
-    pids = subprocess.run(["pgrep", "-f", "webhook.fcgi --listen"], capture_output=True, text=True).stdout.split()
-    assert len(pids) >= 2, pids   # the master and its workers
-    children = subprocess.run(["pgrep", "-P", min(pids, key=int)], capture_output=True, text=True).stdout.split()
-    assert children, pids
+    master = stack_pid("webhook")
+    children = children_of(master)
+    assert len(children) >= 2, children
     os.kill(int(children[0]), 9)
     time.sleep(1.5)
-    after = subprocess.run(["pgrep", "-P", min(pids, key=int)], capture_output=True, text=True).stdout.split()
+    after = children_of(master)
     assert len(after) == len(children) and children[0] not in after, (children, after)
     assert request("GET", "/api/whatsapp/webhook?hub.mode=subscribe&hub.challenge=7&hub.verify_token=" + VERIFY).status == 200
+
+
+def test_standalone_stops_cleanly_on_sigterm():
+    sock = os.path.join(VAR, "run", "extra.sock")
+    p = subprocess.Popen([os.path.join(BUILD, "cgi-bin", "health.fcgi"), "--listen", "unix:" + sock,
+                          "--workers", "3"], stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        if os.path.exists(sock):
+            break
+        time.sleep(0.05)
+    time.sleep(0.3)
+    workers = children_of(p.pid)
+    assert len(workers) == 3, workers
+    p.terminate()
+    assert p.wait(10) == 0
+    assert not os.path.exists(sock)
+    for w in workers:
+        assert not os.path.exists("/proc/%s" % w) or open("/proc/%s/stat" % w).read().split()[2] == "Z", w
 
 
 # -- the database going away -------------------------------------------------------------
