@@ -1,10 +1,9 @@
-/* The health responder: GET /api/health and GET /api/ping. */
+/* The health responder; its routes are in src/routes.c. */
 #include "routes.h"
 #include "serve.h"
 
 int
 main(int argc, char **argv)
 {
-	return tick_serve_main(argc, argv, "health", tick_routes_health,
-	    tick_routes_health_count);
+	return tick_serve_main(argc, argv, &tick_routes_health);
 }

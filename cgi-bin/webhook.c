@@ -1,10 +1,9 @@
-/* The WhatsApp webhook responder: GET and POST /api/whatsapp/webhook. */
+/* The webhook responder; its routes are in src/routes.c. */
 #include "routes.h"
 #include "serve.h"
 
 int
 main(int argc, char **argv)
 {
-	return tick_serve_main(argc, argv, "webhook", tick_routes_webhook,
-	    tick_routes_webhook_count);
+	return tick_serve_main(argc, argv, &tick_routes_webhook);
 }

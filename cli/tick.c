@@ -3,15 +3,21 @@
  * sends what the Graph API did not take the first time (safe from cron).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <mysql.h>
 
 #include "app.h"
+#include "audit.h"
+#include "auth.h"
 #include "db.h"
 #include "log.h"
 #include "outbox.h"
+#include "users.h"
+#include "valid.h"
 
 extern const struct tick_migration tick_migrations[];
 extern const size_t tick_migrations_count;
@@ -22,6 +28,14 @@ usage(void)
 	fprintf(stderr,
 	    "usage: tick migrate     apply the database schema (idempotent)\n"
 	    "       tick outbox      send due WhatsApp messages again (for cron)\n"
+	    "       tick user add --email E --name N --role R\n"
+	    "                        a new user; the password is read from standard\n"
+	    "                        input, or generated and printed once\n"
+	    "       tick user passwd --email E\n"
+	    "                        a new password (standard input, or generated)\n"
+	    "       tick user ensure-admin\n"
+	    "                        a super_admin from DEFAULT_ADMIN_EMAIL and\n"
+	    "                        DEFAULT_ADMIN_PASSWORD when there is none\n"
 	    "       tick version\n");
 	return 2;
 }
@@ -59,6 +73,160 @@ outbox(struct tick_app *app)
 	return 0;
 }
 
+/* The password from standard input (first line) when it is not a
+ * terminal and has one, else a generated one (*generated set). */
+static enum tick_err
+read_password(char *out, size_t outsz, int *generated)
+{
+	*generated = 0;
+	if (!isatty(STDIN_FILENO) && fgets(out, (int)outsz, stdin) != NULL) {
+		out[strcspn(out, "\r\n")] = '\0';
+		if (out[0] != '\0')
+			return tick_auth_valid_password(out);
+	}
+	*generated = 1;
+	return tick_auth_generate_password(out, outsz);
+}
+
+static const char *
+opt(int argc, char **argv, const char *name)
+{
+	for (int i = 3; i + 1 < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return argv[i + 1];
+	return NULL;
+}
+
+static int
+user_add(struct tick_app *app, const char *email, const char *name,
+    const char *role, const char *password, int print_password)
+{
+	char pw[TICK_PASSWORD_MAX + 2], hash[TICK_HASH_MAX];
+	int generated = 0, r;
+	long long id = 0;
+	enum tick_err rc;
+
+	if (email == NULL || !tick_valid_email(email, 254)) {
+		fprintf(stderr,
+		    "tick user: --email: a valid address is required\n");
+		return 2;
+	}
+	if (name == NULL || *name == '\0' || strlen(name) > 100 ||
+	    !tick_valid_utf8(name, strlen(name))) {
+		fprintf(stderr,
+		    "tick user: --name: 1 to 100 characters required\n");
+		return 2;
+	}
+	if ((r = tick_role_parse(role)) < 0) {
+		fprintf(stderr,
+		    "tick user: --role: super_admin, site_manager, agent or reporter\n");
+		return 2;
+	}
+	if (password != NULL)
+		snprintf(pw, sizeof(pw), "%s", password);
+	if ((password == NULL &&
+	        read_password(pw, sizeof(pw), &generated) != TICK_OK) ||
+	    (password != NULL && tick_auth_valid_password(pw) != TICK_OK)) {
+		fprintf(stderr,
+		    "tick user: the password must be 10 to 128 bytes\n");
+		return 2;
+	}
+	if (tick_auth_hash_password(&app->cfg, pw, hash, sizeof(hash)) !=
+	    TICK_OK) {
+		fprintf(stderr, "tick user: could not hash the password\n");
+		return 1;
+	}
+	rc = tick_user_create(app->db, email, name, hash, (enum tick_role)r, 1,
+	    &id);
+	if (rc == TICK_ECONFLICT) {
+		fprintf(stderr, "tick user: %s already exists\n", email);
+		return 1;
+	}
+	if (rc != TICK_OK) {
+		fprintf(stderr, "tick user: %s\n", tick_db_error(app->db));
+		return 1;
+	}
+	(void)tick_audit(app->db, 0, "cli", "user.create", "user", NULL, "cli",
+	    json_pack("{s:s, s:s}", "email", email, "role", role));
+	printf("tick user: created %s (%s), id %lld\n", email, role, id);
+	if (generated || print_password)
+		printf("  password: %s\n", pw);
+	explicit_bzero(pw, sizeof(pw));
+	return 0;
+}
+
+static int
+user_passwd(struct tick_app *app, const char *email)
+{
+	char pw[TICK_PASSWORD_MAX + 2], hash[TICK_HASH_MAX];
+	struct tick_user u;
+	int generated = 0;
+
+	if (email == NULL ||
+	    tick_user_by_email(app->db, email, &u) != TICK_OK) {
+		fprintf(stderr, "tick user passwd: no user with --email %s\n",
+		    email ? email : "(none)");
+		return 1;
+	}
+	if (read_password(pw, sizeof(pw), &generated) != TICK_OK) {
+		fprintf(stderr,
+		    "tick user passwd: the password must be 10 to 128 bytes\n");
+		return 2;
+	}
+	if (tick_auth_hash_password(&app->cfg, pw, hash, sizeof(hash)) !=
+	        TICK_OK ||
+	    tick_user_set_hash(app->db, u.id, hash, 1) != TICK_OK) {
+		fprintf(stderr, "tick user passwd: failed\n");
+		return 1;
+	}
+	(void)tick_audit(app->db, 0, "cli", "user.update", "user", NULL, "cli",
+	    json_pack("{s:s, s:s}", "email", u.email, "password", "changed"));
+	printf("tick user passwd: password of %s changed; its sessions ended\n",
+	    u.email);
+	if (generated)
+		printf("  password: %s\n", pw);
+	explicit_bzero(pw, sizeof(pw));
+	return 0;
+}
+
+static int
+user_ensure_admin(struct tick_app *app)
+{
+	const char *email = getenv("DEFAULT_ADMIN_EMAIL");
+	const char *pw = getenv("DEFAULT_ADMIN_PASSWORD");
+	char gen[TICK_PASSWORD_GENERATED + 1];
+	long long n = 0;
+
+	if (tick_user_count_admins(app->db, &n) != TICK_OK) {
+		fprintf(stderr, "tick user ensure-admin: %s\n",
+		    tick_db_error(app->db));
+		return 1;
+	}
+	if (n > 0)
+		return 0;
+	if (pw == NULL || *pw == '\0') {
+		if (tick_auth_generate_password(gen, sizeof(gen)) != TICK_OK)
+			return 1;
+		pw = gen;
+	}
+	return user_add(app, email && *email ? email : "admin@example.com",
+	    "Administrator", "super_admin", pw, 1);
+}
+
+static int
+user(struct tick_app *app, int argc, char **argv)
+{
+	if (argc >= 3 && strcmp(argv[2], "add") == 0)
+		return user_add(app, opt(argc, argv, "--email"),
+		    opt(argc, argv, "--name"), opt(argc, argv, "--role"), NULL,
+		    0);
+	if (argc >= 3 && strcmp(argv[2], "passwd") == 0)
+		return user_passwd(app, opt(argc, argv, "--email"));
+	if (argc == 3 && strcmp(argv[2], "ensure-admin") == 0)
+		return user_ensure_admin(app);
+	return usage();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -66,13 +234,14 @@ main(int argc, char **argv)
 	char err[512];
 	int rc = 1;
 
-	if (argc != 2)
+	if (argc < 2)
 		return usage();
 	if (strcmp(argv[1], "version") == 0) {
 		printf("tick %s\n", PACKAGE_VERSION);
 		return 0;
 	}
-	if (strcmp(argv[1], "migrate") != 0 && strcmp(argv[1], "outbox") != 0)
+	if (strcmp(argv[1], "migrate") != 0 && strcmp(argv[1], "outbox") != 0 &&
+	    strcmp(argv[1], "user") != 0)
 		return usage();
 	memset(&app, 0, sizeof(app));
 	app.name = "tick";
@@ -88,7 +257,13 @@ main(int argc, char **argv)
 		    "tick: cannot connect to the database (DB_HOST, DB_SOCKET, DB_USER)\n");
 		goto out;
 	}
-	rc = strcmp(argv[1], "migrate") == 0 ? migrate(&app) : outbox(&app);
+	if (strcmp(argv[1], "user") == 0)
+		rc = user(&app, argc, argv);
+	else if (argc != 2)
+		rc = usage();
+	else
+		rc = strcmp(argv[1], "migrate") == 0 ? migrate(&app) :
+		                                       outbox(&app);
 out:
 	tick_app_close(&app);
 	mysql_library_end();

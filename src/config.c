@@ -12,14 +12,17 @@
 #include "valid.h"
 
 enum kind {
-	K_STR,    /* any text */
-	K_NUM,    /* bounded integer */
-	K_URL,    /* https, or http to loopback */
-	K_DIGITS, /* a run of digits */
-	K_PREFIX, /* A-Z 0-9, short */
-	K_FILE,   /* a readable file */
-	K_LEVEL,  /* a log level name */
-	K_REQ,    /* any text, required */
+	K_STR,      /* any text */
+	K_NUM,      /* bounded integer */
+	K_URL,      /* https, or http to loopback */
+	K_DIGITS,   /* a run of digits */
+	K_PREFIX,   /* A-Z 0-9, short */
+	K_FILE,     /* a readable file */
+	K_LEVEL,    /* a log level name */
+	K_REQ,      /* any text, required */
+	K_SECRET,   /* at least min bytes */
+	K_DURATION, /* a number of seconds, or with s, m, h or d */
+	K_CHOICE,   /* one of a comma-separated list in def2 */
 };
 
 static const struct {
@@ -28,6 +31,7 @@ static const struct {
 	const char *def;
 	enum kind kind;
 	long long min, max;
+	const char *choices;
 } keys[TICK_CFG__MAX] = {
 	[TICK_CFG_DB_HOST] = { "DB_HOST", NULL, "localhost", K_STR, 0, 0 },
 	[TICK_CFG_DB_PORT] = { "DB_PORT", NULL, "3306", K_NUM, 1, 65535 },
@@ -62,6 +66,16 @@ static const struct {
 	    "Thank you for contacting us. Your ticket reference is {ref}. "
 	    "An agent will reply here soon.",
 	    K_STR, 0, 0 },
+	[TICK_CFG_JWT_SECRET] = { "JWT_SECRET", NULL, NULL, K_SECRET, 32, 0 },
+	[TICK_CFG_JWT_EXPIRES_IN] = { "JWT_EXPIRES_IN", NULL, "7d", K_DURATION,
+	    60, 90 * 86400LL },
+	[TICK_CFG_PASSWORD_SCHEME] = { "PASSWORD_SCHEME", NULL, "bcrypt",
+	    K_CHOICE, 0, 0, ",bcrypt,yescrypt," },
+	[TICK_CFG_BCRYPT_COST] = { "BCRYPT_COST", NULL, "12", K_NUM, 4, 20 },
+	[TICK_CFG_LOGIN_MAX_FAILURES] = { "LOGIN_MAX_FAILURES", NULL, "5",
+	    K_NUM, 1, 1000 },
+	[TICK_CFG_LOGIN_LOCK_MINUTES] = { "LOGIN_LOCK_MINUTES", NULL, "15",
+	    K_NUM, 1, 10080 },
 };
 
 void
@@ -235,6 +249,44 @@ check(struct tick_config *cfg, int k, char *err, size_t errlen)
 			return TICK_ECONFIG;
 		}
 		return TICK_OK;
+	case K_SECRET:
+		if (len < (size_t)keys[k].min) {
+			snprintf(err, errlen, "%s: must be at least %lld bytes",
+			    keys[k].name, keys[k].min);
+			return TICK_ECONFIG;
+		}
+		return TICK_OK;
+	case K_DURATION: {
+		long long mul = 1;
+		size_t digits = len;
+
+		if (len > 0 && strchr("smhd", v[len - 1]) != NULL) {
+			mul = v[len - 1] == 's' ? 1 :
+			    v[len - 1] == 'm'   ? 60 :
+			    v[len - 1] == 'h'   ? 3600 :
+			                          86400;
+			digits--;
+		}
+		if (tick_valid_num(v, digits, 1, keys[k].max, &n) != TICK_OK ||
+		    n * mul < keys[k].min || n * mul > keys[k].max) {
+			snprintf(err, errlen,
+			    "%s: expected a duration such as 7d, 12h or 3600 (%lld s to %lld s), got \"%.32s\"",
+			    keys[k].name, keys[k].min, keys[k].max, v);
+			return TICK_ECONFIG;
+		}
+		cfg->num[k] = n * mul;
+		return TICK_OK;
+	}
+	case K_CHOICE: {
+		char probe[64];
+
+		if (len + 3 > sizeof(probe) || strchr(v, ',') != NULL)
+			goto bad;
+		snprintf(probe, sizeof(probe), ",%s,", v);
+		if (strstr(keys[k].choices, probe) == NULL)
+			goto bad;
+		return TICK_OK;
+	}
 	case K_LEVEL:
 		if ((n = tick_log_level_parse(v)) < 0)
 			goto bad;

@@ -5,8 +5,8 @@
 #include "db.h"
 #include "routes.h"
 
-static void
-health(struct tick_req *req)
+void
+tick_health_get(struct tick_req *req)
 {
 	struct tick_app *app = req->app;
 	long long version = 0;
@@ -32,15 +32,8 @@ health(struct tick_req *req)
 }
 
 /* No database, no upstream: what the FastCGI path itself costs. */
-static void
-ping(struct tick_req *req)
+void
+tick_health_ping(struct tick_req *req)
 {
 	tick_http_ok(req, 200, NULL, "pong");
 }
-
-const struct tick_route tick_routes_health[] = {
-	{ "GET", "/api/health", health, 0 },
-	{ "GET", "/api/ping", ping, 0 },
-};
-const size_t tick_routes_health_count = sizeof(tick_routes_health) /
-    sizeof(tick_routes_health[0]);

@@ -1,8 +1,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "http.h"
+#include "json.h"
+#include "valid.h"
 #include "bounds.h"
 #include "log.h"
 
@@ -327,4 +330,99 @@ tick_http_header(struct tick_req *req, const char *name, const char *value)
 	    "%s: %s\r\n", name, value);
 	if (n < 0 || (size_t)n >= sizeof(req->headers) - used)
 		req->headers[used] = '\0';
+}
+
+enum tick_err
+tick_http_cookie_get(const char *header, const char *name, char *out,
+    size_t outsz)
+{
+	size_t nlen = strlen(name);
+	const char *p = header;
+
+	if (outsz == 0)
+		return TICK_ETOOBIG;
+	out[0] = '\0';
+	while (p != NULL && *p != '\0') {
+		const char *end = strchr(p, ';');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		while (len > 0 && (*p == ' ' || *p == '\t')) {
+			p++;
+			len--;
+		}
+		if (len > nlen && memcmp(p, name, nlen) == 0 &&
+		    p[nlen] == '=') {
+			size_t vlen = len - nlen - 1;
+
+			while (vlen > 0 &&
+			    (p[nlen + vlen] == ' ' || p[nlen + vlen] == '\t'))
+				vlen--;
+			if (vlen >= outsz)
+				return TICK_ETOOBIG;
+			memcpy(out, p + nlen + 1, vlen);
+			out[vlen] = '\0';
+			return TICK_OK;
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return TICK_ENOTFOUND;
+}
+
+json_t *
+tick_http_json_body(struct tick_req *req)
+{
+	const char *ct = tick_http_param(req, "CONTENT_TYPE");
+	char err[256];
+	json_t *root;
+
+	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 ||
+	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ')) {
+		tick_http_fail(req, 415, TICK_EINVAL, "unsupported_media_type",
+		    "send the body as application/json", NULL);
+		return NULL;
+	}
+	if ((root = tick_json_parse(req->body ? req->body : "", req->body_len,
+	         err, sizeof(err))) == NULL) {
+		tick_http_fail(req, 400, TICK_EINVAL, "invalid_json", err,
+		    NULL);
+		return NULL;
+	}
+	if (!json_is_object(root)) {
+		json_decref(root);
+		tick_http_fail(req, 400, TICK_EINVAL, "invalid_json",
+		    "the body must be a JSON object", NULL);
+		return NULL;
+	}
+	return root;
+}
+
+long long
+tick_http_param_id(const struct tick_req *req, size_t i)
+{
+	long long id = 0;
+
+	if (i >= req->nparams ||
+	    tick_valid_num(req->params[i].p, req->params[i].len, 1,
+	        4294967295LL, &id) != TICK_OK)
+		return 0;
+	return id;
+}
+
+enum tick_err
+tick_http_page(struct tick_req *req, long long *page, long long *limit)
+{
+	char v[24];
+
+	*page = 1;
+	*limit = 50;
+	if ((tick_http_query_get(req->query, "page", v, sizeof(v)) == TICK_OK &&
+	        tick_valid_num(v, strlen(v), 1, 1000000, page) != TICK_OK) ||
+	    (tick_http_query_get(req->query, "limit", v, sizeof(v)) ==
+	            TICK_OK &&
+	        tick_valid_num(v, strlen(v), 1, 100, limit) != TICK_OK)) {
+		tick_http_fail(req, 400, TICK_EINVAL, "bad_request",
+		    "page must be 1 or more and limit 1 to 100", NULL);
+		return TICK_EINVAL;
+	}
+	return TICK_OK;
 }

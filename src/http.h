@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "err.h"
+#include "roles.h"
 
 struct tick_app;
 
@@ -22,6 +23,17 @@ struct tick_app;
 struct tick_span {
 	const char *p;
 	size_t len;
+};
+
+/* Who sent a request, once tick_auth_request() has said yes. */
+struct tick_principal {
+	long long id;        /* 0 when nobody is signed in */
+	enum tick_role role; /* as the database says now, not the token */
+	char email[256];
+	char name[128];
+	char jti[33];   /* the token's id, for sign-out */
+	long long exp;  /* the token's expiry */
+	int via_cookie; /* authenticated by the panel's cookie */
 };
 
 struct tick_req {
@@ -35,11 +47,12 @@ struct tick_req {
 	size_t body_len;
 	struct tick_span params[TICK_HTTP_MAX_PARAMS]; /* ":name" route parts */
 	size_t nparams;
+	struct tick_principal user;
 
 	/* The answer, filled by the handler. */
 	int status; /* 0 until a handler answers */
 	char ctype[64];
-	char headers[512]; /* extra header lines, each ending \r\n */
+	char headers[2048]; /* extra header lines, each ending \r\n */
 	char *out;         /* owned response body */
 	size_t out_len;
 };
@@ -47,11 +60,15 @@ struct tick_req {
 typedef void (*tick_handler)(struct tick_req *req);
 
 struct tick_route {
-	const char *method; /* "GET", "POST", ... */
-	const char
-	    *pattern; /* "/api/tickets/:id"; a ":x" part matches one segment */
+	/* "GET", "POST", ... */
+	const char *method;
+	/* "/api/tickets/:id": a ":x" part matches one path segment */
+	const char *pattern;
 	tick_handler fn;
-	size_t max_body; /* 0 means TICK_MAX_API_BODY */
+	/* 0 means TICK_MAX_API_BODY */
+	size_t max_body;
+	/* what the caller needs; TICK_PERM_UNSET is refused */
+	enum tick_perm perm;
 };
 
 /* Frees what the request owns; the struct itself is the caller's. */
@@ -75,6 +92,29 @@ tick_http_route(const struct tick_route *routes, size_t n, const char *method,
  */
 enum tick_err tick_http_query_get(const char *query, const char *name,
     char *out, size_t outsz);
+
+/*
+ * Copies the value of cookie name from a Cookie header into out.
+ * TICK_OK, TICK_ENOTFOUND, or TICK_ETOOBIG. No I/O.
+ */
+enum tick_err tick_http_cookie_get(const char *header, const char *name,
+    char *out, size_t outsz);
+
+/*
+ * The request body as a JSON object (a new reference; free with
+ * json_decref()). On failure it answers 415 or 400 itself and returns NULL.
+ */
+json_t *tick_http_json_body(struct tick_req *req);
+
+/*
+ * Reads ?page (from 1) and ?limit (1..100, default 50). On a bad value it
+ * answers 400 itself and returns TICK_EINVAL.
+ */
+enum tick_err
+tick_http_page(struct tick_req *req, long long *page, long long *limit);
+
+/* The route parameter i as a positive id, or 0 when it is not one. */
+long long tick_http_param_id(const struct tick_req *req, size_t i);
 
 /* The status and the error code string used for e. */
 int tick_http_status_of(enum tick_err e);

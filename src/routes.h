@@ -1,4 +1,8 @@
-/* tick: the route handlers and the tables each responder serves. */
+/*
+ * tick: every responder's route table, in routes.c, where each route names
+ * the permission it needs (roles.c says which roles have it), and the
+ * handlers the tables point to.
+ */
 #ifndef TICK_ROUTES_H
 #define TICK_ROUTES_H
 
@@ -6,12 +10,23 @@
 
 #include "http.h"
 
-/* GET and POST /api/whatsapp/webhook (also /webhook). */
-extern const struct tick_route tick_routes_webhook[];
-extern const size_t tick_routes_webhook_count;
+struct tick_routes {
+	const char *name;
+	const struct tick_route *routes;
+	size_t n;
+};
 
-/* GET /api/health, and GET /api/ping (no database: the benchmark's floor). */
-extern const struct tick_route tick_routes_health[];
-extern const size_t tick_routes_health_count;
+/* webhook: GET and POST /api/whatsapp/webhook (also /webhook). */
+extern const struct tick_routes tick_routes_webhook;
+/* health: GET /api/health; GET /api/ping (no database). */
+extern const struct tick_routes tick_routes_health;
+/* auth: /api/auth/..., /api/users..., /api/audit. */
+extern const struct tick_routes tick_routes_auth;
+
+/* Handlers (webhook.c, health.c). */
+void tick_webhook_verify(struct tick_req *req);
+void tick_webhook_notify(struct tick_req *req);
+void tick_health_get(struct tick_req *req);
+void tick_health_ping(struct tick_req *req);
 
 #endif

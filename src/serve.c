@@ -13,6 +13,7 @@
 #include <mysql.h>
 
 #include "app.h"
+#include "auth.h"
 #include "bounds.h"
 #include "log.h"
 #include "serve.h"
@@ -159,7 +160,9 @@ handle(struct tick_app *app, char **envp, struct io *io,
 		tick_http_fail(&req, 404, TICK_ENOTFOUND, "not_found",
 		    "no such route", NULL);
 	else if (read_body(&req, io,
-	             r->max_body ? r->max_body : TICK_MAX_API_BODY) == 0) {
+	             r->max_body ? r->max_body : TICK_MAX_API_BODY) == 0 &&
+	    (r->perm == TICK_PERM_PUBLIC ||
+	        tick_auth_request(&req, r->perm) == TICK_OK)) {
 		r->fn(&req);
 		if (req.status == 0)
 			tick_http_fail(&req, 500, TICK_ESYS, "internal_error",
@@ -331,9 +334,11 @@ standalone(struct tick_app *app, const char *listen, long long workers,
 }
 
 int
-tick_serve_main(int argc, char **argv, const char *name,
-    const struct tick_route *routes, size_t nroutes)
+tick_serve_main(int argc, char **argv, const struct tick_routes *table)
 {
+	const struct tick_route *routes = table->routes;
+	size_t nroutes = table->n;
+	const char *name = table->name;
 	const char *listen = NULL;
 	long long workers = 2, backlog = 128;
 	struct tick_app app;
@@ -378,6 +383,15 @@ tick_serve_main(int argc, char **argv, const char *name,
 		tick_config_free(&app.cfg);
 		return 1;
 	}
+	/* A responder with signed-in routes cannot run without its key. */
+	for (size_t i = 0; i < nroutes; i++)
+		if (routes[i].perm != TICK_PERM_PUBLIC &&
+		    tick_config_get(&app.cfg, TICK_CFG_JWT_SECRET) == NULL) {
+			fprintf(stderr,
+			    "%s: configuration: JWT_SECRET: required but not set\n",
+			    name);
+			goto out;
+		}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 ||
 	    mysql_library_init(0, NULL, NULL) != 0 || FCGX_Init() != 0) {
 		fprintf(stderr, "%s: library initialisation failed\n", name);

@@ -11,10 +11,9 @@
 
 #include <stddef.h>
 
-#include "http.h"
+#include "routes.h"
 
-/* Runs the responder called name over routes; returns the exit status. */
-int tick_serve_main(int argc, char **argv, const char *name,
-    const struct tick_route *routes, size_t nroutes);
+/* Runs the responder over its route table; returns the exit status. */
+int tick_serve_main(int argc, char **argv, const struct tick_routes *table);
 
 #endif

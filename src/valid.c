@@ -1,4 +1,5 @@
 #include <curl/curl.h>
+#include <stdio.h>
 #include <limits.h>
 #include <string.h>
 #include <strings.h>
@@ -184,4 +185,183 @@ out:
 	curl_free(host);
 	curl_url_cleanup(u);
 	return rc;
+}
+
+size_t
+tick_valid_utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+int
+tick_valid_email(const char *s, size_t max)
+{
+	static const char local_ok[] = "!#$%&'*+/=?^_`{|}~.-";
+	const char *at, *p;
+	size_t len, dots = 0;
+
+	if (s == NULL || (len = strlen(s)) < 3 || len > max || len > 254)
+		return 0;
+	if ((at = strchr(s, '@')) == NULL || strchr(at + 1, '@') != NULL ||
+	    at == s || at - s > 64)
+		return 0;
+	for (p = s; p < at; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		        (*p >= '0' && *p <= '9') ||
+		        strchr(local_ok, *p) != NULL))
+			return 0;
+	if (s[0] == '.' || at[-1] == '.')
+		return 0;
+	/* Domain: labels of letters, digits and hyphens, at least two. */
+	for (p = at + 1; *p != '\0'; p++) {
+		if (*p == '.') {
+			if (p == at + 1 || p[-1] == '.' || p[-1] == '-' ||
+			    p[1] == '\0' || p[1] == '-')
+				return 0;
+			dots++;
+		} else if (!((*p >= 'a' && *p <= 'z') ||
+		               (*p >= 'A' && *p <= 'Z') ||
+		               (*p >= '0' && *p <= '9') || *p == '-'))
+			return 0;
+	}
+	return dots > 0 && at[1] != '-';
+}
+
+enum tick_err
+tick_valid_phone(const char *s, char out[16])
+{
+	size_t n = 0;
+	const char *p = s;
+
+	if (s == NULL)
+		return TICK_EINVAL;
+	while (*p == ' ')
+		p++;
+	if (*p == '+')
+		p++;
+	else if (p[0] == '0' && p[1] == '0')
+		p += 2;
+	for (; *p != '\0'; p++) {
+		if (*p >= '0' && *p <= '9') {
+			if (n == 15)
+				return TICK_EINVAL;
+			out[n++] = *p;
+		} else if (strchr(" -.()", *p) == NULL)
+			return TICK_EINVAL;
+	}
+	out[n] = '\0';
+	/* International numbers never start with 0 once the prefix is gone. */
+	return n >= 8 && out[0] != '0' ? TICK_OK : TICK_EINVAL;
+}
+
+static const char *
+check_field(const json_t *v, const struct tick_field *f, char *why, size_t wlen)
+{
+	const char *s;
+	size_t len, chars;
+	char digits[16];
+	long long id;
+
+	switch (f->kind) {
+	case TICK_FIELD_BOOL:
+		return json_is_boolean(v) ? NULL : "must be true or false";
+	case TICK_FIELD_ID:
+		if (json_is_integer(v) && json_integer_value(v) > 0)
+			return NULL;
+		if (json_is_string(v) &&
+		    tick_valid_num(json_string_value(v),
+		        strlen(json_string_value(v)), 1, 4294967295LL,
+		        &id) == TICK_OK)
+			return NULL;
+		return "must be a positive whole number";
+	default: break;
+	}
+	if (!json_is_string(v))
+		return "must be a string";
+	s = json_string_value(v);
+	len = strlen(s);
+	/* jansson refuses NUL and invalid UTF-8 already; stay explicit. */
+	if (!tick_valid_utf8(s, len))
+		return "must be valid UTF-8 text";
+	chars = tick_valid_utf8_chars(s);
+	switch (f->kind) {
+	case TICK_FIELD_TEXT:
+	case TICK_FIELD_LONGTEXT:
+		for (const char *c = s; *c; c++)
+			if ((unsigned char)*c < 0x20 &&
+			    !(f->kind == TICK_FIELD_LONGTEXT &&
+			        (*c == '\n' || *c == '\r' || *c == '\t')))
+				return "must not hold control characters";
+		if (chars < f->min || chars > f->max) {
+			if (f->min <= 1)
+				snprintf(why, wlen,
+				    "must be at most %zu characters", f->max);
+			else
+				snprintf(why, wlen,
+				    "must be %zu to %zu characters", f->min,
+				    f->max);
+			return why;
+		}
+		return NULL;
+	case TICK_FIELD_EMAIL:
+		return tick_valid_email(s, f->max) ?
+		    NULL :
+		    "must be a valid e-mail address";
+	case TICK_FIELD_PASSWORD:
+		if (len < f->min || len > f->max) {
+			snprintf(why, wlen, "must be %zu to %zu bytes", f->min,
+			    f->max);
+			return why;
+		}
+		return NULL;
+	case TICK_FIELD_ENUM:
+		for (const char *const *c = f->choices; c && *c; c++)
+			if (strcmp(*c, s) == 0)
+				return NULL;
+		return "is not one of the allowed values";
+	case TICK_FIELD_PHONE:
+		return tick_valid_phone(s, digits) == TICK_OK ?
+		    NULL :
+		    "must be a phone number in international form (8 to 15 digits)";
+	default: return "cannot be checked";
+	}
+}
+
+enum tick_err
+tick_valid_fields(const json_t *obj, const struct tick_field *fields, size_t n,
+    json_t **errors)
+{
+	json_t *errs = json_object();
+
+	*errors = NULL;
+	if (errs == NULL)
+		return TICK_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const json_t *v = json_object_get(obj, fields[i].name);
+		const char *msg;
+		char why[96];
+
+		if (v == NULL || json_is_null(v) ||
+		    (json_is_string(v) && json_string_length(v) == 0 &&
+		        fields[i].kind != TICK_FIELD_PASSWORD)) {
+			if (fields[i].required)
+				json_object_set_new(errs, fields[i].name,
+				    json_string("is required"));
+			continue;
+		}
+		if ((msg = check_field(v, &fields[i], why, sizeof(why))) !=
+		    NULL)
+			json_object_set_new(errs, fields[i].name,
+			    json_string(msg));
+	}
+	if (json_object_size(errs) == 0) {
+		json_decref(errs);
+		return TICK_OK;
+	}
+	*errors = errs;
+	return TICK_EINVAL;
 }

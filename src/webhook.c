@@ -10,8 +10,8 @@
 #include "wa.h"
 
 /* Meta's subscription handshake: echo hub.challenge when the token matches. */
-static void
-verify(struct tick_req *req)
+void
+tick_webhook_verify(struct tick_req *req)
 {
 	const char *want = tick_config_get(&req->app->cfg,
 	    TICK_CFG_WA_VERIFY_TOKEN);
@@ -42,8 +42,8 @@ verify(struct tick_req *req)
 	    strlen(challenge));
 }
 
-static void
-notify(struct tick_req *req)
+void
+tick_webhook_notify(struct tick_req *req)
 {
 	const char *secret = tick_config_get(&req->app->cfg,
 	    TICK_CFG_WA_APP_SECRET);
@@ -92,12 +92,3 @@ notify(struct tick_req *req)
 out:
 	tick_wa_batch_free(&batch);
 }
-
-const struct tick_route tick_routes_webhook[] = {
-	{ "GET", "/api/whatsapp/webhook", verify, 0 },
-	{ "POST", "/api/whatsapp/webhook", notify, TICK_MAX_BODY },
-	{ "GET", "/webhook", verify, 0 },
-	{ "POST", "/webhook", notify, TICK_MAX_BODY },
-};
-const size_t tick_routes_webhook_count = sizeof(tick_routes_webhook) /
-    sizeof(tick_routes_webhook[0]);

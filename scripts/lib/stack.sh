@@ -8,8 +8,8 @@
 # stack_stop.
 
 : "${TICK_HTTPS_PORT:=8443}" "${TICK_HTTP_PORT:=8080}" "${TICK_WORKERS:=2}"
-: "${TICK_WEBHOOK_RATE:=200}"
-TICK_RESPONDERS="webhook health"
+: "${TICK_WEBHOOK_RATE:=200}" "${TICK_LOGIN_RATE:=30r/m}"
+TICK_RESPONDERS="webhook health auth"
 
 stack_log() { echo "tick: $*" >&2; }
 
@@ -77,6 +77,23 @@ stack_migrate() {
 	"$TICK_BUILDDIR/cli/tick" migrate
 }
 
+# The key that signs sessions: JWT_SECRET when given, else one made once
+# and kept under the state directory.
+stack_secret() {
+	if [ -z "${JWT_SECRET:-}" ]; then
+		f=$TICK_VAR_DIR/jwt_secret
+		[ -s "$f" ] || (umask 077 && openssl rand -hex 32 > "$f")
+		JWT_SECRET=$(cat "$f")
+	fi
+	export JWT_SECRET
+}
+
+# The first super_admin, from DEFAULT_ADMIN_EMAIL and DEFAULT_ADMIN_PASSWORD
+# or with a generated password printed once; nothing when one exists.
+stack_admin() {
+	"$TICK_BUILDDIR/cli/tick" user ensure-admin
+}
+
 stack_responders() {
 	for r in $TICK_RESPONDERS; do
 		"$TICK_BUILDDIR/cgi-bin/$r.fcgi" --listen "unix:$TICK_VAR_DIR/run/$r.sock" \
@@ -93,7 +110,7 @@ stack_nginx() {
 	conf=$TICK_VAR_DIR/nginx/tick.conf
 	sed -e "s|@VAR@|$TICK_VAR_DIR|g" -e "s|@SRC@|$TICK_SRCDIR|g" \
 		-e "s|@HTTPS_PORT@|$TICK_HTTPS_PORT|g" -e "s|@HTTP_PORT@|$TICK_HTTP_PORT|g" \
-		-e "s|@WEBHOOK_RATE@|$TICK_WEBHOOK_RATE|g" \
+		-e "s|@WEBHOOK_RATE@|$TICK_WEBHOOK_RATE|g" -e "s|@LOGIN_RATE@|$TICK_LOGIN_RATE|g" \
 		"$TICK_SRCDIR/nginx/tick.conf.in" > "$conf"
 	nginx -t -q -p "$TICK_VAR_DIR/nginx" -c "$conf" 2>"$TICK_VAR_DIR/log/nginx-test.log" ||
 		{ cat "$TICK_VAR_DIR/log/nginx-test.log" >&2; return 1; }
@@ -120,5 +137,5 @@ stack_stop() {
 
 stack_start() {
 	stack_dirs && stack_mariadb && stack_cert && stack_migrate >/dev/null &&
-		stack_responders && stack_nginx
+		stack_secret && stack_admin && stack_responders && stack_nginx
 }

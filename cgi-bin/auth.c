@@ -1,0 +1,10 @@
+/* The auth responder: sign-in, users and the audit log; routes in
+ * src/routes.c. */
+#include "routes.h"
+#include "serve.h"
+
+int
+main(int argc, char **argv)
+{
+	return tick_serve_main(argc, argv, &tick_routes_auth);
+}
