@@ -195,6 +195,7 @@ user_ensure_admin(struct tick_app *app)
 	const char *email = getenv("DEFAULT_ADMIN_EMAIL");
 	const char *pw = getenv("DEFAULT_ADMIN_PASSWORD");
 	char gen[TICK_PASSWORD_GENERATED + 1];
+	int generated = 0;
 	long long n = 0;
 
 	if (tick_user_count_admins(app->db, &n) != TICK_OK) {
@@ -208,9 +209,10 @@ user_ensure_admin(struct tick_app *app)
 		if (tick_auth_generate_password(gen, sizeof(gen)) != TICK_OK)
 			return 1;
 		pw = gen;
+		generated = 1;
 	}
 	return user_add(app, email && *email ? email : "admin@example.com",
-	    "Administrator", "super_admin", pw, 1);
+	    "Administrator", "super_admin", pw, generated);
 }
 
 static int

@@ -91,7 +91,8 @@ stack_secret() {
 # The first super_admin, from DEFAULT_ADMIN_EMAIL and DEFAULT_ADMIN_PASSWORD
 # or with a generated password printed once; nothing when one exists.
 stack_admin() {
-	"$TICK_BUILDDIR/cli/tick" user ensure-admin
+	TICK_ADMIN_NOTE=$("$TICK_BUILDDIR/cli/tick" user ensure-admin) || return 1
+	[ -z "$TICK_ADMIN_NOTE" ] || echo "$TICK_ADMIN_NOTE" >&2
 }
 
 stack_responders() {

@@ -44,7 +44,11 @@ def request(method, path, body=None, headers=None, timeout=30):
     try:
         conn.request(method, path, body=body, headers=headers or {})
         r = conn.getresponse()
-        return Response(r.status, {k.lower(): v for k, v in r.getheaders()}, r.read())
+        headers = {}
+        for k, v in r.getheaders():
+            k = k.lower()
+            headers[k] = headers[k] + "\n" + v if k in headers else v
+        return Response(r.status, headers, r.read())
     finally:
         conn.close()
 
@@ -133,6 +137,48 @@ def tick(*args, env=None):
                           capture_output=True, text=True, env=e, timeout=120)
 
 
+def login(email, password):
+    return request("POST", "/api/auth/login", json.dumps({"email": email, "password": password}).encode(),
+                   {"Content-Type": "application/json"})
+
+
+def api(method, path, token=None, body=None, headers=None):
+    h = {"Content-Type": "application/json"} if body is not None else {}
+    if token:
+        h["Authorization"] = "Bearer " + token
+    h.update(headers or {})
+    data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
+    return request(method, path, data, h)
+
+
+ADMIN_EMAIL = os.environ.get("DEFAULT_ADMIN_EMAIL", "admin@example.com")
+ADMIN_PASSWORD = os.environ.get("DEFAULT_ADMIN_PASSWORD", "")
+_tokens = {}
+
+
+def admin_token():
+    if "admin" not in _tokens:
+        r = login(ADMIN_EMAIL, ADMIN_PASSWORD)
+        assert r.status == 200, r
+        _tokens["admin"] = r.json()["data"]["token"]
+    return _tokens["admin"]
+
+
+def make_user(role, password="a-long-password-1", email=None):
+    email = email or "%s%d@example.com" % (role.replace("_", ""), uniq())
+    r = api("POST", "/api/users", admin_token(), {"email": email, "name": role.title(), "role": role,
+                                                  "password": password})
+    assert r.status == 201, r
+    return r.json()["data"]["id"], email
+
+
+def token_for(role):
+    _, email = make_user(role)
+    r = login(email, "a-long-password-1")
+    assert r.status == 200, r
+    return r.json()["data"]["token"]
+
+
 def run(tests):
     passed = failed = 0
     for t in tests:
@@ -147,3 +193,14 @@ def run(tests):
             traceback.print_exc()
     print("\nintegration: %d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    import importlib
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    tests = []
+    for name in sys.argv[1:]:
+        mod = importlib.import_module(name)
+        tests += [v for k, v in vars(mod).items() if k.startswith("test_") and callable(v)
+                  and getattr(v, "__module__", None) == name]
+    run(tests)

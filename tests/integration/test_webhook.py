@@ -11,7 +11,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (BUILD, HTTP_PORT, PNID, VAR, VERIFY, esc, graph, graph_mode,  # noqa: E402
-                     graph_sent, new_phone, one, post_webhook, request, run, sql,
+                     graph_sent, new_phone, one, post_webhook, request, sql,
                      statuses_payload, text_message, tick, uniq)
 
 
@@ -489,6 +489,3 @@ def test_database_restart_is_survived():
     r = post_webhook(text_message(phone, "after the restart"))
     assert r.status == 200 and r.json()["data"]["tickets_created"] == 1, r
 
-
-if __name__ == "__main__":
-    run([v for k, v in list(globals().items()) if k.startswith("test_") and callable(v)])
