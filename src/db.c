@@ -172,6 +172,29 @@ tick_q_init(struct tick_q *q, struct tick_db *db, const char *sql)
 	q->sql = sql;
 }
 
+void
+tick_sql_add(struct tick_sql *s, const char *literal)
+{
+	size_t n = strlen(literal);
+
+	if (s->overflow || s->len + n + 1 > sizeof(s->text)) {
+		s->overflow = 1;
+		return;
+	}
+	memcpy(s->text + s->len, literal, n + 1);
+	s->len += n;
+}
+
+void
+tick_q_init_built(struct tick_q *q, struct tick_db *db,
+    const struct tick_sql *s)
+{
+	tick_q_init(q, db, s->text);
+	q->once = 1;
+	if (s->overflow)
+		q->err = TICK_ETOOBIG;
+}
+
 static MYSQL_BIND *
 next_in(struct tick_q *q)
 {
@@ -277,7 +300,19 @@ attempt(struct tick_q *q, unsigned int *errnum)
 		*errnum = CR_CONNECTION_ERROR;
 		return TICK_EDB;
 	}
-	if ((q->st = prepare(db, q->sql, errnum)) == NULL)
+	if (q->once) {
+		if (q->st == NULL &&
+		    (q->st = mysql_stmt_init(db->conn)) == NULL)
+			return TICK_ENOMEM;
+		if (mysql_stmt_prepare(q->st, q->sql, strlen(q->sql)) != 0) {
+			*errnum = mysql_stmt_errno(q->st);
+			tick_log_err("%s: %s: %.200s", __func__,
+			    mysql_stmt_error(q->st), q->sql);
+			mysql_stmt_close(q->st);
+			q->st = NULL;
+			return TICK_EDB;
+		}
+	} else if ((q->st = prepare(db, q->sql, errnum)) == NULL)
 		return TICK_EDB;
 	if (mysql_stmt_param_count(q->st) != (unsigned long)q->nin) {
 		tick_log_err("%s: %d parameters bound, %lu expected: %.80s",
@@ -323,6 +358,10 @@ tick_q_exec(struct tick_q *q)
 		/* The connection is gone; inside a transaction the work is lost
 		 * with it, so the caller must start over. */
 		disconnect(q->db);
+		if (q->once && q->st != NULL) {
+			mysql_stmt_close(q->st);
+			q->st = NULL;
+		}
 		if (!was_tx) {
 			tick_log_info("%s: reconnecting to the database",
 			    __func__);
@@ -389,6 +428,10 @@ tick_q_done(struct tick_q *q)
 	if (q->st != NULL && q->stored)
 		mysql_stmt_free_result(q->st);
 	q->stored = 0;
+	if (q->once && q->st != NULL) {
+		mysql_stmt_close(q->st);
+		q->st = NULL;
+	}
 }
 
 static enum tick_err

@@ -16,7 +16,7 @@
 struct tick_config;
 struct tick_db;
 
-#define TICK_Q_MAX 24
+#define TICK_Q_MAX 40
 
 /* A statement being bound, run and read. Lives on the caller's stack. */
 struct tick_q {
@@ -25,6 +25,7 @@ struct tick_q {
 	MYSQL_STMT *st;
 	enum tick_err err; /* sticky: the first failure while binding */
 	int nin, nout, stored;
+	int once; /* prepared for this run only (tick_q_init_built) */
 	MYSQL_BIND in[TICK_Q_MAX];
 	unsigned long inlen[TICK_Q_MAX];
 	my_bool innull[TICK_Q_MAX];
@@ -55,6 +56,25 @@ const char *tick_db_error(struct tick_db *db);
 
 /* Starts a statement; sql must be a string with static storage. */
 void tick_q_init(struct tick_q *q, struct tick_db *db, const char *sql);
+/*
+ * SQL assembled from constant fragments, for queries whose shape depends
+ * on which optional filters are present (so each shape can use its index).
+ * Only string literals are ever appended: values are always bound.
+ */
+struct tick_sql {
+	char text[4096];
+	size_t len;
+	int overflow;
+};
+
+/* Appends a constant fragment. */
+void tick_sql_add(struct tick_sql *s, const char *literal);
+
+/* Starts a statement over built SQL: prepared for this run and closed by
+ * tick_q_done(). TICK_ETOOBIG from tick_q_exec() when the SQL overflowed. */
+void tick_q_init_built(struct tick_q *q, struct tick_db *db,
+    const struct tick_sql *s);
+
 /* Binds the next input: text (NULL s binds SQL NULL; len (size_t)-1 means
  * strlen), integer, or NULL. The data is borrowed until tick_q_exec(). */
 void tick_q_str(struct tick_q *q, const char *s, size_t len);

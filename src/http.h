@@ -53,7 +53,7 @@ struct tick_req {
 	int status; /* 0 until a handler answers */
 	char ctype[64];
 	char headers[2048]; /* extra header lines, each ending \r\n */
-	char *out;         /* owned response body */
+	char *out;          /* owned response body */
 	size_t out_len;
 };
 

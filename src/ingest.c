@@ -1,6 +1,8 @@
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "app.h"
 #include "db.h"
@@ -8,6 +10,7 @@
 #include "bounds.h"
 #include "log.h"
 #include "outbox.h"
+#include "texts.h"
 #include "tickets.h"
 #include "wa.h"
 
@@ -74,24 +77,103 @@ exec_done(struct tick_q *q)
 	return rc;
 }
 
-/* What one message's transaction leaves to do after it commits. */
-struct after {
-	long long outbound_id;
-	char *payload;
-};
+/*
+ * "status TKT-000042", "estado TKT-000042" or the bare reference: the
+ * customer asks where a ticket stands. Copies the reference (upper-cased)
+ * into ref. No I/O.
+ */
+int
+tick_ingest_status_query(const char *text, const char *prefix, char *ref,
+    size_t refsz)
+{
+	static const char *const words[] = { "status", "estado", "state",
+		NULL };
+	size_t plen = strlen(prefix), n = 0;
+	const char *p = text;
+
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	for (const char *const *w = words; *w; w++)
+		if (strncasecmp(p, *w, strlen(*w)) == 0 &&
+		    (p[strlen(*w)] == ' ' || p[strlen(*w)] == ':')) {
+			p += strlen(*w) + 1;
+			while (*p == ' ' || *p == ':')
+				p++;
+			break;
+		}
+	if (strncasecmp(p, prefix, plen) != 0 || p[plen] != '-')
+		return 0;
+	if (plen + 1 >= refsz)
+		return 0;
+	for (size_t i = 0; i < plen; i++)
+		ref[n++] = (char)toupper((unsigned char)p[i]);
+	ref[n++] = '-';
+	p += plen + 1;
+	if (*p < '0' || *p > '9')
+		return 0;
+	while (*p >= '0' && *p <= '9') {
+		if (n + 1 >= refsz || n > plen + 12)
+			return 0;
+		ref[n++] = *p++;
+	}
+	ref[n] = '\0';
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '?' || *p == '.')
+		p++;
+	return *p == '\0';
+}
+
+/* Answers a status query inside the transaction: the ticket must be the
+ * customer's own. Links the inbound message to it. */
+static enum tick_err
+answer_status(struct tick_app *app, const struct tick_wa_msg *m,
+    const char *mobile, long long contact_id, long long msg_id, const char *ref,
+    struct tick_outbox_list *l)
+{
+	struct tick_text_vars v = { ref, NULL, NULL, NULL };
+	struct tick_db *db = app->db;
+	char text[TICK_MAX_WA_TEXT + 1], status[16];
+	long long tid = 0, out_id;
+	enum tick_err rc;
+	struct tick_q q;
+
+	rc = tick_ticket_find_by_ref_for(db, ref, mobile, contact_id, &tid,
+	    status, sizeof(status));
+	if (rc != TICK_OK && rc != TICK_ENOTFOUND)
+		return rc;
+	v.status = tick_text_status_label(status);
+	if (tick_text_render(&app->cfg,
+	        rc == TICK_OK ? TICK_TEXT_STATUS_REPLY :
+	                        TICK_TEXT_STATUS_UNKNOWN,
+	        &v, text, sizeof(text)) != TICK_OK)
+		return TICK_ETOOBIG;
+	if (rc == TICK_OK) {
+		tick_q_init(&q, db, stmts[IN_LINK]);
+		tick_q_int(&q, tid);
+		tick_q_null(&q);
+		tick_q_int(&q, msg_id);
+		if ((rc = exec_done(&q)) != TICK_OK ||
+		    (rc = tick_ticket_touch_customer(db, tid, contact_id)) !=
+		        TICK_OK)
+			return rc;
+	}
+	return tick_outbox_add_text(db, tid, contact_id, 0, m->from, text,
+	    &out_id, l);
+}
 
 static enum tick_err
 store_message(struct tick_app *app, long long event_id,
     const struct tick_wa_msg *m, struct tick_ingest_summary *sum,
-    struct after *after)
+    struct tick_outbox_list *l)
 {
 	const char *want_pnid = tick_config_get(&app->cfg,
 	    TICK_CFG_WA_PHONE_NUMBER_ID);
+	const char *prefix = tick_config_get(&app->cfg,
+	    TICK_CFG_TICKET_ID_PREFIX);
 	const char *ignored = NULL, *mobile = NULL;
 	struct tick_db *db = app->db;
 	struct tick_ticket_ref t;
-	long long contact_id = 0, msg_id, reply_id = 0;
-	char key[160], *raw = NULL;
+	long long contact_id = 0, msg_id, reply_id = 0, out_id;
+	char key[160], ref[40], *raw = NULL;
 	struct tick_q q;
 	enum tick_err rc;
 	int n;
@@ -154,6 +236,16 @@ store_message(struct tick_app *app, long long event_id,
 		goto out;
 	}
 
+	if (m->kind == TICK_WA_TEXT && m->from != NULL &&
+	    tick_ingest_status_query(m->text, prefix, ref, sizeof(ref))) {
+		if ((rc = answer_status(app, m, mobile, contact_id, msg_id, ref,
+		         l)) != TICK_OK)
+			goto out;
+		sum->status_queries++;
+		rc = tick_db_commit(db);
+		goto out;
+	}
+
 	rc = tick_ticket_find_open(db, mobile, contact_id, &t);
 	if (rc != TICK_OK && rc != TICK_ENOTFOUND)
 		goto out;
@@ -165,26 +257,27 @@ store_message(struct tick_app *app, long long event_id,
 				goto out;
 			sum->replies++;
 		} else {
+			struct tick_text_vars v = { NULL, NULL, NULL, NULL };
 			char text[TICK_MAX_WA_TEXT + 1];
 
-			if ((rc = tick_ticket_create_wa(db,
-			         tick_config_get(&app->cfg,
-			             TICK_CFG_TICKET_ID_PREFIX),
+			if ((rc = tick_ticket_create_wa(db, prefix,
 			         m->profile_name, mobile, contact_id, m->text,
 			         &t)) != TICK_OK)
 				goto out;
 			sum->tickets_created++;
 			/* The confirmation is stored with the ticket, sent after. */
+			v.ref = t.reference;
 			if (m->from != NULL &&
-			    tick_ticket_render_text(
-			        tick_config_get(&app->cfg,
-			            TICK_CFG_TEXT_TICKET_CREATED),
-			        t.reference, text, sizeof(text)) == TICK_OK &&
-			    (rc = tick_outbox_add_text(db, t.id, contact_id,
-			         m->from, text, &after->outbound_id,
-			         &after->payload)) != TICK_OK)
+			    tick_text_render(&app->cfg,
+			        TICK_TEXT_TICKET_CREATED, &v, text,
+			        sizeof(text)) == TICK_OK &&
+			    (rc = tick_outbox_add_text(db, t.id, contact_id, 0,
+			         m->from, text, &out_id, l)) != TICK_OK)
 				goto out;
 		}
+		/* The customer wrote: texts held for the window can go now. */
+		if ((rc = tick_outbox_release_held(db, t.id, l)) != TICK_OK)
+			goto out;
 	}
 	if (t.id != 0) {
 		tick_q_init(&q, db, stmts[IN_LINK]);
@@ -198,9 +291,7 @@ store_message(struct tick_app *app, long long event_id,
 out:
 	if (rc != TICK_OK) {
 		tick_db_rollback(db);
-		free(after->payload);
-		after->payload = NULL;
-		after->outbound_id = 0;
+		tick_outbox_list_clear(l);
 	}
 	free(raw);
 	return rc;
@@ -285,23 +376,15 @@ tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
 		return rc;
 
 	for (size_t i = 0; i < batch->nmsgs; i++) {
-		struct after after = { 0, NULL };
+		struct tick_outbox_list l = { .n = 0 };
 
-		if ((rc = store_message(app, sum->event_id, &batch->msgs[i],
-		         sum, &after)) != TICK_OK)
+		if ((rc = store_message(app, sum->event_id, &batch->msgs[i], sum,
+		         &l)) != TICK_OK)
 			break;
-		if (after.payload == NULL)
-			continue;
 		/* One Graph failure in a request sends the rest to the outbox,
 		 * so a slow Graph API cannot hold Meta's webhook call for long. */
-		if (tick_outbox_deliver(app, after.outbound_id, 0,
-		        after.payload, graph_down) == TICK_OK)
-			sum->notices_sent++;
-		else {
-			sum->notices_failed++;
-			graph_down = 1;
-		}
-		free(after.payload);
+		tick_outbox_send_list(app, &l, &graph_down, &sum->notices_sent,
+		    &sum->notices_failed);
 	}
 	for (size_t i = 0; rc == TICK_OK && i < batch->nstatuses; i++)
 		rc = store_status(db, sum->event_id, &batch->statuses[i], sum);

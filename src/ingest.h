@@ -25,6 +25,7 @@ struct tick_ingest_summary {
 	int statuses;       /* new statuses stored */
 	int notices_sent;   /* confirmations the Graph API accepted */
 	int notices_failed; /* confirmations left to the outbox */
+	int status_queries; /* "status TKT-000042" answered */
 };
 
 /*
@@ -36,5 +37,13 @@ enum tick_err
 tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
     const char *body, size_t len, const char *remote_addr,
     int signature_checked, struct tick_ingest_summary *sum);
+
+/*
+ * True when text asks for a ticket's status: "status TKT-000042",
+ * "estado tkt-42" or the bare reference, for the given prefix. Writes the
+ * reference, upper-cased, into ref. No I/O.
+ */
+int tick_ingest_status_query(const char *text, const char *prefix, char *ref,
+    size_t refsz);
 
 #endif

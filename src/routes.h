@@ -23,6 +23,10 @@ extern const struct tick_routes tick_routes_health;
 /* auth: /api/auth/..., /api/users..., /api/audit. */
 extern const struct tick_routes tick_routes_auth;
 
+/* tickets: /api/tickets..., /api/replies..., /api/whatsapp/send, status,
+ * simulate-message. */
+extern const struct tick_routes tick_routes_tickets;
+
 /* Handlers (webhook.c, health.c). */
 void tick_webhook_verify(struct tick_req *req);
 void tick_webhook_notify(struct tick_req *req);

@@ -1,18 +1,55 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
+#include "app.h"
+#include "audit.h"
 #include "bounds.h"
+#include "db.h"
+#include "http.h"
+#include "outbox.h"
+#include "texts.h"
 #include "tickets.h"
 #include "valid.h"
+#include "work.h"
 
-enum ticket_stmt {
+#define ISO(col) "DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%s.%fZ')"
+
+/* Every column of a ticket as the API shows it. */
+#define TICKET_COLUMNS                                                                                                 \
+	"t.id, t.reference, t.name, t.email, t.mobile, t.description,"                                                 \
+	" t.issue_type, t.issue_type_other, t.issue_title, t.status,"                                                  \
+	" t.whatsapp_enabled, t.whatsapp_notifications, t.source,"                                                     \
+	" t.assigned_to, u.name, t.attachment_name, t.attachment_type,"                                                \
+	" t.resolution, " ISO("t.created_at") ", " ISO(                                                                \
+	    "t.updated_at") ","                                                                                        \
+	                    " " ISO("t.assigned_at") ", " ISO(                                                         \
+	                        "t.first_response_at") ","                                                             \
+	                                               " " ISO("t.closed_at") ", " ISO(                                \
+	                                                   "t.last_activity_at") ","                                   \
+	                                                                         " " ISO(                              \
+	                                                                             "t.last_customer_message_at") "," \
+	                                                                                                           " COALESCE(t.last_customer_message_at > NOW(3) - INTERVAL 24 HOUR, 0),"
+
+enum tickets_stmt {
 	TK_OPEN_BY_MOBILE,
 	TK_OPEN_BY_CONTACT,
+	TK_BY_REF_FOR_MOBILE,
+	TK_BY_REF_FOR_CONTACT,
 	TK_CREATE_WA,
+	TK_CREATE_FORM,
 	TK_SET_REF,
 	TK_REPLY_CUSTOMER,
 	TK_TOUCH_CUSTOMER,
+	TK_ID_BY_REF,
+	TK_EXISTS,
+	TK_LOCK,
+	TK_GET,
+	TK_TIMELINE_REPLIES,
+	TK_TIMELINE_MESSAGES,
+	TK_UPDATE,
+	TK_DELETE,
+	TK_STATS,
 	TK_STMT__MAX
 };
 
@@ -23,18 +60,99 @@ static const char *const stmts[TK_STMT__MAX] = {
 	[TK_OPEN_BY_CONTACT] =
 	    "SELECT id, reference FROM tickets WHERE contact_id = ? AND status <> 'closed'"
 	    " AND deleted_at IS NULL ORDER BY id DESC LIMIT 1 FOR UPDATE",
+	[TK_BY_REF_FOR_MOBILE] =
+	    "SELECT id, status FROM tickets WHERE reference = ? AND mobile = ?"
+	    " AND deleted_at IS NULL",
+	[TK_BY_REF_FOR_CONTACT] =
+	    "SELECT id, status FROM tickets WHERE reference = ? AND contact_id = ?"
+	    " AND deleted_at IS NULL",
 	[TK_CREATE_WA] =
 	    "INSERT INTO tickets (name, mobile, description, status, whatsapp_enabled,"
-	    " whatsapp_notifications, source, contact_id, last_customer_message_at)"
-	    " VALUES (?, ?, ?, 'new', 1, 1, 'whatsapp', ?, NOW(3))",
+	    " whatsapp_notifications, source, contact_id, last_customer_message_at,"
+	    " last_activity_at)"
+	    " VALUES (?, ?, ?, 'new', 1, 1, 'whatsapp', ?, NOW(3), NOW(3))",
+	[TK_CREATE_FORM] =
+	    "INSERT INTO tickets (name, email, mobile, description, issue_type,"
+	    " issue_type_other, issue_title, whatsapp_enabled, whatsapp_notifications,"
+	    " status, source, created_by, last_activity_at)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', 'form', ?, NOW(3))",
 	[TK_SET_REF] = "UPDATE tickets SET reference = ? WHERE id = ?",
 	[TK_REPLY_CUSTOMER] =
 	    "INSERT INTO replies (ticket_id, message, replied_by, author, message_id)"
 	    " VALUES (?, ?, 'customer', 'customer', ?)",
 	[TK_TOUCH_CUSTOMER] =
 	    "UPDATE tickets SET last_customer_message_at = NOW(3),"
-	    " contact_id = COALESCE(contact_id, ?) WHERE id = ?",
+	    " last_activity_at = NOW(3), contact_id = COALESCE(contact_id, ?)"
+	    " WHERE id = ?",
+	[TK_ID_BY_REF] =
+	    "SELECT id FROM tickets WHERE reference = ? AND deleted_at IS NULL",
+	[TK_EXISTS] =
+	    "SELECT id FROM tickets WHERE id = ? AND deleted_at IS NULL",
+	[TK_LOCK] =
+	    "SELECT id, reference, status, COALESCE(assigned_to, 0),"
+	    " COALESCE(mobile, ''), COALESCE(contact_id, 0), whatsapp_enabled,"
+	    " whatsapp_notifications,"
+	    " COALESCE(last_customer_message_at > NOW(3) - INTERVAL 24 HOUR, 0),"
+	    " first_response_at IS NOT NULL"
+	    " FROM tickets WHERE id = ? AND deleted_at IS NULL FOR UPDATE",
+	[TK_GET] = "SELECT " TICKET_COLUMNS " NULL"
+	           " FROM tickets t LEFT JOIN users u ON u.id = t.assigned_to"
+	           " WHERE t.id = ? AND t.deleted_at IS NULL",
+	/* Replies and notes, with the WhatsApp message each carried. */
+	[TK_TIMELINE_REPLIES] =
+	    "SELECT r.id, r.author, r.internal, r.message, r.user_id, u.name,"
+	    " " ISO(
+	        "r.created_at") ", m.id, m.direction, m.status, m.wamid,"
+	                        " m.error_code, m.error_title, m.type"
+	                        " FROM replies r LEFT JOIN users u ON u.id = r.user_id"
+	                        " LEFT JOIN whatsapp_messages m ON m.id = r.message_id"
+	                        " WHERE r.ticket_id = ? ORDER BY r.created_at, r.id LIMIT 2000",
+	/* WhatsApp messages that are not a reply: the first message,
+	 * confirmations, notices, templates, status answers. */
+	[TK_TIMELINE_MESSAGES] =
+	    "SELECT m.id, m.direction, m.type, m.body, m.status, m.wamid,"
+	    " m.error_code, m.error_title, " ISO(
+	        "m.created_at") " FROM whatsapp_messages m WHERE m.ticket_id = ? AND m.reply_id IS NULL"
+	                        " AND m.id NOT IN (SELECT message_id FROM replies WHERE ticket_id = ?"
+	                        " AND message_id IS NOT NULL)"
+	                        " ORDER BY m.created_at, m.id LIMIT 2000",
+	[TK_UPDATE] =
+	    "UPDATE tickets SET name = COALESCE(?, name), email = IF(?, ?, email),"
+	    " mobile = IF(?, ?, mobile), description = COALESCE(?, description),"
+	    " issue_type = COALESCE(?, issue_type),"
+	    " issue_type_other = IF(?, ?, issue_type_other),"
+	    " issue_title = IF(?, ?, issue_title),"
+	    " whatsapp_enabled = COALESCE(?, whatsapp_enabled),"
+	    " whatsapp_notifications = COALESCE(?, whatsapp_notifications),"
+	    " last_activity_at = NOW(3) WHERE id = ? AND deleted_at IS NULL",
+	[TK_DELETE] = "UPDATE tickets SET deleted_at = NOW(3) WHERE id = ?"
+	              " AND deleted_at IS NULL",
+	[TK_STATS] =
+	    "SELECT COUNT(*), COALESCE(SUM(status = 'new'), 0),"
+	    " COALESCE(SUM(status = 'assigned'), 0),"
+	    " COALESCE(SUM(status = 'in_progress'), 0),"
+	    " COALESCE(SUM(status = 'closed'), 0),"
+	    " COALESCE(SUM(status <> 'closed' AND assigned_to IS NULL), 0),"
+	    " COALESCE(SUM(status <> 'closed' AND assigned_to = ?), 0),"
+	    " COALESCE(AVG(TIMESTAMPDIFF(SECOND, created_at, first_response_at)), 0),"
+	    " COALESCE(SUM(created_at >= CURDATE()), 0)"
+	    " FROM tickets WHERE deleted_at IS NULL",
 };
+
+static enum tick_err
+exec_done(struct tick_q *q)
+{
+	enum tick_err rc = tick_q_exec(q);
+
+	tick_q_done(q);
+	return rc;
+}
+
+static void
+bind_opt_str(struct tick_q *q, const char *s)
+{
+	tick_q_str(q, s && *s ? s : NULL, (size_t)-1);
+}
 
 enum tick_err
 tick_ticket_format_ref(const char *prefix, long long id, char *out,
@@ -43,6 +161,25 @@ tick_ticket_format_ref(const char *prefix, long long id, char *out,
 	int n = snprintf(out, outsz, "%s-%06lld", prefix, id);
 
 	return n < 0 || (size_t)n >= outsz ? TICK_ETOOBIG : TICK_OK;
+}
+
+int
+tick_ticket_transition_ok(const char *from, const char *to, int admin)
+{
+	static const char *const order[] = { "new", "assigned", "in_progress" };
+	int f = -1, t = -1;
+
+	for (int i = 0; i < 3; i++) {
+		if (strcmp(from, order[i]) == 0)
+			f = i;
+		if (strcmp(to, order[i]) == 0)
+			t = i;
+	}
+	if (t < 0)
+		return 0; /* closed only through close; unknown never */
+	if (strcmp(from, "closed") == 0)
+		return admin; /* reopening */
+	return f >= 0 && t > f;
 }
 
 enum tick_err
@@ -72,6 +209,51 @@ tick_ticket_find_open(struct tick_db *db, const char *mobile,
 }
 
 enum tick_err
+tick_ticket_find_by_ref_for(struct tick_db *db, const char *ref,
+    const char *mobile, long long contact_id, long long *id, char *status,
+    size_t statussz)
+{
+	struct tick_q q;
+	enum tick_err rc;
+	int r;
+
+	*id = 0;
+	status[0] = '\0';
+	if (mobile != NULL && *mobile != '\0') {
+		tick_q_init(&q, db, stmts[TK_BY_REF_FOR_MOBILE]);
+		tick_q_str(&q, ref, (size_t)-1);
+		tick_q_str(&q, mobile, (size_t)-1);
+	} else {
+		tick_q_init(&q, db, stmts[TK_BY_REF_FOR_CONTACT]);
+		tick_q_str(&q, ref, (size_t)-1);
+		tick_q_int(&q, contact_id);
+	}
+	tick_q_out_int(&q, id);
+	tick_q_out_str(&q, status, statussz);
+	if ((rc = tick_q_exec(&q)) == TICK_OK) {
+		r = tick_q_fetch(&q);
+		rc = r == 1 ? TICK_OK : r == 0 ? TICK_ENOTFOUND : TICK_EDB;
+	}
+	tick_q_done(&q);
+	return rc;
+}
+
+static enum tick_err
+set_reference(struct tick_db *db, const char *prefix, long long id, char *ref,
+    size_t refsz)
+{
+	struct tick_q q;
+	enum tick_err rc;
+
+	if ((rc = tick_ticket_format_ref(prefix, id, ref, refsz)) != TICK_OK)
+		return rc;
+	tick_q_init(&q, db, stmts[TK_SET_REF]);
+	tick_q_str(&q, ref, (size_t)-1);
+	tick_q_int(&q, id);
+	return exec_done(&q);
+}
+
+enum tick_err
 tick_ticket_create_wa(struct tick_db *db, const char *prefix, const char *name,
     const char *mobile, long long contact_id, const char *text,
     struct tick_ticket_ref *out)
@@ -98,15 +280,23 @@ tick_ticket_create_wa(struct tick_db *db, const char *prefix, const char *name,
 	tick_q_done(&q);
 	if (rc != TICK_OK)
 		return rc;
-	if ((rc = tick_ticket_format_ref(prefix, out->id, out->reference,
-	         sizeof(out->reference))) != TICK_OK)
-		return rc;
-	tick_q_init(&q, db, stmts[TK_SET_REF]);
-	tick_q_str(&q, out->reference, (size_t)-1);
-	tick_q_int(&q, out->id);
-	rc = tick_q_exec(&q);
-	tick_q_done(&q);
-	return rc;
+	return set_reference(db, prefix, out->id, out->reference,
+	    sizeof(out->reference));
+}
+
+enum tick_err
+tick_ticket_touch_customer(struct tick_db *db, long long ticket_id,
+    long long contact_id)
+{
+	struct tick_q q;
+
+	tick_q_init(&q, db, stmts[TK_TOUCH_CUSTOMER]);
+	if (contact_id > 0)
+		tick_q_int(&q, contact_id);
+	else
+		tick_q_null(&q);
+	tick_q_int(&q, ticket_id);
+	return exec_done(&q);
 }
 
 enum tick_err
@@ -126,35 +316,949 @@ tick_ticket_add_customer_reply(struct tick_db *db, long long ticket_id,
 	tick_q_done(&q);
 	if (rc != TICK_OK)
 		return rc;
-	tick_q_init(&q, db, stmts[TK_TOUCH_CUSTOMER]);
-	tick_q_int(&q, contact_id);
-	tick_q_int(&q, ticket_id);
-	rc = tick_q_exec(&q);
+	return tick_ticket_touch_customer(db, ticket_id, contact_id);
+}
+
+long long
+tick_ticket_id_param(struct tick_req *req, size_t i, enum tick_err *rc)
+{
+	long long id = tick_http_param_id(req, i), found = 0;
+	char ref[40];
+	struct tick_q q;
+	int r;
+
+	*rc = TICK_ENOTFOUND;
+	if (i >= req->nparams)
+		return 0;
+	if (id > 0) {
+		tick_q_init(&q, req->app->db, stmts[TK_EXISTS]);
+		tick_q_int(&q, id);
+	} else {
+		/* A reference, such as TKT-000042. */
+		if (req->params[i].len >= sizeof(ref))
+			return 0;
+		memcpy(ref, req->params[i].p, req->params[i].len);
+		ref[req->params[i].len] = '\0';
+		tick_q_init(&q, req->app->db, stmts[TK_ID_BY_REF]);
+		tick_q_str(&q, ref, (size_t)-1);
+	}
+	tick_q_out_int(&q, &found);
+	if ((*rc = tick_q_exec(&q)) == TICK_OK) {
+		r = tick_q_fetch(&q);
+		*rc = r == 1 ? TICK_OK : r == 0 ? TICK_ENOTFOUND : TICK_EDB;
+	}
 	tick_q_done(&q);
-	return rc;
+	return *rc == TICK_OK ? found : 0;
 }
 
 enum tick_err
-tick_ticket_render_text(const char *tmpl, const char *ref, char *out,
-    size_t outsz)
+tick_ticket_lock(struct tick_db *db, long long id, struct tick_ticket *t)
 {
-	size_t o = 0, rlen = strlen(ref);
+	long long wa = 0, notify = 0, window = 0, responded = 0;
+	struct tick_q q;
+	enum tick_err rc;
+	int r;
 
-	if (outsz == 0)
-		return TICK_ETOOBIG;
-	for (const char *p = tmpl; *p != '\0'; p++) {
-		if (strncmp(p, "{ref}", 5) == 0) {
-			if (o + rlen >= outsz)
-				return TICK_ETOOBIG;
-			memcpy(out + o, ref, rlen);
-			o += rlen;
-			p += 4;
-			continue;
-		}
-		if (o + 1 >= outsz)
-			return TICK_ETOOBIG;
-		out[o++] = *p;
+	memset(t, 0, sizeof(*t));
+	tick_q_init(&q, db, stmts[TK_LOCK]);
+	tick_q_int(&q, id);
+	tick_q_out_int(&q, &t->id);
+	tick_q_out_str(&q, t->reference, sizeof(t->reference));
+	tick_q_out_str(&q, t->status, sizeof(t->status));
+	tick_q_out_int(&q, &t->assigned_to);
+	tick_q_out_str(&q, t->mobile, sizeof(t->mobile));
+	tick_q_out_int(&q, &t->contact_id);
+	tick_q_out_int(&q, &wa);
+	tick_q_out_int(&q, &notify);
+	tick_q_out_int(&q, &window);
+	tick_q_out_int(&q, &responded);
+	if ((rc = tick_q_exec(&q)) == TICK_OK) {
+		r = tick_q_fetch(&q);
+		rc = r == 1 ? TICK_OK : r == 0 ? TICK_ENOTFOUND : TICK_EDB;
 	}
-	out[o] = '\0';
-	return TICK_OK;
+	tick_q_done(&q);
+	t->whatsapp_enabled = wa != 0;
+	t->whatsapp_notifications = notify != 0;
+	t->window_open = window != 0;
+	t->responded = responded != 0;
+	return rc;
+}
+
+/* One row of TICKET_COLUMNS, plus the list's last message. */
+struct row {
+	long long id, wa, notify, assigned_to, window;
+	char reference[33], name[128], email[416], mobile[64], issue_type[208],
+	    issue_type_other[416], issue_title[616], status[16], source[16],
+	    assignee[128], attachment_name[1024], attachment_type[416],
+	    created[40], updated[40], assigned_at[40], first_response[40],
+	    closed[40], activity[40], customer[40];
+	char *description; /* 64 KiB buffers, owned */
+	char *resolution;
+	char *last_message;
+};
+
+#define TEXT_BUF 65536
+
+static int
+row_alloc(struct row *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->description = malloc(TEXT_BUF);
+	r->resolution = malloc(TEXT_BUF);
+	r->last_message = malloc(1024);
+	return r->description && r->resolution && r->last_message ? 0 : -1;
+}
+
+static void
+row_free(struct row *r)
+{
+	free(r->description);
+	free(r->resolution);
+	free(r->last_message);
+}
+
+static void
+bind_row(struct tick_q *q, struct row *r)
+{
+	tick_q_out_int(q, &r->id);
+	tick_q_out_str(q, r->reference, sizeof(r->reference));
+	tick_q_out_str(q, r->name, sizeof(r->name));
+	tick_q_out_str(q, r->email, sizeof(r->email));
+	tick_q_out_str(q, r->mobile, sizeof(r->mobile));
+	tick_q_out_str(q, r->description, TEXT_BUF);
+	tick_q_out_str(q, r->issue_type, sizeof(r->issue_type));
+	tick_q_out_str(q, r->issue_type_other, sizeof(r->issue_type_other));
+	tick_q_out_str(q, r->issue_title, sizeof(r->issue_title));
+	tick_q_out_str(q, r->status, sizeof(r->status));
+	tick_q_out_int(q, &r->wa);
+	tick_q_out_int(q, &r->notify);
+	tick_q_out_str(q, r->source, sizeof(r->source));
+	tick_q_out_int(q, &r->assigned_to);
+	tick_q_out_str(q, r->assignee, sizeof(r->assignee));
+	tick_q_out_str(q, r->attachment_name, sizeof(r->attachment_name));
+	tick_q_out_str(q, r->attachment_type, sizeof(r->attachment_type));
+	tick_q_out_str(q, r->resolution, TEXT_BUF);
+	tick_q_out_str(q, r->created, sizeof(r->created));
+	tick_q_out_str(q, r->updated, sizeof(r->updated));
+	tick_q_out_str(q, r->assigned_at, sizeof(r->assigned_at));
+	tick_q_out_str(q, r->first_response, sizeof(r->first_response));
+	tick_q_out_str(q, r->closed, sizeof(r->closed));
+	tick_q_out_str(q, r->activity, sizeof(r->activity));
+	tick_q_out_str(q, r->customer, sizeof(r->customer));
+	tick_q_out_int(q, &r->window);
+	tick_q_out_str(q, r->last_message, 1024);
+}
+
+/* Column i of the fetched row as a JSON string, or null. */
+static json_t *
+col(const struct tick_q *q, int i, const char *s)
+{
+	return tick_q_isnull(q, i) ? json_null() : json_string(s);
+}
+
+static json_t *
+row_json(const struct tick_q *q, const struct row *r, int full)
+{
+	json_t *o = json_object();
+
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "id", json_integer((json_int_t)r->id));
+	json_object_set_new(o, "reference", col(q, 1, r->reference));
+	json_object_set_new(o, "name", json_string(r->name));
+	json_object_set_new(o, "email", col(q, 3, r->email));
+	json_object_set_new(o, "mobile", col(q, 4, r->mobile));
+	if (full)
+		json_object_set_new(o, "description",
+		    json_string(r->description));
+	json_object_set_new(o, "issue_type", col(q, 6, r->issue_type));
+	json_object_set_new(o, "issue_type_other",
+	    col(q, 7, r->issue_type_other));
+	json_object_set_new(o, "issue_title", col(q, 8, r->issue_title));
+	json_object_set_new(o, "status", json_string(r->status));
+	json_object_set_new(o, "whatsapp_enabled", json_boolean(r->wa));
+	json_object_set_new(o, "whatsapp_notifications",
+	    json_boolean(r->notify));
+	json_object_set_new(o, "source", json_string(r->source));
+	json_object_set_new(o, "assigned_to",
+	    tick_q_isnull(q, 13) ?
+	        json_null() :
+	        json_pack("{s:I, s:o}", "id", (json_int_t)r->assigned_to,
+	            "name", col(q, 14, r->assignee)));
+	json_object_set_new(o, "attachment_name",
+	    col(q, 15, r->attachment_name));
+	json_object_set_new(o, "attachment_type",
+	    col(q, 16, r->attachment_type));
+	if (full)
+		json_object_set_new(o, "resolution", col(q, 17, r->resolution));
+	json_object_set_new(o, "created_at", json_string(r->created));
+	json_object_set_new(o, "updated_at", json_string(r->updated));
+	json_object_set_new(o, "assigned_at", col(q, 20, r->assigned_at));
+	json_object_set_new(o, "first_response_at",
+	    col(q, 21, r->first_response));
+	json_object_set_new(o, "closed_at", col(q, 22, r->closed));
+	json_object_set_new(o, "last_activity_at", col(q, 23, r->activity));
+	json_object_set_new(o, "last_customer_message_at",
+	    col(q, 24, r->customer));
+	json_object_set_new(o, "whatsapp_window_open", json_boolean(r->window));
+	if (!full)
+		json_object_set_new(o, "last_message",
+		    tick_q_isnull(q, 26) ? json_string(r->description) :
+		                           json_string(r->last_message));
+	return o;
+}
+
+static json_t *
+whatsapp_json(const struct tick_q *q, int c, long long id, const char *status,
+    const char *wamid, long long code, const char *title)
+{
+	if (tick_q_isnull(q, c))
+		return json_null();
+	return json_pack("{s:I, s:s, s:o, s:o, s:o}", "id", (json_int_t)id,
+	    "status", status, "wamid", col(q, c + 3, wamid), "error_code",
+	    tick_q_isnull(q, c + 4) ? json_null() :
+	                              json_integer((json_int_t)code),
+	    "error_title", col(q, c + 5, title));
+}
+
+/* Merges replies and WhatsApp-only messages by time into one array. */
+static enum tick_err
+timeline(struct tick_db *db, long long id, json_t *out)
+{
+	static char text[TEXT_BUF];
+	json_t *a = json_array(), *b = json_array();
+	long long rid, internal, uid, mid, code;
+	char author[16], uname[128], when[40], dir[8], mstatus[16], wamid[192],
+	    title[256], type[33];
+	enum tick_err rc;
+	struct tick_q q;
+	size_t i = 0, j = 0;
+	int r;
+
+	if (a == NULL || b == NULL) {
+		json_decref(a);
+		json_decref(b);
+		return TICK_ENOMEM;
+	}
+	tick_q_init(&q, db, stmts[TK_TIMELINE_REPLIES]);
+	tick_q_int(&q, id);
+	tick_q_out_int(&q, &rid);
+	tick_q_out_str(&q, author, sizeof(author));
+	tick_q_out_int(&q, &internal);
+	tick_q_out_str(&q, text, sizeof(text));
+	tick_q_out_int(&q, &uid);
+	tick_q_out_str(&q, uname, sizeof(uname));
+	tick_q_out_str(&q, when, sizeof(when));
+	tick_q_out_int(&q, &mid);
+	tick_q_out_str(&q, dir, sizeof(dir));
+	tick_q_out_str(&q, mstatus, sizeof(mstatus));
+	tick_q_out_str(&q, wamid, sizeof(wamid));
+	tick_q_out_int(&q, &code);
+	tick_q_out_str(&q, title, sizeof(title));
+	tick_q_out_str(&q, type, sizeof(type));
+	rc = tick_q_exec(&q);
+	while (rc == TICK_OK && (r = tick_q_fetch(&q)) != 0) {
+		if (r < 0) {
+			rc = TICK_EDB;
+			break;
+		}
+		json_array_append_new(a,
+		    json_pack("{s:s, s:I, s:s, s:b, s:s, s:o, s:s, s:o}",
+		        "kind", internal ? "note" : "reply", "id",
+		        (json_int_t)rid, "author", author, "internal",
+		        (int)internal, "text", text, "user",
+		        tick_q_isnull(&q, 4) ?
+		            json_null() :
+		            json_pack("{s:I, s:o}", "id", (json_int_t)uid,
+		                "name", col(&q, 5, uname)),
+		        "created_at", when, "whatsapp",
+		        whatsapp_json(&q, 7, mid, mstatus, wamid, code,
+		            title)));
+	}
+	tick_q_done(&q);
+	if (rc == TICK_OK) {
+		tick_q_init(&q, db, stmts[TK_TIMELINE_MESSAGES]);
+		tick_q_int(&q, id);
+		tick_q_int(&q, id);
+		tick_q_out_int(&q, &mid);
+		tick_q_out_str(&q, dir, sizeof(dir));
+		tick_q_out_str(&q, type, sizeof(type));
+		tick_q_out_str(&q, text, sizeof(text));
+		tick_q_out_str(&q, mstatus, sizeof(mstatus));
+		tick_q_out_str(&q, wamid, sizeof(wamid));
+		tick_q_out_int(&q, &code);
+		tick_q_out_str(&q, title, sizeof(title));
+		tick_q_out_str(&q, when, sizeof(when));
+		rc = tick_q_exec(&q);
+		while (rc == TICK_OK && (r = tick_q_fetch(&q)) != 0) {
+			if (r < 0) {
+				rc = TICK_EDB;
+				break;
+			}
+			json_array_append_new(b,
+			    json_pack(
+			        "{s:s, s:I, s:s, s:b, s:s, s:s, s:o, s:{s:I, s:s, s:s, s:o, s:o, s:o}}",
+			        "kind", "whatsapp", "id", (json_int_t)mid,
+			        "author",
+			        strcmp(dir, "in") == 0 ? "customer" : "system",
+			        "internal", 0, "type", type, "created_at", when,
+			        "text", col(&q, 3, text), "whatsapp", "id",
+			        (json_int_t)mid, "direction", dir, "status",
+			        mstatus, "wamid", col(&q, 5, wamid),
+			        "error_code",
+			        tick_q_isnull(&q, 6) ?
+			            json_null() :
+			            json_integer((json_int_t)code),
+			        "error_title", col(&q, 7, title)));
+		}
+		tick_q_done(&q);
+	}
+	/* Both are in time order: merge them. ISO times compare as text. */
+	while (rc == TICK_OK &&
+	    (i < json_array_size(a) || j < json_array_size(b))) {
+		json_t *x = json_array_get(a, i), *y = json_array_get(b, j);
+		const char *tx = x ?
+		    json_string_value(json_object_get(x, "created_at")) :
+		    NULL;
+		const char *ty = y ?
+		    json_string_value(json_object_get(y, "created_at")) :
+		    NULL;
+
+		if (y == NULL || (x != NULL && strcmp(tx, ty) <= 0)) {
+			json_array_append(out, x);
+			i++;
+		} else {
+			json_array_append(out, y);
+			j++;
+		}
+	}
+	json_decref(a);
+	json_decref(b);
+	return rc;
+}
+
+json_t *
+tick_ticket_json(struct tick_db *db, long long id, int with_timeline,
+    enum tick_err *rc)
+{
+	json_t *o = NULL, *tl;
+	struct tick_q q;
+	struct row r;
+	int f;
+
+	if (row_alloc(&r) != 0) {
+		row_free(&r);
+		*rc = TICK_ENOMEM;
+		return NULL;
+	}
+	tick_q_init(&q, db, stmts[TK_GET]);
+	tick_q_int(&q, id);
+	bind_row(&q, &r);
+	if ((*rc = tick_q_exec(&q)) == TICK_OK) {
+		f = tick_q_fetch(&q);
+		if (f == 1)
+			o = row_json(&q, &r, 1);
+		*rc = f == 1 ? (o ? TICK_OK : TICK_ENOMEM) :
+		    f == 0   ? TICK_ENOTFOUND :
+		               TICK_EDB;
+	}
+	tick_q_done(&q);
+	row_free(&r);
+	if (o != NULL && with_timeline) {
+		if ((tl = json_array()) == NULL ||
+		    (*rc = timeline(db, id, tl)) != TICK_OK) {
+			json_decref(tl);
+			json_decref(o);
+			*rc = *rc == TICK_OK ? TICK_ENOMEM : *rc;
+			return NULL;
+		}
+		json_object_set_new(o, "timeline", tl);
+	}
+	return o;
+}
+
+/* ---- GET /api/tickets */
+
+static const char *const statuses[] = { "new", "assigned", "in_progress",
+	"closed", NULL };
+
+/* The list's filters, parsed from the query string. */
+struct filters {
+	const char *status[4];
+	size_t nstatus;
+	long long assigned_to;
+	int unassigned;
+	char q[201], qlike[420];
+	char from[24], to[24];
+	int sort; /* 0 newest, 1 oldest, 2 last activity */
+};
+
+/* YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS (UTC). */
+static int
+valid_date(const char *s)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+	size_t n = strlen(s);
+
+	if (n != 10 && n != 19)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') :
+		                      s[i] != shape[i])
+			return 0;
+	return 1;
+}
+
+static int
+parse_filters(struct tick_req *req, struct filters *f)
+{
+	char v[128], *p, *save = NULL;
+	int one = 0;
+
+	memset(f, 0, sizeof(*f));
+	if (tick_http_query_get(req->query, "status", v, sizeof(v)) ==
+	        TICK_OK &&
+	    v[0] != '\0') {
+		for (p = strtok_r(v, ",", &save); p;
+		     p = strtok_r(NULL, ",", &save)) {
+			size_t k;
+
+			for (k = 0; statuses[k] && strcmp(statuses[k], p) != 0;
+			     k++)
+				;
+			if (statuses[k] == NULL || f->nstatus == 4) {
+				tick_http_fail(req, 400, TICK_EINVAL,
+				    "bad_request",
+				    "status must be new, assigned, in_progress or closed (comma-separated)",
+				    NULL);
+				return -1;
+			}
+			f->status[f->nstatus++] = statuses[k];
+		}
+	}
+	if (tick_http_query_get(req->query, "assigned_to", v, sizeof(v)) ==
+	        TICK_OK &&
+	    tick_valid_num(v, strlen(v), 1, 4294967295LL, &f->assigned_to) !=
+	        TICK_OK) {
+		tick_http_fail(req, 400, TICK_EINVAL, "bad_request",
+		    "assigned_to must be a user id", NULL);
+		return -1;
+	}
+	if (tick_http_query_get(req->query, "mine", v, sizeof(v)) == TICK_OK &&
+	    (strcmp(v, "1") == 0 || strcmp(v, "true") == 0))
+		f->assigned_to = req->user.id, one++;
+	if (tick_http_query_get(req->query, "unassigned", v, sizeof(v)) ==
+	        TICK_OK &&
+	    (strcmp(v, "1") == 0 || strcmp(v, "true") == 0))
+		f->unassigned = 1, one++;
+	if (one > 1 || (f->unassigned && f->assigned_to)) {
+		tick_http_fail(req, 400, TICK_EINVAL, "bad_request",
+		    "unassigned cannot go with mine or assigned_to", NULL);
+		return -1;
+	}
+	switch (tick_http_query_get(req->query, "q", f->q, sizeof(f->q))) {
+	case TICK_OK:
+	case TICK_ENOTFOUND: break;
+	default:
+		tick_http_fail(req, 400, TICK_EINVAL, "bad_request",
+		    "q must be at most 200 bytes", NULL);
+		return -1;
+	}
+	if (f->q[0] != '\0') {
+		/* LIKE's own characters are searched for literally. */
+		size_t o = 0;
+
+		for (p = f->q; *p && o + 3 < sizeof(f->qlike); p++) {
+			if (*p == '%' || *p == '_' || *p == '\\')
+				f->qlike[o++] = '\\';
+			f->qlike[o++] = *p;
+		}
+		f->qlike[o] = '\0';
+	}
+	if ((tick_http_query_get(req->query, "from", f->from,
+	         sizeof(f->from)) == TICK_OK &&
+	        f->from[0] && !valid_date(f->from)) ||
+	    (tick_http_query_get(req->query, "to", f->to, sizeof(f->to)) ==
+	            TICK_OK &&
+	        f->to[0] && !valid_date(f->to))) {
+		tick_http_fail(req, 400, TICK_EINVAL, "bad_request",
+		    "from and to are dates: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS (UTC)",
+		    NULL);
+		return -1;
+	}
+	if (tick_http_query_get(req->query, "sort", v, sizeof(v)) == TICK_OK) {
+		if (strcmp(v, "newest") == 0)
+			f->sort = 0;
+		else if (strcmp(v, "oldest") == 0)
+			f->sort = 1;
+		else if (strcmp(v, "activity") == 0 ||
+		    strcmp(v, "last_activity") == 0)
+			f->sort = 2;
+		else {
+			tick_http_fail(req, 400, TICK_EINVAL, "bad_request",
+			    "sort must be newest, oldest or activity", NULL);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The WHERE clause for f: constant fragments, values bound in order. */
+static void
+where(struct tick_sql *s, const struct filters *f)
+{
+	tick_sql_add(s, " WHERE t.deleted_at IS NULL");
+	if (f->nstatus > 0) {
+		tick_sql_add(s, " AND t.status IN (?");
+		for (size_t i = 1; i < f->nstatus; i++)
+			tick_sql_add(s, ", ?");
+		tick_sql_add(s, ")");
+	}
+	if (f->assigned_to > 0)
+		tick_sql_add(s, " AND t.assigned_to = ?");
+	if (f->unassigned)
+		tick_sql_add(s, " AND t.assigned_to IS NULL");
+	if (f->from[0])
+		tick_sql_add(s, " AND t.created_at >= ?");
+	if (f->to[0])
+		tick_sql_add(s,
+		    " AND t.created_at < IF(LENGTH(?) = 10,"
+		    " DATE_ADD(?, INTERVAL 1 DAY), ?)");
+	if (f->q[0])
+		tick_sql_add(s,
+		    " AND (t.reference = ? OR t.mobile LIKE CONCAT(?, '%')"
+		    " OR t.name LIKE CONCAT('%', ?, '%')"
+		    " OR MATCH(t.name, t.description, t.issue_title) AGAINST (?)"
+		    " OR t.id IN (SELECT r.ticket_id FROM replies r"
+		    " WHERE MATCH(r.message) AGAINST (?)))");
+}
+
+static void
+bind_where(struct tick_q *q, const struct filters *f)
+{
+	for (size_t i = 0; i < f->nstatus; i++)
+		tick_q_str(q, f->status[i], (size_t)-1);
+	if (f->assigned_to > 0)
+		tick_q_int(q, f->assigned_to);
+	if (f->from[0])
+		tick_q_str(q, f->from, (size_t)-1);
+	if (f->to[0]) {
+		tick_q_str(q, f->to, (size_t)-1);
+		tick_q_str(q, f->to, (size_t)-1);
+		tick_q_str(q, f->to, (size_t)-1);
+	}
+	if (f->q[0]) {
+		tick_q_str(q, f->q, (size_t)-1);
+		tick_q_str(q, f->qlike, (size_t)-1);
+		tick_q_str(q, f->qlike, (size_t)-1);
+		tick_q_str(q, f->q, (size_t)-1);
+		tick_q_str(q, f->q, (size_t)-1);
+	}
+}
+
+void
+tick_tickets_list(struct tick_req *req)
+{
+	struct tick_sql count = { .len = 0 }, list = { .len = 0 };
+	long long page, limit, total = 0;
+	json_t *items = NULL, *o;
+	struct filters f;
+	enum tick_err rc;
+	struct tick_q q;
+	struct row r;
+	int fr;
+
+	if (tick_http_page(req, &page, &limit) != TICK_OK ||
+	    parse_filters(req, &f) != 0)
+		return;
+	if (row_alloc(&r) != 0 || (items = json_array()) == NULL) {
+		rc = TICK_ENOMEM;
+		goto fail;
+	}
+	tick_sql_add(&count, "SELECT COUNT(*) FROM tickets t");
+	where(&count, &f);
+	tick_q_init_built(&q, req->app->db, &count);
+	bind_where(&q, &f);
+	tick_q_out_int(&q, &total);
+	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
+		rc = TICK_EDB;
+	tick_q_done(&q);
+	if (rc != TICK_OK)
+		goto fail;
+
+	tick_sql_add(&list,
+	    "SELECT " TICKET_COLUMNS
+	    " (SELECT LEFT(x.message, 300) FROM replies x"
+	    " WHERE x.ticket_id = t.id AND x.internal = 0"
+	    " ORDER BY x.id DESC LIMIT 1)"
+	    " FROM tickets t LEFT JOIN users u ON u.id = t.assigned_to");
+	where(&list, &f);
+	tick_sql_add(&list,
+	    f.sort == 0     ? " ORDER BY t.created_at DESC, t.id DESC" :
+	        f.sort == 1 ? " ORDER BY t.created_at, t.id" :
+	                      " ORDER BY t.last_activity_at DESC, t.id DESC");
+	tick_sql_add(&list, " LIMIT ? OFFSET ?");
+	tick_q_init_built(&q, req->app->db, &list);
+	bind_where(&q, &f);
+	tick_q_int(&q, limit);
+	tick_q_int(&q, (page - 1) * limit);
+	bind_row(&q, &r);
+	rc = tick_q_exec(&q);
+	while (rc == TICK_OK && (fr = tick_q_fetch(&q)) != 0) {
+		if (fr < 0 || (o = row_json(&q, &r, 0)) == NULL) {
+			rc = fr < 0 ? TICK_EDB : TICK_ENOMEM;
+			break;
+		}
+		/* The list shows a snippet, not the whole description. */
+		if (strlen(json_string_value(
+		        json_object_get(o, "last_message"))) > 300) {
+			char cut[1300];
+
+			tick_valid_utf8_cut(json_string_value(json_object_get(o,
+			                        "last_message")),
+			    strlen(json_string_value(
+			        json_object_get(o, "last_message"))),
+			    300, cut, sizeof(cut));
+			json_object_set_new(o, "last_message",
+			    json_string(cut));
+		}
+		json_array_append_new(items, o);
+	}
+	tick_q_done(&q);
+	if (rc != TICK_OK)
+		goto fail;
+	row_free(&r);
+	tick_http_ok(req, 200,
+	    json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
+	        (json_int_t)total, "page", (json_int_t)page, "limit",
+	        (json_int_t)limit),
+	    NULL);
+	return;
+fail:
+	row_free(&r);
+	json_decref(items);
+	tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+}
+
+void
+tick_tickets_get(struct tick_req *req)
+{
+	enum tick_err rc;
+	long long id = tick_ticket_id_param(req, 0, &rc);
+	json_t *t = id ? tick_ticket_json(req->app->db, id, 1, &rc) : NULL;
+
+	if (t == NULL)
+		tick_http_fail(req, 0, rc, NULL,
+		    rc == TICK_ENOTFOUND ? "no such ticket" : NULL, NULL);
+	else
+		tick_http_ok(req, 200, t, NULL);
+}
+
+/* ---- POST and PUT /api/tickets: the tick system's form. */
+
+static const struct tick_field create_fields[] = {
+	{ "name", TICK_FIELD_TEXT, 1, 1, 30, NULL },
+	{ "email", TICK_FIELD_EMAIL, 0, 3, 100, NULL },
+	{ "mobile", TICK_FIELD_PHONE, 0, 0, 0, NULL },
+	{ "description", TICK_FIELD_LONGTEXT, 1, 1, 10000, NULL },
+	{ "issue_type", TICK_FIELD_TEXT, 1, 1, 50, NULL },
+	{ "issue_type_other", TICK_FIELD_TEXT, 0, 1, 100, NULL },
+	{ "issue_title", TICK_FIELD_TEXT, 0, 1, 150, NULL },
+	{ "whatsapp_enabled", TICK_FIELD_BOOL, 0, 0, 0, NULL },
+	{ "whatsapp_notifications", TICK_FIELD_BOOL, 0, 0, 0, NULL },
+};
+
+static const struct tick_field update_fields[] = {
+	{ "name", TICK_FIELD_TEXT, 0, 1, 30, NULL },
+	{ "email", TICK_FIELD_EMAIL, 0, 3, 100, NULL },
+	{ "mobile", TICK_FIELD_PHONE, 0, 0, 0, NULL },
+	{ "description", TICK_FIELD_LONGTEXT, 0, 1, 10000, NULL },
+	{ "issue_type", TICK_FIELD_TEXT, 0, 1, 50, NULL },
+	{ "issue_type_other", TICK_FIELD_TEXT, 0, 1, 100, NULL },
+	{ "issue_title", TICK_FIELD_TEXT, 0, 1, 150, NULL },
+	{ "whatsapp_enabled", TICK_FIELD_BOOL, 0, 0, 0, NULL },
+	{ "whatsapp_notifications", TICK_FIELD_BOOL, 0, 0, 0, NULL },
+};
+
+static const char *
+str(json_t *body, const char *key)
+{
+	return json_string_value(json_object_get(body, key));
+}
+
+/*
+ * Rules across fields: issue_type_other when issue_type is "other"; a
+ * mobile for WhatsApp. cur_* are the stored values on an update (NULL on a
+ * create). Adds to errors; returns the number added.
+ */
+static int
+cross_check(json_t *body, json_t *errors, const char *cur_type,
+    const char *cur_other, const char *cur_mobile, int cur_wa)
+{
+	const char *type = str(body, "issue_type") ? str(body, "issue_type") :
+	                                             cur_type;
+	json_t *o = json_object_get(body, "issue_type_other");
+	const char *other = json_is_string(o) ? json_string_value(o) :
+	    o != NULL                         ? NULL :
+	                                        cur_other;
+	json_t *m = json_object_get(body, "mobile");
+	const char *mobile = json_is_string(m) ? json_string_value(m) :
+	    m != NULL                          ? NULL :
+	                                         cur_mobile;
+	json_t *wa = json_object_get(body, "whatsapp_enabled");
+	int n = 0;
+
+	if (type != NULL && strcmp(type, "other") == 0 &&
+	    (other == NULL || *other == '\0')) {
+		json_object_set_new(errors, "issue_type_other",
+		    json_string("is required when issue_type is other"));
+		n++;
+	}
+	if ((wa ? json_is_true(wa) : cur_wa) &&
+	    (mobile == NULL || *mobile == '\0')) {
+		json_object_set_new(errors, "mobile",
+		    json_string("is required when whatsapp_enabled is true"));
+		n++;
+	}
+	return n;
+}
+
+static int
+check_body(struct tick_req *req, json_t *body, const struct tick_field *f,
+    size_t n, const char *cur_type, const char *cur_other,
+    const char *cur_mobile, int cur_wa)
+{
+	json_t *errors = NULL;
+
+	(void)tick_valid_fields(body, f, n, &errors);
+	if (errors == NULL && (errors = json_object()) == NULL) {
+		tick_http_fail(req, 500, TICK_ENOMEM, NULL, NULL, NULL);
+		return -1;
+	}
+	cross_check(body, errors, cur_type, cur_other, cur_mobile, cur_wa);
+	if (json_object_size(errors) == 0) {
+		json_decref(errors);
+		return 0;
+	}
+	tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
+	    "some fields are missing or invalid", errors);
+	return -1;
+}
+
+static int
+flag(json_t *body, const char *key, int def)
+{
+	json_t *v = json_object_get(body, key);
+
+	return v ? json_is_true(v) : def;
+}
+
+void
+tick_tickets_create(struct tick_req *req)
+{
+	struct tick_db *db = req->app->db;
+	json_t *body = tick_http_json_body(req), *t = NULL, *wa = NULL;
+	struct tick_outbox_list l = { .n = 0 };
+	char mobile[16] = "", ref[33];
+	long long id = 0;
+	enum tick_err rc;
+	int wa_on, down = 0, sent = 0, failed = 0;
+
+	if (body == NULL)
+		return;
+	if (check_body(req, body, create_fields,
+	        sizeof(create_fields) / sizeof(create_fields[0]), NULL, NULL,
+	        NULL, 0) != 0)
+		goto out;
+	if (str(body, "mobile") && *str(body, "mobile"))
+		tick_valid_phone(str(body, "mobile"), mobile);
+	wa_on = flag(body, "whatsapp_enabled", mobile[0] != '\0');
+	if ((rc = tick_db_begin(db)) != TICK_OK)
+		goto fail;
+	{
+		struct tick_q q;
+
+		tick_q_init(&q, db, stmts[TK_CREATE_FORM]);
+		tick_q_str(&q, str(body, "name"), (size_t)-1);
+		bind_opt_str(&q, str(body, "email"));
+		bind_opt_str(&q, mobile);
+		tick_q_str(&q, str(body, "description"), (size_t)-1);
+		tick_q_str(&q, str(body, "issue_type"), (size_t)-1);
+		bind_opt_str(&q, str(body, "issue_type_other"));
+		bind_opt_str(&q, str(body, "issue_title"));
+		tick_q_int(&q, wa_on);
+		tick_q_int(&q, flag(body, "whatsapp_notifications", wa_on));
+		tick_q_int(&q, req->user.id);
+		rc = tick_q_exec(&q);
+		id = (long long)tick_q_insert_id(&q);
+		tick_q_done(&q);
+	}
+	if (rc == TICK_OK)
+		rc = set_reference(db,
+		    tick_config_get(&req->app->cfg, TICK_CFG_TICKET_ID_PREFIX),
+		    id, ref, sizeof(ref));
+	if (rc == TICK_OK && wa_on && mobile[0] != '\0') {
+		struct tick_ticket tk;
+		struct tick_text_vars v = { ref, NULL, NULL, NULL };
+
+		if ((rc = tick_ticket_lock(db, id, &tk)) == TICK_OK)
+			rc = tick_work_notify(req->app, &tk,
+			    TICK_TEXT_TICKET_CREATED, &v, &l, &wa);
+	}
+	if (rc == TICK_OK)
+		rc = tick_audit_req(req, "ticket.create", "ticket", id, NULL);
+	if (rc != TICK_OK || (rc = tick_db_commit(db)) != TICK_OK) {
+		tick_db_rollback(db);
+		tick_outbox_list_clear(&l);
+		json_decref(wa);
+		goto fail;
+	}
+	tick_work_after_commit(req->app, &l, &down, &sent, &failed);
+	if ((t = tick_ticket_json(db, id, 1, &rc)) == NULL) {
+		json_decref(wa);
+		goto fail;
+	}
+	if (wa != NULL)
+		json_object_set_new(wa, "status",
+		    json_string(failed ? "failed" :
+		            sent       ? "sent" :
+		                         json_string_value(
+		                             json_object_get(wa, "status"))));
+	json_object_set_new(t, "whatsapp_notice", wa ? wa : json_null());
+	tick_http_ok(req, 201, t, "ticket created");
+	goto out;
+fail:
+	tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+out:
+	json_decref(body);
+}
+
+void
+tick_tickets_update(struct tick_req *req)
+{
+	struct tick_db *db = req->app->db;
+	json_t *body = NULL, *cur = NULL, *t;
+	char mobile[16] = "";
+	enum tick_err rc;
+	struct tick_q q;
+	long long id = tick_ticket_id_param(req, 0, &rc);
+
+	if (id == 0) {
+		tick_http_fail(req, 0, rc, NULL,
+		    rc == TICK_ENOTFOUND ? "no such ticket" : NULL, NULL);
+		return;
+	}
+	if ((body = tick_http_json_body(req)) == NULL)
+		return;
+	if ((cur = tick_ticket_json(db, id, 0, &rc)) == NULL)
+		goto fail;
+	if (check_body(req, body, update_fields,
+	        sizeof(update_fields) / sizeof(update_fields[0]),
+	        str(cur, "issue_type"), str(cur, "issue_type_other"),
+	        str(cur, "mobile"),
+	        json_is_true(json_object_get(cur, "whatsapp_enabled"))) != 0)
+		goto out;
+	if (str(body, "mobile") && *str(body, "mobile"))
+		tick_valid_phone(str(body, "mobile"), mobile);
+	tick_q_init(&q, db, stmts[TK_UPDATE]);
+	bind_opt_str(&q, str(body, "name"));
+	/* email, mobile, issue_type_other and issue_title may be cleared with
+	 * null or "": the IF(present, value, column) pairs. */
+	tick_q_int(&q, json_object_get(body, "email") != NULL);
+	bind_opt_str(&q, str(body, "email"));
+	tick_q_int(&q, json_object_get(body, "mobile") != NULL);
+	bind_opt_str(&q, mobile);
+	bind_opt_str(&q, str(body, "description"));
+	bind_opt_str(&q, str(body, "issue_type"));
+	tick_q_int(&q, json_object_get(body, "issue_type_other") != NULL);
+	bind_opt_str(&q, str(body, "issue_type_other"));
+	tick_q_int(&q, json_object_get(body, "issue_title") != NULL);
+	bind_opt_str(&q, str(body, "issue_title"));
+	if (json_object_get(body, "whatsapp_enabled"))
+		tick_q_int(&q, flag(body, "whatsapp_enabled", 0));
+	else
+		tick_q_null(&q);
+	if (json_object_get(body, "whatsapp_notifications"))
+		tick_q_int(&q, flag(body, "whatsapp_notifications", 0));
+	else
+		tick_q_null(&q);
+	tick_q_int(&q, id);
+	if ((rc = exec_done(&q)) != TICK_OK)
+		goto fail;
+	{
+		json_t *changed = json_object();
+		const char *k;
+		json_t *v;
+
+		json_object_foreach (body, k, v)
+			for (size_t i = 0; i <
+			     sizeof(update_fields) / sizeof(update_fields[0]);
+			     i++)
+				if (strcmp(k, update_fields[i].name) == 0)
+					json_object_set(changed, k, v);
+		(void)tick_audit_req(req, "ticket.update", "ticket", id,
+		    changed);
+	}
+	if ((t = tick_ticket_json(db, id, 1, &rc)) == NULL)
+		goto fail;
+	tick_http_ok(req, 200, t, "ticket updated");
+	goto out;
+fail:
+	tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+out:
+	json_decref(cur);
+	json_decref(body);
+}
+
+void
+tick_tickets_delete(struct tick_req *req)
+{
+	enum tick_err rc;
+	long long id = tick_ticket_id_param(req, 0, &rc);
+	struct tick_q q;
+
+	if (id == 0) {
+		tick_http_fail(req, 0, rc, NULL,
+		    rc == TICK_ENOTFOUND ? "no such ticket" : NULL, NULL);
+		return;
+	}
+	tick_q_init(&q, req->app->db, stmts[TK_DELETE]);
+	tick_q_int(&q, id);
+	if ((rc = exec_done(&q)) == TICK_OK)
+		rc = tick_audit_req(req, "ticket.delete", "ticket", id, NULL);
+	if (rc != TICK_OK) {
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		return;
+	}
+	tick_http_ok(req, 200,
+	    json_pack("{s:I, s:b}", "id", (json_int_t)id, "deleted", 1),
+	    "ticket removed from the lists; its record is kept");
+}
+
+void
+tick_tickets_stats(struct tick_req *req)
+{
+	long long v[9] = { 0 };
+	enum tick_err rc;
+	struct tick_q q;
+
+	tick_q_init(&q, req->app->db, stmts[TK_STATS]);
+	tick_q_int(&q, req->user.id);
+	for (int i = 0; i < 9; i++)
+		tick_q_out_int(&q, &v[i]);
+	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
+		rc = TICK_EDB;
+	tick_q_done(&q);
+	if (rc != TICK_OK) {
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		return;
+	}
+	tick_http_ok(req, 200,
+	    json_pack("{s:I, s:{s:I, s:I, s:I, s:I}, s:I, s:I, s:I, s:I}",
+	        "total", (json_int_t)v[0], "by_status", "new", (json_int_t)v[1],
+	        "assigned", (json_int_t)v[2], "in_progress", (json_int_t)v[3],
+	        "closed", (json_int_t)v[4], "unassigned_open", (json_int_t)v[5],
+	        "mine_open", (json_int_t)v[6], "avg_first_response_seconds",
+	        (json_int_t)v[7], "created_today", (json_int_t)v[8]),
+	    NULL);
 }

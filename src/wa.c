@@ -570,6 +570,23 @@ tick_wa_text_payload(const char *to, const char *text)
 	return s;
 }
 
+char *
+tick_wa_template_payload(const char *to, const char *name, const char *lang)
+{
+	json_t *root;
+	char *s;
+
+	root = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:{s:s}}}",
+	    "messaging_product", "whatsapp", "recipient_type", "individual",
+	    "to", to, "type", "template", "template", "name", name, "language",
+	    "code", lang);
+	if (root == NULL)
+		return NULL;
+	s = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	return s;
+}
+
 enum tick_err
 tick_wa_parse_send_response(int http_status, const char *body, size_t len,
     struct tick_wa_result *res)

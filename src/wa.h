@@ -119,6 +119,11 @@ int tick_wa_kind_is_content(enum tick_wa_kind k);
  */
 char *tick_wa_text_payload(const char *to, const char *text);
 
+/* Builds the Graph API body for template name in language lang (no
+ * variables). Returns a new string (free with free()) or NULL. */
+char *
+tick_wa_template_payload(const char *to, const char *name, const char *lang);
+
 /* What the Graph API answered to a send. */
 struct tick_wa_result {
 	int http_status;       /* 0 when no answer came */
@@ -155,3 +160,11 @@ void tick_wa_client_free(struct tick_wa_client *c);
  */
 enum tick_err tick_wa_send(struct tick_wa_client *c, const char *payload,
     size_t len, struct tick_wa_result *res);
+
+/*
+ * GET {WHATSAPP_API_URL}/{phone-number-id}: checks the number and token
+ * against the Graph API. TICK_OK with *info a new object (verified_name,
+ * display_phone_number, quality_rating); else res says why.
+ */
+enum tick_err tick_wa_check_phone(struct tick_wa_client *c, json_t **info,
+    struct tick_wa_result *res);

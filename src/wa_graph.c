@@ -73,9 +73,90 @@ tick_wa_client_free(struct tick_wa_client *c)
 	free(c);
 }
 
+/* One Graph API call: POST payload to path (or GET when payload is NULL).
+ * The answer's body and status are left in *body and *status. */
+static enum tick_err
+call(struct tick_wa_client *c, const char *path, const char *payload,
+    size_t len, struct tick_wa_result *res, char **body, long *status);
+
 enum tick_err
 tick_wa_send(struct tick_wa_client *c, const char *payload, size_t len,
     struct tick_wa_result *res)
+{
+	char path[128], *body = NULL;
+	enum tick_err rc;
+	long status = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (!tick_config_wa_ready(c->cfg)) {
+		snprintf(res->error_title, sizeof(res->error_title),
+		    "WhatsApp sending is not configured (WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_ACCESS_TOKEN)");
+		res->retryable = 1;
+		return TICK_ECONFIG;
+	}
+	snprintf(path, sizeof(path), "/%s/messages",
+	    tick_config_get(c->cfg, TICK_CFG_WA_PHONE_NUMBER_ID));
+	rc = call(c, path, payload, len, res, &body, &status);
+	if (rc == TICK_OK) {
+		rc = tick_wa_parse_send_response((int)status, body,
+		    body ? strlen(body) : 0, res);
+		if (rc != TICK_OK)
+			tick_log_warn("%s: HTTP %ld code %lld: %s", __func__,
+			    status, res->error_code, res->error_title);
+	}
+	free(body);
+	return rc;
+}
+
+enum tick_err
+tick_wa_check_phone(struct tick_wa_client *c, json_t **info,
+    struct tick_wa_result *res)
+{
+	char path[128], *body = NULL;
+	json_error_t je;
+	enum tick_err rc;
+	long status = 0;
+	json_t *root;
+
+	*info = NULL;
+	memset(res, 0, sizeof(*res));
+	if (!tick_config_wa_ready(c->cfg)) {
+		snprintf(res->error_title, sizeof(res->error_title),
+		    "WhatsApp sending is not configured");
+		return TICK_ECONFIG;
+	}
+	snprintf(path, sizeof(path), "/%s",
+	    tick_config_get(c->cfg, TICK_CFG_WA_PHONE_NUMBER_ID));
+	if ((rc = call(c, path, NULL, 0, res, &body, &status)) != TICK_OK) {
+		free(body);
+		return rc;
+	}
+	root = body ? json_loads(body, 0, &je) : NULL;
+	free(body);
+	res->http_status = (int)status;
+	if (status == 200 && json_is_object(root)) {
+		*info = root;
+		return TICK_OK;
+	}
+	/* The same error body as a send. */
+	(void)tick_wa_parse_send_response((int)status, NULL, 0, res);
+	if (json_is_object(json_object_get(root, "error"))) {
+		json_t *e = json_object_get(root, "error");
+
+		res->error_code = json_integer_value(
+		    json_object_get(e, "code"));
+		snprintf(res->error_title, sizeof(res->error_title), "%s",
+		    json_string_value(json_object_get(e, "message")) ?
+		        json_string_value(json_object_get(e, "message")) :
+		        "Graph API error");
+	}
+	json_decref(root);
+	return TICK_EUPSTREAM;
+}
+
+static enum tick_err
+call(struct tick_wa_client *c, const char *path, const char *payload,
+    size_t len, struct tick_wa_result *res, char **out, long *status_out)
 {
 	const struct tick_config *cfg = c->cfg;
 	const char *base = tick_config_get(cfg, TICK_CFG_WA_API_URL);
@@ -88,15 +169,9 @@ tick_wa_send(struct tick_wa_client *c, const char *payload, size_t len,
 	CURLcode cc;
 	int n;
 
-	memset(res, 0, sizeof(*res));
-	if (!tick_config_wa_ready(cfg)) {
-		snprintf(res->error_title, sizeof(res->error_title),
-		    "WhatsApp sending is not configured (WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_ACCESS_TOKEN)");
-		res->retryable = 1;
-		return TICK_ECONFIG;
-	}
-	n = snprintf(url, sizeof(url), "%s/%s/messages", base,
-	    tick_config_get(cfg, TICK_CFG_WA_PHONE_NUMBER_ID));
+	*out = NULL;
+	*status_out = 0;
+	n = snprintf(url, sizeof(url), "%s%s", base, path);
 	if (n < 0 || (size_t)n >= sizeof(url))
 		return TICK_ECONFIG;
 	n = snprintf(auth, sizeof(auth), "Authorization: Bearer %s",
@@ -134,8 +209,12 @@ tick_wa_send(struct tick_wa_client *c, const char *payload, size_t len,
 	curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS,
 	    (long)tick_config_num(cfg, TICK_CFG_WA_TIMEOUT_MS));
 	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, payload);
-	curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	if (payload != NULL) {
+		curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, payload);
+		curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)len);
+	} else
+		curl_easy_setopt(c->curl, CURLOPT_HTTPGET, 1L);
 	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, &b);
 	curl_easy_setopt(c->curl, CURLOPT_USERAGENT, "tick/" PACKAGE_VERSION);
@@ -153,10 +232,10 @@ tick_wa_send(struct tick_wa_client *c, const char *payload, size_t len,
 		goto out;
 	}
 	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
-	rc = tick_wa_parse_send_response((int)status, b.p, b.len, res);
-	if (rc != TICK_OK)
-		tick_log_warn("%s: HTTP %ld code %lld: %s", __func__, status,
-		    res->error_code, res->error_title);
+	*status_out = status;
+	*out = b.p;
+	b.p = NULL;
+	rc = TICK_OK;
 out:
 	/* The handle must not keep pointers to this call's locals. */
 	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);

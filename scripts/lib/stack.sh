@@ -9,7 +9,7 @@
 
 : "${TICK_HTTPS_PORT:=8443}" "${TICK_HTTP_PORT:=8080}" "${TICK_WORKERS:=2}"
 : "${TICK_WEBHOOK_RATE:=200}" "${TICK_LOGIN_RATE:=30r/m}"
-TICK_RESPONDERS="webhook health auth"
+TICK_RESPONDERS="webhook health auth tickets"
 
 stack_log() { echo "tick: $*" >&2; }
 

@@ -1,0 +1,14 @@
+/* tick: WhatsApp routes for signed-in users (wa_api.c). */
+#ifndef TICK_WA_API_H
+#define TICK_WA_API_H
+
+struct tick_req;
+
+/* POST /api/whatsapp/send {phone | ticket_id, message}. */
+void tick_wa_api_send(struct tick_req *req);
+/* GET /api/whatsapp/status[?live=1]. */
+void tick_wa_api_status(struct tick_req *req);
+/* POST /api/whatsapp/simulate-message {phone, name, text}. */
+void tick_wa_api_simulate(struct tick_req *req);
+
+#endif

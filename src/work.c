@@ -1,0 +1,742 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "audit.h"
+#include "bounds.h"
+#include "db.h"
+#include "http.h"
+#include "outbox.h"
+#include "tickets.h"
+#include "valid.h"
+#include "work.h"
+
+enum work_stmt {
+	WK_TAKE,
+	WK_ASSIGN,
+	WK_STATUS,
+	WK_REOPEN,
+	WK_CLOSE,
+	WK_REPLY,
+	WK_LINK_REPLY,
+	WK_RESPONDED,
+	WK_NOTE,
+	WK_USER_CAN_WORK,
+	WK_STMT__MAX
+};
+
+static const char *const stmts[WK_STMT__MAX] = {
+	/* Exactly one of two agents taking the same ticket wins this. */
+	[WK_TAKE] =
+	    "UPDATE tickets SET assigned_to = ?, assigned_at = NOW(3),"
+	    " status = IF(status = 'new', 'assigned', status),"
+	    " last_activity_at = NOW(3) WHERE id = ? AND assigned_to IS NULL"
+	    " AND status <> 'closed' AND deleted_at IS NULL",
+	[WK_ASSIGN] = "UPDATE tickets SET assigned_to = ?, assigned_at = NOW(3),"
+	              " status = IF(status = 'new', 'assigned', status),"
+	              " last_activity_at = NOW(3) WHERE id = ?",
+	[WK_STATUS] =
+	    "UPDATE tickets SET status = ?, last_activity_at = NOW(3),"
+	    " assigned_to = IF(? > 0, ?, assigned_to),"
+	    " assigned_at = IF(? > 0, NOW(3), assigned_at) WHERE id = ?",
+	[WK_REOPEN] =
+	    "UPDATE tickets SET status = ?, closed_at = NULL, closed_by = NULL,"
+	    " last_activity_at = NOW(3) WHERE id = ?",
+	[WK_CLOSE] = "UPDATE tickets SET status = 'closed', closed_at = NOW(3),"
+	             " closed_by = ?, resolution = ?, last_activity_at = NOW(3)"
+	             " WHERE id = ?",
+	[WK_REPLY] =
+	    "INSERT INTO replies (ticket_id, message, replied_by, author, user_id,"
+	    " internal) VALUES (?, ?, ?, 'agent', ?, ?)",
+	[WK_LINK_REPLY] = "UPDATE replies SET message_id = ? WHERE id = ?",
+	/* The first reply is the first response; it starts the work. */
+	[WK_RESPONDED] =
+	    "UPDATE tickets SET first_response_at = COALESCE(first_response_at,"
+	    " NOW(3)), status = IF(status IN ('new', 'assigned'), 'in_progress',"
+	    " status), last_activity_at = NOW(3) WHERE id = ?",
+	[WK_NOTE] = "UPDATE tickets SET last_activity_at = NOW(3) WHERE id = ?",
+	[WK_USER_CAN_WORK] =
+	    "SELECT id FROM users WHERE id = ? AND active = 1"
+	    " AND role IN ('super_admin', 'site_manager', 'agent')",
+};
+
+static enum tick_err
+exec_done(struct tick_q *q)
+{
+	enum tick_err rc = tick_q_exec(q);
+
+	tick_q_done(q);
+	return rc;
+}
+
+static int
+is_admin(const struct tick_req *req)
+{
+	return tick_role_allows(req->user.role, TICK_PERM_TICKETS_ADMIN);
+}
+
+enum tick_err
+tick_work_notify(struct tick_app *app, const struct tick_ticket *tk,
+    enum tick_text t, const struct tick_text_vars *v,
+    struct tick_outbox_list *l, json_t **wa)
+{
+	const char *tmpl = tick_config_get(&app->cfg,
+	    TICK_CFG_WA_TEMPLATE_NAME);
+	char text[TICK_MAX_WA_TEXT * 4 + 1], *payload;
+	long long id = 0, tid = 0;
+	enum tick_err rc;
+
+	*wa = NULL;
+	if (!tk->whatsapp_enabled || tk->mobile[0] == '\0') {
+		*wa = json_pack("{s:s, s:s}", "status", "skipped", "reason",
+		    tk->mobile[0] == '\0' ? "no_mobile" : "whatsapp_disabled");
+		return TICK_OK;
+	}
+	if ((rc = tick_text_render(&app->cfg, t, v, text, sizeof(text))) !=
+	    TICK_OK)
+		return rc;
+	if (tk->window_open || tmpl == NULL) {
+		rc = tick_outbox_add_text(app->db, tk->id, tk->contact_id, 0,
+		    tk->mobile, text, &id, l);
+		*wa = json_pack("{s:s, s:I, s:b}", "status", "queued", "id",
+		    (json_int_t)id, "window_open", tk->window_open);
+		return rc;
+	}
+	/* Outside the window: the text waits, the template re-opens it. */
+	if ((payload = tick_wa_text_payload(tk->mobile, text)) == NULL)
+		return TICK_ENOMEM;
+	rc = tick_outbox_add(app->db, tk->id, tk->contact_id, 0, "text", text,
+	    payload, 1, &id, NULL);
+	free(payload);
+	if (rc == TICK_OK)
+		rc = tick_outbox_add_template(app, tk->id, tk->contact_id,
+		    tk->mobile, &tid, l);
+	*wa = json_pack("{s:s, s:I, s:I, s:s}", "status", "held", "id",
+	    (json_int_t)id, "template_id", (json_int_t)tid, "template", tmpl);
+	return rc;
+}
+
+void
+tick_work_after_commit(struct tick_app *app, struct tick_outbox_list *l,
+    int *graph_down, int *sent, int *failed)
+{
+	tick_outbox_send_list(app, l, graph_down, sent, failed);
+}
+
+/* Loads the ticket named by the route, locked in a new transaction;
+ * answers 404/503 itself. */
+static int
+begin_locked(struct tick_req *req, long long id, struct tick_ticket *tk)
+{
+	enum tick_err rc;
+
+	if ((rc = tick_db_begin(req->app->db)) == TICK_OK &&
+	    (rc = tick_ticket_lock(req->app->db, id, tk)) == TICK_OK)
+		return 0;
+	tick_db_rollback(req->app->db);
+	tick_http_fail(req, 0, rc, NULL,
+	    rc == TICK_ENOTFOUND ? "no such ticket" : NULL, NULL);
+	return -1;
+}
+
+static long long
+route_ticket(struct tick_req *req)
+{
+	enum tick_err rc;
+	long long id = tick_ticket_id_param(req, 0, &rc);
+
+	if (id == 0)
+		tick_http_fail(req, 0, rc, NULL,
+		    rc == TICK_ENOTFOUND ? "no such ticket" : NULL, NULL);
+	return id;
+}
+
+/* Commits, sends what was queued, and answers with the ticket. */
+static void
+finish(struct tick_req *req, long long id, struct tick_outbox_list *l,
+    json_t *wa, int status, const char *message)
+{
+	int down = 0, sent = 0, failed = 0;
+	enum tick_err rc;
+	json_t *t;
+
+	if ((rc = tick_db_commit(req->app->db)) != TICK_OK) {
+		tick_db_rollback(req->app->db);
+		tick_outbox_list_clear(l);
+		json_decref(wa);
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		return;
+	}
+	tick_work_after_commit(req->app, l, &down, &sent, &failed);
+	if (wa != NULL && failed > 0)
+		json_object_set_new(wa, "status", json_string("failed"));
+	else if (wa != NULL && sent > 0 &&
+	    strcmp(json_string_value(json_object_get(wa, "status")),
+	        "queued") == 0)
+		json_object_set_new(wa, "status", json_string("sent"));
+	if ((t = tick_ticket_json(req->app->db, id, 0, &rc)) == NULL) {
+		json_decref(wa);
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		return;
+	}
+	json_object_set_new(t, "whatsapp_notice", wa ? wa : json_null());
+	tick_http_ok(req, status, t, message);
+}
+
+static void
+abort_tx(struct tick_req *req, struct tick_outbox_list *l, json_t *wa)
+{
+	tick_db_rollback(req->app->db);
+	tick_outbox_list_clear(l);
+	json_decref(wa);
+}
+
+/* A status change the customer may hear about. */
+static enum tick_err
+notify_status(struct tick_req *req, struct tick_ticket *tk, const char *status,
+    struct tick_outbox_list *l, json_t **wa)
+{
+	struct tick_text_vars v = { tk->reference,
+		tick_text_status_label(status), NULL, NULL };
+
+	*wa = NULL;
+	if (!tk->whatsapp_notifications)
+		return TICK_OK;
+	return tick_work_notify(req->app, tk, TICK_TEXT_STATUS_CHANGED, &v, l,
+	    wa);
+}
+
+static const struct tick_field assign_fields[] = {
+	{ "user_id", TICK_FIELD_ID, 0, 0, 0, NULL },
+};
+
+void
+tick_work_assign(struct tick_req *req)
+{
+	struct tick_outbox_list l = { .n = 0 };
+	long long id = route_ticket(req), to, found = 0;
+	json_t *body = NULL, *errors = NULL, *u, *wa = NULL;
+	struct tick_db *db = req->app->db;
+	struct tick_ticket tk;
+	enum tick_err rc;
+	struct tick_q q;
+
+	if (id == 0)
+		return;
+	/* An empty body means "take it myself". */
+	if (req->body_len > 0 && (body = tick_http_json_body(req)) == NULL)
+		return;
+	if (body &&
+	    tick_valid_fields(body, assign_fields, 1, &errors) != TICK_OK) {
+		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
+		    "user_id must be a user id", errors);
+		goto out;
+	}
+	u = body ? json_object_get(body, "user_id") : NULL;
+	to = u == NULL         ? req->user.id :
+	    json_is_integer(u) ? json_integer_value(u) :
+	                         atoll(json_string_value(u));
+	if (to != req->user.id && !is_admin(req)) {
+		tick_http_fail(req, 403, TICK_EFORBIDDEN, "forbidden",
+		    "only a super_admin assigns tickets to others", NULL);
+		goto out;
+	}
+	if (to != req->user.id) {
+		tick_q_init(&q, db, stmts[WK_USER_CAN_WORK]);
+		tick_q_int(&q, to);
+		tick_q_out_int(&q, &found);
+		if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
+			found = 0;
+		tick_q_done(&q);
+		if (rc != TICK_OK || found == 0) {
+			tick_http_fail(req, rc != TICK_OK ? 0 : 422,
+			    rc != TICK_OK ? rc : TICK_EINVAL,
+			    rc != TICK_OK ? NULL : "validation_failed",
+			    rc != TICK_OK ?
+			        NULL :
+			        "user_id is not an active user who works tickets",
+			    NULL);
+			goto out;
+		}
+	}
+	if (begin_locked(req, id, &tk) != 0)
+		goto out;
+	if (strcmp(tk.status, "closed") == 0) {
+		abort_tx(req, &l, NULL);
+		tick_http_fail(req, 409, TICK_ECONFLICT, "ticket_closed",
+		    "the ticket is closed", NULL);
+		goto out;
+	}
+	if (tk.assigned_to == to) {
+		abort_tx(req, &l, NULL);
+		finish(req, id, &l, NULL, 200, "already assigned");
+		goto out;
+	}
+	if (tk.assigned_to != 0 && !is_admin(req)) {
+		abort_tx(req, &l, NULL);
+		tick_http_fail(req, 409, TICK_ECONFLICT, "already_assigned",
+		    "someone else holds this ticket",
+		    json_pack("{s:I}", "assigned_to",
+		        (json_int_t)tk.assigned_to));
+		goto out;
+	}
+	tick_q_init(&q, db, stmts[tk.assigned_to == 0 ? WK_TAKE : WK_ASSIGN]);
+	tick_q_int(&q, to);
+	tick_q_int(&q, id);
+	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_affected(&q) != 1)
+		rc = TICK_ECONFLICT;
+	tick_q_done(&q);
+	if (rc == TICK_OK)
+		rc = tick_audit_req(req,
+		    tk.assigned_to == 0 ? "ticket.assign" : "ticket.reassign",
+		    "ticket", id,
+		    json_pack("{s:o, s:I}", "from",
+		        tk.assigned_to ?
+		            json_integer((json_int_t)tk.assigned_to) :
+		            json_null(),
+		        "to", (json_int_t)to));
+	if (rc == TICK_OK && strcmp(tk.status, "new") == 0)
+		rc = notify_status(req, &tk, "assigned", &l, &wa);
+	if (rc != TICK_OK) {
+		abort_tx(req, &l, wa);
+		tick_http_fail(req, 0, rc,
+		    rc == TICK_ECONFLICT ? "already_assigned" : NULL,
+		    rc == TICK_ECONFLICT ?
+		        "someone else took this ticket first" :
+		        NULL,
+		    NULL);
+		goto out;
+	}
+	finish(req, id, &l, wa, 200, "ticket assigned");
+out:
+	json_decref(body);
+}
+
+static const char *const statuses[] = { "new", "assigned", "in_progress",
+	"closed", NULL };
+
+static const struct tick_field status_fields[] = {
+	{ "status", TICK_FIELD_ENUM, 1, 0, 0, statuses },
+	{ "expected_status", TICK_FIELD_ENUM, 0, 0, 0, statuses },
+};
+
+void
+tick_work_status(struct tick_req *req)
+{
+	struct tick_outbox_list l = { .n = 0 };
+	long long id = route_ticket(req);
+	json_t *body, *errors = NULL, *wa = NULL;
+	const char *to, *expected;
+	struct tick_ticket tk;
+	enum tick_err rc;
+	struct tick_q q;
+	int take = 0;
+
+	if (id == 0 || (body = tick_http_json_body(req)) == NULL)
+		return;
+	if (tick_valid_fields(body, status_fields, 2, &errors) != TICK_OK) {
+		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
+		    "status must be new, assigned or in_progress", errors);
+		goto out;
+	}
+	to = json_string_value(json_object_get(body, "status"));
+	expected = json_string_value(json_object_get(body, "expected_status"));
+	if (strcmp(to, "closed") == 0) {
+		tick_http_fail(req, 422, TICK_EINVAL, "use_close",
+		    "close a ticket with POST /api/tickets/:id/close and a resolution",
+		    NULL);
+		goto out;
+	}
+	if (begin_locked(req, id, &tk) != 0)
+		goto out;
+	if (expected != NULL && strcmp(expected, tk.status) != 0) {
+		abort_tx(req, &l, NULL);
+		tick_http_fail(req, 409, TICK_ECONFLICT, "stale_status",
+		    "the ticket changed meanwhile; reload it",
+		    json_pack("{s:s}", "status", tk.status));
+		goto out;
+	}
+	if (!tick_ticket_transition_ok(tk.status, to, is_admin(req))) {
+		abort_tx(req, &l, NULL);
+		tick_http_fail(req, 409, TICK_ECONFLICT, "invalid_transition",
+		    "tickets move new, assigned, in_progress, then close; only a super_admin reopens",
+		    json_pack("{s:s, s:s}", "from", tk.status, "to", to));
+		goto out;
+	}
+	/* Moving an unheld ticket to assigned takes it. */
+	if (tk.assigned_to == 0 && strcmp(to, "assigned") == 0)
+		take = 1;
+	else if (tk.assigned_to != req->user.id && !is_admin(req)) {
+		abort_tx(req, &l, NULL);
+		tick_http_fail(req, 403, TICK_EFORBIDDEN, "not_holder",
+		    "only the agent holding the ticket changes its status",
+		    NULL);
+		goto out;
+	}
+	if (strcmp(tk.status, "closed") == 0) {
+		tick_q_init(&q, req->app->db, stmts[WK_REOPEN]);
+		tick_q_str(&q, to, (size_t)-1);
+		tick_q_int(&q, id);
+	} else {
+		tick_q_init(&q, req->app->db, stmts[WK_STATUS]);
+		tick_q_str(&q, to, (size_t)-1);
+		tick_q_int(&q, take ? req->user.id : 0);
+		tick_q_int(&q, take ? req->user.id : 0);
+		tick_q_int(&q, take ? req->user.id : 0);
+		tick_q_int(&q, id);
+	}
+	rc = exec_done(&q);
+	if (rc == TICK_OK)
+		rc = tick_audit_req(req,
+		    strcmp(tk.status, "closed") == 0 ? "ticket.reopen" :
+		                                       "ticket.status",
+		    "ticket", id,
+		    json_pack("{s:s, s:s}", "from", tk.status, "to", to));
+	if (rc == TICK_OK)
+		rc = notify_status(req, &tk, to, &l, &wa);
+	if (rc != TICK_OK) {
+		abort_tx(req, &l, wa);
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		goto out;
+	}
+	finish(req, id, &l, wa, 200, "status changed");
+out:
+	json_decref(body);
+}
+
+static const struct tick_field close_fields[] = {
+	{ "resolution", TICK_FIELD_LONGTEXT, 1, 1, 5000, NULL },
+};
+
+void
+tick_work_close(struct tick_req *req)
+{
+	struct tick_outbox_list l = { .n = 0 };
+	long long id = route_ticket(req);
+	json_t *body, *errors = NULL, *wa = NULL;
+	const char *resolution;
+	struct tick_ticket tk;
+	enum tick_err rc;
+	struct tick_q q;
+
+	if (id == 0 || (body = tick_http_json_body(req)) == NULL)
+		return;
+	if (tick_valid_fields(body, close_fields, 1, &errors) != TICK_OK) {
+		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
+		    "a resolution (1 to 5000 characters) is required", errors);
+		goto out;
+	}
+	resolution = json_string_value(json_object_get(body, "resolution"));
+	if (begin_locked(req, id, &tk) != 0)
+		goto out;
+	if (strcmp(tk.status, "closed") == 0) {
+		abort_tx(req, &l, NULL);
+		tick_http_fail(req, 409, TICK_ECONFLICT, "ticket_closed",
+		    "the ticket is already closed", NULL);
+		goto out;
+	}
+	if (tk.assigned_to != req->user.id && !is_admin(req)) {
+		abort_tx(req, &l, NULL);
+		tick_http_fail(req, 403, TICK_EFORBIDDEN, "not_holder",
+		    "only the agent holding the ticket closes it", NULL);
+		goto out;
+	}
+	tick_q_init(&q, req->app->db, stmts[WK_CLOSE]);
+	tick_q_int(&q, req->user.id);
+	tick_q_str(&q, resolution, (size_t)-1);
+	tick_q_int(&q, id);
+	rc = exec_done(&q);
+	if (rc == TICK_OK)
+		rc = tick_audit_req(req, "ticket.close", "ticket", id,
+		    json_pack("{s:s}", "from", tk.status));
+	if (rc == TICK_OK && tk.whatsapp_notifications) {
+		struct tick_text_vars v = { tk.reference,
+			tick_text_status_label("closed"), resolution, NULL };
+
+		rc = tick_work_notify(req->app, &tk, TICK_TEXT_TICKET_CLOSED,
+		    &v, &l, &wa);
+	}
+	if (rc != TICK_OK) {
+		abort_tx(req, &l, wa);
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		goto out;
+	}
+	finish(req, id, &l, wa, 200, "ticket closed");
+out:
+	json_decref(body);
+}
+
+/* Stores an agent's reply or note inside the transaction. */
+static enum tick_err
+add_reply(struct tick_req *req, long long id, const char *message, int note,
+    long long *reply_id)
+{
+	struct tick_q q;
+	enum tick_err rc;
+
+	tick_q_init(&q, req->app->db, stmts[WK_REPLY]);
+	tick_q_int(&q, id);
+	tick_q_str(&q, message, (size_t)-1);
+	tick_q_str(&q, req->user.name, strnlen(req->user.name, 100));
+	tick_q_int(&q, req->user.id);
+	tick_q_int(&q, note ? 1 : 0);
+	rc = tick_q_exec(&q);
+	*reply_id = (long long)tick_q_insert_id(&q);
+	tick_q_done(&q);
+	return rc;
+}
+
+static json_t *
+result_json(long long out_id, const char *status,
+    const struct tick_wa_result *r)
+{
+	return json_pack("{s:I, s:s, s:o, s:o, s:o}", "id", (json_int_t)out_id,
+	    "status", status, "wamid",
+	    r && r->wamid[0] ? json_string(r->wamid) : json_null(),
+	    "error_code",
+	    r && r->error_code ? json_integer((json_int_t)r->error_code) :
+	                         json_null(),
+	    "error_title",
+	    r && r->error_title[0] ? json_string(r->error_title) : json_null());
+}
+
+void
+tick_work_send_reply(struct tick_req *req, long long id, const char *message,
+    int check_holder)
+{
+	const char *tmpl = tick_config_get(&req->app->cfg,
+	    TICK_CFG_WA_TEMPLATE_NAME);
+	struct tick_outbox_list l = { .n = 0 };
+	struct tick_db *db = req->app->db;
+	long long reply_id = 0, out_id = 0, tpl_id = 0;
+	struct tick_wa_result res;
+	json_t *wa = NULL, *t;
+	struct tick_ticket tk;
+	enum tick_err rc;
+	struct tick_q q;
+	int use_wa, held = 0;
+
+	if (begin_locked(req, id, &tk) != 0)
+		return;
+	if (strcmp(tk.status, "closed") == 0) {
+		abort_tx(req, &l, NULL);
+		tick_http_fail(req, 409, TICK_ECONFLICT, "ticket_closed",
+		    "the ticket is closed; a super_admin may reopen it", NULL);
+		return;
+	}
+	if (check_holder && tk.assigned_to != req->user.id && !is_admin(req)) {
+		abort_tx(req, &l, NULL);
+		tick_http_fail(req, 403, TICK_EFORBIDDEN, "not_holder",
+		    tk.assigned_to ? "another agent holds this ticket" :
+		                     "take the ticket before replying",
+		    NULL);
+		return;
+	}
+	use_wa = tk.whatsapp_enabled && tk.mobile[0] != '\0';
+	if (use_wa && !tk.window_open && tmpl == NULL) {
+		char notice[1024];
+
+		abort_tx(req, &l, NULL);
+		tick_text_render(&req->app->cfg, TICK_TEXT_OUTSIDE_WINDOW, NULL,
+		    notice, sizeof(notice));
+		tick_http_fail(req, 422, TICK_EINVAL, "outside_window", notice,
+		    json_pack("{s:s}", "hint",
+		        "set WHATSAPP_TEMPLATE_NAME to re-open conversations"));
+		return;
+	}
+	rc = add_reply(req, id, message, 0, &reply_id);
+	if (rc == TICK_OK) {
+		tick_q_init(&q, db, stmts[WK_RESPONDED]);
+		tick_q_int(&q, id);
+		rc = exec_done(&q);
+	}
+	if (rc == TICK_OK && use_wa) {
+		char *payload = tick_wa_text_payload(tk.mobile, message);
+
+		held = !tk.window_open;
+		rc = payload == NULL ?
+		    TICK_ENOMEM :
+		    tick_outbox_add(db, id, tk.contact_id, reply_id, "text",
+		        message, payload, held, &out_id, held ? NULL : &l);
+		free(payload);
+		if (rc == TICK_OK && held)
+			rc = tick_outbox_add_template(req->app, id,
+			    tk.contact_id, tk.mobile, &tpl_id, &l);
+		if (rc == TICK_OK) {
+			tick_q_init(&q, db, stmts[WK_LINK_REPLY]);
+			tick_q_int(&q, out_id);
+			tick_q_int(&q, reply_id);
+			rc = exec_done(&q);
+		}
+	}
+	if (rc != TICK_OK || (rc = tick_db_commit(db)) != TICK_OK) {
+		abort_tx(req, &l, NULL);
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		return;
+	}
+	memset(&res, 0, sizeof(res));
+	if (!use_wa)
+		wa = json_pack("{s:s, s:s}", "status", "skipped", "reason",
+		    tk.mobile[0] == '\0' ? "no_mobile" : "whatsapp_disabled");
+	else if (held) {
+		int down = 0, sent = 0, failed = 0;
+
+		tick_work_after_commit(req->app, &l, &down, &sent, &failed);
+		wa = result_json(out_id, "held", NULL);
+		json_object_set_new(wa, "template",
+		    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)tpl_id,
+		        "name", tmpl, "status", failed ? "failed" : "sent"));
+	} else {
+		rc = tick_outbox_deliver(req->app, l.items[0].id, 0,
+		    l.items[0].payload, 0, &res);
+		tick_outbox_list_clear(&l);
+		if (rc == TICK_OK)
+			wa = result_json(out_id, "sent", &res);
+		else if (res.error_code == 131047 && tmpl != NULL) {
+			/* Meta says the window closed after all: hold the text,
+			 * send the template. */
+			int down = 0, sent = 0, failed = 0;
+
+			if (tick_db_begin(db) == TICK_OK &&
+			    tick_outbox_hold(db, out_id) == TICK_OK &&
+			    tick_outbox_add_template(req->app, id,
+			        tk.contact_id, tk.mobile, &tpl_id,
+			        &l) == TICK_OK &&
+			    tick_db_commit(db) == TICK_OK) {
+				tick_work_after_commit(req->app, &l, &down,
+				    &sent, &failed);
+				wa = result_json(out_id, "held", &res);
+				json_object_set_new(wa, "template",
+				    json_pack("{s:I, s:s, s:s}", "id",
+				        (json_int_t)tpl_id, "name", tmpl,
+				        "status", failed ? "failed" : "sent"));
+			} else {
+				abort_tx(req, &l, NULL);
+				wa = result_json(out_id, "failed", &res);
+			}
+		} else
+			wa = result_json(out_id, "failed", &res);
+	}
+	if ((t = tick_ticket_json(db, id, 0, &rc)) == NULL) {
+		json_decref(wa);
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		return;
+	}
+	tick_http_ok(req, 201,
+	    json_pack("{s:{s:I, s:s}, s:o, s:o}", "reply", "id",
+	        (json_int_t)reply_id, "text", message, "whatsapp", wa, "ticket",
+	        t),
+	    "reply stored");
+}
+
+static const struct tick_field reply_fields[] = {
+	{ "message", TICK_FIELD_LONGTEXT, 1, 1, TICK_MAX_WA_TEXT, NULL },
+};
+
+void
+tick_work_reply(struct tick_req *req)
+{
+	long long id = route_ticket(req);
+	json_t *body, *errors = NULL;
+
+	if (id == 0 || (body = tick_http_json_body(req)) == NULL)
+		return;
+	if (tick_valid_fields(body, reply_fields, 1, &errors) != TICK_OK)
+		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
+		    "a message of 1 to 4096 characters is required", errors);
+	else
+		tick_work_send_reply(req, id,
+		    json_string_value(json_object_get(body, "message")), 1);
+	json_decref(body);
+}
+
+static const struct tick_field note_fields[] = {
+	{ "message", TICK_FIELD_LONGTEXT, 1, 1, 10000, NULL },
+};
+
+void
+tick_work_note(struct tick_req *req)
+{
+	long long id = route_ticket(req), note_id = 0;
+	json_t *body, *errors = NULL;
+	struct tick_ticket tk;
+	enum tick_err rc;
+	struct tick_q q;
+
+	if (id == 0 || (body = tick_http_json_body(req)) == NULL)
+		return;
+	if (tick_valid_fields(body, note_fields, 1, &errors) != TICK_OK) {
+		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
+		    "a message of 1 to 10000 characters is required", errors);
+		goto out;
+	}
+	if (begin_locked(req, id, &tk) != 0)
+		goto out;
+	/* A note is never sent: no outbox here. */
+	rc = add_reply(req, id,
+	    json_string_value(json_object_get(body, "message")), 1, &note_id);
+	if (rc == TICK_OK) {
+		tick_q_init(&q, req->app->db, stmts[WK_NOTE]);
+		tick_q_int(&q, id);
+		rc = exec_done(&q);
+	}
+	if (rc != TICK_OK || (rc = tick_db_commit(req->app->db)) != TICK_OK) {
+		tick_db_rollback(req->app->db);
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		goto out;
+	}
+	tick_http_ok(req, 201,
+	    json_pack("{s:I, s:I, s:b}", "id", (json_int_t)note_id, "ticket_id",
+	        (json_int_t)id, "internal", 1),
+	    "note stored");
+out:
+	json_decref(body);
+}
+
+void
+tick_work_replies_list(struct tick_req *req)
+{
+	long long id = route_ticket(req);
+	enum tick_err rc;
+	json_t *t;
+
+	if (id == 0)
+		return;
+	if ((t = tick_ticket_json(req->app->db, id, 1, &rc)) == NULL) {
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		return;
+	}
+	tick_http_ok(req, 200,
+	    json_pack("{s:I, s:O}", "ticket_id", (json_int_t)id, "replies",
+	        json_object_get(t, "timeline")),
+	    NULL);
+	json_decref(t);
+}
+
+static const struct tick_field replies_fields[] = {
+	{ "ticket_id", TICK_FIELD_ID, 1, 0, 0, NULL },
+	{ "message", TICK_FIELD_LONGTEXT, 1, 1, TICK_MAX_WA_TEXT, NULL },
+};
+
+void
+tick_work_replies_create(struct tick_req *req)
+{
+	json_t *body = tick_http_json_body(req), *errors = NULL, *v;
+	long long id;
+
+	if (body == NULL)
+		return;
+	if (tick_valid_fields(body, replies_fields, 2, &errors) != TICK_OK) {
+		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
+		    "ticket_id and a message are required", errors);
+		goto out;
+	}
+	v = json_object_get(body, "ticket_id");
+	id = json_is_integer(v) ? json_integer_value(v) :
+	                          atoll(json_string_value(v));
+	tick_work_send_reply(req, id,
+	    json_string_value(json_object_get(body, "message")), 1);
+out:
+	json_decref(body);
+}
