@@ -18,6 +18,10 @@ CREATE INDEX IF NOT EXISTS idx_tickets_list_assigned ON tickets (deleted_at, ass
 CREATE INDEX IF NOT EXISTS idx_tickets_list_activity ON tickets (deleted_at, last_activity_at, id);
 CREATE FULLTEXT INDEX IF NOT EXISTS ftx_tickets_text ON tickets (name, description, issue_title);
 
+-- Still a TIMESTAMP, now with milliseconds, so a conversation keeps its
+-- order within a second.
+ALTER TABLE replies MODIFY created_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3);
+
 ALTER TABLE replies
   ADD COLUMN IF NOT EXISTS user_id INT UNSIGNED NULL,
   ADD COLUMN IF NOT EXISTS internal TINYINT(1) NOT NULL DEFAULT 0;

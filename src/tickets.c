@@ -624,7 +624,9 @@ timeline(struct tick_db *db, long long id, json_t *out)
 		    json_string_value(json_object_get(y, "created_at")) :
 		    NULL;
 
-		if (y == NULL || (x != NULL && strcmp(tx, ty) <= 0)) {
+		/* On a tie the WhatsApp message came first: it was stored
+		 * before the reply that answers or carries it. */
+		if (y == NULL || (x != NULL && strcmp(tx, ty) < 0)) {
 			json_array_append(out, x);
 			i++;
 		} else {

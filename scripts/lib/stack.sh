@@ -8,7 +8,7 @@
 # stack_stop.
 
 : "${TICK_HTTPS_PORT:=8443}" "${TICK_HTTP_PORT:=8080}" "${TICK_WORKERS:=2}"
-: "${TICK_WEBHOOK_RATE:=200}" "${TICK_LOGIN_RATE:=30r/m}"
+: "${TICK_WEBHOOK_RATE:=200}" "${TICK_LOGIN_RATE:=30r/m}" "${TICK_API_RATE:=50r/s}"
 TICK_RESPONDERS="webhook health auth tickets"
 
 stack_log() { echo "tick: $*" >&2; }
@@ -112,6 +112,7 @@ stack_nginx() {
 	sed -e "s|@VAR@|$TICK_VAR_DIR|g" -e "s|@SRC@|$TICK_SRCDIR|g" \
 		-e "s|@HTTPS_PORT@|$TICK_HTTPS_PORT|g" -e "s|@HTTP_PORT@|$TICK_HTTP_PORT|g" \
 		-e "s|@WEBHOOK_RATE@|$TICK_WEBHOOK_RATE|g" -e "s|@LOGIN_RATE@|$TICK_LOGIN_RATE|g" \
+		-e "s|@API_RATE@|$TICK_API_RATE|g" \
 		"$TICK_SRCDIR/nginx/tick.conf.in" > "$conf"
 	nginx -t -q -p "$TICK_VAR_DIR/nginx" -c "$conf" 2>"$TICK_VAR_DIR/log/nginx-test.log" ||
 		{ cat "$TICK_VAR_DIR/log/nginx-test.log" >&2; return 1; }

@@ -14,6 +14,13 @@ PERMS = {
     "signed_in": set(ROLES),
     "users": {"super_admin"},
     "audit": {"super_admin"},
+    "tickets.read": set(ROLES),
+    "tickets.work": {"super_admin", "site_manager", "agent"},
+    "tickets.admin": {"super_admin"},
+    "whatsapp.send": {"super_admin", "site_manager"},
+    "whatsapp.status": {"super_admin", "site_manager"},
+    "whatsapp.simulate": {"super_admin"},
+    "stats": set(ROLES),
 }
 
 # Every signed-in route, with a request that reaches the handler without
@@ -29,6 +36,22 @@ ROUTES = [
     ("PUT", "/api/users/999999", {}, "users"),
     ("DELETE", "/api/users/999999", None, "users"),
     ("GET", "/api/audit", None, "audit"),
+    ("GET", "/api/tickets", None, "tickets.read"),
+    ("POST", "/api/tickets", {}, "tickets.work"),
+    ("GET", "/api/tickets/stats", None, "stats"),
+    ("GET", "/api/tickets/999999", None, "tickets.read"),
+    ("PUT", "/api/tickets/999999", {}, "tickets.work"),
+    ("DELETE", "/api/tickets/999999", None, "tickets.admin"),
+    ("PUT", "/api/tickets/999999/status", {}, "tickets.work"),
+    ("POST", "/api/tickets/999999/assign", {}, "tickets.work"),
+    ("POST", "/api/tickets/999999/reply", {}, "tickets.work"),
+    ("POST", "/api/tickets/999999/close", {}, "tickets.work"),
+    ("POST", "/api/tickets/999999/notes", {}, "tickets.work"),
+    ("GET", "/api/replies/999999", None, "tickets.read"),
+    ("POST", "/api/replies", {}, "tickets.work"),
+    ("POST", "/api/whatsapp/send", {}, "whatsapp.send"),
+    ("GET", "/api/whatsapp/status", None, "whatsapp.status"),
+    ("POST", "/api/whatsapp/simulate-message", {}, "whatsapp.simulate"),
 ]
 
 
