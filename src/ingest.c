@@ -378,8 +378,8 @@ tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
 	for (size_t i = 0; i < batch->nmsgs; i++) {
 		struct tick_outbox_list l = { .n = 0 };
 
-		if ((rc = store_message(app, sum->event_id, &batch->msgs[i], sum,
-		         &l)) != TICK_OK)
+		if ((rc = store_message(app, sum->event_id, &batch->msgs[i],
+		         sum, &l)) != TICK_OK)
 			break;
 		/* One Graph failure in a request sends the rest to the outbox,
 		 * so a slow Graph API cannot hold Meta's webhook call for long. */

@@ -291,8 +291,8 @@ tick_outbox_send_list(struct tick_app *app, struct tick_outbox_list *l,
     int *graph_down, int *sent, int *failed)
 {
 	for (size_t i = 0; i < l->n; i++) {
-		if (tick_outbox_deliver(app, l->items[i].id, 0, l->items[i].payload,
-		        *graph_down, NULL) == TICK_OK)
+		if (tick_outbox_deliver(app, l->items[i].id, 0,
+		        l->items[i].payload, *graph_down, NULL) == TICK_OK)
 			(*sent)++;
 		else {
 			(*failed)++;

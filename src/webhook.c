@@ -78,13 +78,14 @@ tick_webhook_notify(struct tick_req *req)
 		    "could not store the notification; deliver it again", NULL);
 		goto out;
 	}
-	data = json_pack("{s:I, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
-	    "event_id", (json_int_t)sum.event_id, "messages", sum.messages,
-	    "duplicates", sum.duplicates, "ignored", sum.ignored,
-	    "tickets_created", sum.tickets_created, "replies", sum.replies,
-	    "statuses", sum.statuses, "notices_sent", sum.notices_sent,
-	    "notices_failed", sum.notices_failed, "status_queries", sum.status_queries, "skipped",
-	    (int)batch.skipped);
+	data =
+	    json_pack("{s:I, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
+	        "event_id", (json_int_t)sum.event_id, "messages", sum.messages,
+	        "duplicates", sum.duplicates, "ignored", sum.ignored,
+	        "tickets_created", sum.tickets_created, "replies", sum.replies,
+	        "statuses", sum.statuses, "notices_sent", sum.notices_sent,
+	        "notices_failed", sum.notices_failed, "status_queries",
+	        sum.status_queries, "skipped", (int)batch.skipped);
 	tick_http_ok(req, 200, data,
 	    batch.foreign_object ?
 	        "not a WhatsApp notification; stored and ignored" :

@@ -15,10 +15,10 @@ h(struct tick_req *req)
 }
 
 static const struct tick_route routes[] = {
-	{ "GET", "/api/tickets/:id", h, 0 },
-	{ "PUT", "/api/tickets/:id/status", h, 0 },
-	{ "GET", "/api/replies/:a/:b/:c/:d", h, 0 },
-	{ "POST", "/webhook", h, 0 },
+	{ "GET", "/api/tickets/:id", h, 0, TICK_PERM_PUBLIC },
+	{ "PUT", "/api/tickets/:id/status", h, 0, TICK_PERM_PUBLIC },
+	{ "GET", "/api/replies/:a/:b/:c/:d", h, 0, TICK_PERM_PUBLIC },
+	{ "POST", "/webhook", h, 0, TICK_PERM_PUBLIC },
 };
 
 int

@@ -18,9 +18,9 @@ h_b(struct tick_req *r)
 }
 
 static const struct tick_route routes[] = {
-	{ "GET", "/api/tickets", h_a, 0 },
-	{ "GET", "/api/tickets/:id", h_b, 0 },
-	{ "PUT", "/api/tickets/:id/status", h_b, 0 },
+	{ "GET", "/api/tickets", h_a, 0, TICK_PERM_PUBLIC },
+	{ "GET", "/api/tickets/:id", h_b, 0, TICK_PERM_PUBLIC },
+	{ "PUT", "/api/tickets/:id/status", h_b, 0, TICK_PERM_PUBLIC },
 };
 
 static void

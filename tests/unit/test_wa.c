@@ -443,6 +443,7 @@ main(void)
 		{ "bad shapes are skipped", test_bad_shapes },
 		{ "not JSON", test_not_json },
 		{ "item limit", test_too_many_items },
+		{ "fields fit their columns", test_fields_fit_their_columns },
 		{ "signature", test_signature },
 		{ "status and retry rules", test_rules },
 		{ "send responses", test_send_response },
