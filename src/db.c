@@ -86,6 +86,12 @@ tick_db_free(struct tick_db *db)
 	free(db);
 }
 
+int
+tick_db_in_tx(const struct tick_db *db)
+{
+	return db != NULL && db->in_tx;
+}
+
 const char *
 tick_db_error(struct tick_db *db)
 {

@@ -51,6 +51,9 @@ enum tick_err tick_db_commit(struct tick_db *db);
 /* Rolls back; safe to call after any failure, even with no transaction. */
 void tick_db_rollback(struct tick_db *db);
 
+/* True while a transaction is open on the connection. */
+int tick_db_in_tx(const struct tick_db *db);
+
 /* The server's last error text (borrowed) for logs. */
 const char *tick_db_error(struct tick_db *db);
 

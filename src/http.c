@@ -426,3 +426,30 @@ tick_http_page(struct tick_req *req, long long *page, long long *limit)
 	}
 	return TICK_OK;
 }
+
+int
+tick_http_stream_start(struct tick_req *req, const char *ctype)
+{
+	char head[256];
+	int n;
+
+	if (req->stream_out == NULL)
+		return -1;
+	n = snprintf(head, sizeof(head),
+	    "Status: 200 OK\r\nContent-Type: %s\r\nCache-Control: no-cache\r\n"
+	    "X-Accel-Buffering: no\r\n\r\n",
+	    ctype);
+	if (n < 0 || (size_t)n >= sizeof(head))
+		return -1;
+	req->streamed = 1;
+	req->status = 200;
+	return req->stream_out(req->io, head, (size_t)n);
+}
+
+int
+tick_http_stream_write(struct tick_req *req, const char *buf, size_t len)
+{
+	if (!req->streamed)
+		return -1;
+	return req->stream_out(req->io, buf, len);
+}

@@ -49,6 +49,11 @@ struct tick_req {
 	size_t nparams;
 	struct tick_principal user;
 
+	/* Where a streaming answer goes (set by serve.c). */
+	int (*stream_out)(void *io, const char *buf, size_t len);
+	void *io;
+	int streamed; /* the answer was streamed: nothing to send */
+
 	/* The answer, filled by the handler. */
 	int status; /* 0 until a handler answers */
 	char ctype[64];
@@ -142,6 +147,15 @@ void tick_http_text(struct tick_req *req, int status, const char *ctype,
 /* Adds one response header ("Name: value"); silently drops it if full. */
 void
 tick_http_header(struct tick_req *req, const char *name, const char *value);
+
+/*
+ * Starts a streamed 200 answer of content type ctype (headers sent at once,
+ * no buffering in nginx). Returns 0, or -1 when the client is gone.
+ */
+int tick_http_stream_start(struct tick_req *req, const char *ctype);
+/* Sends and flushes one piece of a streamed answer; -1 when the client is
+ * gone. */
+int tick_http_stream_write(struct tick_req *req, const char *buf, size_t len);
 
 /* The reason phrase for status. */
 const char *tick_http_reason(int status);

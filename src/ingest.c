@@ -6,6 +6,7 @@
 
 #include "app.h"
 #include "db.h"
+#include "events.h"
 #include "ingest.h"
 #include "bounds.h"
 #include "log.h"
@@ -153,7 +154,9 @@ answer_status(struct tick_app *app, const struct tick_wa_msg *m,
 		tick_q_int(&q, msg_id);
 		if ((rc = exec_done(&q)) != TICK_OK ||
 		    (rc = tick_ticket_touch_customer(db, tid, contact_id)) !=
-		        TICK_OK)
+		        TICK_OK ||
+		    (rc = tick_events_emit(db, TICK_EV_MESSAGE_RECEIVED,
+		         tid)) != TICK_OK)
 			return rc;
 	}
 	return tick_outbox_add_text(db, tid, contact_id, 0, m->from, text,
@@ -256,6 +259,8 @@ store_message(struct tick_app *app, long long event_id,
 			    TICK_OK)
 				goto out;
 			sum->replies++;
+			rc = tick_events_emit(db, TICK_EV_MESSAGE_RECEIVED,
+			    t.id);
 		} else {
 			struct tick_text_vars v = { NULL, NULL, NULL, NULL };
 			char text[TICK_MAX_WA_TEXT + 1];
@@ -265,6 +270,9 @@ store_message(struct tick_app *app, long long event_id,
 			         &t)) != TICK_OK)
 				goto out;
 			sum->tickets_created++;
+			if ((rc = tick_events_emit(db, TICK_EV_TICKET_CREATED,
+			         t.id)) != TICK_OK)
+				goto out;
 			/* The confirmation is stored with the ticket, sent after. */
 			v.ref = t.reference;
 			if (m->from != NULL &&
@@ -276,9 +284,13 @@ store_message(struct tick_app *app, long long event_id,
 				goto out;
 		}
 		/* The customer wrote: texts held for the window can go now. */
-		if ((rc = tick_outbox_release_held(db, t.id, l)) != TICK_OK)
+		if (rc != TICK_OK ||
+		    (rc = tick_outbox_release_held(db, t.id, l)) != TICK_OK)
 			goto out;
-	}
+	} else if (rc == TICK_OK &&
+	    (rc = tick_events_emit(db, TICK_EV_MESSAGE_RECEIVED, t.id)) !=
+	        TICK_OK)
+		goto out;
 	if (t.id != 0) {
 		tick_q_init(&q, db, stmts[IN_LINK]);
 		tick_q_int(&q, t.id);
@@ -334,7 +346,13 @@ store_status(struct tick_db *db, long long event_id,
 	tick_q_str(&q, title, (size_t)-1);
 	tick_q_str(&q, s->wamid, (size_t)-1);
 	tick_q_int(&q, s->rank);
-	return exec_done(&q);
+	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_affected(&q) > 0) {
+		tick_q_done(&q);
+		return tick_events_emit_for_message(db, TICK_EV_MESSAGE_STATUS,
+		    0, s->wamid);
+	}
+	tick_q_done(&q);
+	return rc;
 }
 
 static void

@@ -6,6 +6,7 @@
 #include "db.h"
 #include "bounds.h"
 #include "log.h"
+#include "events.h"
 #include "outbox.h"
 #include "wa.h"
 
@@ -224,8 +225,24 @@ run1(struct tick_db *db, enum outbox_stmt s, long long id)
 	return rc;
 }
 
+static enum tick_err record_row(struct tick_app *app, long long id,
+    long long attempts, enum tick_err sent, const struct tick_wa_result *res);
+
+/* Records the outcome of a send and tells the panel. */
 static enum tick_err
 record(struct tick_app *app, long long id, long long attempts,
+    enum tick_err sent, const struct tick_wa_result *res)
+{
+	enum tick_err rc = record_row(app, id, attempts, sent, res);
+
+	if (rc == TICK_OK)
+		rc = tick_events_emit_for_message(app->db,
+		    TICK_EV_MESSAGE_STATUS, id, NULL);
+	return rc;
+}
+
+static enum tick_err
+record_row(struct tick_app *app, long long id, long long attempts,
     enum tick_err sent, const struct tick_wa_result *res)
 {
 	long long max = tick_config_num(&app->cfg,

@@ -1,6 +1,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "bounds.h"
+#include "events.h"
 #include "routes.h"
 #include "tickets.h"
 #include "wa_api.h"
@@ -79,3 +80,8 @@ static const struct tick_route tickets[] = {
 };
 const struct tick_routes tick_routes_tickets = { "tickets", tickets,
 	N(tickets) };
+
+static const struct tick_route events[] = {
+	{ "GET", "/api/events", tick_events_stream, 0, TICK_PERM_TICKETS_READ },
+};
+const struct tick_routes tick_routes_events = { "events", events, N(events) };

@@ -27,6 +27,10 @@ extern const struct tick_routes tick_routes_auth;
  * simulate-message. */
 extern const struct tick_routes tick_routes_tickets;
 
+/* events: GET /api/events (server-sent events; its own pool, since each
+ * stream holds a worker). */
+extern const struct tick_routes tick_routes_events;
+
 /* Handlers (webhook.c, health.c). */
 void tick_webhook_verify(struct tick_req *req);
 void tick_webhook_notify(struct tick_req *req);

@@ -14,6 +14,7 @@
 
 #include "app.h"
 #include "auth.h"
+#include "db.h"
 #include "bounds.h"
 #include "log.h"
 #include "serve.h"
@@ -34,6 +35,27 @@ on_stop(int sig)
 struct io {
 	FCGX_Request *fr; /* NULL for CGI */
 };
+
+int
+tick_serve_stopping(void)
+{
+	return stopping != 0;
+}
+
+/* Writes and flushes at once: for streamed answers. */
+static int
+io_stream(void *arg, const char *buf, size_t n)
+{
+	struct io *io = arg;
+
+	if (io->fr != NULL) {
+		if (FCGX_PutStr(buf, (int)n, io->fr->out) < 0 ||
+		    FCGX_FFlush(io->fr->out) < 0)
+			return -1;
+		return 0;
+	}
+	return fwrite(buf, 1, n, stdout) == n && fflush(stdout) == 0 ? 0 : -1;
+}
 
 static size_t
 io_read(struct io *io, char *buf, size_t n)
@@ -130,12 +152,14 @@ static void
 handle(struct tick_app *app, char **envp, struct io *io,
     const struct tick_route *routes, size_t nroutes)
 {
-	char pathbuf[2048], head[1024];
+	char pathbuf[2048], head[sizeof(((struct tick_req *)0)->headers) + 512];
 	const struct tick_route *r;
 	struct tick_req req;
 	int allowed, n;
 
 	fill_request(&req, envp, app);
+	req.stream_out = io_stream;
+	req.io = io;
 	if (req.path == NULL) {
 		const char *uri = tick_http_param(&req, "REQUEST_URI");
 		const char *sn = tick_http_param(&req, "SCRIPT_NAME");
@@ -169,6 +193,19 @@ handle(struct tick_app *app, char **envp, struct io *io,
 			    "the handler gave no answer", NULL);
 	}
 
+	/* A handler must end what it began; if one did not, its locks and
+	 * its snapshot must not outlive the request. */
+	if (tick_db_in_tx(app->db)) {
+		tick_log_err(
+		    "%s %s: the handler left a transaction open; rolled back",
+		    req.method, req.path);
+		tick_db_rollback(app->db);
+	}
+	if (req.streamed) {
+		tick_http_req_clear(&req);
+		return;
+	}
+	/* head holds the status line, the fixed headers and req.headers. */
 	n = snprintf(head, sizeof(head),
 	    "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
 	    "Cache-Control: no-store\r\n%s\r\n",
@@ -178,6 +215,13 @@ handle(struct tick_app *app, char **envp, struct io *io,
 		io_write(io, head, (size_t)n);
 		if (req.out_len > 0)
 			io_write(io, req.out, req.out_len);
+	} else {
+		static const char fail[] =
+		    "Status: 500 Internal Server Error\r\nContent-Type: "
+		    "application/json\r\n\r\n{\"success\":false,\"error\":{\"code\":"
+		    "\"internal_error\",\"message\":\"response headers too large\"}}";
+
+		io_write(io, fail, sizeof(fail) - 1);
 	}
 	tick_http_req_clear(&req);
 }

@@ -16,4 +16,8 @@
 /* Runs the responder over its route table; returns the exit status. */
 int tick_serve_main(int argc, char **argv, const struct tick_routes *table);
 
+/* True once the worker was asked to stop (SIGTERM): long handlers such as
+ * the event stream end early. */
+int tick_serve_stopping(void);
+
 #endif

@@ -6,6 +6,7 @@
 #include "audit.h"
 #include "bounds.h"
 #include "db.h"
+#include "events.h"
 #include "http.h"
 #include "outbox.h"
 #include "texts.h"
@@ -1108,6 +1109,8 @@ tick_tickets_create(struct tick_req *req)
 			    TICK_TEXT_TICKET_CREATED, &v, &l, &wa);
 	}
 	if (rc == TICK_OK)
+		rc = tick_events_emit(db, TICK_EV_TICKET_CREATED, id);
+	if (rc == TICK_OK)
 		rc = tick_audit_req(req, "ticket.create", "ticket", id, NULL);
 	if (rc != TICK_OK || (rc = tick_db_commit(db)) != TICK_OK) {
 		tick_db_rollback(db);
@@ -1162,6 +1165,9 @@ tick_tickets_update(struct tick_req *req)
 		goto out;
 	if (str(body, "mobile") && *str(body, "mobile"))
 		tick_valid_phone(str(body, "mobile"), mobile);
+	/* The change, its audit entry and its event: one transaction. */
+	if ((rc = tick_db_begin(db)) != TICK_OK)
+		goto fail;
 	tick_q_init(&q, db, stmts[TK_UPDATE]);
 	bind_opt_str(&q, str(body, "name"));
 	/* email, mobile, issue_type_other and issue_title may be cleared with
@@ -1186,7 +1192,7 @@ tick_tickets_update(struct tick_req *req)
 		tick_q_null(&q);
 	tick_q_int(&q, id);
 	if ((rc = exec_done(&q)) != TICK_OK)
-		goto fail;
+		goto rollback;
 	{
 		json_t *changed = json_object();
 		const char *k;
@@ -1198,13 +1204,20 @@ tick_tickets_update(struct tick_req *req)
 			     i++)
 				if (strcmp(k, update_fields[i].name) == 0)
 					json_object_set(changed, k, v);
-		(void)tick_audit_req(req, "ticket.update", "ticket", id,
+		rc = tick_audit_req(req, "ticket.update", "ticket", id,
 		    changed);
 	}
+	if (rc != TICK_OK ||
+	    (rc = tick_events_emit(db, TICK_EV_TICKET_UPDATED, id)) !=
+	        TICK_OK ||
+	    (rc = tick_db_commit(db)) != TICK_OK)
+		goto rollback;
 	if ((t = tick_ticket_json(db, id, 1, &rc)) == NULL)
 		goto fail;
 	tick_http_ok(req, 200, t, "ticket updated");
 	goto out;
+rollback:
+	tick_db_rollback(db);
 fail:
 	tick_http_fail(req, 0, rc, NULL, NULL, NULL);
 out:
@@ -1224,10 +1237,20 @@ tick_tickets_delete(struct tick_req *req)
 		    rc == TICK_ENOTFOUND ? "no such ticket" : NULL, NULL);
 		return;
 	}
-	tick_q_init(&q, req->app->db, stmts[TK_DELETE]);
-	tick_q_int(&q, id);
-	if ((rc = exec_done(&q)) == TICK_OK)
-		rc = tick_audit_req(req, "ticket.delete", "ticket", id, NULL);
+	if ((rc = tick_db_begin(req->app->db)) == TICK_OK) {
+		tick_q_init(&q, req->app->db, stmts[TK_DELETE]);
+		tick_q_int(&q, id);
+		if ((rc = exec_done(&q)) == TICK_OK)
+			rc = tick_audit_req(req, "ticket.delete", "ticket", id,
+			    NULL);
+		if (rc == TICK_OK)
+			rc = tick_events_emit(req->app->db,
+			    TICK_EV_TICKET_UPDATED, id);
+		if (rc == TICK_OK)
+			rc = tick_db_commit(req->app->db);
+		if (rc != TICK_OK)
+			tick_db_rollback(req->app->db);
+	}
 	if (rc != TICK_OK) {
 		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
 		return;

@@ -6,6 +6,7 @@
 #include "audit.h"
 #include "bounds.h"
 #include "db.h"
+#include "events.h"
 #include "http.h"
 #include "outbox.h"
 #include "tickets.h"
@@ -296,6 +297,8 @@ tick_work_assign(struct tick_req *req)
 		            json_integer((json_int_t)tk.assigned_to) :
 		            json_null(),
 		        "to", (json_int_t)to));
+	if (rc == TICK_OK)
+		rc = tick_events_emit(db, TICK_EV_TICKET_ASSIGNED, id);
 	if (rc == TICK_OK && strcmp(tk.status, "new") == 0)
 		rc = notify_status(req, &tk, "assigned", &l, &wa);
 	if (rc != TICK_OK) {
@@ -394,6 +397,8 @@ tick_work_status(struct tick_req *req)
 		    "ticket", id,
 		    json_pack("{s:s, s:s}", "from", tk.status, "to", to));
 	if (rc == TICK_OK)
+		rc = tick_events_emit(req->app->db, TICK_EV_TICKET_STATUS, id);
+	if (rc == TICK_OK)
 		rc = notify_status(req, &tk, to, &l, &wa);
 	if (rc != TICK_OK) {
 		abort_tx(req, &l, wa);
@@ -450,6 +455,8 @@ tick_work_close(struct tick_req *req)
 	if (rc == TICK_OK)
 		rc = tick_audit_req(req, "ticket.close", "ticket", id,
 		    json_pack("{s:s}", "from", tk.status));
+	if (rc == TICK_OK)
+		rc = tick_events_emit(req->app->db, TICK_EV_TICKET_CLOSED, id);
 	if (rc == TICK_OK && tk.whatsapp_notifications) {
 		struct tick_text_vars v = { tk.reference,
 			tick_text_status_label("closed"), resolution, NULL };
@@ -546,6 +553,8 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 		return;
 	}
 	rc = add_reply(req, id, message, 0, &reply_id);
+	if (rc == TICK_OK)
+		rc = tick_events_emit(db, TICK_EV_REPLY_CREATED, id);
 	if (rc == TICK_OK) {
 		tick_q_init(&q, db, stmts[WK_RESPONDED]);
 		tick_q_int(&q, id);
@@ -676,6 +685,8 @@ tick_work_note(struct tick_req *req)
 	/* A note is never sent: no outbox here. */
 	rc = add_reply(req, id,
 	    json_string_value(json_object_get(body, "message")), 1, &note_id);
+	if (rc == TICK_OK)
+		rc = tick_events_emit(req->app->db, TICK_EV_NOTE_CREATED, id);
 	if (rc == TICK_OK) {
 		tick_q_init(&q, req->app->db, stmts[WK_NOTE]);
 		tick_q_int(&q, id);

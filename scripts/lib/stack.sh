@@ -8,8 +8,10 @@
 # stack_stop.
 
 : "${TICK_HTTPS_PORT:=8443}" "${TICK_HTTP_PORT:=8080}" "${TICK_WORKERS:=2}"
+# Each open panel holds one events worker while its stream lasts.
+: "${TICK_EVENTS_WORKERS:=16}"
 : "${TICK_WEBHOOK_RATE:=200}" "${TICK_LOGIN_RATE:=30r/m}" "${TICK_API_RATE:=50r/s}"
-TICK_RESPONDERS="webhook health auth tickets"
+TICK_RESPONDERS="webhook health auth tickets events"
 
 stack_log() { echo "tick: $*" >&2; }
 
@@ -97,8 +99,10 @@ stack_admin() {
 
 stack_responders() {
 	for r in $TICK_RESPONDERS; do
+		w=$TICK_WORKERS
+		[ "$r" = events ] && w=$TICK_EVENTS_WORKERS
 		"$TICK_BUILDDIR/cgi-bin/$r.fcgi" --listen "unix:$TICK_VAR_DIR/run/$r.sock" \
-			--workers "$TICK_WORKERS" >>"$TICK_VAR_DIR/log/$r.log" 2>&1 &
+			--workers "$w" >>"$TICK_VAR_DIR/log/$r.log" 2>&1 &
 		stack_track "$r" $!
 	done
 	for r in $TICK_RESPONDERS; do

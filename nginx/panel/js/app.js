@@ -1,0 +1,272 @@
+// The panel: sign-in, a hash router over the views, the header, live
+// updates. Plain modules, no build step; everything a customer wrote is put
+// on the page as text.
+import { api, setCsrf, setUnauthorizedHandler } from './api.js';
+import { h, clear } from './dom.js';
+import { roleLabel } from './format.js';
+import { liveState, startLive, stopLive } from './live.js';
+import { can, canAny, session, setUser } from './session.js';
+import * as loginView from './views/login.js';
+import * as inboxView from './views/inbox.js';
+import * as ticketView from './views/ticket.js';
+import * as newTicketView from './views/newticket.js';
+import * as usersView from './views/users.js';
+import * as whatsappView from './views/whatsapp.js';
+import * as auditView from './views/audit.js';
+
+const POLL_MS = 30000;
+const SIGNED_IN_FLAG = 'tick_signed_in';
+
+const routes = [
+  { path: /^\/login$/, view: loginView, public: true },
+  { path: /^\/inbox$/, view: inboxView, nav: 'inbox', allowed: () => can('tickets.read') },
+  { path: /^\/tickets\/([A-Za-z0-9-]+)$/, view: ticketView, nav: 'inbox', keys: ['id'], allowed: () => can('tickets.read') },
+  { path: /^\/new$/, view: newTicketView, nav: 'new', allowed: () => can('tickets.work') },
+  { path: /^\/users$/, view: usersView, nav: 'users', allowed: () => can('users') },
+  { path: /^\/whatsapp$/, view: whatsappView, nav: 'whatsapp', allowed: () => canAny('whatsapp.status', 'whatsapp.send', 'whatsapp.simulate') },
+  { path: /^\/audit$/, view: auditView, nav: 'audit', allowed: () => can('audit') },
+];
+
+const main = document.getElementById('main');
+const topbar = document.getElementById('topbar');
+const flashBox = document.getElementById('flash');
+let current = null; // {route, instance}
+let loginMessage = '';
+let returnTo = '';
+let expiring = false;
+let pollTimer = null;
+
+export function navigate(hash, { replace = false } = {}) {
+  const target = hash.startsWith('#') ? hash : `#${hash}`;
+  if (location.hash === target) {
+    render();
+  } else if (replace) {
+    history.replaceState(null, '', target);
+    render();
+  } else {
+    location.hash = target;
+  }
+}
+
+let flashTimer = null;
+export function flash(text, kind = 'ok') {
+  clearTimeout(flashTimer);
+  clear(flashBox, h('div', { class: `toast toast-${kind}` },
+    h('span', {}, text),
+    h('button', { type: 'button', class: 'link', 'aria-label': 'Dismiss', onclick: () => clear(flashBox) }, '×')));
+  flashTimer = setTimeout(() => clear(flashBox), kind === 'error' ? 10000 : 5000);
+}
+
+function parseHash() {
+  const raw = location.hash.replace(/^#/, '') || '/inbox';
+  const [path, qs] = raw.split('?');
+  return { path: path || '/inbox', query: new URLSearchParams(qs || '') };
+}
+
+function destroyCurrent() {
+  if (current && current.instance && current.instance.destroy) {
+    try {
+      current.instance.destroy();
+    } catch (e) { /* a view's cleanup never stops navigation */ }
+  }
+  current = null;
+}
+
+function render() {
+  const { path, query } = parseHash();
+  if (!path.startsWith('/')) return; // an in-page anchor
+  let route = null;
+  let params = {};
+  for (const r of routes) {
+    const m = r.path.exec(path);
+    if (m) {
+      route = r;
+      (r.keys || []).forEach((k, i) => { params[k] = decodeURIComponent(m[i + 1]); });
+      break;
+    }
+  }
+  if (!session.user && !(route && route.public)) {
+    returnTo = location.hash && !location.hash.startsWith('#/login') ? location.hash : '';
+    history.replaceState(null, '', '#/login');
+    route = routes[0];
+    params = {};
+  } else if (session.user && route && route.public) {
+    history.replaceState(null, '', returnTo || '#/inbox');
+    returnTo = '';
+    render();
+    return;
+  } else if (!route) {
+    history.replaceState(null, '', '#/inbox');
+    render();
+    return;
+  }
+  destroyCurrent();
+  updateHeader(route);
+  clear(main);
+  if (route.allowed && !route.allowed()) {
+    main.append(h('h1', {}, 'Not available'),
+      h('p', {}, 'Your role does not include this page. ', h('a', { href: '#/inbox' }, 'Back to the inbox')));
+    current = { route, instance: null };
+    focusHeading();
+    return;
+  }
+  const ctx = { params, query, navigate, flash, main };
+  if (route.view === loginView) {
+    ctx.message = loginMessage;
+    ctx.onSignedIn = signedIn;
+    loginMessage = '';
+  }
+  const instance = route.view.mount(main, ctx) || {};
+  current = { route, instance };
+  focusHeading();
+}
+
+function focusHeading() {
+  const h1 = main.querySelector('h1');
+  if (h1) {
+    h1.setAttribute('tabindex', '-1');
+    h1.focus({ preventScroll: true });
+    document.title = `${h1.textContent} · tick`;
+  }
+}
+
+function updateHeader(route) {
+  const signed = Boolean(session.user);
+  topbar.hidden = !signed;
+  document.body.classList.toggle('signed-out', !signed);
+  if (!signed) return;
+  for (const a of topbar.querySelectorAll('[data-perm]')) {
+    const perms = a.dataset.perm.split(' ');
+    a.hidden = !perms.some((p) => can(p));
+  }
+  for (const a of topbar.querySelectorAll('[data-nav]')) {
+    if (route && a.dataset.nav === route.nav) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  const who = document.getElementById('whoami');
+  clear(who, h('span', { class: 'who-name' }, session.user.name || session.user.email),
+    h('span', { class: 'who-role' }, roleLabel(session.user.role)));
+}
+
+function showLive(state) {
+  const el = document.getElementById('live');
+  const words = {
+    on: ['Live', 'Changes show as they happen.'],
+    connecting: ['Connecting…', 'Connecting to live updates.'],
+    off: ['Not live', 'Live updates are unavailable; the page refreshes every 30 seconds and retries quietly.'],
+  }[state] || ['', ''];
+  el.className = `live live-${state}`;
+  el.textContent = words[0];
+  el.title = words[1];
+}
+
+function onLiveEvent(ev) {
+  if (current && current.instance && current.instance.onEvent) current.instance.onEvent(ev);
+}
+
+function startPolling() {
+  clearInterval(pollTimer);
+  pollTimer = setInterval(() => {
+    if (liveState() === 'on' || document.visibilityState !== 'visible') return;
+    if (current && current.instance && current.instance.refresh) current.instance.refresh();
+  }, POLL_MS);
+}
+
+async function checkSession() {
+  try {
+    await api('GET', '/api/auth/me');
+    return true;
+  } catch (e) {
+    return e.status !== 401;
+  }
+}
+
+async function signedIn() {
+  const { data } = await api('GET', '/api/auth/me');
+  setUser(data);
+  expiring = false;
+  sessionStorage.setItem(SIGNED_IN_FLAG, '1');
+  startLive({ event: onLiveEvent, state: showLive, reconnect: checkSession });
+  startPolling();
+  const target = returnTo || '#/inbox';
+  returnTo = '';
+  navigate(target, { replace: true });
+}
+
+function signedOut(message) {
+  stopLive();
+  clearInterval(pollTimer);
+  setUser(null);
+  setCsrf('');
+  sessionStorage.removeItem(SIGNED_IN_FLAG);
+  loginMessage = message || '';
+  destroyCurrent();
+}
+
+setUnauthorizedHandler(() => {
+  if (expiring || !session.user) return;
+  expiring = true;
+  const here = location.hash;
+  signedOut('Your session has expired or was ended. Sign in again to continue.');
+  returnTo = here && !here.startsWith('#/login') ? here : '';
+  history.replaceState(null, '', '#/login');
+  render();
+});
+
+async function signOut() {
+  try {
+    await api('POST', '/api/auth/logout', {});
+  } catch (e) {
+    if (e.status === 401) return; // already handled: the sign-in page shows
+  }
+  signedOut('You have signed out.');
+  returnTo = '';
+  navigate('#/login', { replace: true });
+}
+
+function wireChrome() {
+  document.getElementById('signout').addEventListener('click', signOut);
+  document.getElementById('skip').addEventListener('click', (e) => {
+    e.preventDefault();
+    main.focus();
+  });
+  const toggle = document.getElementById('menu-toggle');
+  const nav = document.getElementById('nav');
+  toggle.addEventListener('click', () => {
+    const open = toggle.getAttribute('aria-expanded') !== 'true';
+    toggle.setAttribute('aria-expanded', String(open));
+    nav.classList.toggle('open', open);
+  });
+  nav.addEventListener('click', (e) => {
+    if (e.target.closest('a')) {
+      toggle.setAttribute('aria-expanded', 'false');
+      nav.classList.remove('open');
+    }
+  });
+  window.addEventListener('hashchange', render);
+}
+
+async function boot() {
+  wireChrome();
+  try {
+    const { data } = await api('GET', '/api/auth/me');
+    setUser(data);
+    sessionStorage.setItem(SIGNED_IN_FLAG, '1');
+    startLive({ event: onLiveEvent, state: showLive, reconnect: checkSession });
+    startPolling();
+  } catch (e) {
+    setUser(null);
+    if (e.status === 401) {
+      if (sessionStorage.getItem(SIGNED_IN_FLAG) || e.code === 'invalid_token' || e.code === 'session_ended') {
+        loginMessage = 'Your session has expired or was ended. Sign in again to continue.';
+      }
+      sessionStorage.removeItem(SIGNED_IN_FLAG);
+    } else {
+      loginMessage = `The server could not be reached: ${e.message}`;
+    }
+  }
+  expiring = false;
+  render();
+}
+
+boot();

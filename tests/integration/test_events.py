@@ -1,0 +1,88 @@
+"""The panel's live stream: GET /api/events over nginx (unbuffered)."""
+import http.client
+import json
+import os
+import ssl
+import time
+
+from harness import PORT, VAR, admin_token, api, new_phone, post_webhook, text_message
+
+_ctx = ssl.create_default_context(cafile=os.path.join(VAR, "tls", "cert.pem"))
+
+
+def stream(token, last_id=None, seconds=6):
+    """Reads the stream for a while; returns (events, raw text)."""
+    conn = http.client.HTTPSConnection("127.0.0.1", PORT, context=_ctx, timeout=seconds)
+    headers = {"Authorization": "Bearer " + token, "Accept": "text/event-stream"}
+    if last_id is not None:
+        headers["Last-Event-ID"] = str(last_id)
+    conn.request("GET", "/api/events", headers=headers)
+    r = conn.getresponse()
+    assert r.status == 200 and r.getheader("Content-Type") == "text/event-stream", r.status
+    return conn, r
+
+
+def read_events(r, until, seconds=6):
+    events, buf, end = [], b"", time.time() + seconds
+    while time.time() < end:
+        try:
+            chunk = r.read1(4096)
+        except (TimeoutError, OSError):
+            break
+        if not chunk:
+            break
+        buf += chunk
+        while b"\n\n" in buf:
+            block, buf = buf.split(b"\n\n", 1)
+            fields = dict(line.split(": ", 1) for line in block.decode().split("\n")
+                          if ": " in line and not line.startswith(":"))
+            if "data" in fields:
+                events.append((int(fields["id"]), fields["event"], json.loads(fields["data"])))
+        if until(events):
+            break
+    return events
+
+
+def test_events_need_a_session():
+    r = api("GET", "/api/events")
+    assert r.status == 401, r
+
+
+def test_a_new_ticket_arrives_live_and_resumes_after_last_event_id():
+    token = admin_token()
+    conn, r = stream(token)
+    phone = new_phone()
+    t0 = time.time()
+    assert post_webhook(text_message(phone, "live!")).status == 200
+    ref = None
+    evs = read_events(r, lambda e: any(x[1] == "ticket.created" for x in e))
+    conn.close()
+    created = [e for e in evs if e[1] == "ticket.created"]
+    assert created, evs
+    took = time.time() - t0
+    assert took < 2.5, took          # within two seconds, give or take the test itself
+    first_id, _, data = created[0]
+    ref = data["reference"]
+    assert ref.startswith("TKT-") and data["status"] == "new" and data["ticket_id"] > 0, data
+    # A reconnecting browser gets what it missed, and nothing twice.
+    api("POST", "/api/tickets/%d/notes" % data["ticket_id"], token, {"message": "while away"})
+    conn, r = stream(token, last_id=first_id)
+    evs = read_events(r, lambda e: any(x[1] == "note.created" for x in e))
+    conn.close()
+    ids = [e[0] for e in evs]
+    assert first_id not in ids and ids == sorted(ids), ids
+    assert any(e[1] == "note.created" and e[2]["ticket_id"] == data["ticket_id"] for e in evs), evs
+
+
+def test_delivery_marks_arrive_live():
+    token = admin_token()
+    phone = new_phone()
+    post_webhook(text_message(phone, "first"))
+    from harness import graph_sent, statuses_payload
+    wamid = graph_sent(phone)[0]["wamid"]
+    conn, r = stream(token)
+    post_webhook(statuses_payload([{"id": wamid, "status": "delivered", "timestamp": "1717000200",
+                                    "recipient_id": phone}]))
+    evs = read_events(r, lambda e: any(x[1] == "message.status" for x in e))
+    conn.close()
+    assert any(e[1] == "message.status" for e in evs), evs
