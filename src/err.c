@@ -16,6 +16,7 @@ static const char *const msgs[TICK_ERR__MAX] = {
 	[TICK_ENOMEM] = "out of memory",
 	[TICK_ECONFIG] = "configuration error",
 	[TICK_ESYS] = "system error",
+	[TICK_EBUSY] = "database busy; try again",
 };
 
 const char *

@@ -16,6 +16,8 @@ enum tick_err {
 	TICK_ENOMEM,    /* an allocation failed */
 	TICK_ECONFIG,   /* the configuration is missing or bad */
 	TICK_ESYS,      /* a system call failed (see errno in the log) */
+	TICK_EBUSY,     /* the database aborted this transaction (deadlock,
+	                   lock wait timeout): run it again */
 	TICK_ERR__MAX
 };
 

@@ -183,6 +183,7 @@ static const struct {
 	[TICK_ENOMEM] = { 500, "internal_error" },
 	[TICK_ECONFIG] = { 500, "misconfigured" },
 	[TICK_ESYS] = { 500, "internal_error" },
+	[TICK_EBUSY] = { 503, "busy" },
 };
 
 int

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "db.h"
@@ -395,9 +396,19 @@ tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
 
 	for (size_t i = 0; i < batch->nmsgs; i++) {
 		struct tick_outbox_list l = { .n = 0 };
+		struct tick_ingest_summary before = *sum;
 
-		if ((rc = store_message(app, sum->event_id, &batch->msgs[i],
-		         sum, &l)) != TICK_OK)
+		/* A deadlock aborts the whole transaction: run it again, a few
+		 * times, a little later each time. */
+		for (int attempt = 0; attempt < 4; attempt++) {
+			rc = store_message(app, sum->event_id, &batch->msgs[i],
+			    sum, &l);
+			if (rc != TICK_EBUSY)
+				break;
+			*sum = before;
+			usleep(10000u << attempt);
+		}
+		if (rc != TICK_OK)
 			break;
 		/* One Graph failure in a request sends the rest to the outbox,
 		 * so a slow Graph API cannot hold Meta's webhook call for long. */

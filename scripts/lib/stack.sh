@@ -16,7 +16,9 @@ TICK_RESPONDERS="webhook health auth tickets events"
 stack_log() { echo "tick: $*" >&2; }
 
 stack_dirs() {
-	mkdir -p "$TICK_VAR_DIR"/run "$TICK_VAR_DIR"/log "$TICK_VAR_DIR"/nginx "$TICK_VAR_DIR"/tls
+	# tmp/: MariaDB's own, so that two stacks never share temporary files.
+	mkdir -p "$TICK_VAR_DIR"/run "$TICK_VAR_DIR"/log "$TICK_VAR_DIR"/nginx "$TICK_VAR_DIR"/tls \
+		"$TICK_VAR_DIR"/tmp
 	# nginx workers run as nobody when started by root: they must reach
 	# the sockets (the path must be traversable).
 	chmod 755 "$TICK_VAR_DIR" "$TICK_VAR_DIR"/run
@@ -46,11 +48,12 @@ stack_mariadb() {
 	user=$(id -un)
 	if [ ! -d "$data/mysql" ]; then
 		stack_log "creating a private MariaDB in $data"
-		mariadb-install-db --no-defaults --user="$user" --datadir="$data" \
+		TMPDIR=$TICK_VAR_DIR/tmp mariadb-install-db --no-defaults --user="$user" --datadir="$data" \
 			--auth-root-authentication-method=socket >"$TICK_VAR_DIR/log/mariadb-install.log" 2>&1 ||
 			{ cat "$TICK_VAR_DIR/log/mariadb-install.log" >&2; return 1; }
 	fi
 	mariadbd --no-defaults --user="$user" --datadir="$data" --socket="$sock" \
+		--tmpdir="$TICK_VAR_DIR/tmp" \
 		--skip-networking --pid-file="$TICK_VAR_DIR/run/mariadb.pid" \
 		--log-error="$TICK_VAR_DIR/log/mariadb.log" --innodb-buffer-pool-size=256M \
 		--innodb-flush-log-at-trx-commit=${TICK_DB_FLUSH:-1} \

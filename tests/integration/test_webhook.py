@@ -190,6 +190,25 @@ def test_concurrent_first_messages_make_one_ticket():
     assert count("replies", "ticket_id = %s" % rows[0][0]) == 5
 
 
+def test_concurrent_new_customers_never_deadlock():
+    # Consecutive numbers land next to each other in the mobile index, where
+    # gap locks used to make two new tickets deadlock.
+    base = 5215600000000 + uniq() * 100
+    phones = [str(base + i) for i in range(24)]
+    results = []
+
+    def send(p):
+        results.append(post_webhook(text_message(p, "at the same time")).status)
+    threads = [threading.Thread(target=send, args=(p,)) for p in phones]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [200] * len(phones), results
+    for p in phones:
+        assert len(ticket_of(p)) == 1, p
+
+
 def test_other_types_are_recorded_and_answered():
     phone = new_phone()
     p = text_message(phone, "x")
