@@ -44,8 +44,8 @@ static const char *const stmts[IN_STMT__MAX] = {
 	    " last_inbound_at = NOW(3)",
 	[IN_MESSAGE] =
 	    "INSERT IGNORE INTO whatsapp_messages (direction, wamid, phone_number_id,"
-	    " contact_id, event_id, type, body, payload, ignored, status, wa_timestamp)"
-	    " VALUES ('in', ?, ?, ?, ?, ?, ?, ?, ?, 'received',"
+	    " contact_id, ticket_id, event_id, type, body, payload, ignored, status,"
+	    " wa_timestamp) VALUES ('in', ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received',"
 	    " IF(? > 0, FROM_UNIXTIME(?), NULL))",
 	[IN_LINK] =
 	    "UPDATE whatsapp_messages SET ticket_id = ?, reply_id = ? WHERE id = ?",
@@ -178,9 +178,9 @@ store_message(struct tick_app *app, long long event_id,
 	struct tick_ticket_ref t;
 	long long contact_id = 0, msg_id, reply_id = 0, out_id;
 	char key[160], ref[40], *raw = NULL;
+	int n, query, created = 0;
 	struct tick_q q;
 	enum tick_err rc;
-	int n;
 
 	if (want_pnid != NULL && m->phone_number_id != NULL &&
 	    strcmp(want_pnid, m->phone_number_id) != 0)
@@ -209,10 +209,21 @@ store_message(struct tick_app *app, long long event_id,
 		if (rc != TICK_OK)
 			goto out;
 	}
+	/* The customer's open ticket, locked, so that the message can be
+	 * stored already on it. */
+	query = ignored == NULL && m->kind == TICK_WA_TEXT && m->from != NULL &&
+	    tick_ingest_status_query(m->text, prefix, ref, sizeof(ref));
+	memset(&t, 0, sizeof(t));
+	if (ignored == NULL && !query) {
+		rc = tick_ticket_find_open(db, mobile, contact_id, &t);
+		if (rc != TICK_OK && rc != TICK_ENOTFOUND)
+			goto out;
+	}
 	tick_q_init(&q, db, stmts[IN_MESSAGE]);
 	tick_q_str(&q, m->wamid, (size_t)-1);
 	tick_q_str(&q, m->phone_number_id, (size_t)-1);
 	bind_opt_int(&q, contact_id);
+	bind_opt_int(&q, t.id);
 	tick_q_int(&q, event_id);
 	tick_q_str(&q, m->type, (size_t)-1);
 	tick_q_str(&q, m->text, (size_t)-1);
@@ -240,8 +251,7 @@ store_message(struct tick_app *app, long long event_id,
 		goto out;
 	}
 
-	if (m->kind == TICK_WA_TEXT && m->from != NULL &&
-	    tick_ingest_status_query(m->text, prefix, ref, sizeof(ref))) {
+	if (query) {
 		if ((rc = answer_status(app, m, mobile, contact_id, msg_id, ref,
 		         l)) != TICK_OK)
 			goto out;
@@ -250,11 +260,9 @@ store_message(struct tick_app *app, long long event_id,
 		goto out;
 	}
 
-	rc = tick_ticket_find_open(db, mobile, contact_id, &t);
-	if (rc != TICK_OK && rc != TICK_ENOTFOUND)
-		goto out;
+	rc = TICK_OK;
 	if (tick_wa_kind_is_content(m->kind)) {
-		if (rc == TICK_OK) {
+		if (t.id != 0) {
 			if ((rc = tick_ticket_add_customer_reply(db, t.id,
 			         contact_id, m->text, msg_id, &reply_id)) !=
 			    TICK_OK)
@@ -271,6 +279,7 @@ store_message(struct tick_app *app, long long event_id,
 			         &t)) != TICK_OK)
 				goto out;
 			sum->tickets_created++;
+			created = 1;
 			if ((rc = tick_events_emit(db, TICK_EV_TICKET_CREATED,
 			         t.id)) != TICK_OK)
 				goto out;
@@ -286,16 +295,19 @@ store_message(struct tick_app *app, long long event_id,
 		}
 		/* The customer wrote: texts held for the window can go now. */
 		if (rc != TICK_OK ||
-		    (rc = tick_outbox_release_held(db, t.id, l)) != TICK_OK)
+		    (t.has_held &&
+		        (rc = tick_outbox_release_held(db, t.id, l)) !=
+		            TICK_OK))
 			goto out;
-	} else if (rc == TICK_OK &&
+	} else if (t.id != 0 &&
 	    (rc = tick_events_emit(db, TICK_EV_MESSAGE_RECEIVED, t.id)) !=
 	        TICK_OK)
 		goto out;
-	if (t.id != 0) {
+	if (created) {
+		/* Stored before its ticket existed: link it now. */
 		tick_q_init(&q, db, stmts[IN_LINK]);
 		tick_q_int(&q, t.id);
-		bind_opt_int(&q, reply_id);
+		tick_q_null(&q);
 		tick_q_int(&q, msg_id);
 		if ((rc = exec_done(&q)) != TICK_OK)
 			goto out;

@@ -56,11 +56,15 @@ enum tickets_stmt {
 
 static const char *const stmts[TK_STMT__MAX] = {
 	[TK_OPEN_BY_MOBILE] =
-	    "SELECT id, reference FROM tickets WHERE mobile = ? AND status <> 'closed'"
-	    " AND deleted_at IS NULL ORDER BY id DESC LIMIT 1 FOR UPDATE",
+	    "SELECT t.id, t.reference, EXISTS(SELECT 1 FROM whatsapp_messages m"
+	    " WHERE m.ticket_id = t.id AND m.status = 'held') FROM tickets t"
+	    " WHERE t.mobile = ? AND t.status <> 'closed' AND t.deleted_at IS NULL"
+	    " ORDER BY t.id DESC LIMIT 1 FOR UPDATE",
 	[TK_OPEN_BY_CONTACT] =
-	    "SELECT id, reference FROM tickets WHERE contact_id = ? AND status <> 'closed'"
-	    " AND deleted_at IS NULL ORDER BY id DESC LIMIT 1 FOR UPDATE",
+	    "SELECT t.id, t.reference, EXISTS(SELECT 1 FROM whatsapp_messages m"
+	    " WHERE m.ticket_id = t.id AND m.status = 'held') FROM tickets t"
+	    " WHERE t.contact_id = ? AND t.status <> 'closed' AND t.deleted_at IS NULL"
+	    " ORDER BY t.id DESC LIMIT 1 FOR UPDATE",
 	[TK_BY_REF_FOR_MOBILE] =
 	    "SELECT id, status FROM tickets WHERE reference = ? AND mobile = ?"
 	    " AND deleted_at IS NULL",
@@ -201,6 +205,7 @@ tick_ticket_find_open(struct tick_db *db, const char *mobile,
 	}
 	tick_q_out_int(&q, &out->id);
 	tick_q_out_str(&q, out->reference, sizeof(out->reference));
+	tick_q_out_int(&q, &out->has_held);
 	if ((rc = tick_q_exec(&q)) == TICK_OK) {
 		r = tick_q_fetch(&q);
 		rc = r == 1 ? TICK_OK : r == 0 ? TICK_ENOTFOUND : TICK_EDB;

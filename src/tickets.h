@@ -14,6 +14,7 @@ struct tick_req;
 struct tick_ticket_ref {
 	long long id;
 	char reference[33];
+	long long has_held; /* texts wait for the customer (find_open only) */
 };
 
 /* A ticket locked (SELECT ... FOR UPDATE) for an agent's action. */
