@@ -15,6 +15,7 @@
 #include "auth.h"
 #include "db.h"
 #include "log.h"
+#include "media.h"
 #include "outbox.h"
 #include "users.h"
 #include "valid.h"
@@ -62,14 +63,17 @@ static int
 outbox(struct tick_app *app)
 {
 	struct tick_outbox_stats st;
+	struct tick_media_stats ms;
 
-	if (tick_outbox_run(app, &st) != TICK_OK) {
+	if (tick_outbox_run(app, &st) != TICK_OK ||
+	    tick_media_run(app, &ms) != TICK_OK) {
 		fprintf(stderr, "tick outbox: database error: %s\n",
 		    tick_db_error(app->db));
 		return 1;
 	}
-	printf("tick outbox: %d due, %d sent, %d failed\n", st.picked, st.sent,
-	    st.failed);
+	printf("tick outbox: %d due, %d sent, %d failed; media: %d due, %d stored, "
+	       "%d not yet\n",
+	    st.picked, st.sent, st.failed, ms.picked, ms.stored, ms.failed);
 	return 0;
 }
 

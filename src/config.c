@@ -84,6 +84,26 @@ static const struct {
 	    K_STR, 0, 0 },
 	[TICK_CFG_WA_TEMPLATE_LANG] = { "WHATSAPP_TEMPLATE_LANG", NULL, "en_US",
 	    K_STR, 0, 0 },
+	[TICK_CFG_CLOUDINARY_URL] = { "CLOUDINARY_URL", NULL, NULL, K_STR, 0,
+	    0 },
+	[TICK_CFG_CLOUDINARY_CLOUD_NAME] = { "CLOUDINARY_CLOUD_NAME", NULL,
+	    NULL, K_STR, 0, 0 },
+	[TICK_CFG_CLOUDINARY_API_KEY] = { "CLOUDINARY_API_KEY", NULL, NULL,
+	    K_STR, 0, 0 },
+	[TICK_CFG_CLOUDINARY_API_SECRET] = { "CLOUDINARY_API_SECRET", NULL,
+	    NULL, K_STR, 0, 0 },
+	[TICK_CFG_CLOUDINARY_API_URL] = { "CLOUDINARY_API_URL", NULL,
+	    "https://api.cloudinary.com/v1_1", K_URL, 0, 0 },
+	[TICK_CFG_CLOUDINARY_FOLDER] = { "CLOUDINARY_FOLDER", NULL, "tick",
+	    K_STR, 0, 0 },
+	[TICK_CFG_MEDIA_TIMEOUT_MS] = { "MEDIA_TIMEOUT_MS", NULL, "15000",
+	    K_NUM, 500, 120000 },
+	[TICK_CFG_MAX_FILE_SIZE] = { "MAX_FILE_SIZE", NULL, "16777216", K_NUM,
+	    1024, 104857600 },
+	[TICK_CFG_TEXT_MEDIA_FAILED] = { "TEXT_MEDIA_FAILED", NULL,
+	    "We received your file but could not keep it ({name}). Please send it "
+	    "again, smaller or in another format.",
+	    K_STR, 0, 0 },
 	[TICK_CFG_JWT_SECRET] = { "JWT_SECRET", NULL, NULL, K_SECRET, 32, 0 },
 	[TICK_CFG_JWT_EXPIRES_IN] = { "JWT_EXPIRES_IN", NULL, "7d", K_DURATION,
 	    60, 90 * 86400LL },
@@ -320,6 +340,53 @@ bad:
 	return TICK_ECONFIG;
 }
 
+/* CLOUDINARY_URL=cloudinary://KEY:SECRET@CLOUD fills the three keys that
+ * were not given one by one. */
+static enum tick_err
+cld_url(struct tick_config *cfg, char *err, size_t errlen)
+{
+	const char *u = cfg->val[TICK_CFG_CLOUDINARY_URL], *colon, *at;
+	static const enum tick_cfg keys3[3] = { TICK_CFG_CLOUDINARY_API_KEY,
+		TICK_CFG_CLOUDINARY_API_SECRET,
+		TICK_CFG_CLOUDINARY_CLOUD_NAME };
+	char part[TICK_MAX_CONFIG_VALUE + 1];
+	const char *from[3], *to[3];
+
+	if (u == NULL)
+		return TICK_OK;
+	if (strncmp(u, "cloudinary://", 13) != 0 ||
+	    (colon = strchr(u + 13, ':')) == NULL ||
+	    (at = strrchr(colon, '@')) == NULL || colon == u + 13 ||
+	    at == colon + 1 || at[1] == '\0' || strchr(at + 1, '/') != NULL) {
+		snprintf(err, errlen,
+		    "CLOUDINARY_URL: expected cloudinary://API_KEY:API_SECRET@CLOUD_NAME");
+		return TICK_ECONFIG;
+	}
+	from[0] = u + 13, to[0] = colon;
+	from[1] = colon + 1, to[1] = at;
+	from[2] = at + 1, to[2] = at + strlen(at);
+	for (int i = 0; i < 3; i++) {
+		enum tick_cfg k = keys3[i];
+		size_t n = (size_t)(to[i] - from[i]);
+
+		if (cfg->val[k] != NULL)
+			continue;
+		memcpy(part, from[i], n);
+		part[n] = '\0';
+		if ((cfg->val[k] = strdup(part)) == NULL)
+			return TICK_ENOMEM;
+	}
+	return TICK_OK;
+}
+
+int
+tick_config_cld_ready(const struct tick_config *cfg)
+{
+	return cfg->val[TICK_CFG_CLOUDINARY_CLOUD_NAME] != NULL &&
+	    cfg->val[TICK_CFG_CLOUDINARY_API_KEY] != NULL &&
+	    cfg->val[TICK_CFG_CLOUDINARY_API_SECRET] != NULL;
+}
+
 enum tick_err
 tick_config_finish(struct tick_config *cfg, char *err, size_t errlen)
 {
@@ -347,7 +414,7 @@ tick_config_finish(struct tick_config *cfg, char *err, size_t errlen)
 			return rc;
 	}
 	tick_log_set_level((enum tick_log_level)cfg->num[TICK_CFG_LOG_LEVEL]);
-	return TICK_OK;
+	return cld_url(cfg, err, errlen);
 }
 
 static enum tick_err

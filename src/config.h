@@ -37,6 +37,15 @@ enum tick_cfg {
 	TICK_CFG_TEXT_OUTSIDE_WINDOW,
 	TICK_CFG_WA_TEMPLATE_NAME,
 	TICK_CFG_WA_TEMPLATE_LANG,
+	TICK_CFG_CLOUDINARY_URL,
+	TICK_CFG_CLOUDINARY_CLOUD_NAME,
+	TICK_CFG_CLOUDINARY_API_KEY,
+	TICK_CFG_CLOUDINARY_API_SECRET,
+	TICK_CFG_CLOUDINARY_API_URL,
+	TICK_CFG_CLOUDINARY_FOLDER,
+	TICK_CFG_MEDIA_TIMEOUT_MS,
+	TICK_CFG_MAX_FILE_SIZE,
+	TICK_CFG_TEXT_MEDIA_FAILED,
 	TICK_CFG_JWT_SECRET,
 	TICK_CFG_JWT_EXPIRES_IN,
 	TICK_CFG_PASSWORD_SCHEME,
@@ -88,6 +97,10 @@ tick_config_load(struct tick_config *cfg, char *err, size_t errlen);
 const char *tick_config_get(const struct tick_config *cfg, enum tick_cfg key);
 /* The value of a numeric key. */
 long long tick_config_num(const struct tick_config *cfg, enum tick_cfg key);
+
+/* True when Cloudinary has a cloud name, an API key and a secret (given
+ * one by one or as CLOUDINARY_URL=cloudinary://KEY:SECRET@CLOUD). */
+int tick_config_cld_ready(const struct tick_config *cfg);
 
 /* True when WhatsApp sending has a phone number id and an access token. */
 int tick_config_wa_ready(const struct tick_config *cfg);

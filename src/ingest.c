@@ -9,6 +9,7 @@
 #include "db.h"
 #include "events.h"
 #include "ingest.h"
+#include "media.h"
 #include "bounds.h"
 #include "log.h"
 #include "outbox.h"
@@ -167,7 +168,7 @@ answer_status(struct tick_app *app, const struct tick_wa_msg *m,
 static enum tick_err
 store_message(struct tick_app *app, long long event_id,
     const struct tick_wa_msg *m, struct tick_ingest_summary *sum,
-    struct tick_outbox_list *l)
+    struct tick_outbox_list *l, long long *attachment)
 {
 	const char *want_pnid = tick_config_get(&app->cfg,
 	    TICK_CFG_WA_PHONE_NUMBER_ID);
@@ -293,6 +294,11 @@ store_message(struct tick_app *app, long long event_id,
 			         m->from, text, &out_id, l)) != TICK_OK)
 				goto out;
 		}
+		/* A photo, document, voice note, video or sticker: recorded
+		 * now, fetched and kept once this commits. */
+		if (rc == TICK_OK && m->media_id != NULL)
+			rc = tick_media_add_inbound(db, t.id, msg_id, m,
+			    attachment);
 		/* The customer wrote: texts held for the window can go now. */
 		if (rc != TICK_OK ||
 		    (t.has_held &&
@@ -392,7 +398,8 @@ tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
 {
 	struct tick_db *db = app->db;
 	enum tick_err rc = TICK_OK;
-	int graph_down = 0;
+	int graph_down = 0, media_down = 0;
+	long long attachment;
 	struct tick_q q;
 
 	memset(sum, 0, sizeof(*sum));
@@ -413,8 +420,9 @@ tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
 		/* A deadlock aborts the whole transaction: run it again, a few
 		 * times, a little later each time. */
 		for (int attempt = 0; attempt < 4; attempt++) {
+			attachment = 0;
 			rc = store_message(app, sum->event_id, &batch->msgs[i],
-			    sum, &l);
+			    sum, &l, &attachment);
 			if (rc != TICK_EBUSY)
 				break;
 			*sum = before;
@@ -426,6 +434,19 @@ tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
 		 * so a slow Graph API cannot hold Meta's webhook call for long. */
 		tick_outbox_send_list(app, &l, &graph_down, &sum->notices_sent,
 		    &sum->notices_failed);
+		/* The same for media: after one failure the rest wait. */
+		if (attachment != 0) {
+			enum tick_err m = tick_media_fetch(app, attachment,
+			    media_down);
+
+			if (m == TICK_OK)
+				sum->media_stored++;
+			else {
+				sum->media_pending++;
+				media_down |= m == TICK_ETIMEOUT ||
+				    m == TICK_EUPSTREAM;
+			}
+		}
 	}
 	for (size_t i = 0; rc == TICK_OK && i < batch->nstatuses; i++)
 		rc = store_status(db, sum->event_id, &batch->statuses[i], sum);

@@ -26,6 +26,8 @@ struct tick_ingest_summary {
 	int notices_sent;   /* confirmations the Graph API accepted */
 	int notices_failed; /* confirmations left to the outbox */
 	int status_queries; /* "status TKT-000042" answered */
+	int media_stored;   /* media kept on Cloudinary */
+	int media_pending;  /* media left (or failed) for the outbox */
 };
 
 /*

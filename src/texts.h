@@ -18,6 +18,7 @@ enum tick_text {
 	TICK_TEXT_STATUS_REPLY,   /* answer to "status TKT-000042" */
 	TICK_TEXT_STATUS_UNKNOWN, /* no such ticket for this number */
 	TICK_TEXT_OUTSIDE_WINDOW, /* why a free-text reply cannot go now */
+	TICK_TEXT_MEDIA_FAILED,   /* a file could not be kept ({name}) */
 	TICK_TEXT__MAX
 };
 

@@ -51,6 +51,7 @@ enum tickets_stmt {
 	TK_UPDATE,
 	TK_DELETE,
 	TK_STATS,
+	TK_ATTACHMENTS,
 	TK_STMT__MAX
 };
 
@@ -142,6 +143,11 @@ static const char *const stmts[TK_STMT__MAX] = {
 	    " COALESCE(AVG(TIMESTAMPDIFF(SECOND, created_at, first_response_at)), 0),"
 	    " COALESCE(SUM(created_at >= CURDATE()), 0)"
 	    " FROM tickets WHERE deleted_at IS NULL",
+	[TK_ATTACHMENTS] =
+	    "SELECT id, COALESCE(message_id, 0), COALESCE(reply_id, 0), direction,"
+	    " state, secure_url, mime_type, file_name, COALESCE(bytes, 0), error,"
+	    " " ISO("created_at") " FROM attachments WHERE ticket_id = ?"
+	                          " ORDER BY id LIMIT 500",
 };
 
 static enum tick_err
@@ -645,6 +651,60 @@ timeline(struct tick_db *db, long long id, json_t *out)
 	return rc;
 }
 
+/* The ticket's files: message_id or reply_id say where each belongs. */
+static enum tick_err
+attachments(struct tick_db *db, long long id, json_t *o)
+{
+	long long aid, mid, rid, bytes;
+	char dir[4], state[10], url[1024], mime[129], name[256], err[256],
+	    when[40];
+	json_t *arr = json_array();
+	enum tick_err rc;
+	struct tick_q q;
+	int r;
+
+	if (arr == NULL)
+		return TICK_ENOMEM;
+	tick_q_init(&q, db, stmts[TK_ATTACHMENTS]);
+	tick_q_int(&q, id);
+	tick_q_out_int(&q, &aid);
+	tick_q_out_int(&q, &mid);
+	tick_q_out_int(&q, &rid);
+	tick_q_out_str(&q, dir, sizeof(dir));
+	tick_q_out_str(&q, state, sizeof(state));
+	tick_q_out_str(&q, url, sizeof(url));
+	tick_q_out_str(&q, mime, sizeof(mime));
+	tick_q_out_str(&q, name, sizeof(name));
+	tick_q_out_int(&q, &bytes);
+	tick_q_out_str(&q, err, sizeof(err));
+	tick_q_out_str(&q, when, sizeof(when));
+	rc = tick_q_exec(&q);
+	while (rc == TICK_OK && (r = tick_q_fetch(&q)) != 0) {
+		if (r < 0) {
+			rc = TICK_EDB;
+			break;
+		}
+		json_array_append_new(arr,
+		    json_pack(
+		        "{s:I, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:I, s:o, s:s}",
+		        "id", (json_int_t)aid, "message_id",
+		        mid ? json_integer((json_int_t)mid) : json_null(),
+		        "reply_id",
+		        rid ? json_integer((json_int_t)rid) : json_null(),
+		        "direction", dir, "state", state, "secure_url",
+		        col(&q, 5, url), "mime_type", col(&q, 6, mime),
+		        "file_name", col(&q, 7, name), "bytes",
+		        (json_int_t)bytes, "error", col(&q, 9, err),
+		        "created_at", when));
+	}
+	tick_q_done(&q);
+	if (rc == TICK_OK)
+		json_object_set_new(o, "attachments", arr);
+	else
+		json_decref(arr);
+	return rc;
+}
+
 json_t *
 tick_ticket_json(struct tick_db *db, long long id, int with_timeline,
     enum tick_err *rc)
@@ -681,6 +741,10 @@ tick_ticket_json(struct tick_db *db, long long id, int with_timeline,
 			return NULL;
 		}
 		json_object_set_new(o, "timeline", tl);
+		if ((*rc = attachments(db, id, o)) != TICK_OK) {
+			json_decref(o);
+			return NULL;
+		}
 	}
 	return o;
 }

@@ -140,8 +140,6 @@ struct tick_wa_result {
 enum tick_err tick_wa_parse_send_response(int http_status, const char *body,
     size_t len, struct tick_wa_result *res);
 
-#endif
-
 /* ---- The Graph API client (wa_graph.c): the one place tick calls Meta. */
 
 struct tick_config;
@@ -168,3 +166,25 @@ enum tick_err tick_wa_send(struct tick_wa_client *c, const char *payload,
  */
 enum tick_err tick_wa_check_phone(struct tick_wa_client *c, json_t **info,
     struct tick_wa_result *res);
+
+/* What GET {WHATSAPP_API_URL}/{media-id} says of a media. */
+struct tick_wa_media {
+	char url[2048]; /* lasts five minutes; https */
+	char mime_type[128];
+	char sha256[128];    /* as Meta wrote it: hex or base64 */
+	long long file_size; /* 0 when not given */
+};
+
+/* Looks a media id up. TICK_OK, or TICK_EUPSTREAM/ETIMEOUT (res says why;
+ * a Graph 404 means the id expired, never retried). */
+enum tick_err tick_wa_media_info(struct tick_wa_client *c, const char *media_id,
+    struct tick_wa_media *m, struct tick_wa_result *res);
+
+/*
+ * Downloads url with the bearer token, at most max bytes (more is a
+ * failure with "larger than allowed"). *data is a new buffer (free()).
+ */
+enum tick_err tick_wa_media_download(struct tick_wa_client *c, const char *url,
+    size_t max, char **data, size_t *len, struct tick_wa_result *res);
+
+#endif

@@ -8,6 +8,8 @@
 #include "config.h"
 #include "bounds.h"
 #include "log.h"
+#include "json.h"
+#include "valid.h"
 #include "wa.h"
 
 struct tick_wa_client {
@@ -19,6 +21,7 @@ struct buf {
 	char *p;
 	size_t len;
 	int overflow;
+	size_t max;
 };
 
 static size_t
@@ -28,7 +31,7 @@ on_data(char *data, size_t size, size_t nmemb, void *arg)
 	size_t n = size * nmemb;
 	char *p;
 
-	if (b->len + n > TICK_MAX_UPSTREAM_BODY) {
+	if (b->len + n > b->max) {
 		b->overflow = 1;
 		return 0;
 	}
@@ -75,9 +78,9 @@ tick_wa_client_free(struct tick_wa_client *c)
 
 /* One Graph API call: POST payload to path (or GET when payload is NULL).
  * The answer's body and status are left in *body and *status. */
-static enum tick_err
-call(struct tick_wa_client *c, const char *path, const char *payload,
-    size_t len, struct tick_wa_result *res, char **body, long *status);
+static enum tick_err call(struct tick_wa_client *c, const char *path,
+    const char *payload, size_t len, size_t max, struct tick_wa_result *res,
+    char **body, size_t *bodylen, long *status);
 
 enum tick_err
 tick_wa_send(struct tick_wa_client *c, const char *payload, size_t len,
@@ -96,7 +99,8 @@ tick_wa_send(struct tick_wa_client *c, const char *payload, size_t len,
 	}
 	snprintf(path, sizeof(path), "/%s/messages",
 	    tick_config_get(c->cfg, TICK_CFG_WA_PHONE_NUMBER_ID));
-	rc = call(c, path, payload, len, res, &body, &status);
+	rc = call(c, path, payload, len, TICK_MAX_UPSTREAM_BODY, res, &body,
+	    NULL, &status);
 	if (rc == TICK_OK) {
 		rc = tick_wa_parse_send_response((int)status, body,
 		    body ? strlen(body) : 0, res);
@@ -127,7 +131,8 @@ tick_wa_check_phone(struct tick_wa_client *c, json_t **info,
 	}
 	snprintf(path, sizeof(path), "/%s",
 	    tick_config_get(c->cfg, TICK_CFG_WA_PHONE_NUMBER_ID));
-	if ((rc = call(c, path, NULL, 0, res, &body, &status)) != TICK_OK) {
+	if ((rc = call(c, path, NULL, 0, TICK_MAX_UPSTREAM_BODY, res, &body,
+	         NULL, &status)) != TICK_OK) {
 		free(body);
 		return rc;
 	}
@@ -156,13 +161,14 @@ tick_wa_check_phone(struct tick_wa_client *c, json_t **info,
 
 static enum tick_err
 call(struct tick_wa_client *c, const char *path, const char *payload,
-    size_t len, struct tick_wa_result *res, char **out, long *status_out)
+    size_t len, size_t max, struct tick_wa_result *res, char **out,
+    size_t *outlen, long *status_out)
 {
 	const struct tick_config *cfg = c->cfg;
 	const char *base = tick_config_get(cfg, TICK_CFG_WA_API_URL);
 	const char *ca = tick_config_get(cfg, TICK_CFG_CA_FILE);
 	struct curl_slist *hdrs = NULL, *h;
-	struct buf b = { NULL, 0, 0 };
+	struct buf b = { NULL, 0, 0, max };
 	char url[1024], auth[TICK_MAX_CONFIG_VALUE + 32];
 	enum tick_err rc = TICK_EUPSTREAM;
 	long status = 0;
@@ -171,7 +177,9 @@ call(struct tick_wa_client *c, const char *path, const char *payload,
 
 	*out = NULL;
 	*status_out = 0;
-	n = snprintf(url, sizeof(url), "%s%s", base, path);
+	/* A path under the API, or (media downloads) a whole URL. */
+	n = path[0] == '/' ? snprintf(url, sizeof(url), "%s%s", base, path) :
+	                     snprintf(url, sizeof(url), "%s", path);
 	if (n < 0 || (size_t)n >= sizeof(url))
 		return TICK_ECONFIG;
 	n = snprintf(auth, sizeof(auth), "Authorization: Bearer %s",
@@ -224,7 +232,7 @@ call(struct tick_wa_client *c, const char *path, const char *payload,
 		res->http_status = 0;
 		res->retryable = 1;
 		snprintf(res->error_title, sizeof(res->error_title), "%s%s",
-		    b.overflow ? "Graph API answer too large: " : "",
+		    b.overflow ? "answer larger than allowed: " : "",
 		    curl_easy_strerror(cc));
 		rc = cc == CURLE_OPERATION_TIMEDOUT ? TICK_ETIMEOUT :
 		                                      TICK_EUPSTREAM;
@@ -233,6 +241,8 @@ call(struct tick_wa_client *c, const char *path, const char *payload,
 	}
 	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
 	*status_out = status;
+	if (outlen != NULL)
+		*outlen = b.len;
 	*out = b.p;
 	b.p = NULL;
 	rc = TICK_OK;
@@ -243,4 +253,103 @@ out:
 	curl_slist_free_all(hdrs);
 	free(b.p);
 	return rc;
+}
+
+enum tick_err
+tick_wa_media_info(struct tick_wa_client *c, const char *media_id,
+    struct tick_wa_media *m, struct tick_wa_result *res)
+{
+	char path[256], *body = NULL;
+	enum tick_err rc;
+	json_t *root;
+	long status = 0;
+	const char *v;
+	long long size = 0;
+
+	memset(m, 0, sizeof(*m));
+	memset(res, 0, sizeof(*res));
+	if (!tick_config_wa_ready(c->cfg)) {
+		snprintf(res->error_title, sizeof(res->error_title),
+		    "WhatsApp is not configured");
+		res->retryable = 1;
+		return TICK_ECONFIG;
+	}
+	if (!tick_valid_digits(media_id, strlen(media_id), 32)) {
+		snprintf(res->error_title, sizeof(res->error_title),
+		    "not a media id");
+		return TICK_EINVAL;
+	}
+	snprintf(path, sizeof(path), "/%s", media_id);
+	if ((rc = call(c, path, NULL, 0, TICK_MAX_UPSTREAM_BODY, res, &body,
+	         NULL, &status)) != TICK_OK) {
+		free(body);
+		return rc;
+	}
+	root = body ? json_loads(body, 0, NULL) : NULL;
+	if (status != 200) {
+		rc = tick_wa_parse_send_response((int)status, body,
+		    body ? strlen(body) : 0, res);
+		free(body);
+		json_decref(root);
+		return rc == TICK_OK ? TICK_EUPSTREAM : rc;
+	}
+	free(body);
+	v = tick_json_str(root, "url");
+	/* Only where the Graph API may send us: https, or loopback in tests. */
+	if (v == NULL || strlen(v) >= sizeof(m->url) ||
+	    tick_valid_outbound_url(v) != TICK_OK) {
+		snprintf(res->error_title, sizeof(res->error_title),
+		    "Graph API gave no usable media URL");
+		res->retryable = 1;
+		json_decref(root);
+		return TICK_EUPSTREAM;
+	}
+	snprintf(m->url, sizeof(m->url), "%s", v);
+	snprintf(m->mime_type, sizeof(m->mime_type), "%s",
+	    (v = tick_json_str(root, "mime_type")) ? v : "");
+	snprintf(m->sha256, sizeof(m->sha256), "%s",
+	    (v = tick_json_str(root, "sha256")) ? v : "");
+	if ((v = tick_json_str(root, "file_size")) != NULL)
+		(void)tick_valid_num(v, strlen(v), 0, 1LL << 40, &size);
+	else if (json_is_integer(json_object_get(root, "file_size")))
+		size = json_integer_value(json_object_get(root, "file_size"));
+	m->file_size = size;
+	json_decref(root);
+	return TICK_OK;
+}
+
+enum tick_err
+tick_wa_media_download(struct tick_wa_client *c, const char *url, size_t max,
+    char **data, size_t *len, struct tick_wa_result *res)
+{
+	enum tick_err rc;
+	long status = 0;
+
+	*data = NULL;
+	*len = 0;
+	memset(res, 0, sizeof(*res));
+	if (tick_valid_outbound_url(url) != TICK_OK) {
+		snprintf(res->error_title, sizeof(res->error_title),
+		    "media URL is not https");
+		return TICK_EINVAL;
+	}
+	rc = call(c, url, NULL, 0, max, res, data, len, &status);
+	if (rc != TICK_OK) {
+		free(*data);
+		*data = NULL;
+		return rc;
+	}
+	res->http_status = (int)status;
+	if (status != 200) {
+		snprintf(res->error_title, sizeof(res->error_title),
+		    "media download answered HTTP %ld", status);
+		/* 404: the URL lasts five minutes; a new one is fetched. */
+		res->retryable = status == 404 || status >= 500 ||
+		    status == 429;
+		free(*data);
+		*data = NULL;
+		*len = 0;
+		return TICK_EUPSTREAM;
+	}
+	return TICK_OK;
 }

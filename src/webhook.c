@@ -42,6 +42,35 @@ tick_webhook_verify(struct tick_req *req)
 	    strlen(challenge));
 }
 
+/* What the webhook did with a notification, for Meta's logs and ours. */
+static json_t *
+summary(const struct tick_ingest_summary *sum, size_t skipped)
+{
+	json_t *o = json_object();
+
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "event_id",
+	    json_integer((json_int_t)sum->event_id));
+	json_object_set_new(o, "messages", json_integer(sum->messages));
+	json_object_set_new(o, "duplicates", json_integer(sum->duplicates));
+	json_object_set_new(o, "ignored", json_integer(sum->ignored));
+	json_object_set_new(o, "tickets_created",
+	    json_integer(sum->tickets_created));
+	json_object_set_new(o, "replies", json_integer(sum->replies));
+	json_object_set_new(o, "statuses", json_integer(sum->statuses));
+	json_object_set_new(o, "notices_sent", json_integer(sum->notices_sent));
+	json_object_set_new(o, "notices_failed",
+	    json_integer(sum->notices_failed));
+	json_object_set_new(o, "status_queries",
+	    json_integer(sum->status_queries));
+	json_object_set_new(o, "media_stored", json_integer(sum->media_stored));
+	json_object_set_new(o, "media_pending",
+	    json_integer(sum->media_pending));
+	json_object_set_new(o, "skipped", json_integer((json_int_t)skipped));
+	return o;
+}
+
 void
 tick_webhook_notify(struct tick_req *req)
 {
@@ -78,14 +107,7 @@ tick_webhook_notify(struct tick_req *req)
 		    "could not store the notification; deliver it again", NULL);
 		goto out;
 	}
-	data =
-	    json_pack("{s:I, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
-	        "event_id", (json_int_t)sum.event_id, "messages", sum.messages,
-	        "duplicates", sum.duplicates, "ignored", sum.ignored,
-	        "tickets_created", sum.tickets_created, "replies", sum.replies,
-	        "statuses", sum.statuses, "notices_sent", sum.notices_sent,
-	        "notices_failed", sum.notices_failed, "status_queries",
-	        sum.status_queries, "skipped", (int)batch.skipped);
+	data = summary(&sum, batch.skipped);
 	tick_http_ok(req, 200, data,
 	    batch.foreign_object ?
 	        "not a WhatsApp notification; stored and ignored" :

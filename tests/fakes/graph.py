@@ -12,6 +12,12 @@ received.
         401 for 190)
   GET  /_fake/requests                          every request received, in order
   POST /_fake/reset                             forget requests, mode back to ok
+  GET  /{version}/{media-id}                    a media's URL, mime_type, sha256, size
+  GET  /_media/{media-id}                       its bytes (bearer token checked)
+  POST /_fake/media {"id", "content_b64", "mime_type", "sha256"?, "file_size"?}
+                                                registers a media
+  POST /_fake/media_mode {"mode": M, "times": N}  next N downloads: ok | http404 |
+                                                http500 | timeout
 
 Usage: graph.py --port P --token T --phone-number-id ID [--port-file F]
 """
@@ -46,6 +52,19 @@ class State:
         self.mode = "ok"
         self.times = None
         self.counter = 0
+        self.media = {}
+        self.media_mode = "ok"
+        self.media_times = None
+        self.port = 0
+
+    def take_media_mode(self):
+        with self.lock:
+            mode = self.media_mode
+            if self.media_times is not None:
+                self.media_times -= 1
+                if self.media_times <= 0:
+                    self.media_mode, self.media_times = "ok", None
+            return mode
 
     def take_mode(self):
         with self.lock:
@@ -97,9 +116,38 @@ class Handler(BaseHTTPRequestHandler):
         if parts == ["_fake", "requests"]:
             with st.lock:
                 return self.reply(200, st.requests)
+        if len(parts) == 2 and parts[0] == "_media":
+            if not self.authorized():
+                return self.reply(401, error_body(190))
+            m = st.media.get(parts[1])
+            mode = st.take_media_mode()
+            if m is None or mode == "http404":
+                return self.reply(404, error_body(100, "Media not found"))
+            if mode == "http500":
+                return self.reply(500, error_body(1))
+            if mode == "timeout":
+                time.sleep(8)
+            data = m["content"]
+            self.send_response(200)
+            self.send_header("Content-Type", m["mime_type"])
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
+        if len(parts) == 2 and parts[1] in st.media:
+            if not self.authorized():
+                return self.reply(401, error_body(190))
+            m = st.media[parts[1]]
+            return self.reply(200, {
+                "messaging_product": "whatsapp",
+                "url": "http://127.0.0.1:%d/_media/%s" % (self.server.server_address[1], parts[1]),
+                "mime_type": m["mime_type"], "sha256": m["sha256"],
+                "file_size": str(m["file_size"]), "id": parts[1]})
         if len(parts) == 2:
             if not self.authorized():
                 return self.reply(401, error_body(190))
+            if parts[1].isdigit() and parts[1] != st.pnid:
+                return self.reply(404, error_body(100, "Unsupported get request. Object with ID '%s' does not exist" % parts[1]))
             if parts[1] != st.pnid:
                 return self.reply(400, error_body(100, "Unsupported get request. Object with ID '%s' does not exist" % parts[1]))
             return self.reply(200, {"verified_name": "Fake Desk", "display_phone_number": "+1 555-000-1111",
@@ -115,6 +163,23 @@ class Handler(BaseHTTPRequestHandler):
             with st.lock:
                 st.mode = req.get("mode", "ok")
                 st.times = req.get("times")
+            return self.reply(200, {"ok": True})
+        if parts == ["_fake", "media"]:
+            req = json.loads(raw)
+            import base64
+            import hashlib
+            content = base64.b64decode(req["content_b64"])
+            with st.lock:
+                st.media[str(req["id"])] = {
+                    "content": content, "mime_type": req.get("mime_type", "application/octet-stream"),
+                    "sha256": req.get("sha256") or hashlib.sha256(content).hexdigest(),
+                    "file_size": req.get("file_size", len(content))}
+            return self.reply(200, {"ok": True})
+        if parts == ["_fake", "media_mode"]:
+            req = json.loads(raw or b"{}")
+            with st.lock:
+                st.media_mode = req.get("mode", "ok")
+                st.media_times = req.get("times")
             return self.reply(200, {"ok": True})
         if parts == ["_fake", "reset"]:
             with st.lock:

@@ -121,6 +121,17 @@ def graph(method, path, obj=None):
         return json.loads(r.read())
 
 
+CLD = os.environ.get("TICK_CLD_URL", "")
+
+
+def cld(method, path, obj=None):
+    data = json.dumps(obj).encode() if obj is not None else None
+    req = urllib.request.Request(CLD + path, data=data, method=method,
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read())
+
+
 def graph_mode(mode, times=None):
     graph("POST", "/_fake/mode", {"mode": mode, "times": times})
 

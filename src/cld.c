@@ -1,0 +1,251 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+
+#include "bounds.h"
+#include "cld.h"
+#include "config.h"
+#include "crypto.h"
+#include "json.h"
+#include "log.h"
+
+static int
+by_key(const void *a, const void *b)
+{
+	return strcmp(((const struct tick_cld_param *)a)->key,
+	    ((const struct tick_cld_param *)b)->key);
+}
+
+enum tick_err
+tick_cld_sign(const struct tick_cld_param *p, size_t n, const char *secret,
+    char out[41])
+{
+	static const char *const unsigned_keys[] = { "file", "cloud_name",
+		"resource_type", "api_key", "signature", NULL };
+	struct tick_cld_param sorted[16];
+	unsigned char md[20];
+	char buf[2048];
+	size_t used = 0, m = 0;
+	unsigned int mdlen = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		const char *const *u;
+
+		for (u = unsigned_keys; *u && strcmp(*u, p[i].key) != 0; u++)
+			;
+		if (*u != NULL || p[i].value == NULL || p[i].value[0] == '\0')
+			continue;
+		if (m == sizeof(sorted) / sizeof(sorted[0]))
+			return TICK_ETOOBIG;
+		sorted[m++] = p[i];
+	}
+	qsort(sorted, m, sizeof(sorted[0]), by_key);
+	for (size_t i = 0; i < m; i++) {
+		int k = snprintf(buf + used, sizeof(buf) - used, "%s%s=%s",
+		    i ? "&" : "", sorted[i].key, sorted[i].value);
+
+		if (k < 0 || (size_t)k >= sizeof(buf) - used)
+			return TICK_ETOOBIG;
+		used += (size_t)k;
+	}
+	if (strlen(secret) >= sizeof(buf) - used)
+		return TICK_ETOOBIG;
+	memcpy(buf + used, secret, strlen(secret));
+	used += strlen(secret);
+	if (!EVP_Digest(buf, used, md, &mdlen, EVP_sha1(), NULL) || mdlen != 20)
+		return TICK_ESYS;
+	tick_crypto_hex(md, 20, out);
+	return TICK_OK;
+}
+
+const char *
+tick_cld_resource_type(const char *mime)
+{
+	if (mime != NULL && strncmp(mime, "image/", 6) == 0)
+		return "image";
+	/* Cloudinary keeps audio as video resources. */
+	if (mime != NULL &&
+	    (strncmp(mime, "video/", 6) == 0 ||
+	        strncmp(mime, "audio/", 6) == 0))
+		return "video";
+	return "raw";
+}
+
+enum tick_err
+tick_cld_parse_response(int status, const char *body, size_t len,
+    struct tick_cld_result *res)
+{
+	json_t *root = body ? json_loadb(body, len, 0, NULL) : NULL;
+	const char *s;
+
+	res->http_status = status;
+	if (status >= 200 && status < 300 && json_is_object(root) &&
+	    (s = tick_json_str(root, "secure_url")) != NULL &&
+	    strncmp(s, "https://", 8) == 0 &&
+	    strlen(s) < sizeof(res->secure_url)) {
+		snprintf(res->secure_url, sizeof(res->secure_url), "%s", s);
+		snprintf(res->public_id, sizeof(res->public_id), "%s",
+		    (s = tick_json_str(root, "public_id")) ? s : "");
+		snprintf(res->resource_type, sizeof(res->resource_type), "%s",
+		    (s = tick_json_str(root, "resource_type")) ? s : "");
+		res->bytes = json_integer_value(json_object_get(root, "bytes"));
+		json_decref(root);
+		return TICK_OK;
+	}
+	s = tick_json_str(tick_json_obj(root, "error"), "message");
+	snprintf(res->error, sizeof(res->error), "Cloudinary: %s",
+	    s                                 ? s :
+	        status >= 200 && status < 300 ? "answer without a secure_url" :
+	                                        "HTTP error");
+	res->retryable = status >= 500 || status == 420 || status == 429 ||
+	    status == 0;
+	json_decref(root);
+	return TICK_EUPSTREAM;
+}
+
+struct buf {
+	char *p;
+	size_t len;
+};
+
+static size_t
+on_data(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct buf *b = arg;
+	size_t n = size * nmemb;
+	char *p;
+
+	if (b->len + n > TICK_MAX_UPSTREAM_BODY ||
+	    (p = realloc(b->p, b->len + n + 1)) == NULL)
+		return 0;
+	memcpy(p + b->len, data, n);
+	b->p = p;
+	b->len += n;
+	b->p[b->len] = '\0';
+	return n;
+}
+
+static CURLcode
+on_ssl_ctx(CURL *curl, void *ctx, void *arg)
+{
+	(void)curl;
+	if (SSL_CTX_load_verify_locations(ctx, arg, NULL) != 1)
+		tick_log_warn("%s: cannot load TICK_CA_FILE", __func__);
+	return CURLE_OK;
+}
+
+static int
+part(curl_mime *mime, const char *name, const char *value)
+{
+	curl_mimepart *p = curl_mime_addpart(mime);
+
+	return p != NULL && curl_mime_name(p, name) == CURLE_OK &&
+	        curl_mime_data(p, value, CURL_ZERO_TERMINATED) == CURLE_OK ?
+	    0 :
+	    -1;
+}
+
+enum tick_err
+tick_cld_upload(const struct tick_config *cfg, const void *data, size_t len,
+    const char *filename, const char *mime, const char *folder,
+    const char *public_id, struct tick_cld_result *res)
+{
+	const char *base = tick_config_get(cfg, TICK_CFG_CLOUDINARY_API_URL);
+	const char *ca = tick_config_get(cfg, TICK_CFG_CA_FILE);
+	const char *type = tick_cld_resource_type(mime);
+	char url[1024], ts[24], sig[41];
+	struct buf b = { NULL, 0 };
+	enum tick_err rc = TICK_EUPSTREAM;
+	curl_mimepart *file;
+	curl_mime *form = NULL;
+	CURL *curl = NULL;
+	long status = 0;
+	CURLcode cc;
+	int n;
+
+	memset(res, 0, sizeof(*res));
+	if (!tick_config_cld_ready(cfg)) {
+		snprintf(res->error, sizeof(res->error),
+		    "Cloudinary is not configured (CLOUDINARY_URL)");
+		res->retryable = 1;
+		return TICK_ECONFIG;
+	}
+	snprintf(ts, sizeof(ts), "%lld", (long long)time(NULL));
+	{
+		struct tick_cld_param p[] = { { "folder", folder },
+			{ "public_id", public_id }, { "timestamp", ts } };
+
+		if ((rc = tick_cld_sign(p, 3,
+		         tick_config_get(cfg, TICK_CFG_CLOUDINARY_API_SECRET),
+		         sig)) != TICK_OK)
+			return rc;
+	}
+	n = snprintf(url, sizeof(url), "%s/%s/%s/upload", base,
+	    tick_config_get(cfg, TICK_CFG_CLOUDINARY_CLOUD_NAME), type);
+	if (n < 0 || (size_t)n >= sizeof(url))
+		return TICK_ECONFIG;
+	rc = TICK_EUPSTREAM;
+	if ((curl = curl_easy_init()) == NULL ||
+	    (form = curl_mime_init(curl)) == NULL)
+		goto out;
+	if ((file = curl_mime_addpart(form)) == NULL ||
+	    curl_mime_name(file, "file") != CURLE_OK ||
+	    curl_mime_data(file, data, len) != CURLE_OK ||
+	    curl_mime_filename(file, filename ? filename : "file") !=
+	        CURLE_OK ||
+	    (mime && curl_mime_type(file, mime) != CURLE_OK) ||
+	    part(form, "api_key",
+	        tick_config_get(cfg, TICK_CFG_CLOUDINARY_API_KEY)) != 0 ||
+	    part(form, "timestamp", ts) != 0 ||
+	    part(form, "signature", sig) != 0 ||
+	    (folder && *folder && part(form, "folder", folder) != 0) ||
+	    (public_id && *public_id &&
+	        part(form, "public_id", public_id) != 0))
+		goto out;
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR,
+	    strncmp(base, "https:", 6) == 0 ? "https" : "http,https");
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (ca != NULL) {
+		curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
+		curl_easy_setopt(curl, CURLOPT_SSL_CTX_DATA, (void *)ca);
+	}
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+	    (long)tick_config_num(cfg, TICK_CFG_WA_CONNECT_TIMEOUT_MS));
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+	    (long)tick_config_num(cfg, TICK_CFG_MEDIA_TIMEOUT_MS));
+	curl_easy_setopt(curl, CURLOPT_MIMEPOST, form);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, "tick/" PACKAGE_VERSION);
+	if ((cc = curl_easy_perform(curl)) != CURLE_OK) {
+		snprintf(res->error, sizeof(res->error), "Cloudinary: %s",
+		    curl_easy_strerror(cc));
+		res->retryable = 1;
+		rc = cc == CURLE_OPERATION_TIMEDOUT ? TICK_ETIMEOUT :
+		                                      TICK_EUPSTREAM;
+		goto out;
+	}
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	rc = tick_cld_parse_response((int)status, b.p, b.len, res);
+out:
+	if (rc != TICK_OK && res->error[0] == '\0')
+		snprintf(res->error, sizeof(res->error),
+		    "Cloudinary: upload failed");
+	if (rc != TICK_OK)
+		tick_log_warn("%s: %s", __func__, res->error);
+	curl_mime_free(form);
+	if (curl != NULL)
+		curl_easy_cleanup(curl);
+	free(b.p);
+	return rc;
+}

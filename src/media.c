@@ -1,0 +1,381 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "app.h"
+#include "b64.h"
+#include "bounds.h"
+#include "cld.h"
+#include "crypto.h"
+#include "db.h"
+#include "events.h"
+#include "log.h"
+#include "media.h"
+#include "outbox.h"
+#include "texts.h"
+#include "wa.h"
+
+enum media_stmt {
+	MD_ADD,
+	MD_LOAD,
+	MD_DEFER,
+	MD_STORED,
+	MD_TICKET_ATTACHMENT,
+	MD_FAILED,
+	MD_DUE,
+	MD_CLAIM,
+	MD_STMT__MAX
+};
+
+static const char *const stmts[MD_STMT__MAX] = {
+	[MD_ADD] =
+	    "INSERT INTO attachments (ticket_id, message_id, direction, media_id,"
+	    " mime_type, file_name, sha256, state, next_attempt_at)"
+	    " VALUES (?, ?, 'in', ?, ?, ?, ?, 'pending', NOW(3) + INTERVAL 120 SECOND)",
+	[MD_LOAD] =
+	    "SELECT a.media_id, a.mime_type, a.sha256, a.file_name, a.attempts,"
+	    " COALESCE(a.ticket_id, 0), COALESCE(t.reference, ''),"
+	    " COALESCE(t.mobile, ''), COALESCE(t.contact_id, 0)"
+	    " FROM attachments a LEFT JOIN tickets t ON t.id = a.ticket_id"
+	    " WHERE a.id = ? AND a.state = 'pending' AND a.direction = 'in'",
+	[MD_DEFER] = "UPDATE attachments SET next_attempt_at = NOW(3),"
+	             " error = ? WHERE id = ?",
+	[MD_STORED] =
+	    "UPDATE attachments SET state = 'stored', public_id = ?, secure_url = ?,"
+	    " bytes = ?, mime_type = COALESCE(mime_type, ?), error = NULL,"
+	    " attempts = attempts + 1, next_attempt_at = NULL WHERE id = ?",
+	/* The tick system's columns show a ticket's first attachment. */
+	[MD_TICKET_ATTACHMENT] =
+	    "UPDATE tickets SET attachment_name = COALESCE(attachment_name, ?),"
+	    " attachment_type = COALESCE(attachment_type, ?) WHERE id = ?",
+	[MD_FAILED] =
+	    "UPDATE attachments SET state = IF(?, 'pending', 'failed'), error = ?,"
+	    " attempts = attempts + 1,"
+	    " next_attempt_at = IF(?, NOW(3) + INTERVAL ? SECOND, NULL) WHERE id = ?",
+	[MD_DUE] = "SELECT id FROM attachments WHERE state = 'pending'"
+	           " AND next_attempt_at <= NOW(3) AND direction = 'in'"
+	           " ORDER BY next_attempt_at LIMIT ?",
+	[MD_CLAIM] =
+	    "UPDATE attachments SET next_attempt_at = NOW(3) + INTERVAL 120 SECOND"
+	    " WHERE id = ? AND state = 'pending' AND next_attempt_at <= NOW(3)",
+};
+
+int
+tick_media_sha256_matches(const char *expected, const void *data, size_t len)
+{
+	unsigned char want[TICK_SHA256_LEN], got[TICK_SHA256_LEN];
+	unsigned char *dec = NULL;
+	unsigned int n = 0;
+	size_t dlen = 0;
+
+	if (expected == NULL)
+		return -1;
+	if (tick_crypto_unhex(expected, strlen(expected), want, sizeof(want)) !=
+	    0) {
+		/* Not hex: base64 of the 32 bytes, then. */
+		if (tick_b64_decode(expected, strlen(expected), &dec, &dlen) !=
+		        TICK_OK ||
+		    dlen != sizeof(want)) {
+			free(dec);
+			return -1;
+		}
+		memcpy(want, dec, sizeof(want));
+		free(dec);
+	}
+	if (!EVP_Digest(data, len, got, &n, EVP_sha256(), NULL))
+		return -1;
+	return tick_crypto_equal(want, sizeof(want), got, sizeof(got));
+}
+
+static void
+bind_opt_int(struct tick_q *q, long long v)
+{
+	if (v > 0)
+		tick_q_int(q, v);
+	else
+		tick_q_null(q);
+}
+
+enum tick_err
+tick_media_add_inbound(struct tick_db *db, long long ticket_id,
+    long long message_id, const struct tick_wa_msg *m, long long *id)
+{
+	struct tick_q q;
+	enum tick_err rc;
+
+	*id = 0;
+	tick_q_init(&q, db, stmts[MD_ADD]);
+	bind_opt_int(&q, ticket_id);
+	tick_q_int(&q, message_id);
+	tick_q_str(&q, m->media_id, strnlen(m->media_id, 64));
+	tick_q_str(&q, m->mime_type,
+	    m->mime_type ? strnlen(m->mime_type, 128) : 0);
+	tick_q_str(&q, m->filename,
+	    m->filename ? strnlen(m->filename, 255) : 0);
+	tick_q_str(&q, m->sha256, m->sha256 ? strnlen(m->sha256, 128) : 0);
+	if ((rc = tick_q_exec(&q)) == TICK_OK)
+		*id = (long long)tick_q_insert_id(&q);
+	tick_q_done(&q);
+	return rc;
+}
+
+/* The row being worked on. */
+struct pending {
+	char media_id[65], mime[129], sha256[129], name[256], ref[33],
+	    mobile[16];
+	long long attempts, ticket_id, contact_id;
+};
+
+static enum tick_err
+load(struct tick_db *db, long long id, struct pending *p)
+{
+	struct tick_q q;
+	enum tick_err rc;
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	tick_q_init(&q, db, stmts[MD_LOAD]);
+	tick_q_int(&q, id);
+	tick_q_out_str(&q, p->media_id, sizeof(p->media_id));
+	tick_q_out_str(&q, p->mime, sizeof(p->mime));
+	tick_q_out_str(&q, p->sha256, sizeof(p->sha256));
+	tick_q_out_str(&q, p->name, sizeof(p->name));
+	tick_q_out_int(&q, &p->attempts);
+	tick_q_out_int(&q, &p->ticket_id);
+	tick_q_out_str(&q, p->ref, sizeof(p->ref));
+	tick_q_out_str(&q, p->mobile, sizeof(p->mobile));
+	tick_q_out_int(&q, &p->contact_id);
+	if ((rc = tick_q_exec(&q)) == TICK_OK) {
+		r = tick_q_fetch(&q);
+		rc = r == 1 ? TICK_OK : r == 0 ? TICK_ENOTFOUND : TICK_EDB;
+	}
+	tick_q_done(&q);
+	return rc;
+}
+
+static enum tick_err
+run2(struct tick_db *db, enum media_stmt s, const char *a, long long id)
+{
+	struct tick_q q;
+	enum tick_err rc;
+
+	tick_q_init(&q, db, stmts[s]);
+	tick_q_str(&q, a, (size_t)-1);
+	tick_q_int(&q, id);
+	rc = tick_q_exec(&q);
+	tick_q_done(&q);
+	return rc;
+}
+
+/* Records a failure; a permanent one caused by the file itself is told
+ * to the customer. */
+static void
+fail(struct tick_app *app, long long id, const struct pending *p,
+    const char *why, int retry, int tell)
+{
+	long long max = tick_config_num(&app->cfg,
+	    TICK_CFG_OUTBOX_MAX_ATTEMPTS);
+	struct tick_outbox_list l = { .n = 0 };
+	struct tick_db *db = app->db;
+	int again = retry && p->attempts + 1 < max;
+	long long out_id;
+	struct tick_q q;
+	enum tick_err rc;
+
+	tick_log_warn("media %lld: %s", id, why);
+	if ((rc = tick_db_begin(db)) != TICK_OK)
+		return;
+	tick_q_init(&q, db, stmts[MD_FAILED]);
+	tick_q_int(&q, again);
+	tick_q_str(&q, why, strnlen(why, 255));
+	tick_q_int(&q, again);
+	tick_q_int(&q, tick_wa_backoff(p->attempts + 1));
+	tick_q_int(&q, id);
+	rc = tick_q_exec(&q);
+	tick_q_done(&q);
+	if (rc == TICK_OK && p->ticket_id)
+		rc = tick_events_emit(db, TICK_EV_MESSAGE_STATUS, p->ticket_id);
+	if (rc == TICK_OK && tell && !again && p->mobile[0] != '\0') {
+		struct tick_text_vars v = { p->ref, NULL, NULL,
+			p->name[0]     ? p->name :
+			    p->mime[0] ? p->mime :
+			                 "file" };
+		char text[TICK_MAX_WA_TEXT + 1];
+
+		if (tick_text_render(&app->cfg, TICK_TEXT_MEDIA_FAILED, &v,
+		        text, sizeof(text)) == TICK_OK)
+			rc = tick_outbox_add_text(db, p->ticket_id,
+			    p->contact_id, 0, p->mobile, text, &out_id, &l);
+	}
+	if (rc == TICK_OK && (rc = tick_db_commit(db)) == TICK_OK) {
+		int down = 0, sent = 0, failed = 0;
+
+		tick_outbox_send_list(app, &l, &down, &sent, &failed);
+		return;
+	}
+	tick_db_rollback(db);
+	tick_outbox_list_clear(&l);
+}
+
+static enum tick_err
+stored(struct tick_app *app, long long id, const struct pending *p,
+    const struct tick_cld_result *res, const char *mime)
+{
+	struct tick_db *db = app->db;
+	enum tick_err rc;
+	struct tick_q q;
+
+	if ((rc = tick_db_begin(db)) != TICK_OK)
+		return rc;
+	tick_q_init(&q, db, stmts[MD_STORED]);
+	tick_q_str(&q, res->public_id, (size_t)-1);
+	tick_q_str(&q, res->secure_url, (size_t)-1);
+	tick_q_int(&q, res->bytes);
+	tick_q_str(&q, mime[0] ? mime : NULL, strnlen(mime, 128));
+	tick_q_int(&q, id);
+	rc = tick_q_exec(&q);
+	tick_q_done(&q);
+	if (rc == TICK_OK && p->ticket_id) {
+		tick_q_init(&q, db, stmts[MD_TICKET_ATTACHMENT]);
+		tick_q_str(&q, p->name[0] ? p->name : res->public_id,
+		    (size_t)-1);
+		tick_q_str(&q, mime[0] ? mime : NULL, strnlen(mime, 100));
+		tick_q_int(&q, p->ticket_id);
+		rc = tick_q_exec(&q);
+		tick_q_done(&q);
+	}
+	if (rc == TICK_OK && p->ticket_id)
+		rc = tick_events_emit(db, TICK_EV_MESSAGE_STATUS, p->ticket_id);
+	if (rc == TICK_OK)
+		return tick_db_commit(db);
+	tick_db_rollback(db);
+	return rc;
+}
+
+enum tick_err
+tick_media_fetch(struct tick_app *app, long long id, int defer)
+{
+	long long max = tick_config_num(&app->cfg, TICK_CFG_MAX_FILE_SIZE);
+	struct tick_cld_result up;
+	struct tick_wa_result res;
+	struct tick_wa_media info;
+	char folder[300], public_id[64], why[400];
+	const char *mime;
+	char *data = NULL;
+	size_t len = 0;
+	struct pending p;
+	enum tick_err rc;
+	int ok;
+
+	if ((rc = load(app->db, id, &p)) != TICK_OK)
+		return rc;
+	if (defer) {
+		run2(app->db, MD_DEFER,
+		    "left to the outbox after an earlier failure", id);
+		return TICK_EUPSTREAM;
+	}
+	if (!tick_config_cld_ready(&app->cfg)) {
+		fail(app, id, &p,
+		    "Cloudinary is not configured (CLOUDINARY_URL): kept pending",
+		    1, 0);
+		return TICK_ECONFIG;
+	}
+	if ((rc = tick_wa_media_info(app->wa, p.media_id, &info, &res)) !=
+	    TICK_OK) {
+		/* A media id Meta no longer knows will never come back. */
+		int gone = res.http_status == 404 || res.error_code == 100;
+
+		snprintf(why, sizeof(why), "Graph API media lookup: %s",
+		    res.error_title);
+		fail(app, id, &p, why, !gone, 0);
+		return rc;
+	}
+	if (info.file_size > max) {
+		snprintf(why, sizeof(why),
+		    "file of %lld bytes is larger than %lld", info.file_size,
+		    max);
+		fail(app, id, &p, why, 0, 1);
+		return TICK_ETOOBIG;
+	}
+	rc = tick_wa_media_download(app->wa, info.url, (size_t)max, &data, &len,
+	    &res);
+	if (rc != TICK_OK) {
+		int big = strstr(res.error_title, "larger than allowed") !=
+		    NULL;
+
+		snprintf(why, sizeof(why), "%s%s",
+		    big ? "file larger than MAX_FILE_SIZE: " :
+		          "media download: ",
+		    res.error_title);
+		fail(app, id, &p, why, !big && res.retryable, big);
+		return rc;
+	}
+	ok = tick_media_sha256_matches(p.sha256[0] ? p.sha256 : info.sha256,
+	    data, len);
+	if (ok == 0) {
+		fail(app, id, &p,
+		    "checksum mismatch: the file is not what was sent", 0, 1);
+		free(data);
+		return TICK_EINVAL;
+	}
+	mime = p.mime[0] ? p.mime : info.mime_type;
+	snprintf(folder, sizeof(folder), "%s/%s",
+	    tick_config_get(&app->cfg, TICK_CFG_CLOUDINARY_FOLDER),
+	    p.ref[0] ? p.ref : "unassigned");
+	snprintf(public_id, sizeof(public_id), "wa_%lld", id);
+	rc = tick_cld_upload(&app->cfg, data, len,
+	    p.name[0] ? p.name : public_id, mime, folder, public_id, &up);
+	free(data);
+	if (rc != TICK_OK) {
+		/* Rate limits, 5xx and bad credentials (fixed later) retry. */
+		fail(app, id, &p, up.error,
+		    up.retryable || up.http_status == 401 ||
+		        up.http_status == 403,
+		    0);
+		return rc;
+	}
+	return stored(app, id, &p, &up, mime);
+}
+
+enum tick_err
+tick_media_run(struct tick_app *app, struct tick_media_stats *st)
+{
+	long long batch = tick_config_num(&app->cfg, TICK_CFG_OUTBOX_BATCH);
+	long long *ids, n = 0, id = 0;
+	enum tick_err rc;
+	struct tick_q q;
+	int r;
+
+	memset(st, 0, sizeof(*st));
+	if ((ids = calloc((size_t)batch, sizeof(*ids))) == NULL)
+		return TICK_ENOMEM;
+	tick_q_init(&q, app->db, stmts[MD_DUE]);
+	tick_q_int(&q, batch);
+	tick_q_out_int(&q, &id);
+	rc = tick_q_exec(&q);
+	while (rc == TICK_OK && n < batch && (r = tick_q_fetch(&q)) != 0) {
+		if (r < 0)
+			rc = TICK_EDB;
+		else
+			ids[n++] = id;
+	}
+	tick_q_done(&q);
+	for (long long i = 0; rc == TICK_OK && i < n; i++) {
+		tick_q_init(&q, app->db, stmts[MD_CLAIM]);
+		tick_q_int(&q, ids[i]);
+		rc = tick_q_exec(&q);
+		r = rc == TICK_OK && tick_q_affected(&q) == 1;
+		tick_q_done(&q);
+		if (!r)
+			continue;
+		st->picked++;
+		if (tick_media_fetch(app, ids[i], 0) == TICK_OK)
+			st->stored++;
+		else
+			st->failed++;
+	}
+	free(ids);
+	return rc;
+}
