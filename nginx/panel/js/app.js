@@ -118,7 +118,8 @@ function render() {
   }
   const instance = route.view.mount(main, ctx) || {};
   current = { route, instance };
-  focusHeading();
+  if (instance.keepFocus) document.title = 'Sign in · tick';
+  else focusHeading();
 }
 
 function focusHeading() {
@@ -148,7 +149,19 @@ function updateHeader(route) {
     h('span', { class: 'who-role' }, roleLabel(session.user.role)));
 }
 
+// A stream the server ends (about once a minute) reconnects within a
+// second: "Connecting…" shows only when it lasts.
+let liveTimer = null;
 function showLive(state) {
+  clearTimeout(liveTimer);
+  if (state === 'connecting') {
+    liveTimer = setTimeout(() => paintLive('connecting'), 2000);
+    return;
+  }
+  paintLive(state);
+}
+
+function paintLive(state) {
   const el = document.getElementById('live');
   const words = {
     on: ['Live', 'Changes show as they happen.'],

@@ -21,6 +21,7 @@ let running = false;
 let state = 'off';
 let handlers = { event: () => {}, state: () => {}, reconnect: async () => true };
 let everConnected = false;
+let lastId = '';
 
 function setState(s) {
   if (s === state) return;
@@ -39,6 +40,7 @@ function dispatch(e) {
   } catch (err) {
     data = {};
   }
+  if (e.lastEventId) lastId = e.lastEventId;
   const type = data.type || (e.type !== 'message' ? e.type : '');
   handlers.event({ ...data, type, id: data.id ?? e.lastEventId });
 }
@@ -48,7 +50,9 @@ function connect() {
   if (!running) return;
   let es;
   try {
-    es = new EventSource(URL_EVENTS);
+    // A new stream resumes after the last event seen (EventSource sends
+    // Last-Event-ID only on its own reconnections).
+    es = new EventSource(lastId ? `${URL_EVENTS}?last_event_id=${encodeURIComponent(lastId)}` : URL_EVENTS);
   } catch (err) {
     schedule();
     return;
@@ -59,8 +63,8 @@ function connect() {
     if (source !== es) return;
     delay = FIRST_DELAY;
     setState('on');
-    // After a gap, what happened meanwhile is fetched again.
-    if (everConnected) handlers.event({ type: 'resync' });
+    // After a gap with nothing to resume from, the open view is fetched again.
+    if (everConnected && !lastId) handlers.event({ type: 'resync' });
     everConnected = true;
   };
   es.onmessage = dispatch;
@@ -105,6 +109,7 @@ export function startLive(on) {
   running = true;
   delay = FIRST_DELAY;
   everConnected = false;
+  lastId = '';
   connect();
 }
 

@@ -47,5 +47,5 @@ export function mount(main, ctx) {
     form,
     h('p', { class: 'hint center' }, 'The WhatsApp help desk.')));
   email.input.focus();
-  return {};
+  return { keepFocus: true };
 }
