@@ -19,6 +19,9 @@ CREATE TABLE IF NOT EXISTS attachments (
   error VARCHAR(255) NULL,
   attempts INT UNSIGNED NOT NULL DEFAULT 0,
   next_attempt_at DATETIME(3) NULL,
+  -- a file uploaded to tick (an agent's, or the form's), kept here only
+  -- until Cloudinary has it
+  content LONGBLOB NULL,
   created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
   updated_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
   PRIMARY KEY (id),

@@ -4,6 +4,9 @@
 
 /* Largest request body read by any responder (webhook payloads reach ~3 MB). */
 #define TICK_MAX_BODY (4u * 1024u * 1024u)
+/* Largest body of a route that takes a file (base64 of MAX_FILE_SIZE's
+ * default 16 MB, and the rest). */
+#define TICK_MAX_UPLOAD_BODY (24u * 1024u * 1024u)
 /* Largest body of a route that is not the webhook. */
 #define TICK_MAX_API_BODY (1u * 1024u * 1024u)
 /* Largest JSON nesting accepted in any request body. */

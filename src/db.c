@@ -241,6 +241,21 @@ tick_q_str(struct tick_q *q, const char *s, size_t len)
 }
 
 void
+tick_q_blob(struct tick_q *q, const void *data, size_t len)
+{
+	MYSQL_BIND *b = next_in(q);
+
+	if (b == NULL)
+		return;
+	q->inlen[q->nin] = len;
+	b->buffer_type = MYSQL_TYPE_BLOB;
+	b->buffer = (void *)(uintptr_t)data;
+	b->buffer_length = len;
+	b->length = &q->inlen[q->nin];
+	q->nin++;
+}
+
+void
 tick_q_int(struct tick_q *q, long long v)
 {
 	MYSQL_BIND *b = next_in(q);
@@ -417,6 +432,12 @@ tick_q_fetch(struct tick_q *q)
 			buf[q->outnull[i] ? 0 : q->outlen[i]] = '\0';
 		}
 	return 1;
+}
+
+unsigned long
+tick_q_outlen(const struct tick_q *q, int i)
+{
+	return i >= 0 && i < q->nout && !q->outnull[i] ? q->outlen[i] : 0;
 }
 
 int

@@ -82,6 +82,8 @@ void tick_q_init_built(struct tick_q *q, struct tick_db *db,
  * strlen), integer, or NULL. The data is borrowed until tick_q_exec(). */
 void tick_q_str(struct tick_q *q, const char *s, size_t len);
 void tick_q_int(struct tick_q *q, long long v);
+/* Binds bytes (a BLOB), borrowed until tick_q_exec(). */
+void tick_q_blob(struct tick_q *q, const void *data, size_t len);
 void tick_q_null(struct tick_q *q);
 /* Binds the next output column into caller storage; text is NUL-terminated
  * and a value longer than cap-1 bytes makes tick_q_fetch() fail. */
@@ -91,6 +93,10 @@ void tick_q_out_int(struct tick_q *q, long long *v);
 enum tick_err tick_q_exec(struct tick_q *q);
 /* The next row into the outputs: 1 a row, 0 no more, -1 error. */
 int tick_q_fetch(struct tick_q *q);
+/* The length of output column i of the fetched row (bytes, for text and
+ * binary columns). */
+unsigned long tick_q_outlen(const struct tick_q *q, int i);
+
 /* True when output column i of the fetched row was NULL. */
 int tick_q_isnull(const struct tick_q *q, int i);
 unsigned long long tick_q_affected(const struct tick_q *q);

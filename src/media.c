@@ -15,10 +15,14 @@
 #include "media.h"
 #include "outbox.h"
 #include "texts.h"
+#include "tickets.h"
 #include "wa.h"
 
 enum media_stmt {
 	MD_ADD,
+	MD_ADD_UPLOAD,
+	MD_REPLY_TEXT,
+	MD_LINK_REPLY,
 	MD_LOAD,
 	MD_DEFER,
 	MD_STORED,
@@ -34,18 +38,27 @@ static const char *const stmts[MD_STMT__MAX] = {
 	    "INSERT INTO attachments (ticket_id, message_id, direction, media_id,"
 	    " mime_type, file_name, sha256, state, next_attempt_at)"
 	    " VALUES (?, ?, 'in', ?, ?, ?, ?, 'pending', NOW(3) + INTERVAL 120 SECOND)",
+	[MD_ADD_UPLOAD] =
+	    "INSERT INTO attachments (ticket_id, reply_id, direction, mime_type,"
+	    " file_name, bytes, content, state, next_attempt_at)"
+	    " VALUES (?, ?, IF(? > 0, 'out', 'in'), ?, ?, ?, ?, 'pending',"
+	    " NOW(3) + INTERVAL 120 SECOND)",
+	[MD_REPLY_TEXT] = "SELECT message FROM replies WHERE id = ?",
+	[MD_LINK_REPLY] = "UPDATE replies SET message_id = ? WHERE id = ?",
 	[MD_LOAD] =
-	    "SELECT a.media_id, a.mime_type, a.sha256, a.file_name, a.attempts,"
-	    " COALESCE(a.ticket_id, 0), COALESCE(t.reference, ''),"
-	    " COALESCE(t.mobile, ''), COALESCE(t.contact_id, 0)"
+	    "SELECT COALESCE(a.media_id, ''), a.mime_type, a.sha256, a.file_name,"
+	    " a.attempts, COALESCE(a.ticket_id, 0), COALESCE(t.reference, ''),"
+	    " COALESCE(t.mobile, ''), COALESCE(t.contact_id, 0), a.direction,"
+	    " COALESCE(a.reply_id, 0), a.content"
 	    " FROM attachments a LEFT JOIN tickets t ON t.id = a.ticket_id"
-	    " WHERE a.id = ? AND a.state = 'pending' AND a.direction = 'in'",
+	    " WHERE a.id = ? AND a.state = 'pending'",
 	[MD_DEFER] = "UPDATE attachments SET next_attempt_at = NOW(3),"
 	             " error = ? WHERE id = ?",
 	[MD_STORED] =
 	    "UPDATE attachments SET state = 'stored', public_id = ?, secure_url = ?,"
 	    " bytes = ?, mime_type = COALESCE(mime_type, ?), error = NULL,"
-	    " attempts = attempts + 1, next_attempt_at = NULL WHERE id = ?",
+	    " content = NULL, attempts = attempts + 1, next_attempt_at = NULL"
+	    " WHERE id = ?",
 	/* The tick system's columns show a ticket's first attachment. */
 	[MD_TICKET_ATTACHMENT] =
 	    "UPDATE tickets SET attachment_name = COALESCE(attachment_name, ?),"
@@ -54,9 +67,9 @@ static const char *const stmts[MD_STMT__MAX] = {
 	    "UPDATE attachments SET state = IF(?, 'pending', 'failed'), error = ?,"
 	    " attempts = attempts + 1,"
 	    " next_attempt_at = IF(?, NOW(3) + INTERVAL ? SECOND, NULL) WHERE id = ?",
-	[MD_DUE] = "SELECT id FROM attachments WHERE state = 'pending'"
-	           " AND next_attempt_at <= NOW(3) AND direction = 'in'"
-	           " ORDER BY next_attempt_at LIMIT ?",
+	[MD_DUE] =
+	    "SELECT id FROM attachments WHERE state = 'pending'"
+	    " AND next_attempt_at <= NOW(3) ORDER BY next_attempt_at LIMIT ?",
 	[MD_CLAIM] =
 	    "UPDATE attachments SET next_attempt_at = NOW(3) + INTERVAL 120 SECOND"
 	    " WHERE id = ? AND state = 'pending' AND next_attempt_at <= NOW(3)",
@@ -99,6 +112,79 @@ bind_opt_int(struct tick_q *q, long long v)
 }
 
 enum tick_err
+tick_media_outbound_type(const char *mime, size_t size, long long max,
+    const char **wa_type)
+{
+	static const struct {
+		const char *mime, *type;
+		size_t limit;
+	} kinds[] = {
+		{ "image/jpeg", "image", 5u << 20 },
+		{ "image/png", "image", 5u << 20 },
+		{ "image/webp", "sticker", 100u << 10 },
+		{ "audio/aac", "audio", 16u << 20 },
+		{ "audio/amr", "audio", 16u << 20 },
+		{ "audio/mpeg", "audio", 16u << 20 },
+		{ "audio/mp4", "audio", 16u << 20 },
+		{ "audio/ogg", "audio", 16u << 20 },
+		{ "video/mp4", "video", 16u << 20 },
+		{ "video/3gpp", "video", 16u << 20 },
+		{ "application/pdf", "document", 100u << 20 },
+		{ "application/msword", "document", 100u << 20 },
+		{ "application/vnd.ms-excel", "document", 100u << 20 },
+		{ "application/vnd.ms-powerpoint", "document", 100u << 20 },
+		{ "application/vnd.openxmlformats-officedocument.", "document",
+		    100u << 20 },
+		{ "text/plain", "document", 100u << 20 },
+		{ "text/csv", "document", 100u << 20 },
+	};
+	size_t n;
+
+	*wa_type = NULL;
+	if (mime == NULL)
+		return TICK_EINVAL;
+	/* Parameters such as "; codecs=opus" do not change the type. */
+	n = strcspn(mime, ";");
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		size_t k = strlen(kinds[i].mime);
+		int prefix = kinds[i].mime[k - 1] == '.';
+
+		if ((prefix && n > k && strncmp(mime, kinds[i].mime, k) == 0) ||
+		    (!prefix && n == k &&
+		        strncmp(mime, kinds[i].mime, k) == 0)) {
+			*wa_type = kinds[i].type;
+			if (size > kinds[i].limit || (long long)size > max)
+				return TICK_ETOOBIG;
+			return TICK_OK;
+		}
+	}
+	return TICK_EINVAL;
+}
+
+enum tick_err
+tick_media_add_upload(struct tick_db *db, long long ticket_id,
+    long long reply_id, const char *name, const char *mime, const void *data,
+    size_t len, long long *id)
+{
+	struct tick_q q;
+	enum tick_err rc;
+
+	*id = 0;
+	tick_q_init(&q, db, stmts[MD_ADD_UPLOAD]);
+	bind_opt_int(&q, ticket_id);
+	bind_opt_int(&q, reply_id);
+	tick_q_int(&q, reply_id);
+	tick_q_str(&q, mime, strnlen(mime, 128));
+	tick_q_str(&q, name, name ? strnlen(name, 255) : 0);
+	tick_q_int(&q, (long long)len);
+	tick_q_blob(&q, data, len);
+	if ((rc = tick_q_exec(&q)) == TICK_OK)
+		*id = (long long)tick_q_insert_id(&q);
+	tick_q_done(&q);
+	return rc;
+}
+
+enum tick_err
 tick_media_add_inbound(struct tick_db *db, long long ticket_id,
     long long message_id, const struct tick_wa_msg *m, long long *id)
 {
@@ -124,18 +210,22 @@ tick_media_add_inbound(struct tick_db *db, long long ticket_id,
 /* The row being worked on. */
 struct pending {
 	char media_id[65], mime[129], sha256[129], name[256], ref[33],
-	    mobile[16];
-	long long attempts, ticket_id, contact_id;
+	    mobile[16], direction[4];
+	long long attempts, ticket_id, contact_id, reply_id;
+	char *content; /* owned; the bytes when they were given to tick */
+	size_t content_len;
 };
 
 static enum tick_err
-load(struct tick_db *db, long long id, struct pending *p)
+load(struct tick_db *db, long long id, long long max, struct pending *p)
 {
 	struct tick_q q;
 	enum tick_err rc;
 	int r;
 
 	memset(p, 0, sizeof(*p));
+	if ((p->content = malloc((size_t)max + 1)) == NULL)
+		return TICK_ENOMEM;
 	tick_q_init(&q, db, stmts[MD_LOAD]);
 	tick_q_int(&q, id);
 	tick_q_out_str(&q, p->media_id, sizeof(p->media_id));
@@ -147,9 +237,17 @@ load(struct tick_db *db, long long id, struct pending *p)
 	tick_q_out_str(&q, p->ref, sizeof(p->ref));
 	tick_q_out_str(&q, p->mobile, sizeof(p->mobile));
 	tick_q_out_int(&q, &p->contact_id);
+	tick_q_out_str(&q, p->direction, sizeof(p->direction));
+	tick_q_out_int(&q, &p->reply_id);
+	tick_q_out_str(&q, p->content, (size_t)max + 1);
 	if ((rc = tick_q_exec(&q)) == TICK_OK) {
 		r = tick_q_fetch(&q);
 		rc = r == 1 ? TICK_OK : r == 0 ? TICK_ENOTFOUND : TICK_EDB;
+		if (r == 1 && tick_q_isnull(&q, 11)) {
+			free(p->content);
+			p->content = NULL;
+		} else if (r == 1)
+			p->content_len = tick_q_outlen(&q, 11);
 	}
 	tick_q_done(&q);
 	return rc;
@@ -254,6 +352,81 @@ stored(struct tick_app *app, long long id, const struct pending *p,
 	return rc;
 }
 
+/*
+ * An agent's file is on Cloudinary: send it to the customer by link, with
+ * the reply's text as caption (or after it, for audio and stickers), by
+ * the 24-hour window's rules.
+ */
+static void
+send_outgoing(struct tick_app *app, const struct pending *p, const char *link,
+    const char *mime)
+{
+	const char *tmpl = tick_config_get(&app->cfg,
+	    TICK_CFG_WA_TEMPLATE_NAME);
+	struct tick_outbox_list l = { .n = 0 };
+	struct tick_db *db = app->db;
+	char text[TICK_MAX_WA_TEXT * 4 + 1], *payload = NULL;
+	const char *type = "document";
+	long long out_id = 0, tpl_id = 0, text_id = 0;
+	struct tick_ticket tk;
+	enum tick_err rc;
+	struct tick_q q;
+	int held, r;
+
+	(void)tick_media_outbound_type(mime, 0, 1LL << 40, &type);
+	if ((rc = tick_db_begin(db)) != TICK_OK)
+		return;
+	if ((rc = tick_ticket_lock(db, p->ticket_id, &tk)) != TICK_OK ||
+	    !tk.whatsapp_enabled || tk.mobile[0] == '\0')
+		goto out;
+	text[0] = '\0';
+	tick_q_init(&q, db, stmts[MD_REPLY_TEXT]);
+	tick_q_int(&q, p->reply_id);
+	tick_q_out_str(&q, text, sizeof(text));
+	if ((rc = tick_q_exec(&q)) == TICK_OK && (r = tick_q_fetch(&q)) != 1)
+		text[0] = '\0';
+	tick_q_done(&q);
+	held = !tk.window_open && tmpl != NULL;
+	payload = tick_wa_media_payload(tk.mobile, type, link, text,
+	    p->name[0] ? p->name : NULL);
+	rc = payload == NULL ? TICK_ENOMEM :
+	                       tick_outbox_add(db, tk.id, tk.contact_id,
+	                           p->reply_id, type, text[0] ? text : type,
+	                           payload, held, &out_id, held ? NULL : &l);
+	/* No caption on audio and stickers: the text follows on its own. */
+	if (rc == TICK_OK && text[0] != '\0' &&
+	    (strcmp(type, "audio") == 0 || strcmp(type, "sticker") == 0)) {
+		char *t = tick_wa_text_payload(tk.mobile, text);
+
+		rc = t == NULL ?
+		    TICK_ENOMEM :
+		    tick_outbox_add(db, tk.id, tk.contact_id, 0, "text", text,
+		        t, held, &text_id, held ? NULL : &l);
+		free(t);
+	}
+	if (rc == TICK_OK && held)
+		rc = tick_outbox_add_template(app, tk.id, tk.contact_id,
+		    tk.mobile, &tpl_id, &l);
+	if (rc == TICK_OK) {
+		tick_q_init(&q, db, stmts[MD_LINK_REPLY]);
+		tick_q_int(&q, out_id);
+		tick_q_int(&q, p->reply_id);
+		rc = tick_q_exec(&q);
+		tick_q_done(&q);
+	}
+	if (rc == TICK_OK && (rc = tick_db_commit(db)) == TICK_OK) {
+		int down = 0, sent = 0, failed = 0;
+
+		free(payload);
+		tick_outbox_send_list(app, &l, &down, &sent, &failed);
+		return;
+	}
+out:
+	free(payload);
+	tick_db_rollback(db);
+	tick_outbox_list_clear(&l);
+}
+
 enum tick_err
 tick_media_fetch(struct tick_app *app, long long id, int defer)
 {
@@ -269,8 +442,18 @@ tick_media_fetch(struct tick_app *app, long long id, int defer)
 	enum tick_err rc;
 	int ok;
 
-	if ((rc = load(app->db, id, &p)) != TICK_OK)
+	if ((rc = load(app->db, id, max, &p)) != TICK_OK) {
+		free(p.content);
 		return rc;
+	}
+	if (p.content != NULL) {
+		/* Given to tick: no Graph API to ask. */
+		data = p.content;
+		len = p.content_len;
+		p.content = NULL;
+		mime = p.mime;
+		goto upload;
+	}
 	if (defer) {
 		run2(app->db, MD_DEFER,
 		    "left to the outbox after an earlier failure", id);
@@ -321,10 +504,25 @@ tick_media_fetch(struct tick_app *app, long long id, int defer)
 		return TICK_EINVAL;
 	}
 	mime = p.mime[0] ? p.mime : info.mime_type;
+upload:
+	if (defer) {
+		free(data);
+		run2(app->db, MD_DEFER,
+		    "left to the outbox after an earlier failure", id);
+		return TICK_EUPSTREAM;
+	}
+	if (!tick_config_cld_ready(&app->cfg)) {
+		free(data);
+		fail(app, id, &p,
+		    "Cloudinary is not configured (CLOUDINARY_URL): kept pending",
+		    1, 0);
+		return TICK_ECONFIG;
+	}
 	snprintf(folder, sizeof(folder), "%s/%s",
 	    tick_config_get(&app->cfg, TICK_CFG_CLOUDINARY_FOLDER),
 	    p.ref[0] ? p.ref : "unassigned");
-	snprintf(public_id, sizeof(public_id), "wa_%lld", id);
+	snprintf(public_id, sizeof(public_id), "%s_%lld",
+	    strcmp(p.direction, "out") == 0 ? "out" : "wa", id);
 	rc = tick_cld_upload(&app->cfg, data, len,
 	    p.name[0] ? p.name : public_id, mime, folder, public_id, &up);
 	free(data);
@@ -336,7 +534,10 @@ tick_media_fetch(struct tick_app *app, long long id, int defer)
 		    0);
 		return rc;
 	}
-	return stored(app, id, &p, &up, mime);
+	if ((rc = stored(app, id, &p, &up, mime)) == TICK_OK &&
+	    strcmp(p.direction, "out") == 0 && p.reply_id > 0)
+		send_outgoing(app, &p, up.secure_url, mime);
+	return rc;
 }
 
 enum tick_err

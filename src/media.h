@@ -26,6 +26,25 @@ struct tick_wa_msg;
 int
 tick_media_sha256_matches(const char *expected, const void *data, size_t len);
 
+/*
+ * Which WhatsApp message type carries a file of this MIME type and size
+ * ("image", "audio", "video", "sticker", "document") within WhatsApp's
+ * limits (image jpeg/png 5 MB, audio 16 MB, video mp4/3gpp 16 MB, sticker
+ * webp 100 KB, document 100 MB) and max. TICK_EINVAL (415) for a type
+ * WhatsApp does not carry, TICK_ETOOBIG (413) over a limit. No I/O.
+ */
+enum tick_err tick_media_outbound_type(const char *mime, size_t size,
+    long long max, const char **wa_type);
+
+/*
+ * Inside a transaction: records a file given to tick (an agent's reply,
+ * with reply_id, or the ticket form's, reply_id 0) as a pending
+ * attachment holding its bytes until Cloudinary has them.
+ */
+enum tick_err tick_media_add_upload(struct tick_db *db, long long ticket_id,
+    long long reply_id, const char *name, const char *mime, const void *data,
+    size_t len, long long *id);
+
 /* Inside the message's transaction: records a pending attachment for
  * message m (media_id, type, file name, checksum). */
 enum tick_err tick_media_add_inbound(struct tick_db *db, long long ticket_id,

@@ -48,7 +48,7 @@ const struct tick_routes tick_routes_auth = { "auth", auth, N(auth) };
 
 static const struct tick_route tickets[] = {
 	{ "GET", "/api/tickets", tick_tickets_list, 0, TICK_PERM_TICKETS_READ },
-	{ "POST", "/api/tickets", tick_tickets_create, 0,
+	{ "POST", "/api/tickets", tick_tickets_create, TICK_MAX_UPLOAD_BODY,
 	    TICK_PERM_TICKETS_WORK },
 	{ "GET", "/api/tickets/stats", tick_tickets_stats, 0, TICK_PERM_STATS },
 	{ "GET", "/api/tickets/:id", tick_tickets_get, 0,
@@ -61,8 +61,8 @@ static const struct tick_route tickets[] = {
 	    TICK_PERM_TICKETS_WORK },
 	{ "POST", "/api/tickets/:id/assign", tick_work_assign, 0,
 	    TICK_PERM_TICKETS_WORK },
-	{ "POST", "/api/tickets/:id/reply", tick_work_reply, 0,
-	    TICK_PERM_TICKETS_WORK },
+	{ "POST", "/api/tickets/:id/reply", tick_work_reply,
+	    TICK_MAX_UPLOAD_BODY, TICK_PERM_TICKETS_WORK },
 	{ "POST", "/api/tickets/:id/close", tick_work_close, 0,
 	    TICK_PERM_TICKETS_WORK },
 	{ "POST", "/api/tickets/:id/notes", tick_work_note, 0,

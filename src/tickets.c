@@ -8,6 +8,7 @@
 #include "db.h"
 #include "events.h"
 #include "http.h"
+#include "media.h"
 #include "outbox.h"
 #include "texts.h"
 #include "tickets.h"
@@ -1132,7 +1133,8 @@ tick_tickets_create(struct tick_req *req)
 	json_t *body = tick_http_json_body(req), *t = NULL, *wa = NULL;
 	struct tick_outbox_list l = { .n = 0 };
 	char mobile[16] = "", ref[33];
-	long long id = 0;
+	long long id = 0, attachment = 0;
+	struct tick_file file = { .data = NULL };
 	enum tick_err rc;
 	int wa_on, down = 0, sent = 0, failed = 0;
 
@@ -1140,7 +1142,8 @@ tick_tickets_create(struct tick_req *req)
 		return;
 	if (check_body(req, body, create_fields,
 	        sizeof(create_fields) / sizeof(create_fields[0]), NULL, NULL,
-	        NULL, 0) != 0)
+	        NULL, 0) != 0 ||
+	    tick_work_file(req, body, "attachment", &file) != 0)
 		goto out;
 	if (str(body, "mobile") && *str(body, "mobile"))
 		tick_valid_phone(str(body, "mobile"), mobile);
@@ -1177,6 +1180,9 @@ tick_tickets_create(struct tick_req *req)
 			rc = tick_work_notify(req->app, &tk,
 			    TICK_TEXT_TICKET_CREATED, &v, &l, &wa);
 	}
+	if (rc == TICK_OK && file.data != NULL)
+		rc = tick_media_add_upload(db, id, 0, file.name, file.type,
+		    file.data, file.len, &attachment);
 	if (rc == TICK_OK)
 		rc = tick_events_emit(db, TICK_EV_TICKET_CREATED, id);
 	if (rc == TICK_OK)
@@ -1188,6 +1194,8 @@ tick_tickets_create(struct tick_req *req)
 		goto fail;
 	}
 	tick_work_after_commit(req->app, &l, &down, &sent, &failed);
+	if (attachment != 0)
+		(void)tick_media_fetch(req->app, attachment, 0);
 	if ((t = tick_ticket_json(db, id, 1, &rc)) == NULL) {
 		json_decref(wa);
 		goto fail;
@@ -1204,6 +1212,7 @@ tick_tickets_create(struct tick_req *req)
 fail:
 	tick_http_fail(req, 0, rc, NULL, NULL, NULL);
 out:
+	free(file.data);
 	json_decref(body);
 }
 

@@ -571,6 +571,32 @@ tick_wa_text_payload(const char *to, const char *text)
 }
 
 char *
+tick_wa_media_payload(const char *to, const char *type, const char *link,
+    const char *caption, const char *filename)
+{
+	json_t *root, *media;
+	char *s;
+
+	media = json_pack("{s:s}", "link", link);
+	if (media == NULL)
+		return NULL;
+	/* Audio and stickers carry no caption; only documents a name. */
+	if (caption != NULL && *caption != '\0' && strcmp(type, "audio") != 0 &&
+	    strcmp(type, "sticker") != 0)
+		json_object_set_new(media, "caption", json_string(caption));
+	if (filename != NULL && strcmp(type, "document") == 0)
+		json_object_set_new(media, "filename", json_string(filename));
+	root = json_pack("{s:s, s:s, s:s, s:s, s:o}", "messaging_product",
+	    "whatsapp", "recipient_type", "individual", "to", to, "type", type,
+	    type, media);
+	if (root == NULL)
+		return NULL;
+	s = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	return s;
+}
+
+char *
 tick_wa_template_payload(const char *to, const char *name, const char *lang)
 {
 	json_t *root;

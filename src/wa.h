@@ -124,6 +124,14 @@ char *tick_wa_text_payload(const char *to, const char *text);
 char *
 tick_wa_template_payload(const char *to, const char *name, const char *lang);
 
+/*
+ * Builds the Graph API body for a media message by link: type is image,
+ * audio, video, sticker or document; caption (images, videos, documents)
+ * and filename (documents) may be NULL. A new string, or NULL.
+ */
+char *tick_wa_media_payload(const char *to, const char *type, const char *link,
+    const char *caption, const char *filename);
+
 /* What the Graph API answered to a send. */
 struct tick_wa_result {
 	int http_status;       /* 0 when no answer came */

@@ -95,7 +95,7 @@ tick_wa_api_send(struct tick_req *req)
 	if (ticket != 0) {
 		(void)tick_audit_req(req, "whatsapp.send", "ticket", ticket,
 		    NULL);
-		tick_work_send_reply(req, ticket, message, 0);
+		tick_work_send_reply(req, ticket, message, NULL, 0);
 		goto out;
 	}
 	/* No ticket: a message of its own, stored like any other. */

@@ -7,7 +7,9 @@
 #include "bounds.h"
 #include "db.h"
 #include "events.h"
+#include "b64.h"
 #include "http.h"
+#include "media.h"
 #include "outbox.h"
 #include "tickets.h"
 #include "valid.h"
@@ -508,10 +510,106 @@ result_json(long long out_id, const char *status,
 	    r && r->error_title[0] ? json_string(r->error_title) : json_null());
 }
 
+int
+tick_work_file(struct tick_req *req, json_t *body, const char *key,
+    struct tick_file *f)
+{
+	json_t *o = json_object_get(body, key);
+	const char *content;
+	enum tick_err rc;
+	char msg[160];
+
+	memset(f, 0, sizeof(*f));
+	if (o == NULL || json_is_null(o))
+		return 0;
+	content = json_string_value(json_object_get(o, "content"));
+	f->type = json_string_value(json_object_get(o, "type"));
+	f->name = json_string_value(json_object_get(o, "name"));
+	if (!json_is_object(o) || content == NULL || f->type == NULL ||
+	    (json_object_get(o, "name") &&
+	        (f->name == NULL || strlen(f->name) > 255 ||
+	            strpbrk(f->name, "/\\\r\n") != NULL))) {
+		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
+		    "a file is {name, type, content}: content in base64",
+		    json_pack("{s:s}", key, "must be {name, type, content}"));
+		return -1;
+	}
+	if (tick_b64_decode(content, strlen(content), &f->data, &f->len) !=
+	    TICK_OK) {
+		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
+		    "the file's content is not base64",
+		    json_pack("{s:s}", key, "content must be base64"));
+		return -1;
+	}
+	rc = tick_media_outbound_type(f->type, f->len,
+	    tick_config_num(&req->app->cfg, TICK_CFG_MAX_FILE_SIZE),
+	    &f->wa_type);
+	if (rc == TICK_EINVAL || f->len == 0) {
+		snprintf(msg, sizeof(msg),
+		    "WhatsApp cannot carry %.60s files%s", f->type,
+		    f->len == 0 ? " (or the file is empty)" : "");
+		tick_http_fail(req, 415, TICK_EINVAL, "unsupported_media_type",
+		    msg, NULL);
+	} else if (rc == TICK_ETOOBIG) {
+		snprintf(msg, sizeof(msg),
+		    "a %s file of %zu bytes is over WhatsApp's limit or MAX_FILE_SIZE",
+		    f->wa_type, f->len);
+		tick_http_fail(req, 413, rc, NULL, msg, NULL);
+	} else
+		return 0;
+	free(f->data);
+	f->data = NULL;
+	return -1;
+}
+
+/* Where an agent's file stands after its upload, and the message that
+ * carries it. */
+static json_t *
+file_result(struct tick_db *db, long long attachment, long long reply_id)
+{
+	static const char *const sql =
+	    "SELECT a.state, a.secure_url, a.error, m.status, m.wamid,"
+	    " m.error_code, m.error_title FROM attachments a LEFT JOIN replies r"
+	    " ON r.id = ? LEFT JOIN whatsapp_messages m ON m.id = r.message_id"
+	    " WHERE a.id = ?";
+	char state[10] = "", url[1024] = "", err[256] = "", st[16] = "",
+	     wamid[192] = "", title[256] = "";
+	long long code = 0;
+	json_t *out = NULL;
+	struct tick_q q;
+
+	tick_q_init(&q, db, sql);
+	tick_q_int(&q, reply_id);
+	tick_q_int(&q, attachment);
+	tick_q_out_str(&q, state, sizeof(state));
+	tick_q_out_str(&q, url, sizeof(url));
+	tick_q_out_str(&q, err, sizeof(err));
+	tick_q_out_str(&q, st, sizeof(st));
+	tick_q_out_str(&q, wamid, sizeof(wamid));
+	tick_q_out_int(&q, &code);
+	tick_q_out_str(&q, title, sizeof(title));
+	if (tick_q_exec(&q) == TICK_OK && tick_q_fetch(&q) == 1)
+		out =
+		    json_pack("{s:{s:I, s:s, s:o, s:o}, s:{s:s, s:o, s:o, s:o}}",
+		        "attachment", "id", (json_int_t)attachment, "state",
+		        state, "secure_url",
+		        url[0] ? json_string(url) : json_null(), "error",
+		        err[0] ? json_string(err) : json_null(), "whatsapp",
+		        "status", st[0] ? st : "pending", "wamid",
+		        wamid[0] ? json_string(wamid) : json_null(),
+		        "error_code",
+		        code ? json_integer((json_int_t)code) : json_null(),
+		        "error_title",
+		        title[0] ? json_string(title) : json_null());
+	tick_q_done(&q);
+	return out;
+}
+
 void
 tick_work_send_reply(struct tick_req *req, long long id, const char *message,
-    int check_holder)
+    const struct tick_file *f, int check_holder)
 {
+	long long attachment = 0;
 	const char *tmpl = tick_config_get(&req->app->cfg,
 	    TICK_CFG_WA_TEMPLATE_NAME);
 	struct tick_outbox_list l = { .n = 0 };
@@ -560,7 +658,13 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 		tick_q_int(&q, id);
 		rc = exec_done(&q);
 	}
-	if (rc == TICK_OK && use_wa) {
+	if (rc == TICK_OK && f != NULL && f->data != NULL) {
+		/* The file goes to Cloudinary once this commits, then by link
+		 * with the text as its caption. */
+		rc = tick_media_add_upload(db, id, reply_id, f->name, f->type,
+		    f->data, f->len, &attachment);
+		use_wa = 0;
+	} else if (rc == TICK_OK && use_wa) {
 		char *payload = tick_wa_text_payload(tk.mobile, message);
 
 		held = !tk.window_open;
@@ -585,6 +689,23 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 		return;
 	}
 	memset(&res, 0, sizeof(res));
+	if (attachment != 0) {
+		json_t *fr, *t0;
+
+		(void)tick_media_fetch(req->app, attachment, 0);
+		if ((fr = file_result(db, attachment, reply_id)) == NULL ||
+		    (t0 = tick_ticket_json(db, id, 0, &rc)) == NULL) {
+			json_decref(fr);
+			tick_http_fail(req, 0, TICK_EDB, NULL, NULL, NULL);
+			return;
+		}
+		json_object_set_new(fr, "reply",
+		    json_pack("{s:I, s:s}", "id", (json_int_t)reply_id, "text",
+		        message));
+		json_object_set_new(fr, "ticket", t0);
+		tick_http_ok(req, 201, fr, "reply stored");
+		return;
+	}
 	if (!use_wa)
 		wa = json_pack("{s:s, s:s}", "status", "skipped", "reason",
 		    tk.mobile[0] == '\0' ? "no_mobile" : "whatsapp_disabled");
@@ -643,20 +764,49 @@ static const struct tick_field reply_fields[] = {
 	{ "message", TICK_FIELD_LONGTEXT, 1, 1, TICK_MAX_WA_TEXT, NULL },
 };
 
+/* With a file the text is its caption: WhatsApp allows 1024 characters. */
+static const struct tick_field caption_fields[] = {
+	{ "message", TICK_FIELD_LONGTEXT, 0, 0, 1024, NULL },
+};
+
+/* A reply's body: a message, and an optional file. 0, or -1 answered. */
+static int
+reply_body(struct tick_req *req, json_t *body, struct tick_file *f)
+{
+	json_t *errors = NULL;
+	int with_file;
+
+	if (tick_work_file(req, body, "file", f) != 0)
+		return -1;
+	with_file = f->data != NULL;
+	if (tick_valid_fields(body, with_file ? caption_fields : reply_fields,
+	        1, &errors) != TICK_OK) {
+		free(f->data);
+		f->data = NULL;
+		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
+		    with_file ? "a caption is at most 1024 characters" :
+		                "a message of 1 to 4096 characters is required",
+		    errors);
+		return -1;
+	}
+	return 0;
+}
+
 void
 tick_work_reply(struct tick_req *req)
 {
 	long long id = route_ticket(req);
-	json_t *body, *errors = NULL;
+	struct tick_file f;
+	const char *msg;
+	json_t *body;
 
 	if (id == 0 || (body = tick_http_json_body(req)) == NULL)
 		return;
-	if (tick_valid_fields(body, reply_fields, 1, &errors) != TICK_OK)
-		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
-		    "a message of 1 to 4096 characters is required", errors);
-	else
-		tick_work_send_reply(req, id,
-		    json_string_value(json_object_get(body, "message")), 1);
+	if (reply_body(req, body, &f) == 0) {
+		msg = json_string_value(json_object_get(body, "message"));
+		tick_work_send_reply(req, id, msg ? msg : "", &f, 1);
+		free(f.data);
+	}
 	json_decref(body);
 }
 
@@ -747,7 +897,7 @@ tick_work_replies_create(struct tick_req *req)
 	id = json_is_integer(v) ? json_integer_value(v) :
 	                          atoll(json_string_value(v));
 	tick_work_send_reply(req, id,
-	    json_string_value(json_object_get(body, "message")), 1);
+	    json_string_value(json_object_get(body, "message")), NULL, 1);
 out:
 	json_decref(body);
 }

@@ -42,13 +42,32 @@ void tick_work_note(struct tick_req *req);
 void tick_work_replies_list(struct tick_req *req);
 void tick_work_replies_create(struct tick_req *req);
 
+/* A file given in a JSON body: {"name", "type", "content" (base64)}. */
+struct tick_file {
+	unsigned char *data; /* owned; NULL when there is no file */
+	size_t len;
+	const char *name;    /* borrowed from the body; may be NULL */
+	const char *type;    /* borrowed from the body */
+	const char *wa_type; /* image, audio, video, sticker or document */
+};
+
 /*
- * A reply from the signed-in user on ticket id, sent to the customer.
+ * Reads member key of body as a file: base64 decoded through libb64 after
+ * its alphabet is checked, type and size within WhatsApp's limits and
+ * MAX_FILE_SIZE, all before any upload. Returns 0 (f->data NULL when the
+ * member is absent) or -1 after answering 422, 413 or 415.
+ */
+int tick_work_file(struct tick_req *req, json_t *body, const char *key,
+    struct tick_file *f);
+
+/*
+ * A reply from the signed-in user on ticket id, sent to the customer, with
+ * file f (may be NULL or empty) kept on Cloudinary and sent by link.
  * check_holder requires the caller to hold the ticket (or be a
  * super_admin). Answers req itself. Used by the reply routes and by
  * POST /api/whatsapp/send.
  */
 void tick_work_send_reply(struct tick_req *req, long long id,
-    const char *message, int check_holder);
+    const char *message, const struct tick_file *f, int check_holder);
 
 #endif

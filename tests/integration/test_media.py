@@ -172,3 +172,97 @@ def test_without_cloudinary_media_waits_with_a_clear_reason():
     assert out.stdout.startswith(b"Status: 200"), out.stdout
     a = attachment(phone)
     assert a[0][1] == "pending" and "not configured" in a[0][3], a
+
+
+# -- files agents send ---------------------------------------------------------------
+
+def held_ticket():
+    from test_tickets import agent, wa_ticket
+    tid, phone = wa_ticket("send me the form")
+    _, a = agent()
+    assert api("POST", "/api/tickets/%d/assign" % tid, a).status == 200
+    return tid, phone, a
+
+
+def filebody(data, mime, name, message=None):
+    b = {"file": {"name": name, "type": mime, "content": base64.b64encode(data).decode()}}
+    if message is not None:
+        b["message"] = message
+    return b
+
+
+def test_an_agents_image_reaches_the_customer_by_link():
+    tid, phone, a = held_ticket()
+    r = api("POST", "/api/tickets/%d/reply" % tid, a, filebody(JPEG, "image/jpeg", "diagram.jpg", "Here is how"))
+    assert r.status == 201, r
+    d = r.json()["data"]
+    assert d["attachment"]["state"] == "stored" and d["whatsapp"]["status"] == "accepted", d
+    sent = [x["body"] for x in graph_sent(phone) if x["body"]["type"] == "image"]
+    assert len(sent) == 1, sent
+    assert sent[0]["image"] == {"link": d["attachment"]["secure_url"], "caption": "Here is how"}, sent
+    up = [u for u in uploads() if u["public_id"].endswith("out_%d" % d["attachment"]["id"])]
+    assert len(up) == 1 and up[0]["sha256"] == hashlib.sha256(JPEG).hexdigest(), up
+    assert one("SELECT content IS NULL FROM attachments WHERE id=%d" % d["attachment"]["id"]) == "1"
+
+
+def test_a_document_keeps_its_name_and_audio_sends_its_text_apart():
+    tid, phone, a = held_ticket()
+    pdf = b"%PDF-1.4\n" + os.urandom(400)
+    r = api("POST", "/api/tickets/%d/reply" % tid, a, filebody(pdf, "application/pdf", "terms.pdf", "Our terms"))
+    assert r.status == 201, r
+    doc = [x["body"]["document"] for x in graph_sent(phone) if x["body"]["type"] == "document"]
+    assert doc and doc[0]["filename"] == "terms.pdf" and doc[0]["caption"] == "Our terms", doc
+    r = api("POST", "/api/tickets/%d/reply" % tid, a, filebody(b"ID3" + os.urandom(300), "audio/mpeg", "hi.mp3", "listen"))
+    assert r.status == 201, r
+    audio = [x["body"]["audio"] for x in graph_sent(phone) if x["body"]["type"] == "audio"]
+    assert audio and "caption" not in audio[0], audio
+    assert any(x["body"].get("text", {}).get("body") == "listen" for x in graph_sent(phone))
+
+
+def test_files_are_checked_before_any_upload():
+    tid, phone, a = held_ticket()
+    before = len(uploads())
+    r = api("POST", "/api/tickets/%d/reply" % tid, a, filebody(b"PK\x03\x04zip", "application/zip", "x.zip", "x"))
+    assert r.status == 415 and r.json()["error"]["code"] == "unsupported_media_type", r
+    r = api("POST", "/api/tickets/%d/reply" % tid, a, filebody(os.urandom(1048577), "image/png", "big.png", "x"))
+    assert r.status == 413, r
+    r = api("POST", "/api/tickets/%d/reply" % tid, a, {"message": "x", "file": {"name": "a.jpg", "type": "image/jpeg",
+                                                                                  "content": "not*base64!"}})
+    assert r.status == 422, r
+    r = api("POST", "/api/tickets/%d/reply" % tid, a, filebody(JPEG, "image/jpeg", "../../etc/passwd", "x"))
+    assert r.status == 422, r
+    r = api("POST", "/api/tickets/%d/reply" % tid, a, filebody(JPEG, "image/jpeg", "a.jpg", "x" * 1025))
+    assert r.status == 422, r
+    assert len(uploads()) == before
+    assert one("SELECT COUNT(*) FROM replies WHERE ticket_id=%d AND author='agent'" % tid) == "0"
+
+
+def test_cloudinary_down_keeps_the_reply_and_the_outbox_sends_it_later():
+    tid, phone, a = held_ticket()
+    cld("POST", "/_fake/mode", {"mode": "http500", "times": 1})
+    r = api("POST", "/api/tickets/%d/reply" % tid, a, filebody(JPEG, "image/jpeg", "later.jpg", "later"))
+    assert r.status == 201, r
+    d = r.json()["data"]
+    assert d["attachment"]["state"] == "pending" and d["whatsapp"]["status"] == "pending", d
+    assert one("SELECT content IS NOT NULL FROM attachments WHERE id=%d" % d["attachment"]["id"]) == "1"
+    sql("UPDATE attachments SET next_attempt_at = NOW(3) WHERE id=%d" % d["attachment"]["id"])
+    res = tick("outbox")
+    assert res.returncode == 0 and "1 stored" in res.stdout, res.stdout
+    sent = [x["body"] for x in graph_sent(phone) if x["body"]["type"] == "image"]
+    assert len(sent) == 1 and sent[0]["image"]["caption"] == "later", sent
+
+
+def test_the_forms_attachment_is_kept_the_same_way():
+    token = admin_token()
+    r = api("POST", "/api/tickets", token, dict(
+        {"name": "Form", "description": "see the photo", "issue_type": "hardware"},
+        attachment={"name": "photo.png", "type": "image/png",
+                    "content": base64.b64encode(b"\x89PNG\r\n\x1a\n" + os.urandom(200)).decode()}))
+    assert r.status == 201, r
+    t = api("GET", "/api/tickets/%d" % r.json()["data"]["id"], token).json()["data"]
+    assert t["attachment_name"] == "photo.png" and t["attachment_type"] == "image/png", t
+    assert t["attachments"][0]["state"] == "stored", t["attachments"]
+    r = api("POST", "/api/tickets", token, dict(
+        {"name": "Form", "description": "d", "issue_type": "x"},
+        attachment={"name": "x.exe", "type": "application/x-msdownload", "content": "TVo="}))
+    assert r.status == 415, r

@@ -1,10 +1,12 @@
 #include <openssl/evp.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cld.h"
 #include "config.h"
 #include "cu.h"
 #include "media.h"
+#include "wa.h"
 
 static void
 test_signature_vector(void)
@@ -151,6 +153,98 @@ test_cloudinary_url(void)
 	tick_config_free(&c);
 }
 
+static void
+test_outbound_types(void)
+{
+	const char *t;
+
+	CU_ASSERT_EQUAL(tick_media_outbound_type("image/jpeg", 5u << 20,
+	                    1LL << 30, &t),
+	    TICK_OK);
+	CU_STR_EQ(t, "image");
+	CU_ASSERT_EQUAL(tick_media_outbound_type("image/jpeg", (5u << 20) + 1,
+	                    1LL << 30, &t),
+	    TICK_ETOOBIG);
+	CU_ASSERT_EQUAL(tick_media_outbound_type("image/png", 10, 5, &t),
+	    TICK_ETOOBIG);
+	CU_ASSERT_EQUAL(tick_media_outbound_type("image/webp", 100u << 10,
+	                    1LL << 30, &t),
+	    TICK_OK);
+	CU_STR_EQ(t, "sticker");
+	CU_ASSERT_EQUAL(tick_media_outbound_type("image/webp", (100u << 10) + 1,
+	                    1LL << 30, &t),
+	    TICK_ETOOBIG);
+	CU_ASSERT_EQUAL(tick_media_outbound_type("audio/ogg; codecs=opus", 100,
+	                    1LL << 30, &t),
+	    TICK_OK);
+	CU_STR_EQ(t, "audio");
+	CU_ASSERT_EQUAL(tick_media_outbound_type("video/mp4", 16u << 20,
+	                    1LL << 30, &t),
+	    TICK_OK);
+	CU_ASSERT_EQUAL(tick_media_outbound_type("video/mp4", (16u << 20) + 1,
+	                    1LL << 30, &t),
+	    TICK_ETOOBIG);
+	CU_ASSERT_EQUAL(tick_media_outbound_type("application/pdf", 100u << 20,
+	                    1LL << 30, &t),
+	    TICK_OK);
+	CU_STR_EQ(t, "document");
+	CU_ASSERT_EQUAL(
+	    tick_media_outbound_type(
+	        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	        10, 1LL << 30, &t),
+	    TICK_OK);
+	CU_ASSERT_EQUAL(tick_media_outbound_type(
+	                    "application/vnd.openxmlformats-officedocument.",
+	                    10, 1LL << 30, &t),
+	    TICK_EINVAL);
+	CU_ASSERT_EQUAL(tick_media_outbound_type("image/gif", 10, 1LL << 30,
+	                    &t),
+	    TICK_EINVAL);
+	CU_ASSERT_EQUAL(tick_media_outbound_type("image/jpegx", 10, 1LL << 30,
+	                    &t),
+	    TICK_EINVAL);
+	CU_ASSERT_EQUAL(tick_media_outbound_type("application/zip", 10,
+	                    1LL << 30, &t),
+	    TICK_EINVAL);
+	CU_ASSERT_EQUAL(tick_media_outbound_type(NULL, 10, 1LL << 30, &t),
+	    TICK_EINVAL);
+}
+
+static void
+test_media_payload(void)
+{
+	char *p = tick_wa_media_payload("521", "image", "https://x/y.jpg", "hi",
+	    "y.jpg");
+	json_t *v = json_loads(p, 0, NULL);
+
+	CU_STR_EQ(json_string_value(
+	              json_object_get(json_object_get(v, "image"), "link")),
+	    "https://x/y.jpg");
+	CU_STR_EQ(json_string_value(
+	              json_object_get(json_object_get(v, "image"), "caption")),
+	    "hi");
+	CU_ASSERT_PTR_NULL(
+	    json_object_get(json_object_get(v, "image"), "filename"));
+	json_decref(v);
+	free(p);
+	p = tick_wa_media_payload("521", "audio", "https://x/a.mp3", "hi",
+	    NULL);
+	v = json_loads(p, 0, NULL);
+	CU_ASSERT_PTR_NULL(
+	    json_object_get(json_object_get(v, "audio"), "caption"));
+	json_decref(v);
+	free(p);
+	p = tick_wa_media_payload("521", "document", "https://x/d.pdf", NULL,
+	    "d.pdf");
+	v = json_loads(p, 0, NULL);
+	CU_STR_EQ(json_string_value(
+	              json_object_get(json_object_get(v, "document"),
+	                  "filename")),
+	    "d.pdf");
+	json_decref(v);
+	free(p);
+}
+
 int
 main(void)
 {
@@ -160,6 +254,8 @@ main(void)
 		{ "upload answers", test_upload_answers },
 		{ "checksums: hex and base64", test_checksums },
 		{ "CLOUDINARY_URL", test_cloudinary_url },
+		{ "outbound types and limits", test_outbound_types },
+		{ "media payloads", test_media_payload },
 		{ NULL, NULL },
 	};
 	return cu_run("media", tests);
