@@ -320,6 +320,39 @@ tick_outbox_send_list(struct tick_app *app, struct tick_outbox_list *l,
 }
 
 enum tick_err
+tick_outbox_send_one(struct tick_app *app, long long id)
+{
+	static char payload[TICK_MAX_OUTBOUND_PAYLOAD];
+	long long attempts = 0;
+	enum tick_err rc;
+	struct tick_q q;
+	int r;
+
+	/* Claim with a lease so two senders never send the same row. */
+	tick_q_init(&q, app->db, stmts[OB_CLAIM]);
+	tick_q_int(&q, id);
+	rc = tick_q_exec(&q);
+	r = rc == TICK_OK && tick_q_affected(&q) == 1;
+	tick_q_done(&q);
+	if (rc != TICK_OK)
+		return rc;
+	if (!r)
+		return TICK_ENOTFOUND;
+	tick_q_init(&q, app->db, stmts[OB_PAYLOAD]);
+	tick_q_int(&q, id);
+	tick_q_out_int(&q, &attempts);
+	tick_q_out_str(&q, payload, sizeof(payload));
+	rc = tick_q_exec(&q);
+	r = rc == TICK_OK ? tick_q_fetch(&q) : -1;
+	tick_q_done(&q);
+	if (r != 1 || payload[0] == '\0') {
+		tick_log_err("%s: message %lld has no payload", __func__, id);
+		return rc != TICK_OK ? rc : TICK_EINVAL;
+	}
+	return tick_outbox_deliver(app, id, attempts, payload, 0, NULL);
+}
+
+enum tick_err
 tick_outbox_run(struct tick_app *app, struct tick_outbox_stats *st)
 {
 	long long batch = tick_config_num(&app->cfg, TICK_CFG_OUTBOX_BATCH);
@@ -343,34 +376,15 @@ tick_outbox_run(struct tick_app *app, struct tick_outbox_stats *st)
 	}
 	tick_q_done(&q);
 	for (long long i = 0; rc == TICK_OK && i < n; i++) {
-		static char payload[TICK_MAX_OUTBOUND_PAYLOAD];
-		long long attempts = 0;
-		enum tick_err sent;
+		enum tick_err sent = tick_outbox_send_one(app, ids[i]);
 
-		tick_q_init(&q, app->db, stmts[OB_CLAIM]);
-		tick_q_int(&q, ids[i]);
-		rc = tick_q_exec(&q);
-		r = rc == TICK_OK && tick_q_affected(&q) == 1;
-		tick_q_done(&q);
-		if (!r)
-			continue; /* another run claimed it, or it was sent meanwhile */
-		tick_q_init(&q, app->db, stmts[OB_PAYLOAD]);
-		tick_q_int(&q, ids[i]);
-		tick_q_out_int(&q, &attempts);
-		tick_q_out_str(&q, payload, sizeof(payload));
-		rc = tick_q_exec(&q);
-		r = rc == TICK_OK ? tick_q_fetch(&q) : -1;
-		tick_q_done(&q);
-		if (r != 1 || payload[0] == '\0') {
-			tick_log_err("%s: message %lld has no payload",
-			    __func__, ids[i]);
-			continue;
-		}
+		if (sent == TICK_ENOTFOUND)
+			continue; /* another run claimed it, or it was sent */
 		st->picked++;
-		sent = tick_outbox_deliver(app, ids[i], attempts, payload, 0,
-		    NULL);
 		if (sent == TICK_OK)
 			st->sent++;
+		else if (sent == TICK_EDB)
+			rc = sent;
 		else
 			st->failed++;
 	}

@@ -81,6 +81,10 @@ tick_outbox_deliver(struct tick_app *app, long long id, long long attempts,
 void tick_outbox_send_list(struct tick_app *app, struct tick_outbox_list *l,
     int *graph_down, int *sent, int *failed);
 
+/* Sends due row id now (claiming it first). TICK_ENOTFOUND when it is not
+ * due or another sender has it; else the send's result. */
+enum tick_err tick_outbox_send_one(struct tick_app *app, long long id);
+
 struct tick_outbox_stats {
 	int picked, sent, failed;
 };

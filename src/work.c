@@ -26,6 +26,8 @@ enum work_stmt {
 	WK_RESPONDED,
 	WK_NOTE,
 	WK_USER_CAN_WORK,
+	WK_RETRY_MESSAGE,
+	WK_RETRY_ATTACHMENT,
 	WK_STMT__MAX
 };
 
@@ -59,6 +61,15 @@ static const char *const stmts[WK_STMT__MAX] = {
 	    " NOW(3)), status = IF(status IN ('new', 'assigned'), 'in_progress',"
 	    " status), last_activity_at = NOW(3) WHERE id = ?",
 	[WK_NOTE] = "UPDATE tickets SET last_activity_at = NOW(3) WHERE id = ?",
+	/* A failed outbound of this ticket, due now (the agent decides). */
+	[WK_RETRY_MESSAGE] =
+	    "UPDATE whatsapp_messages SET next_attempt_at = NOW(3) - INTERVAL 1 SECOND"
+	    " WHERE id = ? AND ticket_id = ? AND direction = 'out'"
+	    " AND status = 'failed' AND payload IS NOT NULL",
+	[WK_RETRY_ATTACHMENT] =
+	    "UPDATE attachments SET state = 'pending',"
+	    " next_attempt_at = NOW(3) - INTERVAL 1 SECOND"
+	    " WHERE id = ? AND ticket_id = ? AND state IN ('failed', 'pending')",
 	[WK_USER_CAN_WORK] =
 	    "SELECT id FROM users WHERE id = ? AND active = 1"
 	    " AND role IN ('super_admin', 'site_manager', 'agent')",
@@ -900,4 +911,78 @@ tick_work_replies_create(struct tick_req *req)
 	    json_string_value(json_object_get(body, "message")), NULL, 1);
 out:
 	json_decref(body);
+}
+
+/* Makes row (route parameter 1) of the route's ticket due; 1 when it was
+ * one that may be retried. */
+static int
+make_due(struct tick_req *req, enum work_stmt st, long long *ticket,
+    long long *row)
+{
+	struct tick_q q;
+	enum tick_err rc;
+	int ok;
+
+	if ((*ticket = route_ticket(req)) == 0)
+		return -1;
+	if ((*row = tick_http_param_id(req, 1)) == 0) {
+		tick_http_fail(req, 404, TICK_ENOTFOUND, NULL, "no such item",
+		    NULL);
+		return -1;
+	}
+	tick_q_init(&q, req->app->db, stmts[st]);
+	tick_q_int(&q, *row);
+	tick_q_int(&q, *ticket);
+	rc = tick_q_exec(&q);
+	ok = rc == TICK_OK && tick_q_affected(&q) == 1;
+	tick_q_done(&q);
+	if (rc != TICK_OK) {
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		return -1;
+	}
+	if (!ok) {
+		tick_http_fail(req, 409, TICK_ECONFLICT, "not_retryable",
+		    "only a failed item of this ticket can be retried", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+void
+tick_work_retry_message(struct tick_req *req)
+{
+	long long ticket, id;
+	enum tick_err rc, sent;
+	json_t *t;
+
+	if (make_due(req, WK_RETRY_MESSAGE, &ticket, &id) != 0)
+		return;
+	/* The outbox's own path: claim, send, record. */
+	(void)tick_audit_req(req, "whatsapp.retry", "message", id, NULL);
+	sent = tick_outbox_send_one(req->app, id);
+	if ((t = tick_ticket_json(req->app->db, ticket, 1, &rc)) == NULL) {
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		return;
+	}
+	tick_http_ok(req, 200, t,
+	    sent == TICK_OK ? "sent" :
+	                      "tried again; it failed again (see why)");
+}
+
+void
+tick_work_retry_attachment(struct tick_req *req)
+{
+	long long ticket, id;
+	enum tick_err rc;
+	json_t *t;
+
+	if (make_due(req, WK_RETRY_ATTACHMENT, &ticket, &id) != 0)
+		return;
+	(void)tick_audit_req(req, "media.retry", "attachment", id, NULL);
+	(void)tick_media_fetch(req->app, id, 0);
+	if ((t = tick_ticket_json(req->app->db, ticket, 1, &rc)) == NULL) {
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		return;
+	}
+	tick_http_ok(req, 200, t, "tried again; see its state");
 }

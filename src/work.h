@@ -41,6 +41,11 @@ void tick_work_close(struct tick_req *req);
 void tick_work_note(struct tick_req *req);
 void tick_work_replies_list(struct tick_req *req);
 void tick_work_replies_create(struct tick_req *req);
+/* POST /api/tickets/:id/messages/:messageId/retry: a failed outbound,
+ * sent again now. POST /api/tickets/:id/attachments/:attachmentId/retry:
+ * a failed or pending file, fetched or uploaded again now. */
+void tick_work_retry_message(struct tick_req *req);
+void tick_work_retry_attachment(struct tick_req *req);
 
 /* A file given in a JSON body: {"name", "type", "content" (base64)}. */
 struct tick_file {

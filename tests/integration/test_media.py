@@ -266,3 +266,16 @@ def test_the_forms_attachment_is_kept_the_same_way():
         {"name": "Form", "description": "d", "issue_type": "x"},
         attachment={"name": "x.exe", "type": "application/x-msdownload", "content": "TVo="}))
     assert r.status == 415, r
+
+
+def test_retry_a_failed_file_now():
+    phone = new_phone()
+    mid = register(JPEG)
+    graph("POST", "/_fake/media_mode", {"mode": "http404", "times": 1})
+    post_webhook(media_message(phone, "image", mid, "image/jpeg"))
+    a = attachment(phone)
+    assert a[0][1] == "pending", a
+    tid = int(one("SELECT id FROM tickets WHERE mobile='%s'" % phone))
+    r = api("POST", "/api/tickets/%d/attachments/%s/retry" % (tid, a[0][0]), admin_token())
+    assert r.status == 200 and r.json()["data"]["attachments"][0]["state"] == "stored", r
+    assert api("POST", "/api/tickets/%d/attachments/%s/retry" % (tid, a[0][0]), admin_token()).status == 409

@@ -415,3 +415,20 @@ def test_stats():
     assert r.status == 200, r
     d = r.json()["data"]
     assert d["total"] == sum(d["by_status"].values()) and d["total"] > 0, d
+
+
+def test_retry_a_failed_message_now():
+    tid, phone = wa_ticket()
+    _, a = agent()
+    api("POST", "/api/tickets/%d/assign" % tid, a)
+    graph_mode("error:131026", 1)   # permanent: the outbox would never retry it
+    w = api("POST", "/api/tickets/%d/reply" % tid, a, {"message": "retry me"}).json()["data"]["whatsapp"]
+    assert w["status"] == "failed", w
+    r = api("POST", "/api/tickets/%d/messages/%d/retry" % (tid, w["id"]), a)
+    assert r.status == 200 and r.json()["message"] == "sent", r
+    assert one("SELECT status FROM whatsapp_messages WHERE id=%d" % w["id"]) == "accepted"
+    # Only a failed message of this ticket.
+    assert api("POST", "/api/tickets/%d/messages/%d/retry" % (tid, w["id"]), a).status == 409
+    other, _ = wa_ticket()
+    assert api("POST", "/api/tickets/%d/messages/%d/retry" % (other, w["id"]), a).status == 409
+    assert api("POST", "/api/tickets/%d/messages/%d/retry" % (tid, w["id"]), token_for("reporter")).status == 403
