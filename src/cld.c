@@ -6,7 +6,6 @@
 #include <curl/curl.h>
 #include <jansson.h>
 #include <openssl/evp.h>
-#include <openssl/ssl.h>
 
 #include "bounds.h"
 #include "cld.h"
@@ -14,6 +13,7 @@
 #include "crypto.h"
 #include "json.h"
 #include "log.h"
+#include "net.h"
 
 static int
 by_key(const void *a, const void *b)
@@ -110,37 +110,6 @@ tick_cld_parse_response(int status, const char *body, size_t len,
 	return TICK_EUPSTREAM;
 }
 
-struct buf {
-	char *p;
-	size_t len;
-};
-
-static size_t
-on_data(char *data, size_t size, size_t nmemb, void *arg)
-{
-	struct buf *b = arg;
-	size_t n = size * nmemb;
-	char *p;
-
-	if (b->len + n > TICK_MAX_UPSTREAM_BODY ||
-	    (p = realloc(b->p, b->len + n + 1)) == NULL)
-		return 0;
-	memcpy(p + b->len, data, n);
-	b->p = p;
-	b->len += n;
-	b->p[b->len] = '\0';
-	return n;
-}
-
-static CURLcode
-on_ssl_ctx(CURL *curl, void *ctx, void *arg)
-{
-	(void)curl;
-	if (SSL_CTX_load_verify_locations(ctx, arg, NULL) != 1)
-		tick_log_warn("%s: cannot load TICK_CA_FILE", __func__);
-	return CURLE_OK;
-}
-
 static int
 part(curl_mime *mime, const char *name, const char *value)
 {
@@ -158,10 +127,9 @@ tick_cld_upload(const struct tick_config *cfg, const void *data, size_t len,
     const char *public_id, struct tick_cld_result *res)
 {
 	const char *base = tick_config_get(cfg, TICK_CFG_CLOUDINARY_API_URL);
-	const char *ca = tick_config_get(cfg, TICK_CFG_CA_FILE);
 	const char *type = tick_cld_resource_type(mime);
 	char url[1024], ts[24], sig[41];
-	struct buf b = { NULL, 0 };
+	struct tick_net_buf b = { NULL, 0, TICK_MAX_UPSTREAM_BODY, 0 };
 	enum tick_err rc = TICK_EUPSTREAM;
 	curl_mimepart *file;
 	curl_mime *form = NULL;
@@ -209,24 +177,10 @@ tick_cld_upload(const struct tick_config *cfg, const void *data, size_t len,
 	    (public_id && *public_id &&
 	        part(form, "public_id", public_id) != 0))
 		goto out;
-	curl_easy_setopt(curl, CURLOPT_URL, url);
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR,
-	    strncmp(base, "https:", 6) == 0 ? "https" : "http,https");
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (ca != NULL) {
-		curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
-		curl_easy_setopt(curl, CURLOPT_SSL_CTX_DATA, (void *)ca);
-	}
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-	    (long)tick_config_num(cfg, TICK_CFG_WA_CONNECT_TIMEOUT_MS));
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
-	    (long)tick_config_num(cfg, TICK_CFG_MEDIA_TIMEOUT_MS));
+	tick_net_setup(curl, cfg, url,
+	    (long)tick_config_num(cfg, TICK_CFG_WA_CONNECT_TIMEOUT_MS),
+	    (long)tick_config_num(cfg, TICK_CFG_MEDIA_TIMEOUT_MS), &b);
 	curl_easy_setopt(curl, CURLOPT_MIMEPOST, form);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
-	curl_easy_setopt(curl, CURLOPT_USERAGENT, "tick/" PACKAGE_VERSION);
 	if ((cc = curl_easy_perform(curl)) != CURLE_OK) {
 		snprintf(res->error, sizeof(res->error), "Cloudinary: %s",
 		    curl_easy_strerror(cc));

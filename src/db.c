@@ -458,6 +458,46 @@ tick_q_insert_id(const struct tick_q *q)
 	return q->st ? mysql_stmt_insert_id(q->st) : 0;
 }
 
+enum tick_err
+tick_db_ids(struct tick_db *db, const char *sql, long long max, long long **ids,
+    long long *n)
+{
+	long long id = 0;
+	enum tick_err rc;
+	struct tick_q q;
+	int r;
+
+	*n = 0;
+	if ((*ids = calloc((size_t)(max > 0 ? max : 1), sizeof(**ids))) == NULL)
+		return TICK_ENOMEM;
+	tick_q_init(&q, db, sql);
+	tick_q_int(&q, max);
+	tick_q_out_int(&q, &id);
+	rc = tick_q_exec(&q);
+	while (rc == TICK_OK && *n < max && (r = tick_q_fetch(&q)) != 0) {
+		if (r < 0)
+			rc = TICK_EDB;
+		else
+			(*ids)[(*n)++] = id;
+	}
+	tick_q_done(&q);
+	if (rc != TICK_OK) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+enum tick_err
+tick_q_run(struct tick_q *q)
+{
+	enum tick_err rc = tick_q_exec(q);
+
+	tick_q_done(q);
+	return rc;
+}
+
 void
 tick_q_done(struct tick_q *q)
 {

@@ -101,6 +101,16 @@ unsigned long tick_q_outlen(const struct tick_q *q, int i);
 int tick_q_isnull(const struct tick_q *q, int i);
 unsigned long long tick_q_affected(const struct tick_q *q);
 unsigned long long tick_q_insert_id(const struct tick_q *q);
+/* Runs a statement whose rows nobody reads, and releases it. */
+enum tick_err tick_q_run(struct tick_q *q);
+/*
+ * Runs sql, whose one parameter is a row limit and whose one column is an
+ * id, and returns up to max ids as a new array (free with free()) in *ids
+ * and their number in *n.
+ */
+enum tick_err tick_db_ids(struct tick_db *db, const char *sql, long long max,
+    long long **ids, long long *n);
+
 /* Releases the result; the prepared statement stays cached. */
 void tick_q_done(struct tick_q *q);
 

@@ -71,15 +71,6 @@ bind_opt_int(struct tick_q *q, long long v)
 		tick_q_null(q);
 }
 
-static enum tick_err
-exec_done(struct tick_q *q)
-{
-	enum tick_err rc = tick_q_exec(q);
-
-	tick_q_done(q);
-	return rc;
-}
-
 /*
  * "status TKT-000042", "estado TKT-000042" or the bare reference: the
  * customer asks where a ticket stands. Copies the reference (upper-cased)
@@ -154,7 +145,7 @@ answer_status(struct tick_app *app, const struct tick_wa_msg *m,
 		tick_q_int(&q, tid);
 		tick_q_null(&q);
 		tick_q_int(&q, msg_id);
-		if ((rc = exec_done(&q)) != TICK_OK ||
+		if ((rc = tick_q_run(&q)) != TICK_OK ||
 		    (rc = tick_ticket_touch_customer(db, tid, contact_id)) !=
 		        TICK_OK ||
 		    (rc = tick_events_emit(db, TICK_EV_MESSAGE_RECEIVED,
@@ -315,7 +306,7 @@ store_message(struct tick_app *app, long long event_id,
 		tick_q_int(&q, t.id);
 		tick_q_null(&q);
 		tick_q_int(&q, msg_id);
-		if ((rc = exec_done(&q)) != TICK_OK)
+		if ((rc = tick_q_run(&q)) != TICK_OK)
 			goto out;
 	}
 	rc = tick_db_commit(db);
@@ -386,7 +377,7 @@ finish_event(struct tick_db *db, long long event_id, const char *state,
 	tick_q_int(&q, sum->statuses);
 	tick_q_str(&q, error, (size_t)-1);
 	tick_q_int(&q, event_id);
-	if (exec_done(&q) != TICK_OK)
+	if (tick_q_run(&q) != TICK_OK)
 		tick_log_warn("%s: event %lld: could not record its state",
 		    __func__, event_id);
 }

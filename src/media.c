@@ -544,25 +544,15 @@ enum tick_err
 tick_media_run(struct tick_app *app, struct tick_media_stats *st)
 {
 	long long batch = tick_config_num(&app->cfg, TICK_CFG_OUTBOX_BATCH);
-	long long *ids, n = 0, id = 0;
+	long long *ids, n = 0;
 	enum tick_err rc;
 	struct tick_q q;
 	int r;
 
 	memset(st, 0, sizeof(*st));
-	if ((ids = calloc((size_t)batch, sizeof(*ids))) == NULL)
-		return TICK_ENOMEM;
-	tick_q_init(&q, app->db, stmts[MD_DUE]);
-	tick_q_int(&q, batch);
-	tick_q_out_int(&q, &id);
-	rc = tick_q_exec(&q);
-	while (rc == TICK_OK && n < batch && (r = tick_q_fetch(&q)) != 0) {
-		if (r < 0)
-			rc = TICK_EDB;
-		else
-			ids[n++] = id;
-	}
-	tick_q_done(&q);
+	if ((rc = tick_db_ids(app->db, stmts[MD_DUE], batch, &ids, &n)) !=
+	    TICK_OK)
+		return rc;
 	for (long long i = 0; rc == TICK_OK && i < n; i++) {
 		tick_q_init(&q, app->db, stmts[MD_CLAIM]);
 		tick_q_int(&q, ids[i]);

@@ -151,15 +151,6 @@ static const char *const stmts[TK_STMT__MAX] = {
 	                          " ORDER BY id LIMIT 500",
 };
 
-static enum tick_err
-exec_done(struct tick_q *q)
-{
-	enum tick_err rc = tick_q_exec(q);
-
-	tick_q_done(q);
-	return rc;
-}
-
 static void
 bind_opt_str(struct tick_q *q, const char *s)
 {
@@ -263,7 +254,7 @@ set_reference(struct tick_db *db, const char *prefix, long long id, char *ref,
 	tick_q_init(&q, db, stmts[TK_SET_REF]);
 	tick_q_str(&q, ref, (size_t)-1);
 	tick_q_int(&q, id);
-	return exec_done(&q);
+	return tick_q_run(&q);
 }
 
 enum tick_err
@@ -309,7 +300,7 @@ tick_ticket_touch_customer(struct tick_db *db, long long ticket_id,
 	else
 		tick_q_null(&q);
 	tick_q_int(&q, ticket_id);
-	return exec_done(&q);
+	return tick_q_run(&q);
 }
 
 enum tick_err
@@ -1269,7 +1260,7 @@ tick_tickets_update(struct tick_req *req)
 	else
 		tick_q_null(&q);
 	tick_q_int(&q, id);
-	if ((rc = exec_done(&q)) != TICK_OK)
+	if ((rc = tick_q_run(&q)) != TICK_OK)
 		goto rollback;
 	{
 		json_t *changed = json_object();
@@ -1318,7 +1309,7 @@ tick_tickets_delete(struct tick_req *req)
 	if ((rc = tick_db_begin(req->app->db)) == TICK_OK) {
 		tick_q_init(&q, req->app->db, stmts[TK_DELETE]);
 		tick_q_int(&q, id);
-		if ((rc = exec_done(&q)) == TICK_OK)
+		if ((rc = tick_q_run(&q)) == TICK_OK)
 			rc = tick_audit_req(req, "ticket.delete", "ticket", id,
 			    NULL);
 		if (rc == TICK_OK)

@@ -88,15 +88,6 @@ tick_user_fold_email(char *email)
 		*email = (char)tolower((unsigned char)*email);
 }
 
-static enum tick_err
-exec_done(struct tick_q *q)
-{
-	enum tick_err rc = tick_q_exec(q);
-
-	tick_q_done(q);
-	return rc;
-}
-
 enum tick_err
 tick_user_by_email(struct tick_db *db, const char *email, struct tick_user *u)
 {
@@ -172,7 +163,7 @@ tick_user_login_ok(struct tick_db *db, long long id)
 
 	tick_q_init(&q, db, stmts[US_LOGIN_OK]);
 	tick_q_int(&q, id);
-	return exec_done(&q);
+	return tick_q_run(&q);
 }
 
 enum tick_err
@@ -186,7 +177,7 @@ tick_user_login_failed(struct tick_db *db, long long id, long long max_failures,
 	tick_q_int(&q, lock_minutes);
 	tick_q_int(&q, max_failures);
 	tick_q_int(&q, id);
-	return exec_done(&q);
+	return tick_q_run(&q);
 }
 
 enum tick_err
@@ -198,7 +189,7 @@ tick_user_set_hash(struct tick_db *db, long long id, const char *hash, int bump)
 	tick_q_str(&q, hash, (size_t)-1);
 	tick_q_int(&q, bump ? 1 : 0);
 	tick_q_int(&q, id);
-	return exec_done(&q);
+	return tick_q_run(&q);
 }
 
 enum tick_err
@@ -212,11 +203,11 @@ tick_user_revoke(struct tick_db *db, const char *jti, long long user_id,
 	tick_q_str(&q, jti, (size_t)-1);
 	tick_q_int(&q, user_id);
 	tick_q_int(&q, expires);
-	if ((rc = exec_done(&q)) != TICK_OK)
+	if ((rc = tick_q_run(&q)) != TICK_OK)
 		return rc;
 	/* Keep the list short: expired tokens need no revoking. */
 	tick_q_init(&q, db, stmts[US_PURGE_REVOKED]);
-	return exec_done(&q);
+	return tick_q_run(&q);
 }
 
 enum tick_err
@@ -548,7 +539,7 @@ apply_update(struct tick_req *req, long long id, json_t *body,
 	/* A new password or a deactivation ends every token of the user. */
 	tick_q_int(&q, (pw && *pw) || json_is_false(active) ? 1 : 0);
 	tick_q_int(&q, id);
-	rc = exec_done(&q);
+	rc = tick_q_run(&q);
 	if (rc == TICK_ECONFLICT) {
 		*dup = 1;
 		goto out;

@@ -3,11 +3,11 @@
 #include <string.h>
 
 #include <curl/curl.h>
-#include <openssl/ssl.h>
 
 #include "config.h"
 #include "bounds.h"
 #include "log.h"
+#include "net.h"
 #include "json.h"
 #include "valid.h"
 #include "wa.h"
@@ -16,44 +16,6 @@ struct tick_wa_client {
 	const struct tick_config *cfg;
 	CURL *curl;
 };
-
-struct buf {
-	char *p;
-	size_t len;
-	int overflow;
-	size_t max;
-};
-
-static size_t
-on_data(char *data, size_t size, size_t nmemb, void *arg)
-{
-	struct buf *b = arg;
-	size_t n = size * nmemb;
-	char *p;
-
-	if (b->len + n > b->max) {
-		b->overflow = 1;
-		return 0;
-	}
-	if ((p = realloc(b->p, b->len + n + 1)) == NULL)
-		return 0;
-	memcpy(p + b->len, data, n);
-	b->p = p;
-	b->len += n;
-	b->p[b->len] = '\0';
-	return n;
-}
-
-/* Adds TICK_CA_FILE to the default trust store instead of replacing it. */
-static CURLcode
-on_ssl_ctx(CURL *curl, void *ctx, void *arg)
-{
-	(void)curl;
-	if (SSL_CTX_load_verify_locations(ctx, arg, NULL) != 1)
-		tick_log_warn("%s: cannot load TICK_CA_FILE %s", __func__,
-		    (const char *)arg);
-	return CURLE_OK;
-}
 
 struct tick_wa_client *
 tick_wa_client_new(const struct tick_config *cfg)
@@ -166,9 +128,8 @@ call(struct tick_wa_client *c, const char *path, const char *payload,
 {
 	const struct tick_config *cfg = c->cfg;
 	const char *base = tick_config_get(cfg, TICK_CFG_WA_API_URL);
-	const char *ca = tick_config_get(cfg, TICK_CFG_CA_FILE);
 	struct curl_slist *hdrs = NULL, *h;
-	struct buf b = { NULL, 0, 0, max };
+	struct tick_net_buf b = { NULL, 0, max, 0 };
 	char url[1024], auth[TICK_MAX_CONFIG_VALUE + 32];
 	enum tick_err rc = TICK_EUPSTREAM;
 	long status = 0;
@@ -201,21 +162,13 @@ call(struct tick_wa_client *c, const char *path, const char *payload,
 		goto out;
 	hdrs = h;
 
-	curl_easy_setopt(c->curl, CURLOPT_URL, url);
-	curl_easy_setopt(c->curl, CURLOPT_PROTOCOLS_STR,
-	    strncmp(base, "https:", 6) == 0 ? "https" : "http,https");
-	curl_easy_setopt(c->curl, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (ca != NULL) {
-		curl_easy_setopt(c->curl, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
-		curl_easy_setopt(c->curl, CURLOPT_SSL_CTX_DATA, (void *)ca);
-	}
-	curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT_MS,
-	    (long)tick_config_num(cfg, TICK_CFG_WA_CONNECT_TIMEOUT_MS));
-	curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS,
-	    (long)tick_config_num(cfg, TICK_CFG_WA_TIMEOUT_MS));
+	/* Media downloads (whole URLs) get the media timeout. */
+	tick_net_setup(c->curl, cfg, url,
+	    (long)tick_config_num(cfg, TICK_CFG_WA_CONNECT_TIMEOUT_MS),
+	    (long)tick_config_num(cfg,
+	        path[0] == '/' ? TICK_CFG_WA_TIMEOUT_MS :
+	                         TICK_CFG_MEDIA_TIMEOUT_MS),
+	    &b);
 	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, hdrs);
 	if (payload != NULL) {
 		curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, payload);
@@ -223,9 +176,6 @@ call(struct tick_wa_client *c, const char *path, const char *payload,
 		    (curl_off_t)len);
 	} else
 		curl_easy_setopt(c->curl, CURLOPT_HTTPGET, 1L);
-	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, &b);
-	curl_easy_setopt(c->curl, CURLOPT_USERAGENT, "tick/" PACKAGE_VERSION);
 
 	cc = curl_easy_perform(c->curl);
 	if (cc != CURLE_OK) {

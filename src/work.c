@@ -75,15 +75,6 @@ static const char *const stmts[WK_STMT__MAX] = {
 	    " AND role IN ('super_admin', 'site_manager', 'agent')",
 };
 
-static enum tick_err
-exec_done(struct tick_q *q)
-{
-	enum tick_err rc = tick_q_exec(q);
-
-	tick_q_done(q);
-	return rc;
-}
-
 static int
 is_admin(const struct tick_req *req)
 {
@@ -402,7 +393,7 @@ tick_work_status(struct tick_req *req)
 		tick_q_int(&q, take ? req->user.id : 0);
 		tick_q_int(&q, id);
 	}
-	rc = exec_done(&q);
+	rc = tick_q_run(&q);
 	if (rc == TICK_OK)
 		rc = tick_audit_req(req,
 		    strcmp(tk.status, "closed") == 0 ? "ticket.reopen" :
@@ -464,7 +455,7 @@ tick_work_close(struct tick_req *req)
 	tick_q_int(&q, req->user.id);
 	tick_q_str(&q, resolution, (size_t)-1);
 	tick_q_int(&q, id);
-	rc = exec_done(&q);
+	rc = tick_q_run(&q);
 	if (rc == TICK_OK)
 		rc = tick_audit_req(req, "ticket.close", "ticket", id,
 		    json_pack("{s:s}", "from", tk.status));
@@ -667,7 +658,7 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 	if (rc == TICK_OK) {
 		tick_q_init(&q, db, stmts[WK_RESPONDED]);
 		tick_q_int(&q, id);
-		rc = exec_done(&q);
+		rc = tick_q_run(&q);
 	}
 	if (rc == TICK_OK && f != NULL && f->data != NULL) {
 		/* The file goes to Cloudinary once this commits, then by link
@@ -691,7 +682,7 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 			tick_q_init(&q, db, stmts[WK_LINK_REPLY]);
 			tick_q_int(&q, out_id);
 			tick_q_int(&q, reply_id);
-			rc = exec_done(&q);
+			rc = tick_q_run(&q);
 		}
 	}
 	if (rc != TICK_OK || (rc = tick_db_commit(db)) != TICK_OK) {
@@ -851,7 +842,7 @@ tick_work_note(struct tick_req *req)
 	if (rc == TICK_OK) {
 		tick_q_init(&q, req->app->db, stmts[WK_NOTE]);
 		tick_q_int(&q, id);
-		rc = exec_done(&q);
+		rc = tick_q_run(&q);
 	}
 	if (rc != TICK_OK || (rc = tick_db_commit(req->app->db)) != TICK_OK) {
 		tick_db_rollback(req->app->db);

@@ -1,0 +1,63 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/ssl.h>
+
+#include "config.h"
+#include "log.h"
+#include "net.h"
+
+static size_t
+collect(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct tick_net_buf *b = arg;
+	size_t n = size * nmemb;
+	char *p;
+
+	if (b->len + n > b->max) {
+		b->overflow = 1;
+		return 0;
+	}
+	if ((p = realloc(b->p, b->len + n + 1)) == NULL)
+		return 0;
+	memcpy(p + b->len, data, n);
+	b->p = p;
+	b->len += n;
+	b->p[b->len] = '\0';
+	return n;
+}
+
+/* Adds TICK_CA_FILE to the default trust store instead of replacing it. */
+static CURLcode
+add_ca(CURL *curl, void *ctx, void *arg)
+{
+	(void)curl;
+	if (SSL_CTX_load_verify_locations(ctx, arg, NULL) != 1)
+		tick_log_warn("%s: cannot load TICK_CA_FILE %s", __func__,
+		    (const char *)arg);
+	return CURLE_OK;
+}
+
+void
+tick_net_setup(CURL *curl, const struct tick_config *cfg, const char *url,
+    long connect_ms, long total_ms, struct tick_net_buf *b)
+{
+	const char *ca = tick_config_get(cfg, TICK_CFG_CA_FILE);
+
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR,
+	    strncmp(url, "https:", 6) == 0 ? "https" : "http,https");
+	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (ca != NULL) {
+		curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, add_ca);
+		curl_easy_setopt(curl, CURLOPT_SSL_CTX_DATA, (void *)ca);
+	}
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, total_ms);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, b);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, "tick/" PACKAGE_VERSION);
+}

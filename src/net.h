@@ -1,0 +1,30 @@
+/* tick: what every outbound HTTP call shares (libcurl): https only, http
+ * only to loopback, peers verified (TICK_CA_FILE added to the system's
+ * trust), no redirects, no signals, hard timeouts, answers capped. */
+#ifndef TICK_NET_H
+#define TICK_NET_H
+
+#include <stddef.h>
+
+#include <curl/curl.h>
+
+struct tick_config;
+
+/* An answer being read, at most max bytes (then overflow is set and the
+ * transfer fails). p is a new buffer, NUL-terminated; free with free(). */
+struct tick_net_buf {
+	char *p;
+	size_t len;
+	size_t max;
+	int overflow;
+};
+
+/*
+ * Sets the common options on curl for a call to url (which the caller has
+ * checked with tick_valid_outbound_url()), with the given connect and total
+ * timeouts, its answer into b.
+ */
+void tick_net_setup(CURL *curl, const struct tick_config *cfg, const char *url,
+    long connect_ms, long total_ms, struct tick_net_buf *b);
+
+#endif
