@@ -14,6 +14,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "db.h"
+#include "events.h"
 #include "log.h"
 #include "media.h"
 #include "outbox.h"
@@ -64,16 +65,19 @@ outbox(struct tick_app *app)
 {
 	struct tick_outbox_stats st;
 	struct tick_media_stats ms;
+	long long pruned = 0;
 
 	if (tick_outbox_run(app, &st) != TICK_OK ||
-	    tick_media_run(app, &ms) != TICK_OK) {
+	    tick_media_run(app, &ms) != TICK_OK ||
+	    tick_events_prune(app->db, &pruned) != TICK_OK) {
 		fprintf(stderr, "tick outbox: database error: %s\n",
 		    tick_db_error(app->db));
 		return 1;
 	}
 	printf("tick outbox: %d due, %d sent, %d failed; media: %d due, %d stored, "
-	       "%d not yet\n",
-	    st.picked, st.sent, st.failed, ms.picked, ms.stored, ms.failed);
+	       "%d not yet; %lld old events pruned\n",
+	    st.picked, st.sent, st.failed, ms.picked, ms.stored, ms.failed,
+	    pruned);
 	return 0;
 }
 

@@ -30,6 +30,7 @@ enum events_stmt {
 	EV_INSERT_BY_WAMID,
 	EV_START,
 	EV_SINCE,
+	EV_PRUNE,
 	EV_STMT__MAX
 };
 
@@ -50,7 +51,23 @@ static const char *const stmts[EV_STMT__MAX] = {
 	    " FROM events e LEFT JOIN tickets t ON t.id = e.ticket_id"
 	    " WHERE e.id > ? AND e.created_at <= NOW(3) - INTERVAL " SETTLE_MS
 	    "000 MICROSECOND ORDER BY e.id LIMIT 200",
+	[EV_PRUNE] =
+	    "DELETE FROM events WHERE created_at < NOW(3) - INTERVAL 7 DAY"
+	    " LIMIT 10000",
 };
+
+enum tick_err
+tick_events_prune(struct tick_db *db, long long *n)
+{
+	struct tick_q q;
+	enum tick_err rc;
+
+	tick_q_init(&q, db, stmts[EV_PRUNE]);
+	rc = tick_q_exec(&q);
+	*n = rc == TICK_OK ? (long long)tick_q_affected(&q) : 0;
+	tick_q_done(&q);
+	return rc;
+}
 
 enum tick_err
 tick_events_emit(struct tick_db *db, const char *type, long long ticket_id)

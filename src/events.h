@@ -32,6 +32,10 @@ tick_events_emit(struct tick_db *db, const char *type, long long ticket_id);
 enum tick_err tick_events_emit_for_message(struct tick_db *db, const char *type,
     long long message_id, const char *wamid);
 
+/* Deletes events older than a week (no reconnecting panel needs them);
+ * *n says how many. For `tick outbox`, which cron runs. */
+enum tick_err tick_events_prune(struct tick_db *db, long long *n);
+
 /* GET /api/events: the stream. */
 void tick_events_stream(struct tick_req *req);
 

@@ -87,3 +87,14 @@ def test_delivery_marks_arrive_live():
     evs = read_events(r, lambda e: any(x[1] == "message.status" for x in e))
     conn.close()
     assert any(e[1] == "message.status" for e in evs), evs
+
+
+def test_the_outbox_prunes_week_old_events():
+    from harness import sql, tick
+    sql("INSERT INTO events (type, created_at) VALUES ('ticket.updated', NOW() - INTERVAL 8 DAY)")
+    old = int(one("SELECT COUNT(*) FROM events WHERE created_at < NOW() - INTERVAL 7 DAY"))
+    assert old >= 1
+    res = tick("outbox")
+    assert res.returncode == 0 and "%d old events pruned" % old in res.stdout, res.stdout
+    assert one("SELECT COUNT(*) FROM events WHERE created_at < NOW() - INTERVAL 7 DAY") == "0"
+    assert int(one("SELECT COUNT(*) FROM events")) > 0   # recent ones stay
