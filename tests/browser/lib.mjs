@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const env = (k, d) => {
@@ -21,6 +22,7 @@ export const VAR = env('TICK_VAR_DIR');
 export const PORT = Number(env('TICK_HTTPS_PORT'));
 export const BASE = `https://127.0.0.1:${PORT}`;
 export const GRAPH = env('TICK_GRAPH_URL');
+export const CLD = env('TICK_CLD_URL');
 export const SECRET = env('WHATSAPP_APP_SECRET');
 export const PNID = env('WHATSAPP_PHONE_NUMBER_ID');
 export const ADMIN_EMAIL = env('DEFAULT_ADMIN_EMAIL');
@@ -73,6 +75,78 @@ export function api(method, p, { token, body, headers } = {}) {
 export function graph(method, p, body) {
   return request(http, GRAPH + p, { method, body });
 }
+
+export function cld(method, p, body) {
+  return request(http, CLD + p, { method, body });
+}
+
+// What the fake Cloudinary has been given.
+export async function cldUploads() {
+  const r = await cld('GET', '/_fake/uploads');
+  return r.json || [];
+}
+
+// A file the fake Graph API serves as a customer's media; answers its id.
+export async function registerMedia(data, mimeType) {
+  const id = String(900000000 + uniq());
+  const r = await graph('POST', '/_fake/media', { id, content_b64: data.toString('base64'), mime_type: mimeType });
+  if (r.status !== 200) throw new Error(`register media: ${r.status} ${r.text}`);
+  return id;
+}
+
+// The page is answered for Cloudinary's https addresses here, in the
+// browser, with these bytes: nothing leaves the machine. Answers the
+// addresses asked for.
+export async function serveCloudinary(page, body, contentType = 'image/png') {
+  const asked = [];
+  page.fakedHosts.add('res.cloudinary.com');
+  await page.route('https://res.cloudinary.com/**', (route) => {
+    asked.push(route.request().url());
+    return route.fulfill({ status: 200, contentType, body });
+  });
+  return asked;
+}
+
+// A w x h PNG of soft stripes (a photo for the screenshots), made here.
+export function makePng(w, h) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y += 1) {
+    const row = y * (w * 3 + 1);
+    for (let x = 0; x < w; x += 1) {
+      const i = row + 1 + x * 3;
+      raw[i] = 40 + Math.round(120 * (y / h));
+      raw[i + 1] = 110 + Math.round(60 * Math.sin((x + y) / 18));
+      raw[i + 2] = 150 + Math.round(80 * (x / w));
+    }
+  }
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+// A 16x16 PNG.
+export const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAHklEQVR4nGNkaPjPQApgIkn1qIZRDaMaRjUMJQ0AV1oB2Ue3bLsAAAAASUVORK5CYII=', 'base64');
 
 export async function graphSent(to) {
   const r = await graph('GET', '/_fake/requests');

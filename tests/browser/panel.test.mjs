@@ -1,12 +1,15 @@
 // The panel in a real browser over the real stack: one behaviour a test.
 // Run through tests/browser/run, which starts the stack and sets the env.
+import crypto from 'node:crypto';
 import {
-  ADMIN_EMAIL, ADMIN_PASSWORD, BASE, DESKTOP, PHONE,
-  adminToken, api, assert, assignToAdmin, eventually, graph, graphSent, makeUser, messagePayload, newPhone, postWebhook,
-  runAll, screenshot, signIn, simulate, statusesPayload, uniq, waitLive,
+  ADMIN_EMAIL, ADMIN_PASSWORD, BASE, DESKTOP, PHONE, PNG,
+  adminToken, api, assert, assignToAdmin, cld, cldUploads, eventually, graph, graphSent, makePng, makeUser, messagePayload,
+  newPhone, postWebhook, registerMedia, runAll, screenshot, serveCloudinary, signIn, simulate, statusesPayload, uniq,
+  waitLive,
 } from './lib.mjs';
 
 const LIVE_MS = 2000; // a change shows within two seconds, without a reload
+const PHOTO = makePng(480, 320);
 
 async function adminName() {
   const r = await api('GET', '/api/auth/me', { token: await adminToken() });
@@ -158,9 +161,14 @@ test('a <script> a customer sent renders as text and never runs', async (b) => {
   assert(await page.evaluate(() => window.__tickPwned === undefined), 'the script did not run');
 });
 
-test('a reporter sees no take, reply or new-ticket controls', async (b) => {
+test('a reporter sees no take, reply, retry or new-ticket controls', async (b) => {
   const reporter = await makeUser('reporter');
   const t = await simulate(`Reporter check ${uniq()}`);
+  // A failed reply: its mark shows, its Retry does not.
+  await assignToAdmin(t.id);
+  await graph('POST', '/_fake/mode', { mode: 'error:131026', times: 1 });
+  const f = await api('POST', `/api/tickets/${t.id}/reply`, { token: await adminToken(), body: { message: `Will fail ${uniq()}` } });
+  assert(f.status === 201 && f.json.data.whatsapp.status === 'failed', `failed reply: ${f.status} ${f.text}`);
   const page = await b.page();
   await signIn(page, reporter.email, reporter.password);
   assert(await page.getByRole('link', { name: 'New ticket' }).count() === 0
@@ -168,11 +176,13 @@ test('a reporter sees no take, reply or new-ticket controls', async (b) => {
   assert(await page.getByRole('link', { name: 'Users' }).isHidden(), 'no Users link');
   await openTicket(page, t.id);
   await page.getByText('Your role reads tickets only.').waitFor();
-  for (const name of ['Take', 'Send reply', 'Add note', 'Change', 'Close ticket']) {
+  await page.locator('.mark[data-status="failed"]').waitFor();
+  for (const name of ['Take', 'Send reply', 'Add note', 'Change', 'Close ticket', 'Retry']) {
     assert(await page.getByRole('button', { name, exact: true }).count() === 0
       || await page.getByRole('button', { name, exact: true }).isHidden(), `no ${name} button`);
   }
   assert(await page.getByLabel('Reply to the customer').isHidden(), 'no reply box');
+  assert(await page.getByLabel('Attach a file').isHidden(), 'no file input');
 });
 
 test('new ticket: each field\'s error shows beside it, then it is created', async (b) => {
@@ -195,10 +205,18 @@ test('new ticket: each field\'s error shows beside it, then it is created', asyn
   await page.getByLabel('Issue type', { exact: true }).selectOption('other');
   await page.getByLabel('Other issue type').fill('Warranty');
   await page.getByLabel('Description').fill('The screen flickers\nafter the update.');
+  const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), crypto.randomBytes(600)]);
+  await page.getByLabel('Attachment').setInputFiles({ name: 'warranty card.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await page.getByText('warranty card.pdf (609 B)').waitFor();
   await page.getByRole('button', { name: 'Create ticket' }).click();
   await page.locator('h1.ticket-title', { hasText: /^TKT-/ }).waitFor();
   assert(/#\/tickets\/\d+$/.test(page.url()), `lands on the ticket: ${page.url()}`);
   assert((await page.locator('.kind-form .bubble-text').textContent()) === 'The screen flickers\nafter the update.', 'the description is shown as text');
+  const doc = page.locator('.kind-form a.attachment-doc');
+  assert((await doc.textContent()) === 'warranty card.pdf (609 B)', `the file downloads by its name: ${await doc.textContent()}`);
+  assert(/^https:\/\/res\.cloudinary\.com\/testcloud\/raw\/upload\//.test(await doc.getAttribute('href')), 'from its https address');
+  const up = (await cldUploads()).find((u) => u.sha256 === crypto.createHash('sha256').update(pdf).digest('hex'));
+  assert(up, 'the file reached Cloudinary');
 });
 
 test('an ended session lands on the sign-in page with a message, then back', async (b) => {
@@ -291,9 +309,24 @@ test('screenshots: inbox and ticket, desktop and phone, nothing overflows', asyn
   await reply('Our engineer is on the way.');
   await graph('POST', '/_fake/mode', { mode: 'ok' });
   await api('PUT', `/api/tickets/${t.id}/status`, { token: tok, body: { status: 'in_progress', expected_status: 'assigned' } });
+  // Files both ways: the customer's photo (kept), a location, the agent's
+  // document, and a photo Cloudinary refused once (not kept yet).
+  const photo = await registerMedia(PHOTO, 'image/png');
+  await postWebhook(messagePayload(t.phone, 'Lucía Fernández', { type: 'image', image: { id: photo, mime_type: 'image/png', caption: 'The router now' } }));
+  await postWebhook(messagePayload(t.phone, 'Lucía Fernández', { type: 'location', location: { latitude: 40.4168, longitude: -3.7038, name: 'Casa' } }));
+  const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), crypto.randomBytes(2000)]);
+  const doc = await api('POST', `/api/tickets/${t.id}/reply`, { token: tok, body: { message: 'The visit report',
+    file: { name: 'visit-report.pdf', type: 'application/pdf', content: pdf.toString('base64') } } });
+  assert(doc.status === 201, `document reply: ${doc.status} ${doc.text}`);
+  const voice = await registerMedia(Buffer.concat([Buffer.from('OggS'), crypto.randomBytes(900)]), 'audio/ogg; codecs=opus');
+  await postWebhook(messagePayload(t.phone, 'Lucía Fernández', { type: 'audio', audio: { id: voice, mime_type: 'audio/ogg; codecs=opus', voice: true } }));
+  const second = await registerMedia(PNG, 'image/png');
+  await cld('POST', '/_fake/mode', { mode: 'http500', times: 1 });
+  await postWebhook(messagePayload(t.phone, 'Lucía Fernández', { type: 'image', image: { id: second, mime_type: 'image/png' } }));
 
   for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     const page = await b.page(viewport);
+    await serveCloudinary(page, PHOTO);
     await signIn(page);
     await page.locator('tr.ticket-row').first().waitFor();
     await page.waitForTimeout(300);
@@ -304,8 +337,12 @@ test('screenshots: inbox and ticket, desktop and phone, nothing overflows', asyn
     await page.locator('.mark[data-status="failed"]').waitFor();
     await page.waitForTimeout(300);
     assert(await overflow() <= 0, `${label} ticket: nothing wider than the screen (${await overflow()} px over)`);
-    const retry = page.getByRole('button', { name: 'Retry' });
-    assert((await retry.getAttribute('aria-disabled')) === 'true', 'a failed reply shows Retry, disabled for now');
+    const failed = page.locator('.timeline .item', { has: page.locator('.mark[data-status="failed"]') });
+    assert(await failed.getByRole('button', { name: 'Retry' }).isEnabled(), 'a failed reply shows Retry');
+    assert(await page.locator('.attachment-problem').getByRole('button', { name: 'Retry' }).isEnabled(), 'a file not kept shows Retry');
+    assert(await page.locator('.timeline audio[controls]').count() === 1, 'the voice note plays inline');
+    await eventually(() => page.locator('.timeline .attachment img').first().evaluate((el) => el.complete && el.naturalWidth === 480),
+      { what: 'the photo to load' });
     console.log(`     ${await screenshot(page, `ticket-${label}`)}`);
   }
 }, { timeout: 90000 });
@@ -410,6 +447,185 @@ test('a customer\'s photo shows in the conversation', async (b) => {
   assert(served >= 1, 'the image came from its https address');
   assert(/the broken part/.test(await page.locator('.timeline .author-customer').first().textContent()), 'the caption is shown');
   console.log(`     ${await screenshot(page, 'ticket-photo-desktop')}`);
+});
+
+test('file reply: an image reaches the Graph API as an image by link and shows as a thumbnail', async (b) => {
+  const page = await b.page();
+  const asked = await serveCloudinary(page, PHOTO);
+  await signIn(page);
+  const t = await simulate(`Send me the diagram ${uniq()}`);
+  await assignToAdmin(t.id);
+  await openTicket(page, t.id);
+  const caption = `Here is the diagram ${uniq()}`;
+  await page.getByLabel('Reply to the customer').fill(caption);
+  const input = page.getByLabel('Attach a file');
+  await input.setInputFiles({ name: 'diagram.png', mimeType: 'image/png', buffer: PHOTO });
+  await page.locator('.compose .file-preview:not([hidden])').waitFor();
+  assert(/diagram\.png/.test(await page.locator('.compose .file-summary').textContent()), 'the chosen file is named');
+  await page.getByRole('button', { name: 'Send reply' }).click();
+  const item = bubble(page, caption);
+  await item.waitFor();
+  const img = item.locator('.attachment img');
+  await img.waitFor();
+  await eventually(() => img.evaluate((el) => el.complete && el.naturalWidth === 480), { what: 'the thumbnail to load' });
+  assert(await input.evaluate((el) => el.files.length === 0), 'the file input is emptied');
+  const r = await api('GET', `/api/tickets/${t.id}`, { token: await adminToken() });
+  const att = r.json.data.attachments.find((a) => a.direction === 'out');
+  assert(att && att.state === 'stored' && att.file_name === 'diagram.png' && att.mime_type === 'image/png', `kept: ${JSON.stringify(att)}`);
+  const sent = await eventually(async () => (await graphSent(t.phone)).find((x) => x.body?.type === 'image'),
+    { what: 'the image at the fake Graph API' });
+  assert(sent.answer === 200, `Graph accepted it: ${sent.answer}`);
+  assert(sent.body.image.link === att.secure_url && sent.body.image.caption === caption,
+    `sent by link with the caption: ${JSON.stringify(sent.body.image)}`);
+  const up = (await cldUploads()).find((u) => u.public_id.endsWith(`out_${att.id}`));
+  assert(up && up.sha256 === crypto.createHash('sha256').update(PHOTO).digest('hex'), `the same bytes on Cloudinary: ${JSON.stringify(up)}`);
+  assert((await item.locator('a.thumb').getAttribute('href')) === att.secure_url, 'the thumbnail opens the full size');
+  assert(asked.some((u) => u.includes('/image/upload/')), 'the thumbnail came from its https address');
+  await eventually(async () => ['sent', 'accepted'].includes(await markOf(page, caption)), { what: 'the sent mark' });
+  console.log(`     ${await screenshot(page, 'ticket-file-reply-desktop')}`);
+  // Cloudinary down once: the reply waits for its file, Retry keeps it and sends it.
+  await cld('POST', '/_fake/mode', { mode: 'http500', times: 1 });
+  const note = `The form to sign ${uniq()}`;
+  await page.getByLabel('Reply to the customer').fill(note);
+  await input.setInputFiles({ name: 'form.pdf', mimeType: 'application/pdf', buffer: Buffer.from(`%PDF-1.4\n${'x'.repeat(3000)}`) });
+  await page.getByRole('button', { name: 'Send reply' }).click();
+  const waiting = bubble(page, note);
+  await waiting.locator('.attachment-problem').waitFor();
+  assert(/General Error/.test(await waiting.locator('.attachment-problem').textContent()), 'the reason shows');
+  assert((await markOf(page, note)) === 'waiting', 'the reply waits for its file');
+  assert(/not kept yet/.test(await page.locator('.reply-notice').textContent()), 'the agent is told');
+  await waiting.getByRole('button', { name: 'Retry' }).click();
+  await waiting.locator('a.attachment-doc').waitFor();
+  await eventually(async () => ['sent', 'accepted'].includes(await markOf(page, note)), { what: 'the document sent after Retry' });
+  const docs = (await graphSent(t.phone)).filter((x) => x.body?.type === 'document');
+  assert(docs.length === 1 && docs[0].body.document.filename === 'form.pdf' && docs[0].body.document.caption === note,
+    `the document by link: ${JSON.stringify(docs.map((x) => x.body))}`);
+});
+
+test('files: an unsupported type and a file too large are refused with a clear message beside the file', async (b) => {
+  const page = await b.page();
+  await signIn(page);
+  const t = await simulate(`Files refused ${uniq()}`);
+  await assignToAdmin(t.id);
+  await openTicket(page, t.id);
+  const uploadsBefore = (await cldUploads()).length;
+  let posted = 0;
+  page.on('request', (rq) => { if (rq.method() === 'POST' && /\/reply$/.test(rq.url())) posted += 1; });
+  const input = page.getByLabel('Attach a file');
+  const err = page.locator('.compose .field-file .field-error');
+  await page.getByLabel('Reply to the customer').fill('Please see the file');
+  // The browser refuses what WhatsApp cannot carry, before sending anything.
+  await input.setInputFiles({ name: 'archive.zip', mimeType: 'application/zip', buffer: Buffer.from('PK\x03\x04 not really a zip') });
+  await err.waitFor();
+  assert(/WhatsApp cannot send application\/zip files/.test(await err.textContent()), `the browser says why: ${await err.textContent()}`);
+  assert((await input.getAttribute('aria-invalid')) === 'true', 'the input is marked invalid');
+  await page.getByRole('button', { name: 'Send reply' }).click();
+  await page.waitForTimeout(200);
+  assert(posted === 0, 'nothing was sent');
+  assert(await input.evaluate((el) => el === document.activeElement), 'focus is on the file input');
+  // The server's own 415 (here the type is changed on its way, as a
+  // browser whose check is out of date would send it) reads the same way.
+  await page.route('**/api/tickets/*/reply', (route) => {
+    const body = JSON.parse(route.request().postData());
+    body.file.type = 'application/x-msdownload';
+    return route.continue({ postData: JSON.stringify(body) });
+  });
+  await input.setInputFiles({ name: 'setup.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\nMZ') });
+  assert(await err.isHidden(), 'a PDF passes the browser\'s check');
+  await page.getByRole('button', { name: 'Send reply' }).click();
+  await eventually(async () => /WhatsApp cannot carry application\/x-msdownload files/.test(await err.textContent()),
+    { what: 'the server\'s 415 beside the file' });
+  await page.unroute('**/api/tickets/*/reply');
+  console.log(`     ${await screenshot(page, 'ticket-file-415-desktop')}`);
+  // A PNG of 1.5 MB passes WhatsApp's 5 MB but not this server's MAX_FILE_SIZE (1 MB here): 413.
+  await input.setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: crypto.randomBytes(1536 * 1024) });
+  assert(await err.isHidden(), 'under WhatsApp\'s limit for images');
+  await page.getByRole('button', { name: 'Send reply' }).click();
+  await eventually(async () => /too large/i.test(await err.textContent()), { what: 'the server\'s 413 beside the file' });
+  // And over WhatsApp's own limit the browser says so at once.
+  await input.setInputFiles({ name: 'sticker.webp', mimeType: 'image/webp', buffer: crypto.randomBytes(150 * 1024) });
+  await eventually(async () => /WhatsApp takes stickers \(WebP\) up to 100 KB/.test(await err.textContent()), { what: 'the sticker limit' });
+  assert((await page.getByLabel('Reply to the customer').inputValue()) === 'Please see the file', 'the text is kept');
+  assert((await cldUploads()).length === uploadsBefore, 'nothing reached Cloudinary');
+  const r = await api('GET', `/api/tickets/${t.id}`, { token: await adminToken() });
+  assert(!r.json.data.timeline.some((x) => x.kind === 'reply' && x.author === 'agent'), 'no reply was stored');
+});
+
+test('retry: a failed reply is sent again by its Retry button', async (b) => {
+  const page = await b.page();
+  await signIn(page);
+  const t = await simulate(`Retry my reply ${uniq()}`);
+  await assignToAdmin(t.id);
+  await openTicket(page, t.id);
+  await graph('POST', '/_fake/mode', { mode: 'error:131026', times: 1 });
+  const text = `This one fails first ${uniq()}`;
+  await page.getByLabel('Reply to the customer').fill(text);
+  await page.getByRole('button', { name: 'Send reply' }).click();
+  const item = bubble(page, text);
+  await item.locator('.mark[data-status="failed"]').waitFor();
+  assert(/131026/.test(await item.locator('.mark-text').textContent()), 'the reason shows');
+  assert(/WhatsApp refused it/.test(await page.locator('.reply-notice').textContent()), 'the agent is told');
+  const retry = item.getByRole('button', { name: 'Retry' });
+  assert(await retry.isEnabled(), 'Retry is there');
+  await retry.focus(); // by keyboard
+  await page.keyboard.press('Enter');
+  await eventually(async () => ['sent', 'accepted'].includes(await markOf(page, text)), { what: 'the sent mark after Retry' });
+  assert(await item.getByRole('button', { name: 'Retry' }).count() === 0, 'no Retry once sent');
+  await page.getByText('Sent again.').waitFor();
+  const tries = (await graphSent(t.phone)).filter((x) => x.body?.text?.body === text);
+  assert(tries.length === 2 && tries[0].answer === 400 && tries[1].answer === 200, `tried twice: ${tries.map((x) => x.answer)}`);
+  assert(await item.evaluate((el) => el === document.activeElement), 'focus lands on the message');
+  const r = await api('GET', `/api/tickets/${t.id}`, { token: await adminToken() });
+  const m = r.json.data.timeline.find((x) => x.text === text);
+  assert(['sent', 'accepted'].includes(m.whatsapp.status), `the API agrees: ${m.whatsapp.status}`);
+});
+
+test('retry: a customer\'s photo Cloudinary refused shows why and is kept by its Retry button', async (b) => {
+  const mediaId = await registerMedia(PNG, 'image/png');
+  await cld('POST', '/_fake/mode', { mode: 'http500', times: 1 });
+  const phone = newPhone();
+  const r = await postWebhook(messagePayload(phone, 'Foto Pendiente', { type: 'image', image: { id: mediaId, mime_type: 'image/png', caption: 'the dent' } }));
+  assert(r.status === 200 && r.json.data.media_pending === 1, `webhook: ${r.status} ${r.text}`);
+  const list = await api('GET', `/api/tickets?q=${phone}`, { token: await adminToken() });
+  const id = list.json.data.items[0].id;
+  const page = await b.page();
+  await serveCloudinary(page, PNG);
+  await signIn(page);
+  await openTicket(page, id);
+  const problem = page.locator('.timeline .author-customer .attachment-problem');
+  await problem.waitFor();
+  assert(/not kept yet: .*General Error/.test(await problem.textContent()), `the reason shows: ${await problem.textContent()}`);
+  console.log(`     ${await screenshot(page, 'ticket-photo-pending-desktop')}`);
+  await problem.getByRole('button', { name: 'Retry' }).click();
+  const img = page.locator('.timeline .author-customer .attachment img');
+  await img.waitFor();
+  await eventually(() => img.evaluate((el) => el.complete && el.naturalWidth === 16), { what: 'the image to load' });
+  assert(await problem.count() === 0, 'the problem is gone');
+  await page.getByText(/is kept now/).waitFor();
+  const t = await api('GET', `/api/tickets/${id}`, { token: await adminToken() });
+  assert(t.json.data.attachments[0].state === 'stored', `the API agrees: ${JSON.stringify(t.json.data.attachments[0])}`);
+  assert((await cldUploads()).some((u) => u.public_id.endsWith(`wa_${t.json.data.attachments[0].id}`)), 'kept on Cloudinary');
+});
+
+test('a location\'s map address is a link; other addresses only when https', async (b) => {
+  const phone = newPhone();
+  await postWebhook(messagePayload(phone, 'Mapa Cliente', { type: 'location', location: { latitude: 19.4326, longitude: -99.1332, name: 'Zocalo' } }));
+  const text = 'see http://example.com/a and javascript:alert(1) and https://example.org/x.';
+  await postWebhook(messagePayload(phone, 'Mapa Cliente', { type: 'text', text: { body: text } }));
+  const list = await api('GET', `/api/tickets?q=${phone}`, { token: await adminToken() });
+  const page = await b.page();
+  await signIn(page);
+  await openTicket(page, list.json.data.items[0].id);
+  const map = page.locator('.timeline a.text-link', { hasText: 'maps.google.com' });
+  await map.waitFor();
+  const href = await map.getAttribute('href');
+  assert(href === 'https://maps.google.com/?q=19.432600,-99.133200', `the map link: ${href}`);
+  assert((await map.textContent()) === href, 'the link shows its address');
+  assert(/noopener/.test(await map.getAttribute('rel')) && (await map.getAttribute('target')) === '_blank', 'opens apart');
+  const other = bubble(page, 'javascript:alert(1)');
+  assert((await other.locator('.bubble-text').textContent()) === text, 'the text reads as sent');
+  const links = await other.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert(JSON.stringify(links) === JSON.stringify(['https://example.org/x']), `only the https address: ${links}`);
 });
 
 test('every other page fits a phone and a desktop', async (b) => {

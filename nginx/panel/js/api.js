@@ -43,12 +43,13 @@ export function query(params) {
 }
 
 // Answers data; throws ApiError with the API's code, message and details.
-export async function api(method, path, body) {
+// opts.timeout (ms) for requests that carry a file.
+export async function api(method, path, body, opts = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD') headers['X-CSRF-Token'] = csrfToken();
   const ctl = new AbortController();
-  const timer = setTimeout(() => ctl.abort(), TIMEOUT_MS);
+  const timer = setTimeout(() => ctl.abort(), opts.timeout || TIMEOUT_MS);
   let res;
   try {
     res = await fetch(path, {

@@ -60,6 +60,7 @@ export function field(name, label, opts = {}) {
     placeholder: opts.placeholder,
     inputmode: opts.inputmode,
     rows: opts.rows,
+    accept: opts.accept,
   };
   if (opts.kind === 'textarea') {
     input = h('textarea', common);

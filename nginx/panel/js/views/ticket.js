@@ -1,13 +1,50 @@
 // One ticket: its details, the conversation as chat bubbles in time order
-// with each outbound message's delivery mark, internal notes set apart, and
-// the actions the signed-in role allows (take, reply, status, close, note).
+// with each outbound message's delivery mark and its files, internal notes
+// set apart, and the actions the signed-in role allows (take, reply with or
+// without a file, retry what failed, status, close, note).
 import { api, get } from '../api.js';
-import { clear, field, h, notice, setBusy, showFieldErrors } from '../dom.js';
+import { clear, field, h, notice, setBusy, setFieldError, showFieldErrors } from '../dom.js';
+import { filePayload, filePicker, fileSize, serverFileError } from '../files.js';
 import { dateTime, deliveryMark, phone, shortTime, statusLabel } from '../format.js';
 import { can, isAdmin, session } from '../session.js';
 import { lastInboxHash } from './inbox.js';
 
-const RETRY_NOTE = 'Sending again from the panel is not available yet; tick outbox retries what can be retried.';
+const FILE_TIMEOUT_MS = 120000; // a file goes to Cloudinary within the request
+const RETRY_TIMEOUT_MS = 60000;
+const REPLY_HINT = 'Sent on WhatsApp when the ticket has a mobile and WhatsApp on.';
+const CAPTION_HINT = 'With a file, the text is its caption: optional, at most 1024 characters.';
+
+// https addresses in a text become links; everything stays text.
+export function linkify(text) {
+  const s = String(text ?? '');
+  const out = [];
+  const re = /https:\/\/[^\s<>"'`]+/gi;
+  let last = 0;
+  let m;
+  while ((m = re.exec(s)) !== null) {
+    const url = m[0].replace(/[.,;:!?'")\]}]+$/, '');
+    let ok = false;
+    try {
+      const u = new URL(url);
+      ok = u.protocol === 'https:' && Boolean(u.hostname) && !u.username && !u.password;
+    } catch (e) {
+      ok = false;
+    }
+    if (!ok) continue;
+    out.push(s.slice(last, m.index),
+      h('a', { href: url, target: '_blank', rel: 'noopener noreferrer nofollow', class: 'text-link' }, url));
+    last = m.index + url.length;
+    re.lastIndex = last;
+  }
+  out.push(s.slice(last));
+  return out.filter((x) => x !== '');
+}
+
+// A smaller copy of a Cloudinary image for the thumbnail; the link opens
+// the original.
+function thumbnail(url) {
+  return url.replace(/^(https:\/\/res\.cloudinary\.com\/[^/]+\/image\/upload\/)(?!c_)/, '$1c_limit,h_480,w_480/');
+}
 
 function nextStatuses(status, admin) {
   const order = ['new', 'assigned', 'in_progress'];
@@ -43,41 +80,79 @@ export function mount(main, ctx) {
   const takeBox = h('div', { class: 'action take-box', hidden: true }, takeHint, takeBtn);
   takeBtn.setAttribute('aria-describedby', 'take-hint');
 
-  // --- reply
+  // --- reply, with an optional file
   const reply = field('message', 'Reply to the customer', { kind: 'textarea', rows: 3, maxlength: 4096,
-    hint: 'Sent on WhatsApp when the ticket has a mobile and WhatsApp on.' });
+    hint: REPLY_HINT });
+  const replyHint = reply.wrap.querySelector('.hint');
+  const replyFile = filePicker('file', 'Attach a file');
+  replyFile.onchange = (file) => {
+    reply.input.maxLength = file ? 1024 : 4096;
+    replyHint.textContent = file ? CAPTION_HINT : REPLY_HINT;
+  };
   const replyNotice = h('div', { class: 'reply-notice' });
   const replyBtn = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Send reply');
   const replyForm = h('form', { class: 'action compose', novalidate: true, hidden: true },
-    replyNotice, reply.wrap, h('div', { class: 'form-actions' }, replyBtn));
+    replyNotice, reply.wrap, replyFile.wrap, h('div', { class: 'form-actions' }, replyBtn));
   replyForm.addEventListener('submit', async (e) => {
     e.preventDefault();
     const message = reply.input.value;
+    const file = replyFile.file();
     replyNotice.replaceChildren();
-    if (!message.trim()) {
-      showFieldErrors([reply], { message: 'Write a reply first.' });
+    showFieldErrors([reply], null);
+    let checked = null;
+    if (file) {
+      checked = replyFile.check();
+      if (!checked.ok) {
+        replyFile.input.focus();
+        return;
+      }
+      if (Array.from(message).length > 1024) {
+        showFieldErrors([reply], { message: 'With a file the text is its caption: at most 1024 characters.' });
+        return;
+      }
+    } else if (!message.trim()) {
+      showFieldErrors([reply], { message: 'Write a reply first, or attach a file.' });
       return;
     }
-    setBusy(replyBtn, true, 'Sending…');
+    setBusy(replyBtn, true, file ? 'Reading the file…' : 'Sending…');
     try {
-      const { data } = await api('POST', `/api/tickets/${ticket.id}/reply`, { message });
-      showFieldErrors([reply], null);
+      const body = {};
+      if (message || !file) body.message = message;
+      if (file) {
+        body.file = await filePayload(file, checked);
+        replyBtn.textContent = 'Sending…';
+      }
+      const { data } = await api('POST', `/api/tickets/${ticket.id}/reply`, body,
+        file ? { timeout: FILE_TIMEOUT_MS } : undefined);
+      showFieldErrors([reply, replyFile], null);
       reply.input.value = '';
+      replyFile.reset();
       const wa = data && data.whatsapp;
-      if (wa && wa.status === 'failed') {
-        replyNotice.replaceChildren(notice('warn', `The reply is saved but WhatsApp refused it: ${[wa.error_title, wa.error_code].filter(Boolean).join(', ') || 'unknown error'}.`));
+      const att = data && data.attachment;
+      const why = (x) => [x.error_title, x.error_code].filter(Boolean).join(', ') || 'unknown error';
+      if (att && att.state !== 'stored') {
+        replyNotice.replaceChildren(notice(att.state === 'failed' ? 'error' : 'warn',
+          `The reply is saved, but the file is not kept yet${att.error ? ` (${att.error})` : ''}. `,
+          att.state === 'failed' ? 'Use Retry beside it to try again.'
+            : 'It is sent once it is kept: tick tries again by itself, or use Retry beside it.'));
+      } else if (wa && wa.status === 'failed') {
+        replyNotice.replaceChildren(notice('warn', `The reply is saved but WhatsApp refused it: ${why(wa)}. Retry beside it sends it again.`));
       } else if (wa && wa.status === 'held') {
         replyNotice.replaceChildren(notice('info', 'The reply is saved and held: it is sent when the customer writes again (a template asked them to).'));
       } else {
-        ctx.flash('Reply sent.');
+        ctx.flash(file ? 'Reply with the file sent.' : 'Reply sent.');
       }
       await load();
     } catch (err) {
       if (err.status === 401) return;
-      if (err.code === 'outside_window') {
+      const fileWhy = file ? serverFileError(err, file) : null;
+      if (fileWhy) {
+        setFieldError(replyFile, fileWhy);
+        replyFile.input.focus();
+      } else if (err.code === 'outside_window') {
         replyNotice.replaceChildren(notice('warn', h('strong', {}, 'Outside the 24-hour window. '), err.message));
       } else if (err.status === 422) {
-        const rest = showFieldErrors([reply], err.details);
+        const rest = showFieldErrors([reply, replyFile], err.details);
         replyNotice.replaceChildren(notice('error', err.message, restList(rest)));
       } else {
         replyNotice.replaceChildren(notice('error', err.message));
@@ -271,42 +346,144 @@ export function mount(main, ctx) {
         : 'The customer has not written on WhatsApp yet, so WhatsApp may refuse free text until they do.') : null);
   }
 
-  // Files kept on Cloudinary: shown as an image, a player or a link, only
-  // from an https address.
-  function fileSize(n) {
-    if (!n) return '';
-    if (n < 1024) return `${n} B`;
-    if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`;
-    return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  // --- retry: a failed outbound message, a failed or pending file. Keys
+  // are 'm:<message id>' and 'a:<attachment id>'; a retry under way keeps
+  // its button busy across re-renders.
+  const retrying = new Set();
+
+  function retryButton(key, describedBy, run) {
+    const busy = retrying.has(key);
+    const btn = h('button', {
+      type: 'button', class: 'btn btn-small retry-btn', 'aria-describedby': describedBy,
+      dataset: { retry: key }, disabled: busy, 'aria-busy': busy ? 'true' : null,
+    }, busy ? 'Retrying…' : 'Retry');
+    btn.addEventListener('click', run);
+    return h('div', { class: 'retry' }, btn);
   }
 
-  function attachmentView(a) {
-    const name = a.file_name || (a.mime_type ? a.mime_type.split('/')[0] : 'file');
-    if (a.state === 'failed') {
-      return h('p', { class: 'attachment attachment-failed' }, `Attachment not kept${a.error ? `: ${a.error}` : ''}`);
+  // After a retry: the same button when it is still there, else the item.
+  function focusAfter(key) {
+    const btn = timeline.querySelector(`[data-retry="${key}"]`);
+    if (btn) {
+      btn.focus();
+      return;
     }
+    const [kind, id] = key.split(':');
+    const el = timeline.querySelector(kind === 'm' ? `[data-wa-id="${id}"]` : `[data-att="${id}"]`);
+    if (el) {
+      el.setAttribute('tabindex', '-1');
+      el.focus();
+    }
+  }
+
+  async function retry(key, path, outcome) {
+    if (retrying.has(key)) return;
+    retrying.add(key);
+    const btn = timeline.querySelector(`[data-retry="${key}"]`);
+    if (btn) setBusy(btn, true, 'Retrying…');
+    try {
+      const { data, message } = await api('POST', path, {}, { timeout: RETRY_TIMEOUT_MS });
+      retrying.delete(key);
+      if (data && Array.isArray(data.timeline) && !destroyed) {
+        seq += 1; // an older load in flight must not paint over this
+        ticket = data;
+        render();
+      } else {
+        await load();
+      }
+      if (destroyed) return;
+      const [text, kind] = outcome(ticket, message);
+      ctx.flash(text, kind);
+      focusAfter(key);
+    } catch (err) {
+      retrying.delete(key);
+      if (err.status === 401 || destroyed) return;
+      ctx.flash(err.code === 'not_retryable'
+        ? 'This cannot be retried any more: it was sent or kept meanwhile.' : `Retry failed: ${err.message}`, 'error');
+      await load();
+      focusAfter(key);
+    }
+  }
+
+  function retryMessage(waId) {
+    const key = `m:${waId}`;
+    return () => retry(key, `/api/tickets/${ticket.id}/messages/${waId}/retry`, (t, message) => {
+      if (message === 'sent') return ['Sent again.', 'ok'];
+      const item = (t.timeline || []).find((x) => x.whatsapp && Number(x.whatsapp.id) === Number(waId));
+      const mark = item ? deliveryMark(item.whatsapp) : null;
+      return [mark && mark.cls === 'failed' ? `Tried again; it failed again. ${mark.label}.` : 'Tried again.', 'warn'];
+    });
+  }
+
+  function retryAttachment(a) {
+    const key = `a:${a.id}`;
+    return () => retry(key, `/api/tickets/${ticket.id}/attachments/${a.id}/retry`, (t) => {
+      const now = (t.attachments || []).find((x) => Number(x.id) === Number(a.id));
+      const name = now?.file_name || 'The file';
+      if (now && now.state === 'stored') return [`${name} is kept now${now.direction === 'out' ? ' and sent' : ''}.`, 'ok'];
+      return [`Tried again; ${name} is still not kept${now && now.error ? `: ${now.error}` : ''}.`, 'warn'];
+    });
+  }
+
+  // Files kept on Cloudinary: shown as an image, a player or a link, only
+  // from an https address; one not kept (yet) shows why, with Retry.
+  function kindWord(mime) {
+    const m = String(mime || '');
+    if (m === 'image/webp') return 'Sticker';
+    if (m.startsWith('image/')) return 'Image';
+    if (m.startsWith('audio/')) return 'Audio';
+    if (m.startsWith('video/')) return 'Video';
+    return 'File';
+  }
+
+  function attachmentView(a, from) {
+    const name = a.file_name || kindWord(a.mime_type);
     const url = typeof a.secure_url === 'string' && /^https:\/\//i.test(a.secure_url) ? a.secure_url : null;
-    if (a.state !== 'stored' || !url) {
-      return h('p', { class: 'attachment attachment-pending' }, `${name}: on its way…`);
+    const dataset = { att: String(a.id), state: String(a.state || '') };
+    if (a.state !== 'stored') {
+      const whyId = `att-why-${a.id}`;
+      const what = a.file_name ? `${kindWord(a.mime_type)} ${a.file_name}` : kindWord(a.mime_type);
+      const reason = a.error || (a.state === 'pending' ? 'waiting for its upload' : 'no reason given');
+      return h('div', { class: ['attachment', 'attachment-problem', `attachment-${a.state === 'failed' ? 'failed' : 'pending'}`], dataset },
+        h('p', { class: 'attachment-why', id: whyId },
+          h('strong', {}, a.state === 'failed' ? `${what} was not kept` : `${what} is not kept yet`), `: ${reason}`),
+        can('tickets.work') ? retryButton(`a:${a.id}`, whyId, retryAttachment(a)) : null);
+    }
+    if (!url) {
+      return h('p', { class: 'attachment attachment-failed', dataset }, `${name}: kept, but without an https address to show it from.`);
     }
     const mime = String(a.mime_type || '');
-    const link = h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', class: 'attachment-link' },
-      `${name}${a.bytes ? ` (${fileSize(a.bytes)})` : ''}`);
+    const size = a.bytes ? ` (${fileSize(a.bytes)})` : '';
+    const link = h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', class: 'attachment-link', download: a.file_name || null },
+      `${name}${size}`);
     if (mime.startsWith('image/')) {
-      return h('figure', { class: 'attachment' },
-        h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' },
-          h('img', { src: url, alt: a.file_name ? `Image: ${a.file_name}` : 'Image sent by the customer', loading: 'lazy' })));
+      const alt = `${kindWord(mime)}${a.file_name ? ` ${a.file_name}` : ''} from ${from}`;
+      return h('figure', { class: 'attachment attachment-image', dataset },
+        h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', class: 'thumb' },
+          h('img', { src: thumbnail(url), alt, loading: 'lazy' }),
+          h('span', { class: 'sr-only' }, ' (opens full size)')));
     }
-    if (mime.startsWith('audio/')) return h('div', { class: 'attachment' }, h('audio', { controls: true, preload: 'none', src: url }), link);
-    if (mime.startsWith('video/')) return h('div', { class: 'attachment' }, h('video', { controls: true, preload: 'none', src: url }), link);
-    return h('p', { class: 'attachment' }, link);
+    if (mime.startsWith('audio/')) {
+      return h('div', { class: 'attachment attachment-audio', dataset },
+        h('audio', { controls: true, preload: 'metadata', src: url, 'aria-label': `${name} from ${from}` }), link);
+    }
+    if (mime.startsWith('video/')) {
+      return h('div', { class: 'attachment attachment-video', dataset },
+        h('video', { controls: true, preload: 'metadata', playsinline: true, src: url, 'aria-label': `${name} from ${from}` }), link);
+    }
+    link.classList.add('attachment-doc');
+    const ext = /\.([A-Za-z0-9]{1,5})$/.exec(a.file_name || '');
+    link.dataset.ext = ext ? ext[1].toUpperCase() : 'FILE';
+    return h('p', { class: 'attachment attachment-document', dataset }, link);
   }
 
   function attachmentsFor(item) {
     const all = ticket.attachments || [];
-    if (item.kind === 'whatsapp') return all.filter((a) => a.message_id && a.message_id === item.whatsapp?.id);
+    const waId = item.whatsapp && item.whatsapp.id;
+    if (item.kind === 'whatsapp') return all.filter((a) => a.message_id && waId && Number(a.message_id) === Number(waId));
     if (item.kind === 'reply' || item.kind === 'note') {
-      return all.filter((a) => (a.reply_id && a.reply_id === item.id) || (a.message_id && item.whatsapp && a.message_id === item.whatsapp.id));
+      return all.filter((a) => (a.reply_id && Number(a.reply_id) === Number(item.id))
+        || (a.message_id && waId && Number(a.message_id) === Number(waId)));
     }
     if (item.kind === 'form') return all.filter((a) => !a.message_id && !a.reply_id);
     return [];
@@ -323,44 +500,86 @@ export function mount(main, ctx) {
     const wa = item.whatsapp;
     const outbound = !note && author !== 'customer';
     const mark = outbound ? deliveryMark(wa) : null;
+    const files = attachmentsFor(item);
+    const markId = wa && wa.id ? `mark-${wa.id}` : null;
     const footer = h('div', { class: 'bubble-meta' },
       h('time', { datetime: item.created_at, title: dateTime(item.created_at) }, shortTime(item.created_at)));
     if (mark) {
-      footer.append(h('span', { class: `mark mark-${mark.cls}`, title: mark.label, dataset: { status: wa.status } },
+      footer.append(h('span', { class: `mark mark-${mark.cls}`, title: mark.label, id: markId, dataset: { status: wa.status } },
         h('span', { 'aria-hidden': 'true' }, mark.symbol), ' ', h('span', { class: 'mark-text' }, mark.label)));
+    } else if (outbound && !wa && item.kind === 'reply' && files.some((a) => a.state !== 'stored')) {
+      footer.append(h('span', { class: 'mark mark-pending', dataset: { status: 'waiting' } },
+        h('span', { 'aria-hidden': 'true' }, '…'), ' ', h('span', { class: 'mark-text' }, 'Sent once its file is kept')));
     } else if (outbound && !wa && item.kind === 'reply') {
       footer.append(h('span', { class: 'mark mark-none', dataset: { status: 'none' } }, 'Not sent on WhatsApp'));
     }
-    const files = attachmentsFor(item);
     const body = [
       h('p', { class: 'bubble-who' }, who),
-      files.map(attachmentView),
-      item.text || !files.length ? h('p', { class: 'bubble-text' }, item.text ?? '') : null,
+      files.map((a) => attachmentView(a, author === 'customer' ? (ticket.name || 'the customer') : who)),
+      item.text || !files.length ? h('p', { class: 'bubble-text' }, linkify(item.text ?? '')) : null,
       footer,
     ];
-    if (mark && mark.cls === 'failed') {
-      const why = h('p', { class: 'retry-why hint', hidden: true }, RETRY_NOTE);
-      body.push(h('div', { class: 'retry' },
-        h('button', { type: 'button', class: 'btn btn-small', 'aria-disabled': 'true', title: RETRY_NOTE,
-          onclick: () => { why.hidden = !why.hidden; } }, 'Retry'), why));
+    if (mark && mark.cls === 'failed' && wa.id && can('tickets.work')) {
+      body.push(retryButton(`m:${wa.id}`, markId, retryMessage(wa.id)));
     }
     return h('li', {
       class: ['item', `item-${side}`, `kind-${item.kind}`, `author-${author}`],
-      dataset: { kind: item.kind, author, id: String(item.id) },
+      dataset: { kind: item.kind, author, id: String(item.id), ...(wa && wa.id ? { waId: String(wa.id) } : {}) },
     }, h('div', { class: 'bubble' }, body));
   }
 
+  // The conversation stays at its newest message while the agent has not
+  // scrolled up, also when a photo or a video loads and grows.
+  let pinned = true;
+  const fromBottom = () => timelineBox.scrollHeight - timelineBox.scrollTop - timelineBox.clientHeight;
+  timelineBox.addEventListener('scroll', () => { pinned = fromBottom() < 40; }, { passive: true });
+  const keepPinned = () => {
+    if (pinned) timelineBox.scrollTop = timelineBox.scrollHeight;
+  };
+  timeline.addEventListener('load', keepPinned, true);
+  timeline.addEventListener('loadedmetadata', keepPinned, true);
+
   function renderTimeline(t) {
     const box = timelineBox;
-    const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+    const atBottom = pinned || fromBottom() < 40;
     const first = !timeline.childElementCount;
     const items = [];
     if (t.source !== 'whatsapp' && (t.description || (t.attachments || []).some((a) => !a.message_id && !a.reply_id))) {
       items.push({ kind: 'form', author: 'customer', id: 'form', text: t.description, created_at: t.created_at, whatsapp: null });
     }
     items.push(...(t.timeline || []));
+    const focus = focusedPlace();
     clear(timeline, items.length ? items.map(bubble) : h('li', { class: 'empty' }, 'No messages yet.'));
+    if (focus) restoreFocus(focus);
     if (first || atBottom) box.scrollTop = box.scrollHeight;
+  }
+
+  // A re-render (a live update, a retry) keeps the keyboard where it was:
+  // the same control of the same message, or the message itself.
+  const FOCUSABLE = 'a[href], button, audio, video, [tabindex]';
+  function focusedPlace() {
+    const el = document.activeElement;
+    if (!el || !timeline.contains(el)) return null;
+    const li = el.closest('li.item');
+    if (!li) return null;
+    return {
+      kind: li.dataset.kind,
+      id: li.dataset.id,
+      retry: el.dataset.retry || null,
+      index: el === li ? -1 : [...li.querySelectorAll(FOCUSABLE)].indexOf(el),
+    };
+  }
+
+  function restoreFocus(p) {
+    const li = [...timeline.querySelectorAll('li.item')].find((x) => x.dataset.kind === p.kind && x.dataset.id === p.id);
+    if (!li) return;
+    let el = p.retry ? li.querySelector(`[data-retry="${p.retry}"]`) : null;
+    if (!el && !p.retry && p.index >= 0) el = li.querySelectorAll(FOCUSABLE)[p.index] || null;
+    if (!el) {
+      li.setAttribute('tabindex', '-1');
+      el = li;
+    }
+    el.focus({ preventScroll: true });
   }
 
   function renderActions(t) {
