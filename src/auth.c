@@ -382,6 +382,11 @@ tick_auth_me(struct tick_req *req)
 		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
 		return;
 	}
+	/* What the panel checks before it reads a file. */
+	json_object_set_new(user, "limits",
+	    json_pack("{s:I}", "max_file_size",
+	        (json_int_t)tick_config_num(&req->app->cfg,
+	            TICK_CFG_MAX_FILE_SIZE)));
 	json_object_set_new(user, "permissions", json_array());
 	for (int p = TICK_PERM_SIGNED_IN; p < TICK_PERM__MAX; p++) {
 		static const char *const names[TICK_PERM__MAX] = {

@@ -519,7 +519,7 @@ tick_work_file(struct tick_req *req, json_t *body, const char *key,
 	json_t *o = json_object_get(body, key);
 	const char *content;
 	enum tick_err rc;
-	char msg[160];
+	char msg[256];
 
 	memset(f, 0, sizeof(*f));
 	if (o == NULL || json_is_null(o))
@@ -554,8 +554,10 @@ tick_work_file(struct tick_req *req, json_t *body, const char *key,
 		    msg, NULL);
 	} else if (rc == TICK_ETOOBIG) {
 		snprintf(msg, sizeof(msg),
-		    "a %s file of %zu bytes is over WhatsApp's limit or MAX_FILE_SIZE",
-		    f->wa_type, f->len);
+		    "the file (%zu bytes) is larger than WhatsApp allows for this "
+		    "type (%s) or than this desk's limit (%lld bytes)",
+		    f->len, f->wa_type,
+		    tick_config_num(&req->app->cfg, TICK_CFG_MAX_FILE_SIZE));
 		tick_http_fail(req, 413, rc, NULL, msg, NULL);
 	} else
 		return 0;

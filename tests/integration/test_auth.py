@@ -86,6 +86,7 @@ def test_login_answers_user_token_and_cookies():
     me = api("GET", "/api/auth/me", d["token"])
     assert me.status == 200 and me.json()["data"]["email"] == ADMIN_EMAIL, me
     assert "users" in me.json()["data"]["permissions"]
+    assert me.json()["data"]["limits"] == {"max_file_size": 1048576}   # MAX_FILE_SIZE of the test stack
 
 
 def test_wrong_email_and_wrong_password_look_the_same():
