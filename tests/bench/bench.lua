@@ -1,16 +1,27 @@
 -- wrk script for tests/bench/run.
 --
---   wrk ... -s webhook.lua URL                    plain GET, wrk's own static
---                                                 request (no Lua per request)
---   wrk ... -s webhook.lua URL -- BODIES NTHREADS  signed POSTs: BODIES has one
---       "sha256=<hex>\t<json>" a line (tests/bench/gen.py); thread k of
---       NTHREADS sends its own contiguous slice, so no body goes out twice
---       unless a slice runs out (then it starts over and counts "reused").
+--   wrk ... -s bench.lua URL
+--       plain GET, wrk's own static request (no Lua per request)
+--   wrk ... -s bench.lua URL -- post BODIES NTHREADS
+--       signed webhook POSTs: BODIES has one "sha256=<hex>\t<json>" a line
+--       (tests/bench/gen.py); thread k of NTHREADS sends its own contiguous
+--       slice, so no body goes out twice unless a slice runs out (then it
+--       starts over and counts "reused").
+--   wrk ... -s bench.lua URL -- list TOKEN NTHREADS PAGES TOTAL QUERY
+--       GET /api/tickets?QUERY&page=P with a bearer token (read from the
+--       file TOKEN), P going round 1..PAGES (each thread from its own
+--       start); a 200 whose body does not say "total":TOTAL counts "bad".
+--   wrk ... -s bench.lua URL -- reply TOKEN NTHREADS IDS
+--       POST /api/tickets/ID/reply {"message": ...} with a bearer token, ID
+--       going round the ticket ids in the file IDS (one a line; each thread
+--       from its own start), every message text different.
 --
 -- done() prints one line for the runner:
 --   BENCH requests=N duration_us=N p50_us=N p99_us=N non2xx=N connect=N
---         read=N write=N timeout=N sent=N reused=N bodies=N codes=STATUS:N,...
--- (codes: responses by HTTP status, counted for the POST scenarios only)
+--         read=N write=N timeout=N sent=N reused=N bodies=N bad=N
+--         codes=STATUS:N,...
+-- (codes: responses by HTTP status, counted in the Lua modes only; non2xx
+-- from them there, else wrk's count of statuses above 399)
 
 local threads = {}
 local next_id = 0
@@ -21,18 +32,35 @@ function setup(thread)
    table.insert(threads, thread)
 end
 
-sent, reused, bodies = 0, 0, 0
+sent, reused, bodies, bad = 0, 0, 0, 0
 codes = {}
 
-function init(args)
-   if not args[1] then
-      return
-   end
-   local nthreads = tonumber(args[2]) or 1
+local function read_lines(path)
    local lines = {}
-   for line in io.lines(args[1]) do
-      lines[#lines + 1] = line
+   for line in io.lines(path) do
+      if line ~= "" then
+         lines[#lines + 1] = line
+      end
    end
+   return lines
+end
+
+local function read_token(path)
+   local f = assert(io.open(path, "r"))
+   local t = f:read("*l")
+   f:close()
+   if not t or t == "" then
+      error("no token in " .. path)
+   end
+   return t
+end
+
+local function count(status)
+   codes[status] = (codes[status] or 0) + 1
+end
+
+local function init_post(file, nthreads)
+   local lines = read_lines(file)
    local per = math.floor(#lines / nthreads)
    local first = id * per + 1
    local reqs = {}
@@ -46,7 +74,7 @@ function init(args)
    lines = nil
    bodies = #reqs
    if bodies == 0 then
-      error("no bodies for thread " .. id .. " in " .. args[1])
+      error("no bodies for thread " .. id .. " in " .. file)
    end
    local n = 0
    request = function()
@@ -61,31 +89,103 @@ function init(args)
       return reqs[n]
    end
    response = function(status, headers, body)
-      codes[status] = (codes[status] or 0) + 1
+      count(status)
+   end
+end
+
+local function init_list(token, nthreads, pages, total, query)
+   -- One request a page, made once: the page is what varies.
+   local reqs = {}
+   for p = 1, pages do
+      reqs[p] = wrk.format("GET", "/api/tickets?" .. query .. "&page=" .. p,
+         { ["Authorization"] = "Bearer " .. token })
+   end
+   local want = '"total":' .. total
+   local n = math.floor(id * pages / nthreads)
+   request = function()
+      n = n % pages + 1
+      sent = sent + 1
+      return reqs[n]
+   end
+   response = function(status, headers, body)
+      count(status)
+      if status == 200 and not body:find(want, 1, true) then
+         bad = bad + 1
+      end
+   end
+end
+
+local function init_reply(token, nthreads, idsfile)
+   local ids = read_lines(idsfile)
+   if #ids == 0 then
+      error("no ticket ids in " .. idsfile)
+   end
+   bodies = #ids
+   local headers = {
+      ["Authorization"] = "Bearer " .. token,
+      ["Content-Type"] = "application/json",
+   }
+   local n = math.floor(id * #ids / nthreads)
+   request = function()
+      n = n % #ids + 1
+      sent = sent + 1
+      return wrk.format("POST", "/api/tickets/" .. ids[n] .. "/reply", headers,
+         '{"message":"Bench reply ' .. id .. "-" .. sent ..
+         ': we are looking into it"}')
+   end
+   response = function(status, headers, body)
+      count(status)
+   end
+end
+
+function init(args)
+   local mode = args[1]
+   if not mode then
+      return
+   end
+   local nthreads = tonumber(args[3]) or 1
+   if mode == "post" then
+      init_post(args[2], nthreads)
+   elseif mode == "list" then
+      init_list(read_token(args[2]), nthreads, tonumber(args[4]),
+         args[5], args[6])
+   elseif mode == "reply" then
+      init_reply(read_token(args[2]), nthreads, args[4])
+   else
+      error("unknown mode " .. mode)
    end
 end
 
 function done(summary, latency, requests)
-   local s, r, b, all = 0, 0, 0, {}
+   local s, r, b, x, all = 0, 0, 0, 0, {}
    for _, t in ipairs(threads) do
       s = s + (t:get("sent") or 0)
       r = r + (t:get("reused") or 0)
       b = b + (t:get("bodies") or 0)
+      x = x + (t:get("bad") or 0)
       for code, n in pairs(t:get("codes") or {}) do
          all[code] = (all[code] or 0) + n
       end
    end
-   local list = {}
+   -- Non-2xx: from the status counts when the Lua modes kept them, else
+   -- wrk's own count (statuses above 399).
+   local list, non2xx = {}, summary.errors.status
+   if next(all) then
+      non2xx = 0
+   end
    for code, n in pairs(all) do
       list[#list + 1] = code .. ":" .. n
+      if code < 200 or code > 299 then
+         non2xx = non2xx + n
+      end
    end
    table.sort(list)
    local e = summary.errors
    io.write(string.format(
       "BENCH requests=%d duration_us=%d p50_us=%d p99_us=%d non2xx=%d" ..
       " connect=%d read=%d write=%d timeout=%d sent=%d reused=%d bodies=%d" ..
-      " codes=%s\n",
+      " bad=%d codes=%s\n",
       summary.requests, summary.duration, latency:percentile(50),
-      latency:percentile(99), e.status, e.connect, e.read, e.write,
-      e.timeout, s, r, b, #list > 0 and table.concat(list, ",") or "-"))
+      latency:percentile(99), non2xx, e.connect, e.read, e.write,
+      e.timeout, s, r, b, x, #list > 0 and table.concat(list, ",") or "-"))
 end
