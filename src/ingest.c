@@ -156,10 +156,38 @@ answer_status(struct tick_app *app, const struct tick_wa_msg *m,
 	    &out_id, l);
 }
 
+/* A webhook body to store as its raw event. */
+struct raw {
+	const char *body;
+	size_t len;
+	const char *remote_addr;
+	int signature_checked;
+};
+
+static void
+finish_event(struct tick_db *db, long long event_id, const char *state,
+    const struct tick_ingest_summary *sum, const char *error);
+
+static enum tick_err
+insert_event(struct tick_db *db, const struct raw *ev, long long *id)
+{
+	struct tick_q q;
+	enum tick_err rc;
+
+	tick_q_init(&q, db, stmts[IN_EVENT]);
+	tick_q_str(&q, ev->remote_addr, strnlen(ev->remote_addr, 64));
+	tick_q_int(&q, ev->signature_checked);
+	tick_q_str(&q, ev->body, ev->len);
+	if ((rc = tick_q_exec(&q)) == TICK_OK)
+		*id = (long long)tick_q_insert_id(&q);
+	tick_q_done(&q);
+	return rc;
+}
+
 static enum tick_err
 store_message(struct tick_app *app, long long event_id,
     const struct tick_wa_msg *m, struct tick_ingest_summary *sum,
-    struct tick_outbox_list *l, long long *attachment)
+    struct tick_outbox_list *l, long long *attachment, const struct raw *ev)
 {
 	const char *want_pnid = tick_config_get(&app->cfg,
 	    TICK_CFG_WA_PHONE_NUMBER_ID);
@@ -189,6 +217,11 @@ store_message(struct tick_app *app, long long event_id,
 
 	if ((rc = tick_db_begin(db)) != TICK_OK)
 		goto out;
+	/* One message alone: its raw event goes in the same transaction. */
+	if (ev != NULL && (rc = insert_event(db, ev, &event_id)) != TICK_OK)
+		goto out;
+	if (ev != NULL)
+		sum->event_id = event_id;
 	if (ignored == NULL) {
 		tick_q_init(&q, db, stmts[IN_CONTACT]);
 		tick_q_str(&q, key, (size_t)-1);
@@ -232,6 +265,12 @@ store_message(struct tick_app *app, long long event_id,
 		tick_q_done(&q);
 		tick_db_rollback(db);
 		sum->duplicates++;
+		/* The redelivery's raw body is kept all the same. */
+		if (ev != NULL &&
+		    (rc = insert_event(db, ev, &event_id)) == TICK_OK) {
+			sum->event_id = event_id;
+			finish_event(db, event_id, "processed", sum, NULL);
+		}
 		goto out;
 	}
 	msg_id = (long long)tick_q_insert_id(&q);
@@ -239,8 +278,7 @@ store_message(struct tick_app *app, long long event_id,
 	sum->messages++;
 	if (ignored != NULL) {
 		sum->ignored++;
-		rc = tick_db_commit(db);
-		goto out;
+		goto commit;
 	}
 
 	if (query) {
@@ -248,8 +286,7 @@ store_message(struct tick_app *app, long long event_id,
 		         l)) != TICK_OK)
 			goto out;
 		sum->status_queries++;
-		rc = tick_db_commit(db);
-		goto out;
+		goto commit;
 	}
 
 	rc = TICK_OK;
@@ -309,6 +346,9 @@ store_message(struct tick_app *app, long long event_id,
 		if ((rc = tick_q_run(&q)) != TICK_OK)
 			goto out;
 	}
+commit:
+	if (ev != NULL)
+		finish_event(db, event_id, "processed", sum, NULL);
 	rc = tick_db_commit(db);
 out:
 	if (rc != TICK_OK) {
@@ -388,20 +428,20 @@ tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
     int signature_checked, struct tick_ingest_summary *sum)
 {
 	struct tick_db *db = app->db;
+	const struct raw ev = { body, len, remote_addr, signature_checked };
 	enum tick_err rc = TICK_OK;
-	int graph_down = 0, media_down = 0;
+	int graph_down = 0, media_down = 0, single;
 	long long attachment;
-	struct tick_q q;
 
 	memset(sum, 0, sizeof(*sum));
-	tick_q_init(&q, db, stmts[IN_EVENT]);
-	tick_q_str(&q, remote_addr, strnlen(remote_addr, 64));
-	tick_q_int(&q, signature_checked);
-	tick_q_str(&q, body, len);
-	if ((rc = tick_q_exec(&q)) == TICK_OK)
-		sum->event_id = (long long)tick_q_insert_id(&q);
-	tick_q_done(&q);
-	if (rc != TICK_OK)
+	/*
+	 * The raw body is stored first. A body with one message and nothing
+	 * else (the usual case) stores it in that message's transaction: one
+	 * commit instead of three. Should it fail, the body is stored as a
+	 * failed event below and Meta, without its 200, delivers it again.
+	 */
+	single = batch->nmsgs == 1 && batch->nstatuses == 0;
+	if (!single && (rc = insert_event(db, &ev, &sum->event_id)) != TICK_OK)
 		return rc;
 
 	for (size_t i = 0; i < batch->nmsgs; i++) {
@@ -413,7 +453,7 @@ tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
 		for (int attempt = 0; attempt < 4; attempt++) {
 			attachment = 0;
 			rc = store_message(app, sum->event_id, &batch->msgs[i],
-			    sum, &l, &attachment);
+			    sum, &l, &attachment, single ? &ev : NULL);
 			if (rc != TICK_EBUSY)
 				break;
 			*sum = before;
@@ -442,10 +482,12 @@ tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
 	for (size_t i = 0; rc == TICK_OK && i < batch->nstatuses; i++)
 		rc = store_status(db, sum->event_id, &batch->statuses[i], sum);
 
-	if (rc == TICK_OK)
-		finish_event(db, sum->event_id, "processed", sum, NULL);
-	else
-		finish_event(db, sum->event_id, "failed", sum,
-		    tick_strerror(rc));
+	if (single && rc != TICK_OK &&
+	    insert_event(db, &ev, &sum->event_id) != TICK_OK)
+		return rc;
+	if (!single || rc != TICK_OK)
+		finish_event(db, sum->event_id,
+		    rc == TICK_OK ? "processed" : "failed", sum,
+		    rc == TICK_OK ? NULL : tick_strerror(rc));
 	return rc;
 }

@@ -126,12 +126,20 @@ def test_signed_text_creates_ticket_and_confirmation():
 def test_redelivery_changes_nothing():
     phone = new_phone()
     payload = text_message(phone, "hello once")
-    assert post_webhook(payload).status == 200
+    r = post_webhook(payload)
+    assert r.status == 200
+    # The raw body is kept, in the message's own transaction, marked done.
+    ev = r.json()["data"]["event_id"]
+    assert sql("SELECT state, messages, body = '%s' FROM webhook_events WHERE id=%d"
+               % (esc(json.dumps(payload)), ev)) == [["processed", "1", "1"]]
     before = (count("tickets"), count("replies"), count("whatsapp_messages"), len(graph_sent(phone)))
+    events = count("webhook_events")
     for _ in range(3):
         r = post_webhook(payload)
         assert r.status == 200, r
         assert r.json()["data"]["duplicates"] == 1
+    # Every delivery's raw body is kept, redeliveries too.
+    assert count("webhook_events") == events + 3
     after = (count("tickets"), count("replies"), count("whatsapp_messages"), len(graph_sent(phone)))
     assert before == after, (before, after)
     assert len(ticket_of(phone)) == 1
