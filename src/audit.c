@@ -164,11 +164,7 @@ tick_audit_list(struct tick_req *req)
 	tick_q_done(&q);
 	if (rc != TICK_OK)
 		goto fail;
-	tick_http_ok(req, 200,
-	    json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
-	        (json_int_t)total, "page", (json_int_t)page, "limit",
-	        (json_int_t)limit),
-	    NULL);
+	tick_http_ok_page(req, items, total, page, limit);
 	return;
 fail:
 	json_decref(items);

@@ -454,3 +454,14 @@ tick_http_stream_write(struct tick_req *req, const char *buf, size_t len)
 		return -1;
 	return req->stream_out(req->io, buf, len);
 }
+
+void
+tick_http_ok_page(struct tick_req *req, json_t *items, long long total,
+    long long page, long long limit)
+{
+	tick_http_ok(req, 200,
+	    json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
+	        (json_int_t)total, "page", (json_int_t)page, "limit",
+	        (json_int_t)limit),
+	    NULL);
+}

@@ -118,6 +118,11 @@ json_t *tick_http_json_body(struct tick_req *req);
 enum tick_err
 tick_http_page(struct tick_req *req, long long *page, long long *limit);
 
+/* Answers one page of a list: {items, total, page, limit}. Takes
+ * ownership of items. */
+void tick_http_ok_page(struct tick_req *req, json_t *items, long long total,
+    long long page, long long limit);
+
 /* The route parameter i as a positive id, or 0 when it is not one. */
 long long tick_http_param_id(const struct tick_req *req, size_t i);
 

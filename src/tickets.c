@@ -992,11 +992,7 @@ tick_tickets_list(struct tick_req *req)
 	if (rc != TICK_OK)
 		goto fail;
 	row_free(&r);
-	tick_http_ok(req, 200,
-	    json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
-	        (json_int_t)total, "page", (json_int_t)page, "limit",
-	        (json_int_t)limit),
-	    NULL);
+	tick_http_ok_page(req, items, total, page, limit);
 	return;
 fail:
 	row_free(&r);
