@@ -200,8 +200,10 @@ user_passwd(struct tick_app *app, const char *email)
 static int
 user_ensure_admin(struct tick_app *app)
 {
-	const char *email = getenv("DEFAULT_ADMIN_EMAIL");
-	const char *pw = getenv("DEFAULT_ADMIN_PASSWORD");
+	const char *email = tick_config_get(&app->cfg,
+	    TICK_CFG_DEFAULT_ADMIN_EMAIL);
+	const char *pw = tick_config_get(&app->cfg,
+	    TICK_CFG_DEFAULT_ADMIN_PASSWORD);
 	char gen[TICK_PASSWORD_GENERATED + 1];
 	int generated = 0;
 	long long n = 0;
