@@ -10,7 +10,9 @@
 #include "db.h"
 #include "log.h"
 
-#define CACHE_MAX 128
+/* Statements kept prepared per connection; past it a statement is
+ * prepared for its run and closed after it. */
+#define CACHE_MAX 256
 
 struct tick_db {
 	const struct tick_config *cfg;
@@ -145,12 +147,15 @@ lost(unsigned int e)
 	    e == CR_COMMANDS_OUT_OF_SYNC || e == ER_UNKNOWN_STMT_HANDLER;
 }
 
+/* *own is set when the statement did not fit the cache: the caller closes
+ * it after its run. */
 static MYSQL_STMT *
-prepare(struct tick_db *db, const char *sql, unsigned int *errnum)
+prepare(struct tick_db *db, const char *sql, unsigned int *errnum, int *own)
 {
 	MYSQL_STMT *st;
 
 	*errnum = 0;
+	*own = 0;
 	for (size_t i = 0; i < db->ncache; i++)
 		if (db->cache[i].sql == sql)
 			return db->cache[i].st;
@@ -169,8 +174,10 @@ prepare(struct tick_db *db, const char *sql, unsigned int *errnum)
 		db->cache[db->ncache].sql = sql;
 		db->cache[db->ncache].st = st;
 		db->ncache++;
-	} else
+	} else {
 		tick_log_warn("%s: statement cache full", __func__);
+		*own = 1;
+	}
 	return st;
 }
 
@@ -337,7 +344,7 @@ attempt(struct tick_q *q, unsigned int *errnum)
 			q->st = NULL;
 			return TICK_EDB;
 		}
-	} else if ((q->st = prepare(db, q->sql, errnum)) == NULL)
+	} else if ((q->st = prepare(db, q->sql, errnum, &q->once)) == NULL)
 		return TICK_EDB;
 	if (mysql_stmt_param_count(q->st) != (unsigned long)q->nin) {
 		tick_log_err("%s: %d parameters bound, %lu expected: %.80s",
@@ -401,6 +408,67 @@ tick_q_exec(struct tick_q *q)
 	return rc;
 }
 
+/* The length of the longest prefix of buf[0..n) that ends on a UTF-8
+ * character boundary. */
+static size_t
+utf8_floor(const unsigned char *buf, size_t n)
+{
+	size_t j = n, need;
+
+	while (j > 0 && (buf[j - 1] & 0xc0) == 0x80)
+		j--;
+	if (j == 0)
+		return 0;
+	need = buf[j - 1] < 0x80        ? 1 :
+	    (buf[j - 1] & 0xe0) == 0xc0 ? 2 :
+	    (buf[j - 1] & 0xf0) == 0xe0 ? 3 :
+	                                  4;
+	return j - 1 + need <= n ? n : j - 1;
+}
+
+/*
+ * A fetched value was longer than its buffer. Text is cut on a character
+ * boundary (a buffer sized too small must never fail a whole list); bytes
+ * (binary columns) and numbers cannot be cut, so the fetch fails.
+ */
+static int
+truncated(struct tick_q *q)
+{
+	MYSQL_RES *meta = NULL;
+	MYSQL_FIELD *fields = NULL;
+	int rc = 0;
+
+	for (int i = 0; i < q->nout; i++) {
+		unsigned char *buf;
+		size_t cut;
+
+		if (!q->outerr[i])
+			continue;
+		if (q->out[i].buffer_type != MYSQL_TYPE_STRING) {
+			rc = -1;
+			break;
+		}
+		if (meta == NULL &&
+		    (meta = mysql_stmt_result_metadata(q->st)) != NULL)
+			fields = mysql_fetch_fields(meta);
+		if (fields == NULL || fields[i].charsetnr == 63) {
+			tick_log_err("%s: column %d longer than %lu bytes: %.60s",
+			    __func__, i, q->out[i].buffer_length, q->sql);
+			rc = -1;
+			break;
+		}
+		buf = q->out[i].buffer;
+		cut = utf8_floor(buf, q->out[i].buffer_length);
+		tick_log_warn("%s: column %d (%lu bytes) cut to %zu: %.60s",
+		    __func__, i, q->outlen[i], cut, q->sql);
+		q->outlen[i] = cut;
+		q->outerr[i] = 0;
+	}
+	if (meta != NULL)
+		mysql_free_result(meta);
+	return rc;
+}
+
 int
 tick_q_fetch(struct tick_q *q)
 {
@@ -415,17 +483,8 @@ tick_q_fetch(struct tick_q *q)
 		tick_log_err("%s: %s", __func__, mysql_stmt_error(q->st));
 		return -1;
 	}
-	if (r == MYSQL_DATA_TRUNCATED) {
-		for (int i = 0; i < q->nout; i++)
-			if (q->outerr[i] &&
-			    q->out[i].buffer_type == MYSQL_TYPE_STRING) {
-				tick_log_err(
-				    "%s: column %d longer than %lu bytes: %.60s",
-				    __func__, i, q->out[i].buffer_length,
-				    q->sql);
-				return -1;
-			}
-	}
+	if (r == MYSQL_DATA_TRUNCATED && truncated(q) != 0)
+		return -1;
 	for (int i = 0; i < q->nout; i++)
 		if (q->out[i].buffer_type == MYSQL_TYPE_STRING) {
 			char *buf = q->out[i].buffer;

@@ -25,7 +25,7 @@ struct tick_q {
 	MYSQL_STMT *st;
 	enum tick_err err; /* sticky: the first failure while binding */
 	int nin, nout, stored;
-	int once; /* prepared for this run only (tick_q_init_built) */
+	int once; /* prepared for this run only (built SQL, or the cache was full) */
 	MYSQL_BIND in[TICK_Q_MAX];
 	unsigned long inlen[TICK_Q_MAX];
 	my_bool innull[TICK_Q_MAX];
@@ -85,8 +85,10 @@ void tick_q_int(struct tick_q *q, long long v);
 /* Binds bytes (a BLOB), borrowed until tick_q_exec(). */
 void tick_q_blob(struct tick_q *q, const void *data, size_t len);
 void tick_q_null(struct tick_q *q);
-/* Binds the next output column into caller storage; text is NUL-terminated
- * and a value longer than cap-1 bytes makes tick_q_fetch() fail. */
+/* Binds the next output column into caller storage, NUL-terminated. Size
+ * text buffers from the column in bytes (characters x 4 + 1): a longer
+ * text value is cut on a character boundary (and logged), a longer binary
+ * value makes tick_q_fetch() fail. */
 void tick_q_out_str(struct tick_q *q, char *buf, size_t cap);
 void tick_q_out_int(struct tick_q *q, long long *v);
 /* Runs the statement (reconnecting once outside a transaction). */
