@@ -9,6 +9,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "valid.h"
 
 /* Statements kept prepared per connection; past it a statement is
  * prepared for its run and closed after it. */
@@ -380,6 +381,33 @@ fail:
 	return TICK_EDB;
 }
 
+/*
+ * Fault injection for the tests (tests/integration/test_faults.py):
+ * TICK_FAULT_STMT=N makes the Nth statement this process runs fail as a
+ * server error would, once. ROLLBACK is never failed: it is what a failure
+ * runs.
+ */
+static int
+inject_fault(const struct tick_q *q)
+{
+	static long long at = -1, n;
+	static int read;
+
+	if (!read) {
+		const char *e = getenv("TICK_FAULT_STMT");
+
+		read = 1;
+		if (e == NULL ||
+		    tick_valid_num(e, strlen(e), 1, 1000000, &at) != TICK_OK)
+			at = -1;
+	}
+	if (at < 0 || q->sql == stmts[DB_ROLLBACK] || ++n != at)
+		return 0;
+	tick_log_warn("%s: statement %lld failed on purpose: %.60s", __func__,
+	    n, q->sql);
+	return 1;
+}
+
 enum tick_err
 tick_q_exec(struct tick_q *q)
 {
@@ -388,6 +416,8 @@ tick_q_exec(struct tick_q *q)
 
 	if (q->err != TICK_OK)
 		return q->err;
+	if (inject_fault(q))
+		return TICK_EDB;
 	rc = attempt(q, &errnum);
 	if (rc == TICK_EDB && lost(errnum)) {
 		int was_tx = q->db->in_tx;
