@@ -14,10 +14,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tick_wa_result r;
 	char *s;
 
-	(void)tick_wa_parse_send_response(200, (const char *)data, size, &r);
-	if (strlen(r.wamid) >= sizeof(r.wamid))
+	/* Accepted means a wamid came back; an error status is never taken for
+	 * a send. */
+	if (tick_wa_parse_send_response(200, (const char *)data, size, &r) ==
+	        TICK_OK &&
+	    r.wamid[0] == '\0')
 		__builtin_trap();
-	(void)tick_wa_parse_send_response(400, (const char *)data, size, &r);
+	if (tick_wa_parse_send_response(400, (const char *)data, size, &r) ==
+	    TICK_OK)
+		__builtin_trap();
 	if ((s = malloc(size + 1)) == NULL)
 		return 0;
 	memcpy(s, data, size);

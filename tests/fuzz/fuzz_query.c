@@ -34,15 +34,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(s, data, size);
 	s[size] = '\0';
+	/* A value found decodes from the query: never longer than it, never
+	 * holding a NUL. */
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (tick_http_query_get(s, names[i], out, sizeof(out)) ==
 		        TICK_OK &&
-		    strlen(out) >= sizeof(out))
+		    strlen(out) > size)
 			__builtin_trap();
+	/* A route's parameters are whole, non-empty segments of the path. */
 	memset(&req, 0, sizeof(req));
-	if (tick_http_route(routes, 4, "GET", s, &req, &allowed) != NULL &&
-	    req.nparams > TICK_HTTP_MAX_PARAMS)
-		__builtin_trap();
+	if (tick_http_route(routes, 4, "GET", s, &req, &allowed) != NULL)
+		for (size_t i = 0; i < req.nparams; i++)
+			if (req.params[i].len == 0 ||
+			    memchr(req.params[i].p, '/', req.params[i].len) !=
+			        NULL ||
+			    req.params[i].p < s || req.params[i].p[-1] != '/' ||
+			    req.params[i].p + req.params[i].len > s + size ||
+			    (req.params[i].p[req.params[i].len] != '/' &&
+			        req.params[i].p[req.params[i].len] != '\0'))
+				__builtin_trap();
 	free(s);
 	return 0;
 }
