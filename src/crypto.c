@@ -45,8 +45,8 @@ tick_crypto_hex(const unsigned char *in, size_t len, char *out)
 	out[2 * len] = '\0';
 }
 
-static int
-nibble(char c)
+int
+tick_crypto_hexdigit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -64,7 +64,8 @@ tick_crypto_unhex(const char *in, size_t inlen, unsigned char *out,
 	if (inlen != 2 * outlen)
 		return -1;
 	for (size_t i = 0; i < outlen; i++) {
-		int hi = nibble(in[2 * i]), lo = nibble(in[2 * i + 1]);
+		int hi = tick_crypto_hexdigit(in[2 * i]),
+		    lo = tick_crypto_hexdigit(in[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		out[i] = (unsigned char)(hi << 4 | lo);

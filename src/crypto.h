@@ -26,6 +26,9 @@ void tick_crypto_hex(const unsigned char *in, size_t len, char *out);
 int tick_crypto_unhex(const char *in, size_t inlen, unsigned char *out,
     size_t outlen);
 
+/* The value of one hex digit (either case), or -1. */
+int tick_crypto_hexdigit(char c);
+
 /* Fills buf with cryptographically strong random bytes. Returns 0 or -1. */
 int tick_crypto_random(void *buf, size_t len);
 

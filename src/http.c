@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "crypto.h"
 #include "http.h"
 #include "json.h"
 #include "valid.h"
@@ -86,18 +87,6 @@ tick_http_route(const struct tick_route *routes, size_t n, const char *method,
 	return NULL;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes a[0..len) (form-style: + is a space) into out. */
 static enum tick_err
 decode(const char *a, size_t len, char *out, size_t outsz)
@@ -114,8 +103,8 @@ decode(const char *a, size_t len, char *out, size_t outsz)
 
 			if (len - i < 3)
 				return TICK_EINVAL;
-			hi = hexval(a[i + 1]);
-			lo = hexval(a[i + 2]);
+			hi = tick_crypto_hexdigit(a[i + 1]);
+			lo = tick_crypto_hexdigit(a[i + 2]);
 			if (hi < 0 || lo < 0)
 				return TICK_EINVAL;
 			c = (char)(hi << 4 | lo);
