@@ -41,6 +41,14 @@
 /* Most workers a standalone responder forks. */
 #define TICK_MAX_WORKERS 256
 
+/* Bytes of a fetch buffer for a utf8mb4 column of n characters (up to 4
+ * bytes each, and the NUL). */
+#define TICK_COL_BUF(n) ((n)*4 + 1)
+
+/* Columns of the users table (characters; e-mail addresses are ASCII). */
+#define TICK_USER_NAME_MAX 100
+#define TICK_USER_EMAIL_MAX 254
+
 /* Columns of the tick system's tickets table (characters). */
 #define TICK_TICKET_NAME_MAX 30
 #define TICK_TICKET_EMAIL_MAX 100

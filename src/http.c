@@ -240,9 +240,17 @@ tick_http_text(struct tick_req *req, int status, const char *ctype,
 static void
 send_json(struct tick_req *req, int status, json_t *root)
 {
-	char *s = root ? json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII) :
-	                 NULL;
+	char *s = NULL;
 
+	/* jansson drops a member it cannot allocate and says nothing: an
+	 * answer built after an allocation failed may have lost any part,
+	 * "success" included, so it is never sent. */
+	if (root != NULL && tick_json_alloc_failures() == req->json_failures)
+		s = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
+	if (s != NULL && tick_json_alloc_failures() != req->json_failures) {
+		free(s);
+		s = NULL;
+	}
 	json_decref(root);
 	if (s == NULL) {
 		static const char fallback[] =
@@ -364,6 +372,7 @@ tick_http_json_body(struct tick_req *req)
 	const char *ct = tick_http_param(req, "CONTENT_TYPE");
 	char err[256];
 	json_t *root;
+	enum tick_err rc;
 
 	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 ||
 	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ')) {
@@ -371,10 +380,12 @@ tick_http_json_body(struct tick_req *req)
 		    "send the body as application/json", NULL);
 		return NULL;
 	}
-	if ((root = tick_json_parse(req->body ? req->body : "", req->body_len,
-	         err, sizeof(err))) == NULL) {
-		tick_http_fail(req, 400, TICK_EINVAL, "invalid_json", err,
-		    NULL);
+	if ((rc = tick_json_parse(req->body ? req->body : "", req->body_len,
+	         &root, err, sizeof(err))) != TICK_OK) {
+		if (rc == TICK_EINVAL)
+			tick_http_fail(req, 400, rc, "invalid_json", err, NULL);
+		else
+			tick_http_fail(req, 0, rc, NULL, err, NULL);
 		return NULL;
 	}
 	if (!json_is_object(root)) {

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "bounds.h"
 #include "err.h"
 #include "roles.h"
 
@@ -30,7 +31,7 @@ struct tick_principal {
 	long long id;        /* 0 when nobody is signed in */
 	enum tick_role role; /* as the database says now, not the token */
 	char email[256];
-	char name[128];
+	char name[TICK_COL_BUF(TICK_USER_NAME_MAX)];
 	char jti[33];   /* the token's id, for sign-out */
 	long long exp;  /* the token's expiry */
 	int via_cookie; /* authenticated by the panel's cookie */
@@ -60,6 +61,9 @@ struct tick_req {
 	char headers[2048]; /* extra header lines, each ending \r\n */
 	char *out;          /* owned response body */
 	size_t out_len;
+	/* tick_json_alloc_failures() when the request began: an answer built
+	 * after an allocation failed is not trusted (see send_json). */
+	unsigned long long json_failures;
 };
 
 typedef void (*tick_handler)(struct tick_req *req);

@@ -12,14 +12,17 @@
 #include "media.h"
 #include "bounds.h"
 #include "log.h"
+#include "net.h"
 #include "outbox.h"
 #include "texts.h"
 #include "tickets.h"
+#include "valid.h"
 #include "wa.h"
 
 enum ingest_stmt {
 	IN_EVENT,
 	IN_EVENT_DONE,
+	IN_EVENT_PRUNE,
 	IN_CONTACT,
 	IN_MESSAGE,
 	IN_LINK,
@@ -34,7 +37,12 @@ static const char *const stmts[IN_STMT__MAX] = {
 	    " VALUES (?, ?, ?)",
 	[IN_EVENT_DONE] =
 	    "UPDATE webhook_events SET state = ?, messages = ?, statuses = ?,"
-	    " error = ?, processed_at = NOW(3) WHERE id = ?",
+	    " failed = ?, ignored = ?, error = ?, processed_at = NOW(3)"
+	    " WHERE id = ?",
+	/* Oldest first, a batch at a time, along idx_events_received. */
+	[IN_EVENT_PRUNE] =
+	    "DELETE FROM webhook_events"
+	    " WHERE received_at < NOW(3) - INTERVAL ? DAY ORDER BY received_at LIMIT ?",
 	/* LAST_INSERT_ID(id) makes the insert id the row's id either way. */
 	[IN_CONTACT] =
 	    "INSERT INTO whatsapp_contacts (contact_key, wa_id, user_id, profile_name,"
@@ -164,7 +172,7 @@ struct raw {
 	int signature_checked;
 };
 
-static void
+static enum tick_err
 finish_event(struct tick_db *db, long long event_id, const char *state,
     const struct tick_ingest_summary *sum, const char *error);
 
@@ -202,9 +210,7 @@ store_message(struct tick_app *app, long long event_id,
 	struct tick_q q;
 	enum tick_err rc;
 
-	if (want_pnid != NULL && m->phone_number_id != NULL &&
-	    strcmp(want_pnid, m->phone_number_id) != 0)
-		ignored = "other phone_number_id";
+	ignored = tick_wa_pnid_mismatch(want_pnid, m->phone_number_id);
 	/* E.164 numbers have at most 15 digits; longer ids stay on the contact. */
 	if (m->from != NULL && strlen(m->from) <= TICK_TICKET_MOBILE_MAX)
 		mobile = m->from;
@@ -366,7 +372,7 @@ store_status(struct tick_db *db, long long event_id,
 	const char *title = s->error_title;
 	struct tick_q q;
 	enum tick_err rc;
-	int fresh;
+	int fresh, adopted = 0;
 
 	tick_q_init(&q, db, stmts[IN_STATUS]);
 	tick_q_str(&q, s->wamid, (size_t)-1);
@@ -384,6 +390,12 @@ store_status(struct tick_db *db, long long event_id,
 	}
 	fresh = tick_q_affected(&q) == 1;
 	tick_q_done(&q);
+	/* A send whose answer was lost: its status names the row (even on a
+	 * redelivery, should the first try have failed). */
+	if (s->opaque != NULL &&
+	    (rc = tick_outbox_adopt(db, s->opaque, s->wamid, s->phone_number_id,
+	         &adopted)) != TICK_OK)
+		return rc;
 	if (!fresh || s->rank == 0)
 		return TICK_OK; /* a duplicate, or a status tick does not know */
 	sum->statuses++;
@@ -405,21 +417,75 @@ store_status(struct tick_db *db, long long event_id,
 	return rc;
 }
 
-static void
+static enum tick_err
 finish_event(struct tick_db *db, long long event_id, const char *state,
     const struct tick_ingest_summary *sum, const char *error)
 {
 	struct tick_q q;
+	enum tick_err rc;
 
 	tick_q_init(&q, db, stmts[IN_EVENT_DONE]);
 	tick_q_str(&q, state, (size_t)-1);
 	tick_q_int(&q, sum->messages);
 	tick_q_int(&q, sum->statuses);
+	tick_q_int(&q, sum->failed);
+	tick_q_int(&q, sum->ignored);
 	tick_q_str(&q, error, (size_t)-1);
 	tick_q_int(&q, event_id);
-	if (tick_q_run(&q) != TICK_OK)
+	if ((rc = tick_q_run(&q)) != TICK_OK)
 		tick_log_warn("%s: event %lld: could not record its state",
 		    __func__, event_id);
+	return rc;
+}
+
+/*
+ * Whether a message that failed twice failed for what it holds, not for
+ * the database: the connection answers, and the failure is not one that
+ * passes (deadlocks, memory). Such a message is recorded on the raw event
+ * and the rest of the body goes on; else Meta should deliver it again.
+ */
+static int
+message_fault(struct tick_db *db, enum tick_err rc)
+{
+	return rc != TICK_EBUSY && rc != TICK_ENOMEM &&
+	    tick_db_connect(db) == TICK_OK;
+}
+
+/* The event's error text for a message that could not be stored: its
+ * wamid and why, cut to the column (255 characters). */
+static void
+note_failure(char *out, size_t outsz, const struct tick_wa_msg *m,
+    enum tick_err rc)
+{
+	char buf[512];
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "message %s not stored: %s", m->wamid,
+	    tick_strerror(rc));
+	if (n < 0)
+		buf[0] = '\0';
+	tick_valid_utf8_cut(buf, strlen(buf), 255, out, outsz);
+}
+
+enum tick_err
+tick_ingest_prune_events(struct tick_db *db, long long days, long long *n)
+{
+	enum tick_err rc = TICK_OK;
+	unsigned long long got = 0;
+	struct tick_q q;
+
+	*n = 0;
+	do {
+		tick_q_init(&q, db, stmts[IN_EVENT_PRUNE]);
+		tick_q_int(&q, days);
+		tick_q_int(&q, TICK_INGEST_PRUNE_BATCH);
+		if ((rc = tick_q_exec(&q)) == TICK_OK) {
+			got = tick_q_affected(&q);
+			*n += (long long)got;
+		}
+		tick_q_done(&q);
+	} while (rc == TICK_OK && got == TICK_INGEST_PRUNE_BATCH);
+	return rc;
 }
 
 enum tick_err
@@ -429,8 +495,11 @@ tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
 {
 	struct tick_db *db = app->db;
 	const struct raw ev = { body, len, remote_addr, signature_checked };
-	enum tick_err rc = TICK_OK;
+	const char *want_pnid = tick_config_get(&app->cfg,
+	    TICK_CFG_WA_PHONE_NUMBER_ID);
+	enum tick_err rc = TICK_OK, e;
 	int graph_down = 0, media_down = 0, single;
+	char failure[255 * 4 + 1] = "";
 	long long attachment;
 
 	memset(sum, 0, sizeof(*sum));
@@ -444,23 +513,43 @@ tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
 	if (!single && (rc = insert_event(db, &ev, &sum->event_id)) != TICK_OK)
 		return rc;
 
+	/* Every call out of this request together stays within the budget:
+	 * what does not fit waits for the outbox. */
+	tick_net_budget_start(
+	    tick_config_num(&app->cfg, TICK_CFG_OUTBOUND_BUDGET_MS));
 	for (size_t i = 0; i < batch->nmsgs; i++) {
 		struct tick_outbox_list l = { .n = 0 };
 		struct tick_ingest_summary before = *sum;
 
 		/* A deadlock aborts the whole transaction: run it again, a few
-		 * times, a little later each time. */
-		for (int attempt = 0; attempt < 4; attempt++) {
+		 * times, a little later each time. Any other failure is tried
+		 * once more: a second one is the message's own. */
+		for (int attempt = 0, again = 1; attempt < 4; attempt++) {
 			attachment = 0;
 			rc = store_message(app, sum->event_id, &batch->msgs[i],
 			    sum, &l, &attachment, single ? &ev : NULL);
-			if (rc != TICK_EBUSY)
+			if (rc == TICK_OK)
 				break;
 			*sum = before;
-			usleep(10000u << attempt);
+			if (rc != TICK_EBUSY && !again--)
+				break;
+			if (rc == TICK_EBUSY)
+				usleep(10000u << attempt);
 		}
-		if (rc != TICK_OK)
+		if (rc != TICK_OK && !message_fault(db, rc))
 			break;
+		if (rc != TICK_OK) {
+			/* One message that cannot be stored must not hold the
+			 * rest back forever: Meta would deliver it again and
+			 * again. */
+			tick_log_warn("%s: message %s: %s; the rest go on",
+			    __func__, batch->msgs[i].wamid, tick_strerror(rc));
+			if (sum->failed++ == 0)
+				note_failure(failure, sizeof(failure),
+				    &batch->msgs[i], rc);
+			rc = TICK_OK;
+			continue;
+		}
 		/* One Graph failure in a request sends the rest to the outbox,
 		 * so a slow Graph API cannot hold Meta's webhook call for long. */
 		tick_outbox_send_list(app, &l, &graph_down, &sum->notices_sent,
@@ -479,15 +568,32 @@ tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
 			}
 		}
 	}
-	for (size_t i = 0; rc == TICK_OK && i < batch->nstatuses; i++)
+	tick_net_budget_stop();
+	for (size_t i = 0; rc == TICK_OK && i < batch->nstatuses; i++) {
+		/* Another number's status, or one naming none, is not the
+		 * desk's: the raw event keeps it, nothing applies it. */
+		if (tick_wa_pnid_mismatch(want_pnid,
+		        batch->statuses[i].phone_number_id) != NULL) {
+			sum->ignored++;
+			continue;
+		}
 		rc = store_status(db, sum->event_id, &batch->statuses[i], sum);
+	}
 
-	if (single && rc != TICK_OK &&
-	    insert_event(db, &ev, &sum->event_id) != TICK_OK)
-		return rc;
-	if (!single || rc != TICK_OK)
-		finish_event(db, sum->event_id,
+	/* A lone message that failed took its raw event with it. */
+	if (single && (rc != TICK_OK || sum->failed > 0) &&
+	    (e = insert_event(db, &ev, &sum->event_id)) != TICK_OK)
+		return rc != TICK_OK ? rc : e;
+	if (!single || rc != TICK_OK || sum->failed > 0) {
+		e = finish_event(db, sum->event_id,
 		    rc == TICK_OK ? "processed" : "failed", sum,
-		    rc == TICK_OK ? NULL : tick_strerror(rc));
+		    rc != TICK_OK       ? tick_strerror(rc) :
+		        sum->failed > 0 ? failure :
+		                          NULL);
+		/* A failure not recorded would be lost: let Meta deliver it
+		 * again (what was stored is a duplicate then). */
+		if (rc == TICK_OK && sum->failed > 0)
+			rc = e;
+	}
 	return rc;
 }

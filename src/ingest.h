@@ -19,7 +19,8 @@ struct tick_ingest_summary {
 	long long event_id;
 	int messages;   /* new inbound messages stored */
 	int duplicates; /* messages seen before (same wamid) */
-	int ignored;    /* for another phone number id */
+	int ignored;    /* for another phone number id, or none */
+	int failed;     /* messages that could not be stored: on the event */
 	int tickets_created;
 	int replies;        /* messages appended to an open ticket */
 	int statuses;       /* new statuses stored */
@@ -32,8 +33,13 @@ struct tick_ingest_summary {
 
 /*
  * Stores body (the exact bytes received) and every message and status of
- * batch. TICK_EDB when the database fails: what was committed stays, and a
- * redelivery completes the rest.
+ * batch. A message that fails twice while the database answers is counted
+ * in failed and recorded on the raw event, and the rest are stored all the
+ * same. TICK_EDB (or TICK_EBUSY, TICK_ENOMEM) when the database fails or is
+ * gone: what was committed stays, and a redelivery completes the rest.
+ * Messages and statuses for another phone number id than
+ * WHATSAPP_PHONE_NUMBER_ID, or for none, are counted in ignored, never
+ * applied.
  */
 enum tick_err
 tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
@@ -47,5 +53,16 @@ tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
  */
 int tick_ingest_status_query(const char *text, const char *prefix, char *ref,
     size_t refsz);
+
+/*
+ * Deletes the raw webhook bodies received more than days days ago, in
+ * batches of TICK_INGEST_PRUNE_BATCH rows, each its own statement, so that
+ * no one lock is held long. *n says how many went. TICK_EDB on failure
+ * (what was deleted stays deleted).
+ */
+#define TICK_INGEST_PRUNE_BATCH 1000
+struct tick_db;
+enum tick_err
+tick_ingest_prune_events(struct tick_db *db, long long days, long long *n);
 
 #endif

@@ -13,6 +13,7 @@
 #include "events.h"
 #include "log.h"
 #include "media.h"
+#include "net.h"
 #include "outbox.h"
 #include "texts.h"
 #include "tickets.h"
@@ -37,12 +38,13 @@ static const char *const stmts[MD_STMT__MAX] = {
 	[MD_ADD] =
 	    "INSERT INTO attachments (ticket_id, message_id, direction, media_id,"
 	    " mime_type, file_name, sha256, state, next_attempt_at)"
-	    " VALUES (?, ?, 'in', ?, ?, ?, ?, 'pending', NOW(3) + INTERVAL 120 SECOND)",
+	    " VALUES (?, ?, 'in', ?, ?, ?, ?, 'pending', " TICK_OUTBOX_LEASE_SQL
+	    ")",
 	[MD_ADD_UPLOAD] =
 	    "INSERT INTO attachments (ticket_id, reply_id, direction, mime_type,"
 	    " file_name, bytes, content, state, next_attempt_at)"
-	    " VALUES (?, ?, IF(? > 0, 'out', 'in'), ?, ?, ?, ?, 'pending',"
-	    " NOW(3) + INTERVAL 120 SECOND)",
+	    " VALUES (?, ?, IF(? > 0, 'out', 'in'), ?, ?, ?, ?, 'pending', " TICK_OUTBOX_LEASE_SQL
+	    ")",
 	[MD_REPLY_TEXT] = "SELECT message FROM replies WHERE id = ?",
 	[MD_LINK_REPLY] = "UPDATE replies SET message_id = ? WHERE id = ?",
 	[MD_LOAD] =
@@ -71,7 +73,7 @@ static const char *const stmts[MD_STMT__MAX] = {
 	    "SELECT id FROM attachments WHERE state = 'pending'"
 	    " AND next_attempt_at <= NOW(3) ORDER BY next_attempt_at LIMIT ?",
 	[MD_CLAIM] =
-	    "UPDATE attachments SET next_attempt_at = NOW(3) + INTERVAL 120 SECOND"
+	    "UPDATE attachments SET next_attempt_at = " TICK_OUTBOX_LEASE_SQL
 	    " WHERE id = ? AND state = 'pending' AND next_attempt_at <= NOW(3)",
 };
 
@@ -427,6 +429,21 @@ out:
 	tick_outbox_list_clear(&l);
 }
 
+/* The request's budget is spent or host's breaker is open: the
+ * attachment stays pending, due at once for the outbox. */
+static enum tick_err
+held_back(struct tick_app *app, long long id, const char *host)
+{
+	char why[160];
+
+	snprintf(why, sizeof(why), "left to the outbox: %s %s", host,
+	    tick_net_budget_left() == 0 ?
+	        "not tried, the request's time ran out" :
+	        "failing (breaker open)");
+	run2(app->db, MD_DEFER, why, id);
+	return TICK_EUPSTREAM;
+}
+
 enum tick_err
 tick_media_fetch(struct tick_app *app, long long id, int defer)
 {
@@ -465,8 +482,12 @@ tick_media_fetch(struct tick_app *app, long long id, int defer)
 		    1, 0);
 		return TICK_ECONFIG;
 	}
-	if ((rc = tick_wa_media_info(app->wa, p.media_id, &info, &res)) !=
-	    TICK_OK) {
+	if (!tick_outbox_gate(app, TICK_OUTBOX_HOST_GRAPH))
+		return held_back(app, id, "Graph API");
+	rc = tick_wa_media_info(app->wa, p.media_id, &info, &res);
+	tick_outbox_gate_record(app, TICK_OUTBOX_HOST_GRAPH,
+	    tick_outbox_host_failed(rc, res.http_status));
+	if (rc != TICK_OK) {
 		/* A media id Meta no longer knows will never come back. */
 		int gone = res.http_status == 404 || res.error_code == 100;
 
@@ -482,8 +503,12 @@ tick_media_fetch(struct tick_app *app, long long id, int defer)
 		fail(app, id, &p, why, 0, 1);
 		return TICK_ETOOBIG;
 	}
+	if (!tick_outbox_gate(app, TICK_OUTBOX_HOST_MEDIA))
+		return held_back(app, id, "media download");
 	rc = tick_wa_media_download(app->wa, info.url, (size_t)max, &data, &len,
 	    &res);
+	tick_outbox_gate_record(app, TICK_OUTBOX_HOST_MEDIA,
+	    tick_outbox_host_failed(rc, res.http_status));
 	if (rc != TICK_OK) {
 		int big = strstr(res.error_title, "larger than allowed") !=
 		    NULL;
@@ -523,8 +548,14 @@ upload:
 	    p.ref[0] ? p.ref : "unassigned");
 	snprintf(public_id, sizeof(public_id), "%s_%lld",
 	    strcmp(p.direction, "out") == 0 ? "out" : "wa", id);
+	if (!tick_outbox_gate(app, TICK_OUTBOX_HOST_CLOUDINARY)) {
+		free(data);
+		return held_back(app, id, "Cloudinary");
+	}
 	rc = tick_cld_upload(&app->cfg, data, len,
 	    p.name[0] ? p.name : public_id, mime, folder, public_id, &up);
+	tick_outbox_gate_record(app, TICK_OUTBOX_HOST_CLOUDINARY,
+	    tick_outbox_host_failed(rc, up.http_status));
 	free(data);
 	if (rc != TICK_OK) {
 		/* Rate limits, 5xx and bad credentials (fixed later) retry. */

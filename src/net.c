@@ -1,5 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/ssl.h>
 
@@ -27,6 +28,43 @@ collect(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* The deadline of the running budget (monotonic ms), 0 for none. One per
+ * process: a worker serves one request at a time. */
+static long long budget_deadline;
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+tick_net_budget_start(long long ms)
+{
+	budget_deadline = ms > 0 ? now_ms() + ms : 0;
+}
+
+void
+tick_net_budget_stop(void)
+{
+	budget_deadline = 0;
+}
+
+long long
+tick_net_budget_left(void)
+{
+	long long left;
+
+	if (budget_deadline == 0)
+		return -1;
+	left = budget_deadline - now_ms();
+	return left > 0 ? left : 0;
+}
+
 /* Adds TICK_CA_FILE to the default trust store instead of replacing it. */
 static CURLcode
 add_ca(CURL *curl, void *ctx, void *arg)
@@ -43,7 +81,18 @@ tick_net_setup(CURL *curl, const struct tick_config *cfg, const char *url,
     long connect_ms, long total_ms, struct tick_net_buf *b)
 {
 	const char *ca = tick_config_get(cfg, TICK_CFG_CA_FILE);
+	long long left = tick_net_budget_left();
 
+	/* Never past the request's budget (1 ms when spent: callers ask
+	 * first, so this only trims a call already decided on). */
+	if (left >= 0) {
+		if (left < 1)
+			left = 1;
+		if (total_ms > left)
+			total_ms = (long)left;
+		if (connect_ms > left)
+			connect_ms = (long)left;
+	}
 	curl_easy_setopt(curl, CURLOPT_URL, url);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR,
 	    strncmp(url, "https:", 6) == 0 ? "https" : "http,https");

@@ -27,4 +27,15 @@ struct tick_net_buf {
 void tick_net_setup(CURL *curl, const struct tick_config *cfg, const char *url,
     long connect_ms, long total_ms, struct tick_net_buf *b);
 
+/*
+ * The outbound budget of the request being served (a worker serves one at
+ * a time): from tick_net_budget_start(ms) until tick_net_budget_stop(),
+ * every call's timeouts are capped to what is left of ms, so that all the
+ * calls of one request together never take longer.
+ */
+void tick_net_budget_start(long long ms);
+void tick_net_budget_stop(void);
+/* Milliseconds left of the budget (0 when spent), or -1 when none runs. */
+long long tick_net_budget_left(void);
+
 #endif

@@ -7,7 +7,9 @@
 #include "bounds.h"
 #include "log.h"
 #include "events.h"
+#include "net.h"
 #include "outbox.h"
+#include "valid.h"
 #include "wa.h"
 
 enum outbox_stmt {
@@ -15,41 +17,57 @@ enum outbox_stmt {
 	OB_HELD,
 	OB_RELEASE,
 	OB_HOLD,
+	OB_INFLIGHT,
 	OB_SENT,
 	OB_FAILED,
 	OB_DEFER,
 	OB_CATCHUP,
+	OB_ADOPT,
 	OB_DUE,
 	OB_CLAIM,
 	OB_PAYLOAD,
+	OB_BREAKER,
+	OB_BREAKER_PROBE,
+	OB_BREAKER_OK,
+	OB_BREAKER_FAIL,
 	OB_STMT__MAX
 };
 
+/* clang-format off */
 static const char *const stmts[OB_STMT__MAX] = {
 	/* Held rows have no next attempt: only the customer releases them. */
 	[OB_ADD] =
 	    "INSERT INTO whatsapp_messages (direction, contact_id, ticket_id,"
 	    " reply_id, type, body, payload, status, status_rank, next_attempt_at)"
 	    " VALUES ('out', ?, ?, ?, ?, ?, ?, IF(?, 'held', 'pending'), 1,"
-	    " IF(?, NULL, NOW(3) + INTERVAL 120 SECOND))",
+	    " IF(?, NULL, " TICK_OUTBOX_LEASE_SQL "))",
 	[OB_HELD] =
 	    "SELECT id, payload FROM whatsapp_messages WHERE ticket_id = ?"
 	    " AND status = 'held' ORDER BY id LIMIT 16 FOR UPDATE",
-	[OB_RELEASE] = "UPDATE whatsapp_messages SET status = 'pending',"
-	               " next_attempt_at = NOW(3) + INTERVAL 120 SECOND"
-	               " WHERE id = ? AND status = 'held'",
+	[OB_RELEASE] =
+	    "UPDATE whatsapp_messages SET status = 'pending',"
+	    " next_attempt_at = " TICK_OUTBOX_LEASE_SQL
+	    " WHERE id = ? AND status = 'held'",
 	[OB_HOLD] =
 	    "UPDATE whatsapp_messages SET status = 'held', next_attempt_at = NULL"
 	    " WHERE id = ?",
+	/* Before the call: should its answer or the write after it be lost,
+	 * the row still says a send may have gone out, and counts it. */
+	[OB_INFLIGHT] =
+	    "UPDATE whatsapp_messages SET send_started_at = NOW(3),"
+	    " attempts = attempts + 1, last_attempt_at = NOW(3) WHERE id = ?",
 	[OB_SENT] =
 	    "UPDATE whatsapp_messages SET wamid = ?, phone_number_id = ?,"
-	    " status = 'accepted', status_rank = GREATEST(status_rank, 2),"
-	    " error_code = NULL, error_title = NULL, attempts = attempts + 1,"
+	    " status = IF(status_rank < 2, 'accepted', status),"
+	    " status_rank = GREATEST(status_rank, 2),"
+	    " error_code = NULL, error_title = NULL, send_started_at = NULL,"
 	    " next_attempt_at = NULL, last_attempt_at = NOW(3) WHERE id = ?",
-	/* next_attempt_at NULL: nothing more will be tried. */
+	/* next_attempt_at NULL: nothing more will be tried. Without an answer
+	 * the send may have gone out: send_started_at stays for the grace. */
 	[OB_FAILED] =
 	    "UPDATE whatsapp_messages SET status = 'failed', error_code = ?,"
-	    " error_title = ?, attempts = attempts + 1, last_attempt_at = NOW(3),"
+	    " error_title = ?, last_attempt_at = NOW(3),"
+	    " send_started_at = IF(?, send_started_at, NULL),"
 	    " next_attempt_at = IF(?, NOW(3) + INTERVAL ? SECOND, NULL) WHERE id = ?",
 	[OB_DEFER] =
 	    "UPDATE whatsapp_messages SET next_attempt_at = NOW(3) WHERE id = ?",
@@ -61,15 +79,56 @@ static const char *const stmts[OB_STMT__MAX] = {
 	    " SET m.status = s.status, m.status_rank = s.status_rank,"
 	    " m.error_code = s.error_code, m.error_title = s.error_title"
 	    " WHERE m.wamid = ? AND m.status_rank < s.status_rank",
+	/* IGNORE: a wamid some other row holds adopts nothing, for good. */
+	[OB_ADOPT] =
+	    "UPDATE IGNORE whatsapp_messages SET wamid = ?,"
+	    " phone_number_id = COALESCE(phone_number_id, ?),"
+	    " status = IF(status_rank < 2, 'accepted', status),"
+	    " status_rank = GREATEST(status_rank, 2), error_code = NULL,"
+	    " error_title = NULL, send_started_at = NULL, next_attempt_at = NULL"
+	    " WHERE id = ? AND direction = 'out' AND wamid IS NULL"
+	    " AND status <> 'held'",
+	/* A send that may have gone out waits OUTBOX_SEND_GRACE_S for its
+	 * status before it goes again. */
 	[OB_DUE] =
 	    "SELECT id FROM whatsapp_messages WHERE next_attempt_at <= NOW(3)"
-	    " AND direction = 'out' ORDER BY next_attempt_at LIMIT ?",
+	    " AND direction = 'out' AND (send_started_at IS NULL"
+	    " OR send_started_at <= NOW(3) - INTERVAL ? SECOND)"
+	    " ORDER BY next_attempt_at LIMIT ?",
 	/* Claim with a lease so two outbox runs never send the same row. */
 	[OB_CLAIM] =
-	    "UPDATE whatsapp_messages SET next_attempt_at = NOW(3) + INTERVAL 120 SECOND"
-	    " WHERE id = ? AND next_attempt_at <= NOW(3)",
+	    "UPDATE whatsapp_messages SET next_attempt_at = " TICK_OUTBOX_LEASE_SQL
+	    " WHERE id = ? AND next_attempt_at <= NOW(3) AND (send_started_at IS"
+	    " NULL OR send_started_at <= NOW(3) - INTERVAL ? SECOND)",
 	[OB_PAYLOAD] =
 	    "SELECT attempts, payload FROM whatsapp_messages WHERE id = ?",
+	[OB_BREAKER] =
+	    "SELECT failures >= ?, COALESCE(open_until > NOW(3), 0)"
+	    " FROM outbound_breakers WHERE name = ?",
+	/* Half-open: the one caller whose update wins tries again; the
+	 * others keep waiting while it does. */
+	[OB_BREAKER_PROBE] =
+	    "UPDATE outbound_breakers SET open_until = NOW(3) + INTERVAL ? SECOND"
+	    " WHERE name = ? AND failures >= ?"
+	    " AND (open_until IS NULL OR open_until <= NOW(3))",
+	[OB_BREAKER_OK] =
+	    "UPDATE outbound_breakers SET failures = 0, open_until = NULL"
+	    " WHERE name = ? AND failures > 0",
+	/* open_until first: it reads failures before the count moves. */
+	[OB_BREAKER_FAIL] =
+	    "INSERT INTO outbound_breakers (name, failures, open_until)"
+	    " VALUES (?, 1, IF(? <= 1, NOW(3) + INTERVAL ? SECOND, NULL))"
+	    " ON DUPLICATE KEY UPDATE"
+	    " open_until = IF(failures + 1 >= ?, NOW(3) + INTERVAL ? SECOND,"
+	    " open_until), failures = failures + 1",
+};
+/* clang-format on */
+
+/* The breakers' names, one row each in outbound_breakers. */
+static const char *const host_names[TICK_OUTBOX_HOST__MAX] = {
+	[TICK_OUTBOX_HOST_GRAPH] = "graph",
+	[TICK_OUTBOX_HOST_MEDIA] = "media",
+	[TICK_OUTBOX_HOST_CLOUDINARY] = "cloudinary",
 };
 
 static enum tick_err run1(struct tick_db *db, enum outbox_stmt s, long long id);
@@ -270,6 +329,10 @@ record_row(struct tick_app *app, long long id, long long attempts,
 	tick_q_init(&q, app->db, stmts[OB_FAILED]);
 	bind_opt_int(&q, res->error_code);
 	tick_q_str(&q, res->error_title, (size_t)-1);
+	/* No answer: Meta may have taken it all the same. */
+	tick_q_int(&q,
+	    tick_outbox_host_failed(sent, res->http_status) == 1 &&
+	        res->http_status == 0);
 	tick_q_int(&q, res->retryable && attempts + 1 < max);
 	tick_q_int(&q, tick_wa_backoff(attempts + 1));
 	tick_q_int(&q, id);
@@ -278,29 +341,89 @@ record_row(struct tick_app *app, long long id, long long attempts,
 	return rc;
 }
 
+/* The payload with the row's id as biz_opaque_callback_data, which Meta
+ * echoes in the message's status webhooks. A new string, or NULL. */
+static char *
+with_opaque(const char *payload, long long id)
+{
+	char opaque[24];
+	json_t *root;
+	char *s = NULL;
+
+	snprintf(opaque, sizeof(opaque), "%lld", id);
+	if ((root = json_loads(payload, 0, NULL)) == NULL ||
+	    !json_is_object(root))
+		goto out;
+	if (json_object_set_new(root, "biz_opaque_callback_data",
+	        json_string(opaque)) != 0)
+		goto out;
+	s = json_dumps(root, JSON_COMPACT);
+out:
+	json_decref(root);
+	return s;
+}
+
+/* Leaves row id to the outbox at once, saying why in res. */
+static enum tick_err
+defer_row(struct tick_app *app, long long id, const char *why,
+    struct tick_wa_result *res)
+{
+	enum tick_err rc = run1(app->db, OB_DEFER, id);
+
+	snprintf(res->error_title, sizeof(res->error_title),
+	    "left to the outbox %s", why);
+	res->retryable = 1;
+	return rc == TICK_OK ? TICK_EUPSTREAM : rc;
+}
+
+/* Sends row id, whose gate has been passed. */
+static enum tick_err
+send_row(struct tick_app *app, long long id, long long attempts,
+    const char *payload, struct tick_wa_result *res)
+{
+	enum tick_err sent, rc;
+	char *body;
+
+	if ((body = with_opaque(payload, id)) == NULL) {
+		tick_outbox_gate_record(app, TICK_OUTBOX_HOST_GRAPH, -1);
+		return TICK_ENOMEM;
+	}
+	/* Recorded first: a send whose outcome is lost is then recognised
+	 * by its status webhook instead of being sent again. */
+	if ((rc = run1(app->db, OB_INFLIGHT, id)) != TICK_OK) {
+		tick_outbox_gate_record(app, TICK_OUTBOX_HOST_GRAPH, -1);
+		free(body);
+		return rc;
+	}
+	sent = tick_wa_send(app->wa, body, strlen(body), res);
+	free(body);
+	tick_outbox_gate_record(app, TICK_OUTBOX_HOST_GRAPH,
+	    tick_outbox_host_failed(sent, res->http_status));
+	if (record(app, id, attempts, sent, res) != TICK_OK)
+		tick_log_err("%s: message %lld: could not record the outcome;"
+		             " its status webhook will",
+		    __func__, id);
+	return sent;
+}
+
 enum tick_err
 tick_outbox_deliver(struct tick_app *app, long long id, long long attempts,
     const char *payload, int defer, struct tick_wa_result *res)
 {
 	struct tick_wa_result local;
-	enum tick_err sent;
 
 	if (res == NULL)
 		res = &local;
 	memset(res, 0, sizeof(*res));
-	if (defer) {
-		enum tick_err rc = run1(app->db, OB_DEFER, id);
-
-		snprintf(res->error_title, sizeof(res->error_title),
-		    "left to the outbox after an earlier failure");
-		res->retryable = 1;
-		return rc == TICK_OK ? TICK_EUPSTREAM : rc;
-	}
-	sent = tick_wa_send(app->wa, payload, strlen(payload), res);
-	if (record(app, id, attempts, sent, res) != TICK_OK)
-		tick_log_err("%s: message %lld: could not record the outcome",
-		    __func__, id);
-	return sent;
+	if (defer)
+		return defer_row(app, id, "after an earlier failure", res);
+	if (!tick_outbox_gate(app, TICK_OUTBOX_HOST_GRAPH))
+		return defer_row(app, id,
+		    tick_net_budget_left() == 0 ?
+		        "when the request's time for the Graph API ran out" :
+		        "while the Graph API is failing (breaker open)",
+		    res);
+	return send_row(app, id, attempts, payload, res);
 }
 
 void
@@ -319,54 +442,87 @@ tick_outbox_send_list(struct tick_app *app, struct tick_outbox_list *l,
 	tick_outbox_list_clear(l);
 }
 
-enum tick_err
-tick_outbox_send_one(struct tick_app *app, long long id)
+/* Claims, loads and sends due row id; *shut when the gate kept it (the row
+ * is left as it was). */
+static enum tick_err
+claim_and_send(struct tick_app *app, long long id, int *shut)
 {
 	static char payload[TICK_MAX_OUTBOUND_PAYLOAD];
+	struct tick_wa_result res;
 	long long attempts = 0;
 	enum tick_err rc;
 	struct tick_q q;
 	int r;
 
+	*shut = 0;
+	memset(&res, 0, sizeof(res));
+	if (!tick_outbox_gate(app, TICK_OUTBOX_HOST_GRAPH)) {
+		*shut = 1;
+		return TICK_EUPSTREAM;
+	}
 	/* Claim with a lease so two senders never send the same row. */
 	tick_q_init(&q, app->db, stmts[OB_CLAIM]);
 	tick_q_int(&q, id);
+	tick_q_int(&q, tick_config_num(&app->cfg, TICK_CFG_SEND_GRACE_S));
 	rc = tick_q_exec(&q);
 	r = rc == TICK_OK && tick_q_affected(&q) == 1;
 	tick_q_done(&q);
-	if (rc != TICK_OK)
-		return rc;
-	if (!r)
-		return TICK_ENOTFOUND;
-	tick_q_init(&q, app->db, stmts[OB_PAYLOAD]);
-	tick_q_int(&q, id);
-	tick_q_out_int(&q, &attempts);
-	tick_q_out_str(&q, payload, sizeof(payload));
-	rc = tick_q_exec(&q);
-	r = rc == TICK_OK ? tick_q_fetch(&q) : -1;
-	tick_q_done(&q);
-	if (r != 1 || payload[0] == '\0') {
+	if (rc == TICK_OK && r) {
+		tick_q_init(&q, app->db, stmts[OB_PAYLOAD]);
+		tick_q_int(&q, id);
+		tick_q_out_int(&q, &attempts);
+		tick_q_out_str(&q, payload, sizeof(payload));
+		rc = tick_q_exec(&q);
+		r = rc == TICK_OK ? tick_q_fetch(&q) : -1;
+		tick_q_done(&q);
+		if (r == 1 && payload[0] != '\0')
+			return send_row(app, id, attempts, payload, &res);
 		tick_log_err("%s: message %lld has no payload", __func__, id);
-		return rc != TICK_OK ? rc : TICK_EINVAL;
-	}
-	return tick_outbox_deliver(app, id, attempts, payload, 0, NULL);
+		if (rc == TICK_OK)
+			rc = TICK_EINVAL;
+	} else if (rc == TICK_OK)
+		rc = TICK_ENOTFOUND;
+	/* The gate was passed for nothing. */
+	tick_outbox_gate_record(app, TICK_OUTBOX_HOST_GRAPH, -1);
+	return rc;
+}
+
+enum tick_err
+tick_outbox_send_one(struct tick_app *app, long long id)
+{
+	int shut;
+
+	return claim_and_send(app, id, &shut);
 }
 
 enum tick_err
 tick_outbox_run(struct tick_app *app, struct tick_outbox_stats *st)
 {
 	long long batch = tick_config_num(&app->cfg, TICK_CFG_OUTBOX_BATCH);
-	long long *ids, n = 0;
+	long long *ids = NULL, n = 0, id = 0;
 	enum tick_err rc;
+	struct tick_q q;
+	int r, shut = 0;
 
 	memset(st, 0, sizeof(*st));
-	if ((rc = tick_db_ids(app->db, stmts[OB_DUE], batch, &ids, &n)) !=
-	    TICK_OK)
-		return rc;
-	for (long long i = 0; rc == TICK_OK && i < n; i++) {
-		enum tick_err sent = tick_outbox_send_one(app, ids[i]);
+	if ((ids = calloc((size_t)batch, sizeof(*ids))) == NULL)
+		return TICK_ENOMEM;
+	tick_q_init(&q, app->db, stmts[OB_DUE]);
+	tick_q_int(&q, tick_config_num(&app->cfg, TICK_CFG_SEND_GRACE_S));
+	tick_q_int(&q, batch);
+	tick_q_out_int(&q, &id);
+	rc = tick_q_exec(&q);
+	while (rc == TICK_OK && n < batch && (r = tick_q_fetch(&q)) != 0) {
+		if (r < 0)
+			rc = TICK_EDB;
+		else
+			ids[n++] = id;
+	}
+	tick_q_done(&q);
+	for (long long i = 0; rc == TICK_OK && !shut && i < n; i++) {
+		enum tick_err sent = claim_and_send(app, ids[i], &shut);
 
-		if (sent == TICK_ENOTFOUND)
+		if (shut || sent == TICK_ENOTFOUND)
 			continue; /* another run claimed it, or it was sent */
 		st->picked++;
 		if (sent == TICK_OK)
@@ -376,6 +532,121 @@ tick_outbox_run(struct tick_app *app, struct tick_outbox_stats *st)
 		else
 			st->failed++;
 	}
+	/* A breaker open: the rest stay due for a later run. */
+	if (shut)
+		tick_log_warn("%s: Graph API breaker open: %lld left due",
+		    __func__, n - st->picked);
 	free(ids);
 	return rc;
+}
+
+enum tick_err
+tick_outbox_adopt(struct tick_db *db, const char *opaque, const char *wamid,
+    const char *phone_number_id, int *adopted)
+{
+	long long id = 0;
+	enum tick_err rc;
+	struct tick_q q;
+
+	*adopted = 0;
+	/* Only tick's own: a row id in digits. */
+	if (opaque == NULL || wamid == NULL ||
+	    tick_valid_num(opaque, strlen(opaque), 1, 1LL << 62, &id) !=
+	        TICK_OK)
+		return TICK_OK;
+	tick_q_init(&q, db, stmts[OB_ADOPT]);
+	tick_q_str(&q, wamid, (size_t)-1);
+	tick_q_str(&q, phone_number_id, (size_t)-1);
+	tick_q_int(&q, id);
+	rc = tick_q_exec(&q);
+	*adopted = rc == TICK_OK && tick_q_affected(&q) == 1;
+	tick_q_done(&q);
+	if (rc != TICK_OK || !*adopted)
+		return rc;
+	tick_log_info("%s: message %lld: its status brought wamid %s", __func__,
+	    id, wamid);
+	tick_q_init(&q, db, stmts[OB_CATCHUP]);
+	tick_q_str(&q, wamid, (size_t)-1);
+	tick_q_str(&q, wamid, (size_t)-1);
+	rc = tick_q_exec(&q);
+	tick_q_done(&q);
+	if (rc == TICK_OK)
+		rc = tick_events_emit_for_message(db, TICK_EV_MESSAGE_STATUS,
+		    id, NULL);
+	return rc;
+}
+
+int
+tick_outbox_host_failed(enum tick_err rc, int http_status)
+{
+	if (rc == TICK_OK)
+		return 0;
+	if (rc == TICK_ETIMEOUT)
+		return 1;
+	if (rc != TICK_EUPSTREAM)
+		return -1;
+	return http_status == 0 || http_status >= 500 ? 1 : 0;
+}
+
+int
+tick_outbox_gate(struct tick_app *app, enum tick_outbox_host host)
+{
+	long long need = tick_config_num(&app->cfg, TICK_CFG_BREAKER_FAILURES);
+	long long tripped = 0, open = 0;
+	enum tick_err rc;
+	struct tick_q q;
+	int r;
+
+	if (tick_net_budget_left() == 0)
+		return 0;
+	tick_q_init(&q, app->db, stmts[OB_BREAKER]);
+	tick_q_int(&q, need);
+	tick_q_str(&q, host_names[host], (size_t)-1);
+	tick_q_out_int(&q, &tripped);
+	tick_q_out_int(&q, &open);
+	rc = tick_q_exec(&q);
+	r = rc == TICK_OK ? tick_q_fetch(&q) : -1;
+	tick_q_done(&q);
+	if (r != 1 || !tripped)
+		return 1;
+	if (open)
+		return 0;
+	tick_q_init(&q, app->db, stmts[OB_BREAKER_PROBE]);
+	tick_q_int(&q, tick_config_num(&app->cfg, TICK_CFG_BREAKER_COOLDOWN_S));
+	tick_q_str(&q, host_names[host], (size_t)-1);
+	tick_q_int(&q, need);
+	rc = tick_q_exec(&q);
+	r = rc == TICK_OK && tick_q_affected(&q) == 1;
+	tick_q_done(&q);
+	if (r)
+		tick_log_info("%s: %s: trying again after the cooldown",
+		    __func__, host_names[host]);
+	return r;
+}
+
+void
+tick_outbox_gate_record(struct tick_app *app, enum tick_outbox_host host,
+    int outcome)
+{
+	long long need = tick_config_num(&app->cfg, TICK_CFG_BREAKER_FAILURES);
+	long long cool = tick_config_num(&app->cfg,
+	    TICK_CFG_BREAKER_COOLDOWN_S);
+	struct tick_q q;
+
+	if (outcome < 0)
+		return;
+	if (outcome == 0) {
+		tick_q_init(&q, app->db, stmts[OB_BREAKER_OK]);
+		tick_q_str(&q, host_names[host], (size_t)-1);
+	} else {
+		tick_q_init(&q, app->db, stmts[OB_BREAKER_FAIL]);
+		tick_q_str(&q, host_names[host], (size_t)-1);
+		tick_q_int(&q, need);
+		tick_q_int(&q, cool);
+		tick_q_int(&q, need);
+		tick_q_int(&q, cool);
+	}
+	if (tick_q_run(&q) != TICK_OK)
+		tick_log_warn("%s: %s: could not record the outcome", __func__,
+		    host_names[host]);
 }

@@ -6,6 +6,13 @@
  * `tick outbox` sends rows whose next_attempt_at has passed, with backoff,
  * never retrying permanent errors. A row may also be held: an agent's text
  * written outside the 24-hour window waits until the customer writes.
+ *
+ * Every send carries the row's id in biz_opaque_callback_data, and the row
+ * says an attempt is in flight before the call: a send whose answer was
+ * lost (a timeout, a failed write) is adopted by its status webhook
+ * (tick_outbox_adopt) and only sent again when no status came within
+ * OUTBOX_SEND_GRACE_S. Calls to each outside host pass a gate: the
+ * request's outbound budget (net.h) and a breaker shared by every worker.
  */
 #ifndef TICK_OUTBOX_H
 #define TICK_OUTBOX_H
@@ -20,6 +27,12 @@ struct tick_db;
 
 /* Seconds a pending row is left alone while a request sends it. */
 #define TICK_OUTBOX_LEASE 120
+/* The lease as SQL, for the statement tables: "NOW(3) + INTERVAL 120
+ * SECOND", spelled from TICK_OUTBOX_LEASE. */
+#define TICK_OUTBOX_STR_(x) #x
+#define TICK_OUTBOX_STR(x) TICK_OUTBOX_STR_(x)
+#define TICK_OUTBOX_LEASE_SQL \
+	"NOW(3) + INTERVAL " TICK_OUTBOX_STR(TICK_OUTBOX_LEASE) " SECOND"
 /* Most outbounds one transaction queues for sending after it commits. */
 #define TICK_OUTBOX_LIST_MAX 16
 
@@ -84,6 +97,44 @@ void tick_outbox_send_list(struct tick_app *app, struct tick_outbox_list *l,
 /* Sends due row id now (claiming it first). TICK_ENOTFOUND when it is not
  * due or another sender has it; else the send's result. */
 enum tick_err tick_outbox_send_one(struct tick_app *app, long long id);
+
+/*
+ * A status webhook for wamid carried opaque (biz_opaque_callback_data,
+ * may be NULL): when it names an outbound row that has no wamid (its
+ * send's answer was lost), the row takes the wamid and the best status
+ * stored for it, and is not sent again. *adopted says whether it did.
+ */
+enum tick_err tick_outbox_adopt(struct tick_db *db, const char *opaque,
+    const char *wamid, const char *phone_number_id, int *adopted);
+
+/* The outside hosts tick calls, each behind its own breaker. */
+enum tick_outbox_host {
+	TICK_OUTBOX_HOST_GRAPH,      /* Graph API: sends, media lookups */
+	TICK_OUTBOX_HOST_MEDIA,      /* Meta's media downloads */
+	TICK_OUTBOX_HOST_CLOUDINARY, /* uploads */
+	TICK_OUTBOX_HOST__MAX
+};
+
+/*
+ * Whether a call to host may go out now: some of the request's budget is
+ * left and its breaker is closed, or it has cooled down
+ * (BREAKER_COOLDOWN_S) and this caller is the one that tries again. Every
+ * call that passes must be followed by tick_outbox_gate_record(). A
+ * database that cannot tell lets the call go.
+ */
+int tick_outbox_gate(struct tick_app *app, enum tick_outbox_host host);
+
+/*
+ * What a call's result says of its host: 1 it failed (a timeout, no
+ * answer, a 5xx), 0 it answered, -1 nothing was learnt (not configured,
+ * refused before any call). No I/O.
+ */
+int tick_outbox_host_failed(enum tick_err rc, int http_status);
+
+/* Records outcome (tick_outbox_host_failed()) on host's breaker: an answer
+ * closes it, BREAKER_FAILURES failures in a row open it. */
+void tick_outbox_gate_record(struct tick_app *app, enum tick_outbox_host host,
+    int outcome);
 
 struct tick_outbox_stats {
 	int picked, sent, failed;

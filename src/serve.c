@@ -1,4 +1,6 @@
 #include <errno.h>
+#include <grp.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 #include "app.h"
 #include "auth.h"
 #include "db.h"
+#include "json.h"
 #include "bounds.h"
 #include "log.h"
 #include "serve.h"
@@ -105,6 +108,7 @@ fill_request(struct tick_req *req, char **envp, struct tick_app *app)
 	memset(req, 0, sizeof(*req));
 	req->app = app;
 	req->envp = envp;
+	req->json_failures = tick_json_alloc_failures();
 	req->method = (s = tick_http_param(req, "REQUEST_METHOD")) ? s : "GET";
 	req->query = (s = tick_http_param(req, "QUERY_STRING")) ? s : "";
 	req->remote_addr = (s = tick_http_param(req, "REMOTE_ADDR")) ? s : "";
@@ -120,9 +124,10 @@ read_body(struct tick_req *req, struct io *io, size_t max)
 	const char *cl = tick_http_param(req, "CONTENT_LENGTH");
 	long long len = 0;
 
+	/* Any length a client may state parses; the route's limit then
+	 * answers 413 for one too large. */
 	if (cl != NULL && *cl != '\0' &&
-	    tick_valid_num(cl, strlen(cl), 0, TICK_MAX_BODY * 4LL, &len) !=
-	        TICK_OK) {
+	    tick_valid_num(cl, strlen(cl), 0, LLONG_MAX, &len) != TICK_OK) {
 		tick_http_fail(req, 400, TICK_EINVAL, "bad_request",
 		    "bad Content-Length", NULL);
 		return -1;
@@ -263,7 +268,10 @@ static void
 usage(const char *name)
 {
 	fprintf(stderr,
-	    "usage: %s [--listen unix:PATH|HOST:PORT] [--workers N] [--backlog N]\n"
+	    "usage: %s [--listen unix:PATH|HOST:PORT] [--socket-group NAME]\n"
+	    "       [--workers N] [--backlog N]\n"
+	    "  a unix socket is mode 0660, in group NAME when given (nginx's\n"
+	    "  workers' group), else in this process's group\n"
 	    "  with no --listen: plain CGI, or FastCGI when standard input is a socket\n",
 	    name);
 }
@@ -288,9 +296,37 @@ spawn(struct tick_app *app, int sock, const struct tick_route *routes,
 	return pid;
 }
 
+/* Listens on unix socket path, mode 0660 from its creation on and in group
+ * gid ((gid_t)-1: this process's): only the desk and nginx reach it, so no
+ * local user can bypass nginx's limits or forge REMOTE_ADDR. */
 static int
-standalone(struct tick_app *app, const char *listen, long long workers,
-    long long backlog, const struct tick_route *routes, size_t nroutes)
+listen_unix(const char *path, long long backlog, gid_t gid)
+{
+	mode_t mask;
+	int sock;
+
+	/* A socket left by a crash would make bind fail. */
+	(void)unlink(path);
+	mask = umask(0117);
+	sock = FCGX_OpenSocket(path, (int)backlog);
+	(void)umask(mask);
+	if (sock < 0)
+		return -1;
+	if (chmod(path, 0660) != 0 ||
+	    (gid != (gid_t)-1 && chown(path, (uid_t)-1, gid) != 0)) {
+		tick_log_err("%s: cannot set the mode or group of %s: %s",
+		    __func__, path, strerror(errno));
+		close(sock);
+		(void)unlink(path);
+		return -1;
+	}
+	return sock;
+}
+
+static int
+standalone(struct tick_app *app, const char *listen, gid_t gid,
+    long long workers, long long backlog, const struct tick_route *routes,
+    size_t nroutes)
 {
 	pid_t pids[TICK_MAX_WORKERS];
 	time_t born[TICK_MAX_WORKERS];
@@ -300,12 +336,7 @@ standalone(struct tick_app *app, const char *listen, long long workers,
 
 	if (strncmp(listen, "unix:", 5) == 0) {
 		path = listen + 5;
-		/* A socket left by a crash would make bind fail. */
-		(void)unlink(path);
-		sock = FCGX_OpenSocket(path, (int)backlog);
-		/* nginx workers run as another user: let them connect. */
-		if (sock >= 0 && chmod(path, 0666) != 0)
-			tick_log_warn("chmod %s: %s", path, strerror(errno));
+		sock = listen_unix(path, backlog, gid);
 	} else
 		sock = FCGX_OpenSocket(listen, (int)backlog);
 	if (sock < 0) {
@@ -385,6 +416,7 @@ tick_serve_main(int argc, char **argv, const struct tick_routes *table)
 	const char *name = table->name;
 	const char *listen = NULL;
 	long long workers = 2, backlog = 128;
+	gid_t gid = (gid_t)-1;
 	struct tick_app app;
 	char err[512];
 	int rc = 1;
@@ -394,6 +426,17 @@ tick_serve_main(int argc, char **argv, const struct tick_routes *table)
 
 		if (strcmp(a, "--listen") == 0 && v) {
 			listen = v;
+			i++;
+		} else if (strcmp(a, "--socket-group") == 0 && v) {
+			const struct group *g = getgrnam(v);
+
+			if (g == NULL) {
+				fprintf(stderr,
+				    "%s: --socket-group: no group %s\n", name,
+				    v);
+				return 2;
+			}
+			gid = g->gr_gid;
 			i++;
 		} else if (strcmp(a, "--workers") == 0 && v) {
 			if (tick_valid_num(v, strlen(v), 1, TICK_MAX_WORKERS,
@@ -443,7 +486,7 @@ tick_serve_main(int argc, char **argv, const struct tick_routes *table)
 	}
 
 	if (listen != NULL)
-		rc = standalone(&app, listen, workers, backlog, routes,
+		rc = standalone(&app, listen, gid, workers, backlog, routes,
 		    nroutes);
 	else if (!FCGX_IsCGI()) {
 		struct sigaction sa;

@@ -1,3 +1,4 @@
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,9 @@ enum tickets_stmt {
 	TK_GET,
 	TK_TIMELINE_REPLIES,
 	TK_TIMELINE_MESSAGES,
+	TK_TIMELINE_COUNT,
+	TK_CURSOR_REPLY,
+	TK_CURSOR_MESSAGE,
 	TK_UPDATE,
 	TK_DELETE,
 	TK_STATS,
@@ -113,7 +117,9 @@ static const char *const stmts[TK_STMT__MAX] = {
 	                        " m.error_code, m.error_title, m.type"
 	                        " FROM replies r LEFT JOIN users u ON u.id = r.user_id"
 	                        " LEFT JOIN whatsapp_messages m ON m.id = r.message_id"
-	                        " WHERE r.ticket_id = ? ORDER BY r.created_at, r.id LIMIT 2000",
+	                        " WHERE r.ticket_id = ? AND (? = 0 OR (r.created_at, 1, r.id)"
+	                        " < (CAST(? AS DATETIME(6)), ?, ?))"
+	                        " ORDER BY r.created_at DESC, r.id DESC LIMIT ?",
 	/* WhatsApp messages that are not a reply: the first message,
 	 * confirmations, notices, templates, status answers. */
 	[TK_TIMELINE_MESSAGES] =
@@ -122,7 +128,21 @@ static const char *const stmts[TK_STMT__MAX] = {
 	        "m.created_at") " FROM whatsapp_messages m WHERE m.ticket_id = ? AND m.reply_id IS NULL"
 	                        " AND m.id NOT IN (SELECT message_id FROM replies WHERE ticket_id = ?"
 	                        " AND message_id IS NOT NULL)"
-	                        " ORDER BY m.created_at, m.id LIMIT 2000",
+	                        " AND (? = 0 OR (m.created_at, 0, m.id)"
+	                        " < (CAST(? AS DATETIME(6)), ?, ?))"
+	                        " ORDER BY m.created_at DESC, m.id DESC LIMIT ?",
+	/* A timeline's size, and where a cursor's item sits in time. */
+	[TK_TIMELINE_COUNT] =
+	    "SELECT (SELECT COUNT(*) FROM replies WHERE ticket_id = ?)"
+	    " + (SELECT COUNT(*) FROM whatsapp_messages m WHERE m.ticket_id = ?"
+	    " AND m.reply_id IS NULL AND m.id NOT IN (SELECT message_id FROM replies"
+	    " WHERE ticket_id = ? AND message_id IS NOT NULL))",
+	[TK_CURSOR_REPLY] =
+	    "SELECT DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f') FROM replies"
+	    " WHERE id = ? AND ticket_id = ?",
+	[TK_CURSOR_MESSAGE] =
+	    "SELECT DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f')"
+	    " FROM whatsapp_messages WHERE id = ? AND ticket_id = ?",
 	[TK_UPDATE] =
 	    "UPDATE tickets SET name = COALESCE(?, name), email = IF(?, ?, email),"
 	    " mobile = IF(?, ?, mobile), description = COALESCE(?, description),"
@@ -141,7 +161,7 @@ static const char *const stmts[TK_STMT__MAX] = {
 	    " COALESCE(SUM(status = 'closed'), 0),"
 	    " COALESCE(SUM(status <> 'closed' AND assigned_to IS NULL), 0),"
 	    " COALESCE(SUM(status <> 'closed' AND assigned_to = ?), 0),"
-	    " COALESCE(AVG(TIMESTAMPDIFF(SECOND, created_at, first_response_at)), 0),"
+	    " CAST(COALESCE(AVG(TIMESTAMPDIFF(SECOND, created_at, first_response_at)), 0) AS SIGNED),"
 	    " COALESCE(SUM(created_at >= CURDATE()), 0)"
 	    " FROM tickets WHERE deleted_at IS NULL",
 	[TK_ATTACHMENTS] =
@@ -183,6 +203,12 @@ tick_ticket_transition_ok(const char *from, const char *to, int admin)
 	if (strcmp(from, "closed") == 0)
 		return admin; /* reopening */
 	return f >= 0 && t > f;
+}
+
+int
+tick_ticket_may_work(const struct tick_ticket *tk, long long user_id, int admin)
+{
+	return admin || (tk->assigned_to != 0 && tk->assigned_to == user_id);
 }
 
 enum tick_err
@@ -389,19 +415,27 @@ tick_ticket_lock(struct tick_db *db, long long id, struct tick_ticket *t)
 }
 
 /* One row of TICKET_COLUMNS, plus the list's last message. */
+/* Each text buffer holds its column in utf8mb4 bytes (TICK_COL_BUF). */
 struct row {
 	long long id, wa, notify, assigned_to, window;
-	char reference[33], name[128], email[416], mobile[64], issue_type[208],
-	    issue_type_other[416], issue_title[616], status[16], source[16],
-	    assignee[128], attachment_name[1024], attachment_type[416],
-	    created[40], updated[40], assigned_at[40], first_response[40],
-	    closed[40], activity[40], customer[40];
-	char *description; /* 64 KiB buffers, owned */
+	char reference[TICK_COL_BUF(32)], name[TICK_COL_BUF(30)],
+	    email[TICK_COL_BUF(100)], mobile[TICK_COL_BUF(15)],
+	    issue_type[TICK_COL_BUF(50)], issue_type_other[TICK_COL_BUF(100)],
+	    issue_title[TICK_COL_BUF(150)], status[16], source[16],
+	    assignee[TICK_COL_BUF(100)], attachment_name[TICK_COL_BUF(255)],
+	    attachment_type[TICK_COL_BUF(100)], created[40], updated[40],
+	    assigned_at[40], first_response[40], closed[40], activity[40],
+	    customer[40];
+	char *description; /* TEXT_BUF bytes each, owned */
 	char *resolution;
-	char *last_message;
+	char *last_message; /* the list's snippet: SNIPPET_BUF bytes */
 };
 
+/* A TEXT column holds at most 65,535 bytes. */
 #define TEXT_BUF 65536
+/* The list's last message: LEFT(message, SNIPPET_CHARS). */
+#define SNIPPET_CHARS 300
+#define SNIPPET_BUF TICK_COL_BUF(SNIPPET_CHARS)
 
 static int
 row_alloc(struct row *r)
@@ -409,7 +443,7 @@ row_alloc(struct row *r)
 	memset(r, 0, sizeof(*r));
 	r->description = malloc(TEXT_BUF);
 	r->resolution = malloc(TEXT_BUF);
-	r->last_message = malloc(1024);
+	r->last_message = malloc(SNIPPET_BUF);
 	return r->description && r->resolution && r->last_message ? 0 : -1;
 }
 
@@ -450,7 +484,7 @@ bind_row(struct tick_q *q, struct row *r)
 	tick_q_out_str(q, r->activity, sizeof(r->activity));
 	tick_q_out_str(q, r->customer, sizeof(r->customer));
 	tick_q_out_int(q, &r->window);
-	tick_q_out_str(q, r->last_message, 1024);
+	tick_q_out_str(q, r->last_message, SNIPPET_BUF);
 }
 
 /* Column i of the fetched row as a JSON string, or null. */
@@ -512,78 +546,153 @@ row_json(const struct tick_q *q, const struct row *r, int full)
 	return o;
 }
 
+/* Whether an agent may send a message again: a failed outbound one that
+ * Meta did not refuse for good (POST .../messages/:id/retry agrees). */
+static int
+retryable(const char *dir, const char *status, long long code)
+{
+	return strcmp(dir, "out") == 0 && strcmp(status, "failed") == 0 &&
+	    !tick_work_failure_permanent(code);
+}
+
 static json_t *
 whatsapp_json(const struct tick_q *q, int c, long long id, const char *status,
     const char *wamid, long long code, const char *title)
 {
 	if (tick_q_isnull(q, c))
 		return json_null();
-	return json_pack("{s:I, s:s, s:o, s:o, s:o}", "id", (json_int_t)id,
+	return json_pack("{s:I, s:s, s:o, s:o, s:o, s:b}", "id", (json_int_t)id,
 	    "status", status, "wamid", col(q, c + 3, wamid), "error_code",
 	    tick_q_isnull(q, c + 4) ? json_null() :
 	                              json_integer((json_int_t)code),
-	    "error_title", col(q, c + 5, title));
+	    "error_title", col(q, c + 5, title), "retryable",
+	    retryable("out", status, tick_q_isnull(q, c + 4) ? 0 : code));
 }
 
-/* Merges replies and WhatsApp-only messages by time into one array. */
+enum tick_err
+tick_ticket_timeline_query(const char *query, struct tick_timeline_page *p)
+{
+	char v[32];
+	enum tick_err rc;
+
+	p->limit = TICK_TIMELINE_DEFAULT;
+	p->before_kind = 0;
+	p->before_id = 0;
+	if ((rc = tick_http_query_get(query, "timeline_limit", v, sizeof(v))) ==
+	        TICK_OK &&
+	    tick_valid_num(v, strlen(v), 1, TICK_TIMELINE_MAX, &p->limit) !=
+	        TICK_OK)
+		return TICK_EINVAL;
+	if (rc != TICK_OK && rc != TICK_ENOTFOUND)
+		return TICK_EINVAL;
+	if ((rc = tick_http_query_get(query, "timeline_before", v,
+	         sizeof(v))) == TICK_ENOTFOUND)
+		return TICK_OK;
+	/* "r42" (a reply or note) or "m42" (a WhatsApp message). */
+	if (rc != TICK_OK || (v[0] != 'r' && v[0] != 'm') ||
+	    tick_valid_num(v + 1, strlen(v + 1), 1, LLONG_MAX, &p->before_id) !=
+	        TICK_OK)
+		return TICK_EINVAL;
+	p->before_kind = v[0];
+	return TICK_OK;
+}
+
+/* The newest p->limit items before p's cursor, from replies and
+ * WhatsApp-only messages, into out in time order; *older when there are
+ * more before them. Time order is (created_at, WhatsApp before reply, id):
+ * on a tie the message came first, stored before the reply that answers
+ * or carries it. */
 static enum tick_err
-timeline(struct tick_db *db, long long id, json_t *out)
+timeline(struct tick_db *db, long long id, const struct tick_timeline_page *p,
+    json_t *out, int *older)
 {
 	static char text[TEXT_BUF];
 	json_t *a = json_array(), *b = json_array();
 	long long rid, internal, uid, mid, code;
-	char author[16], uname[128], when[40], dir[8], mstatus[16], wamid[192],
-	    title[256], type[33];
-	enum tick_err rc;
+	char author[16], uname[TICK_COL_BUF(100)], when[40], dir[8],
+	    mstatus[16], wamid[TICK_COL_BUF(TICK_MAX_WAMID)],
+	    title[TICK_COL_BUF(255)], type[TICK_COL_BUF(TICK_MAX_TYPE)],
+	    at[40] = "";
+	int cursor = p->before_kind != 0, csrc = p->before_kind == 'r';
+	enum tick_err rc = TICK_OK;
 	struct tick_q q;
-	size_t i = 0, j = 0;
+	size_t i = 0, j = 0, n = 0;
 	int r;
 
+	*older = 0;
 	if (a == NULL || b == NULL) {
 		json_decref(a);
 		json_decref(b);
 		return TICK_ENOMEM;
 	}
-	tick_q_init(&q, db, stmts[TK_TIMELINE_REPLIES]);
-	tick_q_int(&q, id);
-	tick_q_out_int(&q, &rid);
-	tick_q_out_str(&q, author, sizeof(author));
-	tick_q_out_int(&q, &internal);
-	tick_q_out_str(&q, text, sizeof(text));
-	tick_q_out_int(&q, &uid);
-	tick_q_out_str(&q, uname, sizeof(uname));
-	tick_q_out_str(&q, when, sizeof(when));
-	tick_q_out_int(&q, &mid);
-	tick_q_out_str(&q, dir, sizeof(dir));
-	tick_q_out_str(&q, mstatus, sizeof(mstatus));
-	tick_q_out_str(&q, wamid, sizeof(wamid));
-	tick_q_out_int(&q, &code);
-	tick_q_out_str(&q, title, sizeof(title));
-	tick_q_out_str(&q, type, sizeof(type));
-	rc = tick_q_exec(&q);
-	while (rc == TICK_OK && (r = tick_q_fetch(&q)) != 0) {
-		if (r < 0) {
-			rc = TICK_EDB;
-			break;
+	if (cursor) {
+		tick_q_init(&q, db,
+		    stmts[csrc ? TK_CURSOR_REPLY : TK_CURSOR_MESSAGE]);
+		tick_q_int(&q, p->before_id);
+		tick_q_int(&q, id);
+		tick_q_out_str(&q, at, sizeof(at));
+		if ((rc = tick_q_exec(&q)) == TICK_OK) {
+			r = tick_q_fetch(&q);
+			rc = r == 1 ? TICK_OK :
+			    r == 0  ? TICK_ENOTFOUND :
+			              TICK_EDB;
 		}
-		json_array_append_new(a,
-		    json_pack("{s:s, s:I, s:s, s:b, s:s, s:o, s:s, s:o}",
-		        "kind", internal ? "note" : "reply", "id",
-		        (json_int_t)rid, "author", author, "internal",
-		        (int)internal, "text", text, "user",
-		        tick_q_isnull(&q, 4) ?
-		            json_null() :
-		            json_pack("{s:I, s:o}", "id", (json_int_t)uid,
-		                "name", col(&q, 5, uname)),
-		        "created_at", when, "whatsapp",
-		        whatsapp_json(&q, 7, mid, mstatus, wamid, code,
-		            title)));
+		tick_q_done(&q);
 	}
-	tick_q_done(&q);
+	if (rc == TICK_OK) {
+		tick_q_init(&q, db, stmts[TK_TIMELINE_REPLIES]);
+		tick_q_int(&q, id);
+		tick_q_int(&q, cursor);
+		tick_q_str(&q, at, (size_t)-1);
+		tick_q_int(&q, csrc);
+		tick_q_int(&q, p->before_id);
+		/* One more than shown says whether there are older ones. */
+		tick_q_int(&q, p->limit + 1);
+		tick_q_out_int(&q, &rid);
+		tick_q_out_str(&q, author, sizeof(author));
+		tick_q_out_int(&q, &internal);
+		tick_q_out_str(&q, text, sizeof(text));
+		tick_q_out_int(&q, &uid);
+		tick_q_out_str(&q, uname, sizeof(uname));
+		tick_q_out_str(&q, when, sizeof(when));
+		tick_q_out_int(&q, &mid);
+		tick_q_out_str(&q, dir, sizeof(dir));
+		tick_q_out_str(&q, mstatus, sizeof(mstatus));
+		tick_q_out_str(&q, wamid, sizeof(wamid));
+		tick_q_out_int(&q, &code);
+		tick_q_out_str(&q, title, sizeof(title));
+		tick_q_out_str(&q, type, sizeof(type));
+		rc = tick_q_exec(&q);
+		while (rc == TICK_OK && (r = tick_q_fetch(&q)) != 0) {
+			if (r < 0) {
+				rc = TICK_EDB;
+				break;
+			}
+			json_array_append_new(a,
+			    json_pack("{s:s, s:I, s:s, s:b, s:s, s:o, s:s, s:o}",
+			        "kind", internal ? "note" : "reply", "id",
+			        (json_int_t)rid, "author", author, "internal",
+			        (int)internal, "text", text, "user",
+			        tick_q_isnull(&q, 4) ?
+			            json_null() :
+			            json_pack("{s:I, s:o}", "id",
+			                (json_int_t)uid, "name",
+			                col(&q, 5, uname)),
+			        "created_at", when, "whatsapp",
+			        whatsapp_json(&q, 7, mid, mstatus, wamid, code,
+			            title)));
+		}
+		tick_q_done(&q);
+	}
 	if (rc == TICK_OK) {
 		tick_q_init(&q, db, stmts[TK_TIMELINE_MESSAGES]);
 		tick_q_int(&q, id);
 		tick_q_int(&q, id);
+		tick_q_int(&q, cursor);
+		tick_q_str(&q, at, (size_t)-1);
+		tick_q_int(&q, csrc);
+		tick_q_int(&q, p->before_id);
+		tick_q_int(&q, p->limit + 1);
 		tick_q_out_int(&q, &mid);
 		tick_q_out_str(&q, dir, sizeof(dir));
 		tick_q_out_str(&q, type, sizeof(type));
@@ -601,7 +710,7 @@ timeline(struct tick_db *db, long long id, json_t *out)
 			}
 			json_array_append_new(b,
 			    json_pack(
-			        "{s:s, s:I, s:s, s:b, s:s, s:s, s:o, s:{s:I, s:s, s:s, s:o, s:o, s:o}}",
+			        "{s:s, s:I, s:s, s:b, s:s, s:s, s:o, s:{s:I, s:s, s:s, s:o, s:o, s:o, s:b}}",
 			        "kind", "whatsapp", "id", (json_int_t)mid,
 			        "author",
 			        strcmp(dir, "in") == 0 ? "customer" : "system",
@@ -613,11 +722,14 @@ timeline(struct tick_db *db, long long id, json_t *out)
 			        tick_q_isnull(&q, 6) ?
 			            json_null() :
 			            json_integer((json_int_t)code),
-			        "error_title", col(&q, 7, title)));
+			        "error_title", col(&q, 7, title), "retryable",
+			        retryable(dir, mstatus,
+			            tick_q_isnull(&q, 6) ? 0 : code)));
 		}
 		tick_q_done(&q);
 	}
-	/* Both are in time order: merge them. ISO times compare as text. */
+	/* Both are newest first: merge them, newest first, and keep the
+	 * page's worth. ISO times compare as text. */
 	while (rc == TICK_OK &&
 	    (i < json_array_size(a) || j < json_array_size(b))) {
 		json_t *x = json_array_get(a, i), *y = json_array_get(b, j);
@@ -628,15 +740,18 @@ timeline(struct tick_db *db, long long id, json_t *out)
 		    json_string_value(json_object_get(y, "created_at")) :
 		    NULL;
 
-		/* On a tie the WhatsApp message came first: it was stored
-		 * before the reply that answers or carries it. */
-		if (y == NULL || (x != NULL && strcmp(tx, ty) < 0)) {
-			json_array_append(out, x);
+		if (n == (size_t)p->limit) {
+			*older = 1;
+			break;
+		}
+		if (y == NULL || (x != NULL && strcmp(tx, ty) >= 0)) {
+			json_array_insert(out, 0, x);
 			i++;
 		} else {
-			json_array_append(out, y);
+			json_array_insert(out, 0, y);
 			j++;
 		}
+		n++;
 	}
 	json_decref(a);
 	json_decref(b);
@@ -648,8 +763,9 @@ static enum tick_err
 attachments(struct tick_db *db, long long id, json_t *o)
 {
 	long long aid, mid, rid, bytes;
-	char dir[4], state[10], url[1024], mime[129], name[256], err[256],
-	    when[40];
+	char dir[4], state[10], url[TICK_COL_BUF(1024)],
+	    mime[TICK_COL_BUF(128)], name[TICK_COL_BUF(255)],
+	    err[TICK_COL_BUF(255)], when[40];
 	json_t *arr = json_array();
 	enum tick_err rc;
 	struct tick_q q;
@@ -701,10 +817,55 @@ json_t *
 tick_ticket_json(struct tick_db *db, long long id, int with_timeline,
     enum tick_err *rc)
 {
+	struct tick_timeline_page p = { TICK_TIMELINE_DEFAULT, 0, 0 };
+
+	return tick_ticket_json_page(db, id, with_timeline ? &p : NULL, rc);
+}
+
+/* The answer's paging of the timeline: how many in all, whether older
+ * ones remain, and the cursor that fetches them. */
+static enum tick_err
+timeline_paging(struct tick_db *db, long long id, int older, json_t *o)
+{
+	json_t *tl = json_object_get(o, "timeline"), *first;
+	long long total = 0;
+	char cursor[32] = "";
+	enum tick_err rc;
+	struct tick_q q;
+
+	tick_q_init(&q, db, stmts[TK_TIMELINE_COUNT]);
+	tick_q_int(&q, id);
+	tick_q_int(&q, id);
+	tick_q_int(&q, id);
+	tick_q_out_int(&q, &total);
+	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
+		rc = TICK_EDB;
+	tick_q_done(&q);
+	if (rc != TICK_OK)
+		return rc;
+	if (older && (first = json_array_get(tl, 0)) != NULL)
+		snprintf(cursor, sizeof(cursor), "%c%lld",
+		    strcmp(json_string_value(json_object_get(first, "kind")),
+		        "whatsapp") == 0 ?
+		        'm' :
+		        'r',
+		    (long long)json_integer_value(
+		        json_object_get(first, "id")));
+	json_object_set_new(o, "timeline_total", json_integer(total));
+	json_object_set_new(o, "timeline_has_older", json_boolean(older));
+	json_object_set_new(o, "timeline_before",
+	    cursor[0] ? json_string(cursor) : json_null());
+	return TICK_OK;
+}
+
+json_t *
+tick_ticket_json_page(struct tick_db *db, long long id,
+    const struct tick_timeline_page *page, enum tick_err *rc)
+{
 	json_t *o = NULL, *tl;
 	struct tick_q q;
 	struct row r;
-	int f;
+	int f, older = 0;
 
 	if (row_alloc(&r) != 0) {
 		row_free(&r);
@@ -724,16 +885,17 @@ tick_ticket_json(struct tick_db *db, long long id, int with_timeline,
 	}
 	tick_q_done(&q);
 	row_free(&r);
-	if (o != NULL && with_timeline) {
+	if (o != NULL && page != NULL) {
 		if ((tl = json_array()) == NULL ||
-		    (*rc = timeline(db, id, tl)) != TICK_OK) {
+		    (*rc = timeline(db, id, page, tl, &older)) != TICK_OK) {
 			json_decref(tl);
 			json_decref(o);
 			*rc = *rc == TICK_OK ? TICK_ENOMEM : *rc;
 			return NULL;
 		}
 		json_object_set_new(o, "timeline", tl);
-		if ((*rc = attachments(db, id, o)) != TICK_OK) {
+		if ((*rc = timeline_paging(db, id, older, o)) != TICK_OK ||
+		    (*rc = attachments(db, id, o)) != TICK_OK) {
 			json_decref(o);
 			return NULL;
 		}
@@ -951,11 +1113,11 @@ tick_tickets_list(struct tick_req *req)
 		goto fail;
 
 	tick_sql_add(&list,
-	    "SELECT " TICKET_COLUMNS
-	    " (SELECT LEFT(x.message, 300) FROM replies x"
-	    " WHERE x.ticket_id = t.id AND x.internal = 0"
-	    " ORDER BY x.id DESC LIMIT 1)"
-	    " FROM tickets t LEFT JOIN users u ON u.id = t.assigned_to");
+	    "SELECT " TICKET_COLUMNS " (SELECT LEFT(x.message, " TICK_STR(
+	        SNIPPET_CHARS) ") FROM replies x"
+	                       " WHERE x.ticket_id = t.id AND x.internal = 0"
+	                       " ORDER BY x.id DESC LIMIT 1)"
+	                       " FROM tickets t LEFT JOIN users u ON u.id = t.assigned_to");
 	where(&list, &f);
 	tick_sql_add(&list,
 	    f.sort == 0     ? " ORDER BY t.created_at DESC, t.id DESC" :
@@ -975,14 +1137,14 @@ tick_tickets_list(struct tick_req *req)
 		}
 		/* The list shows a snippet, not the whole description. */
 		if (strlen(json_string_value(
-		        json_object_get(o, "last_message"))) > 300) {
-			char cut[1300];
+		        json_object_get(o, "last_message"))) > SNIPPET_CHARS) {
+			char cut[SNIPPET_BUF];
 
 			tick_valid_utf8_cut(json_string_value(json_object_get(o,
 			                        "last_message")),
 			    strlen(json_string_value(
 			        json_object_get(o, "last_message"))),
-			    300, cut, sizeof(cut));
+			    SNIPPET_CHARS, cut, sizeof(cut));
 			json_object_set_new(o, "last_message",
 			    json_string(cut));
 		}
@@ -1000,17 +1162,50 @@ fail:
 	tick_http_fail(req, 0, rc, NULL, NULL, NULL);
 }
 
+json_t *
+tick_ticket_json_req(struct tick_req *req, long long id)
+{
+	struct tick_timeline_page p;
+	enum tick_err rc;
+	json_t *t;
+
+	if (tick_ticket_timeline_query(req->query, &p) != TICK_OK) {
+		tick_http_fail(req, 400, TICK_EINVAL, "bad_request",
+		    "timeline_limit must be 1 to " TICK_STR(
+		        TICK_TIMELINE_MAX) " and timeline_before a cursor such as r42 or m42 (the "
+		                           "answer's timeline_before)",
+		    NULL);
+		return NULL;
+	}
+	t = tick_ticket_json_page(req->app->db, id, &p, &rc);
+	/* The ticket was found: a missing item is the cursor's. */
+	if (t == NULL && rc == TICK_ENOTFOUND && p.before_kind != 0 &&
+	    (t = tick_ticket_json(req->app->db, id, 0, &rc)) != NULL) {
+		json_decref(t);
+		t = NULL;
+		tick_http_fail(req, 400, TICK_EINVAL, "bad_request",
+		    "timeline_before names no item of this ticket", NULL);
+		return NULL;
+	}
+	if (t == NULL)
+		tick_http_fail(req, 0, rc, NULL,
+		    rc == TICK_ENOTFOUND ? "no such ticket" : NULL, NULL);
+	return t;
+}
+
 void
 tick_tickets_get(struct tick_req *req)
 {
 	enum tick_err rc;
 	long long id = tick_ticket_id_param(req, 0, &rc);
-	json_t *t = id ? tick_ticket_json(req->app->db, id, 1, &rc) : NULL;
+	json_t *t;
 
-	if (t == NULL)
+	if (id == 0) {
 		tick_http_fail(req, 0, rc, NULL,
 		    rc == TICK_ENOTFOUND ? "no such ticket" : NULL, NULL);
-	else
+		return;
+	}
+	if ((t = tick_ticket_json_req(req, id)) != NULL)
 		tick_http_ok(req, 200, t, NULL);
 }
 
@@ -1074,7 +1269,7 @@ cross_check(json_t *body, json_t *errors, const char *cur_type,
 		    json_string("is required when issue_type is other"));
 		n++;
 	}
-	if ((wa ? json_is_true(wa) : cur_wa) &&
+	if ((json_is_boolean(wa) ? json_is_true(wa) : cur_wa) &&
 	    (mobile == NULL || *mobile == '\0')) {
 		json_object_set_new(errors, "mobile",
 		    json_string("is required when whatsapp_enabled is true"));
@@ -1105,12 +1300,13 @@ check_body(struct tick_req *req, json_t *body, const struct tick_field *f,
 	return -1;
 }
 
+/* A boolean member, def when it is absent or null (validated first). */
 static int
 flag(json_t *body, const char *key, int def)
 {
 	json_t *v = json_object_get(body, key);
 
-	return v ? json_is_true(v) : def;
+	return json_is_boolean(v) ? json_is_true(v) : def;
 }
 
 void
@@ -1203,12 +1399,25 @@ out:
 	json_decref(body);
 }
 
+/* Adds {from, to} under key to changes when a setting moved. */
+static void
+changed_flag(json_t *changes, const char *key, int from, json_t *body)
+{
+	json_t *v = json_object_get(body, key);
+
+	if (json_is_boolean(v) && json_is_true(v) != from)
+		json_object_set_new(changes, key,
+		    json_pack("{s:b, s:b}", "from", from, "to",
+		        json_is_true(v)));
+}
+
 void
 tick_tickets_update(struct tick_req *req)
 {
 	struct tick_db *db = req->app->db;
-	json_t *body = NULL, *cur = NULL, *t;
+	json_t *body = NULL, *cur = NULL, *t, *contact = NULL;
 	char mobile[16] = "";
+	struct tick_ticket tk;
 	enum tick_err rc;
 	struct tick_q q;
 	long long id = tick_ticket_id_param(req, 0, &rc);
@@ -1220,19 +1429,42 @@ tick_tickets_update(struct tick_req *req)
 	}
 	if ((body = tick_http_json_body(req)) == NULL)
 		return;
+	/* The change, its audit entries and its event: one transaction, with
+	 * the ticket locked so that the holder checked is the holder. */
+	if ((rc = tick_db_begin(db)) != TICK_OK ||
+	    (rc = tick_ticket_lock(db, id, &tk)) != TICK_OK)
+		goto rollback;
+	if (!tick_ticket_may_work(&tk, req->user.id,
+	        tick_role_allows(req->user.role, TICK_PERM_TICKETS_ADMIN))) {
+		tick_db_rollback(db);
+		tick_http_fail(req, 403, TICK_EFORBIDDEN, "not_holder",
+		    tk.assigned_to ? "another agent holds this ticket: only "
+		                     "they or a super_admin edit it" :
+		                     "take the ticket before editing it",
+		    tk.assigned_to ? json_pack("{s:I}", "assigned_to",
+		                         (json_int_t)tk.assigned_to) :
+		                     NULL);
+		goto out;
+	}
+	if (strcmp(tk.status, "closed") == 0) {
+		tick_db_rollback(db);
+		tick_http_fail(req, 409, TICK_ECONFLICT, "ticket_closed",
+		    "a closed ticket is read-only; a super_admin may reopen it",
+		    NULL);
+		goto out;
+	}
 	if ((cur = tick_ticket_json(db, id, 0, &rc)) == NULL)
-		goto fail;
+		goto rollback;
 	if (check_body(req, body, update_fields,
 	        sizeof(update_fields) / sizeof(update_fields[0]),
 	        str(cur, "issue_type"), str(cur, "issue_type_other"),
 	        str(cur, "mobile"),
-	        json_is_true(json_object_get(cur, "whatsapp_enabled"))) != 0)
+	        json_is_true(json_object_get(cur, "whatsapp_enabled"))) != 0) {
+		tick_db_rollback(db);
 		goto out;
+	}
 	if (str(body, "mobile") && *str(body, "mobile"))
 		tick_valid_phone(str(body, "mobile"), mobile);
-	/* The change, its audit entry and its event: one transaction. */
-	if ((rc = tick_db_begin(db)) != TICK_OK)
-		goto fail;
 	tick_q_init(&q, db, stmts[TK_UPDATE]);
 	bind_opt_str(&q, str(body, "name"));
 	/* email, mobile, issue_type_other and issue_title may be cleared with
@@ -1247,11 +1479,12 @@ tick_tickets_update(struct tick_req *req)
 	bind_opt_str(&q, str(body, "issue_type_other"));
 	tick_q_int(&q, json_object_get(body, "issue_title") != NULL);
 	bind_opt_str(&q, str(body, "issue_title"));
-	if (json_object_get(body, "whatsapp_enabled"))
+	/* A setting given as null is left as it is. */
+	if (json_is_boolean(json_object_get(body, "whatsapp_enabled")))
 		tick_q_int(&q, flag(body, "whatsapp_enabled", 0));
 	else
 		tick_q_null(&q);
-	if (json_object_get(body, "whatsapp_notifications"))
+	if (json_is_boolean(json_object_get(body, "whatsapp_notifications")))
 		tick_q_int(&q, flag(body, "whatsapp_notifications", 0));
 	else
 		tick_q_null(&q);
@@ -1272,6 +1505,28 @@ tick_tickets_update(struct tick_req *req)
 		rc = tick_audit_req(req, "ticket.update", "ticket", id,
 		    changed);
 	}
+	/* Where the customer's WhatsApp goes: its own entry, old and new. */
+	if (rc == TICK_OK && (contact = json_object()) == NULL)
+		rc = TICK_ENOMEM;
+	if (rc == TICK_OK) {
+		if (json_object_get(body, "mobile") != NULL &&
+		    strcmp(mobile, tk.mobile) != 0)
+			json_object_set_new(contact, "mobile",
+			    json_pack("{s:o, s:o}", "from",
+			        tk.mobile[0] ? json_string(tk.mobile) :
+			                       json_null(),
+			        "to",
+			        mobile[0] ? json_string(mobile) : json_null()));
+		changed_flag(contact, "whatsapp_enabled", tk.whatsapp_enabled,
+		    body);
+		changed_flag(contact, "whatsapp_notifications",
+		    tk.whatsapp_notifications, body);
+		if (json_object_size(contact) > 0) {
+			rc = tick_audit_req(req, "ticket.contact_change",
+			    "ticket", id, contact);
+			contact = NULL;
+		}
+	}
 	if (rc != TICK_OK ||
 	    (rc = tick_events_emit(db, TICK_EV_TICKET_UPDATED, id)) !=
 	        TICK_OK ||
@@ -1284,8 +1539,10 @@ tick_tickets_update(struct tick_req *req)
 rollback:
 	tick_db_rollback(db);
 fail:
-	tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+	tick_http_fail(req, 0, rc, NULL,
+	    rc == TICK_ENOTFOUND ? "no such ticket" : NULL, NULL);
 out:
+	json_decref(contact);
 	json_decref(cur);
 	json_decref(body);
 }

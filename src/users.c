@@ -251,8 +251,8 @@ tick_user_count_admins(struct tick_db *db, long long *n)
 /* One row of USER_COLUMNS. */
 struct row {
 	long long id, active, failed, locked;
-	char email[256], name[128], role[32], locked_until[40], last_login[40],
-	    created[40], updated[40];
+	char email[256], name[TICK_COL_BUF(TICK_USER_NAME_MAX)], role[32],
+	    locked_until[40], last_login[40], created[40], updated[40];
 };
 
 static void
@@ -356,8 +356,8 @@ static const char *const role_names[] = { "super_admin", "site_manager",
 	"agent", "reporter", NULL };
 
 static const struct tick_field create_fields[] = {
-	{ "email", TICK_FIELD_EMAIL, 1, 3, 254, NULL },
-	{ "name", TICK_FIELD_TEXT, 1, 1, 100, NULL },
+	{ "email", TICK_FIELD_EMAIL, 1, 3, TICK_USER_EMAIL_MAX, NULL },
+	{ "name", TICK_FIELD_TEXT, 1, 1, TICK_USER_NAME_MAX, NULL },
 	{ "role", TICK_FIELD_ENUM, 1, 0, 0, role_names },
 	{ "password", TICK_FIELD_PASSWORD, 0, TICK_PASSWORD_MIN,
 	    TICK_PASSWORD_MAX, NULL },
@@ -365,8 +365,8 @@ static const struct tick_field create_fields[] = {
 };
 
 static const struct tick_field update_fields[] = {
-	{ "email", TICK_FIELD_EMAIL, 0, 3, 254, NULL },
-	{ "name", TICK_FIELD_TEXT, 0, 1, 100, NULL },
+	{ "email", TICK_FIELD_EMAIL, 0, 3, TICK_USER_EMAIL_MAX, NULL },
+	{ "name", TICK_FIELD_TEXT, 0, 1, TICK_USER_NAME_MAX, NULL },
 	{ "role", TICK_FIELD_ENUM, 0, 0, 0, role_names },
 	{ "password", TICK_FIELD_PASSWORD, 0, TICK_PASSWORD_MIN,
 	    TICK_PASSWORD_MAX, NULL },

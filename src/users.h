@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 
+#include "bounds.h"
 #include "err.h"
 #include "roles.h"
 
@@ -15,7 +16,7 @@ struct tick_principal;
 struct tick_user {
 	long long id;
 	char email[256];
-	char name[128];
+	char name[TICK_COL_BUF(TICK_USER_NAME_MAX)];
 	char hash[256];
 	enum tick_role role;
 	int active;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "json.h"
 #include "valid.h"
 
 enum tick_err
@@ -264,20 +265,25 @@ check_field(const json_t *v, const struct tick_field *f, char *why, size_t wlen)
 	const char *s;
 	size_t len, chars;
 	char digits[16];
-	long long id;
 
 	switch (f->kind) {
 	case TICK_FIELD_BOOL:
 		return json_is_boolean(v) ? NULL : "must be true or false";
 	case TICK_FIELD_ID:
-		if (json_is_integer(v) && json_integer_value(v) > 0)
+		if (tick_json_id_value(v) != 0)
 			return NULL;
-		if (json_is_string(v) &&
-		    tick_valid_num(json_string_value(v),
-		        strlen(json_string_value(v)), 1, 4294967295LL,
-		        &id) == TICK_OK)
-			return NULL;
-		return "must be a positive whole number";
+		if (json_is_null(v))
+			return "must be an id (a positive whole number), not null";
+		if (json_is_boolean(v))
+			return "must be an id (a positive whole number), not true or false";
+		if (json_is_real(v))
+			return "must be a whole number, not a fraction or an exponent";
+		if (json_is_integer(v) ||
+		    (json_is_string(v) &&
+		        tick_valid_digits(json_string_value(v),
+		            json_string_length(v), 20)))
+			return "must be an id from 1 to 4294967295";
+		return "must be an id (a positive whole number)";
 	default: break;
 	}
 	if (!json_is_string(v))
@@ -345,9 +351,15 @@ tick_valid_fields(const json_t *obj, const struct tick_field *fields, size_t n,
 		const char *msg;
 		char why[96];
 
-		if (v == NULL || json_is_null(v) ||
-		    (json_is_string(v) && json_string_length(v) == 0 &&
-		        fields[i].kind != TICK_FIELD_PASSWORD)) {
+		/* null or "" is no value for a text (a PUT clears optional
+		 * ones with it); an id given as null or "", or a flag given
+		 * as "", is a mistake. */
+		if (v == NULL ||
+		    (fields[i].kind != TICK_FIELD_ID &&
+		        (json_is_null(v) ||
+		            (json_is_string(v) && json_string_length(v) == 0 &&
+		                fields[i].kind != TICK_FIELD_PASSWORD &&
+		                fields[i].kind != TICK_FIELD_BOOL)))) {
 			if (fields[i].required)
 				json_object_set_new(errs, fields[i].name,
 				    json_string("is required"));

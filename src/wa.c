@@ -80,6 +80,22 @@ clip(const char *s, size_t maxchars)
 	return out;
 }
 
+/* A new copy of s cut to maxchars characters and maxbytes bytes, on a
+ * character boundary; NULL when s is NULL. */
+static char *
+clip_bytes(const char *s, size_t maxchars, size_t maxbytes)
+{
+	size_t len;
+	char *out;
+
+	if (s == NULL)
+		return NULL;
+	len = strnlen(s, maxbytes + 4);
+	if ((out = malloc(maxbytes + 1)) != NULL)
+		tick_valid_utf8_cut(s, len, maxchars, out, maxbytes + 1);
+	return out;
+}
+
 /* s when it is 1..max characters of [a-z0-9_.], else NULL. */
 static const char *
 token(const char *s, size_t max)
@@ -149,10 +165,19 @@ media_text(struct tick_wa_msg *m, const json_t *media, const char *label)
 {
 	const char *caption = tick_json_str(media, "caption");
 
-	m->media_id = tick_json_str(media, "id");
-	m->mime_type = tick_json_str(media, "mime_type");
-	m->sha256 = tick_json_str(media, "sha256");
-	m->filename = tick_json_str(media, "filename");
+	const char *filename = tick_json_str(media, "filename");
+
+	/* Each fits its attachments column in bytes too (the media module
+	 * binds at most that many): a longer id or hash is not Meta's; a long
+	 * file name is cut between characters. */
+	m->media_id = bounded(tick_json_str(media, "id"), TICK_WA_MAX_MEDIA_ID);
+	m->mime_type = bounded(tick_json_str(media, "mime_type"),
+	    TICK_WA_MAX_MIME_TYPE);
+	m->sha256 = bounded(tick_json_str(media, "sha256"), TICK_WA_MAX_SHA256);
+	if (filename != NULL &&
+	    (m->filename = clip_bytes(filename, TICK_WA_MAX_FILE_NAME,
+	         TICK_WA_MAX_FILE_NAME)) == NULL)
+		return NULL;
 	if (m->filename != NULL)
 		return caption ?
 		    dupf("[%s: %s] %s", label, m->filename, caption) :
@@ -336,6 +361,8 @@ read_status(struct tick_wa_status *s, const json_t *st)
 	s->recipient_id = bounded(tick_json_str(st, "recipient_id"),
 	    TICK_MAX_USER_ID);
 	s->timestamp = num_of(st, "timestamp");
+	s->opaque = bounded(tick_json_str(st, "biz_opaque_callback_data"),
+	    TICK_WA_MAX_OPAQUE);
 	errs = tick_json_arr(st, "errors");
 	if ((e0 = json_array_get(errs, 0)) != NULL) {
 		s->error_code = code_of(e0);
@@ -355,6 +382,7 @@ tick_wa_batch_free(struct tick_wa_batch *b)
 	for (size_t i = 0; i < b->nmsgs; i++) {
 		free(b->msgs[i].text);
 		free(b->msgs[i].profile_name);
+		free(b->msgs[i].filename);
 	}
 	for (size_t i = 0; i < b->nstatuses; i++)
 		free(b->statuses[i].error_title);
@@ -364,6 +392,82 @@ tick_wa_batch_free(struct tick_wa_batch *b)
 	memset(b, 0, sizeof(*b));
 }
 
+/* The four hex digits at p as a code unit; -1 when they are not. */
+static long
+hex4(const char *p)
+{
+	long v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		int d = tick_crypto_hexdigit(p[i]);
+
+		if (d < 0)
+			return -1;
+		v = v << 4 | d;
+	}
+	return v;
+}
+
+size_t
+tick_wa_json_scrub(char *buf, size_t len)
+{
+	size_t i = 0, n = 0;
+	int in_str = 0;
+	long u, lo;
+
+	while (i < len) {
+		if (buf[i] == '"' || !in_str || buf[i] != '\\') {
+			in_str ^= buf[i] == '"';
+			i++;
+			continue;
+		}
+		/* An escape: \uXXXX is six bytes, any other two. */
+		if (i + 6 > len || buf[i + 1] != 'u' ||
+		    (u = hex4(buf + i + 2)) < 0) {
+			i += 2;
+			continue;
+		}
+		if (u >= 0xd800 && u <= 0xdbff && i + 12 <= len &&
+		    buf[i + 6] == '\\' && buf[i + 7] == 'u' &&
+		    (lo = hex4(buf + i + 8)) >= 0xdc00 && lo <= 0xdfff) {
+			i += 12; /* a whole pair */
+			continue;
+		}
+		if (u == 0 || (u >= 0xd800 && u <= 0xdfff)) {
+			memcpy(buf + i + 2, "fffd", 4);
+			n++;
+		}
+		i += 6;
+	}
+	return n;
+}
+
+const char *
+tick_wa_pnid_mismatch(const char *want, const char *pnid)
+{
+	if (want == NULL || *want == '\0')
+		return NULL;
+	if (pnid == NULL || *pnid == '\0')
+		return "missing phone_number_id";
+	return strcmp(want, pnid) == 0 ? NULL : "other phone_number_id";
+}
+
+/* Whether body has a \u escape at all: most bodies have none and are
+ * parsed without a copy. */
+static int
+has_u_escape(const char *body, size_t len)
+{
+	const char *p = body, *end = body + len;
+
+	while (
+	    (p = memchr(p, '\\', (size_t)(end - p))) != NULL && p + 1 < end) {
+		if (p[1] == 'u')
+			return 1;
+		p += 2;
+	}
+	return 0;
+}
+
 enum tick_err
 tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
     char *err, size_t errlen)
@@ -371,6 +475,8 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 	json_t *entries, *entry, *changes, *change, *value, *arr, *item;
 	size_t i, j, k, total = 0;
 	const char *object;
+	char *copy = NULL;
+	enum tick_err rc;
 
 	memset(out, 0, sizeof(*out));
 	if (len > TICK_MAX_BODY) {
@@ -378,8 +484,22 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 		    TICK_MAX_BODY);
 		return TICK_ETOOBIG;
 	}
-	if ((out->root = tick_json_parse(body, len, err, errlen)) == NULL)
-		return TICK_EINVAL;
+	/* One NUL or lone surrogate escape would make jansson refuse the whole
+	 * body: each becomes U+FFFD in a copy (the caller keeps the bytes as
+	 * received, and their signature). */
+	if (has_u_escape(body, len)) {
+		if ((copy = malloc(len)) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return TICK_ENOMEM;
+		}
+		memcpy(copy, body, len);
+		(void)tick_wa_json_scrub(copy, len);
+		body = copy;
+	}
+	rc = tick_json_parse(body, len, &out->root, err, errlen);
+	free(copy);
+	if (rc != TICK_OK)
+		return rc;
 	if (!json_is_object(out->root)) {
 		snprintf(err, errlen, "body is not a JSON object");
 		return TICK_EINVAL;
@@ -452,6 +572,7 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 				else {
 					free(m->text);
 					free(m->profile_name);
+					free(m->filename);
 					memset(m, 0, sizeof(*m));
 					out->skipped++;
 				}

@@ -30,7 +30,8 @@ enum tick_wa_kind {
 };
 
 /* One inbound message. Strings are borrowed from the batch's JSON and live
- * as long as it, except text and profile_name, owned by the batch. Every
+ * as long as it, except text, profile_name and filename, owned by the
+ * batch. Every
  * field fits its column: ids are checked, free text is cut (never inside a
  * UTF-8 character). Absent fields are NULL. */
 struct tick_wa_msg {
@@ -46,12 +47,19 @@ struct tick_wa_msg {
 	const char *media_id; /* image, document, audio, video, sticker */
 	const char *mime_type;
 	const char *sha256;
-	const char *filename;
+	char *filename;         /* owned by the batch, cut to its column */
 	const char *context_id; /* the message this one answers */
 	int has_location;
 	double latitude, longitude;
 	json_t *raw; /* the message object itself */
 };
+
+/* The attachments columns a message's media fields go to, in bytes (and
+ * so in characters too): media_id, mime_type, sha256, file_name. */
+#define TICK_WA_MAX_MEDIA_ID 64
+#define TICK_WA_MAX_MIME_TYPE 128
+#define TICK_WA_MAX_SHA256 128
+#define TICK_WA_MAX_FILE_NAME 255
 
 /* One delivery status of an outbound message. */
 struct tick_wa_status {
@@ -63,7 +71,13 @@ struct tick_wa_status {
 	long long timestamp;
 	long long error_code; /* first errors[] entry, 0 when none */
 	char *error_title;    /* owned by the batch */
+	/* biz_opaque_callback_data as the send gave it (tick: the outbound
+	 * row's id), NULL when absent or longer than TICK_WA_MAX_OPAQUE. */
+	const char *opaque;
 };
+
+/* The longest biz_opaque_callback_data Meta takes, in bytes. */
+#define TICK_WA_MAX_OPAQUE 512
 
 struct tick_wa_batch {
 	json_t *root;             /* owned */
@@ -84,6 +98,23 @@ struct tick_wa_batch {
 enum tick_err tick_wa_parse_webhook(const char *body, size_t len,
     struct tick_wa_batch *out, char *err, size_t errlen);
 void tick_wa_batch_free(struct tick_wa_batch *b);
+
+/*
+ * Rewrites, in place, the JSON escapes jansson refuses inside strings
+ * (\u0000 and a surrogate escape without its other half) to \ufffd, which
+ * has the same length: buf never grows, and a body that was JSON but for
+ * those escapes parses after. Bytes outside strings and every other escape
+ * are left as they are. Returns how many escapes were rewritten. No I/O.
+ */
+size_t tick_wa_json_scrub(char *buf, size_t len);
+
+/*
+ * Whether a change's metadata.phone_number_id (pnid, NULL when absent) is
+ * the desk's number want (WHATSAPP_PHONE_NUMBER_ID, NULL when not
+ * configured: then every id is taken). NULL when it is; else why not
+ * ("missing phone_number_id", "other phone_number_id"), a static string.
+ */
+const char *tick_wa_pnid_mismatch(const char *want, const char *pnid);
 
 /*
  * Checks X-Hub-Signature-256 ("sha256=<hex>") against the HMAC-SHA256 of

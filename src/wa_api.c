@@ -12,6 +12,7 @@
 #include "db.h"
 #include "http.h"
 #include "ingest.h"
+#include "json.h"
 #include "outbox.h"
 #include "tickets.h"
 #include "valid.h"
@@ -69,8 +70,7 @@ tick_wa_api_send(struct tick_req *req)
 	phone = json_string_value(json_object_get(body, "phone"));
 	v = json_object_get(body, "ticket_id");
 	if (v != NULL)
-		ticket = json_is_integer(v) ? json_integer_value(v) :
-		                              atoll(json_string_value(v));
+		ticket = tick_json_id(body, "ticket_id");
 	if ((phone == NULL || *phone == '\0') == (v == NULL)) {
 		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
 		    "give either phone or ticket_id",
@@ -93,9 +93,11 @@ tick_wa_api_send(struct tick_req *req)
 		}
 	}
 	if (ticket != 0) {
-		(void)tick_audit_req(req, "whatsapp.send", "ticket", ticket,
-		    NULL);
-		tick_work_send_reply(req, ticket, message, NULL, 0);
+		/* The ticket's holder rule applies here too. */
+		tick_work_send_reply(req, ticket, message, NULL);
+		if (req->status == 201)
+			(void)tick_audit_req(req, "whatsapp.send", "ticket",
+			    ticket, NULL);
 		goto out;
 	}
 	/* No ticket: a message of its own, stored like any other. */
@@ -134,7 +136,8 @@ void
 tick_wa_api_status(struct tick_req *req)
 {
 	const struct tick_config *cfg = &req->app->cfg;
-	char last_ok[40] = "", title[256] = "", when[40] = "", live[8];
+	char last_ok[40] = "", title[TICK_COL_BUF(255)] = "", when[40] = "",
+	     live[8];
 	long long code = 0;
 	json_t *data, *last_error = json_null();
 	enum tick_err rc;

@@ -55,6 +55,7 @@ summary(const struct tick_ingest_summary *sum, size_t skipped)
 	json_object_set_new(o, "messages", json_integer(sum->messages));
 	json_object_set_new(o, "duplicates", json_integer(sum->duplicates));
 	json_object_set_new(o, "ignored", json_integer(sum->ignored));
+	json_object_set_new(o, "failed", json_integer(sum->failed));
 	json_object_set_new(o, "tickets_created",
 	    json_integer(sum->tickets_created));
 	json_object_set_new(o, "replies", json_integer(sum->replies));
@@ -82,6 +83,19 @@ tick_webhook_notify(struct tick_req *req)
 	char err[256];
 	json_t *data;
 
+	memset(&batch, 0, sizeof(batch));
+	/* Without the app secret anyone could post as Meta: refused, unless
+	 * unsigned posts were asked for (local trials only). */
+	if (secret == NULL &&
+	    tick_config_num(&req->app->cfg, TICK_CFG_WEBHOOK_UNSIGNED) != 1) {
+		tick_http_fail(req, 503, TICK_ECONFIG,
+		    "signature_not_configured",
+		    "WHATSAPP_APP_SECRET is not set, so webhook posts cannot be "
+		    "verified and are refused; set it (or TICK_WEBHOOK_UNSIGNED=1 "
+		    "for local trials only)",
+		    NULL);
+		return;
+	}
 	/* The signature covers the exact bytes: check it before parsing. */
 	if (secret != NULL &&
 	    tick_wa_check_signature(secret,

@@ -9,10 +9,12 @@
 #include "events.h"
 #include "b64.h"
 #include "http.h"
+#include "json.h"
 #include "media.h"
 #include "outbox.h"
 #include "tickets.h"
 #include "valid.h"
+#include "wa.h"
 #include "work.h"
 
 enum work_stmt {
@@ -28,6 +30,7 @@ enum work_stmt {
 	WK_USER_CAN_WORK,
 	WK_RETRY_MESSAGE,
 	WK_RETRY_ATTACHMENT,
+	WK_MESSAGE_FAILURE,
 	WK_STMT__MAX
 };
 
@@ -70,6 +73,10 @@ static const char *const stmts[WK_STMT__MAX] = {
 	    "UPDATE attachments SET state = 'pending',"
 	    " next_attempt_at = NOW(3) - INTERVAL 1 SECOND"
 	    " WHERE id = ? AND ticket_id = ? AND state IN ('failed', 'pending')",
+	[WK_MESSAGE_FAILURE] =
+	    "SELECT id, COALESCE(error_code, 0) FROM whatsapp_messages"
+	    " WHERE id = ? AND ticket_id = ? AND direction = 'out'"
+	    " AND status = 'failed'",
 	[WK_USER_CAN_WORK] =
 	    "SELECT id FROM users WHERE id = ? AND active = 1"
 	    " AND role IN ('super_admin', 'site_manager', 'agent')",
@@ -79,6 +86,62 @@ static int
 is_admin(const struct tick_req *req)
 {
 	return tick_role_allows(req->user.role, TICK_PERM_TICKETS_ADMIN);
+}
+
+/* The holder rule (tick_ticket_may_work): 0, or 1 after answering 403
+ * not_holder; the caller rolls back. doing says what was refused. */
+static int
+not_holder(struct tick_req *req, const struct tick_ticket *tk,
+    const char *doing)
+{
+	char msg[128];
+
+	if (tick_ticket_may_work(tk, req->user.id, is_admin(req)))
+		return 0;
+	if (tk->assigned_to)
+		snprintf(msg, sizeof(msg),
+		    "another agent holds this ticket: only they or a "
+		    "super_admin may do this (%s)",
+		    doing);
+	else
+		snprintf(msg, sizeof(msg), "take the ticket before %s", doing);
+	tick_http_fail(req, 403, TICK_EFORBIDDEN, "not_holder", msg,
+	    tk->assigned_to ?
+	        json_pack("{s:I}", "assigned_to", (json_int_t)tk->assigned_to) :
+	        NULL);
+	return 1;
+}
+
+int
+tick_work_closing_fits(const char *tmpl, const char *ref,
+    const char *resolution, size_t *room)
+{
+	/* More bytes than this are more than TICK_MAX_WA_TEXT characters. */
+	static char out[TICK_MAX_WA_TEXT * 4 + 1];
+	struct tick_text_vars v = { ref, tick_text_status_label("closed"),
+		resolution, NULL };
+	size_t uses = 0, base;
+
+	*room = 0;
+	if (tick_text_render_tmpl(tmpl, &v, out, sizeof(out)) == TICK_OK &&
+	    tick_valid_utf8_chars(out) <= TICK_MAX_WA_TEXT)
+		return 1;
+	v.resolution = "";
+	if (tick_text_render_tmpl(tmpl, &v, out, sizeof(out)) != TICK_OK ||
+	    (base = tick_valid_utf8_chars(out)) > TICK_MAX_WA_TEXT)
+		return 0;
+	for (const char *p = tmpl; (p = strstr(p, "{resolution}")) != NULL; p++)
+		uses++;
+	*room = uses ? (TICK_MAX_WA_TEXT - base) / uses : 0;
+	return 0;
+}
+
+int
+tick_work_failure_permanent(long long error_code)
+{
+	/* A Graph error answer is a 4xx; Meta's own failures (5xx) carry
+	 * the transient codes tick_wa_error_retryable lists anyway. */
+	return error_code != 0 && !tick_wa_error_retryable(error_code, 400);
 }
 
 enum tick_err
@@ -163,10 +226,14 @@ finish(struct tick_req *req, long long id, struct tick_outbox_list *l,
     json_t *wa, int status, const char *message)
 {
 	int down = 0, sent = 0, failed = 0;
-	enum tick_err rc;
+	enum tick_err rc = TICK_OK;
 	json_t *t;
 
-	if ((rc = tick_db_commit(req->app->db)) != TICK_OK) {
+	/* The answer is read inside the transaction: once the change is
+	 * committed, nothing can turn its answer into an error. */
+	if ((t = tick_ticket_json(req->app->db, id, 0, &rc)) == NULL ||
+	    (rc = tick_db_commit(req->app->db)) != TICK_OK) {
+		json_decref(t);
 		tick_db_rollback(req->app->db);
 		tick_outbox_list_clear(l);
 		json_decref(wa);
@@ -180,11 +247,6 @@ finish(struct tick_req *req, long long id, struct tick_outbox_list *l,
 	    strcmp(json_string_value(json_object_get(wa, "status")),
 	        "queued") == 0)
 		json_object_set_new(wa, "status", json_string("sent"));
-	if ((t = tick_ticket_json(req->app->db, id, 0, &rc)) == NULL) {
-		json_decref(wa);
-		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
-		return;
-	}
 	json_object_set_new(t, "whatsapp_notice", wa ? wa : json_null());
 	tick_http_ok(req, status, t, message);
 }
@@ -239,9 +301,7 @@ tick_work_assign(struct tick_req *req)
 		goto out;
 	}
 	u = body ? json_object_get(body, "user_id") : NULL;
-	to = u == NULL         ? req->user.id :
-	    json_is_integer(u) ? json_integer_value(u) :
-	                         atoll(json_string_value(u));
+	to = u == NULL ? req->user.id : tick_json_id(body, "user_id");
 	if (to != req->user.id && !is_admin(req)) {
 		tick_http_fail(req, 403, TICK_EFORBIDDEN, "forbidden",
 		    "only a super_admin assigns tickets to others", NULL);
@@ -374,11 +434,8 @@ tick_work_status(struct tick_req *req)
 	/* Moving an unheld ticket to assigned takes it. */
 	if (tk.assigned_to == 0 && strcmp(to, "assigned") == 0)
 		take = 1;
-	else if (tk.assigned_to != req->user.id && !is_admin(req)) {
+	else if (not_holder(req, &tk, "changing its status")) {
 		abort_tx(req, &l, NULL);
-		tick_http_fail(req, 403, TICK_EFORBIDDEN, "not_holder",
-		    "only the agent holding the ticket changes its status",
-		    NULL);
 		goto out;
 	}
 	if (strcmp(tk.status, "closed") == 0) {
@@ -426,6 +483,7 @@ tick_work_close(struct tick_req *req)
 	json_t *body, *errors = NULL, *wa = NULL;
 	const char *resolution;
 	struct tick_ticket tk;
+	size_t room = 0;
 	enum tick_err rc;
 	struct tick_q q;
 
@@ -445,10 +503,26 @@ tick_work_close(struct tick_req *req)
 		    "the ticket is already closed", NULL);
 		goto out;
 	}
-	if (tk.assigned_to != req->user.id && !is_admin(req)) {
+	if (not_holder(req, &tk, "closing it")) {
 		abort_tx(req, &l, NULL);
-		tick_http_fail(req, 403, TICK_EFORBIDDEN, "not_holder",
-		    "only the agent holding the ticket closes it", NULL);
+		goto out;
+	}
+	/* The customer hears of it in one text, resolution included. */
+	if (tk.whatsapp_notifications && tk.whatsapp_enabled &&
+	    tk.mobile[0] != '\0' &&
+	    !tick_work_closing_fits(tick_config_get(&req->app->cfg,
+	                                TICK_CFG_TEXT_TICKET_CLOSED),
+	        tk.reference, resolution, &room)) {
+		char why[160];
+
+		abort_tx(req, &l, NULL);
+		snprintf(why, sizeof(why),
+		    "must be at most %zu characters: the customer gets it in "
+		    "one WhatsApp text of at most %d",
+		    room, TICK_MAX_WA_TEXT);
+		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
+		    "the resolution is too long for the closing notice",
+		    json_pack("{s:s}", "resolution", why));
 		goto out;
 	}
 	tick_q_init(&q, req->app->db, stmts[WK_CLOSE]);
@@ -502,14 +576,17 @@ static json_t *
 result_json(long long out_id, const char *status,
     const struct tick_wa_result *r)
 {
-	return json_pack("{s:I, s:s, s:o, s:o, s:o}", "id", (json_int_t)out_id,
-	    "status", status, "wamid",
+	return json_pack("{s:I, s:s, s:o, s:o, s:o, s:b}", "id",
+	    (json_int_t)out_id, "status", status, "wamid",
 	    r && r->wamid[0] ? json_string(r->wamid) : json_null(),
 	    "error_code",
 	    r && r->error_code ? json_integer((json_int_t)r->error_code) :
 	                         json_null(),
 	    "error_title",
-	    r && r->error_title[0] ? json_string(r->error_title) : json_null());
+	    r && r->error_title[0] ? json_string(r->error_title) : json_null(),
+	    "retryable",
+	    strcmp(status, "failed") == 0 &&
+	        !tick_work_failure_permanent(r ? r->error_code : 0));
 }
 
 int
@@ -576,8 +653,10 @@ file_result(struct tick_db *db, long long attachment, long long reply_id)
 	    " m.error_code, m.error_title FROM attachments a LEFT JOIN replies r"
 	    " ON r.id = ? LEFT JOIN whatsapp_messages m ON m.id = r.message_id"
 	    " WHERE a.id = ?";
-	char state[10] = "", url[1024] = "", err[256] = "", st[16] = "",
-	     wamid[192] = "", title[256] = "";
+	char state[10] = "", url[TICK_COL_BUF(1024)] = "",
+	     err[TICK_COL_BUF(255)] = "", st[16] = "",
+	     wamid[TICK_COL_BUF(TICK_MAX_WAMID)] = "",
+	     title[TICK_COL_BUF(255)] = "";
 	long long code = 0;
 	json_t *out = NULL;
 	struct tick_q q;
@@ -611,7 +690,7 @@ file_result(struct tick_db *db, long long attachment, long long reply_id)
 
 void
 tick_work_send_reply(struct tick_req *req, long long id, const char *message,
-    const struct tick_file *f, int check_holder)
+    const struct tick_file *f)
 {
 	long long attachment = 0;
 	const char *tmpl = tick_config_get(&req->app->cfg,
@@ -634,21 +713,20 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 		    "the ticket is closed; a super_admin may reopen it", NULL);
 		return;
 	}
-	if (check_holder && tk.assigned_to != req->user.id && !is_admin(req)) {
+	if (not_holder(req, &tk, "replying")) {
 		abort_tx(req, &l, NULL);
-		tick_http_fail(req, 403, TICK_EFORBIDDEN, "not_holder",
-		    tk.assigned_to ? "another agent holds this ticket" :
-		                     "take the ticket before replying",
-		    NULL);
 		return;
 	}
 	use_wa = tk.whatsapp_enabled && tk.mobile[0] != '\0';
 	if (use_wa && !tk.window_open && tmpl == NULL) {
-		char notice[1024];
+		/* No placeholders: the text is at most the configured value. */
+		char notice[TICK_MAX_CONFIG_VALUE + 1];
 
 		abort_tx(req, &l, NULL);
-		tick_text_render(&req->app->cfg, TICK_TEXT_OUTSIDE_WINDOW, NULL,
-		    notice, sizeof(notice));
+		if (tick_text_render(&req->app->cfg, TICK_TEXT_OUTSIDE_WINDOW,
+		        NULL, notice, sizeof(notice)) != TICK_OK)
+			snprintf(notice, sizeof(notice),
+			    "outside the 24-hour window");
 		tick_http_fail(req, 422, TICK_EINVAL, "outside_window", notice,
 		    json_pack("{s:s}", "hint",
 		        "set WHATSAPP_TEMPLATE_NAME to re-open conversations"));
@@ -808,7 +886,7 @@ tick_work_reply(struct tick_req *req)
 		return;
 	if (reply_body(req, body, &f) == 0) {
 		msg = json_string_value(json_object_get(body, "message"));
-		tick_work_send_reply(req, id, msg ? msg : "", &f, 1);
+		tick_work_send_reply(req, id, msg ? msg : "", &f);
 		free(f.data);
 	}
 	json_decref(body);
@@ -863,18 +941,16 @@ void
 tick_work_replies_list(struct tick_req *req)
 {
 	long long id = route_ticket(req);
-	enum tick_err rc;
 	json_t *t;
 
-	if (id == 0)
+	if (id == 0 || (t = tick_ticket_json_req(req, id)) == NULL)
 		return;
-	if ((t = tick_ticket_json(req->app->db, id, 1, &rc)) == NULL) {
-		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
-		return;
-	}
 	tick_http_ok(req, 200,
-	    json_pack("{s:I, s:O}", "ticket_id", (json_int_t)id, "replies",
-	        json_object_get(t, "timeline")),
+	    json_pack("{s:I, s:O, s:O, s:O, s:O}", "ticket_id", (json_int_t)id,
+	        "replies", json_object_get(t, "timeline"), "timeline_total",
+	        json_object_get(t, "timeline_total"), "timeline_has_older",
+	        json_object_get(t, "timeline_has_older"), "timeline_before",
+	        json_object_get(t, "timeline_before")),
 	    NULL);
 	json_decref(t);
 }
@@ -887,7 +963,7 @@ static const struct tick_field replies_fields[] = {
 void
 tick_work_replies_create(struct tick_req *req)
 {
-	json_t *body = tick_http_json_body(req), *errors = NULL, *v;
+	json_t *body = tick_http_json_body(req), *errors = NULL;
 	long long id;
 
 	if (body == NULL)
@@ -897,23 +973,25 @@ tick_work_replies_create(struct tick_req *req)
 		    "ticket_id and a message are required", errors);
 		goto out;
 	}
-	v = json_object_get(body, "ticket_id");
-	id = json_is_integer(v) ? json_integer_value(v) :
-	                          atoll(json_string_value(v));
+	id = tick_json_id(body, "ticket_id");
 	tick_work_send_reply(req, id,
-	    json_string_value(json_object_get(body, "message")), NULL, 1);
+	    json_string_value(json_object_get(body, "message")), NULL);
 out:
 	json_decref(body);
 }
 
-/* Makes row (route parameter 1) of the route's ticket due; 1 when it was
- * one that may be retried. */
+/* A failed item of the route's ticket (row: route parameter 1) made due
+ * now, in one transaction with the ticket locked: the holder rule, then
+ * whether it may be retried at all. 0, or -1 answered. */
 static int
 make_due(struct tick_req *req, enum work_stmt st, long long *ticket,
     long long *row)
 {
-	struct tick_q q;
+	struct tick_db *db = req->app->db;
+	long long code = 0, found = 0;
+	struct tick_ticket tk;
 	enum tick_err rc;
+	struct tick_q q;
 	int ok;
 
 	if ((*ticket = route_ticket(req)) == 0)
@@ -923,19 +1001,53 @@ make_due(struct tick_req *req, enum work_stmt st, long long *ticket,
 		    NULL);
 		return -1;
 	}
-	tick_q_init(&q, req->app->db, stmts[st]);
+	if (begin_locked(req, *ticket, &tk) != 0)
+		return -1;
+	if (not_holder(req, &tk, "retrying a send")) {
+		tick_db_rollback(db);
+		return -1;
+	}
+	if (st == WK_RETRY_MESSAGE) {
+		/* What Meta said: a permanent refusal is not sent again. */
+		tick_q_init(&q, db, stmts[WK_MESSAGE_FAILURE]);
+		tick_q_int(&q, *row);
+		tick_q_int(&q, *ticket);
+		tick_q_out_int(&q, &found);
+		tick_q_out_int(&q, &code);
+		if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
+			found = 0;
+		tick_q_done(&q);
+		if (rc == TICK_OK && found != 0 &&
+		    tick_work_failure_permanent(code)) {
+			tick_db_rollback(db);
+			tick_http_fail(req, 409, TICK_ECONFLICT,
+			    "failed_permanently",
+			    "WhatsApp refused this message for good; sending it "
+			    "again would fail the same way",
+			    json_pack("{s:I}", "error_code", (json_int_t)code));
+			return -1;
+		}
+	}
+	tick_q_init(&q, db, stmts[st]);
 	tick_q_int(&q, *row);
 	tick_q_int(&q, *ticket);
 	rc = tick_q_exec(&q);
 	ok = rc == TICK_OK && tick_q_affected(&q) == 1;
 	tick_q_done(&q);
-	if (rc != TICK_OK) {
-		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
-		return -1;
-	}
-	if (!ok) {
-		tick_http_fail(req, 409, TICK_ECONFLICT, "not_retryable",
-		    "only a failed item of this ticket can be retried", NULL);
+	if (rc == TICK_OK && ok)
+		rc = tick_audit_req(req,
+		    st == WK_RETRY_MESSAGE ? "whatsapp.retry" : "media.retry",
+		    st == WK_RETRY_MESSAGE ? "message" : "attachment", *row,
+		    json_pack("{s:I}", "ticket_id", (json_int_t)*ticket));
+	if (rc != TICK_OK || !ok || (rc = tick_db_commit(db)) != TICK_OK) {
+		tick_db_rollback(db);
+		if (rc != TICK_OK)
+			tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		else
+			tick_http_fail(req, 409, TICK_ECONFLICT,
+			    "not_retryable",
+			    "only a failed item of this ticket can be retried",
+			    NULL);
 		return -1;
 	}
 	return 0;
@@ -951,7 +1063,6 @@ tick_work_retry_message(struct tick_req *req)
 	if (make_due(req, WK_RETRY_MESSAGE, &ticket, &id) != 0)
 		return;
 	/* The outbox's own path: claim, send, record. */
-	(void)tick_audit_req(req, "whatsapp.retry", "message", id, NULL);
 	sent = tick_outbox_send_one(req->app, id);
 	if ((t = tick_ticket_json(req->app->db, ticket, 1, &rc)) == NULL) {
 		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
@@ -971,7 +1082,6 @@ tick_work_retry_attachment(struct tick_req *req)
 
 	if (make_due(req, WK_RETRY_ATTACHMENT, &ticket, &id) != 0)
 		return;
-	(void)tick_audit_req(req, "media.retry", "attachment", id, NULL);
 	(void)tick_media_fetch(req->app, id, 0);
 	if ((t = tick_ticket_json(req->app->db, ticket, 1, &rc)) == NULL) {
 		tick_http_fail(req, 0, rc, NULL, NULL, NULL);

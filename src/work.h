@@ -67,12 +67,30 @@ int tick_work_file(struct tick_req *req, json_t *body, const char *key,
 
 /*
  * A reply from the signed-in user on ticket id, sent to the customer, with
- * file f (may be NULL or empty) kept on Cloudinary and sent by link.
- * check_holder requires the caller to hold the ticket (or be a
- * super_admin). Answers req itself. Used by the reply routes and by
- * POST /api/whatsapp/send.
+ * file f (may be NULL or empty) kept on Cloudinary and sent by link. The
+ * caller must hold the ticket (or be a super_admin): 403 not_holder
+ * otherwise, whatever the route. Answers req itself. Used by the reply
+ * routes and by POST /api/whatsapp/send.
  */
 void tick_work_send_reply(struct tick_req *req, long long id,
-    const char *message, const struct tick_file *f, int check_holder);
+    const char *message, const struct tick_file *f);
+
+/*
+ * Whether the closing notice, template tmpl (TEXT_TICKET_CLOSED) rendered
+ * with ref and resolution, is one WhatsApp text: at most TICK_MAX_WA_TEXT
+ * characters. Returns 1 when it is; 0 otherwise, with *room the most
+ * characters a resolution may have for it to be (0 when even an empty one
+ * is too long). No I/O.
+ */
+int tick_work_closing_fits(const char *tmpl, const char *ref,
+    const char *resolution, size_t *room);
+
+/*
+ * Whether a failed send with Graph error code (0 when Meta gave none: a
+ * transport failure) is permanent: the outbox never retries it, and
+ * neither does an agent (409 failed_permanently). The outbox's own rule
+ * (tick_wa_error_retryable) over a Graph error answer. No I/O.
+ */
+int tick_work_failure_permanent(long long error_code);
 
 #endif

@@ -1,5 +1,6 @@
-# Debian packages tick needs to build, test and run. Sourced by scripts/run
-# and scripts/check; installs what is missing (apt-get as root, or through
+# Debian packages tick needs to build, test and run. Sourced by scripts/run,
+# scripts/check and tests/bench/run (which adds wrk and procps through
+# TICK_EXTRA_DEBS); installs what is missing (apt-get as root, or through
 # sudo), or names it and stops.
 TICK_DEBS="gcc make autoconf automake pkg-config
  libfcgi-dev libmariadb-dev libcurl4-openssl-dev libb64-dev libcunit1-dev

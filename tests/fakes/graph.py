@@ -8,8 +8,13 @@ received.
   POST /{version}/{phone-number-id}/messages   send a message
   GET  /{version}/{phone-number-id}             the phone number (status check)
   POST /_fake/mode {"mode": M, "times": N}      next N sends (default all) answer M:
-        ok | timeout | close | http500 | error:<code> (Meta's error body, 400;
-        401 for 190)
+        ok | timeout (answers, and takes it, after 8 s) | late (takes it at
+        once, answers after 8 s: past tick's timeout) | slow:<ms> (takes
+        it, answers after ms) | close | http500 | error:<code> (Meta's
+        error body, 400; 401 for 190)
+  GET  /_fake/status?wamid=W&status=S           the status webhook Meta would post
+        for the message it took as W (S: sent by default), echoing its
+        biz_opaque_callback_data
   GET  /_fake/requests                          every request received, in order
   POST /_fake/reset                             forget requests, mode back to ok
   GET  /{version}/{media-id}                    a media's URL, mime_type, sha256, size
@@ -116,6 +121,26 @@ class Handler(BaseHTTPRequestHandler):
         if parts == ["_fake", "requests"]:
             with st.lock:
                 return self.reply(200, st.requests)
+        if parts == ["_fake", "status"]:
+            from urllib.parse import parse_qs
+            q = parse_qs(self.path.partition("?")[2])
+            wamid = (q.get("wamid") or [""])[0]
+            with st.lock:
+                sent = [r for r in st.requests if r.get("wamid") == wamid]
+            if not sent:
+                return self.reply(404, error_body(100, "no message %s" % wamid))
+            b = sent[0]["body"]
+            item = {"id": wamid, "status": (q.get("status") or ["sent"])[0],
+                    "timestamp": str(int(time.time())), "recipient_id": b.get("to"),
+                    "pricing": {"billable": True, "pricing_model": "PMP", "category": "service",
+                                "type": "free_customer_service"}}
+            if "biz_opaque_callback_data" in b:
+                item["biz_opaque_callback_data"] = b["biz_opaque_callback_data"]
+            return self.reply(200, {"object": "whatsapp_business_account", "entry": [{
+                "id": "102290129340398", "changes": [{"field": "messages", "value": {
+                    "messaging_product": "whatsapp",
+                    "metadata": {"display_phone_number": "15550001111", "phone_number_id": st.pnid},
+                    "statuses": [item]}}]}]})
         if len(parts) == 2 and parts[0] == "_media":
             if not self.authorized():
                 return self.reply(401, error_body(190))
@@ -217,6 +242,17 @@ class Handler(BaseHTTPRequestHandler):
 
         mode = st.take_mode()
         record["mode"] = mode
+        if mode in ("late",) or mode.startswith("slow:"):
+            # Taken now, as Meta does, whether or not the answer arrives.
+            with st.lock:
+                st.counter += 1
+                record["wamid"] = "wamid.FAKE%06d" % st.counter
+            record["accepted"] = True
+            time.sleep(8 if mode == "late" else int(mode[5:]) / 1000.0)
+            record["answer"] = 200
+            return self.reply(200, {"messaging_product": "whatsapp",
+                                    "contacts": [{"input": b["to"], "wa_id": b["to"]}],
+                                    "messages": [{"id": record["wamid"]}]})
         if mode == "timeout":
             time.sleep(8)
         elif mode == "close":
@@ -235,6 +271,7 @@ class Handler(BaseHTTPRequestHandler):
             wamid = "wamid.FAKE%06d" % st.counter
         record["answer"] = 200
         record["wamid"] = wamid
+        record["accepted"] = True
         return self.reply(200, {"messaging_product": "whatsapp",
                                 "contacts": [{"input": b["to"], "wa_id": b["to"]}],
                                 "messages": [{"id": wamid}]})

@@ -37,12 +37,8 @@ def confirmation(phone):
 def test_health_reports_database_and_whatsapp():
     r = request("GET", "/api/health")
     assert r.status == 200, r
-    d = r.json()["data"]
-    assert d["database"]["reachable"] is True
-    assert d["database"]["schema_version"] >= 1
-    assert d["whatsapp"]["sending_configured"] is True
-    assert d["whatsapp"]["signature_check"] is True
-    assert d["uptime_seconds"] >= 0 and d["version"]
+    # Public: up or down only; details are at /api/whatsapp/status.
+    assert r.json()["data"] == {"status": "up"}, r
 
 
 def test_ping_and_security_headers():
@@ -285,7 +281,9 @@ def post_sig(body):
 
 def test_malformed_body_is_400_and_stores_nothing():
     events = count("webhook_events")
-    for body in (b"not json", b"{\"object\":", b"[]", b"", b"{\"a\":\"\\u0000\"}"):
+    # (A \u0000 escape is no longer malformed: it is stored as U+FFFD, see
+    # test_hard_webhook's test_nul_and_lone_surrogate_escapes_are_replaced.)
+    for body in (b"not json", b"{\"object\":", b"[]", b""):
         r = post_webhook(body)
         assert r.status == 400, (body, r)
         assert r.json()["error"]["code"] == "invalid_json"
@@ -504,7 +502,7 @@ def test_database_restart_is_survived():
         except ProcessLookupError:
             break
     r = request("GET", "/api/health")
-    assert r.status == 503 and r.json()["error"]["details"]["database"]["reachable"] is False, r
+    assert r.status == 503 and r.json()["error"]["details"] == {"status": "down"}, r
     r = post_webhook(text_message(new_phone(), "while the database is down"))
     assert r.status == 503, r     # Meta will deliver it again
     # Start it again the way the stack does.

@@ -2,6 +2,8 @@
 
 #include "cu.h"
 #include "valid.h"
+/* The header's guard covers all of it: a second include compiles. */
+#include "valid.h"
 
 static void
 test_num(void)
@@ -112,6 +114,112 @@ test_outbound_url(void)
 	CU_ASSERT_FALSE(tick_valid_loopback_host("127.0.0.1."));
 }
 
+/* An id field against every wrong shape of value: each is refused and
+ * named; a good one passes. */
+static void
+test_fields_id(void)
+{
+	static const struct tick_field f[] = {
+		{ "user_id", TICK_FIELD_ID, 0, 0, 0, NULL },
+	};
+	static const struct {
+		const char *body;
+		int ok;
+	} cases[] = {
+		{ "{}", 1 },
+		{ "{\"user_id\": 7}", 1 },
+		{ "{\"user_id\": \"7\"}", 1 },
+		{ "{\"user_id\": 4294967295}", 1 },
+		{ "{\"user_id\": null}", 0 },
+		{ "{\"user_id\": true}", 0 },
+		{ "{\"user_id\": false}", 0 },
+		{ "{\"user_id\": 1.5}", 0 },
+		{ "{\"user_id\": 1e30}", 0 },
+		{ "{\"user_id\": 7.0}", 0 },
+		{ "{\"user_id\": 9223372036854775807}", 0 },
+		{ "{\"user_id\": 4294967296}", 0 },
+		{ "{\"user_id\": 0}", 0 },
+		{ "{\"user_id\": -3}", 0 },
+		{ "{\"user_id\": \"\"}", 0 },
+		{ "{\"user_id\": \"abc\"}", 0 },
+		{ "{\"user_id\": \"-3\"}", 0 },
+		{ "{\"user_id\": \" 3\"}", 0 },
+		{ "{\"user_id\": \"4294967296\"}", 0 },
+		{ "{\"user_id\": \"99999999999999999999999\"}", 0 },
+		{ "{\"user_id\": [1]}", 0 },
+		{ "{\"user_id\": {}}", 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *body = json_loads(cases[i].body, 0, NULL), *errors;
+		enum tick_err rc;
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(body);
+		rc = tick_valid_fields(body, f, 1, &errors);
+		if ((rc == TICK_OK) != cases[i].ok)
+			printf("\n%s: %s\n", cases[i].body, tick_strerror(rc));
+		CU_ASSERT_EQUAL(rc, cases[i].ok ? TICK_OK : TICK_EINVAL);
+		if (!cases[i].ok) {
+			CU_ASSERT_PTR_NOT_NULL(errors);
+			CU_ASSERT_TRUE(
+			    json_is_string(json_object_get(errors, "user_id")));
+		}
+		json_decref(errors);
+		json_decref(body);
+	}
+}
+
+/* null and "" mean "not given" for text (a PUT clears with them), and are
+ * "required" when the field is. */
+static void
+test_fields_null_text(void)
+{
+	static const struct tick_field f[] = {
+		{ "email", TICK_FIELD_EMAIL, 0, 3, 100, NULL },
+		{ "name", TICK_FIELD_TEXT, 1, 1, 30, NULL },
+	};
+	json_t *body = json_loads("{\"email\": null, \"name\": \"A\"}", 0,
+	           NULL),
+	       *errors;
+
+	CU_ASSERT_EQUAL(tick_valid_fields(body, f, 2, &errors), TICK_OK);
+	json_decref(body);
+	body = json_loads("{\"email\": \"\", \"name\": null}", 0, NULL);
+	CU_ASSERT_EQUAL(tick_valid_fields(body, f, 2, &errors), TICK_EINVAL);
+	CU_STR_EQ(json_string_value(json_object_get(errors, "name")),
+	    "is required");
+	CU_ASSERT_PTR_NULL(json_object_get(errors, "email"));
+	json_decref(errors);
+	json_decref(body);
+}
+
+/* A flag is true or false: "" is a wrong type, not an absent value (the
+ * fuzzer found "on": "" accepted). */
+static void
+test_fields_bool(void)
+{
+	static const struct tick_field f[] = {
+		{ "on", TICK_FIELD_BOOL, 0, 0, 0, NULL },
+	};
+	static const char *const bad[] = { "{\"on\": \"\"}", "{\"on\": 1}",
+		"{\"on\": \"true\"}", NULL };
+	json_t *body, *errors;
+
+	for (size_t i = 0; bad[i] != NULL; i++) {
+		body = json_loads(bad[i], 0, NULL);
+		CU_ASSERT_EQUAL(tick_valid_fields(body, f, 1, &errors),
+		    TICK_EINVAL);
+		if (errors != NULL)
+			CU_ASSERT_TRUE(
+			    json_is_string(json_object_get(errors, "on")));
+		json_decref(errors);
+		json_decref(body);
+	}
+	body = json_loads("{\"on\": false}", 0, NULL);
+	CU_ASSERT_EQUAL(tick_valid_fields(body, f, 1, &errors), TICK_OK);
+	json_decref(body);
+}
+
 int
 main(void)
 {
@@ -121,6 +229,9 @@ main(void)
 		{ "utf-8 cut", test_cut },
 		{ "digits", test_digits },
 		{ "outbound urls", test_outbound_url },
+		{ "id fields", test_fields_id },
+		{ "null text fields", test_fields_null_text },
+		{ "bool fields", test_fields_bool },
 		{ NULL, NULL },
 	};
 	return cu_run("valid", tests);

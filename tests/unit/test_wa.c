@@ -288,6 +288,142 @@ test_fields_fit_their_columns(void)
 	free(body);
 }
 
+/* A document whose name is longer than its column in bytes, cut inside a
+ * character at byte 255, and media fields longer than theirs. */
+static void
+test_media_fields_fit_in_bytes(void)
+{
+	char name[512], id[80], err[128], *body;
+	struct tick_wa_batch b;
+	json_t *v;
+
+	name[0] = '\0';
+	for (int i = 0; i < 200; i++)
+		strcat(name, "\xc3\xa9"); /* é, two bytes */
+	strcat(name, ".pdf");
+	memset(id, '7', sizeof(id) - 1);
+	id[sizeof(id) - 1] = '\0';
+	v = json_pack("{s:s, s:[{s:[{s:{s:[{s:s, s:s, s:s, s:{s:s, s:s, s:s}},"
+	              " {s:s, s:s, s:s, s:{s:s}}]}}]}]}",
+	    "object", "whatsapp_business_account", "entry", "changes", "value",
+	    "messages", "from", "1", "id", "wamid.D1", "type", "document",
+	    "document", "id", "123", "filename", name, "mime_type",
+	    "application/pdf", "from", "1", "id", "wamid.D2", "type", "image",
+	    "image", "id", id);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	body = json_dumps(v, JSON_COMPACT);
+	json_decref(v);
+	CU_ASSERT_EQUAL_FATAL(tick_wa_parse_webhook(body, strlen(body), &b, err,
+	                          sizeof(err)),
+	    TICK_OK);
+	CU_ASSERT_EQUAL_FATAL(b.nmsgs, 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b.msgs[0].filename);
+	CU_ASSERT_EQUAL(strlen(b.msgs[0].filename), 254); /* 127 whole é */
+	CU_ASSERT_TRUE(
+	    tick_valid_utf8(b.msgs[0].filename, strlen(b.msgs[0].filename)));
+	CU_STR_EQ(b.msgs[0].media_id, "123");
+	CU_STR_EQ(b.msgs[0].mime_type, "application/pdf");
+	/* An id longer than the column is not Meta's: no media to fetch. */
+	CU_ASSERT_PTR_NULL(b.msgs[1].media_id);
+	CU_STR_EQ(b.msgs[1].text, "[image]");
+	tick_wa_batch_free(&b);
+	free(body);
+}
+
+static void
+test_json_scrub(void)
+{
+	static const struct {
+		const char *in, *out;
+		size_t n;
+	} cases[] = {
+		{ "", "", 0 },
+		{ "{}", "{}", 0 },
+		{ "\"\\u0000\"", "\"\\ufffd\"", 1 },
+		{ "\"a\\u0000b\\u0000\"", "\"a\\ufffdb\\ufffd\"", 2 },
+		/* lone high, lone low, reversed pair: each replaced */
+		{ "\"\\ud800x\"", "\"\\ufffdx\"", 1 },
+		{ "\"\\uDC00\"", "\"\\ufffd\"", 1 },
+		{ "\"\\udc00\\ud800\"", "\"\\ufffd\\ufffd\"", 2 },
+		{ "\"\\ud800\\ud800\\udc00\"", "\"\\ufffd\\ud800\\udc00\"", 1 },
+		{ "\"\\ud800\\u0041\"", "\"\\ufffd\\u0041\"", 1 },
+		/* a whole pair and other escapes stay */
+		{ "\"\\ud83d\\ude00\"", "\"\\ud83d\\ude00\"", 0 },
+		{ "\"\\u00e9\\n\\\"\\\\\"", "\"\\u00e9\\n\\\"\\\\\"", 0 },
+		/* an escaped backslash then u0000 is text, not an escape */
+		{ "\"\\\\u0000\"", "\"\\\\u0000\"", 0 },
+		/* outside strings nothing is touched */
+		{ "\\u0000", "\\u0000", 0 },
+		/* cut short: left as it is */
+		{ "\"\\u00", "\"\\u00", 0 },
+		{ "\"\\ud800\\udc", "\"\\ufffd\\udc", 1 },
+		{ "\"x\\", "\"x\\", 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char buf[64];
+		size_t len = strlen(cases[i].in);
+
+		memcpy(buf, cases[i].in, len + 1);
+		CU_ASSERT_EQUAL(tick_wa_json_scrub(buf, len), cases[i].n);
+		CU_STR_EQ(buf, cases[i].out);
+	}
+}
+
+/* A body jansson would refuse whole for one message: parsed, with U+FFFD. */
+static void
+test_nul_and_lone_surrogate_bodies(void)
+{
+	static const char body[] =
+	    "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"changes\":"
+	    "[{\"value\":{\"messages\":[{\"from\":\"1\",\"id\":\"wamid.N\","
+	    "\"type\":\"text\",\"text\":{\"body\":\"a\\u0000b\"}},{\"from\":\"1\","
+	    "\"id\":\"wamid.S\",\"type\":\"text\",\"text\":{\"body\":"
+	    "\"c\\ud800d\"}}]}}]}]}";
+	struct tick_wa_batch b;
+	char err[128];
+
+	CU_ASSERT_EQUAL_FATAL(tick_wa_parse_webhook(body, sizeof(body) - 1, &b,
+	                          err, sizeof(err)),
+	    TICK_OK);
+	CU_ASSERT_EQUAL_FATAL(b.nmsgs, 2);
+	CU_STR_EQ(b.msgs[0].text,
+	    "a\xef\xbf\xbd"
+	    "b");
+	CU_STR_EQ(b.msgs[1].text,
+	    "c\xef\xbf\xbd"
+	    "d");
+	tick_wa_batch_free(&b);
+}
+
+static void
+test_pnid_mismatch(void)
+{
+	static const struct {
+		const char *want, *pnid, *why;
+	} cases[] = {
+		{ NULL, NULL, NULL },
+		{ NULL, "123", NULL },
+		{ "", "123", NULL },
+		{ "123", "123", NULL },
+		{ "123", NULL, "missing phone_number_id" },
+		{ "123", "", "missing phone_number_id" },
+		{ "123", "1234", "other phone_number_id" },
+		{ "123", "12", "other phone_number_id" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *why = tick_wa_pnid_mismatch(cases[i].want,
+		    cases[i].pnid);
+
+		if (cases[i].why == NULL) {
+			CU_ASSERT_PTR_NULL(why);
+		} else {
+			CU_STR_EQ(why, cases[i].why);
+		}
+	}
+}
+
 static void
 test_signature(void)
 {
@@ -444,6 +580,11 @@ main(void)
 		{ "not JSON", test_not_json },
 		{ "item limit", test_too_many_items },
 		{ "fields fit their columns", test_fields_fit_their_columns },
+		{ "media fields fit in bytes", test_media_fields_fit_in_bytes },
+		{ "JSON scrub", test_json_scrub },
+		{ "NUL and lone surrogate bodies",
+		    test_nul_and_lone_surrogate_bodies },
+		{ "phone number id", test_pnid_mismatch },
 		{ "signature", test_signature },
 		{ "status and retry rules", test_rules },
 		{ "send responses", test_send_response },

@@ -68,7 +68,14 @@ export function mount(main, ctx) {
   const loadStatus = h('div', { class: 'list-status', role: 'status', 'aria-live': 'polite' });
   const windowNotice = h('div', { class: 'window-notice', hidden: true });
   const timeline = h('ol', { class: 'timeline' });
-  const timelineBox = h('section', { class: 'timeline-box', 'aria-label': 'Conversation' }, timeline);
+  // Older messages come a page at a time, by the API's cursor.
+  const olderBtn = h('button', { type: 'button', class: 'btn btn-small older-btn' }, 'Show older messages');
+  const olderCount = h('span', { class: 'hint older-count', role: 'status', 'aria-live': 'polite' });
+  const olderBox = h('div', { class: 'older', hidden: true }, olderBtn, ' ', olderCount);
+  const timelineBox = h('section', { class: 'timeline-box', 'aria-label': 'Conversation' }, olderBox, timeline);
+  const older = new Map(); // cursor key ('r42', 'm42') -> item, fetched by "show older"
+  let olderBefore = null; // the cursor of the next older page
+  let hasOlder = false;
   const details = h('dl', { class: 'details' });
   const actionStatus = h('div', { class: 'action-status', role: 'status', 'aria-live': 'polite' });
 
@@ -135,6 +142,8 @@ export function mount(main, ctx) {
           `The reply is saved, but the file is not kept yet${att.error ? ` (${att.error})` : ''}. `,
           att.state === 'failed' ? 'Use Retry beside it to try again.'
             : 'It is sent once it is kept: tick tries again by itself, or use Retry beside it.'));
+      } else if (wa && wa.status === 'failed' && wa.retryable === false) {
+        replyNotice.replaceChildren(notice('error', `The reply is saved but WhatsApp refused it for good: ${why(wa)}. Sending it again would fail the same way.`));
       } else if (wa && wa.status === 'failed') {
         replyNotice.replaceChildren(notice('warn', `The reply is saved but WhatsApp refused it: ${why(wa)}. Retry beside it sends it again.`));
       } else if (wa && wa.status === 'held') {
@@ -192,7 +201,7 @@ export function mount(main, ctx) {
 
   // --- close
   const resolution = field('resolution', 'Resolution', { kind: 'textarea', rows: 3, maxlength: 5000,
-    hint: 'Required. The customer is told the ticket is closed.' });
+    hint: 'Required. The customer is told the ticket is closed, resolution included, in one WhatsApp message (at most 4096 characters in all).' });
   const closeBtn = h('button', { type: 'submit', class: 'btn btn-danger' }, 'Close ticket');
   const closeForm = h('form', { class: 'close-form', novalidate: true },
     resolution.wrap, h('div', { class: 'form-actions' }, closeBtn));
@@ -290,6 +299,11 @@ export function mount(main, ctx) {
       const data = await get(`/api/tickets/${encodeURIComponent(key)}`);
       if (mySeq !== seq || destroyed) return;
       ticket = data;
+      // Until older pages are shown, the newest page says what is older.
+      if (!older.size) {
+        hasOlder = Boolean(data.timeline_has_older);
+        olderBefore = data.timeline_before || null;
+      }
       loadStatus.replaceChildren();
       render();
     } catch (err) {
@@ -519,8 +533,11 @@ export function mount(main, ctx) {
       item.text || !files.length ? h('p', { class: 'bubble-text' }, linkify(item.text ?? '')) : null,
       footer,
     ];
-    if (mark && mark.cls === 'failed' && wa.id && can('tickets.work')) {
+    // A refusal for good (the API's retryable: false) is not offered again.
+    if (mark && mark.cls === 'failed' && wa.id && can('tickets.work') && wa.retryable !== false) {
       body.push(retryButton(`m:${wa.id}`, markId, retryMessage(wa.id)));
+    } else if (mark && mark.cls === 'failed' && wa.retryable === false) {
+      body.push(h('p', { class: 'hint' }, 'WhatsApp refused this for good; sending it again would fail the same way.'));
     }
     return h('li', {
       class: ['item', `item-${side}`, `kind-${item.kind}`, `author-${author}`],
@@ -539,15 +556,56 @@ export function mount(main, ctx) {
   timeline.addEventListener('load', keepPinned, true);
   timeline.addEventListener('loadedmetadata', keepPinned, true);
 
+  // The API's cursor of an item, and its place in time: (created_at, a
+  // WhatsApp message before a reply at the same moment, id).
+  const cursorOf = (x) => `${x.kind === 'whatsapp' ? 'm' : 'r'}${x.id}`;
+  function byTime(a, b) {
+    if (a.created_at !== b.created_at) return a.created_at < b.created_at ? -1 : 1;
+    const sa = a.kind === 'whatsapp' ? 0 : 1;
+    const sb = b.kind === 'whatsapp' ? 0 : 1;
+    return sa !== sb ? sa - sb : Number(a.id) - Number(b.id);
+  }
+
+  async function showOlder() {
+    if (!olderBefore || !ticket) return;
+    setBusy(olderBtn, true, 'Loading older messages…');
+    const height = timelineBox.scrollHeight;
+    const top = timelineBox.scrollTop;
+    try {
+      const data = await get(`/api/tickets/${ticket.id}?timeline_limit=200&timeline_before=${encodeURIComponent(olderBefore)}`);
+      if (destroyed) return;
+      for (const x of data.timeline || []) older.set(cursorOf(x), x);
+      hasOlder = Boolean(data.timeline_has_older);
+      olderBefore = data.timeline_before || null;
+      pinned = false;
+      renderTimeline(ticket);
+      // Keep the message the agent was reading where it was.
+      timelineBox.scrollTop = top + (timelineBox.scrollHeight - height);
+    } catch (err) {
+      if (err.status === 401 || destroyed) return;
+      olderCount.textContent = `Older messages could not be loaded: ${err.message}`;
+    } finally {
+      setBusy(olderBtn, false);
+      if (!olderBox.hidden) olderBtn.focus({ preventScroll: true });
+    }
+  }
+  olderBtn.addEventListener('click', showOlder);
+
   function renderTimeline(t) {
     const box = timelineBox;
     const atBottom = pinned || fromBottom() < 40;
     const first = !timeline.childElementCount;
     const items = [];
-    if (t.source !== 'whatsapp' && (t.description || (t.attachments || []).some((a) => !a.message_id && !a.reply_id))) {
+    // The form's own text is the very first item: shown with the oldest page.
+    if (!hasOlder && t.source !== 'whatsapp' && (t.description || (t.attachments || []).some((a) => !a.message_id && !a.reply_id))) {
       items.push({ kind: 'form', author: 'customer', id: 'form', text: t.description, created_at: t.created_at, whatsapp: null });
     }
-    items.push(...(t.timeline || []));
+    const merged = new Map(older);
+    for (const x of t.timeline || []) merged.set(cursorOf(x), x);
+    items.push(...[...merged.values()].sort(byTime));
+    const total = Number(t.timeline_total) || merged.size;
+    olderBox.hidden = !hasOlder;
+    olderCount.textContent = hasOlder ? `Showing the newest ${merged.size} of ${total} messages.` : '';
     const focus = focusedPlace();
     clear(timeline, items.length ? items.map(bubble) : h('li', { class: 'empty' }, 'No messages yet.'));
     if (focus) restoreFocus(focus);
