@@ -9,9 +9,11 @@
 #include "audit.h"
 #include "auth.h"
 #include "crypto.h"
+#include "db.h"
 #include "http.h"
 #include "jwt.h"
 #include "log.h"
+#include "throttle.h"
 #include "users.h"
 #include "valid.h"
 
@@ -280,9 +282,11 @@ tick_auth_login(struct tick_req *req)
 	struct tick_db *db = req->app->db;
 	json_t *body = tick_http_json_body(req), *errors = NULL, *data = NULL;
 	const char *email, *pw;
+	char folded[TICK_USER_EMAIL_MAX + 1], addr[65];
 	struct tick_user u;
 	enum tick_err rc;
-	int ok;
+	int ok, locked = 0, locked_now = 0;
+	long long max = tick_config_num(cfg, TICK_CFG_LOGIN_MAX_FAILURES);
 
 	if (body == NULL)
 		return;
@@ -293,35 +297,54 @@ tick_auth_login(struct tick_req *req)
 	}
 	email = json_string_value(json_object_get(body, "email"));
 	pw = json_string_value(json_object_get(body, "password"));
-	rc = tick_user_by_email(db, email, &u);
-	if (rc != TICK_OK && rc != TICK_ENOTFOUND) {
+	/* Valid: ASCII of at most TICK_USER_EMAIL_MAX bytes. */
+	snprintf(folded, sizeof(folded), "%s", email);
+	tick_user_fold_email(folded);
+	snprintf(addr, sizeof(addr), "%s", req->remote_addr); /* an address */
+	/* The attempt is counted under a lock of its (e-mail, address) pair,
+	 * so concurrent guesses are counted one by one. */
+	if ((rc = tick_throttle_begin(db, folded, addr, &locked)) != TICK_OK) {
 		tick_http_fail(req, 503, rc, NULL,
 		    "the database is unreachable", NULL);
 		goto out;
 	}
+	rc = tick_user_by_email(db, folded, &u);
 	/* Always one hash check, whatever is wrong, so answers take as long. */
 	ok = tick_auth_check_password(pw,
 	    rc == TICK_OK ? u.hash : dummy_hash(cfg));
-	if (rc != TICK_OK || !u.active || u.locked || !ok) {
-		long long max = tick_config_num(cfg,
-		    TICK_CFG_LOGIN_MAX_FAILURES);
-		const char *why = rc != TICK_OK ? "unknown_email" :
-		    !u.active                   ? "inactive" :
-		    u.locked                    ? "locked" :
-		                                  "wrong_password";
+	ok = ok && rc == TICK_OK && u.active && !locked;
+	if (rc != TICK_OK && rc != TICK_ENOTFOUND) {
+		tick_db_rollback(db);
+		tick_http_fail(req, 503, rc, NULL,
+		    "the database is unreachable", NULL);
+		goto out;
+	}
+	if ((rc = tick_throttle_end(db, folded, addr, ok, !locked, max,
+	         tick_config_num(cfg, TICK_CFG_LOGIN_LOCK_MINUTES),
+	         &locked_now)) != TICK_OK) {
+		tick_http_fail(req, 503, rc, NULL,
+		    "the database is unreachable", NULL);
+		goto out;
+	}
+	if (!ok) {
+		int known = u.id != 0;
+		const char *why = !known ? "unknown_email" :
+		    !u.active            ? "inactive" :
+		    locked               ? "locked" :
+		                           "wrong_password";
 
-		if (rc == TICK_OK && u.active && !u.locked) {
+		/* The account's own count and lock are what the panel shows;
+		 * the pair's decide. */
+		if (known && u.active && !locked)
 			(void)tick_user_login_failed(db, u.id, max,
 			    tick_config_num(cfg, TICK_CFG_LOGIN_LOCK_MINUTES));
-			if (u.failed_logins + 1 >= max)
-				(void)tick_audit(db, u.id, u.email,
-				    "auth.lockout", "user", NULL,
-				    req->remote_addr,
-				    json_pack("{s:I}", "failures",
-				        (json_int_t)(u.failed_logins + 1)));
-		}
-		(void)tick_audit(db, rc == TICK_OK ? u.id : 0, email,
-		    "auth.login_failed", NULL, NULL, req->remote_addr,
+		if (known && locked_now)
+			(void)tick_audit(db, u.id, u.email, "auth.lockout",
+			    "user", NULL, addr,
+			    json_pack("{s:I, s:s}", "failures", (json_int_t)max,
+			        "address", addr));
+		(void)tick_audit(db, known ? u.id : 0, email,
+		    "auth.login_failed", NULL, NULL, addr,
 		    json_pack("{s:s}", "reason", why));
 		/* One answer for every cause: it never tells whether the
 		 * e-mail exists. */

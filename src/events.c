@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "config.h"
 #include "db.h"
 #include "json.h"
 #include "events.h"
@@ -23,6 +24,11 @@
 #define POLL_US 400000
 #define STREAM_SECONDS 55
 #define PING_SECONDS 15
+/* Every so many polls a stream says it is alive and learns whether a newer
+ * stream of its user ended it; a stream not heard of for STALE_SECONDS
+ * (its worker died) no longer counts. */
+#define BEAT_POLLS 5
+#define STALE_SECONDS "30"
 
 enum events_stmt {
 	EV_INSERT,
@@ -31,6 +37,12 @@ enum events_stmt {
 	EV_START,
 	EV_SINCE,
 	EV_PRUNE,
+	EV_STREAM_ADD,
+	EV_STREAM_STALE,
+	EV_STREAM_LIST,
+	EV_STREAM_DROP,
+	EV_STREAM_BEAT,
+	EV_STREAM_PRUNE,
 	EV_STMT__MAX
 };
 
@@ -54,6 +66,19 @@ static const char *const stmts[EV_STMT__MAX] = {
 	[EV_PRUNE] =
 	    "DELETE FROM events WHERE created_at < NOW(3) - INTERVAL 7 DAY"
 	    " LIMIT 10000",
+	[EV_STREAM_ADD] = "INSERT INTO event_streams (user_id) VALUES (?)",
+	[EV_STREAM_STALE] = "DELETE FROM event_streams WHERE user_id = ?"
+	                    " AND seen_at < NOW(3) - INTERVAL " STALE_SECONDS
+	                    " SECOND",
+	[EV_STREAM_LIST] = "SELECT id FROM event_streams WHERE user_id = ?"
+	                   " ORDER BY id DESC LIMIT 200",
+	[EV_STREAM_DROP] = "DELETE FROM event_streams WHERE id = ?",
+	[EV_STREAM_BEAT] =
+	    "UPDATE event_streams SET seen_at = NOW(3), beats = beats + 1"
+	    " WHERE id = ?",
+	[EV_STREAM_PRUNE] =
+	    "DELETE FROM event_streams WHERE seen_at < NOW(3) - INTERVAL 1 HOUR"
+	    " LIMIT 10000",
 };
 
 enum tick_err
@@ -66,6 +91,11 @@ tick_events_prune(struct tick_db *db, long long *n)
 	rc = tick_q_exec(&q);
 	*n = rc == TICK_OK ? (long long)tick_q_affected(&q) : 0;
 	tick_q_done(&q);
+	if (rc == TICK_OK) {
+		/* And the rows of streams whose workers died long ago. */
+		tick_q_init(&q, db, stmts[EV_STREAM_PRUNE]);
+		rc = tick_q_run(&q);
+	}
 	return rc;
 }
 
@@ -131,20 +161,99 @@ start_id(struct tick_req *req)
 	return id;
 }
 
+static enum tick_err
+stream_run(struct tick_db *db, int which, long long id)
+{
+	struct tick_q q;
+
+	tick_q_init(&q, db, stmts[which]);
+	tick_q_int(&q, id);
+	return tick_q_run(&q);
+}
+
+/* Records this stream of the user and ends the user's oldest ones past
+ * max (their rows go; each sees that at its next beat). *id is the new
+ * stream's row. */
+static enum tick_err
+stream_open(struct tick_db *db, long long user, long long max, long long *id)
+{
+	long long other, n = 0;
+	enum tick_err rc;
+	struct tick_q q;
+	int r;
+
+	*id = 0;
+	if ((rc = stream_run(db, EV_STREAM_STALE, user)) != TICK_OK)
+		return rc;
+	tick_q_init(&q, db, stmts[EV_STREAM_ADD]);
+	tick_q_int(&q, user);
+	if ((rc = tick_q_exec(&q)) == TICK_OK)
+		*id = (long long)tick_q_insert_id(&q);
+	tick_q_done(&q);
+	if (rc != TICK_OK)
+		return rc;
+	tick_q_init(&q, db, stmts[EV_STREAM_LIST]);
+	tick_q_int(&q, user);
+	tick_q_out_int(&q, &other);
+	rc = tick_q_exec(&q);
+	/* Newest first: the ones after the first max are the oldest. */
+	while (rc == TICK_OK && (r = tick_q_fetch(&q)) == 1)
+		if (++n > max)
+			(void)stream_run(db, EV_STREAM_DROP, other);
+	tick_q_done(&q);
+	return rc;
+}
+
+/* 1 when the stream's row is still there, 0 when a newer stream of its
+ * user ended it, -1 on a database error. */
+static int
+stream_beat(struct tick_db *db, long long id)
+{
+	struct tick_q q;
+	int alive;
+
+	tick_q_init(&q, db, stmts[EV_STREAM_BEAT]);
+	tick_q_int(&q, id);
+	if (tick_q_exec(&q) != TICK_OK)
+		alive = -1;
+	else
+		alive = tick_q_affected(&q) > 0;
+	tick_q_done(&q);
+	return alive;
+}
+
+static void events_loop(struct tick_req *req, long long last, long long stream);
+
 void
 tick_events_stream(struct tick_req *req)
 {
-	long long last = start_id(req), id, tid;
-	char type[33], ref[33], status[16], at[40], buf[512];
-	time_t end = time(NULL) + STREAM_SECONDS, pinged = time(NULL);
-	struct tick_q q;
-	int r, n;
+	long long last = start_id(req), stream = 0;
+	struct tick_db *db = req->app->db;
 
-	if (last < 0) {
+	if (last < 0 ||
+	    stream_open(db, req->user.id,
+	        tick_config_num(&req->app->cfg,
+	            TICK_CFG_EVENTS_STREAMS_PER_USER),
+	        &stream) != TICK_OK) {
+		if (stream > 0)
+			(void)stream_run(db, EV_STREAM_DROP, stream);
 		tick_http_fail(req, 503, TICK_EDB, NULL,
 		    "the database is unreachable", NULL);
 		return;
 	}
+	events_loop(req, last, stream);
+	(void)stream_run(db, EV_STREAM_DROP, stream);
+}
+
+static void
+events_loop(struct tick_req *req, long long last, long long stream)
+{
+	long long id, tid;
+	char type[33], ref[33], status[16], at[40], buf[512];
+	time_t end = time(NULL) + STREAM_SECONDS, pinged = time(NULL);
+	struct tick_q q;
+	int r, n, polls = 0;
+
 	if (tick_http_stream_start(req, "text/event-stream") != 0 ||
 	    tick_http_stream_write(req, "retry: 1000\n\n", 13) != 0)
 		return;
@@ -192,6 +301,20 @@ tick_events_stream(struct tick_req *req)
 		tick_q_done(&q);
 		if (rc != TICK_OK)
 			return; /* the browser reconnects and resumes */
+		if (++polls % BEAT_POLLS == 0 &&
+		    (r = stream_beat(req->app->db, stream)) != 1) {
+			/* A newer stream of this user ended this one: the
+			 * panel polls instead of coming back at once. */
+			static const char closed[] =
+			    "event: stream.closed\n"
+			    "data: {\"type\":\"stream.closed\",\"reason\":"
+			    "\"too_many_streams\"}\n\n";
+
+			if (r == 0)
+				(void)tick_http_stream_write(req, closed,
+				    sizeof(closed) - 1);
+			return;
+		}
 		if (time(NULL) - pinged >= PING_SECONDS) {
 			if (tick_http_stream_write(req, ": ping\n\n", 8) != 0)
 				return;

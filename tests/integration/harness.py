@@ -39,8 +39,10 @@ class Response:
         return "<%d %r>" % (self.status, self.body[:300])
 
 
-def request(method, path, body=None, headers=None, timeout=30):
-    conn = http.client.HTTPSConnection("127.0.0.1", PORT, context=_ctx, timeout=timeout)
+def request(method, path, body=None, headers=None, timeout=30, source=None):
+    """source: another loopback address to connect from (127.0.0.2, ...)."""
+    conn = http.client.HTTPSConnection("127.0.0.1", PORT, context=_ctx, timeout=timeout,
+                                       source_address=(source, 0) if source else None)
     try:
         conn.request(method, path, body=body, headers=headers or {})
         r = conn.getresponse()
@@ -148,9 +150,9 @@ def tick(*args, env=None):
                           capture_output=True, text=True, env=e, timeout=120)
 
 
-def login(email, password):
+def login(email, password, source=None):
     return request("POST", "/api/auth/login", json.dumps({"email": email, "password": password}).encode(),
-                   {"Content-Type": "application/json"})
+                   {"Content-Type": "application/json"}, source=source)
 
 
 def api(method, path, token=None, body=None, headers=None):

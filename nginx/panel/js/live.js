@@ -3,6 +3,8 @@
 // the server ends a stream; when the stream fails for good (an HTTP error,
 // such as 404 before the server has the route, or 401 after the session
 // ended) it is closed and tried again here, quietly, with a growing delay.
+// When the desk ends the stream because the user opened too many elsewhere
+// (stream.closed), the panel polls (state 'off') and tries live again later.
 
 export const EVENT_TYPES = [
   'ticket.created', 'ticket.updated', 'ticket.assigned', 'ticket.status',
@@ -13,6 +15,7 @@ export const EVENT_TYPES = [
 const URL_EVENTS = '/api/events';
 const FIRST_DELAY = 2000;
 const MAX_DELAY = 60000;
+const CLOSED_DELAY = 5 * 60000;
 
 let source = null;
 let timer = null;
@@ -69,6 +72,14 @@ function connect() {
   };
   es.onmessage = dispatch;
   for (const t of EVENT_TYPES) es.addEventListener(t, dispatch);
+  es.addEventListener('stream.closed', () => {
+    if (source !== es) return;
+    es.close();
+    source = null;
+    setState('off');
+    delay = CLOSED_DELAY;
+    schedule();
+  });
   es.onerror = () => {
     if (source !== es) return;
     if (es.readyState === EventSource.CLOSED) {
