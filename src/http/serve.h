@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "routes.h"
+#include "http.h"
 
 /* Runs the responder over its route table; returns the exit status. */
 int tick_serve_main(int argc, char **argv, const struct tick_routes *table);

@@ -10,12 +10,6 @@
 
 #include "http.h"
 
-struct tick_routes {
-	const char *name;
-	const struct tick_route *routes;
-	size_t n;
-};
-
 /* webhook: GET and POST /api/whatsapp/webhook (also /webhook). */
 extern const struct tick_routes tick_routes_webhook;
 /* health: GET /api/health; GET /api/ping (no database). */

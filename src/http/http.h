@@ -80,6 +80,13 @@ struct tick_route {
 	enum tick_perm perm;
 };
 
+/* A responder's route table (the api layer defines one per responder). */
+struct tick_routes {
+	const char *name;
+	const struct tick_route *routes;
+	size_t n;
+};
+
 /* Frees what the request owns; the struct itself is the caller's. */
 void tick_http_req_clear(struct tick_req *req);
 
