@@ -1,7 +1,7 @@
 /*
- * tick: every responder's route table, in routes.c, where each route names
- * the permission it needs (roles.c says which roles have it), and the
- * handlers the tables point to.
+ * tick: every responder's route table, one file each (routes_<name>.c, so
+ * that a responder links only its own handlers), where each route names
+ * the permission it needs (roles.c says which roles have it).
  */
 #ifndef TICK_ROUTES_H
 #define TICK_ROUTES_H

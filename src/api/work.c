@@ -12,9 +12,11 @@
 #include "json.h"
 #include "media.h"
 #include "outbox.h"
+#include "ticket_args.h"
 #include "tickets.h"
 #include "valid.h"
 #include "wa.h"
+#include "wa_errors.h"
 #include "work.h"
 
 enum work_stmt {
@@ -134,14 +136,6 @@ tick_work_closing_fits(const char *tmpl, const char *ref,
 		uses++;
 	*room = uses ? (TICK_MAX_WA_TEXT - base) / uses : 0;
 	return 0;
-}
-
-int
-tick_work_failure_permanent(long long error_code)
-{
-	/* A Graph error answer is a 4xx; Meta's own failures (5xx) carry
-	 * the transient codes tick_wa_error_retryable lists anyway. */
-	return error_code != 0 && !tick_wa_error_retryable(error_code, 400);
 }
 
 enum tick_err
@@ -586,61 +580,7 @@ result_json(long long out_id, const char *status,
 	    r && r->error_title[0] ? json_string(r->error_title) : json_null(),
 	    "retryable",
 	    strcmp(status, "failed") == 0 &&
-	        !tick_work_failure_permanent(r ? r->error_code : 0));
-}
-
-int
-tick_work_file(struct tick_req *req, json_t *body, const char *key,
-    struct tick_file *f)
-{
-	json_t *o = json_object_get(body, key);
-	const char *content;
-	enum tick_err rc;
-	char msg[256];
-
-	memset(f, 0, sizeof(*f));
-	if (o == NULL || json_is_null(o))
-		return 0;
-	content = json_string_value(json_object_get(o, "content"));
-	f->type = json_string_value(json_object_get(o, "type"));
-	f->name = json_string_value(json_object_get(o, "name"));
-	if (!json_is_object(o) || content == NULL || f->type == NULL ||
-	    (json_object_get(o, "name") &&
-	        (f->name == NULL || strlen(f->name) > 255 ||
-	            strpbrk(f->name, "/\\\r\n") != NULL))) {
-		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
-		    "a file is {name, type, content}: content in base64",
-		    json_pack("{s:s}", key, "must be {name, type, content}"));
-		return -1;
-	}
-	if (tick_b64_decode(content, strlen(content), &f->data, &f->len) !=
-	    TICK_OK) {
-		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
-		    "the file's content is not base64",
-		    json_pack("{s:s}", key, "content must be base64"));
-		return -1;
-	}
-	rc = tick_media_outbound_type(f->type, f->len,
-	    tick_config_num(&req->app->cfg, TICK_CFG_MAX_FILE_SIZE),
-	    &f->wa_type);
-	if (rc == TICK_EINVAL || f->len == 0) {
-		snprintf(msg, sizeof(msg),
-		    "WhatsApp cannot carry %.60s files%s", f->type,
-		    f->len == 0 ? " (or the file is empty)" : "");
-		tick_http_fail(req, 415, TICK_EINVAL, "unsupported_media_type",
-		    msg, NULL);
-	} else if (rc == TICK_ETOOBIG) {
-		snprintf(msg, sizeof(msg),
-		    "the file (%zu bytes) is larger than WhatsApp allows for this "
-		    "type (%s) or than this desk's limit (%lld bytes)",
-		    f->len, f->wa_type,
-		    tick_config_num(&req->app->cfg, TICK_CFG_MAX_FILE_SIZE));
-		tick_http_fail(req, 413, rc, NULL, msg, NULL);
-	} else
-		return 0;
-	free(f->data);
-	f->data = NULL;
-	return -1;
+	        !tick_wa_error_permanent(r ? r->error_code : 0));
 }
 
 /* Where an agent's file stands after its upload, and the message that
@@ -858,7 +798,7 @@ reply_body(struct tick_req *req, json_t *body, struct tick_file *f)
 	json_t *errors = NULL;
 	int with_file;
 
-	if (tick_work_file(req, body, "file", f) != 0)
+	if (tick_ticket_file_arg(req, body, "file", f) != 0)
 		return -1;
 	with_file = f->data != NULL;
 	if (tick_valid_fields(body, with_file ? caption_fields : reply_fields,
@@ -1018,7 +958,7 @@ make_due(struct tick_req *req, enum work_stmt st, long long *ticket,
 			found = 0;
 		tick_q_done(&q);
 		if (rc == TICK_OK && found != 0 &&
-		    tick_work_failure_permanent(code)) {
+		    tick_wa_error_permanent(code)) {
 			tick_db_rollback(db);
 			tick_http_fail(req, 409, TICK_ECONFLICT,
 			    "failed_permanently",

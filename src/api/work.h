@@ -17,6 +17,7 @@ struct tick_app;
 struct tick_req;
 struct tick_ticket;
 struct tick_outbox_list;
+struct tick_file;
 
 /*
  * Inside a transaction: stores text t for the customer of locked ticket tk
@@ -47,24 +48,6 @@ void tick_work_replies_create(struct tick_req *req);
 void tick_work_retry_message(struct tick_req *req);
 void tick_work_retry_attachment(struct tick_req *req);
 
-/* A file given in a JSON body: {"name", "type", "content" (base64)}. */
-struct tick_file {
-	unsigned char *data; /* owned; NULL when there is no file */
-	size_t len;
-	const char *name;    /* borrowed from the body; may be NULL */
-	const char *type;    /* borrowed from the body */
-	const char *wa_type; /* image, audio, video, sticker or document */
-};
-
-/*
- * Reads member key of body as a file: base64 decoded through libb64 after
- * its alphabet is checked, type and size within WhatsApp's limits and
- * MAX_FILE_SIZE, all before any upload. Returns 0 (f->data NULL when the
- * member is absent) or -1 after answering 422, 413 or 415.
- */
-int tick_work_file(struct tick_req *req, json_t *body, const char *key,
-    struct tick_file *f);
-
 /*
  * A reply from the signed-in user on ticket id, sent to the customer, with
  * file f (may be NULL or empty) kept on Cloudinary and sent by link. The
@@ -84,13 +67,5 @@ void tick_work_send_reply(struct tick_req *req, long long id,
  */
 int tick_work_closing_fits(const char *tmpl, const char *ref,
     const char *resolution, size_t *room);
-
-/*
- * Whether a failed send with Graph error code (0 when Meta gave none: a
- * transport failure) is permanent: the outbox never retries it, and
- * neither does an agent (409 failed_permanently). The outbox's own rule
- * (tick_wa_error_retryable) over a Graph error answer. No I/O.
- */
-int tick_work_failure_permanent(long long error_code);
 
 #endif

@@ -130,10 +130,6 @@ enum tick_err tick_wa_check_signature(const char *secret, const char *header,
  */
 int tick_wa_status_rank(const char *status);
 
-/* Meta's error codes: whether a failed send may be retried later. A code of
- * 0 means no Graph error body (network failure, timeout, bad answer). */
-int tick_wa_error_retryable(long long code, int http_status);
-
 /* Seconds to wait before attempt number attempts+1 (1 min doubling, capped
  * at 6 h). */
 long long tick_wa_backoff(long long attempts);

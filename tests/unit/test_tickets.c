@@ -3,6 +3,7 @@
 
 #include "bounds.h"
 #include "cu.h"
+#include "wa_errors.h"
 #include "texts.h"
 #include "tickets.h"
 #include "work.h"
@@ -102,7 +103,7 @@ test_failure_permanent(void)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		CU_ASSERT_EQUAL(tick_work_failure_permanent(cases[i].code),
+		CU_ASSERT_EQUAL(tick_wa_error_permanent(cases[i].code),
 		    cases[i].permanent);
 }
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cu.h"
+#include "wa_errors.h"
 #include "valid.h"
 #include "wa.h"
 

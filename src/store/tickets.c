@@ -3,36 +3,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
-#include "audit.h"
 #include "bounds.h"
 #include "db.h"
-#include "events.h"
-#include "http.h"
-#include "media.h"
-#include "outbox.h"
-#include "texts.h"
 #include "tickets.h"
 #include "valid.h"
-#include "work.h"
+#include "wa_errors.h"
 
 #define ISO(col) "DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%s.%fZ')"
 
 /* Every column of a ticket as the API shows it. */
-#define TICKET_COLUMNS                                                                                                 \
-	"t.id, t.reference, t.name, t.email, t.mobile, t.description,"                                                 \
-	" t.issue_type, t.issue_type_other, t.issue_title, t.status,"                                                  \
-	" t.whatsapp_enabled, t.whatsapp_notifications, t.source,"                                                     \
-	" t.assigned_to, u.name, t.attachment_name, t.attachment_type,"                                                \
-	" t.resolution, " ISO("t.created_at") ", " ISO(                                                                \
-	    "t.updated_at") ","                                                                                        \
-	                    " " ISO("t.assigned_at") ", " ISO(                                                         \
-	                        "t.first_response_at") ","                                                             \
-	                                               " " ISO("t.closed_at") ", " ISO(                                \
-	                                                   "t.last_activity_at") ","                                   \
-	                                                                         " " ISO(                              \
-	                                                                             "t.last_customer_message_at") "," \
-	                                                                                                           " COALESCE(t.last_customer_message_at > NOW(3) - INTERVAL 24 HOUR, 0),"
+/* clang-format off */
+#define TICKET_COLUMNS \
+	"t.id, t.reference, t.name, t.email, t.mobile, t.description," \
+	" t.issue_type, t.issue_type_other, t.issue_title, t.status," \
+	" t.whatsapp_enabled, t.whatsapp_notifications, t.source," \
+	" t.assigned_to, u.name, t.attachment_name, t.attachment_type," \
+	" t.resolution, " ISO("t.created_at") ", " ISO("t.updated_at") "," \
+	" " ISO("t.assigned_at") ", " ISO("t.first_response_at") "," \
+	" " ISO("t.closed_at") ", " ISO("t.last_activity_at") "," \
+	" " ISO("t.last_customer_message_at") "," \
+	" COALESCE(t.last_customer_message_at > NOW(3) - INTERVAL 24 HOUR, 0),"
+/* clang-format on */
 
 enum tickets_stmt {
 	TK_OPEN_BY_MOBILE,
@@ -60,6 +51,7 @@ enum tickets_stmt {
 	TK_STMT__MAX
 };
 
+/* clang-format off */
 static const char *const stmts[TK_STMT__MAX] = {
 	[TK_OPEN_BY_MOBILE] =
 	    "SELECT t.id, t.reference, EXISTS(SELECT 1 FROM whatsapp_messages m"
@@ -112,25 +104,24 @@ static const char *const stmts[TK_STMT__MAX] = {
 	/* Replies and notes, with the WhatsApp message each carried. */
 	[TK_TIMELINE_REPLIES] =
 	    "SELECT r.id, r.author, r.internal, r.message, r.user_id, u.name,"
-	    " " ISO(
-	        "r.created_at") ", m.id, m.direction, m.status, m.wamid,"
-	                        " m.error_code, m.error_title, m.type"
-	                        " FROM replies r LEFT JOIN users u ON u.id = r.user_id"
-	                        " LEFT JOIN whatsapp_messages m ON m.id = r.message_id"
-	                        " WHERE r.ticket_id = ? AND (? = 0 OR (r.created_at, 1, r.id)"
-	                        " < (CAST(? AS DATETIME(6)), ?, ?))"
-	                        " ORDER BY r.created_at DESC, r.id DESC LIMIT ?",
+	    " " ISO("r.created_at") ", m.id, m.direction, m.status, m.wamid,"
+	    " m.error_code, m.error_title, m.type"
+	    " FROM replies r LEFT JOIN users u ON u.id = r.user_id"
+	    " LEFT JOIN whatsapp_messages m ON m.id = r.message_id"
+	    " WHERE r.ticket_id = ? AND (? = 0 OR (r.created_at, 1, r.id)"
+	    " < (CAST(? AS DATETIME(6)), ?, ?))"
+	    " ORDER BY r.created_at DESC, r.id DESC LIMIT ?",
 	/* WhatsApp messages that are not a reply: the first message,
 	 * confirmations, notices, templates, status answers. */
 	[TK_TIMELINE_MESSAGES] =
 	    "SELECT m.id, m.direction, m.type, m.body, m.status, m.wamid,"
-	    " m.error_code, m.error_title, " ISO(
-	        "m.created_at") " FROM whatsapp_messages m WHERE m.ticket_id = ? AND m.reply_id IS NULL"
-	                        " AND m.id NOT IN (SELECT message_id FROM replies WHERE ticket_id = ?"
-	                        " AND message_id IS NOT NULL)"
-	                        " AND (? = 0 OR (m.created_at, 0, m.id)"
-	                        " < (CAST(? AS DATETIME(6)), ?, ?))"
-	                        " ORDER BY m.created_at DESC, m.id DESC LIMIT ?",
+	    " m.error_code, m.error_title, " ISO("m.created_at")
+	    " FROM whatsapp_messages m WHERE m.ticket_id = ? AND m.reply_id IS NULL"
+	    " AND m.id NOT IN (SELECT message_id FROM replies WHERE ticket_id = ?"
+	    " AND message_id IS NOT NULL)"
+	    " AND (? = 0 OR (m.created_at, 0, m.id)"
+	    " < (CAST(? AS DATETIME(6)), ?, ?))"
+	    " ORDER BY m.created_at DESC, m.id DESC LIMIT ?",
 	/* A timeline's size, and where a cursor's item sits in time. */
 	[TK_TIMELINE_COUNT] =
 	    "SELECT (SELECT COUNT(*) FROM replies WHERE ticket_id = ?)"
@@ -168,8 +159,9 @@ static const char *const stmts[TK_STMT__MAX] = {
 	    "SELECT id, COALESCE(message_id, 0), COALESCE(reply_id, 0), direction,"
 	    " state, secure_url, mime_type, file_name, COALESCE(bytes, 0), error,"
 	    " " ISO("created_at") " FROM attachments WHERE ticket_id = ?"
-	                          " ORDER BY id LIMIT 500",
+	    " ORDER BY id LIMIT 500",
 };
+/* clang-format on */
 
 static void
 bind_opt_str(struct tick_q *q, const char *s)
@@ -349,38 +341,6 @@ tick_ticket_add_customer_reply(struct tick_db *db, long long ticket_id,
 	return tick_ticket_touch_customer(db, ticket_id, contact_id);
 }
 
-long long
-tick_ticket_id_param(struct tick_req *req, size_t i, enum tick_err *rc)
-{
-	long long id = tick_http_param_id(req, i), found = 0;
-	char ref[40];
-	struct tick_q q;
-	int r;
-
-	*rc = TICK_ENOTFOUND;
-	if (i >= req->nparams)
-		return 0;
-	if (id > 0) {
-		tick_q_init(&q, req->app->db, stmts[TK_EXISTS]);
-		tick_q_int(&q, id);
-	} else {
-		/* A reference, such as TKT-000042. */
-		if (req->params[i].len >= sizeof(ref))
-			return 0;
-		memcpy(ref, req->params[i].p, req->params[i].len);
-		ref[req->params[i].len] = '\0';
-		tick_q_init(&q, req->app->db, stmts[TK_ID_BY_REF]);
-		tick_q_str(&q, ref, (size_t)-1);
-	}
-	tick_q_out_int(&q, &found);
-	if ((*rc = tick_q_exec(&q)) == TICK_OK) {
-		r = tick_q_fetch(&q);
-		*rc = r == 1 ? TICK_OK : r == 0 ? TICK_ENOTFOUND : TICK_EDB;
-	}
-	tick_q_done(&q);
-	return *rc == TICK_OK ? found : 0;
-}
-
 enum tick_err
 tick_ticket_lock(struct tick_db *db, long long id, struct tick_ticket *t)
 {
@@ -552,7 +512,7 @@ static int
 retryable(const char *dir, const char *status, long long code)
 {
 	return strcmp(dir, "out") == 0 && strcmp(status, "failed") == 0 &&
-	    !tick_work_failure_permanent(code);
+	    !tick_wa_error_permanent(code);
 }
 
 static json_t *
@@ -567,34 +527,6 @@ whatsapp_json(const struct tick_q *q, int c, long long id, const char *status,
 	                              json_integer((json_int_t)code),
 	    "error_title", col(q, c + 5, title), "retryable",
 	    retryable("out", status, tick_q_isnull(q, c + 4) ? 0 : code));
-}
-
-enum tick_err
-tick_ticket_timeline_query(const char *query, struct tick_timeline_page *p)
-{
-	char v[32];
-	enum tick_err rc;
-
-	p->limit = TICK_TIMELINE_DEFAULT;
-	p->before_kind = 0;
-	p->before_id = 0;
-	if ((rc = tick_http_query_get(query, "timeline_limit", v, sizeof(v))) ==
-	        TICK_OK &&
-	    tick_valid_num(v, strlen(v), 1, TICK_TIMELINE_MAX, &p->limit) !=
-	        TICK_OK)
-		return TICK_EINVAL;
-	if (rc != TICK_OK && rc != TICK_ENOTFOUND)
-		return TICK_EINVAL;
-	if ((rc = tick_http_query_get(query, "timeline_before", v,
-	         sizeof(v))) == TICK_ENOTFOUND)
-		return TICK_OK;
-	/* "r42" (a reply or note) or "m42" (a WhatsApp message). */
-	if (rc != TICK_OK || (v[0] != 'r' && v[0] != 'm') ||
-	    tick_valid_num(v + 1, strlen(v + 1), 1, LLONG_MAX, &p->before_id) !=
-	        TICK_OK)
-		return TICK_EINVAL;
-	p->before_kind = v[0];
-	return TICK_OK;
 }
 
 /* The newest p->limit items before p's cursor, from replies and
@@ -903,135 +835,9 @@ tick_ticket_json_page(struct tick_db *db, long long id,
 	return o;
 }
 
-/* ---- GET /api/tickets */
-
-static const char *const statuses[] = { "new", "assigned", "in_progress",
-	"closed", NULL };
-
-/* The list's filters, parsed from the query string. */
-struct filters {
-	const char *status[4];
-	size_t nstatus;
-	long long assigned_to;
-	int unassigned;
-	char q[201], qlike[420];
-	char from[24], to[24];
-	int sort; /* 0 newest, 1 oldest, 2 last activity */
-};
-
-/* YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS (UTC). */
-static int
-valid_date(const char *s)
-{
-	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
-	size_t n = strlen(s);
-
-	if (n != 10 && n != 19)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') :
-		                      s[i] != shape[i])
-			return 0;
-	return 1;
-}
-
-static int
-parse_filters(struct tick_req *req, struct filters *f)
-{
-	char v[128], *p, *save = NULL;
-	int one = 0;
-
-	memset(f, 0, sizeof(*f));
-	if (tick_http_query_get(req->query, "status", v, sizeof(v)) ==
-	        TICK_OK &&
-	    v[0] != '\0') {
-		for (p = strtok_r(v, ",", &save); p;
-		     p = strtok_r(NULL, ",", &save)) {
-			size_t k;
-
-			for (k = 0; statuses[k] && strcmp(statuses[k], p) != 0;
-			     k++)
-				;
-			if (statuses[k] == NULL || f->nstatus == 4) {
-				tick_http_fail(req, 400, TICK_EINVAL,
-				    "bad_request",
-				    "status must be new, assigned, in_progress or closed (comma-separated)",
-				    NULL);
-				return -1;
-			}
-			f->status[f->nstatus++] = statuses[k];
-		}
-	}
-	if (tick_http_query_get(req->query, "assigned_to", v, sizeof(v)) ==
-	        TICK_OK &&
-	    tick_valid_num(v, strlen(v), 1, 4294967295LL, &f->assigned_to) !=
-	        TICK_OK) {
-		tick_http_fail(req, 400, TICK_EINVAL, "bad_request",
-		    "assigned_to must be a user id", NULL);
-		return -1;
-	}
-	if (tick_http_query_get(req->query, "mine", v, sizeof(v)) == TICK_OK &&
-	    (strcmp(v, "1") == 0 || strcmp(v, "true") == 0))
-		f->assigned_to = req->user.id, one++;
-	if (tick_http_query_get(req->query, "unassigned", v, sizeof(v)) ==
-	        TICK_OK &&
-	    (strcmp(v, "1") == 0 || strcmp(v, "true") == 0))
-		f->unassigned = 1, one++;
-	if (one > 1 || (f->unassigned && f->assigned_to)) {
-		tick_http_fail(req, 400, TICK_EINVAL, "bad_request",
-		    "unassigned cannot go with mine or assigned_to", NULL);
-		return -1;
-	}
-	switch (tick_http_query_get(req->query, "q", f->q, sizeof(f->q))) {
-	case TICK_OK:
-	case TICK_ENOTFOUND: break;
-	default:
-		tick_http_fail(req, 400, TICK_EINVAL, "bad_request",
-		    "q must be at most 200 bytes", NULL);
-		return -1;
-	}
-	if (f->q[0] != '\0') {
-		/* LIKE's own characters are searched for literally. */
-		size_t o = 0;
-
-		for (p = f->q; *p && o + 3 < sizeof(f->qlike); p++) {
-			if (*p == '%' || *p == '_' || *p == '\\')
-				f->qlike[o++] = '\\';
-			f->qlike[o++] = *p;
-		}
-		f->qlike[o] = '\0';
-	}
-	if ((tick_http_query_get(req->query, "from", f->from,
-	         sizeof(f->from)) == TICK_OK &&
-	        f->from[0] && !valid_date(f->from)) ||
-	    (tick_http_query_get(req->query, "to", f->to, sizeof(f->to)) ==
-	            TICK_OK &&
-	        f->to[0] && !valid_date(f->to))) {
-		tick_http_fail(req, 400, TICK_EINVAL, "bad_request",
-		    "from and to are dates: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS (UTC)",
-		    NULL);
-		return -1;
-	}
-	if (tick_http_query_get(req->query, "sort", v, sizeof(v)) == TICK_OK) {
-		if (strcmp(v, "newest") == 0)
-			f->sort = 0;
-		else if (strcmp(v, "oldest") == 0)
-			f->sort = 1;
-		else if (strcmp(v, "activity") == 0 ||
-		    strcmp(v, "last_activity") == 0)
-			f->sort = 2;
-		else {
-			tick_http_fail(req, 400, TICK_EINVAL, "bad_request",
-			    "sort must be newest, oldest or activity", NULL);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /* The WHERE clause for f: constant fragments, values bound in order. */
 static void
-where(struct tick_sql *s, const struct filters *f)
+where(struct tick_sql *s, const struct tick_ticket_filters *f)
 {
 	tick_sql_add(s, " WHERE t.deleted_at IS NULL");
 	if (f->nstatus > 0) {
@@ -1060,7 +866,7 @@ where(struct tick_sql *s, const struct filters *f)
 }
 
 static void
-bind_where(struct tick_q *q, const struct filters *f)
+bind_where(struct tick_q *q, const struct tick_ticket_filters *f)
 {
 	for (size_t i = 0; i < f->nstatus; i++)
 		tick_q_str(q, f->status[i], (size_t)-1);
@@ -1082,35 +888,59 @@ bind_where(struct tick_q *q, const struct filters *f)
 	}
 }
 
-void
-tick_tickets_list(struct tick_req *req)
+enum tick_err
+tick_ticket_resolve(struct tick_db *db, long long id, const char *ref,
+    long long *found)
+{
+	struct tick_q q;
+	enum tick_err rc;
+	int r;
+
+	*found = 0;
+	if (id > 0) {
+		tick_q_init(&q, db, stmts[TK_EXISTS]);
+		tick_q_int(&q, id);
+	} else {
+		tick_q_init(&q, db, stmts[TK_ID_BY_REF]);
+		tick_q_str(&q, ref, (size_t)-1);
+	}
+	tick_q_out_int(&q, found);
+	if ((rc = tick_q_exec(&q)) == TICK_OK) {
+		r = tick_q_fetch(&q);
+		rc = r == 1 ? TICK_OK : r == 0 ? TICK_ENOTFOUND : TICK_EDB;
+	}
+	tick_q_done(&q);
+	if (rc != TICK_OK)
+		*found = 0;
+	return rc;
+}
+
+enum tick_err
+tick_ticket_list(struct tick_db *db, const struct tick_ticket_filters *f,
+    long long page, long long limit, json_t **items, long long *total)
 {
 	struct tick_sql count = { .len = 0 }, list = { .len = 0 };
-	long long page, limit, total = 0;
-	json_t *items = NULL, *o;
-	struct filters f;
+	json_t *o;
 	enum tick_err rc;
 	struct tick_q q;
 	struct row r;
 	int fr;
 
-	if (tick_http_page(req, &page, &limit) != TICK_OK ||
-	    parse_filters(req, &f) != 0)
-		return;
-	if (row_alloc(&r) != 0 || (items = json_array()) == NULL) {
-		rc = TICK_ENOMEM;
-		goto fail;
+	*total = 0;
+	if (row_alloc(&r) != 0 || (*items = json_array()) == NULL) {
+		row_free(&r);
+		return TICK_ENOMEM;
 	}
 	tick_sql_add(&count, "SELECT COUNT(*) FROM tickets t");
-	where(&count, &f);
-	tick_q_init_built(&q, req->app->db, &count);
-	bind_where(&q, &f);
-	tick_q_out_int(&q, &total);
+	where(&count, f);
+	tick_q_init_built(&q, db, &count);
+	bind_where(&q, f);
+	tick_q_out_int(&q, total);
 	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
 		rc = TICK_EDB;
 	tick_q_done(&q);
 	if (rc != TICK_OK)
-		goto fail;
+		goto out;
 
 	tick_sql_add(&list,
 	    "SELECT " TICKET_COLUMNS " (SELECT LEFT(x.message, " TICK_STR(
@@ -1118,14 +948,14 @@ tick_tickets_list(struct tick_req *req)
 	                       " WHERE x.ticket_id = t.id AND x.internal = 0"
 	                       " ORDER BY x.id DESC LIMIT 1)"
 	                       " FROM tickets t LEFT JOIN users u ON u.id = t.assigned_to");
-	where(&list, &f);
+	where(&list, f);
 	tick_sql_add(&list,
-	    f.sort == 0     ? " ORDER BY t.created_at DESC, t.id DESC" :
-	        f.sort == 1 ? " ORDER BY t.created_at, t.id" :
-	                      " ORDER BY t.last_activity_at DESC, t.id DESC");
+	    f->sort == 0     ? " ORDER BY t.created_at DESC, t.id DESC" :
+	        f->sort == 1 ? " ORDER BY t.created_at, t.id" :
+	                       " ORDER BY t.last_activity_at DESC, t.id DESC");
 	tick_sql_add(&list, " LIMIT ? OFFSET ?");
-	tick_q_init_built(&q, req->app->db, &list);
-	bind_where(&q, &f);
+	tick_q_init_built(&q, db, &list);
+	bind_where(&q, f);
 	tick_q_int(&q, limit);
 	tick_q_int(&q, (page - 1) * limit);
 	bind_row(&q, &r);
@@ -1148,464 +978,105 @@ tick_tickets_list(struct tick_req *req)
 			json_object_set_new(o, "last_message",
 			    json_string(cut));
 		}
-		json_array_append_new(items, o);
+		json_array_append_new(*items, o);
 	}
 	tick_q_done(&q);
-	if (rc != TICK_OK)
-		goto fail;
-	row_free(&r);
-	tick_http_ok_page(req, items, total, page, limit);
-	return;
-fail:
-	row_free(&r);
-	json_decref(items);
-	tick_http_fail(req, 0, rc, NULL, NULL, NULL);
-}
-
-json_t *
-tick_ticket_json_req(struct tick_req *req, long long id)
-{
-	struct tick_timeline_page p;
-	enum tick_err rc;
-	json_t *t;
-
-	if (tick_ticket_timeline_query(req->query, &p) != TICK_OK) {
-		tick_http_fail(req, 400, TICK_EINVAL, "bad_request",
-		    "timeline_limit must be 1 to " TICK_STR(
-		        TICK_TIMELINE_MAX) " and timeline_before a cursor such as r42 or m42 (the "
-		                           "answer's timeline_before)",
-		    NULL);
-		return NULL;
-	}
-	t = tick_ticket_json_page(req->app->db, id, &p, &rc);
-	/* The ticket was found: a missing item is the cursor's. */
-	if (t == NULL && rc == TICK_ENOTFOUND && p.before_kind != 0 &&
-	    (t = tick_ticket_json(req->app->db, id, 0, &rc)) != NULL) {
-		json_decref(t);
-		t = NULL;
-		tick_http_fail(req, 400, TICK_EINVAL, "bad_request",
-		    "timeline_before names no item of this ticket", NULL);
-		return NULL;
-	}
-	if (t == NULL)
-		tick_http_fail(req, 0, rc, NULL,
-		    rc == TICK_ENOTFOUND ? "no such ticket" : NULL, NULL);
-	return t;
-}
-
-void
-tick_tickets_get(struct tick_req *req)
-{
-	enum tick_err rc;
-	long long id = tick_ticket_id_param(req, 0, &rc);
-	json_t *t;
-
-	if (id == 0) {
-		tick_http_fail(req, 0, rc, NULL,
-		    rc == TICK_ENOTFOUND ? "no such ticket" : NULL, NULL);
-		return;
-	}
-	if ((t = tick_ticket_json_req(req, id)) != NULL)
-		tick_http_ok(req, 200, t, NULL);
-}
-
-/* ---- POST and PUT /api/tickets: the tick system's form. */
-
-static const struct tick_field create_fields[] = {
-	{ "name", TICK_FIELD_TEXT, 1, 1, 30, NULL },
-	{ "email", TICK_FIELD_EMAIL, 0, 3, 100, NULL },
-	{ "mobile", TICK_FIELD_PHONE, 0, 0, 0, NULL },
-	{ "description", TICK_FIELD_LONGTEXT, 1, 1, 10000, NULL },
-	{ "issue_type", TICK_FIELD_TEXT, 1, 1, 50, NULL },
-	{ "issue_type_other", TICK_FIELD_TEXT, 0, 1, 100, NULL },
-	{ "issue_title", TICK_FIELD_TEXT, 0, 1, 150, NULL },
-	{ "whatsapp_enabled", TICK_FIELD_BOOL, 0, 0, 0, NULL },
-	{ "whatsapp_notifications", TICK_FIELD_BOOL, 0, 0, 0, NULL },
-};
-
-static const struct tick_field update_fields[] = {
-	{ "name", TICK_FIELD_TEXT, 0, 1, 30, NULL },
-	{ "email", TICK_FIELD_EMAIL, 0, 3, 100, NULL },
-	{ "mobile", TICK_FIELD_PHONE, 0, 0, 0, NULL },
-	{ "description", TICK_FIELD_LONGTEXT, 0, 1, 10000, NULL },
-	{ "issue_type", TICK_FIELD_TEXT, 0, 1, 50, NULL },
-	{ "issue_type_other", TICK_FIELD_TEXT, 0, 1, 100, NULL },
-	{ "issue_title", TICK_FIELD_TEXT, 0, 1, 150, NULL },
-	{ "whatsapp_enabled", TICK_FIELD_BOOL, 0, 0, 0, NULL },
-	{ "whatsapp_notifications", TICK_FIELD_BOOL, 0, 0, 0, NULL },
-};
-
-static const char *
-str(json_t *body, const char *key)
-{
-	return json_string_value(json_object_get(body, key));
-}
-
-/*
- * Rules across fields: issue_type_other when issue_type is "other"; a
- * mobile for WhatsApp. cur_* are the stored values on an update (NULL on a
- * create). Adds to errors; returns the number added.
- */
-static int
-cross_check(json_t *body, json_t *errors, const char *cur_type,
-    const char *cur_other, const char *cur_mobile, int cur_wa)
-{
-	const char *type = str(body, "issue_type") ? str(body, "issue_type") :
-	                                             cur_type;
-	json_t *o = json_object_get(body, "issue_type_other");
-	const char *other = json_is_string(o) ? json_string_value(o) :
-	    o != NULL                         ? NULL :
-	                                        cur_other;
-	json_t *m = json_object_get(body, "mobile");
-	const char *mobile = json_is_string(m) ? json_string_value(m) :
-	    m != NULL                          ? NULL :
-	                                         cur_mobile;
-	json_t *wa = json_object_get(body, "whatsapp_enabled");
-	int n = 0;
-
-	if (type != NULL && strcmp(type, "other") == 0 &&
-	    (other == NULL || *other == '\0')) {
-		json_object_set_new(errors, "issue_type_other",
-		    json_string("is required when issue_type is other"));
-		n++;
-	}
-	if ((json_is_boolean(wa) ? json_is_true(wa) : cur_wa) &&
-	    (mobile == NULL || *mobile == '\0')) {
-		json_object_set_new(errors, "mobile",
-		    json_string("is required when whatsapp_enabled is true"));
-		n++;
-	}
-	return n;
-}
-
-static int
-check_body(struct tick_req *req, json_t *body, const struct tick_field *f,
-    size_t n, const char *cur_type, const char *cur_other,
-    const char *cur_mobile, int cur_wa)
-{
-	json_t *errors = NULL;
-
-	(void)tick_valid_fields(body, f, n, &errors);
-	if (errors == NULL && (errors = json_object()) == NULL) {
-		tick_http_fail(req, 500, TICK_ENOMEM, NULL, NULL, NULL);
-		return -1;
-	}
-	cross_check(body, errors, cur_type, cur_other, cur_mobile, cur_wa);
-	if (json_object_size(errors) == 0) {
-		json_decref(errors);
-		return 0;
-	}
-	tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
-	    "some fields are missing or invalid", errors);
-	return -1;
-}
-
-/* A boolean member, def when it is absent or null (validated first). */
-static int
-flag(json_t *body, const char *key, int def)
-{
-	json_t *v = json_object_get(body, key);
-
-	return json_is_boolean(v) ? json_is_true(v) : def;
-}
-
-void
-tick_tickets_create(struct tick_req *req)
-{
-	struct tick_db *db = req->app->db;
-	json_t *body = tick_http_json_body(req), *t = NULL, *wa = NULL;
-	struct tick_outbox_list l = { .n = 0 };
-	char mobile[16] = "", ref[33];
-	long long id = 0, attachment = 0;
-	struct tick_file file = { .data = NULL };
-	enum tick_err rc;
-	int wa_on, down = 0, sent = 0, failed = 0;
-
-	if (body == NULL)
-		return;
-	if (check_body(req, body, create_fields,
-	        sizeof(create_fields) / sizeof(create_fields[0]), NULL, NULL,
-	        NULL, 0) != 0 ||
-	    tick_work_file(req, body, "attachment", &file) != 0)
-		goto out;
-	if (str(body, "mobile") && *str(body, "mobile"))
-		tick_valid_phone(str(body, "mobile"), mobile);
-	wa_on = flag(body, "whatsapp_enabled", mobile[0] != '\0');
-	if ((rc = tick_db_begin(db)) != TICK_OK)
-		goto fail;
-	{
-		struct tick_q q;
-
-		tick_q_init(&q, db, stmts[TK_CREATE_FORM]);
-		tick_q_str(&q, str(body, "name"), (size_t)-1);
-		bind_opt_str(&q, str(body, "email"));
-		bind_opt_str(&q, mobile);
-		tick_q_str(&q, str(body, "description"), (size_t)-1);
-		tick_q_str(&q, str(body, "issue_type"), (size_t)-1);
-		bind_opt_str(&q, str(body, "issue_type_other"));
-		bind_opt_str(&q, str(body, "issue_title"));
-		tick_q_int(&q, wa_on);
-		tick_q_int(&q, flag(body, "whatsapp_notifications", wa_on));
-		tick_q_int(&q, req->user.id);
-		rc = tick_q_exec(&q);
-		id = (long long)tick_q_insert_id(&q);
-		tick_q_done(&q);
-	}
-	if (rc == TICK_OK)
-		rc = set_reference(db,
-		    tick_config_get(&req->app->cfg, TICK_CFG_TICKET_ID_PREFIX),
-		    id, ref, sizeof(ref));
-	if (rc == TICK_OK && wa_on && mobile[0] != '\0') {
-		struct tick_ticket tk;
-		struct tick_text_vars v = { ref, NULL, NULL, NULL };
-
-		if ((rc = tick_ticket_lock(db, id, &tk)) == TICK_OK)
-			rc = tick_work_notify(req->app, &tk,
-			    TICK_TEXT_TICKET_CREATED, &v, &l, &wa);
-	}
-	if (rc == TICK_OK && file.data != NULL)
-		rc = tick_media_add_upload(db, id, 0, file.name, file.type,
-		    file.data, file.len, &attachment);
-	if (rc == TICK_OK)
-		rc = tick_events_emit(db, TICK_EV_TICKET_CREATED, id);
-	if (rc == TICK_OK)
-		rc = tick_audit_req(req, "ticket.create", "ticket", id, NULL);
-	if (rc != TICK_OK || (rc = tick_db_commit(db)) != TICK_OK) {
-		tick_db_rollback(db);
-		tick_outbox_list_clear(&l);
-		json_decref(wa);
-		goto fail;
-	}
-	tick_work_after_commit(req->app, &l, &down, &sent, &failed);
-	if (attachment != 0)
-		(void)tick_media_fetch(req->app, attachment, 0);
-	if ((t = tick_ticket_json(db, id, 1, &rc)) == NULL) {
-		json_decref(wa);
-		goto fail;
-	}
-	if (wa != NULL)
-		json_object_set_new(wa, "status",
-		    json_string(failed ? "failed" :
-		            sent       ? "sent" :
-		                         json_string_value(
-		                             json_object_get(wa, "status"))));
-	json_object_set_new(t, "whatsapp_notice", wa ? wa : json_null());
-	tick_http_ok(req, 201, t, "ticket created");
-	goto out;
-fail:
-	tick_http_fail(req, 0, rc, NULL, NULL, NULL);
 out:
-	free(file.data);
-	json_decref(body);
+	row_free(&r);
+	if (rc != TICK_OK) {
+		json_decref(*items);
+		*items = NULL;
+	}
+	return rc;
 }
 
-/* Adds {from, to} under key to changes when a setting moved. */
-static void
-changed_flag(json_t *changes, const char *key, int from, json_t *body)
+enum tick_err
+tick_ticket_create_form(struct tick_db *db, const char *prefix,
+    const struct tick_ticket_form *f, long long created_by, long long *id,
+    char *ref, size_t refsz)
 {
-	json_t *v = json_object_get(body, key);
-
-	if (json_is_boolean(v) && json_is_true(v) != from)
-		json_object_set_new(changes, key,
-		    json_pack("{s:b, s:b}", "from", from, "to",
-		        json_is_true(v)));
-}
-
-void
-tick_tickets_update(struct tick_req *req)
-{
-	struct tick_db *db = req->app->db;
-	json_t *body = NULL, *cur = NULL, *t, *contact = NULL;
-	char mobile[16] = "";
-	struct tick_ticket tk;
-	enum tick_err rc;
 	struct tick_q q;
-	long long id = tick_ticket_id_param(req, 0, &rc);
+	enum tick_err rc;
 
-	if (id == 0) {
-		tick_http_fail(req, 0, rc, NULL,
-		    rc == TICK_ENOTFOUND ? "no such ticket" : NULL, NULL);
-		return;
-	}
-	if ((body = tick_http_json_body(req)) == NULL)
-		return;
-	/* The change, its audit entries and its event: one transaction, with
-	 * the ticket locked so that the holder checked is the holder. */
-	if ((rc = tick_db_begin(db)) != TICK_OK ||
-	    (rc = tick_ticket_lock(db, id, &tk)) != TICK_OK)
-		goto rollback;
-	if (!tick_ticket_may_work(&tk, req->user.id,
-	        tick_role_allows(req->user.role, TICK_PERM_TICKETS_ADMIN))) {
-		tick_db_rollback(db);
-		tick_http_fail(req, 403, TICK_EFORBIDDEN, "not_holder",
-		    tk.assigned_to ? "another agent holds this ticket: only "
-		                     "they or a super_admin edit it" :
-		                     "take the ticket before editing it",
-		    tk.assigned_to ? json_pack("{s:I}", "assigned_to",
-		                         (json_int_t)tk.assigned_to) :
-		                     NULL);
-		goto out;
-	}
-	if (strcmp(tk.status, "closed") == 0) {
-		tick_db_rollback(db);
-		tick_http_fail(req, 409, TICK_ECONFLICT, "ticket_closed",
-		    "a closed ticket is read-only; a super_admin may reopen it",
-		    NULL);
-		goto out;
-	}
-	if ((cur = tick_ticket_json(db, id, 0, &rc)) == NULL)
-		goto rollback;
-	if (check_body(req, body, update_fields,
-	        sizeof(update_fields) / sizeof(update_fields[0]),
-	        str(cur, "issue_type"), str(cur, "issue_type_other"),
-	        str(cur, "mobile"),
-	        json_is_true(json_object_get(cur, "whatsapp_enabled"))) != 0) {
-		tick_db_rollback(db);
-		goto out;
-	}
-	if (str(body, "mobile") && *str(body, "mobile"))
-		tick_valid_phone(str(body, "mobile"), mobile);
+	tick_q_init(&q, db, stmts[TK_CREATE_FORM]);
+	tick_q_str(&q, f->name, (size_t)-1);
+	bind_opt_str(&q, f->email);
+	bind_opt_str(&q, f->mobile);
+	tick_q_str(&q, f->description, (size_t)-1);
+	tick_q_str(&q, f->issue_type, (size_t)-1);
+	bind_opt_str(&q, f->issue_type_other);
+	bind_opt_str(&q, f->issue_title);
+	tick_q_int(&q, f->whatsapp_enabled > 0);
+	tick_q_int(&q, f->whatsapp_notifications > 0);
+	tick_q_int(&q, created_by);
+	rc = tick_q_exec(&q);
+	*id = (long long)tick_q_insert_id(&q);
+	tick_q_done(&q);
+	if (rc == TICK_OK)
+		rc = set_reference(db, prefix, *id, ref, refsz);
+	return rc;
+}
+
+enum tick_err
+tick_ticket_update_form(struct tick_db *db, long long id,
+    const struct tick_ticket_form *f)
+{
+	struct tick_q q;
+
 	tick_q_init(&q, db, stmts[TK_UPDATE]);
-	bind_opt_str(&q, str(body, "name"));
-	/* email, mobile, issue_type_other and issue_title may be cleared with
-	 * null or "": the IF(present, value, column) pairs. */
-	tick_q_int(&q, json_object_get(body, "email") != NULL);
-	bind_opt_str(&q, str(body, "email"));
-	tick_q_int(&q, json_object_get(body, "mobile") != NULL);
-	bind_opt_str(&q, mobile);
-	bind_opt_str(&q, str(body, "description"));
-	bind_opt_str(&q, str(body, "issue_type"));
-	tick_q_int(&q, json_object_get(body, "issue_type_other") != NULL);
-	bind_opt_str(&q, str(body, "issue_type_other"));
-	tick_q_int(&q, json_object_get(body, "issue_title") != NULL);
-	bind_opt_str(&q, str(body, "issue_title"));
-	/* A setting given as null is left as it is. */
-	if (json_is_boolean(json_object_get(body, "whatsapp_enabled")))
-		tick_q_int(&q, flag(body, "whatsapp_enabled", 0));
+	bind_opt_str(&q, f->name);
+	/* email, mobile, issue_type_other and issue_title may be cleared:
+	 * the IF(given, value, column) pairs. */
+	tick_q_int(&q, f->has_email);
+	bind_opt_str(&q, f->email);
+	tick_q_int(&q, f->has_mobile);
+	bind_opt_str(&q, f->mobile);
+	bind_opt_str(&q, f->description);
+	bind_opt_str(&q, f->issue_type);
+	tick_q_int(&q, f->has_issue_type_other);
+	bind_opt_str(&q, f->issue_type_other);
+	tick_q_int(&q, f->has_issue_title);
+	bind_opt_str(&q, f->issue_title);
+	/* A setting of -1 is left as it is. */
+	if (f->whatsapp_enabled >= 0)
+		tick_q_int(&q, f->whatsapp_enabled);
 	else
 		tick_q_null(&q);
-	if (json_is_boolean(json_object_get(body, "whatsapp_notifications")))
-		tick_q_int(&q, flag(body, "whatsapp_notifications", 0));
+	if (f->whatsapp_notifications >= 0)
+		tick_q_int(&q, f->whatsapp_notifications);
 	else
 		tick_q_null(&q);
 	tick_q_int(&q, id);
-	if ((rc = tick_q_run(&q)) != TICK_OK)
-		goto rollback;
-	{
-		json_t *changed = json_object();
-		const char *k;
-		json_t *v;
-
-		json_object_foreach (body, k, v)
-			for (size_t i = 0; i <
-			     sizeof(update_fields) / sizeof(update_fields[0]);
-			     i++)
-				if (strcmp(k, update_fields[i].name) == 0)
-					json_object_set(changed, k, v);
-		rc = tick_audit_req(req, "ticket.update", "ticket", id,
-		    changed);
-	}
-	/* Where the customer's WhatsApp goes: its own entry, old and new. */
-	if (rc == TICK_OK && (contact = json_object()) == NULL)
-		rc = TICK_ENOMEM;
-	if (rc == TICK_OK) {
-		if (json_object_get(body, "mobile") != NULL &&
-		    strcmp(mobile, tk.mobile) != 0)
-			json_object_set_new(contact, "mobile",
-			    json_pack("{s:o, s:o}", "from",
-			        tk.mobile[0] ? json_string(tk.mobile) :
-			                       json_null(),
-			        "to",
-			        mobile[0] ? json_string(mobile) : json_null()));
-		changed_flag(contact, "whatsapp_enabled", tk.whatsapp_enabled,
-		    body);
-		changed_flag(contact, "whatsapp_notifications",
-		    tk.whatsapp_notifications, body);
-		if (json_object_size(contact) > 0) {
-			rc = tick_audit_req(req, "ticket.contact_change",
-			    "ticket", id, contact);
-			contact = NULL;
-		}
-	}
-	if (rc != TICK_OK ||
-	    (rc = tick_events_emit(db, TICK_EV_TICKET_UPDATED, id)) !=
-	        TICK_OK ||
-	    (rc = tick_db_commit(db)) != TICK_OK)
-		goto rollback;
-	if ((t = tick_ticket_json(db, id, 1, &rc)) == NULL)
-		goto fail;
-	tick_http_ok(req, 200, t, "ticket updated");
-	goto out;
-rollback:
-	tick_db_rollback(db);
-fail:
-	tick_http_fail(req, 0, rc, NULL,
-	    rc == TICK_ENOTFOUND ? "no such ticket" : NULL, NULL);
-out:
-	json_decref(contact);
-	json_decref(cur);
-	json_decref(body);
+	return tick_q_run(&q);
 }
 
-void
-tick_tickets_delete(struct tick_req *req)
+enum tick_err
+tick_ticket_delete(struct tick_db *db, long long id)
 {
-	enum tick_err rc;
-	long long id = tick_ticket_id_param(req, 0, &rc);
 	struct tick_q q;
 
-	if (id == 0) {
-		tick_http_fail(req, 0, rc, NULL,
-		    rc == TICK_ENOTFOUND ? "no such ticket" : NULL, NULL);
-		return;
-	}
-	if ((rc = tick_db_begin(req->app->db)) == TICK_OK) {
-		tick_q_init(&q, req->app->db, stmts[TK_DELETE]);
-		tick_q_int(&q, id);
-		if ((rc = tick_q_run(&q)) == TICK_OK)
-			rc = tick_audit_req(req, "ticket.delete", "ticket", id,
-			    NULL);
-		if (rc == TICK_OK)
-			rc = tick_events_emit(req->app->db,
-			    TICK_EV_TICKET_UPDATED, id);
-		if (rc == TICK_OK)
-			rc = tick_db_commit(req->app->db);
-		if (rc != TICK_OK)
-			tick_db_rollback(req->app->db);
-	}
-	if (rc != TICK_OK) {
-		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
-		return;
-	}
-	tick_http_ok(req, 200,
-	    json_pack("{s:I, s:b}", "id", (json_int_t)id, "deleted", 1),
-	    "ticket removed from the lists; its record is kept");
+	tick_q_init(&q, db, stmts[TK_DELETE]);
+	tick_q_int(&q, id);
+	return tick_q_run(&q);
 }
 
-void
-tick_tickets_stats(struct tick_req *req)
+enum tick_err
+tick_ticket_stats(struct tick_db *db, long long user_id,
+    struct tick_ticket_stats *s)
 {
-	long long v[9] = { 0 };
+	long long *v[] = { &s->total, &s->new_, &s->assigned, &s->in_progress,
+		&s->closed, &s->unassigned_open, &s->mine_open,
+		&s->avg_first_response_seconds, &s->created_today };
 	enum tick_err rc;
 	struct tick_q q;
 
-	tick_q_init(&q, req->app->db, stmts[TK_STATS]);
-	tick_q_int(&q, req->user.id);
-	for (int i = 0; i < 9; i++)
-		tick_q_out_int(&q, &v[i]);
+	memset(s, 0, sizeof(*s));
+	tick_q_init(&q, db, stmts[TK_STATS]);
+	tick_q_int(&q, user_id);
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		tick_q_out_int(&q, v[i]);
 	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
 		rc = TICK_EDB;
 	tick_q_done(&q);
-	if (rc != TICK_OK) {
-		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
-		return;
-	}
-	tick_http_ok(req, 200,
-	    json_pack("{s:I, s:{s:I, s:I, s:I, s:I}, s:I, s:I, s:I, s:I}",
-	        "total", (json_int_t)v[0], "by_status", "new", (json_int_t)v[1],
-	        "assigned", (json_int_t)v[2], "in_progress", (json_int_t)v[3],
-	        "closed", (json_int_t)v[4], "unassigned_open", (json_int_t)v[5],
-	        "mine_open", (json_int_t)v[6], "avg_first_response_seconds",
-	        (json_int_t)v[7], "created_today", (json_int_t)v[8]),
-	    NULL);
+	return rc;
 }

@@ -1,4 +1,5 @@
-/* tick: tickets and replies: the data, and the tickets API. */
+/* tick: the tickets table and the replies customers add to it; the JSON
+ * the API shows of a ticket. SQL only: no request in sight. */
 #ifndef TICK_TICKETS_H
 #define TICK_TICKETS_H
 
@@ -10,7 +11,6 @@
 #include "err.h"
 
 struct tick_db;
-struct tick_req;
 
 struct tick_ticket_ref {
 	long long id;
@@ -73,11 +73,6 @@ enum tick_err tick_ticket_add_customer_reply(struct tick_db *db,
 enum tick_err tick_ticket_touch_customer(struct tick_db *db,
     long long ticket_id, long long contact_id);
 
-/* The id named by route parameter i: a number or a reference. 0 when there
- * is no such ticket (or it is deleted). */
-long long
-tick_ticket_id_param(struct tick_req *req, size_t i, enum tick_err *rc);
-
 /*
  * The holder rule, on every path that changes a ticket or speaks to its
  * customer (reply, send, close, edit, status, retry): the user holding
@@ -108,14 +103,6 @@ struct tick_timeline_page {
 	long long before_id;
 };
 
-/*
- * Reads ?timeline_limit=N and ?timeline_before=<cursor> (r42, m42: the
- * answer's timeline_before) from query into p; defaults when absent.
- * TICK_EINVAL when either is malformed. No I/O.
- */
-enum tick_err
-tick_ticket_timeline_query(const char *query, struct tick_timeline_page *p);
-
 /* The ticket as JSON (a new object); with_timeline adds the newest page of
  * its replies, notes and WhatsApp messages (tick_ticket_json_page). */
 json_t *tick_ticket_json(struct tick_db *db, long long id, int with_timeline,
@@ -131,16 +118,66 @@ json_t *tick_ticket_json(struct tick_db *db, long long id, int with_timeline,
 json_t *tick_ticket_json_page(struct tick_db *db, long long id,
     const struct tick_timeline_page *page, enum tick_err *rc);
 
-/* The same for a request, paged by its query string; NULL after answering
- * 400 (a bad paging parameter), 404 or 503. */
-json_t *tick_ticket_json_req(struct tick_req *req, long long id);
+/*
+ * The id of the ticket named by id (when > 0) or else by its reference
+ * ref, if it exists and is not deleted: TICK_OK with *found, TICK_ENOTFOUND
+ * (with *found 0) or TICK_EDB.
+ */
+enum tick_err tick_ticket_resolve(struct tick_db *db, long long id,
+    const char *ref, long long *found);
 
-/* The tickets API. */
-void tick_tickets_list(struct tick_req *req);
-void tick_tickets_get(struct tick_req *req);
-void tick_tickets_create(struct tick_req *req);
-void tick_tickets_update(struct tick_req *req);
-void tick_tickets_delete(struct tick_req *req);
-void tick_tickets_stats(struct tick_req *req);
+/* The inbox's filters (GET /api/tickets), as the api layer parsed them. */
+struct tick_ticket_filters {
+	const char *status[4]; /* borrowed names; nstatus of them */
+	size_t nstatus;
+	long long assigned_to; /* 0: anyone */
+	int unassigned;
+	char q[201], qlike[420]; /* the search, and it escaped for LIKE */
+	char from[24], to[24];   /* YYYY-MM-DD[THH:MM:SS], "" when absent */
+	int sort;                /* 0 newest, 1 oldest, 2 last activity */
+};
+
+/*
+ * A page (1-based) of limit tickets matching f: *items a new array of the
+ * list's JSON rows (with a last_message snippet), *total the matches in
+ * all. On an error *items is NULL.
+ */
+enum tick_err
+tick_ticket_list(struct tick_db *db, const struct tick_ticket_filters *f,
+    long long page, long long limit, json_t **items, long long *total);
+
+/* The tick system's form: a ticket as an agent writes it. Texts are
+ * borrowed; NULL (or "") for an optional one not given. */
+struct tick_ticket_form {
+	const char *name, *email, *mobile, *description, *issue_type,
+	    *issue_type_other, *issue_title;
+	/* On an update: the member was given (null or "" clears it). */
+	int has_email, has_mobile, has_issue_type_other, has_issue_title;
+	/* 1 or 0; on an update -1 leaves the setting as it is. */
+	int whatsapp_enabled, whatsapp_notifications;
+};
+
+/* Inside a transaction: a new form ticket by user created_by, and its
+ * reference (prefix, into ref). */
+enum tick_err tick_ticket_create_form(struct tick_db *db, const char *prefix,
+    const struct tick_ticket_form *f, long long created_by, long long *id,
+    char *ref, size_t refsz);
+
+/* Inside a transaction: the form's changes to ticket id (a NULL text is
+ * left as it is, but for the has_* ones). */
+enum tick_err tick_ticket_update_form(struct tick_db *db, long long id,
+    const struct tick_ticket_form *f);
+
+/* Marks ticket id deleted; its record is kept. */
+enum tick_err tick_ticket_delete(struct tick_db *db, long long id);
+
+/* GET /api/tickets/stats: counts over the tickets not deleted. */
+struct tick_ticket_stats {
+	long long total, new_, assigned, in_progress, closed;
+	long long unassigned_open, mine_open; /* open; mine: user_id's */
+	long long avg_first_response_seconds, created_today;
+};
+enum tick_err tick_ticket_stats(struct tick_db *db, long long user_id,
+    struct tick_ticket_stats *s);
 
 #endif

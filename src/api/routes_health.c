@@ -1,0 +1,11 @@
+/* Routes of the health responder: GET /api/health, GET /api/ping. Each
+ * responder links only its own table and the handlers it names. */
+#include "routes.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct tick_route health[] = {
+	{ "GET", "/api/health", tick_health_get, 0, TICK_PERM_PUBLIC },
+	{ "GET", "/api/ping", tick_health_ping, 0, TICK_PERM_PUBLIC },
+};
+const struct tick_routes tick_routes_health = { "health", health, N(health) };
