@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "audit.h"
+#include "audit_api.h"
 #include "auth.h"
 #include "crypto.h"
 #include "db.h"

@@ -1,6 +1,6 @@
 /* Routes of the auth responder: sign-in, users and the audit log. Each
  * responder links only its own table and the handlers it names. */
-#include "audit.h"
+#include "audit_api.h"
 #include "auth.h"
 #include "routes.h"
 #include "users.h"

@@ -1,6 +1,6 @@
 /* Routes of the events responder: the panel's live stream. Each responder
  * links only its own table and the handlers it names. */
-#include "events.h"
+#include "events_api.h"
 #include "routes.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

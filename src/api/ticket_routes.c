@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "audit.h"
+#include "audit_api.h"
 #include "config.h"
 #include "db.h"
 #include "events.h"

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "audit.h"
+#include "audit_api.h"
 #include "auth.h"
 #include "db.h"
 #include "http.h"

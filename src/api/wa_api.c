@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "audit.h"
+#include "audit_api.h"
 #include "bounds.h"
 #include "crypto.h"
 #include "db.h"

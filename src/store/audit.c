@@ -1,15 +1,12 @@
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
 #include "audit.h"
 #include "db.h"
-#include "http.h"
-#include "valid.h"
 
 enum audit_stmt { AU_INSERT, AU_LIST, AU_COUNT, AU_STMT__MAX };
 
+/* clang-format off */
 static const char *const stmts[AU_STMT__MAX] = {
 	[AU_INSERT] =
 	    "INSERT INTO audit_log (actor_id, actor_email, action, entity,"
@@ -26,6 +23,7 @@ static const char *const stmts[AU_STMT__MAX] = {
 	    "SELECT COUNT(*) FROM audit_log a"
 	    " WHERE (? IS NULL OR a.action = ?) AND (? IS NULL OR a.actor_id = ?)",
 };
+/* clang-format on */
 
 enum tick_err
 tick_audit(struct tick_db *db, long long actor_id, const char *actor_email,
@@ -54,17 +52,6 @@ tick_audit(struct tick_db *db, long long actor_id, const char *actor_email,
 	return rc;
 }
 
-enum tick_err
-tick_audit_req(struct tick_req *req, const char *action, const char *entity,
-    long long entity_id, json_t *details)
-{
-	char id[24];
-
-	snprintf(id, sizeof(id), "%lld", entity_id);
-	return tick_audit(req->app->db, req->user.id, req->user.email, action,
-	    entity, entity_id > 0 ? id : NULL, req->remote_addr, details);
-}
-
 static void
 bind_filters(struct tick_q *q, const char *action, long long actor)
 {
@@ -79,55 +66,43 @@ bind_filters(struct tick_q *q, const char *action, long long actor)
 	}
 }
 
-void
-tick_audit_list(struct tick_req *req)
+enum tick_err
+tick_audit_count(struct tick_db *db, const char *action, long long actor,
+    long long *total)
 {
-	char action[65], email[256], act[65], entity[33], eid[65], addr[65],
-	    when[40];
+	struct tick_q q;
+	enum tick_err rc;
+
+	*total = 0;
+	tick_q_init(&q, db, stmts[AU_COUNT]);
+	bind_filters(&q, action, actor);
+	tick_q_out_int(&q, total);
+	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
+		rc = TICK_EDB;
+	tick_q_done(&q);
+	return rc;
+}
+
+enum tick_err
+tick_audit_read(struct tick_db *db, const char *action, long long actor,
+    long long limit, long long offset,
+    void (*each)(const struct tick_audit_entry *entry, void *arg), void *arg)
+{
+	char email[256], act[65], entity[33], eid[65], addr[65], when[40];
+	/* Static: details may be 64 KiB; a worker runs one query at a time. */
 	static char details[65536];
-	long long page, limit, total = 0, id, actor;
-	const char *filter = NULL;
-	json_t *items = NULL, *d;
-	long long actor_filter = 0;
+	long long id, actor_id;
+	struct tick_audit_entry e;
 	enum tick_err rc;
 	struct tick_q q;
 	int r;
 
-	if (tick_http_page(req, &page, &limit) != TICK_OK)
-		return;
-	if (tick_http_query_get(req->query, "action", action, sizeof(action)) ==
-	    TICK_OK)
-		filter = action;
-	{
-		char a[24];
-
-		if (tick_http_query_get(req->query, "actor_id", a, sizeof(a)) ==
-		        TICK_OK &&
-		    tick_valid_num(a, strlen(a), 1, 4294967295LL,
-		        &actor_filter) != TICK_OK) {
-			tick_http_fail(req, 400, TICK_EINVAL, "bad_request",
-			    "actor_id must be a positive whole number", NULL);
-			return;
-		}
-	}
-	tick_q_init(&q, req->app->db, stmts[AU_COUNT]);
-	bind_filters(&q, filter, actor_filter);
-	tick_q_out_int(&q, &total);
-	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
-		rc = TICK_EDB;
-	tick_q_done(&q);
-	if (rc != TICK_OK)
-		goto fail;
-	if ((items = json_array()) == NULL) {
-		rc = TICK_ENOMEM;
-		goto fail;
-	}
-	tick_q_init(&q, req->app->db, stmts[AU_LIST]);
-	bind_filters(&q, filter, actor_filter);
+	tick_q_init(&q, db, stmts[AU_LIST]);
+	bind_filters(&q, action, actor);
 	tick_q_int(&q, limit);
-	tick_q_int(&q, (page - 1) * limit);
+	tick_q_int(&q, offset);
 	tick_q_out_int(&q, &id);
-	tick_q_out_int(&q, &actor);
+	tick_q_out_int(&q, &actor_id);
 	tick_q_out_str(&q, email, sizeof(email));
 	tick_q_out_str(&q, act, sizeof(act));
 	tick_q_out_str(&q, entity, sizeof(entity));
@@ -137,36 +112,21 @@ tick_audit_list(struct tick_req *req)
 	tick_q_out_str(&q, when, sizeof(when));
 	rc = tick_q_exec(&q);
 	while (rc == TICK_OK && (r = tick_q_fetch(&q)) != 0) {
-		json_error_t je;
-
 		if (r < 0) {
 			rc = TICK_EDB;
 			break;
 		}
-		d = tick_q_isnull(&q, 7) ? json_null() :
-		                           json_loads(details, 0, &je);
-		json_array_append_new(items,
-		    json_pack("{s:I, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:s}",
-		        "id", (json_int_t)id, "actor_id",
-		        tick_q_isnull(&q, 1) ? json_null() :
-		                               json_integer((json_int_t)actor),
-		        "actor_email",
-		        tick_q_isnull(&q, 2) ? json_null() : json_string(email),
-		        "action", act, "entity",
-		        tick_q_isnull(&q, 4) ? json_null() :
-		                               json_string(entity),
-		        "entity_id",
-		        tick_q_isnull(&q, 5) ? json_null() : json_string(eid),
-		        "remote_addr",
-		        tick_q_isnull(&q, 6) ? json_null() : json_string(addr),
-		        "details", d ? d : json_null(), "created_at", when));
+		e.id = id;
+		e.actor_id = tick_q_isnull(&q, 1) ? 0 : actor_id;
+		e.actor_email = tick_q_isnull(&q, 2) ? NULL : email;
+		e.action = act;
+		e.entity = tick_q_isnull(&q, 4) ? NULL : entity;
+		e.entity_id = tick_q_isnull(&q, 5) ? NULL : eid;
+		e.remote_addr = tick_q_isnull(&q, 6) ? NULL : addr;
+		e.details = tick_q_isnull(&q, 7) ? NULL : details;
+		e.created_at = when;
+		each(&e, arg);
 	}
 	tick_q_done(&q);
-	if (rc != TICK_OK)
-		goto fail;
-	tick_http_ok_page(req, items, total, page, limit);
-	return;
-fail:
-	json_decref(items);
-	tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+	return rc;
 }

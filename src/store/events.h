@@ -1,0 +1,92 @@
+/*
+ * tick: live updates, the events and event_streams tables. A change writes
+ * a row to `events` in its own transaction; each open GET /api/events
+ * stream (api/events_api.c) has a row in `event_streams`. SQL only.
+ */
+#ifndef TICK_EVENTS_H
+#define TICK_EVENTS_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+struct tick_db;
+
+/* Event types. */
+#define TICK_EV_TICKET_CREATED "ticket.created"
+#define TICK_EV_TICKET_UPDATED "ticket.updated"
+#define TICK_EV_TICKET_ASSIGNED "ticket.assigned"
+#define TICK_EV_TICKET_STATUS "ticket.status"
+#define TICK_EV_TICKET_CLOSED "ticket.closed"
+#define TICK_EV_MESSAGE_RECEIVED "message.received"
+#define TICK_EV_MESSAGE_STATUS "message.status"
+#define TICK_EV_REPLY_CREATED "reply.created"
+#define TICK_EV_NOTE_CREATED "note.created"
+
+/* Most rows one tick_events_read() returns. */
+#define TICK_EVENTS_READ_MAX 200
+
+/* One row of `events`, with its ticket's reference and status. */
+struct tick_event {
+	long long id;
+	long long ticket_id; /* 0 when the event is about no ticket */
+	char type[33];
+	char reference[33]; /* "" when has_reference is 0 */
+	char status[16];    /* "" when has_status is 0 */
+	char at[40];        /* created_at, ISO 8601 in UTC */
+	int has_reference;
+	int has_status;
+};
+
+/* Records an event about ticket_id (0 for none), inside the caller's
+ * transaction when there is one. type is borrowed. */
+enum tick_err
+tick_events_emit(struct tick_db *db, const char *type, long long ticket_id);
+
+/* Records an event about the ticket of WhatsApp message id (by row id) or
+ * wamid (when not NULL); nothing when the message has no ticket. */
+enum tick_err tick_events_emit_for_message(struct tick_db *db, const char *type,
+    long long message_id, const char *wamid);
+
+/* Deletes events older than a week (no reconnecting panel needs them) and
+ * the rows of streams not heard of for an hour; *n says how many events.
+ * For `tick outbox`, which cron runs. */
+enum tick_err tick_events_prune(struct tick_db *db, long long *n);
+
+/* The id a new stream starts after (it sees only newer events): the
+ * newest settled event's, 0 when there is none. TICK_EDB when the
+ * database does not answer. */
+enum tick_err tick_events_start(struct tick_db *db, long long *id);
+
+/*
+ * Reads into ev (caller storage for max rows; at most
+ * TICK_EVENTS_READ_MAX are read) the settled events after id `after`,
+ * oldest first, and sets *n to their number. An event is settled once it
+ * is old enough that no transaction which took an earlier id can still
+ * commit, so a reader resuming after the last id it read misses nothing.
+ * A row that cannot be fetched ends the read early (logged): the rows
+ * before it are returned with TICK_OK. TICK_EDB when the query fails.
+ */
+enum tick_err tick_events_read(struct tick_db *db, long long after,
+    struct tick_event *ev, size_t max, size_t *n);
+
+/*
+ * Records a new live stream of user and ends that user's oldest streams
+ * past max (their rows go; each sees that at its next
+ * tick_events_beat_stream). Streams not heard of for 30 seconds (their
+ * worker died) no longer count. *id is the new stream's row, 0 when none
+ * was made; a caller that got an error with *id > 0 drops it.
+ */
+enum tick_err tick_events_open_stream(struct tick_db *db, long long user,
+    long long max, long long *id);
+
+/* Says that stream id is alive: *alive is 1 when its row is still there,
+ * 0 when a newer stream of its user ended it. TICK_EDB (and *alive 0)
+ * when the database does not answer. */
+enum tick_err
+tick_events_beat_stream(struct tick_db *db, long long id, int *alive);
+
+/* Deletes the row of stream id (the stream ended). */
+enum tick_err tick_events_drop_stream(struct tick_db *db, long long id);
+
+#endif
