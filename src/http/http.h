@@ -26,7 +26,7 @@ struct tick_span {
 	size_t len;
 };
 
-/* Who sent a request, once tick_auth_request() has said yes. */
+/* Who sent a request, once tick_session_request() has said yes. */
 struct tick_principal {
 	long long id;        /* 0 when nobody is signed in */
 	enum tick_role role; /* as the database says now, not the token */

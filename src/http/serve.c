@@ -15,12 +15,12 @@
 #include <mysql.h>
 
 #include "app.h"
-#include "auth.h"
 #include "db.h"
 #include "json.h"
 #include "bounds.h"
 #include "log.h"
 #include "serve.h"
+#include "session.h"
 #include "valid.h"
 
 extern char **environ;
@@ -191,7 +191,7 @@ handle(struct tick_app *app, char **envp, struct io *io,
 	else if (read_body(&req, io,
 	             r->max_body ? r->max_body : TICK_MAX_API_BODY) == 0 &&
 	    (r->perm == TICK_PERM_PUBLIC ||
-	        tick_auth_request(&req, r->perm) == TICK_OK)) {
+	        tick_session_request(&req, r->perm) == TICK_OK)) {
 		r->fn(&req);
 		if (req.status == 0)
 			tick_http_fail(&req, 500, TICK_ESYS, "internal_error",
