@@ -12,14 +12,14 @@
 
 #include "app.h"
 #include "audit.h"
-#include "auth.h"
 #include "db.h"
 #include "events.h"
 #include "log.h"
 #include "media.h"
 #include "ingest.h"
 #include "outbox.h"
-#include "users.h"
+#include "passwords.h"
+#include "user.h"
 #include "valid.h"
 
 extern const struct tick_migration tick_migrations[];
@@ -94,10 +94,10 @@ read_password(char *out, size_t outsz, int *generated)
 	if (!isatty(STDIN_FILENO) && fgets(out, (int)outsz, stdin) != NULL) {
 		out[strcspn(out, "\r\n")] = '\0';
 		if (out[0] != '\0')
-			return tick_auth_valid_password(out);
+			return tick_password_valid(out);
 	}
 	*generated = 1;
-	return tick_auth_generate_password(out, outsz);
+	return tick_password_generate(out, outsz);
 }
 
 static const char *
@@ -138,13 +138,12 @@ user_add(struct tick_app *app, const char *email, const char *name,
 		snprintf(pw, sizeof(pw), "%s", password);
 	if ((password == NULL &&
 	        read_password(pw, sizeof(pw), &generated) != TICK_OK) ||
-	    (password != NULL && tick_auth_valid_password(pw) != TICK_OK)) {
+	    (password != NULL && tick_password_valid(pw) != TICK_OK)) {
 		fprintf(stderr,
 		    "tick user: the password must be 10 to 128 bytes\n");
 		return 2;
 	}
-	if (tick_auth_hash_password(&app->cfg, pw, hash, sizeof(hash)) !=
-	    TICK_OK) {
+	if (tick_password_hash(&app->cfg, pw, hash, sizeof(hash)) != TICK_OK) {
 		fprintf(stderr, "tick user: could not hash the password\n");
 		return 1;
 	}
@@ -185,8 +184,7 @@ user_passwd(struct tick_app *app, const char *email)
 		    "tick user passwd: the password must be 10 to 128 bytes\n");
 		return 2;
 	}
-	if (tick_auth_hash_password(&app->cfg, pw, hash, sizeof(hash)) !=
-	        TICK_OK ||
+	if (tick_password_hash(&app->cfg, pw, hash, sizeof(hash)) != TICK_OK ||
 	    tick_user_set_hash(app->db, u.id, hash, 1) != TICK_OK) {
 		fprintf(stderr, "tick user passwd: failed\n");
 		return 1;
@@ -220,7 +218,7 @@ user_ensure_admin(struct tick_app *app)
 	if (n > 0)
 		return 0;
 	if (pw == NULL || *pw == '\0') {
-		if (tick_auth_generate_password(gen, sizeof(gen)) != TICK_OK)
+		if (tick_password_generate(gen, sizeof(gen)) != TICK_OK)
 			return 1;
 		pw = gen;
 		generated = 1;

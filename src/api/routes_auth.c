@@ -3,6 +3,7 @@
 #include "audit_api.h"
 #include "auth.h"
 #include "routes.h"
+#include "session.h"
 #include "users.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -23,4 +24,5 @@ static const struct tick_route auth[] = {
 	{ "DELETE", "/api/users/:id", tick_users_delete, 0, TICK_PERM_USERS },
 	{ "GET", "/api/audit", tick_audit_list, 0, TICK_PERM_AUDIT },
 };
-const struct tick_routes tick_routes_auth = { "auth", auth, N(auth) };
+const struct tick_routes tick_routes_auth = { "auth", auth, N(auth),
+	tick_session_request };

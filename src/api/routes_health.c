@@ -1,5 +1,7 @@
 /* Routes of the health responder: GET /api/health, GET /api/ping. Each
  * responder links only its own table and the handlers it names. */
+#include <stddef.h>
+
 #include "routes.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -8,4 +10,5 @@ static const struct tick_route health[] = {
 	{ "GET", "/api/health", tick_health_get, 0, TICK_PERM_PUBLIC },
 	{ "GET", "/api/ping", tick_health_ping, 0, TICK_PERM_PUBLIC },
 };
-const struct tick_routes tick_routes_health = { "health", health, N(health) };
+const struct tick_routes tick_routes_health = { "health", health, N(health),
+	NULL };

@@ -2,6 +2,7 @@
  * routes. Each responder links only its own table and the handlers it names. */
 #include "bounds.h"
 #include "routes.h"
+#include "session.h"
 #include "ticket_routes.h"
 #include "wa_api.h"
 #include "work.h"
@@ -44,5 +45,5 @@ static const struct tick_route tickets[] = {
 	{ "POST", "/api/whatsapp/simulate-message", tick_wa_api_simulate, 0,
 	    TICK_PERM_WA_SIMULATE },
 };
-const struct tick_routes tick_routes_tickets = { "tickets", tickets,
-	N(tickets) };
+const struct tick_routes tick_routes_tickets = { "tickets", tickets, N(tickets),
+	tick_session_request };

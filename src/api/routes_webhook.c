@@ -2,6 +2,8 @@
  * /webhook). Each responder links only its own table and the handlers it
  * names. */
 #include "bounds.h"
+#include <stddef.h>
+
 #include "routes.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -15,5 +17,5 @@ static const struct tick_route webhook[] = {
 	{ "POST", "/webhook", tick_webhook_notify, TICK_MAX_BODY,
 	    TICK_PERM_PUBLIC },
 };
-const struct tick_routes tick_routes_webhook = { "webhook", webhook,
-	N(webhook) };
+const struct tick_routes tick_routes_webhook = { "webhook", webhook, N(webhook),
+	NULL };

@@ -1,315 +1,14 @@
-#include <ctype.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
+#include "audit.h"
 #include "audit_api.h"
-#include "auth.h"
 #include "db.h"
 #include "http.h"
+#include "passwords.h"
+#include "user.h"
 #include "users.h"
 #include "valid.h"
-
-enum users_stmt {
-	US_BY_EMAIL,
-	US_SESSION,
-	US_LOGIN_OK,
-	US_LOGIN_FAILED,
-	US_SET_HASH,
-	US_REVOKE,
-	US_PURGE_REVOKED,
-	US_CREATE,
-	US_GET,
-	US_LIST,
-	US_COUNT,
-	US_ADMINS,
-	US_LOCK_ADMINS,
-	US_UPDATE,
-	US_STMT__MAX
-};
-
-#define USER_COLUMNS                                            \
-	"id, email, name, role, active, failed_logins,"         \
-	" DATE_FORMAT(locked_until, '%Y-%m-%dT%H:%i:%s.%fZ'),"  \
-	" locked_until > NOW(3),"                               \
-	" DATE_FORMAT(last_login_at, '%Y-%m-%dT%H:%i:%s.%fZ')," \
-	" DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%s.%fZ'),"    \
-	" DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%s.%fZ')"
-
-static const char *const stmts[US_STMT__MAX] = {
-	[US_BY_EMAIL] =
-	    "SELECT id, email, name, password_hash, role, active, failed_logins,"
-	    " COALESCE(locked_until > NOW(3), 0), token_version FROM users"
-	    " WHERE email = ?",
-	[US_SESSION] =
-	    "SELECT u.email, u.name, u.role, r.jti IS NOT NULL FROM users u"
-	    " LEFT JOIN revoked_tokens r ON r.jti = ?"
-	    " WHERE u.id = ? AND u.active = 1 AND u.token_version = ?",
-	[US_LOGIN_OK] =
-	    "UPDATE users SET failed_logins = 0, locked_until = NULL,"
-	    " last_login_at = NOW(3) WHERE id = ?",
-	/* Left to right: the count grows, then decides the lock. */
-	[US_LOGIN_FAILED] =
-	    "UPDATE users SET failed_logins = failed_logins + 1,"
-	    " locked_until = IF(failed_logins >= ?, NOW(3) + INTERVAL ? MINUTE,"
-	    " locked_until), failed_logins = IF(failed_logins >= ?, 0,"
-	    " failed_logins) WHERE id = ?",
-	[US_SET_HASH] = "UPDATE users SET password_hash = ?,"
-	                " token_version = token_version + ? WHERE id = ?",
-	[US_REVOKE] =
-	    "INSERT IGNORE INTO revoked_tokens (jti, user_id, expires_at)"
-	    " VALUES (?, ?, FROM_UNIXTIME(?))",
-	[US_PURGE_REVOKED] =
-	    "DELETE FROM revoked_tokens WHERE expires_at < NOW() LIMIT 1000",
-	[US_CREATE] =
-	    "INSERT INTO users (email, name, password_hash, role, active)"
-	    " VALUES (?, ?, ?, ?, ?)",
-	[US_GET] = "SELECT " USER_COLUMNS " FROM users WHERE id = ?",
-	[US_LIST] = "SELECT " USER_COLUMNS
-	            " FROM users ORDER BY id LIMIT ? OFFSET ?",
-	[US_COUNT] = "SELECT COUNT(*) FROM users",
-	[US_ADMINS] = "SELECT COUNT(*) FROM users WHERE role = 'super_admin'"
-	              " AND active = 1",
-	/* Locks every active super_admin: the last one cannot slip away. */
-	[US_LOCK_ADMINS] = "SELECT id FROM users WHERE role = 'super_admin'"
-	                   " AND active = 1 FOR UPDATE",
-	[US_UPDATE] =
-	    "UPDATE users SET email = COALESCE(?, email), name = COALESCE(?, name),"
-	    " role = COALESCE(?, role), active = COALESCE(?, active),"
-	    " password_hash = COALESCE(?, password_hash),"
-	    " token_version = token_version + ? WHERE id = ?",
-};
-
-void
-tick_user_fold_email(char *email)
-{
-	for (; *email != '\0'; email++)
-		*email = (char)tolower((unsigned char)*email);
-}
-
-enum tick_err
-tick_user_by_email(struct tick_db *db, const char *email, struct tick_user *u)
-{
-	char folded[256], role[32];
-	long long active = 0, locked = 0;
-	struct tick_q q;
-	enum tick_err rc;
-	int r;
-
-	memset(u, 0, sizeof(*u));
-	if (strlen(email) >= sizeof(folded))
-		return TICK_ENOTFOUND;
-	strcpy(folded, email);
-	tick_user_fold_email(folded);
-	tick_q_init(&q, db, stmts[US_BY_EMAIL]);
-	tick_q_str(&q, folded, (size_t)-1);
-	tick_q_out_int(&q, &u->id);
-	tick_q_out_str(&q, u->email, sizeof(u->email));
-	tick_q_out_str(&q, u->name, sizeof(u->name));
-	tick_q_out_str(&q, u->hash, sizeof(u->hash));
-	tick_q_out_str(&q, role, sizeof(role));
-	tick_q_out_int(&q, &active);
-	tick_q_out_int(&q, &u->failed_logins);
-	tick_q_out_int(&q, &locked);
-	tick_q_out_int(&q, &u->token_version);
-	if ((rc = tick_q_exec(&q)) == TICK_OK) {
-		r = tick_q_fetch(&q);
-		rc = r == 1 ? TICK_OK : r == 0 ? TICK_ENOTFOUND : TICK_EDB;
-	}
-	tick_q_done(&q);
-	u->role = (enum tick_role)tick_role_parse(role);
-	u->active = active != 0;
-	u->locked = locked != 0;
-	return rc;
-}
-
-enum tick_err
-tick_user_session(struct tick_db *db, long long id, long long ver,
-    const char *jti, struct tick_principal *p)
-{
-	long long revoked = 0;
-	char role[32];
-	struct tick_q q;
-	enum tick_err rc;
-	int r;
-
-	tick_q_init(&q, db, stmts[US_SESSION]);
-	tick_q_str(&q, jti, (size_t)-1);
-	tick_q_int(&q, id);
-	tick_q_int(&q, ver);
-	tick_q_out_str(&q, p->email, sizeof(p->email));
-	tick_q_out_str(&q, p->name, sizeof(p->name));
-	tick_q_out_str(&q, role, sizeof(role));
-	tick_q_out_int(&q, &revoked);
-	if ((rc = tick_q_exec(&q)) == TICK_OK) {
-		r = tick_q_fetch(&q);
-		rc = r == 1 ? (revoked ? TICK_EUNAUTH : TICK_OK) :
-		    r == 0  ? TICK_EUNAUTH :
-		              TICK_EDB;
-	}
-	tick_q_done(&q);
-	if (rc == TICK_OK) {
-		p->id = id;
-		p->role = (enum tick_role)tick_role_parse(role);
-	}
-	return rc;
-}
-
-enum tick_err
-tick_user_login_ok(struct tick_db *db, long long id)
-{
-	struct tick_q q;
-
-	tick_q_init(&q, db, stmts[US_LOGIN_OK]);
-	tick_q_int(&q, id);
-	return tick_q_run(&q);
-}
-
-enum tick_err
-tick_user_login_failed(struct tick_db *db, long long id, long long max_failures,
-    long long lock_minutes)
-{
-	struct tick_q q;
-
-	tick_q_init(&q, db, stmts[US_LOGIN_FAILED]);
-	tick_q_int(&q, max_failures);
-	tick_q_int(&q, lock_minutes);
-	tick_q_int(&q, max_failures);
-	tick_q_int(&q, id);
-	return tick_q_run(&q);
-}
-
-enum tick_err
-tick_user_set_hash(struct tick_db *db, long long id, const char *hash, int bump)
-{
-	struct tick_q q;
-
-	tick_q_init(&q, db, stmts[US_SET_HASH]);
-	tick_q_str(&q, hash, (size_t)-1);
-	tick_q_int(&q, bump ? 1 : 0);
-	tick_q_int(&q, id);
-	return tick_q_run(&q);
-}
-
-enum tick_err
-tick_user_revoke(struct tick_db *db, const char *jti, long long user_id,
-    long long expires)
-{
-	struct tick_q q;
-	enum tick_err rc;
-
-	tick_q_init(&q, db, stmts[US_REVOKE]);
-	tick_q_str(&q, jti, (size_t)-1);
-	tick_q_int(&q, user_id);
-	tick_q_int(&q, expires);
-	if ((rc = tick_q_run(&q)) != TICK_OK)
-		return rc;
-	/* Keep the list short: expired tokens need no revoking. */
-	tick_q_init(&q, db, stmts[US_PURGE_REVOKED]);
-	return tick_q_run(&q);
-}
-
-enum tick_err
-tick_user_create(struct tick_db *db, const char *email, const char *name,
-    const char *hash, enum tick_role role, int active, long long *id)
-{
-	char folded[256];
-	struct tick_q q;
-	enum tick_err rc;
-
-	if (strlen(email) >= sizeof(folded))
-		return TICK_EINVAL;
-	strcpy(folded, email);
-	tick_user_fold_email(folded);
-	tick_q_init(&q, db, stmts[US_CREATE]);
-	tick_q_str(&q, folded, (size_t)-1);
-	tick_q_str(&q, name, (size_t)-1);
-	tick_q_str(&q, hash, (size_t)-1);
-	tick_q_str(&q, tick_role_name(role), (size_t)-1);
-	tick_q_int(&q, active ? 1 : 0);
-	rc = tick_q_exec(&q);
-	*id = (long long)tick_q_insert_id(&q);
-	tick_q_done(&q);
-	return rc;
-}
-
-enum tick_err
-tick_user_count_admins(struct tick_db *db, long long *n)
-{
-	struct tick_q q;
-	enum tick_err rc;
-
-	tick_q_init(&q, db, stmts[US_ADMINS]);
-	tick_q_out_int(&q, n);
-	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
-		rc = TICK_EDB;
-	tick_q_done(&q);
-	return rc;
-}
-
-/* One row of USER_COLUMNS. */
-struct row {
-	long long id, active, failed, locked;
-	char email[256], name[TICK_COL_BUF(TICK_USER_NAME_MAX)], role[32],
-	    locked_until[40], last_login[40], created[40], updated[40];
-};
-
-static void
-bind_row(struct tick_q *q, struct row *r)
-{
-	tick_q_out_int(q, &r->id);
-	tick_q_out_str(q, r->email, sizeof(r->email));
-	tick_q_out_str(q, r->name, sizeof(r->name));
-	tick_q_out_str(q, r->role, sizeof(r->role));
-	tick_q_out_int(q, &r->active);
-	tick_q_out_int(q, &r->failed);
-	tick_q_out_str(q, r->locked_until, sizeof(r->locked_until));
-	tick_q_out_int(q, &r->locked);
-	tick_q_out_str(q, r->last_login, sizeof(r->last_login));
-	tick_q_out_str(q, r->created, sizeof(r->created));
-	tick_q_out_str(q, r->updated, sizeof(r->updated));
-}
-
-static json_t *
-opt_str(const struct tick_q *q, int col, const char *s)
-{
-	return tick_q_isnull(q, col) ? json_null() : json_string(s);
-}
-
-static json_t *
-row_json(const struct tick_q *q, const struct row *r)
-{
-	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:b, s:I, s:o, s:o, s:s, s:s}",
-	    "id", (json_int_t)r->id, "email", r->email, "name", r->name, "role",
-	    r->role, "active", (int)r->active, "locked", (int)r->locked,
-	    "failed_logins", (json_int_t)r->failed, "locked_until",
-	    r->locked ? opt_str(q, 6, r->locked_until) : json_null(),
-	    "last_login_at", opt_str(q, 8, r->last_login), "created_at",
-	    r->created, "updated_at", r->updated);
-}
-
-json_t *
-tick_user_json(struct tick_db *db, long long id, enum tick_err *rc)
-{
-	json_t *out = NULL;
-	struct tick_q q;
-	struct row r;
-	int f;
-
-	tick_q_init(&q, db, stmts[US_GET]);
-	tick_q_int(&q, id);
-	bind_row(&q, &r);
-	if ((*rc = tick_q_exec(&q)) == TICK_OK) {
-		f = tick_q_fetch(&q);
-		if (f == 1 && (out = row_json(&q, &r)) == NULL)
-			*rc = TICK_ENOMEM;
-		else if (f != 1)
-			*rc = f == 0 ? TICK_ENOTFOUND : TICK_EDB;
-	}
-	tick_q_done(&q);
-	return out;
-}
 
 void
 tick_users_list(struct tick_req *req)
@@ -317,39 +16,16 @@ tick_users_list(struct tick_req *req)
 	long long page, limit, total = 0;
 	json_t *items = NULL;
 	enum tick_err rc;
-	struct tick_q q;
-	struct row r;
-	int f;
 
 	if (tick_http_page(req, &page, &limit) != TICK_OK)
 		return;
-	tick_q_init(&q, req->app->db, stmts[US_COUNT]);
-	tick_q_out_int(&q, &total);
-	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
-		rc = TICK_EDB;
-	tick_q_done(&q);
-	if (rc != TICK_OK || (items = json_array()) == NULL)
-		goto fail;
-	tick_q_init(&q, req->app->db, stmts[US_LIST]);
-	tick_q_int(&q, limit);
-	tick_q_int(&q, (page - 1) * limit);
-	bind_row(&q, &r);
-	rc = tick_q_exec(&q);
-	while (rc == TICK_OK && (f = tick_q_fetch(&q)) != 0) {
-		if (f < 0)
-			rc = TICK_EDB;
-		else
-			json_array_append_new(items, row_json(&q, &r));
+	rc = tick_user_list(req->app->db, limit, (page - 1) * limit, &items,
+	    &total);
+	if (rc != TICK_OK) {
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		return;
 	}
-	tick_q_done(&q);
-	if (rc != TICK_OK)
-		goto fail;
 	tick_http_ok_page(req, items, total, page, limit);
-	return;
-fail:
-	json_decref(items);
-	tick_http_fail(req, 0, rc == TICK_OK ? TICK_ENOMEM : rc, NULL, NULL,
-	    NULL);
 }
 
 static const char *const role_names[] = { "super_admin", "site_manager",
@@ -392,7 +68,7 @@ void
 tick_users_create(struct tick_req *req)
 {
 	json_t *body = tick_http_json_body(req), *user = NULL;
-	char hash[256], generated[TICK_PASSWORD_GENERATED + 1] = "";
+	char hash[TICK_HASH_MAX], generated[TICK_PASSWORD_GENERATED + 1] = "";
 	const char *email, *name, *pw;
 	long long id = 0;
 	enum tick_err rc;
@@ -408,15 +84,15 @@ tick_users_create(struct tick_req *req)
 	pw = json_string_value(json_object_get(body, "password"));
 	active = json_object_get(body, "active");
 	if (pw == NULL || *pw == '\0') {
-		if (tick_auth_generate_password(generated, sizeof(generated)) !=
+		if (tick_password_generate(generated, sizeof(generated)) !=
 		    TICK_OK) {
 			tick_http_fail(req, 500, TICK_ESYS, NULL, NULL, NULL);
 			goto out;
 		}
 		pw = generated;
 	}
-	if ((rc = tick_auth_hash_password(&req->app->cfg, pw, hash,
-	         sizeof(hash))) != TICK_OK) {
+	if ((rc = tick_password_hash(&req->app->cfg, pw, hash, sizeof(hash))) !=
+	    TICK_OK) {
 		tick_http_fail(req, 0, rc, NULL, "could not hash the password",
 		    NULL);
 		goto out;
@@ -462,36 +138,10 @@ tick_users_get(struct tick_req *req)
 }
 
 /*
- * Inside a transaction: refuses (409) a change that would leave no active
- * super_admin. demote is true when user id stops being an active
- * super_admin.
+ * Applies body's changes to user id and audits them as action, in one
+ * transaction. *refused when the change would leave no active super_admin,
+ * *dup when the new e-mail is taken.
  */
-static enum tick_err
-keep_one_admin(struct tick_req *req, long long id, int *refused)
-{
-	long long admin_id = 0, n = 0;
-	int target_is_admin = 0, f;
-	enum tick_err rc;
-	struct tick_q q;
-
-	*refused = 0;
-	tick_q_init(&q, req->app->db, stmts[US_LOCK_ADMINS]);
-	tick_q_out_int(&q, &admin_id);
-	rc = tick_q_exec(&q);
-	while (rc == TICK_OK && (f = tick_q_fetch(&q)) != 0) {
-		if (f < 0) {
-			rc = TICK_EDB;
-			break;
-		}
-		n++;
-		target_is_admin |= admin_id == id;
-	}
-	tick_q_done(&q);
-	if (rc == TICK_OK && target_is_admin && n <= 1)
-		*refused = 1;
-	return rc;
-}
-
 static enum tick_err
 apply_update(struct tick_req *req, long long id, json_t *body,
     const char *action, int *refused, int *dup)
@@ -501,41 +151,30 @@ apply_update(struct tick_req *req, long long id, json_t *body,
 	const char *role = json_string_value(json_object_get(body, "role"));
 	const char *pw = json_string_value(json_object_get(body, "password"));
 	json_t *active = json_object_get(body, "active");
-	char folded[256], hash[256];
 	struct tick_db *db = req->app->db;
+	char hash[TICK_HASH_MAX];
 	enum tick_err rc;
-	struct tick_q q;
 	int demote;
 
 	*refused = *dup = 0;
 	if (pw != NULL && *pw != '\0' &&
-	    (rc = tick_auth_hash_password(&req->app->cfg, pw, hash,
-	         sizeof(hash))) != TICK_OK)
+	    (rc = tick_password_hash(&req->app->cfg, pw, hash, sizeof(hash))) !=
+	        TICK_OK)
 		return rc;
-	if (email != NULL) {
-		snprintf(folded, sizeof(folded), "%s", email);
-		tick_user_fold_email(folded);
-	}
 	demote = (role != NULL && strcmp(role, "super_admin") != 0) ||
 	    json_is_false(active);
 	if ((rc = tick_db_begin(db)) != TICK_OK)
 		return rc;
 	if (demote &&
-	    ((rc = keep_one_admin(req, id, refused)) != TICK_OK || *refused))
+	    ((rc = tick_user_last_admin(db, id, refused)) != TICK_OK ||
+	        *refused))
 		goto out;
-	tick_q_init(&q, db, stmts[US_UPDATE]);
-	tick_q_str(&q, email ? folded : NULL, (size_t)-1);
-	tick_q_str(&q, name, (size_t)-1);
-	tick_q_str(&q, role, (size_t)-1);
-	if (active != NULL && json_is_boolean(active))
-		tick_q_int(&q, json_is_true(active));
-	else
-		tick_q_null(&q);
-	tick_q_str(&q, pw && *pw ? hash : NULL, (size_t)-1);
 	/* A new password or a deactivation ends every token of the user. */
-	tick_q_int(&q, (pw && *pw) || json_is_false(active) ? 1 : 0);
-	tick_q_int(&q, id);
-	rc = tick_q_run(&q);
+	rc = tick_user_update(db, id, email, name,
+	    role != NULL ? tick_role_parse(role) : -1,
+	    active != NULL && json_is_boolean(active) ? json_is_true(active) :
+	                                                -1,
+	    pw && *pw ? hash : NULL, (pw && *pw) || json_is_false(active));
 	if (rc == TICK_ECONFLICT) {
 		*dup = 1;
 		goto out;

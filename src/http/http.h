@@ -26,7 +26,7 @@ struct tick_span {
 	size_t len;
 };
 
-/* Who sent a request, once tick_auth_request() has said yes. */
+/* Who sent a request, once tick_session_request() has said yes. */
 struct tick_principal {
 	long long id;        /* 0 when nobody is signed in */
 	enum tick_role role; /* as the database says now, not the token */
@@ -85,6 +85,12 @@ struct tick_routes {
 	const char *name;
 	const struct tick_route *routes;
 	size_t n;
+	/* Says who sent a request for a route that is not public
+	 * (tick_session_request): TICK_OK with req->user filled, or the
+	 * answer is in req. NULL for a responder with public routes only,
+	 * which then links no session code. */
+	enum tick_err (
+	    *authenticate)(struct tick_req *req, enum tick_perm perm);
 };
 
 /* Frees what the request owns; the struct itself is the caller's. */

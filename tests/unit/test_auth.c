@@ -1,9 +1,9 @@
 #include <string.h>
 
-#include "auth.h"
 #include "config.h"
 #include "cu.h"
 #include "http.h"
+#include "passwords.h"
 #include "roles.h"
 #include "valid.h"
 
@@ -30,42 +30,40 @@ test_bcrypt(void)
 	char hash[TICK_HASH_MAX], again[TICK_HASH_MAX];
 
 	setup("bcrypt", "5");
-	CU_ASSERT_EQUAL_FATAL(tick_auth_hash_password(&cfg,
-	                          "correct horse battery", hash, sizeof(hash)),
+	CU_ASSERT_EQUAL_FATAL(tick_password_hash(&cfg, "correct horse battery",
+	                          hash, sizeof(hash)),
 	    TICK_OK);
 	CU_ASSERT_EQUAL(strncmp(hash, "$2b$05$", 7), 0);
-	CU_ASSERT_TRUE(tick_auth_check_password("correct horse battery", hash));
-	CU_ASSERT_FALSE(
-	    tick_auth_check_password("correct horse batterY", hash));
-	CU_ASSERT_FALSE(tick_auth_check_password("", hash));
+	CU_ASSERT_TRUE(tick_password_check("correct horse battery", hash));
+	CU_ASSERT_FALSE(tick_password_check("correct horse batterY", hash));
+	CU_ASSERT_FALSE(tick_password_check("", hash));
 	/* A fresh salt each time. */
-	CU_ASSERT_EQUAL(tick_auth_hash_password(&cfg, "correct horse battery",
-	                    again, sizeof(again)),
+	CU_ASSERT_EQUAL(tick_password_hash(&cfg, "correct horse battery", again,
+	                    sizeof(again)),
 	    TICK_OK);
 	CU_ASSERT_NOT_EQUAL(strcmp(hash, again), 0);
 	/* Cost as configured; a lower one is upgraded. */
-	CU_ASSERT_FALSE(tick_auth_needs_rehash(&cfg, hash));
+	CU_ASSERT_FALSE(tick_password_needs_rehash(&cfg, hash));
 	setup("bcrypt", "6");
-	CU_ASSERT_TRUE(tick_auth_needs_rehash(&cfg, hash));
+	CU_ASSERT_TRUE(tick_password_needs_rehash(&cfg, hash));
 	/* Too short and too long passwords are never hashed. */
-	CU_ASSERT_EQUAL(tick_auth_hash_password(&cfg, "short", hash,
-	                    sizeof(hash)),
+	CU_ASSERT_EQUAL(tick_password_hash(&cfg, "short", hash, sizeof(hash)),
 	    TICK_EINVAL);
 	{
 		char longpw[TICK_PASSWORD_MAX + 2];
 
 		memset(longpw, 'a', sizeof(longpw) - 1);
 		longpw[sizeof(longpw) - 1] = '\0';
-		CU_ASSERT_EQUAL(tick_auth_hash_password(&cfg, longpw, hash,
+		CU_ASSERT_EQUAL(tick_password_hash(&cfg, longpw, hash,
 		                    sizeof(hash)),
 		    TICK_EINVAL);
 		longpw[TICK_PASSWORD_MAX] = '\0';
-		CU_ASSERT_EQUAL(tick_auth_valid_password(longpw), TICK_OK);
+		CU_ASSERT_EQUAL(tick_password_valid(longpw), TICK_OK);
 	}
-	CU_ASSERT_EQUAL(tick_auth_valid_password("0123456789"), TICK_OK);
-	CU_ASSERT_EQUAL(tick_auth_valid_password("012345678"), TICK_EINVAL);
-	CU_ASSERT_EQUAL(tick_auth_valid_password("01234\xff"
-	                                         "6789"),
+	CU_ASSERT_EQUAL(tick_password_valid("0123456789"), TICK_OK);
+	CU_ASSERT_EQUAL(tick_password_valid("012345678"), TICK_EINVAL);
+	CU_ASSERT_EQUAL(tick_password_valid("01234\xff"
+	                                    "6789"),
 	    TICK_EINVAL);
 }
 
@@ -81,20 +79,20 @@ test_imported_hashes(void)
 	    "$y$j9T$abcdefghijklmnop$F7kfVk.oOhV81K9PnQ5GcZ31QaSOFBtNI3Y3euDcm9C";
 
 	setup("bcrypt", "10");
-	CU_ASSERT_TRUE(tick_auth_check_password("correct horse battery", y));
-	CU_ASSERT_FALSE(tick_auth_check_password("correct horse batter", y));
-	CU_ASSERT_TRUE(tick_auth_check_password("correct horse battery", a));
-	CU_ASSERT_TRUE(tick_auth_check_password("correct horse battery", ys));
-	CU_ASSERT_FALSE(tick_auth_check_password("wrong", ys));
+	CU_ASSERT_TRUE(tick_password_check("correct horse battery", y));
+	CU_ASSERT_FALSE(tick_password_check("correct horse batter", y));
+	CU_ASSERT_TRUE(tick_password_check("correct horse battery", a));
+	CU_ASSERT_TRUE(tick_password_check("correct horse battery", ys));
+	CU_ASSERT_FALSE(tick_password_check("wrong", ys));
 	/* All three are moved to $2b$ at the configured cost. */
-	CU_ASSERT_TRUE(tick_auth_needs_rehash(&cfg, y));
-	CU_ASSERT_TRUE(tick_auth_needs_rehash(&cfg, a));
-	CU_ASSERT_TRUE(tick_auth_needs_rehash(&cfg, ys));
+	CU_ASSERT_TRUE(tick_password_needs_rehash(&cfg, y));
+	CU_ASSERT_TRUE(tick_password_needs_rehash(&cfg, a));
+	CU_ASSERT_TRUE(tick_password_needs_rehash(&cfg, ys));
 	/* Nonsense is never a match. */
-	CU_ASSERT_FALSE(tick_auth_check_password("x", ""));
-	CU_ASSERT_FALSE(tick_auth_check_password("x", "*0"));
-	CU_ASSERT_FALSE(tick_auth_check_password("x", "plaintext"));
-	CU_ASSERT_FALSE(tick_auth_check_password(NULL, y));
+	CU_ASSERT_FALSE(tick_password_check("x", ""));
+	CU_ASSERT_FALSE(tick_password_check("x", "*0"));
+	CU_ASSERT_FALSE(tick_password_check("x", "plaintext"));
+	CU_ASSERT_FALSE(tick_password_check(NULL, y));
 }
 
 static void
@@ -103,12 +101,12 @@ test_yescrypt(void)
 	char hash[TICK_HASH_MAX];
 
 	setup("yescrypt", "12");
-	CU_ASSERT_EQUAL_FATAL(tick_auth_hash_password(&cfg,
-	                          "correct horse battery", hash, sizeof(hash)),
+	CU_ASSERT_EQUAL_FATAL(tick_password_hash(&cfg, "correct horse battery",
+	                          hash, sizeof(hash)),
 	    TICK_OK);
 	CU_ASSERT_EQUAL(strncmp(hash, "$y$", 3), 0);
-	CU_ASSERT_TRUE(tick_auth_check_password("correct horse battery", hash));
-	CU_ASSERT_FALSE(tick_auth_needs_rehash(&cfg, hash));
+	CU_ASSERT_TRUE(tick_password_check("correct horse battery", hash));
+	CU_ASSERT_FALSE(tick_password_needs_rehash(&cfg, hash));
 }
 
 static void
@@ -116,12 +114,12 @@ test_generated(void)
 {
 	char a[TICK_PASSWORD_GENERATED + 1], b[TICK_PASSWORD_GENERATED + 1];
 
-	CU_ASSERT_EQUAL(tick_auth_generate_password(a, sizeof(a)), TICK_OK);
-	CU_ASSERT_EQUAL(tick_auth_generate_password(b, sizeof(b)), TICK_OK);
+	CU_ASSERT_EQUAL(tick_password_generate(a, sizeof(a)), TICK_OK);
+	CU_ASSERT_EQUAL(tick_password_generate(b, sizeof(b)), TICK_OK);
 	CU_ASSERT_EQUAL(strlen(a), TICK_PASSWORD_GENERATED);
 	CU_ASSERT_NOT_EQUAL(strcmp(a, b), 0);
-	CU_ASSERT_EQUAL(tick_auth_valid_password(a), TICK_OK);
-	CU_ASSERT_EQUAL(tick_auth_generate_password(a, 5), TICK_ESYS);
+	CU_ASSERT_EQUAL(tick_password_valid(a), TICK_OK);
+	CU_ASSERT_EQUAL(tick_password_generate(a, 5), TICK_ESYS);
 }
 
 /* The route-by-role rules, written out independently of roles.c: every
