@@ -19,6 +19,7 @@
 #include "ingest.h"
 #include "outbox.h"
 #include "passwords.h"
+#include "throttle.h"
 #include "user.h"
 #include "valid.h"
 
@@ -66,11 +67,12 @@ outbox(struct tick_app *app)
 {
 	struct tick_outbox_stats st;
 	struct tick_media_stats ms;
-	long long pruned = 0, bodies = 0;
+	long long pruned = 0, bodies = 0, pairs = 0;
 
 	if (tick_outbox_run(app, &st) != TICK_OK ||
 	    tick_media_run(app, &ms) != TICK_OK ||
 	    tick_events_prune(app->db, &pruned) != TICK_OK ||
+	    tick_throttle_prune(app->db, &pairs) != TICK_OK ||
 	    tick_ingest_prune_events(app->db,
 	        tick_config_num(&app->cfg, TICK_CFG_WEBHOOK_RETENTION_DAYS),
 	        &bodies) != TICK_OK) {
@@ -79,9 +81,10 @@ outbox(struct tick_app *app)
 		return 1;
 	}
 	printf("tick outbox: %d due, %d sent, %d failed; media: %d due, %d stored, "
-	       "%d not yet; %lld old events pruned; %lld webhook bodies pruned\n",
+	       "%d not yet; %lld old events pruned; %lld webhook bodies pruned; "
+	       "%lld sign-in records pruned\n",
 	    st.picked, st.sent, st.failed, ms.picked, ms.stored, ms.failed,
-	    pruned, bodies);
+	    pruned, bodies, pairs);
 	return 0;
 }
 

@@ -166,7 +166,7 @@ test('a reporter sees no take, reply, retry or new-ticket controls', async (b) =
   const t = await simulate(`Reporter check ${uniq()}`);
   // A failed reply: its mark shows, its Retry does not.
   await assignToAdmin(t.id);
-  await graph('POST', '/_fake/mode', { mode: 'error:131026', times: 1 });
+  await graph('POST', '/_fake/mode', { mode: 'error:131000', times: 1 });
   const f = await api('POST', `/api/tickets/${t.id}/reply`, { token: await adminToken(), body: { message: `Will fail ${uniq()}` } });
   assert(f.status === 201 && f.json.data.whatsapp.status === 'failed', `failed reply: ${f.status} ${f.text}`);
   const page = await b.page();
@@ -305,7 +305,7 @@ test('screenshots: inbox and ticket, desktop and phone, nothing overflows', asyn
   await postWebhook(statusesPayload(ok.slice(0, -1).flatMap((x) => [st(x, 'delivered'), st(x, 'read')])));
   await postWebhook(statusesPayload([st(ok[ok.length - 1], 'delivered')]));
   await api('POST', `/api/tickets/${t.id}/notes`, { token: tok, body: { message: 'Line test shows loss on the last mile; engineer booked.' } });
-  await graph('POST', '/_fake/mode', { mode: 'error:131026', times: 1 });
+  await graph('POST', '/_fake/mode', { mode: 'error:131000', times: 1 });
   await reply('Our engineer is on the way.');
   await graph('POST', '/_fake/mode', { mode: 'ok' });
   await api('PUT', `/api/tickets/${t.id}/status`, { token: tok, body: { status: 'in_progress', expected_status: 'assigned' } });
@@ -557,13 +557,13 @@ test('retry: a failed reply is sent again by its Retry button', async (b) => {
   const t = await simulate(`Retry my reply ${uniq()}`);
   await assignToAdmin(t.id);
   await openTicket(page, t.id);
-  await graph('POST', '/_fake/mode', { mode: 'error:131026', times: 1 });
+  await graph('POST', '/_fake/mode', { mode: 'error:131000', times: 1 });
   const text = `This one fails first ${uniq()}`;
   await page.getByLabel('Reply to the customer').fill(text);
   await page.getByRole('button', { name: 'Send reply' }).click();
   const item = bubble(page, text);
   await item.locator('.mark[data-status="failed"]').waitFor();
-  assert(/131026/.test(await item.locator('.mark-text').textContent()), 'the reason shows');
+  assert(/131000/.test(await item.locator('.mark-text').textContent()), 'the reason shows');
   assert(/WhatsApp refused it/.test(await page.locator('.reply-notice').textContent()), 'the agent is told');
   const retry = item.getByRole('button', { name: 'Retry' });
   assert(await retry.isEnabled(), 'Retry is there');

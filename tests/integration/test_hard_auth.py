@@ -149,3 +149,16 @@ def test_a_new_stream_past_the_limit_ends_the_oldest_only():
     assert one("SELECT COUNT(*) FROM event_streams WHERE user_id=%d" % other_uid) == "1"
     for conn, _ in streams + [newest, theirs]:
         conn.close()
+
+
+def test_the_outbox_prunes_old_sign_in_records_but_not_running_locks():
+    from harness import tick
+    old, locked = "old%d@example.com" % uniq(), "lock%d@example.com" % uniq()
+    sql("INSERT INTO login_throttle (email, addr, failures, updated_at) "
+        "VALUES ('%s', '127.0.0.9', 2, NOW(3) - INTERVAL 2 DAY)" % old)
+    sql("INSERT INTO login_throttle (email, addr, failures, locked_until, updated_at) "
+        "VALUES ('%s', '127.0.0.9', 9, NOW(3) + INTERVAL 10 MINUTE, NOW(3) - INTERVAL 2 DAY)" % locked)
+    r = tick("outbox")
+    assert r.returncode == 0 and "sign-in records pruned" in r.stdout, r
+    assert one("SELECT COUNT(*) FROM login_throttle WHERE email='%s'" % old) == "0"
+    assert one("SELECT COUNT(*) FROM login_throttle WHERE email='%s'" % locked) == "1"
