@@ -9,6 +9,7 @@
 #include "events.h"
 #include "http.h"
 #include "media.h"
+#include "notices.h"
 #include "outbox.h"
 #include "texts.h"
 #include "ticket_args.h"
@@ -309,7 +310,7 @@ tick_tickets_create(struct tick_req *req)
 		struct tick_text_vars v = { ref, NULL, NULL, NULL };
 
 		if ((rc = tick_ticket_lock(db, id, &tk)) == TICK_OK)
-			rc = tick_work_notify(req->app, &tk,
+			rc = tick_notice_queue(req->app, &tk,
 			    TICK_TEXT_TICKET_CREATED, &v, &l, &wa);
 	}
 	if (rc == TICK_OK && file.data != NULL)
@@ -325,7 +326,7 @@ tick_tickets_create(struct tick_req *req)
 		json_decref(wa);
 		goto fail;
 	}
-	tick_work_after_commit(req->app, &l, &down, &sent, &failed);
+	tick_outbox_send_list(req->app, &l, &down, &sent, &failed);
 	if (attachment != 0)
 		(void)tick_media_fetch(req->app, attachment, 0);
 	if ((t = tick_ticket_json(db, id, 1, &rc)) == NULL) {

@@ -21,27 +21,6 @@
 #include "wa_api.h"
 #include "work.h"
 
-enum wa_api_stmt {
-	WA_LAST_OK,
-	WA_LAST_ERROR,
-	WA_OPEN_FOR_MOBILE,
-	WA_API_STMT__MAX
-};
-
-static const char *const stmts[WA_API_STMT__MAX] = {
-	[WA_LAST_OK] =
-	    "SELECT DATE_FORMAT(MAX(last_attempt_at), '%Y-%m-%dT%H:%i:%s.%fZ')"
-	    " FROM whatsapp_messages WHERE direction = 'out' AND wamid IS NOT NULL",
-	[WA_LAST_ERROR] =
-	    "SELECT error_code, error_title,"
-	    " DATE_FORMAT(last_attempt_at, '%Y-%m-%dT%H:%i:%s.%fZ')"
-	    " FROM whatsapp_messages WHERE direction = 'out' AND status = 'failed'"
-	    " ORDER BY last_attempt_at DESC LIMIT 1",
-	[WA_OPEN_FOR_MOBILE] =
-	    "SELECT id FROM tickets WHERE mobile = ? AND status <> 'closed'"
-	    " AND deleted_at IS NULL ORDER BY id DESC LIMIT 1",
-};
-
 static const struct tick_field send_fields[] = {
 	{ "phone", TICK_FIELD_PHONE, 0, 0, 0, NULL },
 	{ "ticket_id", TICK_FIELD_ID, 0, 0, 0, NULL },
@@ -58,7 +37,6 @@ tick_wa_api_send(struct tick_req *req)
 	struct tick_wa_result res;
 	char digits[16];
 	enum tick_err rc;
-	struct tick_q q;
 
 	if (body == NULL)
 		return;
@@ -82,13 +60,8 @@ tick_wa_api_send(struct tick_req *req)
 	if (ticket == 0) {
 		tick_valid_phone(phone, digits);
 		/* A number with an open ticket gets the message on that ticket. */
-		tick_q_init(&q, req->app->db, stmts[WA_OPEN_FOR_MOBILE]);
-		tick_q_str(&q, digits, (size_t)-1);
-		tick_q_out_int(&q, &ticket);
-		if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
-			ticket = 0;
-		tick_q_done(&q);
-		if (rc != TICK_OK) {
+		if ((rc = tick_ticket_open_by_mobile(req->app->db, digits,
+		         &ticket)) != TICK_OK) {
 			tick_http_fail(req, 0, rc, NULL, NULL, NULL);
 			goto out;
 		}
@@ -137,35 +110,12 @@ void
 tick_wa_api_status(struct tick_req *req)
 {
 	const struct tick_config *cfg = &req->app->cfg;
-	char last_ok[40] = "", title[TICK_COL_BUF(255)] = "", when[40] = "",
-	     live[8];
-	long long code = 0;
-	json_t *data, *last_error = json_null();
+	char live[8];
+	json_t *data, *last_ok = NULL, *last_error = NULL;
 	enum tick_err rc;
-	struct tick_q q;
-	int r;
 
-	tick_q_init(&q, req->app->db, stmts[WA_LAST_OK]);
-	tick_q_out_str(&q, last_ok, sizeof(last_ok));
-	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
-		rc = TICK_EDB;
-	r = tick_q_isnull(&q, 0);
-	tick_q_done(&q);
-	if (rc == TICK_OK) {
-		tick_q_init(&q, req->app->db, stmts[WA_LAST_ERROR]);
-		tick_q_out_int(&q, &code);
-		tick_q_out_str(&q, title, sizeof(title));
-		tick_q_out_str(&q, when, sizeof(when));
-		if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) == 1)
-			last_error = json_pack("{s:o, s:s, s:s}", "code",
-			    tick_q_isnull(&q, 0) ?
-			        json_null() :
-			        json_integer((json_int_t)code),
-			    "title", title, "at", when);
-		tick_q_done(&q);
-	}
-	if (rc != TICK_OK) {
-		json_decref(last_error);
+	if ((rc = tick_outbox_last(req->app->db, &last_ok, &last_error)) !=
+	    TICK_OK) {
 		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
 		return;
 	}
@@ -182,8 +132,7 @@ tick_wa_api_status(struct tick_req *req)
 	    tick_config_get(cfg, TICK_CFG_WA_TEMPLATE_NAME) ?
 	        json_string(tick_config_get(cfg, TICK_CFG_WA_TEMPLATE_NAME)) :
 	        json_null(),
-	    "last_success_at", r ? json_null() : json_string(last_ok),
-	    "last_error", last_error);
+	    "last_success_at", last_ok, "last_error", last_error);
 	if (tick_http_query_get(req->query, "live", live, sizeof(live)) ==
 	        TICK_OK &&
 	    strcmp(live, "1") == 0) {

@@ -11,78 +11,17 @@
 #include "http.h"
 #include "json.h"
 #include "media.h"
+#include "notices.h"
+#include "notify.h"
 #include "outbox.h"
+#include "replies.h"
 #include "ticket_args.h"
 #include "tickets.h"
+#include "user.h"
 #include "valid.h"
 #include "wa.h"
 #include "wa_errors.h"
 #include "work.h"
-
-enum work_stmt {
-	WK_TAKE,
-	WK_ASSIGN,
-	WK_STATUS,
-	WK_REOPEN,
-	WK_CLOSE,
-	WK_REPLY,
-	WK_LINK_REPLY,
-	WK_RESPONDED,
-	WK_NOTE,
-	WK_USER_CAN_WORK,
-	WK_RETRY_MESSAGE,
-	WK_RETRY_ATTACHMENT,
-	WK_MESSAGE_FAILURE,
-	WK_STMT__MAX
-};
-
-static const char *const stmts[WK_STMT__MAX] = {
-	/* Exactly one of two agents taking the same ticket wins this. */
-	[WK_TAKE] =
-	    "UPDATE tickets SET assigned_to = ?, assigned_at = NOW(3),"
-	    " status = IF(status = 'new', 'assigned', status),"
-	    " last_activity_at = NOW(3) WHERE id = ? AND assigned_to IS NULL"
-	    " AND status <> 'closed' AND deleted_at IS NULL",
-	[WK_ASSIGN] = "UPDATE tickets SET assigned_to = ?, assigned_at = NOW(3),"
-	              " status = IF(status = 'new', 'assigned', status),"
-	              " last_activity_at = NOW(3) WHERE id = ?",
-	[WK_STATUS] =
-	    "UPDATE tickets SET status = ?, last_activity_at = NOW(3),"
-	    " assigned_to = IF(? > 0, ?, assigned_to),"
-	    " assigned_at = IF(? > 0, NOW(3), assigned_at) WHERE id = ?",
-	[WK_REOPEN] =
-	    "UPDATE tickets SET status = ?, closed_at = NULL, closed_by = NULL,"
-	    " last_activity_at = NOW(3) WHERE id = ?",
-	[WK_CLOSE] = "UPDATE tickets SET status = 'closed', closed_at = NOW(3),"
-	             " closed_by = ?, resolution = ?, last_activity_at = NOW(3)"
-	             " WHERE id = ?",
-	[WK_REPLY] =
-	    "INSERT INTO replies (ticket_id, message, replied_by, author, user_id,"
-	    " internal) VALUES (?, ?, ?, 'agent', ?, ?)",
-	[WK_LINK_REPLY] = "UPDATE replies SET message_id = ? WHERE id = ?",
-	/* The first reply is the first response; it starts the work. */
-	[WK_RESPONDED] =
-	    "UPDATE tickets SET first_response_at = COALESCE(first_response_at,"
-	    " NOW(3)), status = IF(status IN ('new', 'assigned'), 'in_progress',"
-	    " status), last_activity_at = NOW(3) WHERE id = ?",
-	[WK_NOTE] = "UPDATE tickets SET last_activity_at = NOW(3) WHERE id = ?",
-	/* A failed outbound of this ticket, due now (the agent decides). */
-	[WK_RETRY_MESSAGE] =
-	    "UPDATE whatsapp_messages SET next_attempt_at = NOW(3) - INTERVAL 1 SECOND"
-	    " WHERE id = ? AND ticket_id = ? AND direction = 'out'"
-	    " AND status = 'failed' AND payload IS NOT NULL",
-	[WK_RETRY_ATTACHMENT] =
-	    "UPDATE attachments SET state = 'pending',"
-	    " next_attempt_at = NOW(3) - INTERVAL 1 SECOND"
-	    " WHERE id = ? AND ticket_id = ? AND state IN ('failed', 'pending')",
-	[WK_MESSAGE_FAILURE] =
-	    "SELECT id, COALESCE(error_code, 0) FROM whatsapp_messages"
-	    " WHERE id = ? AND ticket_id = ? AND direction = 'out'"
-	    " AND status = 'failed'",
-	[WK_USER_CAN_WORK] =
-	    "SELECT id FROM users WHERE id = ? AND active = 1"
-	    " AND role IN ('super_admin', 'site_manager', 'agent')",
-};
 
 static int
 is_admin(const struct tick_req *req)
@@ -138,54 +77,6 @@ tick_work_closing_fits(const char *tmpl, const char *ref,
 	return 0;
 }
 
-enum tick_err
-tick_work_notify(struct tick_app *app, const struct tick_ticket *tk,
-    enum tick_text t, const struct tick_text_vars *v,
-    struct tick_outbox_list *l, json_t **wa)
-{
-	const char *tmpl = tick_config_get(&app->cfg,
-	    TICK_CFG_WA_TEMPLATE_NAME);
-	char text[TICK_MAX_WA_TEXT * 4 + 1], *payload;
-	long long id = 0, tid = 0;
-	enum tick_err rc;
-
-	*wa = NULL;
-	if (!tk->whatsapp_enabled || tk->mobile[0] == '\0') {
-		*wa = json_pack("{s:s, s:s}", "status", "skipped", "reason",
-		    tk->mobile[0] == '\0' ? "no_mobile" : "whatsapp_disabled");
-		return TICK_OK;
-	}
-	if ((rc = tick_text_render(&app->cfg, t, v, text, sizeof(text))) !=
-	    TICK_OK)
-		return rc;
-	if (tk->window_open || tmpl == NULL) {
-		rc = tick_outbox_add_text(app->db, tk->id, tk->contact_id, 0,
-		    tk->mobile, text, &id, l);
-		*wa = json_pack("{s:s, s:I, s:b}", "status", "queued", "id",
-		    (json_int_t)id, "window_open", tk->window_open);
-		return rc;
-	}
-	/* Outside the window: the text waits, the template re-opens it. */
-	if ((payload = tick_wa_text_payload(tk->mobile, text)) == NULL)
-		return TICK_ENOMEM;
-	rc = tick_outbox_add(app->db, tk->id, tk->contact_id, 0, "text", text,
-	    payload, 1, &id, NULL);
-	free(payload);
-	if (rc == TICK_OK)
-		rc = tick_outbox_add_template(app, tk->id, tk->contact_id,
-		    tk->mobile, &tid, l);
-	*wa = json_pack("{s:s, s:I, s:I, s:s}", "status", "held", "id",
-	    (json_int_t)id, "template_id", (json_int_t)tid, "template", tmpl);
-	return rc;
-}
-
-void
-tick_work_after_commit(struct tick_app *app, struct tick_outbox_list *l,
-    int *graph_down, int *sent, int *failed)
-{
-	tick_outbox_send_list(app, l, graph_down, sent, failed);
-}
-
 /* Loads the ticket named by the route, locked in a new transaction;
  * answers 404/503 itself. */
 static int
@@ -234,7 +125,7 @@ finish(struct tick_req *req, long long id, struct tick_outbox_list *l,
 		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
 		return;
 	}
-	tick_work_after_commit(req->app, l, &down, &sent, &failed);
+	tick_outbox_send_list(req->app, l, &down, &sent, &failed);
 	if (wa != NULL && failed > 0)
 		json_object_set_new(wa, "status", json_string("failed"));
 	else if (wa != NULL && sent > 0 &&
@@ -264,7 +155,7 @@ notify_status(struct tick_req *req, struct tick_ticket *tk, const char *status,
 	*wa = NULL;
 	if (!tk->whatsapp_notifications)
 		return TICK_OK;
-	return tick_work_notify(req->app, tk, TICK_TEXT_STATUS_CHANGED, &v, l,
+	return tick_notice_queue(req->app, tk, TICK_TEXT_STATUS_CHANGED, &v, l,
 	    wa);
 }
 
@@ -276,12 +167,12 @@ void
 tick_work_assign(struct tick_req *req)
 {
 	struct tick_outbox_list l = { .n = 0 };
-	long long id = route_ticket(req), to, found = 0;
+	long long id = route_ticket(req), to;
 	json_t *body = NULL, *errors = NULL, *u, *wa = NULL;
 	struct tick_db *db = req->app->db;
 	struct tick_ticket tk;
 	enum tick_err rc;
-	struct tick_q q;
+	int found = 0;
 
 	if (id == 0)
 		return;
@@ -302,12 +193,7 @@ tick_work_assign(struct tick_req *req)
 		goto out;
 	}
 	if (to != req->user.id) {
-		tick_q_init(&q, db, stmts[WK_USER_CAN_WORK]);
-		tick_q_int(&q, to);
-		tick_q_out_int(&q, &found);
-		if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
-			found = 0;
-		tick_q_done(&q);
+		rc = tick_user_can_work(db, to, &found);
 		if (rc != TICK_OK || found == 0) {
 			tick_http_fail(req, rc != TICK_OK ? 0 : 422,
 			    rc != TICK_OK ? rc : TICK_EINVAL,
@@ -340,12 +226,7 @@ tick_work_assign(struct tick_req *req)
 		        (json_int_t)tk.assigned_to));
 		goto out;
 	}
-	tick_q_init(&q, db, stmts[tk.assigned_to == 0 ? WK_TAKE : WK_ASSIGN]);
-	tick_q_int(&q, to);
-	tick_q_int(&q, id);
-	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_affected(&q) != 1)
-		rc = TICK_ECONFLICT;
-	tick_q_done(&q);
+	rc = tick_ticket_assign(db, id, to, tk.assigned_to == 0);
 	if (rc == TICK_OK)
 		rc = tick_audit_req(req,
 		    tk.assigned_to == 0 ? "ticket.assign" : "ticket.reassign",
@@ -391,7 +272,6 @@ tick_work_status(struct tick_req *req)
 	const char *to, *expected;
 	struct tick_ticket tk;
 	enum tick_err rc;
-	struct tick_q q;
 	int take = 0;
 
 	if (id == 0 || (body = tick_http_json_body(req)) == NULL)
@@ -432,19 +312,11 @@ tick_work_status(struct tick_req *req)
 		abort_tx(req, &l, NULL);
 		goto out;
 	}
-	if (strcmp(tk.status, "closed") == 0) {
-		tick_q_init(&q, req->app->db, stmts[WK_REOPEN]);
-		tick_q_str(&q, to, (size_t)-1);
-		tick_q_int(&q, id);
-	} else {
-		tick_q_init(&q, req->app->db, stmts[WK_STATUS]);
-		tick_q_str(&q, to, (size_t)-1);
-		tick_q_int(&q, take ? req->user.id : 0);
-		tick_q_int(&q, take ? req->user.id : 0);
-		tick_q_int(&q, take ? req->user.id : 0);
-		tick_q_int(&q, id);
-	}
-	rc = tick_q_run(&q);
+	if (strcmp(tk.status, "closed") == 0)
+		rc = tick_ticket_reopen(req->app->db, id, to);
+	else
+		rc = tick_ticket_set_status(req->app->db, id, to,
+		    take ? req->user.id : 0);
 	if (rc == TICK_OK)
 		rc = tick_audit_req(req,
 		    strcmp(tk.status, "closed") == 0 ? "ticket.reopen" :
@@ -479,7 +351,6 @@ tick_work_close(struct tick_req *req)
 	struct tick_ticket tk;
 	size_t room = 0;
 	enum tick_err rc;
-	struct tick_q q;
 
 	if (id == 0 || (body = tick_http_json_body(req)) == NULL)
 		return;
@@ -519,11 +390,7 @@ tick_work_close(struct tick_req *req)
 		    json_pack("{s:s}", "resolution", why));
 		goto out;
 	}
-	tick_q_init(&q, req->app->db, stmts[WK_CLOSE]);
-	tick_q_int(&q, req->user.id);
-	tick_q_str(&q, resolution, (size_t)-1);
-	tick_q_int(&q, id);
-	rc = tick_q_run(&q);
+	rc = tick_ticket_close(req->app->db, id, req->user.id, resolution);
 	if (rc == TICK_OK)
 		rc = tick_audit_req(req, "ticket.close", "ticket", id,
 		    json_pack("{s:s}", "from", tk.status));
@@ -533,7 +400,7 @@ tick_work_close(struct tick_req *req)
 		struct tick_text_vars v = { tk.reference,
 			tick_text_status_label("closed"), resolution, NULL };
 
-		rc = tick_work_notify(req->app, &tk, TICK_TEXT_TICKET_CLOSED,
+		rc = tick_notice_queue(req->app, &tk, TICK_TEXT_TICKET_CLOSED,
 		    &v, &l, &wa);
 	}
 	if (rc != TICK_OK) {
@@ -551,19 +418,8 @@ static enum tick_err
 add_reply(struct tick_req *req, long long id, const char *message, int note,
     long long *reply_id)
 {
-	struct tick_q q;
-	enum tick_err rc;
-
-	tick_q_init(&q, req->app->db, stmts[WK_REPLY]);
-	tick_q_int(&q, id);
-	tick_q_str(&q, message, (size_t)-1);
-	tick_q_str(&q, req->user.name, strnlen(req->user.name, 100));
-	tick_q_int(&q, req->user.id);
-	tick_q_int(&q, note ? 1 : 0);
-	rc = tick_q_exec(&q);
-	*reply_id = (long long)tick_q_insert_id(&q);
-	tick_q_done(&q);
-	return rc;
+	return tick_reply_add(req->app->db, id, message, req->user.name,
+	    req->user.id, note, reply_id);
 }
 
 static json_t *
@@ -583,51 +439,6 @@ result_json(long long out_id, const char *status,
 	        !tick_wa_error_permanent(r ? r->error_code : 0));
 }
 
-/* Where an agent's file stands after its upload, and the message that
- * carries it. */
-static json_t *
-file_result(struct tick_db *db, long long attachment, long long reply_id)
-{
-	static const char *const sql =
-	    "SELECT a.state, a.secure_url, a.error, m.status, m.wamid,"
-	    " m.error_code, m.error_title FROM attachments a LEFT JOIN replies r"
-	    " ON r.id = ? LEFT JOIN whatsapp_messages m ON m.id = r.message_id"
-	    " WHERE a.id = ?";
-	char state[10] = "", url[TICK_COL_BUF(1024)] = "",
-	     err[TICK_COL_BUF(255)] = "", st[16] = "",
-	     wamid[TICK_COL_BUF(TICK_MAX_WAMID)] = "",
-	     title[TICK_COL_BUF(255)] = "";
-	long long code = 0;
-	json_t *out = NULL;
-	struct tick_q q;
-
-	tick_q_init(&q, db, sql);
-	tick_q_int(&q, reply_id);
-	tick_q_int(&q, attachment);
-	tick_q_out_str(&q, state, sizeof(state));
-	tick_q_out_str(&q, url, sizeof(url));
-	tick_q_out_str(&q, err, sizeof(err));
-	tick_q_out_str(&q, st, sizeof(st));
-	tick_q_out_str(&q, wamid, sizeof(wamid));
-	tick_q_out_int(&q, &code);
-	tick_q_out_str(&q, title, sizeof(title));
-	if (tick_q_exec(&q) == TICK_OK && tick_q_fetch(&q) == 1)
-		out =
-		    json_pack("{s:{s:I, s:s, s:o, s:o}, s:{s:s, s:o, s:o, s:o}}",
-		        "attachment", "id", (json_int_t)attachment, "state",
-		        state, "secure_url",
-		        url[0] ? json_string(url) : json_null(), "error",
-		        err[0] ? json_string(err) : json_null(), "whatsapp",
-		        "status", st[0] ? st : "pending", "wamid",
-		        wamid[0] ? json_string(wamid) : json_null(),
-		        "error_code",
-		        code ? json_integer((json_int_t)code) : json_null(),
-		        "error_title",
-		        title[0] ? json_string(title) : json_null());
-	tick_q_done(&q);
-	return out;
-}
-
 void
 tick_work_send_reply(struct tick_req *req, long long id, const char *message,
     const struct tick_file *f)
@@ -641,8 +452,8 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 	struct tick_wa_result res;
 	json_t *wa = NULL, *t;
 	struct tick_ticket tk;
+	struct tick_notify_plan plan;
 	enum tick_err rc;
-	struct tick_q q;
 	int use_wa, held = 0;
 
 	if (begin_locked(req, id, &tk) != 0)
@@ -657,8 +468,22 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 		abort_tx(req, &l, NULL);
 		return;
 	}
-	use_wa = tk.whatsapp_enabled && tk.mobile[0] != '\0';
-	if (use_wa && !tk.window_open && tmpl == NULL) {
+	{
+		struct tick_notify_case c = { .kind = f != NULL &&
+			        f->data != NULL ?
+			    TICK_NOTIFY_FILE :
+			    TICK_NOTIFY_REPLY,
+			.whatsapp_enabled = tk.whatsapp_enabled,
+			.has_recipient = tk.mobile[0] != '\0',
+			.window_open = tk.window_open,
+			.template_set = tmpl != NULL,
+			.wa_type = f != NULL ? f->wa_type : NULL,
+			.has_text = message != NULL && message[0] != '\0' };
+
+		plan = tick_notify_plan(&c);
+	}
+	use_wa = plan.action != TICK_NOTIFY_SKIP;
+	if (plan.action == TICK_NOTIFY_REFUSE) {
 		/* No placeholders: the text is at most the configured value. */
 		char notice[TICK_MAX_CONFIG_VALUE + 1];
 
@@ -675,11 +500,8 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 	rc = add_reply(req, id, message, 0, &reply_id);
 	if (rc == TICK_OK)
 		rc = tick_events_emit(db, TICK_EV_REPLY_CREATED, id);
-	if (rc == TICK_OK) {
-		tick_q_init(&q, db, stmts[WK_RESPONDED]);
-		tick_q_int(&q, id);
-		rc = tick_q_run(&q);
-	}
+	if (rc == TICK_OK)
+		rc = tick_ticket_responded(db, id);
 	if (rc == TICK_OK && f != NULL && f->data != NULL) {
 		/* The file goes to Cloudinary once this commits, then by link
 		 * with the text as its caption. */
@@ -689,7 +511,7 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 	} else if (rc == TICK_OK && use_wa) {
 		char *payload = tick_wa_text_payload(tk.mobile, message);
 
-		held = !tk.window_open;
+		held = plan.action == TICK_NOTIFY_HOLD;
 		rc = payload == NULL ?
 		    TICK_ENOMEM :
 		    tick_outbox_add(db, id, tk.contact_id, reply_id, "text",
@@ -698,12 +520,8 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 		if (rc == TICK_OK && held)
 			rc = tick_outbox_add_template(req->app, id,
 			    tk.contact_id, tk.mobile, &tpl_id, &l);
-		if (rc == TICK_OK) {
-			tick_q_init(&q, db, stmts[WK_LINK_REPLY]);
-			tick_q_int(&q, out_id);
-			tick_q_int(&q, reply_id);
-			rc = tick_q_run(&q);
-		}
+		if (rc == TICK_OK)
+			rc = tick_reply_link(db, reply_id, out_id);
 	}
 	if (rc != TICK_OK || (rc = tick_db_commit(db)) != TICK_OK) {
 		abort_tx(req, &l, NULL);
@@ -715,7 +533,8 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 		json_t *fr, *t0;
 
 		(void)tick_media_fetch(req->app, attachment, 0);
-		if ((fr = file_result(db, attachment, reply_id)) == NULL ||
+		if ((fr = tick_media_reply_file_json(db, attachment,
+		         reply_id)) == NULL ||
 		    (t0 = tick_ticket_json(db, id, 0, &rc)) == NULL) {
 			json_decref(fr);
 			tick_http_fail(req, 0, TICK_EDB, NULL, NULL, NULL);
@@ -734,7 +553,7 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 	else if (held) {
 		int down = 0, sent = 0, failed = 0;
 
-		tick_work_after_commit(req->app, &l, &down, &sent, &failed);
+		tick_outbox_send_list(req->app, &l, &down, &sent, &failed);
 		wa = result_json(out_id, "held", NULL);
 		json_object_set_new(wa, "template",
 		    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)tpl_id,
@@ -756,7 +575,7 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 			        tk.contact_id, tk.mobile, &tpl_id,
 			        &l) == TICK_OK &&
 			    tick_db_commit(db) == TICK_OK) {
-				tick_work_after_commit(req->app, &l, &down,
+				tick_outbox_send_list(req->app, &l, &down,
 				    &sent, &failed);
 				wa = result_json(out_id, "held", &res);
 				json_object_set_new(wa, "template",
@@ -843,7 +662,6 @@ tick_work_note(struct tick_req *req)
 	json_t *body, *errors = NULL;
 	struct tick_ticket tk;
 	enum tick_err rc;
-	struct tick_q q;
 
 	if (id == 0 || (body = tick_http_json_body(req)) == NULL)
 		return;
@@ -859,11 +677,8 @@ tick_work_note(struct tick_req *req)
 	    json_string_value(json_object_get(body, "message")), 1, &note_id);
 	if (rc == TICK_OK)
 		rc = tick_events_emit(req->app->db, TICK_EV_NOTE_CREATED, id);
-	if (rc == TICK_OK) {
-		tick_q_init(&q, req->app->db, stmts[WK_NOTE]);
-		tick_q_int(&q, id);
-		rc = tick_q_run(&q);
-	}
+	if (rc == TICK_OK)
+		rc = tick_ticket_touch(req->app->db, id);
 	if (rc != TICK_OK || (rc = tick_db_commit(req->app->db)) != TICK_OK) {
 		tick_db_rollback(req->app->db);
 		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
@@ -924,14 +739,12 @@ out:
  * now, in one transaction with the ticket locked: the holder rule, then
  * whether it may be retried at all. 0, or -1 answered. */
 static int
-make_due(struct tick_req *req, enum work_stmt st, long long *ticket,
-    long long *row)
+make_due(struct tick_req *req, int message, long long *ticket, long long *row)
 {
 	struct tick_db *db = req->app->db;
-	long long code = 0, found = 0;
+	long long code = 0;
 	struct tick_ticket tk;
 	enum tick_err rc;
-	struct tick_q q;
 	int ok;
 
 	if ((*ticket = route_ticket(req)) == 0)
@@ -947,18 +760,12 @@ make_due(struct tick_req *req, enum work_stmt st, long long *ticket,
 		tick_db_rollback(db);
 		return -1;
 	}
-	if (st == WK_RETRY_MESSAGE) {
+	if (message) {
+		int failed = 0;
+
 		/* What Meta said: a permanent refusal is not sent again. */
-		tick_q_init(&q, db, stmts[WK_MESSAGE_FAILURE]);
-		tick_q_int(&q, *row);
-		tick_q_int(&q, *ticket);
-		tick_q_out_int(&q, &found);
-		tick_q_out_int(&q, &code);
-		if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
-			found = 0;
-		tick_q_done(&q);
-		if (rc == TICK_OK && found != 0 &&
-		    tick_wa_error_permanent(code)) {
+		rc = tick_outbox_failure(db, *row, *ticket, &failed, &code);
+		if (rc == TICK_OK && failed && tick_wa_error_permanent(code)) {
 			tick_db_rollback(db);
 			tick_http_fail(req, 409, TICK_ECONFLICT,
 			    "failed_permanently",
@@ -968,16 +775,12 @@ make_due(struct tick_req *req, enum work_stmt st, long long *ticket,
 			return -1;
 		}
 	}
-	tick_q_init(&q, db, stmts[st]);
-	tick_q_int(&q, *row);
-	tick_q_int(&q, *ticket);
-	rc = tick_q_exec(&q);
-	ok = rc == TICK_OK && tick_q_affected(&q) == 1;
-	tick_q_done(&q);
+	rc = message ? tick_outbox_retry_now(db, *row, *ticket, &ok) :
+	               tick_media_retry_now(db, *row, *ticket, &ok);
 	if (rc == TICK_OK && ok)
 		rc = tick_audit_req(req,
-		    st == WK_RETRY_MESSAGE ? "whatsapp.retry" : "media.retry",
-		    st == WK_RETRY_MESSAGE ? "message" : "attachment", *row,
+		    message ? "whatsapp.retry" : "media.retry",
+		    message ? "message" : "attachment", *row,
 		    json_pack("{s:I}", "ticket_id", (json_int_t)*ticket));
 	if (rc != TICK_OK || !ok || (rc = tick_db_commit(db)) != TICK_OK) {
 		tick_db_rollback(db);
@@ -1000,7 +803,7 @@ tick_work_retry_message(struct tick_req *req)
 	enum tick_err rc, sent;
 	json_t *t;
 
-	if (make_due(req, WK_RETRY_MESSAGE, &ticket, &id) != 0)
+	if (make_due(req, 1, &ticket, &id) != 0)
 		return;
 	/* The outbox's own path: claim, send, record. */
 	sent = tick_outbox_send_one(req->app, id);
@@ -1020,7 +823,7 @@ tick_work_retry_attachment(struct tick_req *req)
 	enum tick_err rc;
 	json_t *t;
 
-	if (make_due(req, WK_RETRY_ATTACHMENT, &ticket, &id) != 0)
+	if (make_due(req, 0, &ticket, &id) != 0)
 		return;
 	(void)tick_media_fetch(req->app, id, 0);
 	if ((t = tick_ticket_json(req->app->db, ticket, 1, &rc)) == NULL) {

@@ -19,21 +19,6 @@ struct tick_ticket;
 struct tick_outbox_list;
 struct tick_file;
 
-/*
- * Inside a transaction: stores text t for the customer of locked ticket tk
- * and queues it on l. Inside the 24-hour window it is a text; outside it,
- * with WHATSAPP_TEMPLATE_NAME set, the text is held and the template sent
- * to re-open the conversation; without a template the text is tried and
- * Meta decides. *wa (a new object) says which.
- */
-enum tick_err tick_work_notify(struct tick_app *app,
-    const struct tick_ticket *tk, enum tick_text t,
-    const struct tick_text_vars *v, struct tick_outbox_list *l, json_t **wa);
-
-/* After the commit: sends what the transaction queued. */
-void tick_work_after_commit(struct tick_app *app, struct tick_outbox_list *l,
-    int *graph_down, int *sent, int *failed);
-
 /* The routes. */
 void tick_work_assign(struct tick_req *req);
 void tick_work_status(struct tick_req *req);

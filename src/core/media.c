@@ -31,6 +31,7 @@ enum media_stmt {
 	MD_FAILED,
 	MD_DUE,
 	MD_CLAIM,
+	MD_RETRY_NOW,
 	MD_STMT__MAX
 };
 
@@ -75,6 +76,10 @@ static const char *const stmts[MD_STMT__MAX] = {
 	[MD_CLAIM] =
 	    "UPDATE attachments SET next_attempt_at = " TICK_OUTBOX_LEASE_SQL
 	    " WHERE id = ? AND state = 'pending' AND next_attempt_at <= NOW(3)",
+	[MD_RETRY_NOW] =
+	    "UPDATE attachments SET state = 'pending',"
+	    " next_attempt_at = NOW(3) - INTERVAL 1 SECOND"
+	    " WHERE id = ? AND ticket_id = ? AND state IN ('failed', 'pending')",
 };
 
 int
@@ -600,4 +605,66 @@ tick_media_run(struct tick_app *app, struct tick_media_stats *st)
 	}
 	free(ids);
 	return rc;
+}
+
+enum tick_err
+tick_media_retry_now(struct tick_db *db, long long id, long long ticket_id,
+    int *due)
+{
+	struct tick_q q;
+	enum tick_err rc;
+
+	tick_q_init(&q, db, stmts[MD_RETRY_NOW]);
+	tick_q_int(&q, id);
+	tick_q_int(&q, ticket_id);
+	rc = tick_q_exec(&q);
+	*due = rc == TICK_OK && tick_q_affected(&q) == 1;
+	tick_q_done(&q);
+	return rc;
+}
+
+/* Where an agent's file stands after its upload, and the message that
+ * carries it. */
+json_t *
+tick_media_reply_file_json(struct tick_db *db, long long attachment,
+    long long reply_id)
+{
+	static const char *const sql =
+	    "SELECT a.state, a.secure_url, a.error, m.status, m.wamid,"
+	    " m.error_code, m.error_title FROM attachments a LEFT JOIN replies r"
+	    " ON r.id = ? LEFT JOIN whatsapp_messages m ON m.id = r.message_id"
+	    " WHERE a.id = ?";
+	char state[10] = "", url[TICK_COL_BUF(1024)] = "",
+	     err[TICK_COL_BUF(255)] = "", st[16] = "",
+	     wamid[TICK_COL_BUF(TICK_MAX_WAMID)] = "",
+	     title[TICK_COL_BUF(255)] = "";
+	long long code = 0;
+	json_t *out = NULL;
+	struct tick_q q;
+
+	tick_q_init(&q, db, sql);
+	tick_q_int(&q, reply_id);
+	tick_q_int(&q, attachment);
+	tick_q_out_str(&q, state, sizeof(state));
+	tick_q_out_str(&q, url, sizeof(url));
+	tick_q_out_str(&q, err, sizeof(err));
+	tick_q_out_str(&q, st, sizeof(st));
+	tick_q_out_str(&q, wamid, sizeof(wamid));
+	tick_q_out_int(&q, &code);
+	tick_q_out_str(&q, title, sizeof(title));
+	if (tick_q_exec(&q) == TICK_OK && tick_q_fetch(&q) == 1)
+		out =
+		    json_pack("{s:{s:I, s:s, s:o, s:o}, s:{s:s, s:o, s:o, s:o}}",
+		        "attachment", "id", (json_int_t)attachment, "state",
+		        state, "secure_url",
+		        url[0] ? json_string(url) : json_null(), "error",
+		        err[0] ? json_string(err) : json_null(), "whatsapp",
+		        "status", st[0] ? st : "pending", "wamid",
+		        wamid[0] ? json_string(wamid) : json_null(),
+		        "error_code",
+		        code ? json_integer((json_int_t)code) : json_null(),
+		        "error_title",
+		        title[0] ? json_string(title) : json_null());
+	tick_q_done(&q);
+	return out;
 }

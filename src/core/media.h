@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "err.h"
 
 struct tick_app;
@@ -62,5 +64,16 @@ struct tick_media_stats {
 
 /* Finishes every due pending attachment (for `tick outbox`). */
 enum tick_err tick_media_run(struct tick_app *app, struct tick_media_stats *st);
+
+/* Makes failed or pending file id of ticket ticket_id due now (an agent
+ * asked); *due says whether there was such a file. */
+enum tick_err tick_media_retry_now(struct tick_db *db, long long id,
+    long long ticket_id, int *due);
+
+/* Where an agent's file stands after its upload ({attachment: {id, state,
+ * secure_url, error}, whatsapp: {status, wamid, error_code, error_title}}
+ * of reply reply_id), a new object; NULL when it cannot be read. */
+json_t *tick_media_reply_file_json(struct tick_db *db, long long attachment,
+    long long reply_id);
 
 #endif

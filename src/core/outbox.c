@@ -30,6 +30,10 @@ enum outbox_stmt {
 	OB_BREAKER_PROBE,
 	OB_BREAKER_OK,
 	OB_BREAKER_FAIL,
+	OB_RETRY_NOW,
+	OB_FAILURE,
+	OB_LAST_OK,
+	OB_LAST_ERROR,
 	OB_STMT__MAX
 };
 
@@ -121,6 +125,23 @@ static const char *const stmts[OB_STMT__MAX] = {
 	    " ON DUPLICATE KEY UPDATE"
 	    " open_until = IF(failures + 1 >= ?, NOW(3) + INTERVAL ? SECOND,"
 	    " open_until), failures = failures + 1",
+	/* A failed outbound of this ticket, due now (an agent decides). */
+	[OB_RETRY_NOW] =
+	    "UPDATE whatsapp_messages SET next_attempt_at = NOW(3) - INTERVAL 1 SECOND"
+	    " WHERE id = ? AND ticket_id = ? AND direction = 'out'"
+	    " AND status = 'failed' AND payload IS NOT NULL",
+	[OB_FAILURE] =
+	    "SELECT id, COALESCE(error_code, 0) FROM whatsapp_messages"
+	    " WHERE id = ? AND ticket_id = ? AND direction = 'out'"
+	    " AND status = 'failed'",
+	[OB_LAST_OK] =
+	    "SELECT DATE_FORMAT(MAX(last_attempt_at), '%Y-%m-%dT%H:%i:%s.%fZ')"
+	    " FROM whatsapp_messages WHERE direction = 'out' AND wamid IS NOT NULL",
+	[OB_LAST_ERROR] =
+	    "SELECT error_code, error_title,"
+	    " DATE_FORMAT(last_attempt_at, '%Y-%m-%dT%H:%i:%s.%fZ')"
+	    " FROM whatsapp_messages WHERE direction = 'out' AND status = 'failed'"
+	    " ORDER BY last_attempt_at DESC LIMIT 1",
 };
 /* clang-format on */
 
@@ -649,4 +670,85 @@ tick_outbox_gate_record(struct tick_app *app, enum tick_outbox_host host,
 	if (tick_q_run(&q) != TICK_OK)
 		tick_log_warn("%s: %s: could not record the outcome", __func__,
 		    host_names[host]);
+}
+
+enum tick_err
+tick_outbox_failure(struct tick_db *db, long long id, long long ticket_id,
+    int *failed, long long *code)
+{
+	long long found = 0;
+	struct tick_q q;
+	enum tick_err rc;
+
+	*failed = 0;
+	*code = 0;
+	tick_q_init(&q, db, stmts[OB_FAILURE]);
+	tick_q_int(&q, id);
+	tick_q_int(&q, ticket_id);
+	tick_q_out_int(&q, &found);
+	tick_q_out_int(&q, code);
+	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
+		found = 0;
+	tick_q_done(&q);
+	*failed = rc == TICK_OK && found != 0;
+	if (!*failed)
+		*code = 0;
+	return rc;
+}
+
+enum tick_err
+tick_outbox_retry_now(struct tick_db *db, long long id, long long ticket_id,
+    int *due)
+{
+	struct tick_q q;
+	enum tick_err rc;
+
+	tick_q_init(&q, db, stmts[OB_RETRY_NOW]);
+	tick_q_int(&q, id);
+	tick_q_int(&q, ticket_id);
+	rc = tick_q_exec(&q);
+	*due = rc == TICK_OK && tick_q_affected(&q) == 1;
+	tick_q_done(&q);
+	return rc;
+}
+
+enum tick_err
+tick_outbox_last(struct tick_db *db, json_t **last_ok, json_t **last_error)
+{
+	char ok[40] = "", title[TICK_COL_BUF(255)] = "", when[40] = "";
+	long long code = 0;
+	enum tick_err rc;
+	struct tick_q q;
+	int none = 1;
+
+	*last_ok = NULL;
+	*last_error = NULL;
+	tick_q_init(&q, db, stmts[OB_LAST_OK]);
+	tick_q_out_str(&q, ok, sizeof(ok));
+	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
+		rc = TICK_EDB;
+	if (rc == TICK_OK)
+		none = tick_q_isnull(&q, 0);
+	tick_q_done(&q);
+	if (rc != TICK_OK)
+		return rc;
+	tick_q_init(&q, db, stmts[OB_LAST_ERROR]);
+	tick_q_out_int(&q, &code);
+	tick_q_out_str(&q, title, sizeof(title));
+	tick_q_out_str(&q, when, sizeof(when));
+	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) == 1)
+		*last_error = json_pack("{s:o, s:s, s:s}", "code",
+		    tick_q_isnull(&q, 0) ? json_null() :
+		                           json_integer((json_int_t)code),
+		    "title", title, "at", when);
+	tick_q_done(&q);
+	if (rc != TICK_OK) {
+		json_decref(*last_error);
+		*last_error = NULL;
+		return rc;
+	}
+	*last_ok = none ? json_null() : json_string(ok);
+	if (*last_error == NULL)
+		*last_error = json_null();
+	return TICK_OK;
 }

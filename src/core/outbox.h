@@ -144,4 +144,20 @@ struct tick_outbox_stats {
 enum tick_err
 tick_outbox_run(struct tick_app *app, struct tick_outbox_stats *st);
 
+/* Whether outbound message id of ticket ticket_id failed (*failed), and
+ * Meta's error code for it (0 when Meta gave none). */
+enum tick_err tick_outbox_failure(struct tick_db *db, long long id,
+    long long ticket_id, int *failed, long long *code);
+
+/* Makes failed outbound message id of ticket ticket_id due now (an agent
+ * asked); *due says whether there was such a message. */
+enum tick_err tick_outbox_retry_now(struct tick_db *db, long long id,
+    long long ticket_id, int *due);
+
+/* For GET /api/whatsapp/status: when a send last succeeded (*last_ok, a
+ * new string or null) and the last failure ({code, title, at} or null),
+ * both new references. */
+enum tick_err
+tick_outbox_last(struct tick_db *db, json_t **last_ok, json_t **last_error);
+
 #endif

@@ -48,6 +48,14 @@ enum tickets_stmt {
 	TK_DELETE,
 	TK_STATS,
 	TK_ATTACHMENTS,
+	TK_TAKE,
+	TK_ASSIGN,
+	TK_SET_STATUS,
+	TK_REOPEN,
+	TK_CLOSE,
+	TK_RESPONDED,
+	TK_ACTIVITY,
+	TK_OPEN_FOR_MOBILE,
 	TK_STMT__MAX
 };
 
@@ -160,6 +168,36 @@ static const char *const stmts[TK_STMT__MAX] = {
 	    " state, secure_url, mime_type, file_name, COALESCE(bytes, 0), error,"
 	    " " ISO("created_at") " FROM attachments WHERE ticket_id = ?"
 	    " ORDER BY id LIMIT 500",
+	/* Exactly one of two agents taking the same ticket wins this. */
+	[TK_TAKE] =
+	    "UPDATE tickets SET assigned_to = ?, assigned_at = NOW(3),"
+	    " status = IF(status = 'new', 'assigned', status),"
+	    " last_activity_at = NOW(3) WHERE id = ? AND assigned_to IS NULL"
+	    " AND status <> 'closed' AND deleted_at IS NULL",
+	[TK_ASSIGN] =
+	    "UPDATE tickets SET assigned_to = ?, assigned_at = NOW(3),"
+	    " status = IF(status = 'new', 'assigned', status),"
+	    " last_activity_at = NOW(3) WHERE id = ?",
+	[TK_SET_STATUS] =
+	    "UPDATE tickets SET status = ?, last_activity_at = NOW(3),"
+	    " assigned_to = IF(? > 0, ?, assigned_to),"
+	    " assigned_at = IF(? > 0, NOW(3), assigned_at) WHERE id = ?",
+	[TK_REOPEN] =
+	    "UPDATE tickets SET status = ?, closed_at = NULL, closed_by = NULL,"
+	    " last_activity_at = NOW(3) WHERE id = ?",
+	[TK_CLOSE] =
+	    "UPDATE tickets SET status = 'closed', closed_at = NOW(3),"
+	    " closed_by = ?, resolution = ?, last_activity_at = NOW(3)"
+	    " WHERE id = ?",
+	/* The first reply is the first response; it starts the work. */
+	[TK_RESPONDED] =
+	    "UPDATE tickets SET first_response_at = COALESCE(first_response_at,"
+	    " NOW(3)), status = IF(status IN ('new', 'assigned'), 'in_progress',"
+	    " status), last_activity_at = NOW(3) WHERE id = ?",
+	[TK_ACTIVITY] = "UPDATE tickets SET last_activity_at = NOW(3) WHERE id = ?",
+	[TK_OPEN_FOR_MOBILE] =
+	    "SELECT id FROM tickets WHERE mobile = ? AND status <> 'closed'"
+	    " AND deleted_at IS NULL ORDER BY id DESC LIMIT 1",
 };
 /* clang-format on */
 
@@ -1077,6 +1115,97 @@ tick_ticket_stats(struct tick_db *db, long long user_id,
 		tick_q_out_int(&q, v[i]);
 	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
 		rc = TICK_EDB;
+	tick_q_done(&q);
+	return rc;
+}
+
+enum tick_err
+tick_ticket_assign(struct tick_db *db, long long id, long long to, int take)
+{
+	struct tick_q q;
+	enum tick_err rc;
+
+	tick_q_init(&q, db, stmts[take ? TK_TAKE : TK_ASSIGN]);
+	tick_q_int(&q, to);
+	tick_q_int(&q, id);
+	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_affected(&q) != 1)
+		rc = TICK_ECONFLICT;
+	tick_q_done(&q);
+	return rc;
+}
+
+enum tick_err
+tick_ticket_set_status(struct tick_db *db, long long id, const char *status,
+    long long taker)
+{
+	struct tick_q q;
+
+	tick_q_init(&q, db, stmts[TK_SET_STATUS]);
+	tick_q_str(&q, status, (size_t)-1);
+	tick_q_int(&q, taker);
+	tick_q_int(&q, taker);
+	tick_q_int(&q, taker);
+	tick_q_int(&q, id);
+	return tick_q_run(&q);
+}
+
+enum tick_err
+tick_ticket_reopen(struct tick_db *db, long long id, const char *status)
+{
+	struct tick_q q;
+
+	tick_q_init(&q, db, stmts[TK_REOPEN]);
+	tick_q_str(&q, status, (size_t)-1);
+	tick_q_int(&q, id);
+	return tick_q_run(&q);
+}
+
+enum tick_err
+tick_ticket_close(struct tick_db *db, long long id, long long closed_by,
+    const char *resolution)
+{
+	struct tick_q q;
+
+	tick_q_init(&q, db, stmts[TK_CLOSE]);
+	tick_q_int(&q, closed_by);
+	tick_q_str(&q, resolution, (size_t)-1);
+	tick_q_int(&q, id);
+	return tick_q_run(&q);
+}
+
+enum tick_err
+tick_ticket_responded(struct tick_db *db, long long id)
+{
+	struct tick_q q;
+
+	tick_q_init(&q, db, stmts[TK_RESPONDED]);
+	tick_q_int(&q, id);
+	return tick_q_run(&q);
+}
+
+enum tick_err
+tick_ticket_touch(struct tick_db *db, long long id)
+{
+	struct tick_q q;
+
+	tick_q_init(&q, db, stmts[TK_ACTIVITY]);
+	tick_q_int(&q, id);
+	return tick_q_run(&q);
+}
+
+enum tick_err
+tick_ticket_open_by_mobile(struct tick_db *db, const char *mobile,
+    long long *id)
+{
+	struct tick_q q;
+	enum tick_err rc;
+
+	*id = 0;
+	tick_q_init(&q, db, stmts[TK_OPEN_FOR_MOBILE]);
+	tick_q_str(&q, mobile, (size_t)-1);
+	tick_q_out_int(&q, id);
+	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
+		*id = 0;
 	tick_q_done(&q);
 	return rc;
 }

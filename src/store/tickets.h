@@ -180,4 +180,35 @@ struct tick_ticket_stats {
 enum tick_err tick_ticket_stats(struct tick_db *db, long long user_id,
     struct tick_ticket_stats *s);
 
+/* ---- What agents do to a ticket, inside the transaction that locked it. */
+
+/* Gives ticket id to user to: take set, only while nobody holds it (and it
+ * is open), else over the holder. A new ticket becomes assigned.
+ * TICK_ECONFLICT when the row did not change (someone took it first). */
+enum tick_err
+tick_ticket_assign(struct tick_db *db, long long id, long long to, int take);
+
+/* Moves an open ticket to status; taker > 0 takes it as well. */
+enum tick_err tick_ticket_set_status(struct tick_db *db, long long id,
+    const char *status, long long taker);
+
+/* Opens closed ticket id again, in status. */
+enum tick_err
+tick_ticket_reopen(struct tick_db *db, long long id, const char *status);
+
+/* Closes ticket id by user closed_by, with resolution (borrowed). */
+enum tick_err tick_ticket_close(struct tick_db *db, long long id,
+    long long closed_by, const char *resolution);
+
+/* An agent answered: the first response is recorded and a new or assigned
+ * ticket is in progress. */
+enum tick_err tick_ticket_responded(struct tick_db *db, long long id);
+
+/* Something happened on ticket id (a note): its last activity is now. */
+enum tick_err tick_ticket_touch(struct tick_db *db, long long id);
+
+/* The newest open ticket of mobile, without locking it; *id 0 when none. */
+enum tick_err tick_ticket_open_by_mobile(struct tick_db *db, const char *mobile,
+    long long *id);
+
 #endif

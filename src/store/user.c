@@ -20,6 +20,7 @@ enum user_stmt {
 	US_ADMINS,
 	US_LOCK_ADMINS,
 	US_UPDATE,
+	US_CAN_WORK,
 	US_STMT__MAX
 };
 
@@ -74,6 +75,9 @@ static const char *const stmts[US_STMT__MAX] = {
 	    " role = COALESCE(?, role), active = COALESCE(?, active),"
 	    " password_hash = COALESCE(?, password_hash),"
 	    " token_version = token_version + ? WHERE id = ?",
+	[US_CAN_WORK] =
+	    "SELECT id FROM users WHERE id = ? AND active = 1"
+	    " AND role IN ('super_admin', 'site_manager', 'agent')",
 };
 /* clang-format on */
 
@@ -399,4 +403,21 @@ tick_user_update(struct tick_db *db, long long id, const char *email,
 	tick_q_int(&q, bump ? 1 : 0);
 	tick_q_int(&q, id);
 	return tick_q_run(&q);
+}
+
+enum tick_err
+tick_user_can_work(struct tick_db *db, long long id, int *can)
+{
+	long long found = 0;
+	struct tick_q q;
+	enum tick_err rc;
+
+	tick_q_init(&q, db, stmts[US_CAN_WORK]);
+	tick_q_int(&q, id);
+	tick_q_out_int(&q, &found);
+	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
+		found = 0;
+	tick_q_done(&q);
+	*can = rc == TICK_OK && found != 0;
+	return rc;
 }

@@ -95,4 +95,8 @@ enum tick_err
 tick_user_update(struct tick_db *db, long long id, const char *email,
     const char *name, int role, int active, const char *hash, int bump);
 
+/* Whether user id is active and may work tickets (super_admin,
+ * site_manager or agent). */
+enum tick_err tick_user_can_work(struct tick_db *db, long long id, int *can);
+
 #endif
