@@ -220,6 +220,84 @@ test_fields_bool(void)
 	json_decref(body);
 }
 
+static void
+test_email(void)
+{
+	CU_ASSERT_TRUE(tick_valid_email("ana@example.com", 254));
+	CU_ASSERT_TRUE(tick_valid_email("a.b+tag@sub.example.co", 254));
+	CU_ASSERT_FALSE(tick_valid_email("ana@localhost", 254));
+	CU_ASSERT_FALSE(tick_valid_email("ana", 254));
+	CU_ASSERT_FALSE(tick_valid_email("@example.com", 254));
+	CU_ASSERT_FALSE(tick_valid_email("ana@@example.com", 254));
+	CU_ASSERT_FALSE(tick_valid_email("ana@example..com", 254));
+	CU_ASSERT_FALSE(tick_valid_email("ana@.example.com", 254));
+	CU_ASSERT_FALSE(tick_valid_email("ana@example.com.", 254));
+	CU_ASSERT_FALSE(tick_valid_email("a na@example.com", 254));
+	CU_ASSERT_FALSE(tick_valid_email(".ana@example.com", 254));
+	CU_ASSERT_FALSE(tick_valid_email("ana@exa_mple.com", 254));
+	CU_ASSERT_FALSE(tick_valid_email("ana@example.com", 10));
+}
+
+static void
+test_phone(void)
+{
+	char d[16];
+
+	CU_ASSERT_EQUAL(tick_valid_phone("+52 1 55 1234-5678", d), TICK_OK);
+	CU_STR_EQ(d, "5215512345678");
+	CU_ASSERT_EQUAL(tick_valid_phone("0044 (20) 7946.0958", d), TICK_OK);
+	CU_STR_EQ(d, "442079460958");
+	CU_ASSERT_EQUAL(tick_valid_phone("1234567", d), TICK_EINVAL);
+	CU_ASSERT_EQUAL(tick_valid_phone("1234567890123456", d), TICK_EINVAL);
+	CU_ASSERT_EQUAL(tick_valid_phone("+52 55 abc", d), TICK_EINVAL);
+	CU_ASSERT_EQUAL(tick_valid_phone("0551234567", d), TICK_EINVAL);
+	CU_ASSERT_EQUAL(tick_valid_phone("", d), TICK_EINVAL);
+}
+
+static void
+test_fields(void)
+{
+	static const char *const roles[] = { "agent", "reporter", NULL };
+	static const struct tick_field f[] = {
+		{ "email", TICK_FIELD_EMAIL, 1, 3, 254, NULL },
+		{ "name", TICK_FIELD_TEXT, 1, 1, 5, NULL },
+		{ "role", TICK_FIELD_ENUM, 0, 0, 0, roles },
+		{ "active", TICK_FIELD_BOOL, 0, 0, 0, NULL },
+		{ "note", TICK_FIELD_LONGTEXT, 0, 0, 10, NULL },
+		{ "mobile", TICK_FIELD_PHONE, 0, 0, 0, NULL },
+		{ "user_id", TICK_FIELD_ID, 0, 0, 0, NULL },
+	};
+	json_t *ok = json_pack("{s:s, s:s, s:s, s:b, s:s, s:s, s:i}", "email",
+	    "a@b.co", "name", "\xc3\xb1\xc3\xb1\xc3\xb1\xc3\xb1\xc3\xb1",
+	    "role", "agent", "active", 1, "note", "a\nb", "mobile",
+	    "+52 55 1234 5678", "user_id", 7);
+	json_t *bad = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:i}", "email",
+	    "nope", "name", "toolong", "role", "boss", "active", 1, "note",
+	    "a\x01", "mobile", "12", "user_id", -1);
+	json_t *errors = NULL;
+
+	CU_ASSERT_EQUAL(tick_valid_fields(ok, f, 7, &errors), TICK_OK);
+	CU_ASSERT_PTR_NULL(errors);
+	CU_ASSERT_EQUAL(tick_valid_fields(bad, f, 7, &errors), TICK_EINVAL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(errors);
+	CU_ASSERT_EQUAL(json_object_size(errors), 7);
+	CU_STR_EQ(json_string_value(json_object_get(errors, "name")),
+	    "must be at most 5 characters");
+	json_decref(errors);
+	json_decref(bad);
+	/* Missing required fields, and an empty string counts as missing. */
+	bad = json_pack("{s:s}", "name", "");
+	CU_ASSERT_EQUAL(tick_valid_fields(bad, f, 7, &errors), TICK_EINVAL);
+	CU_STR_EQ(json_string_value(json_object_get(errors, "email")),
+	    "is required");
+	CU_STR_EQ(json_string_value(json_object_get(errors, "name")),
+	    "is required");
+	CU_ASSERT_EQUAL(json_object_size(errors), 2);
+	json_decref(errors);
+	json_decref(bad);
+	json_decref(ok);
+}
+
 int
 main(void)
 {
@@ -232,6 +310,9 @@ main(void)
 		{ "id fields", test_fields_id },
 		{ "null text fields", test_fields_null_text },
 		{ "bool fields", test_fields_bool },
+		{ "e-mail addresses", test_email },
+		{ "phone numbers", test_phone },
+		{ "field tables", test_fields },
 		{ NULL, NULL },
 	};
 	return cu_run("valid", tests);

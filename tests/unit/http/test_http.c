@@ -152,6 +152,32 @@ test_header_injection(void)
 	CU_STR_EQ(req.headers, "X-A: 1\r\n");
 }
 
+static void
+test_cookies(void)
+{
+	char v[16];
+
+	CU_ASSERT_EQUAL(tick_http_cookie_get("a=1; tick_session=abc; b=2",
+	                    "tick_session", v, sizeof(v)),
+	    TICK_OK);
+	CU_STR_EQ(v, "abc");
+	CU_ASSERT_EQUAL(tick_http_cookie_get("xtick_session=abc",
+	                    "tick_session", v, sizeof(v)),
+	    TICK_ENOTFOUND);
+	CU_ASSERT_EQUAL(tick_http_cookie_get("tick_session=", "tick_session", v,
+	                    sizeof(v)),
+	    TICK_OK);
+	CU_STR_EQ(v, "");
+	CU_ASSERT_EQUAL(tick_http_cookie_get("t=0123456789abcdefg", "t", v,
+	                    sizeof(v)),
+	    TICK_ETOOBIG);
+	CU_ASSERT_EQUAL(tick_http_cookie_get("", "t", v, sizeof(v)),
+	    TICK_ENOTFOUND);
+	CU_ASSERT_EQUAL(tick_http_cookie_get(";;; t=1 ;", "t", v, sizeof(v)),
+	    TICK_OK);
+	CU_STR_EQ(v, "1");
+}
+
 int
 main(void)
 {
@@ -161,6 +187,7 @@ main(void)
 		{ "json envelopes", test_envelopes },
 		{ "status map", test_status_map },
 		{ "header injection", test_header_injection },
+		{ "cookies", test_cookies },
 		{ NULL, NULL },
 	};
 	return cu_run("http", tests);
