@@ -49,8 +49,8 @@ tick_auth_login(struct tick_req *req)
 	if (body == NULL)
 		return;
 	if (tick_valid_fields(body, login_fields, 2, &errors) != TICK_OK) {
-		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
-		    "email and password are required", errors);
+		tick_http_invalid(req, "email and password are required",
+		    errors);
 		goto out;
 	}
 	email = json_string_value(json_object_get(body, "email"));
@@ -207,7 +207,7 @@ tick_auth_password(struct tick_req *req)
 	if (body == NULL)
 		return;
 	if (tick_valid_fields(body, password_fields, 2, &errors) != TICK_OK) {
-		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
+		tick_http_invalid(req,
 		    "current_password and new_password (10 to 128 bytes) are required",
 		    errors);
 		goto out;

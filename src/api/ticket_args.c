@@ -111,15 +111,14 @@ tick_ticket_file_arg(struct tick_req *req, json_t *body, const char *key,
 	    (json_object_get(o, "name") &&
 	        (f->name == NULL || strlen(f->name) > 255 ||
 	            strpbrk(f->name, "/\\\r\n") != NULL))) {
-		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
+		tick_http_invalid(req,
 		    "a file is {name, type, content}: content in base64",
 		    json_pack("{s:s}", key, "must be {name, type, content}"));
 		return -1;
 	}
 	if (tick_b64_decode(content, strlen(content), &f->data, &f->len) !=
 	    TICK_OK) {
-		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
-		    "the file's content is not base64",
+		tick_http_invalid(req, "the file's content is not base64",
 		    json_pack("{s:s}", key, "content must be base64"));
 		return -1;
 	}

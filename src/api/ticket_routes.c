@@ -14,14 +14,12 @@
 #include "texts.h"
 #include "ticket_args.h"
 #include "ticket_routes.h"
+#include "status.h"
 #include "tickets.h"
 #include "valid.h"
 #include "work.h"
 
 /* ---- GET /api/tickets */
-
-static const char *const statuses[] = { "new", "assigned", "in_progress",
-	"closed", NULL };
 
 /* YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS (UTC). */
 static int
@@ -53,17 +51,18 @@ parse_filters(struct tick_req *req, struct tick_ticket_filters *f)
 		     p = strtok_r(NULL, ",", &save)) {
 			size_t k;
 
-			for (k = 0; statuses[k] && strcmp(statuses[k], p) != 0;
+			for (k = 0; tick_status_names[k] &&
+			     strcmp(tick_status_names[k], p) != 0;
 			     k++)
 				;
-			if (statuses[k] == NULL || f->nstatus == 4) {
+			if (tick_status_names[k] == NULL || f->nstatus == 4) {
 				tick_http_fail(req, 400, TICK_EINVAL,
 				    "bad_request",
 				    "status must be new, assigned, in_progress or closed (comma-separated)",
 				    NULL);
 				return -1;
 			}
-			f->status[f->nstatus++] = statuses[k];
+			f->status[f->nstatus++] = tick_status_names[k];
 		}
 	}
 	if (tick_http_query_get(req->query, "assigned_to", v, sizeof(v)) ==
@@ -253,8 +252,7 @@ check_body(struct tick_req *req, json_t *body, const struct tick_field *f,
 		json_decref(errors);
 		return 0;
 	}
-	tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
-	    "some fields are missing or invalid", errors);
+	tick_http_invalid(req, "some fields are missing or invalid", errors);
 	return -1;
 }
 
@@ -396,7 +394,7 @@ tick_tickets_update(struct tick_req *req)
 		                     NULL);
 		goto out;
 	}
-	if (strcmp(tk.status, "closed") == 0) {
+	if (tk.status == TICK_STATUS_CLOSED) {
 		tick_db_rollback(db);
 		tick_http_fail(req, 409, TICK_ECONFLICT, "ticket_closed",
 		    "a closed ticket is read-only; a super_admin may reopen it",

@@ -59,8 +59,11 @@ invalid(struct tick_req *req, json_t *body, const struct tick_field *f,
 
 	if (rc == TICK_OK)
 		return 0;
-	tick_http_fail(req, 422, rc, "validation_failed",
-	    "some fields are missing or invalid", errors);
+	if (rc == TICK_EINVAL)
+		tick_http_invalid(req, "some fields are missing or invalid",
+		    errors);
+	else
+		tick_http_fail(req, 0, rc, NULL, NULL, errors);
 	return 1;
 }
 

@@ -41,7 +41,7 @@ tick_wa_api_send(struct tick_req *req)
 	if (body == NULL)
 		return;
 	if (tick_valid_fields(body, send_fields, 3, &errors) != TICK_OK) {
-		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
+		tick_http_invalid(req,
 		    "a message and a phone or ticket_id are required", errors);
 		goto out;
 	}
@@ -51,8 +51,7 @@ tick_wa_api_send(struct tick_req *req)
 	if (v != NULL)
 		ticket = tick_json_id(body, "ticket_id");
 	if ((phone == NULL || *phone == '\0') == (v == NULL)) {
-		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
-		    "give either phone or ticket_id",
+		tick_http_invalid(req, "give either phone or ticket_id",
 		    json_pack("{s:s}", "phone",
 		        "give either phone or ticket_id"));
 		goto out;
@@ -179,8 +178,7 @@ tick_wa_api_simulate(struct tick_req *req)
 	if (body == NULL)
 		return;
 	if (tick_valid_fields(body, simulate_fields, 3, &errors) != TICK_OK) {
-		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
-		    "phone and text are required", errors);
+		tick_http_invalid(req, "phone and text are required", errors);
 		goto out;
 	}
 	tick_valid_phone(json_string_value(json_object_get(body, "phone")),

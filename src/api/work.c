@@ -16,6 +16,7 @@
 #include "outbox.h"
 #include "replies.h"
 #include "ticket_args.h"
+#include "status.h"
 #include "tickets.h"
 #include "user.h"
 #include "valid.h"
@@ -181,8 +182,7 @@ tick_work_assign(struct tick_req *req)
 		return;
 	if (body &&
 	    tick_valid_fields(body, assign_fields, 1, &errors) != TICK_OK) {
-		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
-		    "user_id must be a user id", errors);
+		tick_http_invalid(req, "user_id must be a user id", errors);
 		goto out;
 	}
 	u = body ? json_object_get(body, "user_id") : NULL;
@@ -194,20 +194,21 @@ tick_work_assign(struct tick_req *req)
 	}
 	if (to != req->user.id) {
 		rc = tick_user_can_work(db, to, &found);
-		if (rc != TICK_OK || found == 0) {
-			tick_http_fail(req, rc != TICK_OK ? 0 : 422,
-			    rc != TICK_OK ? rc : TICK_EINVAL,
-			    rc != TICK_OK ? NULL : "validation_failed",
-			    rc != TICK_OK ?
-			        NULL :
-			        "user_id is not an active user who works tickets",
-			    NULL);
+		if (rc != TICK_OK) {
+			tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+			goto out;
+		}
+		if (found == 0) {
+			tick_http_invalid(req,
+			    "user_id is not an active user who works tickets",
+			    json_pack("{s:s}", "user_id",
+			        "is not an active user who works tickets"));
 			goto out;
 		}
 	}
 	if (begin_locked(req, id, &tk) != 0)
 		goto out;
-	if (strcmp(tk.status, "closed") == 0) {
+	if (tk.status == TICK_STATUS_CLOSED) {
 		abort_tx(req, &l, NULL);
 		tick_http_fail(req, 409, TICK_ECONFLICT, "ticket_closed",
 		    "the ticket is closed", NULL);
@@ -238,7 +239,7 @@ tick_work_assign(struct tick_req *req)
 		        "to", (json_int_t)to));
 	if (rc == TICK_OK)
 		rc = tick_events_emit(db, TICK_EV_TICKET_ASSIGNED, id);
-	if (rc == TICK_OK && strcmp(tk.status, "new") == 0)
+	if (rc == TICK_OK && tk.status == TICK_STATUS_NEW)
 		rc = notify_status(req, &tk, "assigned", &l, &wa);
 	if (rc != TICK_OK) {
 		abort_tx(req, &l, wa);
@@ -255,12 +256,9 @@ out:
 	json_decref(body);
 }
 
-static const char *const statuses[] = { "new", "assigned", "in_progress",
-	"closed", NULL };
-
 static const struct tick_field status_fields[] = {
-	{ "status", TICK_FIELD_ENUM, 1, 0, 0, statuses },
-	{ "expected_status", TICK_FIELD_ENUM, 0, 0, 0, statuses },
+	{ "status", TICK_FIELD_ENUM, 1, 0, 0, tick_status_names },
+	{ "expected_status", TICK_FIELD_ENUM, 0, 0, 0, tick_status_names },
 };
 
 void
@@ -270,6 +268,7 @@ tick_work_status(struct tick_req *req)
 	long long id = route_ticket(req);
 	json_t *body, *errors = NULL, *wa = NULL;
 	const char *to, *expected;
+	enum tick_status to_status = TICK_STATUS_NEW;
 	struct tick_ticket tk;
 	enum tick_err rc;
 	int take = 0;
@@ -277,13 +276,14 @@ tick_work_status(struct tick_req *req)
 	if (id == 0 || (body = tick_http_json_body(req)) == NULL)
 		return;
 	if (tick_valid_fields(body, status_fields, 2, &errors) != TICK_OK) {
-		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
+		tick_http_invalid(req,
 		    "status must be new, assigned or in_progress", errors);
 		goto out;
 	}
 	to = json_string_value(json_object_get(body, "status"));
 	expected = json_string_value(json_object_get(body, "expected_status"));
-	if (strcmp(to, "closed") == 0) {
+	(void)tick_status_parse(to, &to_status); /* valid: one of the names */
+	if (to_status == TICK_STATUS_CLOSED) {
 		tick_http_fail(req, 422, TICK_EINVAL, "use_close",
 		    "close a ticket with POST /api/tickets/:id/close and a resolution",
 		    NULL);
@@ -291,18 +291,20 @@ tick_work_status(struct tick_req *req)
 	}
 	if (begin_locked(req, id, &tk) != 0)
 		goto out;
-	if (expected != NULL && strcmp(expected, tk.status) != 0) {
+	if (expected != NULL &&
+	    strcmp(expected, tick_status_name(tk.status)) != 0) {
 		abort_tx(req, &l, NULL);
 		tick_http_fail(req, 409, TICK_ECONFLICT, "stale_status",
 		    "the ticket changed meanwhile; reload it",
-		    json_pack("{s:s}", "status", tk.status));
+		    json_pack("{s:s}", "status", tick_status_name(tk.status)));
 		goto out;
 	}
-	if (!tick_ticket_transition_ok(tk.status, to, is_admin(req))) {
+	if (!tick_status_transition_ok(tk.status, to_status, is_admin(req))) {
 		abort_tx(req, &l, NULL);
 		tick_http_fail(req, 409, TICK_ECONFLICT, "invalid_transition",
 		    "tickets move new, assigned, in_progress, then close; only a super_admin reopens",
-		    json_pack("{s:s, s:s}", "from", tk.status, "to", to));
+		    json_pack("{s:s, s:s}", "from", tick_status_name(tk.status),
+		        "to", to));
 		goto out;
 	}
 	/* Moving an unheld ticket to assigned takes it. */
@@ -312,17 +314,18 @@ tick_work_status(struct tick_req *req)
 		abort_tx(req, &l, NULL);
 		goto out;
 	}
-	if (strcmp(tk.status, "closed") == 0)
+	if (tk.status == TICK_STATUS_CLOSED)
 		rc = tick_ticket_reopen(req->app->db, id, to);
 	else
 		rc = tick_ticket_set_status(req->app->db, id, to,
 		    take ? req->user.id : 0);
 	if (rc == TICK_OK)
 		rc = tick_audit_req(req,
-		    strcmp(tk.status, "closed") == 0 ? "ticket.reopen" :
-		                                       "ticket.status",
+		    tk.status == TICK_STATUS_CLOSED ? "ticket.reopen" :
+		                                      "ticket.status",
 		    "ticket", id,
-		    json_pack("{s:s, s:s}", "from", tk.status, "to", to));
+		    json_pack("{s:s, s:s}", "from", tick_status_name(tk.status),
+		        "to", to));
 	if (rc == TICK_OK)
 		rc = tick_events_emit(req->app->db, TICK_EV_TICKET_STATUS, id);
 	if (rc == TICK_OK)
@@ -355,14 +358,14 @@ tick_work_close(struct tick_req *req)
 	if (id == 0 || (body = tick_http_json_body(req)) == NULL)
 		return;
 	if (tick_valid_fields(body, close_fields, 1, &errors) != TICK_OK) {
-		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
+		tick_http_invalid(req,
 		    "a resolution (1 to 5000 characters) is required", errors);
 		goto out;
 	}
 	resolution = json_string_value(json_object_get(body, "resolution"));
 	if (begin_locked(req, id, &tk) != 0)
 		goto out;
-	if (strcmp(tk.status, "closed") == 0) {
+	if (tk.status == TICK_STATUS_CLOSED) {
 		abort_tx(req, &l, NULL);
 		tick_http_fail(req, 409, TICK_ECONFLICT, "ticket_closed",
 		    "the ticket is already closed", NULL);
@@ -385,7 +388,7 @@ tick_work_close(struct tick_req *req)
 		    "must be at most %zu characters: the customer gets it in "
 		    "one WhatsApp text of at most %d",
 		    room, TICK_MAX_WA_TEXT);
-		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
+		tick_http_invalid(req,
 		    "the resolution is too long for the closing notice",
 		    json_pack("{s:s}", "resolution", why));
 		goto out;
@@ -393,7 +396,7 @@ tick_work_close(struct tick_req *req)
 	rc = tick_ticket_close(req->app->db, id, req->user.id, resolution);
 	if (rc == TICK_OK)
 		rc = tick_audit_req(req, "ticket.close", "ticket", id,
-		    json_pack("{s:s}", "from", tk.status));
+		    json_pack("{s:s}", "from", tick_status_name(tk.status)));
 	if (rc == TICK_OK)
 		rc = tick_events_emit(req->app->db, TICK_EV_TICKET_CLOSED, id);
 	if (rc == TICK_OK && tk.whatsapp_notifications) {
@@ -458,7 +461,7 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 
 	if (begin_locked(req, id, &tk) != 0)
 		return;
-	if (strcmp(tk.status, "closed") == 0) {
+	if (tk.status == TICK_STATUS_CLOSED) {
 		abort_tx(req, &l, NULL);
 		tick_http_fail(req, 409, TICK_ECONFLICT, "ticket_closed",
 		    "the ticket is closed; a super_admin may reopen it", NULL);
@@ -567,25 +570,18 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 		else if (res.error_code == 131047 && tmpl != NULL) {
 			/* Meta says the window closed after all: hold the text,
 			 * send the template. */
-			int down = 0, sent = 0, failed = 0;
+			int failed = 0;
 
-			if (tick_db_begin(db) == TICK_OK &&
-			    tick_outbox_hold(db, out_id) == TICK_OK &&
-			    tick_outbox_add_template(req->app, id,
-			        tk.contact_id, tk.mobile, &tpl_id,
-			        &l) == TICK_OK &&
-			    tick_db_commit(db) == TICK_OK) {
-				tick_outbox_send_list(req->app, &l, &down,
-				    &sent, &failed);
+			if (tick_outbox_reopen(req->app, id, tk.contact_id,
+			        tk.mobile, &out_id, 1, &tpl_id,
+			        &failed) == TICK_OK) {
 				wa = result_json(out_id, "held", &res);
 				json_object_set_new(wa, "template",
 				    json_pack("{s:I, s:s, s:s}", "id",
 				        (json_int_t)tpl_id, "name", tmpl,
 				        "status", failed ? "failed" : "sent"));
-			} else {
-				abort_tx(req, &l, NULL);
+			} else
 				wa = result_json(out_id, "failed", &res);
-			}
 		} else
 			wa = result_json(out_id, "failed", &res);
 	}
@@ -624,7 +620,7 @@ reply_body(struct tick_req *req, json_t *body, struct tick_file *f)
 	        1, &errors) != TICK_OK) {
 		free(f->data);
 		f->data = NULL;
-		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
+		tick_http_invalid(req,
 		    with_file ? "a caption is at most 1024 characters" :
 		                "a message of 1 to 4096 characters is required",
 		    errors);
@@ -666,7 +662,7 @@ tick_work_note(struct tick_req *req)
 	if (id == 0 || (body = tick_http_json_body(req)) == NULL)
 		return;
 	if (tick_valid_fields(body, note_fields, 1, &errors) != TICK_OK) {
-		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
+		tick_http_invalid(req,
 		    "a message of 1 to 10000 characters is required", errors);
 		goto out;
 	}
@@ -724,8 +720,8 @@ tick_work_replies_create(struct tick_req *req)
 	if (body == NULL)
 		return;
 	if (tick_valid_fields(body, replies_fields, 2, &errors) != TICK_OK) {
-		tick_http_fail(req, 422, TICK_EINVAL, "validation_failed",
-		    "ticket_id and a message are required", errors);
+		tick_http_invalid(req, "ticket_id and a message are required",
+		    errors);
 		goto out;
 	}
 	id = tick_json_id(body, "ticket_id");

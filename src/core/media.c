@@ -14,6 +14,7 @@
 #include "log.h"
 #include "media.h"
 #include "net.h"
+#include "notify.h"
 #include "outbox.h"
 #include "texts.h"
 #include "tickets.h"
@@ -359,6 +360,33 @@ stored(struct tick_app *app, long long id, const struct pending *p,
 	return rc;
 }
 
+/* Meta answered 131047 to the file (and its text apart): the 24 hours ran
+ * out after all, so both wait for the customer and the template goes, as
+ * for a text reply. */
+static void
+reopen_if_closed(struct tick_app *app, const struct tick_ticket *tk,
+    long long file_id, long long text_id)
+{
+	long long ids[2] = { file_id, text_id }, code = 0, tpl_id = 0;
+	int failed = 0, closed = 0, tpl_failed = 0;
+
+	for (size_t i = 0; i < 2; i++) {
+		if (ids[i] > 0 &&
+		    tick_outbox_failure(app->db, ids[i], tk->id, &failed,
+		        &code) == TICK_OK &&
+		    failed && code == 131047)
+			closed = 1;
+		else
+			ids[i] = 0;
+	}
+	if (closed &&
+	    tick_outbox_reopen(app, tk->id, tk->contact_id, tk->mobile, ids, 2,
+	        &tpl_id, &tpl_failed) != TICK_OK)
+		tick_log_warn("%s: ticket %lld: could not hold the file for the "
+		              "template",
+		    __func__, tk->id);
+}
+
 /*
  * An agent's file is on Cloudinary: send it to the customer by link, with
  * the reply's text as caption (or after it, for audio and stickers), by
@@ -376,6 +404,7 @@ send_outgoing(struct tick_app *app, const struct pending *p, const char *link,
 	const char *type = "document";
 	long long out_id = 0, tpl_id = 0, text_id = 0;
 	struct tick_ticket tk;
+	struct tick_notify_plan plan;
 	enum tick_err rc;
 	struct tick_q q;
 	int held, r;
@@ -383,8 +412,7 @@ send_outgoing(struct tick_app *app, const struct pending *p, const char *link,
 	(void)tick_media_outbound_type(mime, 0, 1LL << 40, &type);
 	if ((rc = tick_db_begin(db)) != TICK_OK)
 		return;
-	if ((rc = tick_ticket_lock(db, p->ticket_id, &tk)) != TICK_OK ||
-	    !tk.whatsapp_enabled || tk.mobile[0] == '\0')
+	if ((rc = tick_ticket_lock(db, p->ticket_id, &tk)) != TICK_OK)
 		goto out;
 	text[0] = '\0';
 	tick_q_init(&q, db, stmts[MD_REPLY_TEXT]);
@@ -393,7 +421,22 @@ send_outgoing(struct tick_app *app, const struct pending *p, const char *link,
 	if ((rc = tick_q_exec(&q)) == TICK_OK && (r = tick_q_fetch(&q)) != 1)
 		text[0] = '\0';
 	tick_q_done(&q);
-	held = !tk.window_open && tmpl != NULL;
+	{
+		struct tick_notify_case c = { .kind = TICK_NOTIFY_FILE,
+			.whatsapp_enabled = tk.whatsapp_enabled,
+			.has_recipient = tk.mobile[0] != '\0',
+			.window_open = tk.window_open,
+			.template_set = tmpl != NULL,
+			.wa_type = type,
+			.has_text = text[0] != '\0' };
+
+		plan = tick_notify_plan(&c);
+	}
+	if (plan.action == TICK_NOTIFY_SKIP)
+		goto out;
+	/* The reply route refused a file outside the window without a
+	 * template; one that closed since is tried, and Meta decides. */
+	held = plan.action == TICK_NOTIFY_HOLD;
 	payload = tick_wa_media_payload(tk.mobile, type, link, text,
 	    p->name[0] ? p->name : NULL);
 	rc = payload == NULL ? TICK_ENOMEM :
@@ -401,8 +444,7 @@ send_outgoing(struct tick_app *app, const struct pending *p, const char *link,
 	                           p->reply_id, type, text[0] ? text : type,
 	                           payload, held, &out_id, held ? NULL : &l);
 	/* No caption on audio and stickers: the text follows on its own. */
-	if (rc == TICK_OK && text[0] != '\0' &&
-	    (strcmp(type, "audio") == 0 || strcmp(type, "sticker") == 0)) {
+	if (rc == TICK_OK && plan.text_apart) {
 		char *t = tick_wa_text_payload(tk.mobile, text);
 
 		rc = t == NULL ?
@@ -426,6 +468,8 @@ send_outgoing(struct tick_app *app, const struct pending *p, const char *link,
 
 		free(payload);
 		tick_outbox_send_list(app, &l, &down, &sent, &failed);
+		if (failed > 0 && !held && tmpl != NULL)
+			reopen_if_closed(app, &tk, out_id, text_id);
 		return;
 	}
 out:

@@ -752,3 +752,34 @@ tick_outbox_last(struct tick_db *db, json_t **last_ok, json_t **last_error)
 		*last_error = json_null();
 	return TICK_OK;
 }
+
+enum tick_err
+tick_outbox_reopen(struct tick_app *app, long long ticket_id,
+    long long contact_id, const char *to, const long long *ids, size_t n,
+    long long *tpl_id, int *tpl_failed)
+{
+	struct tick_outbox_list l = { .n = 0 };
+	struct tick_db *db = app->db;
+	int down = 0, sent = 0, failed = 0;
+	enum tick_err rc;
+
+	*tpl_id = 0;
+	*tpl_failed = 0;
+	if ((rc = tick_db_begin(db)) != TICK_OK)
+		return rc;
+	for (size_t i = 0; rc == TICK_OK && i < n; i++)
+		if (ids[i] > 0)
+			rc = tick_outbox_hold(db, ids[i]);
+	if (rc == TICK_OK)
+		rc = tick_outbox_add_template(app, ticket_id, contact_id, to,
+		    tpl_id, &l);
+	if (rc != TICK_OK || (rc = tick_db_commit(db)) != TICK_OK) {
+		tick_db_rollback(db);
+		tick_outbox_list_clear(&l);
+		*tpl_id = 0;
+		return rc;
+	}
+	tick_outbox_send_list(app, &l, &down, &sent, &failed);
+	*tpl_failed = failed > 0;
+	return TICK_OK;
+}

@@ -160,4 +160,15 @@ enum tick_err tick_outbox_retry_now(struct tick_db *db, long long id,
 enum tick_err
 tick_outbox_last(struct tick_db *db, json_t **last_ok, json_t **last_error);
 
+/*
+ * Meta answered 131047 (the 24 hours ran out) to the messages ids[0..n)
+ * of a ticket (ids of 0 are skipped): in one transaction they are held for
+ * the customer's answer and the template that re-opens the conversation is
+ * queued; then the template is sent. *tpl_id is its row, *tpl_failed
+ * whether its send failed. The caller holds no transaction.
+ */
+enum tick_err tick_outbox_reopen(struct tick_app *app, long long ticket_id,
+    long long contact_id, const char *to, const long long *ids, size_t n,
+    long long *tpl_id, int *tpl_failed);
+
 #endif

@@ -316,6 +316,13 @@ tick_http_fail(struct tick_req *req, int status, enum tick_err e,
 }
 
 void
+tick_http_invalid(struct tick_req *req, const char *message, json_t *details)
+{
+	tick_http_fail(req, 422, TICK_EINVAL, "validation_failed", message,
+	    details);
+}
+
+void
 tick_http_header(struct tick_req *req, const char *name, const char *value)
 {
 	size_t used = strlen(req->headers);

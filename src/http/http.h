@@ -155,6 +155,14 @@ void tick_http_ok(struct tick_req *req, int status, json_t *data,
     const char *message);
 
 /*
+ * Answers 422 validation_failed: message says what is wrong as a whole,
+ * details (taken; may be NULL) maps each bad field's name to a sentence.
+ * The one way to refuse a body's fields.
+ */
+void
+tick_http_invalid(struct tick_req *req, const char *message, json_t *details);
+
+/*
  * Answers {"success":false,"error":{"code","message","details"}}. The one
  * JSON error path: status 0 derives the status from e, code NULL derives
  * the code from e. Takes ownership of details (may be NULL).

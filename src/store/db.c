@@ -579,6 +579,20 @@ tick_db_ids(struct tick_db *db, const char *sql, long long max, long long **ids,
 }
 
 enum tick_err
+tick_q_one(struct tick_q *q)
+{
+	enum tick_err rc;
+	int r;
+
+	if ((rc = tick_q_exec(q)) == TICK_OK) {
+		r = tick_q_fetch(q);
+		rc = r == 1 ? TICK_OK : r == 0 ? TICK_ENOTFOUND : TICK_EDB;
+	}
+	tick_q_done(q);
+	return rc;
+}
+
+enum tick_err
 tick_q_run(struct tick_q *q)
 {
 	enum tick_err rc = tick_q_exec(q);

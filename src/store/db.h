@@ -103,6 +103,10 @@ unsigned long tick_q_outlen(const struct tick_q *q, int i);
 int tick_q_isnull(const struct tick_q *q, int i);
 unsigned long long tick_q_affected(const struct tick_q *q);
 unsigned long long tick_q_insert_id(const struct tick_q *q);
+/* Runs a statement whose result is at most one row into its outputs, and
+ * releases it: TICK_OK (a row), TICK_ENOTFOUND (none) or TICK_EDB. */
+enum tick_err tick_q_one(struct tick_q *q);
+
 /* Runs a statement whose rows nobody reads, and releases it. */
 enum tick_err tick_q_run(struct tick_q *q);
 /*

@@ -5,6 +5,7 @@
 
 #include "bounds.h"
 #include "db.h"
+#include "log.h"
 #include "tickets.h"
 #include "valid.h"
 #include "wa_errors.h"
@@ -217,25 +218,6 @@ tick_ticket_format_ref(const char *prefix, long long id, char *out,
 }
 
 int
-tick_ticket_transition_ok(const char *from, const char *to, int admin)
-{
-	static const char *const order[] = { "new", "assigned", "in_progress" };
-	int f = -1, t = -1;
-
-	for (int i = 0; i < 3; i++) {
-		if (strcmp(from, order[i]) == 0)
-			f = i;
-		if (strcmp(to, order[i]) == 0)
-			t = i;
-	}
-	if (t < 0)
-		return 0; /* closed only through close; unknown never */
-	if (strcmp(from, "closed") == 0)
-		return admin; /* reopening */
-	return f >= 0 && t > f;
-}
-
-int
 tick_ticket_may_work(const struct tick_ticket *tk, long long user_id, int admin)
 {
 	return admin || (tk->assigned_to != 0 && tk->assigned_to == user_id);
@@ -247,7 +229,6 @@ tick_ticket_find_open(struct tick_db *db, const char *mobile,
 {
 	struct tick_q q;
 	enum tick_err rc;
-	int r;
 
 	memset(out, 0, sizeof(*out));
 	if (mobile != NULL && *mobile != '\0') {
@@ -260,11 +241,7 @@ tick_ticket_find_open(struct tick_db *db, const char *mobile,
 	tick_q_out_int(&q, &out->id);
 	tick_q_out_str(&q, out->reference, sizeof(out->reference));
 	tick_q_out_int(&q, &out->has_held);
-	if ((rc = tick_q_exec(&q)) == TICK_OK) {
-		r = tick_q_fetch(&q);
-		rc = r == 1 ? TICK_OK : r == 0 ? TICK_ENOTFOUND : TICK_EDB;
-	}
-	tick_q_done(&q);
+	rc = tick_q_one(&q);
 	return rc;
 }
 
@@ -275,7 +252,6 @@ tick_ticket_find_by_ref_for(struct tick_db *db, const char *ref,
 {
 	struct tick_q q;
 	enum tick_err rc;
-	int r;
 
 	*id = 0;
 	status[0] = '\0';
@@ -290,11 +266,7 @@ tick_ticket_find_by_ref_for(struct tick_db *db, const char *ref,
 	}
 	tick_q_out_int(&q, id);
 	tick_q_out_str(&q, status, statussz);
-	if ((rc = tick_q_exec(&q)) == TICK_OK) {
-		r = tick_q_fetch(&q);
-		rc = r == 1 ? TICK_OK : r == 0 ? TICK_ENOTFOUND : TICK_EDB;
-	}
-	tick_q_done(&q);
+	rc = tick_q_one(&q);
 	return rc;
 }
 
@@ -383,16 +355,16 @@ enum tick_err
 tick_ticket_lock(struct tick_db *db, long long id, struct tick_ticket *t)
 {
 	long long wa = 0, notify = 0, window = 0, responded = 0;
+	char status[16] = ""; /* an ENUM of ASCII names */
 	struct tick_q q;
 	enum tick_err rc;
-	int r;
 
 	memset(t, 0, sizeof(*t));
 	tick_q_init(&q, db, stmts[TK_LOCK]);
 	tick_q_int(&q, id);
 	tick_q_out_int(&q, &t->id);
 	tick_q_out_str(&q, t->reference, sizeof(t->reference));
-	tick_q_out_str(&q, t->status, sizeof(t->status));
+	tick_q_out_str(&q, status, sizeof(status));
 	tick_q_out_int(&q, &t->assigned_to);
 	tick_q_out_str(&q, t->mobile, sizeof(t->mobile));
 	tick_q_out_int(&q, &t->contact_id);
@@ -400,11 +372,11 @@ tick_ticket_lock(struct tick_db *db, long long id, struct tick_ticket *t)
 	tick_q_out_int(&q, &notify);
 	tick_q_out_int(&q, &window);
 	tick_q_out_int(&q, &responded);
-	if ((rc = tick_q_exec(&q)) == TICK_OK) {
-		r = tick_q_fetch(&q);
-		rc = r == 1 ? TICK_OK : r == 0 ? TICK_ENOTFOUND : TICK_EDB;
+	rc = tick_q_one(&q);
+	if (rc == TICK_OK && tick_status_parse(status, &t->status) != 0) {
+		tick_log_err("%s: ticket %lld: unknown status", __func__, id);
+		rc = TICK_EDB;
 	}
-	tick_q_done(&q);
 	t->whatsapp_enabled = wa != 0;
 	t->whatsapp_notifications = notify != 0;
 	t->window_open = window != 0;
@@ -932,7 +904,6 @@ tick_ticket_resolve(struct tick_db *db, long long id, const char *ref,
 {
 	struct tick_q q;
 	enum tick_err rc;
-	int r;
 
 	*found = 0;
 	if (id > 0) {
@@ -943,11 +914,7 @@ tick_ticket_resolve(struct tick_db *db, long long id, const char *ref,
 		tick_q_str(&q, ref, (size_t)-1);
 	}
 	tick_q_out_int(&q, found);
-	if ((rc = tick_q_exec(&q)) == TICK_OK) {
-		r = tick_q_fetch(&q);
-		rc = r == 1 ? TICK_OK : r == 0 ? TICK_ENOTFOUND : TICK_EDB;
-	}
-	tick_q_done(&q);
+	rc = tick_q_one(&q);
 	if (rc != TICK_OK)
 		*found = 0;
 	return rc;

@@ -9,6 +9,7 @@
 
 #include "bounds.h"
 #include "err.h"
+#include "status.h"
 
 struct tick_db;
 
@@ -22,10 +23,10 @@ struct tick_ticket_ref {
 struct tick_ticket {
 	long long id;
 	char reference[TICK_COL_BUF(32)]; /* VARCHAR(32) */
-	char status[16];                  /* an ENUM of ASCII names */
-	long long assigned_to;            /* 0 when nobody holds it */
-	char mobile[TICK_COL_BUF(15)];    /* "" when none; VARCHAR(15) */
-	long long contact_id;             /* 0 when none */
+	enum tick_status status;
+	long long assigned_to;         /* 0 when nobody holds it */
+	char mobile[TICK_COL_BUF(15)]; /* "" when none; VARCHAR(15) */
+	long long contact_id;          /* 0 when none */
 	int whatsapp_enabled;
 	int whatsapp_notifications;
 	int window_open; /* the customer wrote in the last 24 hours */
@@ -38,13 +39,6 @@ struct tick_ticket {
  */
 enum tick_err tick_ticket_format_ref(const char *prefix, long long id,
     char *out, size_t outsz);
-
-/*
- * Whether a ticket may move from status `from` to `to` by PUT .../status:
- * new, assigned, in_progress forward only; closed only by close; a
- * super_admin (admin set) may reopen a closed ticket. No I/O.
- */
-int tick_ticket_transition_ok(const char *from, const char *to, int admin);
 
 /*
  * The newest ticket that is not closed or deleted for a customer: by mobile

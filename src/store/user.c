@@ -95,7 +95,6 @@ tick_user_by_email(struct tick_db *db, const char *email, struct tick_user *u)
 	long long active = 0, locked = 0;
 	struct tick_q q;
 	enum tick_err rc;
-	int r;
 
 	memset(u, 0, sizeof(*u));
 	if (strlen(email) >= sizeof(folded))
@@ -113,11 +112,7 @@ tick_user_by_email(struct tick_db *db, const char *email, struct tick_user *u)
 	tick_q_out_int(&q, &u->failed_logins);
 	tick_q_out_int(&q, &locked);
 	tick_q_out_int(&q, &u->token_version);
-	if ((rc = tick_q_exec(&q)) == TICK_OK) {
-		r = tick_q_fetch(&q);
-		rc = r == 1 ? TICK_OK : r == 0 ? TICK_ENOTFOUND : TICK_EDB;
-	}
-	tick_q_done(&q);
+	rc = tick_q_one(&q);
 	u->role = (enum tick_role)tick_role_parse(role);
 	u->active = active != 0;
 	u->locked = locked != 0;

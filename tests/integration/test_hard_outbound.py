@@ -108,11 +108,13 @@ def test_a_slow_graph_opens_the_breaker_and_webhooks_stay_fast():
         # calls wait, then the breaker sends the rest straight to the outbox.
         assert wall < 12, wall
         # Once three calls had failed the breaker was open: from then on no
-        # request waits for the Graph API.
+        # request waits for the Graph API (a wait is WHATSAPP_TIMEOUT_MS,
+        # 1.5 s, or more; the rest of a request is far less, even on a
+        # loaded machine).
         slow_ends = sorted(t0 + took for _, _, t0, took in res if took > 1.0)
         assert len(slow_ends) >= 3, res
         late = [took for _, _, t0, took in res if t0 > slow_ends[2]]
-        assert len(late) >= 20 and max(late) < 0.5, (late, res)
+        assert len(late) >= 20 and max(late) < 1.4, (late, res)
         assert one("SELECT failures >= 3 AND open_until > NOW(3) FROM outbound_breakers"
                    " WHERE name = 'graph'") == "1"
         # Every confirmation is in the outbox, none sent.
@@ -167,8 +169,9 @@ def test_slow_media_downloads_open_their_breaker():
             r = post_webhook(payload)
             took.append(time.time() - t0)
             assert r.status == 200 and r.json()["data"]["media_pending"] == 1, r
-        # Three downloads time out (1.5 s each); then the others wait at once.
-        assert max(took[3:]) < 0.8, took
+        # Three downloads time out (MEDIA_TIMEOUT_MS, 1.5 s each); then the
+        # others are left to the outbox at once, without a wait.
+        assert max(took[3:]) < 1.4, took
         for p in phones[3:]:
             err = one("SELECT a.error FROM attachments a JOIN tickets t ON t.id = a.ticket_id"
                       " WHERE t.mobile = '%s'" % p)

@@ -219,6 +219,26 @@ def test_a_document_keeps_its_name_and_audio_sends_its_text_apart():
     assert any(x["body"].get("text", {}).get("body") == "listen" for x in graph_sent(phone))
 
 
+def test_a_file_meta_answers_131047_is_held_and_the_template_sent():
+    """The window rule is the same for a file as for a text: when Meta says
+    the 24 hours ran out, the file waits for the customer and the template
+    re-opens the conversation."""
+    from harness import graph_mode
+    from test_tickets import cgi
+    tid, phone, a = held_ticket()
+    graph_mode("error:131047", 1)
+    status, r = cgi("/api/tickets/%d/reply" % tid, a, filebody(JPEG, "image/jpeg", "late.jpg", "Is this it?"),
+                    WHATSAPP_TEMPLATE_NAME="reopen_conversation")
+    assert status == 201, r
+    d = r["data"]
+    assert d["attachment"]["state"] == "stored" and d["whatsapp"]["status"] == "held", d
+    assert [x["body"]["type"] for x in graph_sent(phone) if x.get("answer") == 200].count("template") == 1
+    # The customer answers the template: the held image goes, once, by link.
+    assert post_webhook(text_message(phone, "yes, send it")).status == 200
+    imgs = [x["body"]["image"] for x in graph_sent(phone) if x["body"]["type"] == "image" and x.get("answer") == 200]
+    assert imgs == [{"link": d["attachment"]["secure_url"], "caption": "Is this it?"}], imgs
+
+
 def test_files_are_checked_before_any_upload():
     tid, phone, a = held_ticket()
     before = len(uploads())
