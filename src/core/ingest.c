@@ -70,15 +70,6 @@ static const char *const stmts[IN_STMT__MAX] = {
 	    " WHERE wamid = ? AND direction = 'out' AND status_rank < ?",
 };
 
-static void
-bind_opt_int(struct tick_q *q, long long v)
-{
-	if (v != 0)
-		tick_q_int(q, v);
-	else
-		tick_q_null(q);
-}
-
 /*
  * "status TKT-000042", "estado TKT-000042" or the bare reference: the
  * customer asks where a ticket stands. Copies the reference (upper-cased)
@@ -253,8 +244,8 @@ store_message(struct tick_app *app, long long event_id,
 	tick_q_init(&q, db, stmts[IN_MESSAGE]);
 	tick_q_str(&q, m->wamid, (size_t)-1);
 	tick_q_str(&q, m->phone_number_id, (size_t)-1);
-	bind_opt_int(&q, contact_id);
-	bind_opt_int(&q, t.id);
+	tick_q_opt_int(&q, contact_id);
+	tick_q_opt_int(&q, t.id);
 	tick_q_int(&q, event_id);
 	tick_q_str(&q, m->type, (size_t)-1);
 	tick_q_str(&q, m->text, (size_t)-1);
@@ -379,7 +370,7 @@ store_status(struct tick_db *db, long long event_id,
 	tick_q_str(&q, s->status, (size_t)-1);
 	tick_q_int(&q, s->rank);
 	tick_q_str(&q, s->recipient_id, (size_t)-1);
-	bind_opt_int(&q, s->error_code);
+	tick_q_opt_int(&q, s->error_code);
 	tick_q_str(&q, title, (size_t)-1);
 	tick_q_int(&q, s->timestamp);
 	tick_q_int(&q, s->timestamp);
@@ -403,7 +394,7 @@ store_status(struct tick_db *db, long long event_id,
 	tick_q_str(&q, s->status, (size_t)-1);
 	tick_q_int(&q, s->rank);
 	tick_q_str(&q, s->status, (size_t)-1);
-	bind_opt_int(&q, s->error_code);
+	tick_q_opt_int(&q, s->error_code);
 	tick_q_str(&q, s->status, (size_t)-1);
 	tick_q_str(&q, title, (size_t)-1);
 	tick_q_str(&q, s->wamid, (size_t)-1);

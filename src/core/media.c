@@ -110,15 +110,6 @@ tick_media_sha256_matches(const char *expected, const void *data, size_t len)
 	return tick_crypto_equal(want, sizeof(want), got, sizeof(got));
 }
 
-static void
-bind_opt_int(struct tick_q *q, long long v)
-{
-	if (v > 0)
-		tick_q_int(q, v);
-	else
-		tick_q_null(q);
-}
-
 enum tick_err
 tick_media_outbound_type(const char *mime, size_t size, long long max,
     const char **wa_type)
@@ -179,8 +170,8 @@ tick_media_add_upload(struct tick_db *db, long long ticket_id,
 
 	*id = 0;
 	tick_q_init(&q, db, stmts[MD_ADD_UPLOAD]);
-	bind_opt_int(&q, ticket_id);
-	bind_opt_int(&q, reply_id);
+	tick_q_opt_int(&q, ticket_id);
+	tick_q_opt_int(&q, reply_id);
 	tick_q_int(&q, reply_id);
 	tick_q_str(&q, mime, strnlen(mime, 128));
 	tick_q_str(&q, name, name ? strnlen(name, 255) : 0);
@@ -201,7 +192,7 @@ tick_media_add_inbound(struct tick_db *db, long long ticket_id,
 
 	*id = 0;
 	tick_q_init(&q, db, stmts[MD_ADD]);
-	bind_opt_int(&q, ticket_id);
+	tick_q_opt_int(&q, ticket_id);
 	tick_q_int(&q, message_id);
 	tick_q_str(&q, m->media_id, strnlen(m->media_id, 64));
 	tick_q_str(&q, m->mime_type,
@@ -657,13 +648,13 @@ tick_media_retry_now(struct tick_db *db, long long id, long long ticket_id,
 {
 	struct tick_q q;
 	enum tick_err rc;
+	long long n;
 
 	tick_q_init(&q, db, stmts[MD_RETRY_NOW]);
 	tick_q_int(&q, id);
 	tick_q_int(&q, ticket_id);
-	rc = tick_q_exec(&q);
-	*due = rc == TICK_OK && tick_q_affected(&q) == 1;
-	tick_q_done(&q);
+	rc = tick_q_count(&q, &n);
+	*due = n == 1;
 	return rc;
 }
 

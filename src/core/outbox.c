@@ -154,15 +154,6 @@ static const char *const host_names[TICK_OUTBOX_HOST__MAX] = {
 
 static enum tick_err run1(struct tick_db *db, enum outbox_stmt s, long long id);
 
-static void
-bind_opt_int(struct tick_q *q, long long v)
-{
-	if (v > 0)
-		tick_q_int(q, v);
-	else
-		tick_q_null(q);
-}
-
 void
 tick_outbox_list_clear(struct tick_outbox_list *l)
 {
@@ -188,9 +179,9 @@ tick_outbox_add(struct tick_db *db, long long ticket_id, long long contact_id,
 			return TICK_ENOMEM;
 	}
 	tick_q_init(&q, db, stmts[OB_ADD]);
-	bind_opt_int(&q, contact_id);
-	bind_opt_int(&q, ticket_id);
-	bind_opt_int(&q, reply_id);
+	tick_q_opt_int(&q, contact_id);
+	tick_q_opt_int(&q, ticket_id);
+	tick_q_opt_int(&q, reply_id);
 	tick_q_str(&q, type, (size_t)-1);
 	tick_q_str(&q, body, (size_t)-1);
 	tick_q_str(&q, payload, (size_t)-1);
@@ -348,7 +339,7 @@ record_row(struct tick_app *app, long long id, long long attempts,
 		return rc;
 	}
 	tick_q_init(&q, app->db, stmts[OB_FAILED]);
-	bind_opt_int(&q, res->error_code);
+	tick_q_opt_int(&q, res->error_code);
 	tick_q_str(&q, res->error_title, (size_t)-1);
 	/* No answer: Meta may have taken it all the same. */
 	tick_q_int(&q,
@@ -702,13 +693,13 @@ tick_outbox_retry_now(struct tick_db *db, long long id, long long ticket_id,
 {
 	struct tick_q q;
 	enum tick_err rc;
+	long long n;
 
 	tick_q_init(&q, db, stmts[OB_RETRY_NOW]);
 	tick_q_int(&q, id);
 	tick_q_int(&q, ticket_id);
-	rc = tick_q_exec(&q);
-	*due = rc == TICK_OK && tick_q_affected(&q) == 1;
-	tick_q_done(&q);
+	rc = tick_q_count(&q, &n);
+	*due = n == 1;
 	return rc;
 }
 

@@ -283,6 +283,21 @@ tick_q_null(struct tick_q *q)
 }
 
 void
+tick_q_opt_int(struct tick_q *q, long long v)
+{
+	if (v > 0)
+		tick_q_int(q, v);
+	else
+		tick_q_null(q);
+}
+
+void
+tick_q_opt_str(struct tick_q *q, const char *s)
+{
+	tick_q_str(q, s != NULL && *s != '\0' ? s : NULL, (size_t)-1);
+}
+
+void
 tick_q_out_str(struct tick_q *q, char *buf, size_t cap)
 {
 	MYSQL_BIND *b;
@@ -575,6 +590,16 @@ tick_db_ids(struct tick_db *db, const char *sql, long long max, long long **ids,
 		*ids = NULL;
 		*n = 0;
 	}
+	return rc;
+}
+
+enum tick_err
+tick_q_count(struct tick_q *q, long long *n)
+{
+	enum tick_err rc = tick_q_exec(q);
+
+	*n = rc == TICK_OK ? (long long)tick_q_affected(q) : 0;
+	tick_q_done(q);
 	return rc;
 }
 

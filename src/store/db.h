@@ -85,6 +85,10 @@ void tick_q_int(struct tick_q *q, long long v);
 /* Binds bytes (a BLOB), borrowed until tick_q_exec(). */
 void tick_q_blob(struct tick_q *q, const void *data, size_t len);
 void tick_q_null(struct tick_q *q);
+/* Optional values: v, or NULL when v is 0 or less (ids, counts and Meta's
+ * error codes are positive); s, or NULL when s is NULL or "". */
+void tick_q_opt_int(struct tick_q *q, long long v);
+void tick_q_opt_str(struct tick_q *q, const char *s);
 /* Binds the next output column into caller storage, NUL-terminated. Size
  * text buffers from the column in bytes (characters x 4 + 1): a longer
  * text value is cut on a character boundary (and logged), a longer binary
@@ -106,6 +110,10 @@ unsigned long long tick_q_insert_id(const struct tick_q *q);
 /* Runs a statement whose result is at most one row into its outputs, and
  * releases it: TICK_OK (a row), TICK_ENOTFOUND (none) or TICK_EDB. */
 enum tick_err tick_q_one(struct tick_q *q);
+
+/* Runs a statement whose rows nobody reads, and releases it: *n is the
+ * number of rows it changed (0 on an error). */
+enum tick_err tick_q_count(struct tick_q *q, long long *n);
 
 /* Runs a statement whose rows nobody reads, and releases it. */
 enum tick_err tick_q_run(struct tick_q *q);

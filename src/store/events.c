@@ -71,9 +71,7 @@ tick_events_prune(struct tick_db *db, long long *n)
 	enum tick_err rc;
 
 	tick_q_init(&q, db, stmts[EV_PRUNE]);
-	rc = tick_q_exec(&q);
-	*n = rc == TICK_OK ? (long long)tick_q_affected(&q) : 0;
-	tick_q_done(&q);
+	rc = tick_q_count(&q, n);
 	if (rc == TICK_OK) {
 		/* And the rows of streams whose workers died long ago. */
 		tick_q_init(&q, db, stmts[EV_STREAM_PRUNE]);

@@ -111,11 +111,7 @@ enum tick_err
 tick_throttle_prune(struct tick_db *db, long long *n)
 {
 	struct tick_q q;
-	enum tick_err rc;
 
 	tick_q_init(&q, db, stmts[TH_PRUNE]);
-	rc = tick_q_exec(&q);
-	*n = rc == TICK_OK ? (long long)tick_q_affected(&q) : 0;
-	tick_q_done(&q);
-	return rc;
+	return tick_q_count(&q, n);
 }

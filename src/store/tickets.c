@@ -202,12 +202,6 @@ static const char *const stmts[TK_STMT__MAX] = {
 };
 /* clang-format on */
 
-static void
-bind_opt_str(struct tick_q *q, const char *s)
-{
-	tick_q_str(q, s && *s ? s : NULL, (size_t)-1);
-}
-
 enum tick_err
 tick_ticket_format_ref(const char *prefix, long long id, char *out,
     size_t outsz)
@@ -1005,12 +999,12 @@ tick_ticket_create_form(struct tick_db *db, const char *prefix,
 
 	tick_q_init(&q, db, stmts[TK_CREATE_FORM]);
 	tick_q_str(&q, f->name, (size_t)-1);
-	bind_opt_str(&q, f->email);
-	bind_opt_str(&q, f->mobile);
+	tick_q_opt_str(&q, f->email);
+	tick_q_opt_str(&q, f->mobile);
 	tick_q_str(&q, f->description, (size_t)-1);
 	tick_q_str(&q, f->issue_type, (size_t)-1);
-	bind_opt_str(&q, f->issue_type_other);
-	bind_opt_str(&q, f->issue_title);
+	tick_q_opt_str(&q, f->issue_type_other);
+	tick_q_opt_str(&q, f->issue_title);
 	tick_q_int(&q, f->whatsapp_enabled > 0);
 	tick_q_int(&q, f->whatsapp_notifications > 0);
 	tick_q_int(&q, created_by);
@@ -1029,19 +1023,19 @@ tick_ticket_update_form(struct tick_db *db, long long id,
 	struct tick_q q;
 
 	tick_q_init(&q, db, stmts[TK_UPDATE]);
-	bind_opt_str(&q, f->name);
+	tick_q_opt_str(&q, f->name);
 	/* email, mobile, issue_type_other and issue_title may be cleared:
 	 * the IF(given, value, column) pairs. */
 	tick_q_int(&q, f->has_email);
-	bind_opt_str(&q, f->email);
+	tick_q_opt_str(&q, f->email);
 	tick_q_int(&q, f->has_mobile);
-	bind_opt_str(&q, f->mobile);
-	bind_opt_str(&q, f->description);
-	bind_opt_str(&q, f->issue_type);
+	tick_q_opt_str(&q, f->mobile);
+	tick_q_opt_str(&q, f->description);
+	tick_q_opt_str(&q, f->issue_type);
 	tick_q_int(&q, f->has_issue_type_other);
-	bind_opt_str(&q, f->issue_type_other);
+	tick_q_opt_str(&q, f->issue_type_other);
 	tick_q_int(&q, f->has_issue_title);
-	bind_opt_str(&q, f->issue_title);
+	tick_q_opt_str(&q, f->issue_title);
 	/* A setting of -1 is left as it is. */
 	if (f->whatsapp_enabled >= 0)
 		tick_q_int(&q, f->whatsapp_enabled);
@@ -1091,13 +1085,13 @@ tick_ticket_assign(struct tick_db *db, long long id, long long to, int take)
 {
 	struct tick_q q;
 	enum tick_err rc;
+	long long n;
 
 	tick_q_init(&q, db, stmts[take ? TK_TAKE : TK_ASSIGN]);
 	tick_q_int(&q, to);
 	tick_q_int(&q, id);
-	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_affected(&q) != 1)
+	if ((rc = tick_q_count(&q, &n)) == TICK_OK && n != 1)
 		rc = TICK_ECONFLICT;
-	tick_q_done(&q);
 	return rc;
 }
 
