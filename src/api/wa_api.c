@@ -86,8 +86,8 @@ tick_wa_api_send(struct tick_req *req)
 		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
 		goto out;
 	}
-	rc = tick_outbox_deliver(req->app, l.items[0].id, 0, l.items[0].payload,
-	    0, &res);
+	rc = tick_outbox_deliver(req->app, l.items[0].id, 0, l.items[0].marked,
+	    l.items[0].payload, 0, &res);
 	tick_outbox_list_clear(&l);
 	tick_http_ok(req, 201,
 	    json_pack("{s:{s:I, s:s, s:s, s:o, s:o, s:o}}", "whatsapp", "id",

@@ -563,7 +563,7 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 		        "name", tmpl, "status", failed ? "failed" : "sent"));
 	} else {
 		rc = tick_outbox_deliver(req->app, l.items[0].id, 0,
-		    l.items[0].payload, 0, &res);
+		    l.items[0].marked, l.items[0].payload, 0, &res);
 		tick_outbox_list_clear(&l);
 		if (rc == TICK_OK)
 			wa = result_json(out_id, "sent", &res);

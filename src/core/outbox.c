@@ -40,11 +40,15 @@ enum outbox_stmt {
 /* clang-format off */
 static const char *const stmts[OB_STMT__MAX] = {
 	/* Held rows have no next attempt: only the customer releases them. */
+	/* A row queued for a send right after the commit is marked as
+	 * under way here, in the same commit (see OB_INFLIGHT). */
 	[OB_ADD] =
 	    "INSERT INTO whatsapp_messages (direction, contact_id, ticket_id,"
-	    " reply_id, type, body, payload, status, status_rank, next_attempt_at)"
+	    " reply_id, type, body, payload, status, status_rank, next_attempt_at,"
+	    " send_started_at, attempts, last_attempt_at)"
 	    " VALUES ('out', ?, ?, ?, ?, ?, ?, IF(?, 'held', 'pending'), 1,"
-	    " IF(?, NULL, " TICK_OUTBOX_LEASE_SQL "))",
+	    " IF(?, NULL, " TICK_OUTBOX_LEASE_SQL "), IF(?, NOW(3), NULL), ?,"
+	    " IF(?, NOW(3), NULL))",
 	[OB_HELD] =
 	    "SELECT id, payload FROM whatsapp_messages WHERE ticket_id = ?"
 	    " AND status = 'held' ORDER BY id LIMIT 16 FOR UPDATE",
@@ -73,8 +77,11 @@ static const char *const stmts[OB_STMT__MAX] = {
 	    " error_title = ?, last_attempt_at = NOW(3),"
 	    " send_started_at = IF(?, send_started_at, NULL),"
 	    " next_attempt_at = IF(?, NOW(3) + INTERVAL ? SECOND, NULL) WHERE id = ?",
+	/* Not tried after all: a mark made when it was queued goes. */
 	[OB_DEFER] =
-	    "UPDATE whatsapp_messages SET next_attempt_at = NOW(3) WHERE id = ?",
+	    "UPDATE whatsapp_messages SET next_attempt_at = NOW(3),"
+	    " send_started_at = IF(?, NULL, send_started_at),"
+	    " attempts = attempts - ? WHERE id = ?",
 	/* A status callback can beat the Graph API's answer to us. */
 	[OB_CATCHUP] =
 	    "UPDATE whatsapp_messages m JOIN (SELECT status, status_rank, error_code,"
@@ -187,12 +194,18 @@ tick_outbox_add(struct tick_db *db, long long ticket_id, long long contact_id,
 	tick_q_str(&q, payload, (size_t)-1);
 	tick_q_int(&q, held ? 1 : 0);
 	tick_q_int(&q, held ? 1 : 0);
+	/* Queued for the send after the commit: marked now (one commit
+	 * less than marking it before the call). */
+	tick_q_int(&q, copy != NULL);
+	tick_q_int(&q, copy != NULL);
+	tick_q_int(&q, copy != NULL);
 	if ((rc = tick_q_exec(&q)) == TICK_OK)
 		*id = (long long)tick_q_insert_id(&q);
 	tick_q_done(&q);
 	if (rc == TICK_OK && copy != NULL) {
 		l->items[l->n].id = *id;
 		l->items[l->n].payload = copy;
+		l->items[l->n].marked = 1;
 		l->n++;
 		copy = NULL;
 	}
@@ -270,6 +283,7 @@ tick_outbox_release_held(struct tick_db *db, long long ticket_id,
 		if (rc == TICK_OK && l->n < TICK_OUTBOX_LIST_MAX) {
 			l->items[l->n].id = ids[i];
 			l->items[l->n].payload = payloads[i];
+			l->items[l->n].marked = 0;
 			l->n++;
 		} else
 			free(payloads[i]); /* the outbox sends it in a minute */
@@ -377,10 +391,17 @@ out:
 
 /* Leaves row id to the outbox at once, saying why in res. */
 static enum tick_err
-defer_row(struct tick_app *app, long long id, const char *why,
+defer_row(struct tick_app *app, long long id, int marked, const char *why,
     struct tick_wa_result *res)
 {
-	enum tick_err rc = run1(app->db, OB_DEFER, id);
+	struct tick_q q;
+	enum tick_err rc;
+
+	tick_q_init(&q, app->db, stmts[OB_DEFER]);
+	tick_q_int(&q, marked ? 1 : 0);
+	tick_q_int(&q, marked ? 1 : 0);
+	tick_q_int(&q, id);
+	rc = tick_q_run(&q);
 
 	snprintf(res->error_title, sizeof(res->error_title),
 	    "left to the outbox %s", why);
@@ -388,9 +409,10 @@ defer_row(struct tick_app *app, long long id, const char *why,
 	return rc == TICK_OK ? TICK_EUPSTREAM : rc;
 }
 
-/* Sends row id, whose gate has been passed. */
+/* Sends row id, whose gate has been passed; marked: the transaction that
+ * queued it marked it as under way already. */
 static enum tick_err
-send_row(struct tick_app *app, long long id, long long attempts,
+send_row(struct tick_app *app, long long id, long long attempts, int marked,
     const char *payload, struct tick_wa_result *res)
 {
 	enum tick_err sent, rc;
@@ -402,7 +424,7 @@ send_row(struct tick_app *app, long long id, long long attempts,
 	}
 	/* Recorded first: a send whose outcome is lost is then recognised
 	 * by its status webhook instead of being sent again. */
-	if ((rc = run1(app->db, OB_INFLIGHT, id)) != TICK_OK) {
+	if (!marked && (rc = run1(app->db, OB_INFLIGHT, id)) != TICK_OK) {
 		tick_outbox_gate_record(app, TICK_OUTBOX_HOST_GRAPH, -1);
 		free(body);
 		return rc;
@@ -420,7 +442,7 @@ send_row(struct tick_app *app, long long id, long long attempts,
 
 enum tick_err
 tick_outbox_deliver(struct tick_app *app, long long id, long long attempts,
-    const char *payload, int defer, struct tick_wa_result *res)
+    int marked, const char *payload, int defer, struct tick_wa_result *res)
 {
 	struct tick_wa_result local;
 
@@ -428,14 +450,15 @@ tick_outbox_deliver(struct tick_app *app, long long id, long long attempts,
 		res = &local;
 	memset(res, 0, sizeof(*res));
 	if (defer)
-		return defer_row(app, id, "after an earlier failure", res);
+		return defer_row(app, id, marked, "after an earlier failure",
+		    res);
 	if (!tick_outbox_gate(app, TICK_OUTBOX_HOST_GRAPH))
-		return defer_row(app, id,
+		return defer_row(app, id, marked,
 		    tick_net_budget_left() == 0 ?
 		        "when the request's time for the Graph API ran out" :
 		        "while the Graph API is failing (breaker open)",
 		    res);
-	return send_row(app, id, attempts, payload, res);
+	return send_row(app, id, attempts, marked, payload, res);
 }
 
 void
@@ -444,7 +467,8 @@ tick_outbox_send_list(struct tick_app *app, struct tick_outbox_list *l,
 {
 	for (size_t i = 0; i < l->n; i++) {
 		if (tick_outbox_deliver(app, l->items[i].id, 0,
-		        l->items[i].payload, *graph_down, NULL) == TICK_OK)
+		        l->items[i].marked, l->items[i].payload, *graph_down,
+		        NULL) == TICK_OK)
 			(*sent)++;
 		else {
 			(*failed)++;
@@ -488,7 +512,7 @@ claim_and_send(struct tick_app *app, long long id, int *shut)
 		r = rc == TICK_OK ? tick_q_fetch(&q) : -1;
 		tick_q_done(&q);
 		if (r == 1 && payload[0] != '\0')
-			return send_row(app, id, attempts, payload, &res);
+			return send_row(app, id, attempts, 0, payload, &res);
 		tick_log_err("%s: message %lld has no payload", __func__, id);
 		if (rc == TICK_OK)
 			rc = TICK_EINVAL;

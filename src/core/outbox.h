@@ -41,6 +41,7 @@ struct tick_outbox_list {
 	struct {
 		long long id;
 		char *payload; /* owned */
+		int marked;    /* marked as under way when it was queued */
 	} items[TICK_OUTBOX_LIST_MAX];
 	size_t n;
 };
@@ -79,12 +80,14 @@ enum tick_err tick_outbox_hold(struct tick_db *db, long long id);
 
 /*
  * Sends stored row id (which has had `attempts` attempts) now and records
- * the outcome; res (may be NULL) receives the Graph API's answer. With
- * defer set it does not send but hands the row to the outbox at once.
+ * the outcome; res (may be NULL) receives the Graph API's answer. marked:
+ * the row was marked as under way when it was queued (its list item
+ * says). With defer set it does not send but hands the row to the outbox
+ * at once.
  */
 enum tick_err
 tick_outbox_deliver(struct tick_app *app, long long id, long long attempts,
-    const char *payload, int defer, struct tick_wa_result *res);
+    int marked, const char *payload, int defer, struct tick_wa_result *res);
 
 /*
  * Sends every item of l; after the first failure the rest go to the
