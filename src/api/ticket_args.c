@@ -33,6 +33,18 @@ tick_ticket_id_param(struct tick_req *req, size_t i, enum tick_err *rc)
 	return found;
 }
 
+long long
+tick_ticket_route_id(struct tick_req *req)
+{
+	enum tick_err rc;
+	long long id = tick_ticket_id_param(req, 0, &rc);
+
+	if (id == 0)
+		tick_http_fail(req, 0, rc, NULL,
+		    rc == TICK_ENOTFOUND ? "no such ticket" : NULL, NULL);
+	return id;
+}
+
 enum tick_err
 tick_ticket_timeline_query(const char *query, struct tick_timeline_page *p)
 {

@@ -20,6 +20,10 @@ struct tick_req;
 long long
 tick_ticket_id_param(struct tick_req *req, size_t i, enum tick_err *rc);
 
+/* The ticket the route names (parameter 0), or 0 after answering 404 (no
+ * such ticket) or 503. */
+long long tick_ticket_route_id(struct tick_req *req);
+
 /*
  * Reads ?timeline_limit=N and ?timeline_before=<cursor> (r42, m42: the
  * answer's timeline_before) from query into p; defaults when absent.

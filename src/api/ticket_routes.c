@@ -153,15 +153,11 @@ tick_tickets_list(struct tick_req *req)
 void
 tick_tickets_get(struct tick_req *req)
 {
-	enum tick_err rc;
-	long long id = tick_ticket_id_param(req, 0, &rc);
+	long long id = tick_ticket_route_id(req);
 	json_t *t;
 
-	if (id == 0) {
-		tick_http_fail(req, 0, rc, NULL,
-		    rc == TICK_ENOTFOUND ? "no such ticket" : NULL, NULL);
+	if (id == 0)
 		return;
-	}
 	if ((t = tick_ticket_json_req(req, id)) != NULL)
 		tick_http_ok(req, 200, t, NULL);
 }
@@ -368,13 +364,10 @@ tick_tickets_update(struct tick_req *req)
 	struct tick_ticket tk;
 	struct tick_ticket_form form = { .name = NULL };
 	enum tick_err rc;
-	long long id = tick_ticket_id_param(req, 0, &rc);
+	long long id = tick_ticket_route_id(req);
 
-	if (id == 0) {
-		tick_http_fail(req, 0, rc, NULL,
-		    rc == TICK_ENOTFOUND ? "no such ticket" : NULL, NULL);
+	if (id == 0)
 		return;
-	}
 	if ((body = tick_http_json_body(req)) == NULL)
 		return;
 	/* The change, its audit entries and its event: one transaction, with
@@ -492,13 +485,10 @@ void
 tick_tickets_delete(struct tick_req *req)
 {
 	enum tick_err rc;
-	long long id = tick_ticket_id_param(req, 0, &rc);
+	long long id = tick_ticket_route_id(req);
 
-	if (id == 0) {
-		tick_http_fail(req, 0, rc, NULL,
-		    rc == TICK_ENOTFOUND ? "no such ticket" : NULL, NULL);
+	if (id == 0)
 		return;
-	}
 	if ((rc = tick_db_begin(req->app->db)) == TICK_OK) {
 		if ((rc = tick_ticket_delete(req->app->db, id)) == TICK_OK)
 			rc = tick_audit_req(req, "ticket.delete", "ticket", id,

@@ -94,18 +94,6 @@ begin_locked(struct tick_req *req, long long id, struct tick_ticket *tk)
 	return -1;
 }
 
-static long long
-route_ticket(struct tick_req *req)
-{
-	enum tick_err rc;
-	long long id = tick_ticket_id_param(req, 0, &rc);
-
-	if (id == 0)
-		tick_http_fail(req, 0, rc, NULL,
-		    rc == TICK_ENOTFOUND ? "no such ticket" : NULL, NULL);
-	return id;
-}
-
 /* Commits, sends what was queued, and answers with the ticket. */
 static void
 finish(struct tick_req *req, long long id, struct tick_outbox_list *l,
@@ -168,7 +156,7 @@ void
 tick_work_assign(struct tick_req *req)
 {
 	struct tick_outbox_list l = { .n = 0 };
-	long long id = route_ticket(req), to;
+	long long id = tick_ticket_route_id(req), to;
 	json_t *body = NULL, *errors = NULL, *u, *wa = NULL;
 	struct tick_db *db = req->app->db;
 	struct tick_ticket tk;
@@ -265,7 +253,7 @@ void
 tick_work_status(struct tick_req *req)
 {
 	struct tick_outbox_list l = { .n = 0 };
-	long long id = route_ticket(req);
+	long long id = tick_ticket_route_id(req);
 	json_t *body, *errors = NULL, *wa = NULL;
 	const char *to, *expected;
 	enum tick_status to_status = TICK_STATUS_NEW;
@@ -348,7 +336,7 @@ void
 tick_work_close(struct tick_req *req)
 {
 	struct tick_outbox_list l = { .n = 0 };
-	long long id = route_ticket(req);
+	long long id = tick_ticket_route_id(req);
 	json_t *body, *errors = NULL, *wa = NULL;
 	const char *resolution;
 	struct tick_ticket tk;
@@ -632,7 +620,7 @@ reply_body(struct tick_req *req, json_t *body, struct tick_file *f)
 void
 tick_work_reply(struct tick_req *req)
 {
-	long long id = route_ticket(req);
+	long long id = tick_ticket_route_id(req);
 	struct tick_file f;
 	const char *msg;
 	json_t *body;
@@ -654,7 +642,7 @@ static const struct tick_field note_fields[] = {
 void
 tick_work_note(struct tick_req *req)
 {
-	long long id = route_ticket(req), note_id = 0;
+	long long id = tick_ticket_route_id(req), note_id = 0;
 	json_t *body, *errors = NULL;
 	struct tick_ticket tk;
 	enum tick_err rc;
@@ -691,7 +679,7 @@ out:
 void
 tick_work_replies_list(struct tick_req *req)
 {
-	long long id = route_ticket(req);
+	long long id = tick_ticket_route_id(req);
 	json_t *t;
 
 	if (id == 0 || (t = tick_ticket_json_req(req, id)) == NULL)
@@ -743,7 +731,7 @@ make_due(struct tick_req *req, int message, long long *ticket, long long *row)
 	enum tick_err rc;
 	int ok;
 
-	if ((*ticket = route_ticket(req)) == 0)
+	if ((*ticket = tick_ticket_route_id(req)) == 0)
 		return -1;
 	if ((*row = tick_http_param_id(req, 1)) == 0) {
 		tick_http_fail(req, 404, TICK_ENOTFOUND, NULL, "no such item",
