@@ -11,14 +11,17 @@
 #include <mysql.h>
 
 #include "app.h"
+#include "assign.h"
 #include "audit.h"
 #include "db.h"
 #include "events.h"
 #include "log.h"
 #include "media.h"
 #include "ingest.h"
+#include "hooks_out.h"
 #include "outbox.h"
 #include "passwords.h"
+#include "reports.h"
 #include "throttle.h"
 #include "user.h"
 #include "valid.h"
@@ -48,7 +51,7 @@ static int
 migrate(struct tick_app *app)
 {
 	long long version = 0;
-	int applied = 0;
+	int applied = 0, known = 0;
 
 	if (tick_db_migrate(app->db, tick_migrations, tick_migrations_count,
 	        &applied) != TICK_OK) {
@@ -59,6 +62,14 @@ migrate(struct tick_app *app)
 	(void)tick_db_schema_version(app->db, &version);
 	printf("tick migrate: %d applied, schema version %lld\n", applied,
 	    version);
+	/* Reports count days in named zones: MariaDB's own tables, which a
+	 * migration cannot load (they live in the mysql schema). */
+	if (tick_reports_tz_known(app->db, "UTC", &known) == TICK_OK && !known)
+		fprintf(stderr,
+		    "tick migrate: MariaDB's time zone tables are empty, so "
+		    "reports answer 422 for every tz; load them as root: "
+		    "mariadb-tzinfo-to-sql /usr/share/zoneinfo | mariadb -u root "
+		    "mysql\n");
 	return 0;
 }
 
@@ -67,10 +78,13 @@ outbox(struct tick_app *app)
 {
 	struct tick_outbox_stats st;
 	struct tick_media_stats ms;
-	long long pruned = 0, bodies = 0, pairs = 0;
+	struct tick_hooks_stats hs;
+	long long pruned = 0, bodies = 0, pairs = 0, assigned = 0;
 
 	if (tick_outbox_run(app, &st) != TICK_OK ||
+	    tick_assign_drain_all(app->db, &assigned) != TICK_OK ||
 	    tick_media_run(app, &ms) != TICK_OK ||
+	    tick_hooks_run(app, &hs) != TICK_OK ||
 	    tick_events_prune(app->db, &pruned) != TICK_OK ||
 	    tick_throttle_prune(app->db, &pairs) != TICK_OK ||
 	    tick_ingest_prune_events(app->db,
@@ -82,9 +96,15 @@ outbox(struct tick_app *app)
 	}
 	printf("tick outbox: %d due, %d sent, %d failed; media: %d due, %d stored, "
 	       "%d not yet; %lld old events pruned; %lld webhook bodies pruned; "
-	       "%lld sign-in records pruned\n",
+	       "%lld sign-in records pruned; webhooks: %lld made, %d due, "
+	       "%d delivered, %d failed, %d dead, %d disabled\n",
 	    st.picked, st.sent, st.failed, ms.picked, ms.stored, ms.failed,
-	    pruned, bodies, pairs);
+	    pruned, bodies, pairs, hs.made, hs.picked, hs.delivered, hs.failed,
+	    hs.dead, hs.disabled);
+	/* Waiting tickets of automatic teams (issue 13). */
+	if (assigned > 0)
+		printf("tick outbox: %lld waiting tickets assigned\n",
+		    assigned);
 	return 0;
 }
 

@@ -4,7 +4,8 @@
 #
 # Inputs (environment): TICK_SRCDIR, TICK_BUILDDIR, TICK_VAR_DIR,
 # TICK_HTTPS_PORT, TICK_HTTP_PORT, TICK_WORKERS, TICK_WEBHOOK_RATE,
-# TICK_SERVER_NAME (the redirect's target, localhost), TICK_SOCKET_GROUP
+# TICK_SERVER_NAME (the redirect's target, localhost), METRICS_ALLOW
+# (addresses or CIDRs besides loopback that may GET /metrics), TICK_SOCKET_GROUP
 # (as root: the group of the sockets and nginx's workers, tick-web, made
 # when missing; else the user's group), TICK_NGINX_USER (as root, nobody).
 # Everything it starts is recorded in $TICK_VAR_DIR/pids and stopped by
@@ -20,7 +21,7 @@
 : "${TICK_EVENTS_WORKERS:=16}"
 : "${TICK_WEBHOOK_RATE:=200}" "${TICK_LOGIN_RATE:=30r/m}" "${TICK_API_RATE:=50r/s}"
 : "${TICK_SERVER_NAME:=localhost}"
-TICK_RESPONDERS="webhook health auth tickets events"
+TICK_RESPONDERS="webhook health auth tickets events reports"
 
 stack_log() { echo "tick: $*" >&2; }
 
@@ -46,13 +47,13 @@ stack_dirs() {
 	stack_socket_group || return 1
 	# tmp/: MariaDB's own, so that two stacks never share temporary files.
 	# db/: MariaDB's socket, which takes no mode of its own (0777).
-	mkdir -p "$TICK_VAR_DIR"/run "$TICK_VAR_DIR"/log "$TICK_VAR_DIR"/nginx "$TICK_VAR_DIR"/tls \
+	mkdir -p "$TICK_VAR_DIR"/run "$TICK_VAR_DIR"/metrics "$TICK_VAR_DIR"/log "$TICK_VAR_DIR"/nginx "$TICK_VAR_DIR"/tls \
 		"$TICK_VAR_DIR"/tmp "$TICK_VAR_DIR"/db
 	# nginx's workers pass through the state directory to run/ and nginx/
 	# (its temporary files); nobody else enters it.
 	chgrp "$TICK_SOCKET_GROUP" "$TICK_VAR_DIR" "$TICK_VAR_DIR"/run "$TICK_VAR_DIR"/nginx &&
 		chmod 710 "$TICK_VAR_DIR" "$TICK_VAR_DIR"/nginx && chmod 750 "$TICK_VAR_DIR"/run &&
-		chmod 750 "$TICK_VAR_DIR"/log && chmod 700 "$TICK_VAR_DIR"/tls "$TICK_VAR_DIR"/tmp "$TICK_VAR_DIR"/db ||
+		chmod 750 "$TICK_VAR_DIR"/log "$TICK_VAR_DIR"/metrics && chmod 700 "$TICK_VAR_DIR"/tls "$TICK_VAR_DIR"/tmp "$TICK_VAR_DIR"/db ||
 		{ stack_log "cannot set the modes of $TICK_VAR_DIR"; return 1; }
 	# Logs of an earlier run, made before they were private.
 	find "$TICK_VAR_DIR"/log -type f -exec chmod o-rwx,g-wx {} + 2>/dev/null
@@ -127,9 +128,22 @@ stack_mariadb() {
 		FLUSH PRIVILEGES;
 		CREATE DATABASE IF NOT EXISTS tick CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" ||
 		{ stack_log "cannot secure the private MariaDB"; return 1; }
+	stack_timezones || return 1
 	# The private server is the database here, whatever DB_* said.
 	export DB_SOCKET="$sock" DB_NAME=tick DB_USER="$user" DB_HOST=localhost
 	unset DB_PASSWORD DB_PORT
+}
+
+# MariaDB's time zone tables, from the system's zoneinfo, so that reports
+# count days in a named zone (CONVERT_TZ); loaded once, when empty.
+stack_timezones() {
+	n=$(mariadb --no-defaults --socket="$sock" -u"$user" -N -e "SELECT COUNT(*) FROM mysql.time_zone_name") ||
+		{ stack_log "cannot read MariaDB's time zone tables"; return 1; }
+	[ "$n" != 0 ] && return 0
+	[ -d /usr/share/zoneinfo ] || { stack_log "no /usr/share/zoneinfo: install tzdata"; return 1; }
+	mariadb-tzinfo-to-sql /usr/share/zoneinfo 2>/dev/null |
+		mariadb --no-defaults --socket="$sock" -u"$user" mysql ||
+		{ stack_log "cannot load the time zone tables (mariadb-tzinfo-to-sql)"; return 1; }
 }
 
 stack_cert() {
@@ -166,6 +180,8 @@ stack_admin() {
 }
 
 stack_responders() {
+	# Each pool's shared counters (GET /metrics sums them).
+	export METRICS_DIR="$TICK_VAR_DIR/metrics"
 	for r in $TICK_RESPONDERS; do
 		w=$TICK_WORKERS
 		[ "$r" = events ] && w=$TICK_EVENTS_WORKERS
@@ -179,8 +195,18 @@ stack_responders() {
 	done
 }
 
+# METRICS_ALLOW (commas or spaces between addresses or CIDRs) as nginx's
+# "allow" lines, in TICK_METRICS_ALLOW_LINES; nothing else may get through.
+stack_metrics_allow() {
+	TICK_METRICS_ALLOW_LINES=$(printf '%s\n' "${METRICS_ALLOW:-}" | tr ', ' '\n\n' | awk '
+		NF == 0 { next }
+		$0 !~ /^[0-9A-Fa-f.:]+(\/[0-9]+)?$/ { print "tick: METRICS_ALLOW: not an address or CIDR: " $0 > "/dev/stderr"; exit 1 }
+		{ printf " allow %s;", $0 }') || return 1
+}
+
 stack_nginx() {
 	conf=$TICK_VAR_DIR/nginx/tick.conf
+	stack_metrics_allow || return 1
 	# A host name, nothing that could write nginx's configuration.
 	case $TICK_SERVER_NAME in
 	"" | *[!A-Za-z0-9.-]*) stack_log "TICK_SERVER_NAME: not a host name: $TICK_SERVER_NAME"; return 1 ;;
@@ -189,7 +215,7 @@ stack_nginx() {
 		-e "s|@SERVER_NAME@|$TICK_SERVER_NAME|g" -e "s|@USER_LINE@|$TICK_NGINX_USER_LINE|g" \
 		-e "s|@HTTPS_PORT@|$TICK_HTTPS_PORT|g" -e "s|@HTTP_PORT@|$TICK_HTTP_PORT|g" \
 		-e "s|@WEBHOOK_RATE@|$TICK_WEBHOOK_RATE|g" -e "s|@LOGIN_RATE@|$TICK_LOGIN_RATE|g" \
-		-e "s|@API_RATE@|$TICK_API_RATE|g" \
+		-e "s|@API_RATE@|$TICK_API_RATE|g" -e "s|@METRICS_ALLOW@|$TICK_METRICS_ALLOW_LINES|g" \
 		"$TICK_SRCDIR/nginx/tick.conf.in" > "$conf"
 	nginx -t -q -p "$TICK_VAR_DIR/nginx" -c "$conf" 2>"$TICK_VAR_DIR/log/nginx-test.log" ||
 		{ cat "$TICK_VAR_DIR/log/nginx-test.log" >&2; return 1; }

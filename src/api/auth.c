@@ -139,9 +139,16 @@ out:
 void
 tick_auth_logout(struct tick_req *req)
 {
-	enum tick_err rc = tick_session_end(req);
+	enum tick_err rc;
 
-	if (rc != TICK_OK) {
+	if (req->user.token_id != 0) {
+		tick_http_fail(req, 409, TICK_ECONFLICT, "api_token",
+		    "an API token does not sign out: revoke it with "
+		    "DELETE /api/tokens/:id",
+		    NULL);
+		return;
+	}
+	if ((rc = tick_session_end(req)) != TICK_OK) {
 		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
 		return;
 	}
@@ -165,26 +172,11 @@ tick_auth_me(struct tick_req *req)
 	        (json_int_t)tick_config_num(&req->app->cfg,
 	            TICK_CFG_MAX_FILE_SIZE)));
 	json_object_set_new(user, "permissions", json_array());
-	for (int p = TICK_PERM_SIGNED_IN; p < TICK_PERM__MAX; p++) {
-		static const char *const names[TICK_PERM__MAX] = {
-			[TICK_PERM_SIGNED_IN] = "signed_in",
-			[TICK_PERM_TICKETS_READ] = "tickets.read",
-			[TICK_PERM_TICKETS_WORK] = "tickets.work",
-			[TICK_PERM_TICKETS_ADMIN] = "tickets.admin",
-			[TICK_PERM_WA_SEND] = "whatsapp.send",
-			[TICK_PERM_WA_STATUS] = "whatsapp.status",
-			[TICK_PERM_WA_SIMULATE] = "whatsapp.simulate",
-			[TICK_PERM_USERS] = "users",
-			[TICK_PERM_AUDIT] = "audit",
-			[TICK_PERM_STATS] = "stats",
-			[TICK_PERM_REPORTS] = "reports",
-		};
-
-		if (tick_role_allows(req->user.role, (enum tick_perm)p))
+	for (int p = TICK_PERM_SIGNED_IN; p < TICK_PERM__MAX; p++)
+		if (tick_session_may(req, (enum tick_perm)p))
 			json_array_append_new(json_object_get(user,
 			                          "permissions"),
-			    json_string(names[p]));
-	}
+			    json_string(tick_perm_name((enum tick_perm)p)));
 	tick_http_ok(req, 200, user, NULL);
 }
 

@@ -9,6 +9,7 @@
 #include "events.h"
 #include "events_api.h"
 #include "http.h"
+#include "session.h"
 #include "json.h"
 #include "serve.h"
 #include "valid.h"
@@ -74,13 +75,14 @@ static int
 send_event(struct tick_req *req, const struct tick_event *e)
 {
 	char buf[512];
-	json_t *data = json_pack("{s:I, s:s, s:o, s:o, s:o, s:s}", "id",
+	json_t *data = json_pack("{s:I, s:s, s:o, s:o, s:o, s:s, s:o}", "id",
 	    (json_int_t)e->id, "type", e->type, "ticket_id",
 	    e->ticket_id ? json_integer((json_int_t)e->ticket_id) : json_null(),
 	    "reference",
 	    e->has_reference ? json_string(e->reference) : json_null(),
 	    "status", e->has_status ? json_string(e->status) : json_null(),
-	    "at", e->at);
+	    "at", e->at, "user_id",
+	    e->user_id ? json_integer((json_int_t)e->user_id) : json_null());
 	char *d = data ? json_dumps(data, JSON_COMPACT) : NULL;
 	int n;
 
@@ -101,6 +103,8 @@ events_loop(struct tick_req *req, long long last, long long stream)
 	/* Static: a worker serves one stream at a time. */
 	static struct tick_event ev[TICK_EVENTS_READ_MAX];
 	time_t end = time(NULL) + STREAM_SECONDS, pinged = time(NULL);
+	/* A site manager hears only of its sites' tickets. */
+	struct tick_scope scope = tick_session_scope(req);
 	int polls = 0;
 
 	if (tick_http_stream_start(req, "text/event-stream") != 0 ||
@@ -111,7 +115,7 @@ events_loop(struct tick_req *req, long long last, long long stream)
 		int alive;
 		enum tick_err rc;
 
-		rc = tick_events_read(req->app->db, last, ev,
+		rc = tick_events_read(req->app->db, &scope, last, ev,
 		    TICK_EVENTS_READ_MAX, &n);
 		for (i = 0; i < n; i++) {
 			last = ev[i].id;

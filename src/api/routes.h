@@ -12,9 +12,10 @@
 
 /* webhook: GET and POST /api/whatsapp/webhook (also /webhook). */
 extern const struct tick_routes tick_routes_webhook;
-/* health: GET /api/health; GET /api/ping (no database). */
+/* health: GET /api/health; GET /api/ping (no database); GET /metrics. */
 extern const struct tick_routes tick_routes_health;
-/* auth: /api/auth/..., /api/users..., /api/audit. */
+/* auth: /api/auth/..., /api/users..., /api/audit, /api/sites...,
+ * /api/whatsapp/qr. */
 extern const struct tick_routes tick_routes_auth;
 
 /* tickets: /api/tickets..., /api/replies..., /api/whatsapp/send, status,
@@ -24,6 +25,10 @@ extern const struct tick_routes tick_routes_tickets;
 /* events: GET /api/events (server-sent events; its own pool, since each
  * stream holds a worker). */
 extern const struct tick_routes tick_routes_events;
+
+/* reports: /api/stats/dashboard, /api/stats/tickets,
+ * /api/analytics/overview, /api/reports/tickets, /api/reports/export. */
+extern const struct tick_routes tick_routes_reports;
 
 /* Handlers (webhook.c, health.c). */
 void tick_webhook_verify(struct tick_req *req);

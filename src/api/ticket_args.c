@@ -6,8 +6,10 @@
 #include "app.h"
 #include "b64.h"
 #include "config.h"
+#include "db.h"
 #include "http.h"
 #include "media.h"
+#include "session.h"
 #include "ticket_args.h"
 #include "tickets.h"
 #include "valid.h"
@@ -16,6 +18,7 @@ long long
 tick_ticket_id_param(struct tick_req *req, size_t i, enum tick_err *rc)
 {
 	long long id = tick_http_param_id(req, i), found = 0;
+	struct tick_scope scope;
 	char ref[40];
 
 	*rc = TICK_ENOTFOUND;
@@ -28,7 +31,8 @@ tick_ticket_id_param(struct tick_req *req, size_t i, enum tick_err *rc)
 		memcpy(ref, req->params[i].p, req->params[i].len);
 		ref[req->params[i].len] = '\0';
 	}
-	*rc = tick_ticket_resolve(req->app->db, id, id > 0 ? NULL : ref,
+	scope = tick_session_scope(req);
+	*rc = tick_ticket_resolve(req->app->db, &scope, id, id > 0 ? NULL : ref,
 	    &found);
 	return found;
 }
@@ -43,6 +47,22 @@ tick_ticket_route_id(struct tick_req *req)
 		tick_http_fail(req, 0, rc, NULL,
 		    rc == TICK_ENOTFOUND ? "no such ticket" : NULL, NULL);
 	return id;
+}
+
+int
+tick_ticket_begin_locked(struct tick_req *req, long long id,
+    struct tick_ticket *tk)
+{
+	struct tick_scope scope = tick_session_scope(req);
+	enum tick_err rc;
+
+	if ((rc = tick_db_begin(req->app->db)) == TICK_OK &&
+	    (rc = tick_ticket_lock(req->app->db, &scope, id, tk)) == TICK_OK)
+		return 0;
+	tick_db_rollback(req->app->db);
+	tick_http_fail(req, 0, rc, NULL,
+	    rc == TICK_ENOTFOUND ? "no such ticket" : NULL, NULL);
+	return -1;
 }
 
 enum tick_err

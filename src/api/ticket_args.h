@@ -24,6 +24,12 @@ tick_ticket_id_param(struct tick_req *req, size_t i, enum tick_err *rc);
  * such ticket) or 503. */
 long long tick_ticket_route_id(struct tick_req *req);
 
+/* Begins a transaction and locks ticket id within req's scope; 0, or -1
+ * after rolling back and answering 404 (no such ticket for this user) or
+ * 503. */
+int tick_ticket_begin_locked(struct tick_req *req, long long id,
+    struct tick_ticket *tk);
+
 /*
  * Reads ?timeline_limit=N and ?timeline_before=<cursor> (r42, m42: the
  * answer's timeline_before) from query into p; defaults when absent.

@@ -2,17 +2,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions_api.h"
 #include "app.h"
 #include "audit_api.h"
 #include "config.h"
 #include "db.h"
 #include "events.h"
 #include "http.h"
+#include "json.h"
 #include "media.h"
 #include "notices.h"
 #include "outbox.h"
+#include "report.h"
+#include "reports.h"
+#include "session.h"
 #include "texts.h"
 #include "ticket_args.h"
+#include "ticket_filters.h"
 #include "ticket_routes.h"
 #include "status.h"
 #include "tickets.h"
@@ -21,126 +27,17 @@
 
 /* ---- GET /api/tickets */
 
-/* YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS (UTC). */
-static int
-valid_date(const char *s)
-{
-	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
-	size_t n = strlen(s);
-
-	if (n != 10 && n != 19)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') :
-		                      s[i] != shape[i])
-			return 0;
-	return 1;
-}
-
-static int
-parse_filters(struct tick_req *req, struct tick_ticket_filters *f)
-{
-	char v[128], *p, *save = NULL;
-	int one = 0;
-
-	memset(f, 0, sizeof(*f));
-	if (tick_http_query_get(req->query, "status", v, sizeof(v)) ==
-	        TICK_OK &&
-	    v[0] != '\0') {
-		for (p = strtok_r(v, ",", &save); p;
-		     p = strtok_r(NULL, ",", &save)) {
-			size_t k;
-
-			for (k = 0; tick_status_names[k] &&
-			     strcmp(tick_status_names[k], p) != 0;
-			     k++)
-				;
-			if (tick_status_names[k] == NULL || f->nstatus == 4) {
-				tick_http_fail(req, 400, TICK_EINVAL,
-				    "bad_request",
-				    "status must be new, assigned, in_progress or closed (comma-separated)",
-				    NULL);
-				return -1;
-			}
-			f->status[f->nstatus++] = tick_status_names[k];
-		}
-	}
-	if (tick_http_query_get(req->query, "assigned_to", v, sizeof(v)) ==
-	        TICK_OK &&
-	    tick_valid_num(v, strlen(v), 1, 4294967295LL, &f->assigned_to) !=
-	        TICK_OK) {
-		tick_http_fail(req, 400, TICK_EINVAL, "bad_request",
-		    "assigned_to must be a user id", NULL);
-		return -1;
-	}
-	if (tick_http_query_get(req->query, "mine", v, sizeof(v)) == TICK_OK &&
-	    (strcmp(v, "1") == 0 || strcmp(v, "true") == 0))
-		f->assigned_to = req->user.id, one++;
-	if (tick_http_query_get(req->query, "unassigned", v, sizeof(v)) ==
-	        TICK_OK &&
-	    (strcmp(v, "1") == 0 || strcmp(v, "true") == 0))
-		f->unassigned = 1, one++;
-	if (one > 1 || (f->unassigned && f->assigned_to)) {
-		tick_http_fail(req, 400, TICK_EINVAL, "bad_request",
-		    "unassigned cannot go with mine or assigned_to", NULL);
-		return -1;
-	}
-	switch (tick_http_query_get(req->query, "q", f->q, sizeof(f->q))) {
-	case TICK_OK:
-	case TICK_ENOTFOUND: break;
-	default:
-		tick_http_fail(req, 400, TICK_EINVAL, "bad_request",
-		    "q must be at most 200 bytes", NULL);
-		return -1;
-	}
-	if (f->q[0] != '\0') {
-		/* LIKE's own characters are searched for literally. */
-		size_t o = 0;
-
-		for (p = f->q; *p && o + 3 < sizeof(f->qlike); p++) {
-			if (*p == '%' || *p == '_' || *p == '\\')
-				f->qlike[o++] = '\\';
-			f->qlike[o++] = *p;
-		}
-		f->qlike[o] = '\0';
-	}
-	if ((tick_http_query_get(req->query, "from", f->from,
-	         sizeof(f->from)) == TICK_OK &&
-	        f->from[0] && !valid_date(f->from)) ||
-	    (tick_http_query_get(req->query, "to", f->to, sizeof(f->to)) ==
-	            TICK_OK &&
-	        f->to[0] && !valid_date(f->to))) {
-		tick_http_fail(req, 400, TICK_EINVAL, "bad_request",
-		    "from and to are dates: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS (UTC)",
-		    NULL);
-		return -1;
-	}
-	if (tick_http_query_get(req->query, "sort", v, sizeof(v)) == TICK_OK) {
-		if (strcmp(v, "newest") == 0)
-			f->sort = 0;
-		else if (strcmp(v, "oldest") == 0)
-			f->sort = 1;
-		else if (strcmp(v, "activity") == 0 ||
-		    strcmp(v, "last_activity") == 0)
-			f->sort = 2;
-		else {
-			tick_http_fail(req, 400, TICK_EINVAL, "bad_request",
-			    "sort must be newest, oldest or activity", NULL);
-			return -1;
-		}
-	}
-	return 0;
-}
 void
 tick_tickets_list(struct tick_req *req)
 {
 	struct tick_ticket_filters f;
+	struct tick_filter_text text;
 	long long page, limit, total = 0;
 	json_t *items = NULL;
 	enum tick_err rc;
 
 	if (tick_http_page(req, &page, &limit) != TICK_OK ||
-	    parse_filters(req, &f) != 0)
+	    tick_ticket_filters_parse(req, 0, &f, &text) != 0)
 		return;
 	if ((rc = tick_ticket_list(req->app->db, &f, page, limit, &items,
 	         &total)) != TICK_OK) {
@@ -158,8 +55,14 @@ tick_tickets_get(struct tick_req *req)
 
 	if (id == 0)
 		return;
-	if ((t = tick_ticket_json_req(req, id)) != NULL)
-		tick_http_ok(req, 200, t, NULL);
+	if ((t = tick_ticket_json_req(req, id)) == NULL)
+		return;
+	/* Its corrective actions, and how many are open and overdue. */
+	if (tick_actions_ticket_json(req, id, t) != 0) {
+		json_decref(t);
+		return;
+	}
+	tick_http_ok(req, 200, t, NULL);
 }
 
 /* ---- POST and PUT /api/tickets: the tick system's form. */
@@ -252,6 +155,209 @@ check_body(struct tick_req *req, json_t *body, const struct tick_field *f,
 	return -1;
 }
 
+/* ---- A safety report's fields on PUT /api/tickets/:id (issue 11). */
+
+/* Member key as a report key of kind into *out: absent leaves it (NULL),
+ * null or "" clears it (""). Adds to errors when it is not a key. */
+static void
+report_key_arg(json_t *body, const char *key, enum tick_report_kind kind,
+    const char **out, json_t *errors)
+{
+	json_t *v = json_object_get(body, key);
+	size_t n;
+	const struct tick_report_choice *c = tick_report_choices(kind, &n);
+	char msg[160];
+
+	*out = NULL;
+	if (v == NULL)
+		return;
+	if (json_is_null(v) ||
+	    (json_is_string(v) && json_string_value(v)[0] == '\0')) {
+		*out = "";
+		return;
+	}
+	if (json_is_string(v) &&
+	    tick_report_find(kind, json_string_value(v)) != NULL) {
+		*out = json_string_value(v);
+		return;
+	}
+	snprintf(msg, sizeof(msg), "must be one of %s ... %s, or null",
+	    c[0].key, c[n - 1].key);
+	json_object_set_new(errors, key, json_string(msg));
+}
+
+/* Member key as a site id: absent 0, null -1, else the id (> 0). */
+static long long
+report_site_arg(json_t *body, const char *key, json_t *errors)
+{
+	json_t *v = json_object_get(body, key);
+	long long id;
+
+	if (v == NULL)
+		return 0;
+	if (json_is_null(v))
+		return -1;
+	if ((id = tick_json_id_value(v)) <= 0)
+		json_object_set_new(errors, key,
+		    json_string("must be a site id or null"));
+	return id > 0 ? id : 0;
+}
+
+/* A coordinate of the location: a number within -lim..lim. */
+static int
+coordinate(json_t *loc, const char *key, double lim, char *out, size_t outsz)
+{
+	json_t *v = json_object_get(loc, key);
+	double d;
+
+	if (!json_is_number(v))
+		return -1;
+	d = json_number_value(v);
+	if (!(d >= -lim && d <= lim))
+		return -1;
+	snprintf(out, outsz, "%.6f", d);
+	return 0;
+}
+
+/* A location's name or address: absent, null, or valid UTF-8 of at most
+ * 255 characters. */
+static int
+place_text(const json_t *v)
+{
+	const char *s = json_string_value(v);
+
+	return v == NULL || json_is_null(v) ||
+	    (s != NULL && tick_valid_utf8(s, strlen(s)) &&
+	        tick_valid_utf8_chars(s) <= 255);
+}
+
+/* Where the location's texts are kept while the report is written. */
+struct report_text {
+	char latitude[24], longitude[24];
+};
+
+/*
+ * Reads the report's members of body into r (site_id, subsite_id,
+ * category, observation_type, severity, location, anonymous), adding a
+ * sentence per bad member to errors. Whether the sites exist and fit is
+ * checked against the database by report_sites. No I/O.
+ */
+static void
+report_args(json_t *body, struct tick_ticket_report *r, struct report_text *t,
+    json_t *errors)
+{
+	json_t *loc = json_object_get(body, "location"), *a;
+
+	memset(r, 0, sizeof(*r));
+	r->anonymous = -1;
+	r->site_id = report_site_arg(body, "site_id", errors);
+	r->subsite_id = report_site_arg(body, "subsite_id", errors);
+	report_key_arg(body, "category", TICK_REPORT_CATEGORY, &r->category,
+	    errors);
+	report_key_arg(body, "observation_type", TICK_REPORT_OBSERVATION,
+	    &r->observation_type, errors);
+	report_key_arg(body, "severity", TICK_REPORT_SEVERITY, &r->severity,
+	    errors);
+	if (json_is_null(loc))
+		r->has_location = -1;
+	else if (loc != NULL) {
+		json_t *n = json_object_get(loc, "name"),
+		       *ad = json_object_get(loc, "address");
+
+		if (!json_is_object(loc) ||
+		    coordinate(loc, "latitude", 90, t->latitude,
+		        sizeof(t->latitude)) != 0 ||
+		    coordinate(loc, "longitude", 180, t->longitude,
+		        sizeof(t->longitude)) != 0 ||
+		    !place_text(n) || !place_text(ad))
+			json_object_set_new(errors, "location",
+			    json_string("must be {\"latitude\" (-90..90), "
+			                "\"longitude\" (-180..180), \"name\", "
+			                "\"address\" (at most 255 characters "
+			                "each)} or null"));
+		else {
+			r->has_location = 1;
+			r->latitude = t->latitude;
+			r->longitude = t->longitude;
+			r->location_name = json_string_value(n);
+			r->location_address = json_string_value(ad);
+		}
+	}
+	if ((a = json_object_get(body, "anonymous")) != NULL &&
+	    !json_is_null(a)) {
+		if (json_is_boolean(a))
+			r->anonymous = json_is_true(a);
+		else
+			json_object_set_new(errors, "anonymous",
+			    json_string("must be true or false"));
+	}
+}
+
+/*
+ * Inside the transaction: the report's sites exist and fit (a sub-site
+ * under its site; a sub-site given alone brings its site), and only a
+ * super_admin reveals an anonymous report. Adds to errors. 0, or -1 with
+ * *rc when the database failed.
+ */
+static int
+report_sites(struct tick_req *req, struct tick_ticket_report *r, json_t *errors,
+    enum tick_err *rc)
+{
+	struct tick_db *db = req->app->db;
+	long long parent = 0, sub_parent = 0;
+
+	*rc = TICK_OK;
+	if (r->anonymous == 0 && req->user.role != TICK_ROLE_SUPER_ADMIN)
+		json_object_set_new(errors, "anonymous",
+		    json_string("only a super_admin may reveal an anonymous "
+		                "report"));
+	if (r->site_id > 0) {
+		*rc = tick_ticket_site(db, r->site_id, &parent);
+		if (*rc == TICK_ENOTFOUND || (*rc == TICK_OK && parent != 0))
+			json_object_set_new(errors, "site_id",
+			    json_string(*rc == TICK_OK ?
+			            "is a sub-site: give it as subsite_id" :
+			            "no such active site"));
+		if (*rc != TICK_OK && *rc != TICK_ENOTFOUND)
+			return -1;
+	}
+	if (r->subsite_id > 0) {
+		*rc = tick_ticket_site(db, r->subsite_id, &sub_parent);
+		if (*rc == TICK_ENOTFOUND ||
+		    (*rc == TICK_OK && sub_parent == 0))
+			json_object_set_new(errors, "subsite_id",
+			    json_string(*rc == TICK_OK ?
+			            "is a site, not a sub-site" :
+			            "no such active sub-site"));
+		else if (*rc == TICK_OK && r->site_id > 0 &&
+		    sub_parent != r->site_id)
+			json_object_set_new(errors, "subsite_id",
+			    json_string("is not a sub-site of site_id"));
+		else if (*rc == TICK_OK && r->site_id == 0)
+			r->site_id = sub_parent;
+		if (*rc != TICK_OK && *rc != TICK_ENOTFOUND)
+			return -1;
+	}
+	/* A ticket moved to another site leaves its old sub-site. */
+	if (r->site_id != 0 && r->subsite_id == 0)
+		r->subsite_id = -1;
+	*rc = TICK_OK;
+	return 0;
+}
+
+/* Whether body names any of the report's members. */
+static int
+has_report(json_t *body)
+{
+	static const char *const keys[] = { "site_id", "subsite_id", "category",
+		"observation_type", "severity", "location", "anonymous" };
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (json_object_get(body, keys[i]) != NULL)
+			return 1;
+	return 0;
+}
+
 /* A boolean member, def when it is absent or null (validated first). */
 static int
 flag(json_t *body, const char *key, int def)
@@ -303,7 +409,7 @@ tick_tickets_create(struct tick_req *req)
 		struct tick_ticket tk;
 		struct tick_text_vars v = { ref, NULL, NULL, NULL };
 
-		if ((rc = tick_ticket_lock(db, id, &tk)) == TICK_OK)
+		if ((rc = tick_ticket_lock(db, NULL, id, &tk)) == TICK_OK)
 			rc = tick_notice_queue(req->app, &tk,
 			    TICK_TEXT_TICKET_CREATED, &v, &l, &wa);
 	}
@@ -363,8 +469,11 @@ tick_tickets_update(struct tick_req *req)
 	char mobile[16] = "";
 	struct tick_ticket tk;
 	struct tick_ticket_form form = { .name = NULL };
+	struct tick_ticket_report rep;
+	struct report_text rtext;
+	struct tick_scope scope = tick_session_scope(req);
 	enum tick_err rc;
-	long long id = tick_ticket_route_id(req);
+	long long id = tick_ticket_route_id(req), found = 0;
 
 	if (id == 0)
 		return;
@@ -373,7 +482,7 @@ tick_tickets_update(struct tick_req *req)
 	/* The change, its audit entries and its event: one transaction, with
 	 * the ticket locked so that the holder checked is the holder. */
 	if ((rc = tick_db_begin(db)) != TICK_OK ||
-	    (rc = tick_ticket_lock(db, id, &tk)) != TICK_OK)
+	    (rc = tick_ticket_lock(db, &scope, id, &tk)) != TICK_OK)
 		goto rollback;
 	if (!tick_ticket_may_work(&tk, req->user.id,
 	        tick_role_allows(req->user.role, TICK_PERM_TICKETS_ADMIN))) {
@@ -399,10 +508,31 @@ tick_tickets_update(struct tick_req *req)
 	if (check_body(req, body, update_fields,
 	        sizeof(update_fields) / sizeof(update_fields[0]),
 	        str(cur, "issue_type"), str(cur, "issue_type_other"),
-	        str(cur, "mobile"),
+	        tk.mobile[0] ? tk.mobile : NULL,
 	        json_is_true(json_object_get(cur, "whatsapp_enabled"))) != 0) {
 		tick_db_rollback(db);
 		goto out;
+	}
+	{
+		json_t *errors = json_object();
+
+		if (errors == NULL) {
+			rc = TICK_ENOMEM;
+			goto rollback;
+		}
+		report_args(body, &rep, &rtext, errors);
+		if (json_object_size(errors) == 0 &&
+		    report_sites(req, &rep, errors, &rc) != 0) {
+			json_decref(errors);
+			goto rollback;
+		}
+		if (json_object_size(errors) > 0) {
+			tick_db_rollback(db);
+			tick_http_invalid(req,
+			    "some fields are missing or invalid", errors);
+			goto out;
+		}
+		json_decref(errors);
 	}
 	if (str(body, "mobile") && *str(body, "mobile"))
 		tick_valid_phone(str(body, "mobile"), mobile);
@@ -425,6 +555,22 @@ tick_tickets_update(struct tick_req *req)
 	form.whatsapp_notifications = flag(body, "whatsapp_notifications", -1);
 	if ((rc = tick_ticket_update_form(db, id, &form)) != TICK_OK)
 		goto rollback;
+	if (has_report(body)) {
+		if ((rc = tick_ticket_set_report(db, id, &rep)) != TICK_OK)
+			goto rollback;
+		/* A site manager keeps the ticket on its own sites. */
+		if ((rc = tick_ticket_resolve(db, &scope, id, NULL, &found)) ==
+		    TICK_ENOTFOUND) {
+			tick_db_rollback(db);
+			tick_http_invalid(req,
+			    "some fields are missing or invalid",
+			    json_pack("{s:s}", "site_id",
+			        "is outside the sites you manage"));
+			goto out;
+		}
+		if (rc != TICK_OK)
+			goto rollback;
+	}
 	{
 		json_t *changed = json_object();
 		const char *k;
@@ -436,6 +582,15 @@ tick_tickets_update(struct tick_req *req)
 			     i++)
 				if (strcmp(k, update_fields[i].name) == 0)
 					json_object_set(changed, k, v);
+		if (has_report(body))
+			json_object_set_new(changed, "report",
+			    json_pack("{s:I, s:I, s:s?, s:s?, s:s?, s:i, s:i}",
+			        "site_id", (json_int_t)rep.site_id,
+			        "subsite_id", (json_int_t)rep.subsite_id,
+			        "category", rep.category, "observation_type",
+			        rep.observation_type, "severity", rep.severity,
+			        "location", rep.has_location, "anonymous",
+			        rep.anonymous));
 		rc = tick_audit_req(req, "ticket.update", "ticket", id,
 		    changed);
 	}
@@ -514,15 +669,16 @@ void
 tick_tickets_stats(struct tick_req *req)
 {
 	struct tick_ticket_stats s;
+	struct tick_scope scope = tick_session_scope(req);
 	enum tick_err rc;
 
-	if ((rc = tick_ticket_stats(req->app->db, req->user.id, &s)) !=
+	if ((rc = tick_reports_ticket_stats(req->app->db, &scope, &s)) !=
 	    TICK_OK) {
 		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
 		return;
 	}
 	tick_http_ok(req, 200,
-	    json_pack("{s:I, s:{s:I, s:I, s:I, s:I}, s:I, s:I, s:I, s:I}",
+	    json_pack("{s:I, s:{s:I, s:I, s:I, s:I}, s:I, s:I, s:I, s:I, s:I}",
 	        "total", (json_int_t)s.total, "by_status", "new",
 	        (json_int_t)s.new_, "assigned", (json_int_t)s.assigned,
 	        "in_progress", (json_int_t)s.in_progress, "closed",
@@ -530,6 +686,27 @@ tick_tickets_stats(struct tick_req *req)
 	        (json_int_t)s.unassigned_open, "mine_open",
 	        (json_int_t)s.mine_open, "avg_first_response_seconds",
 	        (json_int_t)s.avg_first_response_seconds, "created_today",
-	        (json_int_t)s.created_today),
+	        (json_int_t)s.created_today, "critical_open",
+	        (json_int_t)s.critical_open),
 	    NULL);
+}
+
+void
+tick_tickets_reveal(struct tick_req *req)
+{
+	long long id = tick_ticket_route_id(req);
+	json_t *who = NULL;
+	enum tick_err rc;
+
+	if (id == 0)
+		return;
+	/* Who saw the reporter is on record before they see it. */
+	if ((rc = tick_ticket_identity(req->app->db, id, &who)) != TICK_OK ||
+	    (rc = tick_audit_req(req, "ticket.reveal", "ticket", id, NULL)) !=
+	        TICK_OK) {
+		json_decref(who);
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		return;
+	}
+	tick_http_ok(req, 200, who, "the reveal is in the audit log");
 }

@@ -12,4 +12,8 @@ void tick_tickets_update(struct tick_req *req);
 void tick_tickets_delete(struct tick_req *req);
 void tick_tickets_stats(struct tick_req *req);
 
+/* POST /api/tickets/:id/reveal: who wrote an anonymous report (name,
+ * e-mail, mobile), for a super_admin, audited. */
+void tick_tickets_reveal(struct tick_req *req);
+
 #endif

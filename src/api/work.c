@@ -2,7 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
 #include "app.h"
+#include "assign.h"
 #include "audit_api.h"
 #include "bounds.h"
 #include "db.h"
@@ -10,6 +12,7 @@
 #include "b64.h"
 #include "http.h"
 #include "json.h"
+#include "log.h"
 #include "media.h"
 #include "notices.h"
 #include "notify.h"
@@ -17,6 +20,7 @@
 #include "replies.h"
 #include "ticket_args.h"
 #include "status.h"
+#include "session.h"
 #include "tickets.h"
 #include "user.h"
 #include "valid.h"
@@ -78,40 +82,19 @@ tick_work_closing_fits(const char *tmpl, const char *ref,
 	return 0;
 }
 
-/* Loads the ticket named by the route, locked in a new transaction;
- * answers 404/503 itself. */
-static int
-begin_locked(struct tick_req *req, long long id, struct tick_ticket *tk)
-{
-	enum tick_err rc;
-
-	if ((rc = tick_db_begin(req->app->db)) == TICK_OK &&
-	    (rc = tick_ticket_lock(req->app->db, id, tk)) == TICK_OK)
-		return 0;
-	tick_db_rollback(req->app->db);
-	tick_http_fail(req, 0, rc, NULL,
-	    rc == TICK_ENOTFOUND ? "no such ticket" : NULL, NULL);
-	return -1;
-}
-
-/* Commits, sends what was queued, and answers with the ticket. */
-static void
-finish(struct tick_req *req, long long id, struct tick_outbox_list *l,
-    json_t *wa, int status, const char *message)
+void
+tick_work_commit_send(struct tick_req *req, json_t *answer, enum tick_err rc,
+    struct tick_outbox_list *l, json_t *wa, int status, const char *message)
 {
 	int down = 0, sent = 0, failed = 0;
-	enum tick_err rc = TICK_OK;
-	json_t *t;
 
-	/* The answer is read inside the transaction: once the change is
-	 * committed, nothing can turn its answer into an error. */
-	if ((t = tick_ticket_json(req->app->db, id, 0, &rc)) == NULL ||
-	    (rc = tick_db_commit(req->app->db)) != TICK_OK) {
-		json_decref(t);
+	if (answer == NULL || (rc = tick_db_commit(req->app->db)) != TICK_OK) {
+		json_decref(answer);
 		tick_db_rollback(req->app->db);
 		tick_outbox_list_clear(l);
 		json_decref(wa);
-		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		tick_http_fail(req, 0, rc == TICK_OK ? TICK_ENOMEM : rc, NULL,
+		    NULL, NULL);
 		return;
 	}
 	tick_outbox_send_list(req->app, l, &down, &sent, &failed);
@@ -121,8 +104,21 @@ finish(struct tick_req *req, long long id, struct tick_outbox_list *l,
 	    strcmp(json_string_value(json_object_get(wa, "status")),
 	        "queued") == 0)
 		json_object_set_new(wa, "status", json_string("sent"));
-	json_object_set_new(t, "whatsapp_notice", wa ? wa : json_null());
-	tick_http_ok(req, status, t, message);
+	json_object_set_new(answer, "whatsapp_notice", wa ? wa : json_null());
+	tick_http_ok(req, status, answer, message);
+}
+
+/* Commits, sends what was queued, and answers with the ticket. */
+static void
+finish(struct tick_req *req, long long id, struct tick_outbox_list *l,
+    json_t *wa, int status, const char *message)
+{
+	enum tick_err rc = TICK_OK;
+	/* The answer is read inside the transaction: once the change is
+	 * committed, nothing can turn its answer into an error. */
+	json_t *t = tick_ticket_json(req->app->db, id, 0, &rc);
+
+	tick_work_commit_send(req, t, rc, l, wa, status, message);
 }
 
 static void
@@ -194,7 +190,7 @@ tick_work_assign(struct tick_req *req)
 			goto out;
 		}
 	}
-	if (begin_locked(req, id, &tk) != 0)
+	if (tick_ticket_begin_locked(req, id, &tk) != 0)
 		goto out;
 	if (tk.status == TICK_STATUS_CLOSED) {
 		abort_tx(req, &l, NULL);
@@ -277,7 +273,7 @@ tick_work_status(struct tick_req *req)
 		    NULL);
 		goto out;
 	}
-	if (begin_locked(req, id, &tk) != 0)
+	if (tick_ticket_begin_locked(req, id, &tk) != 0)
 		goto out;
 	if (expected != NULL &&
 	    strcmp(expected, tick_status_name(tk.status)) != 0) {
@@ -330,6 +326,8 @@ out:
 
 static const struct tick_field close_fields[] = {
 	{ "resolution", TICK_FIELD_LONGTEXT, 1, 1, 5000, NULL },
+	/* Close even with corrective actions open (they stay open). */
+	{ "force", TICK_FIELD_BOOL, 0, 0, 0, NULL },
 };
 
 void
@@ -338,20 +336,27 @@ tick_work_close(struct tick_req *req)
 	struct tick_outbox_list l = { .n = 0 };
 	long long id = tick_ticket_route_id(req);
 	json_t *body, *errors = NULL, *wa = NULL;
+	struct tick_action_counts actions;
 	const char *resolution;
 	struct tick_ticket tk;
 	size_t room = 0;
 	enum tick_err rc;
+	int force;
 
 	if (id == 0 || (body = tick_http_json_body(req)) == NULL)
 		return;
-	if (tick_valid_fields(body, close_fields, 1, &errors) != TICK_OK) {
+	if (tick_valid_fields(body, close_fields,
+	        sizeof(close_fields) / sizeof(close_fields[0]),
+	        &errors) != TICK_OK) {
 		tick_http_invalid(req,
-		    "a resolution (1 to 5000 characters) is required", errors);
+		    "a resolution (1 to 5000 characters) is required; force is "
+		    "true or false",
+		    errors);
 		goto out;
 	}
 	resolution = json_string_value(json_object_get(body, "resolution"));
-	if (begin_locked(req, id, &tk) != 0)
+	force = json_is_true(json_object_get(body, "force"));
+	if (tick_ticket_begin_locked(req, id, &tk) != 0)
 		goto out;
 	if (tk.status == TICK_STATUS_CLOSED) {
 		abort_tx(req, &l, NULL);
@@ -361,6 +366,23 @@ tick_work_close(struct tick_req *req)
 	}
 	if (not_holder(req, &tk, "closing it")) {
 		abort_tx(req, &l, NULL);
+		goto out;
+	}
+	/* Open corrective actions hold the ticket open unless forced (the
+	 * ticket is locked: no action is added meanwhile). */
+	if ((rc = tick_action_counts(req->app->db, id, &actions)) != TICK_OK) {
+		abort_tx(req, &l, NULL);
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		goto out;
+	}
+	if (actions.open > 0 && !force) {
+		abort_tx(req, &l, NULL);
+		tick_http_fail(req, 409, TICK_ECONFLICT, "open_actions",
+		    "the ticket has open corrective actions: close them, or "
+		    "close the ticket with \"force\": true",
+		    json_pack("{s:I, s:I}", "open_actions",
+		        (json_int_t)actions.open, "overdue_actions",
+		        (json_int_t)actions.overdue));
 		goto out;
 	}
 	/* The customer hears of it in one text, resolution included. */
@@ -384,7 +406,12 @@ tick_work_close(struct tick_req *req)
 	rc = tick_ticket_close(req->app->db, id, req->user.id, resolution);
 	if (rc == TICK_OK)
 		rc = tick_audit_req(req, "ticket.close", "ticket", id,
-		    json_pack("{s:s}", "from", tick_status_name(tk.status)));
+		    actions.open > 0 ?
+		        json_pack("{s:s, s:b, s:I}", "from",
+		            tick_status_name(tk.status), "force", 1,
+		            "open_actions", (json_int_t)actions.open) :
+		        json_pack("{s:s}", "from",
+		            tick_status_name(tk.status)));
 	if (rc == TICK_OK)
 		rc = tick_events_emit(req->app->db, TICK_EV_TICKET_CLOSED, id);
 	if (rc == TICK_OK && tk.whatsapp_notifications) {
@@ -400,6 +427,16 @@ tick_work_close(struct tick_req *req)
 		goto out;
 	}
 	finish(req, id, &l, wa, 200, "ticket closed");
+	/* The holder has room again: their teams' waiting tickets go out
+	 * (issue 13); a failure leaves them to `tick outbox`. */
+	if (tk.assigned_to != 0) {
+		long long given = 0;
+
+		if (tick_assign_drain_user(req->app->db, tk.assigned_to,
+		        &given) != TICK_OK)
+			tick_log_warn("%s: waiting tickets not assigned",
+			    __func__);
+	}
 out:
 	json_decref(body);
 }
@@ -447,7 +484,7 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 	enum tick_err rc;
 	int use_wa, held = 0;
 
-	if (begin_locked(req, id, &tk) != 0)
+	if (tick_ticket_begin_locked(req, id, &tk) != 0)
 		return;
 	if (tk.status == TICK_STATUS_CLOSED) {
 		abort_tx(req, &l, NULL);
@@ -654,7 +691,7 @@ tick_work_note(struct tick_req *req)
 		    "a message of 1 to 10000 characters is required", errors);
 		goto out;
 	}
-	if (begin_locked(req, id, &tk) != 0)
+	if (tick_ticket_begin_locked(req, id, &tk) != 0)
 		goto out;
 	/* A note is never sent: no outbox here. */
 	rc = add_reply(req, id,
@@ -738,7 +775,7 @@ make_due(struct tick_req *req, int message, long long *ticket, long long *row)
 		    NULL);
 		return -1;
 	}
-	if (begin_locked(req, *ticket, &tk) != 0)
+	if (tick_ticket_begin_locked(req, *ticket, &tk) != 0)
 		return -1;
 	if (not_holder(req, &tk, "retrying a send")) {
 		tick_db_rollback(db);

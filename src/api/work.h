@@ -53,4 +53,15 @@ void tick_work_send_reply(struct tick_req *req, long long id,
 int tick_work_closing_fits(const char *tmpl, const char *ref,
     const char *resolution, size_t *room);
 
+/*
+ * Commits the transaction that built answer (owned; NULL when building it
+ * failed with rc), sends what l queued, and answers status with answer
+ * and its "whatsapp_notice" (wa, owned: what was queued, its status as
+ * the sends went; null when NULL). On a NULL answer or a failed commit
+ * it rolls back, drops the queue and answers the error.
+ */
+void
+tick_work_commit_send(struct tick_req *req, json_t *answer, enum tick_err rc,
+    struct tick_outbox_list *l, json_t *wa, int status, const char *message);
+
 #endif

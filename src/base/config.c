@@ -23,6 +23,8 @@ enum kind {
 	K_SECRET,   /* at least min bytes */
 	K_DURATION, /* a number of seconds, or with s, m, h or d */
 	K_CHOICE,   /* one of a comma-separated list in def2 */
+	K_LABEL,    /* a title WhatsApp shows: 1..max characters */
+	K_PHONE,    /* a phone number, kept as its international digits */
 };
 
 static const struct {
@@ -53,6 +55,14 @@ static const struct {
 	    NULL, "2000", K_NUM, 100, 30000 },
 	[TICK_CFG_WA_TIMEOUT_MS] = { "WHATSAPP_TIMEOUT_MS", NULL, "5000", K_NUM,
 	    200, 60000 },
+	/* The business number as people dial it ("+1 555-000-1111"): only
+	 * its digits are kept. Unset: asked of the Graph API once. */
+	[TICK_CFG_WA_DISPLAY_PHONE_NUMBER] = { "WHATSAPP_DISPLAY_PHONE_NUMBER",
+	    NULL, NULL, K_PHONE, 0, 0 },
+	/* 1: each site's QR is also registered with Meta's QR code API. */
+	[TICK_CFG_WA_QR_API] = { "WHATSAPP_QR_API", NULL, "0", K_NUM, 0, 1 },
+	[TICK_CFG_TEXT_SITE_QR_PREFILL] = { "TEXT_SITE_QR_PREFILL", NULL,
+	    "Site {code}: ", K_STR, 0, 0 },
 	[TICK_CFG_TICKET_ID_PREFIX] = { "TICKET_ID_PREFIX", NULL, "TKT",
 	    K_PREFIX, 1, 8 },
 	[TICK_CFG_CA_FILE] = { "TICK_CA_FILE", NULL, NULL, K_FILE, 0, 0 },
@@ -132,6 +142,70 @@ static const struct {
 	    "admin@example.com", K_STR, 0, 0 },
 	[TICK_CFG_DEFAULT_ADMIN_PASSWORD] = { "DEFAULT_ADMIN_PASSWORD", NULL,
 	    NULL, K_STR, 0, 0 },
+	/* API tokens: requests a minute per token, and the longest life. */
+	[TICK_CFG_TOKEN_RATE_PER_MINUTE] = { "TOKEN_RATE_PER_MINUTE", NULL,
+	    "600", K_NUM, 1, 1000000 },
+	[TICK_CFG_TOKEN_MAX_DAYS] = { "TOKEN_MAX_DAYS", NULL, "365", K_NUM, 1,
+	    3650 },
+	/* Outbound webhooks: each attempt's time, the attempts a delivery
+	 * gets, and the failures in a row that disable a subscription. */
+	[TICK_CFG_HOOKS_TIMEOUT_MS] = { "WEBHOOKS_TIMEOUT_MS", NULL, "5000",
+	    K_NUM, 100, 60000 },
+	[TICK_CFG_HOOKS_MAX_ATTEMPTS] = { "WEBHOOKS_MAX_ATTEMPTS", NULL, "8",
+	    K_NUM, 1, 50 },
+	[TICK_CFG_HOOKS_DISABLE_FAILURES] = { "WEBHOOKS_DISABLE_FAILURES", NULL,
+	    "20", K_NUM, 1, 10000 },
+	[TICK_CFG_TEXT_ACTION_ASSIGNED] = { "TEXT_ACTION_ASSIGNED", NULL,
+	    "A corrective action on {ref} is yours, due {due}: {description}",
+	    K_STR, 0, 0 },
+	/* Unset: guided when at least one active site exists (core/intake). */
+	[TICK_CFG_INTAKE] = { "INTAKE", NULL, NULL, K_CHOICE, 0, 0,
+	    ",guided,off," },
+	[TICK_CFG_INTAKE_TIMEOUT_MINUTES] = { "INTAKE_TIMEOUT_MINUTES", NULL,
+	    "30", K_NUM, 1, 10080 },
+	[TICK_CFG_TEXT_INTAKE_SITE] = { "TEXT_INTAKE_SITE", NULL,
+	    "Which site are you reporting from? Choose it from the list, type "
+	    "its code, or reply skip.",
+	    K_STR, 0, 0 },
+	[TICK_CFG_TEXT_INTAKE_CATEGORY] = { "TEXT_INTAKE_CATEGORY", NULL,
+	    "What happened? Choose the life-saving rule it concerns, or Other. "
+	    "Reply skip to leave it out.",
+	    K_STR, 0, 0 },
+	[TICK_CFG_TEXT_INTAKE_OBSERVATION] = { "TEXT_INTAKE_OBSERVATION", NULL,
+	    "What kind of observation is it?", K_STR, 0, 0 },
+	[TICK_CFG_TEXT_INTAKE_SEVERITY] = { "TEXT_INTAKE_SEVERITY", NULL,
+	    "How severe is it?", K_STR, 0, 0 },
+	[TICK_CFG_TEXT_INTAKE_ANONYMOUS] = { "TEXT_INTAKE_ANONYMOUS", NULL,
+	    "Should your name and number stay hidden from the site team?",
+	    K_STR, 0, 0 },
+	[TICK_CFG_TEXT_INTAKE_LOCATION] = { "TEXT_INTAKE_LOCATION", NULL,
+	    "If you can, share your location and a photo, or reply skip.",
+	    K_STR, 0, 0 },
+	[TICK_CFG_TEXT_INTAKE_DONE] = { "TEXT_INTAKE_DONE", NULL,
+	    "Thank you: report {ref} is complete. Write here to add anything "
+	    "else.",
+	    K_STR, 0, 0 },
+	[TICK_CFG_TEXT_INTAKE_CRITICAL] = { "TEXT_INTAKE_CRITICAL", NULL,
+	    "Critical safety report {ref} at {name}. Please look at it now.",
+	    K_STR, 0, 0 },
+	[TICK_CFG_TEXT_INTAKE_CHOOSE] = { "TEXT_INTAKE_CHOOSE", NULL, "Choose",
+	    K_LABEL, 1, 20 },
+	[TICK_CFG_TEXT_INTAKE_MORE_SITES] = { "TEXT_INTAKE_MORE_SITES", NULL,
+	    "More sites", K_LABEL, 1, 24 },
+	[TICK_CFG_TEXT_INTAKE_SKIP] = { "TEXT_INTAKE_SKIP", NULL, "Skip",
+	    K_LABEL, 1, 20 },
+	[TICK_CFG_TEXT_INTAKE_STAY_ANONYMOUS] = { "TEXT_INTAKE_STAY_ANONYMOUS",
+	    NULL, "Stay anonymous", K_LABEL, 1, 20 },
+	[TICK_CFG_TEXT_INTAKE_USE_MY_NAME] = { "TEXT_INTAKE_USE_MY_NAME", NULL,
+	    "Use my name", K_LABEL, 1, 20 },
+	/* Unset: responders count nothing and GET /metrics answers 503. */
+	[TICK_CFG_METRICS_DIR] = { "METRICS_DIR", NULL, NULL, K_STR, 0, 0 },
+	/* Reports (issue 12): the time zone figures are counted in when a
+	 * request names none (an IANA name the database's time zone tables
+	 * know), and the most rows one export holds. */
+	[TICK_CFG_TIMEZONE] = { "TICK_TIMEZONE", NULL, "UTC", K_STR, 0, 0 },
+	[TICK_CFG_EXPORT_MAX_ROWS] = { "EXPORT_MAX_ROWS", NULL, "1000000",
+	    K_NUM, 1, 100000000 },
 };
 
 void
@@ -341,6 +415,28 @@ check(struct tick_config *cfg, int k, char *err, size_t errlen)
 		snprintf(probe, sizeof(probe), ",%s,", v);
 		if (strstr(keys[k].choices, probe) == NULL)
 			goto bad;
+		return TICK_OK;
+	}
+	case K_LABEL:
+		if (!tick_valid_utf8(v, len) || len == 0 ||
+		    tick_valid_utf8_chars(v) > (size_t)keys[k].max) {
+			snprintf(err, errlen,
+			    "%s: expected 1 to %lld characters (WhatsApp's limit), got \"%.64s\"",
+			    keys[k].name, keys[k].max, v);
+			return TICK_ECONFIG;
+		}
+		return TICK_OK;
+	case K_PHONE: {
+		char digits[16];
+
+		if (tick_valid_phone(v, digits) != TICK_OK) {
+			snprintf(err, errlen,
+			    "%s: expected a phone number in international form (8 to 15 digits), got \"%.32s\"",
+			    keys[k].name, v);
+			return TICK_ECONFIG;
+		}
+		/* Never longer than what it came from. */
+		memcpy(cfg->val[k], digits, strlen(digits) + 1);
 		return TICK_OK;
 	}
 	case K_LEVEL:

@@ -80,3 +80,15 @@ tick_crypto_random(void *buf, size_t len)
 		return -1;
 	return RAND_bytes(buf, (int)len) == 1 ? 0 : -1;
 }
+
+int
+tick_crypto_sha256(const void *msg, size_t len,
+    unsigned char out[TICK_SHA256_LEN])
+{
+	unsigned int n = 0;
+
+	return EVP_Digest(msg, len, out, &n, EVP_sha256(), NULL) == 1 &&
+	        n == TICK_SHA256_LEN ?
+	    0 :
+	    -1;
+}

@@ -10,6 +10,10 @@
 int tick_crypto_hmac_sha256(const void *key, size_t keylen, const void *msg,
     size_t msglen, unsigned char out[TICK_SHA256_LEN]);
 
+/* SHA-256 of msg into out (32 bytes). Returns 0 or -1. */
+int tick_crypto_sha256(const void *msg, size_t len,
+    unsigned char out[TICK_SHA256_LEN]);
+
 /*
  * Compares two secrets in time that depends on neither content nor
  * length (both are hashed first). True when equal.

@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,12 +7,15 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "assign.h"
 #include "db.h"
 #include "events.h"
 #include "ingest.h"
+#include "intake_flow.h"
 #include "media.h"
 #include "bounds.h"
 #include "log.h"
+#include "metrics.h"
 #include "net.h"
 #include "outbox.h"
 #include "texts.h"
@@ -28,6 +32,7 @@ enum ingest_stmt {
 	IN_LINK,
 	IN_STATUS,
 	IN_STATUS_APPLY,
+	IN_STATUS_PRICING,
 	IN_STMT__MAX
 };
 
@@ -60,8 +65,17 @@ static const char *const stmts[IN_STMT__MAX] = {
 	    "UPDATE whatsapp_messages SET ticket_id = ?, reply_id = ? WHERE id = ?",
 	[IN_STATUS] =
 	    "INSERT IGNORE INTO whatsapp_statuses (wamid, status, status_rank,"
-	    " recipient_id, error_code, error_title, wa_timestamp, event_id)"
-	    " VALUES (?, ?, ?, ?, ?, ?, IF(? > 0, FROM_UNIXTIME(?), NULL), ?)",
+	    " recipient_id, error_code, error_title, wa_timestamp, event_id,"
+	    " pricing_category, pricing_model, pricing_type, billable)"
+	    " VALUES (?, ?, ?, ?, ?, ?, IF(? > 0, FROM_UNIXTIME(?), NULL), ?,"
+	    " ?, ?, ?, ?)",
+	/* The pricing a status carries is the message's, whatever order
+	 * the statuses come in: billable once any status said so. */
+	[IN_STATUS_PRICING] =
+	    "UPDATE whatsapp_messages SET"
+	    " pricing_category = COALESCE(?, pricing_category),"
+	    " billable = GREATEST(COALESCE(billable, 0), ?)"
+	    " WHERE wamid = ? AND direction = 'out'",
 	/* A status only ever moves forward: a late delivered never undoes read. */
 	[IN_STATUS_APPLY] =
 	    "UPDATE whatsapp_messages SET status = ?, status_rank = ?,"
@@ -183,10 +197,16 @@ insert_event(struct tick_db *db, const struct raw *ev, long long *id)
 	return rc;
 }
 
+/* A stored message the guided intake is to see once it has committed. */
+struct intake_job {
+	long long ticket_id, message_id; /* 0: none */
+};
+
 static enum tick_err
 store_message(struct tick_app *app, long long event_id,
     const struct tick_wa_msg *m, struct tick_ingest_summary *sum,
-    struct tick_outbox_list *l, long long *attachment, const struct raw *ev)
+    struct tick_outbox_list *l, long long *attachment, const struct raw *ev,
+    struct intake_job *job)
 {
 	const char *want_pnid = tick_config_get(&app->cfg,
 	    TICK_CFG_WA_PHONE_NUMBER_ID);
@@ -195,12 +215,14 @@ store_message(struct tick_app *app, long long event_id,
 	const char *ignored = NULL, *mobile = NULL;
 	struct tick_db *db = app->db;
 	struct tick_ticket_ref t;
-	long long contact_id = 0, msg_id, reply_id = 0, out_id;
+	long long contact_id = 0, msg_id, reply_id = 0, out_id, team = 0,
+	          holder = 0;
 	char key[160], ref[40], *raw = NULL;
-	int n, query, created = 0;
+	int n, query, created = 0, asking = 0;
 	struct tick_q q;
 	enum tick_err rc;
 
+	memset(job, 0, sizeof(*job));
 	ignored = tick_wa_pnid_mismatch(want_pnid, m->phone_number_id);
 	/* E.164 numbers have at most 15 digits; longer ids stay on the contact. */
 	if (m->from != NULL && strlen(m->from) <= TICK_TICKET_MOBILE_MAX)
@@ -294,8 +316,11 @@ store_message(struct tick_app *app, long long event_id,
 			    TICK_OK)
 				goto out;
 			sum->replies++;
-			rc = tick_events_emit(db, TICK_EV_MESSAGE_RECEIVED,
-			    t.id);
+			if ((rc = tick_events_emit(db, TICK_EV_MESSAGE_RECEIVED,
+			         t.id)) != TICK_OK ||
+			    (rc = tick_intake_active(app, t.id, &asking)) !=
+			        TICK_OK)
+				goto out;
 		} else {
 			struct tick_text_vars v = { NULL, NULL, NULL, NULL };
 			char text[TICK_MAX_WA_TEXT + 1];
@@ -318,17 +343,27 @@ store_message(struct tick_app *app, long long event_id,
 			    (rc = tick_outbox_add_text(db, t.id, contact_id, 0,
 			         m->from, text, &out_id, l)) != TICK_OK)
 				goto out;
+			/* A site code puts the ticket on its site; the guided
+			 * intake opens its form (asked after the commit). */
+			if ((rc = tick_intake_open(app, t.id, m->text,
+			         m->from != NULL, &asking)) != TICK_OK)
+				goto out;
+			/* Its site's team (else the default team) takes it,
+			 * and may give it to a member at once (issue 13). */
+			if ((rc = tick_assign_route_new(db, t.id, &team,
+			         &holder)) != TICK_OK)
+				goto out;
 		}
 		/* A photo, document, voice note, video or sticker: recorded
 		 * now, fetched and kept once this commits. */
 		if (rc == TICK_OK && m->media_id != NULL)
 			rc = tick_media_add_inbound(db, t.id, msg_id, m,
 			    attachment);
-		/* The customer wrote: texts held for the window can go now. */
+		/* The customer wrote: texts held for the window can go now,
+		 * their ticket's and the ticketless ones of the number. */
 		if (rc != TICK_OK ||
-		    (t.has_held &&
-		        (rc = tick_outbox_release_held(db, t.id, l)) !=
-		            TICK_OK))
+		    (rc = tick_outbox_release_held(db, t.has_held ? t.id : 0,
+		         contact_id, l)) != TICK_OK)
 			goto out;
 	} else if (t.id != 0 &&
 	    (rc = tick_events_emit(db, TICK_EV_MESSAGE_RECEIVED, t.id)) !=
@@ -343,10 +378,16 @@ store_message(struct tick_app *app, long long event_id,
 		if ((rc = tick_q_run(&q)) != TICK_OK)
 			goto out;
 	}
+	if (asking) {
+		job->ticket_id = t.id;
+		job->message_id = msg_id;
+	}
 commit:
 	if (ev != NULL)
 		finish_event(db, event_id, "processed", sum, NULL);
 	rc = tick_db_commit(db);
+	if (rc != TICK_OK)
+		memset(job, 0, sizeof(*job));
 out:
 	if (rc != TICK_OK) {
 		tick_db_rollback(db);
@@ -375,6 +416,13 @@ store_status(struct tick_db *db, long long event_id,
 	tick_q_int(&q, s->timestamp);
 	tick_q_int(&q, s->timestamp);
 	tick_q_int(&q, event_id);
+	tick_q_opt_str(&q, s->pricing_category);
+	tick_q_opt_str(&q, s->pricing_model);
+	tick_q_opt_str(&q, s->pricing_type);
+	if (s->billable >= 0)
+		tick_q_int(&q, s->billable);
+	else
+		tick_q_null(&q);
 	if ((rc = tick_q_exec(&q)) != TICK_OK) {
 		tick_q_done(&q);
 		return rc;
@@ -387,6 +435,14 @@ store_status(struct tick_db *db, long long event_id,
 	    (rc = tick_outbox_adopt(db, s->opaque, s->wamid, s->phone_number_id,
 	         &adopted)) != TICK_OK)
 		return rc;
+	if (fresh && (s->billable >= 0 || s->pricing_category != NULL)) {
+		tick_q_init(&q, db, stmts[IN_STATUS_PRICING]);
+		tick_q_opt_str(&q, s->pricing_category);
+		tick_q_int(&q, s->billable > 0);
+		tick_q_str(&q, s->wamid, (size_t)-1);
+		if ((rc = tick_q_run(&q)) != TICK_OK)
+			return rc;
+	}
 	if (!fresh || s->rank == 0)
 		return TICK_OK; /* a duplicate, or a status tick does not know */
 	sum->statuses++;
@@ -479,8 +535,38 @@ tick_ingest_prune_events(struct tick_db *db, long long days, long long *n)
 	return rc;
 }
 
-enum tick_err
-tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
+/*
+ * The intake's turn for message m, once it is stored: job names it when it
+ * landed on a ticket whose form is asking; a duplicate may be one the
+ * intake never applied. Deadlocks are tried again; any other failure is
+ * logged (the message is kept all the same) and returned.
+ */
+static enum tick_err
+intake(struct tick_app *app, const struct tick_wa_msg *m,
+    const struct intake_job *job, int duplicate, struct tick_outbox_list *l)
+{
+	enum tick_err rc = TICK_OK;
+
+	if (job->ticket_id == 0 && !duplicate)
+		return TICK_OK;
+	for (int attempt = 0; attempt < 3; attempt++) {
+		rc = job->ticket_id != 0 ?
+		    tick_intake_answer(app, job->ticket_id, m, job->message_id,
+		        l) :
+		    tick_intake_redelivered(app, m, l);
+		if (rc != TICK_EBUSY)
+			break;
+		usleep(10000u << attempt);
+	}
+	if (rc != TICK_OK)
+		tick_log_warn("%s: message %s: the intake could not apply it:"
+		              " %s",
+		    __func__, m->wamid, tick_strerror(rc));
+	return rc;
+}
+
+static enum tick_err
+ingest(struct tick_app *app, const struct tick_wa_batch *batch,
     const char *body, size_t len, const char *remote_addr,
     int signature_checked, struct tick_ingest_summary *sum)
 {
@@ -511,6 +597,7 @@ tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
 	for (size_t i = 0; i < batch->nmsgs; i++) {
 		struct tick_outbox_list l = { .n = 0 };
 		struct tick_ingest_summary before = *sum;
+		struct intake_job job;
 
 		/* A deadlock aborts the whole transaction: run it again, a few
 		 * times, a little later each time. Any other failure is tried
@@ -518,7 +605,7 @@ tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
 		for (int attempt = 0, again = 1; attempt < 4; attempt++) {
 			attachment = 0;
 			rc = store_message(app, sum->event_id, &batch->msgs[i],
-			    sum, &l, &attachment, single ? &ev : NULL);
+			    sum, &l, &attachment, single ? &ev : NULL, &job);
 			if (rc == TICK_OK)
 				break;
 			*sum = before;
@@ -540,6 +627,17 @@ tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
 				    &batch->msgs[i], rc);
 			rc = TICK_OK;
 			continue;
+		}
+		/* The guided intake sees the stored message (or one Meta
+		 * delivered again that it never applied) and queues its next
+		 * question after the confirmation. */
+		if ((e = intake(app, &batch->msgs[i], &job,
+		         sum->duplicates > before.duplicates, &l)) != TICK_OK &&
+		    !message_fault(db, e)) {
+			tick_outbox_send_list(app, &l, &graph_down,
+			    &sum->notices_sent, &sum->notices_failed);
+			rc = e;
+			break;
 		}
 		/* One Graph failure in a request sends the rest to the outbox,
 		 * so a slow Graph API cannot hold Meta's webhook call for long. */
@@ -566,6 +664,7 @@ tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
 		if (tick_wa_pnid_mismatch(want_pnid,
 		        batch->statuses[i].phone_number_id) != NULL) {
 			sum->ignored++;
+			sum->ignored_statuses++;
 			continue;
 		}
 		rc = store_status(db, sum->event_id, &batch->statuses[i], sum);
@@ -586,5 +685,35 @@ tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
 		if (rc == TICK_OK && sum->failed > 0)
 			rc = e;
 	}
+	return rc;
+}
+
+enum tick_err
+tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
+    const char *body, size_t len, const char *remote_addr,
+    int signature_checked, struct tick_ingest_summary *sum)
+{
+	enum tick_err rc = ingest(app, batch, body, len, remote_addr,
+	    signature_checked, sum);
+	/* Messages for another number are stored (and counted in messages)
+	 * but ignored: each message has one outcome. */
+	long long ignored = (long long)sum->ignored - sum->ignored_statuses;
+	long long stored = (long long)sum->messages - ignored;
+	long long seen = (long long)sum->messages + sum->duplicates +
+	    sum->failed;
+
+	tick_metrics_add(TICK_METRIC_WEBHOOK_STORED,
+	    stored > 0 ? (uint64_t)stored : 0);
+	tick_metrics_add(TICK_METRIC_WEBHOOK_DUPLICATE,
+	    (uint64_t)sum->duplicates);
+	tick_metrics_add(TICK_METRIC_WEBHOOK_IGNORED,
+	    ignored > 0 ? (uint64_t)ignored : 0);
+	tick_metrics_add(TICK_METRIC_WEBHOOK_FAILED, (uint64_t)sum->failed);
+	tick_metrics_add(TICK_METRIC_WEBHOOK_STATUSES, (uint64_t)sum->statuses);
+	/* On a failure Meta delivers the batch again: the messages not yet
+	 * accounted for wait for that. */
+	if (rc != TICK_OK && (long long)batch->nmsgs > seen)
+		tick_metrics_add(TICK_METRIC_WEBHOOK_DEFERRED,
+		    (uint64_t)((long long)batch->nmsgs - seen));
 	return rc;
 }

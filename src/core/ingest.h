@@ -17,10 +17,12 @@ struct tick_wa_batch;
 
 struct tick_ingest_summary {
 	long long event_id;
-	int messages;   /* new inbound messages stored */
-	int duplicates; /* messages seen before (same wamid) */
-	int ignored;    /* for another phone number id, or none */
-	int failed;     /* messages that could not be stored: on the event */
+	int messages;         /* new inbound messages stored */
+	int duplicates;       /* messages seen before (same wamid) */
+	int ignored;          /* for another phone number id, or none */
+	int ignored_statuses; /* of ignored, the statuses (the rest are
+	                       * messages, also counted in messages) */
+	int failed; /* messages that could not be stored: on the event */
 	int tickets_created;
 	int replies;        /* messages appended to an open ticket */
 	int statuses;       /* new statuses stored */

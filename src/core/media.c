@@ -33,6 +33,7 @@ enum media_stmt {
 	MD_DUE,
 	MD_CLAIM,
 	MD_RETRY_NOW,
+	MD_PENDING,
 	MD_STMT__MAX
 };
 
@@ -81,6 +82,9 @@ static const char *const stmts[MD_STMT__MAX] = {
 	    "UPDATE attachments SET state = 'pending',"
 	    " next_attempt_at = NOW(3) - INTERVAL 1 SECOND"
 	    " WHERE id = ? AND ticket_id = ? AND state IN ('failed', 'pending')",
+	/* The metrics: files not yet on Cloudinary (due or waiting). */
+	[MD_PENDING] =
+	    "SELECT COUNT(*) FROM attachments WHERE state = 'pending'",
 };
 
 int
@@ -403,7 +407,7 @@ send_outgoing(struct tick_app *app, const struct pending *p, const char *link,
 	(void)tick_media_outbound_type(mime, 0, 1LL << 40, &type);
 	if ((rc = tick_db_begin(db)) != TICK_OK)
 		return;
-	if ((rc = tick_ticket_lock(db, p->ticket_id, &tk)) != TICK_OK)
+	if ((rc = tick_ticket_lock(db, NULL, p->ticket_id, &tk)) != TICK_OK)
 		goto out;
 	text[0] = '\0';
 	tick_q_init(&q, db, stmts[MD_REPLY_TEXT]);
@@ -702,4 +706,15 @@ tick_media_reply_file_json(struct tick_db *db, long long attachment,
 		        title[0] ? json_string(title) : json_null());
 	tick_q_done(&q);
 	return out;
+}
+
+enum tick_err
+tick_media_pending(struct tick_db *db, long long *n)
+{
+	struct tick_q q;
+
+	*n = 0;
+	tick_q_init(&q, db, stmts[MD_PENDING]);
+	tick_q_out_int(&q, n);
+	return tick_q_one(&q);
 }

@@ -70,6 +70,9 @@ enum tick_err tick_media_run(struct tick_app *app, struct tick_media_stats *st);
 enum tick_err tick_media_retry_now(struct tick_db *db, long long id,
     long long ticket_id, int *due);
 
+/* For the metrics: files still pending (not yet on Cloudinary). */
+enum tick_err tick_media_pending(struct tick_db *db, long long *n);
+
 /* Where an agent's file stands after its upload ({attachment: {id, state,
  * secure_url, error}, whatsapp: {status, wamid, error_code, error_title}}
  * of reply reply_id), a new object; NULL when it cannot be read. */

@@ -12,10 +12,16 @@
 #include "valid.h"
 #include "wa.h"
 
+/* The most held rows one message releases of a ticket, and of a contact
+ * (the LIMIT of OB_HELD and OB_HELD_CONTACT); the rest wait for the next. */
+#define HELD_MAX 16
+
 enum outbox_stmt {
 	OB_ADD,
 	OB_HELD,
+	OB_HELD_CONTACT,
 	OB_RELEASE,
+	OB_STAFF_CONTACT,
 	OB_HOLD,
 	OB_INFLIGHT,
 	OB_SENT,
@@ -34,6 +40,7 @@ enum outbox_stmt {
 	OB_FAILURE,
 	OB_LAST_OK,
 	OB_LAST_ERROR,
+	OB_DEPTH,
 	OB_STMT__MAX
 };
 
@@ -51,11 +58,24 @@ static const char *const stmts[OB_STMT__MAX] = {
 	    " IF(?, NOW(3), NULL))",
 	[OB_HELD] =
 	    "SELECT id, payload FROM whatsapp_messages WHERE ticket_id = ?"
-	    " AND status = 'held' ORDER BY id LIMIT 16 FOR UPDATE",
+	    " AND status = 'held' ORDER BY id"
+	    " LIMIT " TICK_OUTBOX_STR(HELD_MAX) " FOR UPDATE",
+	/* A contact's held notices that belong to no ticket (staff). Not a
+	 * locking read: that would lock every ticketless held row and the
+	 * gaps between them; OB_RELEASE decides, row by row. */
+	[OB_HELD_CONTACT] =
+	    "SELECT id, payload FROM whatsapp_messages WHERE ticket_id IS NULL"
+	    " AND status = 'held' AND contact_id = ? AND direction = 'out'"
+	    " ORDER BY id LIMIT " TICK_OUTBOX_STR(HELD_MAX),
 	[OB_RELEASE] =
 	    "UPDATE whatsapp_messages SET status = 'pending',"
 	    " next_attempt_at = " TICK_OUTBOX_LEASE_SQL
 	    " WHERE id = ? AND status = 'held'",
+	/* The contact of a number that may never have written to the desk
+	 * (its window stays closed: no last_inbound_at). */
+	[OB_STAFF_CONTACT] =
+	    "INSERT INTO whatsapp_contacts (contact_key, wa_id) VALUES (?, ?)"
+	    " ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)",
 	[OB_HOLD] =
 	    "UPDATE whatsapp_messages SET status = 'held', next_attempt_at = NULL"
 	    " WHERE id = ?",
@@ -149,6 +169,13 @@ static const char *const stmts[OB_STMT__MAX] = {
 	    " DATE_FORMAT(last_attempt_at, '%Y-%m-%dT%H:%i:%s.%fZ')"
 	    " FROM whatsapp_messages WHERE direction = 'out' AND status = 'failed'"
 	    " ORDER BY last_attempt_at DESC LIMIT 1",
+	/* The metrics: rows still to send (due or not yet), and how long the
+	 * oldest due one has waited. */
+	[OB_DEPTH] =
+	    "SELECT COUNT(*), COALESCE(TIMESTAMPDIFF(MICROSECOND,"
+	    " MIN(IF(next_attempt_at <= NOW(3), next_attempt_at, NULL)), NOW(3)), 0)"
+	    " FROM whatsapp_messages"
+	    " WHERE next_attempt_at IS NOT NULL AND direction = 'out'",
 };
 /* clang-format on */
 
@@ -230,6 +257,15 @@ tick_outbox_add_text(struct tick_db *db, long long ticket_id,
 }
 
 enum tick_err
+tick_outbox_add_interactive(struct tick_db *db, long long ticket_id,
+    long long contact_id, const char *payload, const char *body, long long *id,
+    struct tick_outbox_list *l)
+{
+	return tick_outbox_add(db, ticket_id, contact_id, 0, "interactive",
+	    body, payload, 0, id, l);
+}
+
+enum tick_err
 tick_outbox_add_template(struct tick_app *app, long long ticket_id,
     long long contact_id, const char *to, long long *id,
     struct tick_outbox_list *l)
@@ -252,35 +288,63 @@ tick_outbox_add_template(struct tick_app *app, long long ticket_id,
 	return rc;
 }
 
-enum tick_err
-tick_outbox_release_held(struct tick_db *db, long long ticket_id,
-    struct tick_outbox_list *l)
+/* Adds the held rows of statement s (bound to key) to ids and payloads
+ * (new strings) until *n reaches max; *n counts them. */
+static enum tick_err
+held_rows(struct tick_db *db, enum outbox_stmt s, long long key, long long *ids,
+    char **payloads, size_t max, size_t *n)
 {
 	static char payload[TICK_MAX_OUTBOUND_PAYLOAD];
-	long long ids[16], id = 0;
-	char *payloads[16];
-	size_t n = 0;
+	long long id = 0;
 	enum tick_err rc;
 	struct tick_q q;
 	int r;
 
-	tick_q_init(&q, db, stmts[OB_HELD]);
-	tick_q_int(&q, ticket_id);
+	tick_q_init(&q, db, stmts[s]);
+	tick_q_int(&q, key);
 	tick_q_out_int(&q, &id);
 	tick_q_out_str(&q, payload, sizeof(payload));
 	rc = tick_q_exec(&q);
-	while (rc == TICK_OK && n < 16 && (r = tick_q_fetch(&q)) != 0) {
-		if (r < 0 || (payloads[n] = strdup(payload)) == NULL) {
+	while (rc == TICK_OK && *n < max && (r = tick_q_fetch(&q)) != 0) {
+		if (r < 0 || (payloads[*n] = strdup(payload)) == NULL) {
 			rc = r < 0 ? TICK_EDB : TICK_ENOMEM;
 			break;
 		}
-		ids[n++] = id;
+		ids[(*n)++] = id;
 	}
 	tick_q_done(&q);
+	return rc;
+}
+
+enum tick_err
+tick_outbox_release_held(struct tick_db *db, long long ticket_id,
+    long long contact_id, struct tick_outbox_list *l)
+{
+	long long ids[2 * HELD_MAX];
+	char *payloads[2 * HELD_MAX];
+	size_t n = 0;
+	enum tick_err rc = TICK_OK;
+	struct tick_q q;
+
+	if (ticket_id > 0)
+		rc = held_rows(db, OB_HELD, ticket_id, ids, payloads, HELD_MAX,
+		    &n);
+	if (rc == TICK_OK && contact_id > 0)
+		rc = held_rows(db, OB_HELD_CONTACT, contact_id, ids, payloads,
+		    n + HELD_MAX, &n);
 	for (size_t i = 0; i < n; i++) {
-		if (rc == TICK_OK)
-			rc = run1(db, OB_RELEASE, ids[i]);
-		if (rc == TICK_OK && l->n < TICK_OUTBOX_LIST_MAX) {
+		int moved = 0;
+
+		/* Only the release that moves the row sends it: a row another
+		 * request released already is not sent twice. */
+		if (rc == TICK_OK) {
+			tick_q_init(&q, db, stmts[OB_RELEASE]);
+			tick_q_int(&q, ids[i]);
+			if ((rc = tick_q_exec(&q)) == TICK_OK)
+				moved = tick_q_affected(&q) == 1;
+			tick_q_done(&q);
+		}
+		if (rc == TICK_OK && moved && l->n < TICK_OUTBOX_LIST_MAX) {
 			l->items[l->n].id = ids[i];
 			l->items[l->n].payload = payloads[i];
 			l->items[l->n].marked = 0;
@@ -288,6 +352,42 @@ tick_outbox_release_held(struct tick_db *db, long long ticket_id,
 		} else
 			free(payloads[i]); /* the outbox sends it in a minute */
 	}
+	return rc;
+}
+
+enum tick_err
+tick_outbox_hold_for_contact(struct tick_app *app, long long contact_id,
+    const char *to, const char *text, long long *id, long long *tpl_id,
+    struct tick_outbox_list *l)
+{
+	char digits[16], *payload = NULL;
+	enum tick_err rc;
+	struct tick_q q;
+
+	*id = *tpl_id = 0;
+	/* The number's contact, so that its first message finds the text. */
+	if (contact_id <= 0 && tick_valid_phone(to, digits) == TICK_OK) {
+		tick_q_init(&q, app->db, stmts[OB_STAFF_CONTACT]);
+		tick_q_str(&q, digits, (size_t)-1);
+		tick_q_str(&q, digits, (size_t)-1);
+		if ((rc = tick_q_exec(&q)) == TICK_OK)
+			contact_id = (long long)tick_q_insert_id(&q);
+		tick_q_done(&q);
+		if (rc != TICK_OK)
+			return rc;
+	}
+	if (contact_id <= 0)
+		tick_log_warn("%s: no phone number: the held text waits for "
+		              "no one",
+		    __func__);
+	if ((payload = tick_wa_text_payload(to, text)) == NULL)
+		return TICK_ENOMEM;
+	rc = tick_outbox_add(app->db, 0, contact_id, 0, "text", text, payload,
+	    1, id, NULL);
+	free(payload);
+	if (rc == TICK_OK)
+		rc = tick_outbox_add_template(app, 0, contact_id, to, tpl_id,
+		    l);
 	return rc;
 }
 
@@ -766,6 +866,18 @@ tick_outbox_last(struct tick_db *db, json_t **last_ok, json_t **last_error)
 	if (*last_error == NULL)
 		*last_error = json_null();
 	return TICK_OK;
+}
+
+enum tick_err
+tick_outbox_depth(struct tick_db *db, long long *depth, long long *oldest_us)
+{
+	struct tick_q q;
+
+	*depth = *oldest_us = 0;
+	tick_q_init(&q, db, stmts[OB_DEPTH]);
+	tick_q_out_int(&q, depth);
+	tick_q_out_int(&q, oldest_us);
+	return tick_q_one(&q);
 }
 
 enum tick_err

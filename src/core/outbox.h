@@ -65,15 +65,41 @@ enum tick_err tick_outbox_add_text(struct tick_db *db, long long ticket_id,
     long long contact_id, long long reply_id, const char *to, const char *text,
     long long *id, struct tick_outbox_list *l);
 
+/* An interactive message (a list or reply buttons): payload is its Graph
+ * API body, body its readable text for the timeline; stored as type
+ * "interactive" and queued on l like any other send. */
+enum tick_err tick_outbox_add_interactive(struct tick_db *db,
+    long long ticket_id, long long contact_id, const char *payload,
+    const char *body, long long *id, struct tick_outbox_list *l);
+
 /* The configured template to `to`, stored and queued on l. */
 enum tick_err tick_outbox_add_template(struct tick_app *app,
     long long ticket_id, long long contact_id, const char *to, long long *id,
     struct tick_outbox_list *l);
 
-/* Inside a transaction: moves every held outbound of ticket_id to pending
- * and queues it on l. */
+/*
+ * Inside a transaction, when contact contact_id wrote to the desk (its
+ * 24-hour window opened): moves to pending, and queues on l, the held
+ * outbounds of ticket_id (0: none) and those of the contact that belong
+ * to no ticket (notices to staff, tick_outbox_hold_for_contact()). A row
+ * is released once: one another request has released already is left
+ * alone. What does not fit l is sent by the outbox.
+ */
 enum tick_err tick_outbox_release_held(struct tick_db *db, long long ticket_id,
-    struct tick_outbox_list *l);
+    long long contact_id, struct tick_outbox_list *l);
+
+/*
+ * Inside a transaction: a notice to a member of staff (no ticket) at `to`
+ * while their 24-hour window is closed. The text is stored held for their
+ * WhatsApp contact (contact_id, or when 0 the contact of that number, made
+ * when the number never wrote to the desk) and the template that re-opens
+ * the conversation is queued on l; tick_outbox_release_held() lets the
+ * text go when that contact writes. *id is the text's row, *tpl_id the
+ * template's. TICK_ECONFIG without WHATSAPP_TEMPLATE_NAME.
+ */
+enum tick_err tick_outbox_hold_for_contact(struct tick_app *app,
+    long long contact_id, const char *to, const char *text, long long *id,
+    long long *tpl_id, struct tick_outbox_list *l);
 
 /* Holds outbound id (after Meta said the window is closed). */
 enum tick_err tick_outbox_hold(struct tick_db *db, long long id);
@@ -162,6 +188,11 @@ enum tick_err tick_outbox_retry_now(struct tick_db *db, long long id,
  * both new references. */
 enum tick_err
 tick_outbox_last(struct tick_db *db, json_t **last_ok, json_t **last_error);
+
+/* For the metrics: outbound messages still to send (*depth) and how long
+ * the oldest one due has waited, in microseconds (0 when none is due). */
+enum tick_err
+tick_outbox_depth(struct tick_db *db, long long *depth, long long *oldest_us);
 
 /*
  * Meta answered 131047 (the 24 hours ran out) to the messages ids[0..n)

@@ -195,6 +195,7 @@ tick_http_reason(int status)
 	case 201: return "Created";
 	case 204: return "No Content";
 	case 301: return "Moved Permanently";
+	case 304: return "Not Modified";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
@@ -438,15 +439,16 @@ tick_http_page(struct tick_req *req, long long *page, long long *limit)
 int
 tick_http_stream_start(struct tick_req *req, const char *ctype)
 {
-	char head[256];
+	char head[sizeof(req->headers) + 256];
 	int n;
 
 	if (req->stream_out == NULL)
 		return -1;
+	/* With the handler's own headers (an export's Content-Disposition). */
 	n = snprintf(head, sizeof(head),
 	    "Status: 200 OK\r\nContent-Type: %s\r\nCache-Control: no-cache\r\n"
-	    "X-Accel-Buffering: no\r\n\r\n",
-	    ctype);
+	    "X-Accel-Buffering: no\r\n%s\r\n",
+	    ctype, req->headers);
 	if (n < 0 || (size_t)n >= sizeof(head))
 		return -1;
 	req->streamed = 1;

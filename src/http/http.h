@@ -35,6 +35,9 @@ struct tick_principal {
 	char jti[33];   /* the token's id, for sign-out */
 	long long exp;  /* the token's expiry */
 	int via_cookie; /* authenticated by the panel's cookie */
+	int sites_only; /* sees only its sites' tickets (tick_role_sites_only) */
+	long long token_id; /* an API token's row, 0 for a session */
+	unsigned scopes;    /* an API token's permissions (1 << perm) */
 };
 
 struct tick_req {
@@ -179,8 +182,9 @@ void
 tick_http_header(struct tick_req *req, const char *name, const char *value);
 
 /*
- * Starts a streamed 200 answer of content type ctype (headers sent at once,
- * no buffering in nginx). Returns 0, or -1 when the client is gone.
+ * Starts a streamed 200 answer of content type ctype with the headers
+ * tick_http_header() added (sent at once, no buffering in nginx). Returns
+ * 0, or -1 when the client is gone.
  */
 int tick_http_stream_start(struct tick_req *req, const char *ctype);
 /* Sends and flushes one piece of a streamed answer; -1 when the client is

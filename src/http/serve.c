@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -19,6 +20,7 @@
 #include "json.h"
 #include "bounds.h"
 #include "log.h"
+#include "metrics.h"
 #include "serve.h"
 #include "valid.h"
 
@@ -166,6 +168,51 @@ authenticated(struct tick_req *req, enum tick_perm perm)
 	return authenticate(req, perm);
 }
 
+/* Counts an answered request under its route's pattern (a bounded set of
+ * labels, never the raw path) with the time since t0. */
+static void
+count_request(const struct timespec *t0, const struct tick_route *r,
+    const struct tick_route *routes, int status)
+{
+	struct timespec t1;
+	long long us;
+
+	if (!tick_metrics_on())
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	us = (long long)(t1.tv_sec - t0->tv_sec) * 1000000 +
+	    (t1.tv_nsec - t0->tv_nsec) / 1000;
+	tick_metrics_request(r != NULL ? (size_t)(r - routes) :
+	                                 TICK_METRICS_UNMATCHED,
+	    status, us > 0 ? (uint64_t)us : 0);
+}
+
+/* Opens this pool's counters when METRICS_DIR is set; without them the
+ * responder serves all the same. */
+static void
+metrics_start(struct tick_app *app, const struct tick_route *routes,
+    size_t nroutes)
+{
+	const char *dir = tick_config_get(&app->cfg, TICK_CFG_METRICS_DIR);
+	struct tick_metrics_route *mr;
+	enum tick_err rc;
+
+	if (dir == NULL || *dir == '\0')
+		return;
+	if ((mr = calloc(nroutes ? nroutes : 1, sizeof(*mr))) == NULL) {
+		tick_log_err("%s: out of memory", __func__);
+		return;
+	}
+	for (size_t i = 0; i < nroutes; i++) {
+		mr[i].method = routes[i].method;
+		mr[i].pattern = routes[i].pattern;
+	}
+	if ((rc = tick_metrics_open(dir, app->name, mr, nroutes)) != TICK_OK)
+		tick_log_err("%s: %s: metrics off: %s", __func__, app->name,
+		    tick_strerror(rc));
+	free(mr);
+}
+
 static void
 handle(struct tick_app *app, char **envp, struct io *io,
     const struct tick_route *routes, size_t nroutes)
@@ -173,8 +220,10 @@ handle(struct tick_app *app, char **envp, struct io *io,
 	char pathbuf[2048], head[sizeof(((struct tick_req *)0)->headers) + 512];
 	const struct tick_route *r;
 	struct tick_req req;
+	struct timespec t0;
 	int allowed, n;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	fill_request(&req, envp, app);
 	req.stream_out = io_stream;
 	req.io = io;
@@ -220,14 +269,20 @@ handle(struct tick_app *app, char **envp, struct io *io,
 		tick_db_rollback(app->db);
 	}
 	if (req.streamed) {
+		count_request(&t0, r, routes, req.status);
 		tick_http_req_clear(&req);
 		return;
 	}
-	/* head holds the status line, the fixed headers and req.headers. */
+	/* head holds the status line, the fixed headers and req.headers.
+	 * Nothing is cached unless the handler said how (a QR image). */
 	n = snprintf(head, sizeof(head),
 	    "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-	    "Cache-Control: no-store\r\n%s\r\n",
+	    "%s%s\r\n",
 	    req.status, tick_http_reason(req.status), req.ctype, req.out_len,
+	    strncasecmp(req.headers, "Cache-Control:", 14) == 0 ||
+	            strcasestr(req.headers, "\r\nCache-Control:") != NULL ?
+	        "" :
+	        "Cache-Control: no-store\r\n",
 	    req.headers);
 	if (n > 0 && (size_t)n < sizeof(head)) {
 		io_write(io, head, (size_t)n);
@@ -240,7 +295,9 @@ handle(struct tick_app *app, char **envp, struct io *io,
 		    "\"internal_error\",\"message\":\"response headers too large\"}}";
 
 		io_write(io, fail, sizeof(fail) - 1);
+		req.status = 500;
 	}
+	count_request(&t0, r, routes, req.status);
 	tick_http_req_clear(&req);
 }
 
@@ -272,7 +329,9 @@ worker(struct tick_app *app, int sock, const struct tick_route *routes,
 		tick_log_err("%s: out of memory", app->name);
 		return 1;
 	}
+	metrics_start(app, routes, nroutes);
 	rc = fcgi_loop(app, sock, routes, nroutes);
+	tick_metrics_close();
 	tick_app_close(app);
 	return rc;
 }
@@ -285,8 +344,47 @@ usage(const char *name)
 	    "       [--workers N] [--backlog N]\n"
 	    "  a unix socket is mode 0660, in group NAME when given (nginx's\n"
 	    "  workers' group), else in this process's group\n"
-	    "  with no --listen: plain CGI, or FastCGI when standard input is a socket\n",
+	    "  with no --listen: plain CGI, or FastCGI when standard input is a socket\n"
+	    "  --routes prints the route table as JSON and exits\n",
 	    name);
+}
+
+/* The route table as one JSON object on standard output: what the OpenAPI
+ * document is checked against (tests/integration/test_openapi.py). */
+static int
+print_routes(const struct tick_routes *table)
+{
+	json_t *root = json_object(), *list = json_array();
+	char *s = NULL;
+	int rc = 1;
+
+	if (root == NULL || list == NULL)
+		goto out;
+	for (size_t i = 0; i < table->n; i++) {
+		const struct tick_route *r = &table->routes[i];
+		const char *perm = r->perm == TICK_PERM_PUBLIC ?
+		    "public" :
+		    tick_perm_name(r->perm);
+		size_t max_body = r->max_body ? r->max_body : TICK_MAX_API_BODY;
+
+		if (json_array_append_new(list,
+		        json_pack("{s:s, s:s, s:s?, s:I}", "method", r->method,
+		            "path", r->pattern, "permission", perm, "max_body",
+		            (json_int_t)max_body)) != 0)
+			goto out;
+	}
+	if (json_object_set_new(root, "responder", json_string(table->name)) !=
+	        0 ||
+	    json_object_set(root, "routes", list) != 0)
+		goto out;
+	s = json_dumps(root, JSON_INDENT(1));
+	if (s != NULL && printf("%s\n", s) > 0 && fflush(stdout) == 0)
+		rc = 0;
+out:
+	free(s);
+	json_decref(list);
+	json_decref(root);
+	return rc;
 }
 
 static pid_t
@@ -471,6 +569,8 @@ tick_serve_main(int argc, char **argv, const struct tick_routes *table)
 				return 2;
 			}
 			i++;
+		} else if (strcmp(a, "--routes") == 0) {
+			return print_routes(table);
 		} else {
 			usage(name);
 			return strcmp(a, "--help") == 0 ? 0 : 2;
@@ -515,7 +615,9 @@ tick_serve_main(int argc, char **argv, const struct tick_routes *table)
 
 		if (tick_app_open(&app) != TICK_OK)
 			goto out;
+		metrics_start(&app, routes, nroutes);
 		handle(&app, environ, &io, routes, nroutes);
+		tick_metrics_close();
 		fflush(stdout);
 		rc = 0;
 	}

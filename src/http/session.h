@@ -13,6 +13,7 @@
 
 #include "err.h"
 #include "roles.h"
+#include "tickets.h"
 
 struct tick_req;
 
@@ -29,6 +30,17 @@ struct tick_req;
  * 403 or 503) is already in req.
  */
 enum tick_err tick_session_request(struct tick_req *req, enum tick_perm perm);
+
+/* Whether req's principal may use perm: its role allows it and, for an
+ * API token, the token's scopes name it. */
+int tick_session_may(const struct tick_req *req, enum tick_perm perm);
+
+/* Parses a comma-separated list of permission names into a mask of
+ * (1 << perm). 0, or -1 on an unknown name. No I/O. */
+int tick_session_scopes(const char *csv, unsigned *mask);
+
+/* Whose tickets req may see: its user's scope (tick_role_sites_only). */
+struct tick_scope tick_session_scope(const struct tick_req *req);
 
 /*
  * Starts a session of user id (role, token version): signs a new JWT, sets

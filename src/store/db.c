@@ -9,6 +9,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "metrics.h"
 #include "valid.h"
 
 /* Statements kept prepared per connection; past it a statement is
@@ -19,6 +20,8 @@ struct tick_db {
 	const struct tick_config *cfg;
 	MYSQL *conn;
 	int in_tx;
+	int connected; /* a connection was made before: the next one is a
+	                * reconnect (counted in the metrics) */
 	struct {
 		const char *sql;
 		MYSQL_STMT *st;
@@ -135,6 +138,9 @@ tick_db_connect(struct tick_db *db)
 		return TICK_EDB;
 	}
 	db->conn = m;
+	if (db->connected)
+		tick_metrics_add(TICK_METRIC_DB_RECONNECTS, 1);
+	db->connected = 1;
 	return TICK_OK;
 }
 
@@ -188,6 +194,12 @@ tick_q_init(struct tick_q *q, struct tick_db *db, const char *sql)
 	memset(q, 0, sizeof(*q));
 	q->db = db;
 	q->sql = sql;
+}
+
+void
+tick_q_unbuffered(struct tick_q *q)
+{
+	q->unbuffered = 1;
 }
 
 void
@@ -371,8 +383,10 @@ attempt(struct tick_q *q, unsigned int *errnum)
 	    mysql_stmt_execute(q->st) != 0)
 		goto fail;
 	if (q->nout > 0) {
+		/* Unbuffered: rows come from the server as they are fetched,
+		 * so a long result never sits in the worker's memory. */
 		if (mysql_stmt_bind_result(q->st, q->out) != 0 ||
-		    mysql_stmt_store_result(q->st) != 0)
+		    (!q->unbuffered && mysql_stmt_store_result(q->st) != 0))
 			goto fail;
 		q->stored = 1;
 	} else if (mysql_stmt_field_count(q->st) > 0) {

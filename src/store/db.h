@@ -16,7 +16,7 @@
 struct tick_config;
 struct tick_db;
 
-#define TICK_Q_MAX 40
+#define TICK_Q_MAX 128
 
 /* A statement being bound, run and read. Lives on the caller's stack. */
 struct tick_q {
@@ -26,6 +26,7 @@ struct tick_q {
 	enum tick_err err; /* sticky: the first failure while binding */
 	int nin, nout, stored;
 	int once; /* prepared for this run only (built SQL, or the cache was full) */
+	int unbuffered; /* rows read from the server as fetched */
 	MYSQL_BIND in[TICK_Q_MAX];
 	unsigned long inlen[TICK_Q_MAX];
 	my_bool innull[TICK_Q_MAX];
@@ -59,6 +60,14 @@ const char *tick_db_error(struct tick_db *db);
 
 /* Starts a statement; sql must be a string with static storage. */
 void tick_q_init(struct tick_q *q, struct tick_db *db, const char *sql);
+/*
+ * Reads the rows of the statement from the server as tick_q_fetch() asks
+ * for them instead of storing them all at tick_q_exec(): memory stays flat
+ * over a long result (an export). Until tick_q_done() the connection runs
+ * no other statement. Call before tick_q_exec().
+ */
+void tick_q_unbuffered(struct tick_q *q);
+
 /*
  * SQL assembled from constant fragments, for queries whose shape depends
  * on which optional filters are present (so each shape can use its index).

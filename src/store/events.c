@@ -6,7 +6,6 @@
  * an earlier id but committed later is never skipped: every transaction
  * here commits within milliseconds of writing its event.
  */
-#define SETTLE_MS "700"
 /* A stream not heard of for STALE_SECONDS (its worker died) no longer
  * counts against its user's limit. */
 #define STALE_SECONDS "30"
@@ -29,7 +28,8 @@ enum events_stmt {
 
 /* clang-format off */
 static const char *const stmts[EV_STMT__MAX] = {
-	[EV_INSERT] = "INSERT INTO events (type, ticket_id) VALUES (?, ?)",
+	[EV_INSERT] = "INSERT INTO events (type, ticket_id, user_id)"
+	              " VALUES (?, ?, ?)",
 	[EV_INSERT_BY_ID] =
 	    "INSERT INTO events (type, ticket_id) SELECT ?, ticket_id"
 	    " FROM whatsapp_messages WHERE id = ? AND ticket_id IS NOT NULL",
@@ -37,14 +37,16 @@ static const char *const stmts[EV_STMT__MAX] = {
 	    "INSERT INTO events (type, ticket_id) SELECT ?, ticket_id"
 	    " FROM whatsapp_messages WHERE wamid = ? AND ticket_id IS NOT NULL",
 	[EV_START] = "SELECT COALESCE(MAX(id), 0) FROM events"
-	             " WHERE created_at <= NOW(3) - INTERVAL " SETTLE_MS
+	             " WHERE created_at <= NOW(3) - INTERVAL " TICK_EVENTS_SETTLE_MS
 	             "000 MICROSECOND",
 	[EV_SINCE] =
 	    "SELECT e.id, e.type, COALESCE(e.ticket_id, 0), t.reference, t.status,"
-	    " DATE_FORMAT(e.created_at, '%Y-%m-%dT%H:%i:%s.%fZ')"
+	    " DATE_FORMAT(e.created_at, '%Y-%m-%dT%H:%i:%s.%fZ'),"
+	    " COALESCE(e.user_id, 0)"
 	    " FROM events e LEFT JOIN tickets t ON t.id = e.ticket_id"
-	    " WHERE e.id > ? AND e.created_at <= NOW(3) - INTERVAL " SETTLE_MS
-	    "000 MICROSECOND ORDER BY e.id LIMIT ?",
+	    " WHERE e.id > ? AND e.created_at <= NOW(3) - INTERVAL " TICK_EVENTS_SETTLE_MS
+	    "000 MICROSECOND AND (e.ticket_id IS NULL OR " TICK_SCOPE_SQL ")"
+	    " ORDER BY e.id LIMIT ?",
 	[EV_PRUNE] =
 	    "DELETE FROM events WHERE created_at < NOW(3) - INTERVAL 7 DAY"
 	    " LIMIT 10000",
@@ -81,20 +83,22 @@ tick_events_prune(struct tick_db *db, long long *n)
 }
 
 enum tick_err
-tick_events_emit(struct tick_db *db, const char *type, long long ticket_id)
+tick_events_emit_to(struct tick_db *db, const char *type, long long ticket_id,
+    long long user_id)
 {
 	struct tick_q q;
-	enum tick_err rc;
 
 	tick_q_init(&q, db, stmts[EV_INSERT]);
 	tick_q_str(&q, type, (size_t)-1);
-	if (ticket_id > 0)
-		tick_q_int(&q, ticket_id);
-	else
-		tick_q_null(&q);
-	rc = tick_q_exec(&q);
-	tick_q_done(&q);
-	return rc;
+	tick_q_opt_int(&q, ticket_id);
+	tick_q_opt_int(&q, user_id);
+	return tick_q_run(&q);
+}
+
+enum tick_err
+tick_events_emit(struct tick_db *db, const char *type, long long ticket_id)
+{
+	return tick_events_emit_to(db, type, ticket_id, 0);
 }
 
 enum tick_err
@@ -132,8 +136,8 @@ tick_events_start(struct tick_db *db, long long *id)
 }
 
 enum tick_err
-tick_events_read(struct tick_db *db, long long after, struct tick_event *ev,
-    size_t max, size_t *n)
+tick_events_read(struct tick_db *db, const struct tick_scope *scope,
+    long long after, struct tick_event *ev, size_t max, size_t *n)
 {
 	struct tick_event row;
 	struct tick_q q;
@@ -146,6 +150,7 @@ tick_events_read(struct tick_db *db, long long after, struct tick_event *ev,
 		return TICK_OK;
 	tick_q_init(&q, db, stmts[EV_SINCE]);
 	tick_q_int(&q, after);
+	tick_scope_bind(&q, scope);
 	tick_q_int(&q, (long long)max);
 	tick_q_out_int(&q, &row.id);
 	tick_q_out_str(&q, row.type, sizeof(row.type));
@@ -153,6 +158,7 @@ tick_events_read(struct tick_db *db, long long after, struct tick_event *ev,
 	tick_q_out_str(&q, row.reference, sizeof(row.reference));
 	tick_q_out_str(&q, row.status, sizeof(row.status));
 	tick_q_out_str(&q, row.at, sizeof(row.at));
+	tick_q_out_int(&q, &row.user_id);
 	rc = tick_q_exec(&q);
 	/* A fetch error (already logged) ends the batch: the stream resumes
 	 * after the last row it got. */

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "tickets.h"
 
 struct tick_db;
 
@@ -22,6 +23,16 @@ struct tick_db;
 #define TICK_EV_MESSAGE_STATUS "message.status"
 #define TICK_EV_REPLY_CREATED "reply.created"
 #define TICK_EV_NOTE_CREATED "note.created"
+/* A ticket's corrective action, each meant for its owner (user_id). */
+#define TICK_EV_ACTION_ASSIGNED "action.assigned"
+#define TICK_EV_ACTION_UPDATED "action.updated"
+#define TICK_EV_ACTION_CLOSED "action.closed"
+
+/* Readers of `events` (the live stream, the outbound webhooks) take only
+ * rows older than this many milliseconds: an id taken by a transaction
+ * that commits later is not skipped. A string, for SQL. */
+#define TICK_EVENTS_SETTLE_MS "700"
+#define TICK_EV_WEBHOOK_DISABLED "webhook.disabled"
 
 /* Most rows one tick_events_read() returns. */
 #define TICK_EVENTS_READ_MAX 200
@@ -30,6 +41,7 @@ struct tick_db;
 struct tick_event {
 	long long id;
 	long long ticket_id; /* 0 when the event is about no ticket */
+	long long user_id;   /* the user it is meant for; 0: everyone */
 	char type[33];
 	char reference[33]; /* "" when has_reference is 0 */
 	char status[16];    /* "" when has_status is 0 */
@@ -42,6 +54,10 @@ struct tick_event {
  * transaction when there is one. type is borrowed. */
 enum tick_err
 tick_events_emit(struct tick_db *db, const char *type, long long ticket_id);
+
+/* The same, meant for user_id (0: everyone): an action's owner. */
+enum tick_err tick_events_emit_to(struct tick_db *db, const char *type,
+    long long ticket_id, long long user_id);
 
 /* Records an event about the ticket of WhatsApp message id (by row id) or
  * wamid (when not NULL); nothing when the message has no ticket. */
@@ -67,8 +83,9 @@ enum tick_err tick_events_start(struct tick_db *db, long long *id);
  * A row that cannot be fetched ends the read early (logged): the rows
  * before it are returned with TICK_OK. TICK_EDB when the query fails.
  */
-enum tick_err tick_events_read(struct tick_db *db, long long after,
-    struct tick_event *ev, size_t max, size_t *n);
+enum tick_err
+tick_events_read(struct tick_db *db, const struct tick_scope *scope,
+    long long after, struct tick_event *ev, size_t max, size_t *n);
 
 /*
  * Records a new live stream of user and ends that user's oldest streams

@@ -3,9 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
 #include "bounds.h"
 #include "db.h"
 #include "log.h"
+#include "report.h"
+#include "tags.h"
 #include "tickets.h"
 #include "valid.h"
 #include "wa_errors.h"
@@ -23,7 +26,19 @@
 	" " ISO("t.assigned_at") ", " ISO("t.first_response_at") "," \
 	" " ISO("t.closed_at") ", " ISO("t.last_activity_at") "," \
 	" " ISO("t.last_customer_message_at") "," \
-	" COALESCE(t.last_customer_message_at > NOW(3) - INTERVAL 24 HOUR, 0),"
+	" COALESCE(t.last_customer_message_at > NOW(3) - INTERVAL 24 HOUR, 0)," \
+	" t.site_id, st.code, st.name, t.subsite_id, sb.code, sb.name," \
+	" t.category, t.observation_type, t.severity," \
+	" CAST(t.location_latitude AS CHAR), CAST(t.location_longitude AS CHAR)," \
+	" t.location_name, t.location_address, t.anonymous,"
+/* The tables TICKET_COLUMNS reads, after FROM. */
+#define TICKET_FROM \
+	" tickets t LEFT JOIN users u ON u.id = t.assigned_to" \
+	" LEFT JOIN sites st ON st.id = t.site_id" \
+	" LEFT JOIN sites sb ON sb.id = t.subsite_id" \
+	" LEFT JOIN teams tm ON tm.id = t.team_id"
+/* The ticket's team (issue 13), after the row's last columns. */
+#define TICKET_TEAM_COLUMNS ", t.team_id, tm.name"
 /* clang-format on */
 
 enum tickets_stmt {
@@ -47,7 +62,6 @@ enum tickets_stmt {
 	TK_CURSOR_MESSAGE,
 	TK_UPDATE,
 	TK_DELETE,
-	TK_STATS,
 	TK_ATTACHMENTS,
 	TK_TAKE,
 	TK_ASSIGN,
@@ -57,6 +71,12 @@ enum tickets_stmt {
 	TK_RESPONDED,
 	TK_ACTIVITY,
 	TK_OPEN_FOR_MOBILE,
+	TK_SET_REPORT,
+	TK_SITE,
+	TK_IDENTITY,
+	TK_SET_TEAM,
+	TK_TRANSFER,
+	TK_SITES,
 	TK_STMT__MAX
 };
 
@@ -97,18 +117,21 @@ static const char *const stmts[TK_STMT__MAX] = {
 	    " last_activity_at = NOW(3), contact_id = COALESCE(contact_id, ?)"
 	    " WHERE id = ?",
 	[TK_ID_BY_REF] =
-	    "SELECT id FROM tickets WHERE reference = ? AND deleted_at IS NULL",
+	    "SELECT t.id FROM tickets t WHERE t.reference = ?"
+	    " AND t.deleted_at IS NULL AND " TICK_SCOPE_SQL,
 	[TK_EXISTS] =
-	    "SELECT id FROM tickets WHERE id = ? AND deleted_at IS NULL",
+	    "SELECT t.id FROM tickets t WHERE t.id = ? AND t.deleted_at IS NULL"
+	    " AND " TICK_SCOPE_SQL,
 	[TK_LOCK] =
 	    "SELECT id, reference, status, COALESCE(assigned_to, 0),"
 	    " COALESCE(mobile, ''), COALESCE(contact_id, 0), whatsapp_enabled,"
 	    " whatsapp_notifications,"
 	    " COALESCE(last_customer_message_at > NOW(3) - INTERVAL 24 HOUR, 0),"
-	    " first_response_at IS NOT NULL"
-	    " FROM tickets WHERE id = ? AND deleted_at IS NULL FOR UPDATE",
-	[TK_GET] = "SELECT " TICKET_COLUMNS " NULL"
-	           " FROM tickets t LEFT JOIN users u ON u.id = t.assigned_to"
+	    " first_response_at IS NOT NULL, COALESCE(team_id, 0)"
+	    " FROM tickets t WHERE id = ? AND deleted_at IS NULL"
+	    " AND " TICK_SCOPE_SQL " FOR UPDATE",
+	[TK_GET] = "SELECT " TICKET_COLUMNS " NULL, 0, 0" TICKET_TEAM_COLUMNS
+	           " FROM" TICKET_FROM
 	           " WHERE t.id = ? AND t.deleted_at IS NULL",
 	/* Replies and notes, with the WhatsApp message each carried. */
 	[TK_TIMELINE_REPLIES] =
@@ -154,16 +177,6 @@ static const char *const stmts[TK_STMT__MAX] = {
 	    " last_activity_at = NOW(3) WHERE id = ? AND deleted_at IS NULL",
 	[TK_DELETE] = "UPDATE tickets SET deleted_at = NOW(3) WHERE id = ?"
 	              " AND deleted_at IS NULL",
-	[TK_STATS] =
-	    "SELECT COUNT(*), COALESCE(SUM(status = 'new'), 0),"
-	    " COALESCE(SUM(status = 'assigned'), 0),"
-	    " COALESCE(SUM(status = 'in_progress'), 0),"
-	    " COALESCE(SUM(status = 'closed'), 0),"
-	    " COALESCE(SUM(status <> 'closed' AND assigned_to IS NULL), 0),"
-	    " COALESCE(SUM(status <> 'closed' AND assigned_to = ?), 0),"
-	    " CAST(COALESCE(AVG(TIMESTAMPDIFF(SECOND, created_at, first_response_at)), 0) AS SIGNED),"
-	    " COALESCE(SUM(created_at >= CURDATE()), 0)"
-	    " FROM tickets WHERE deleted_at IS NULL",
 	[TK_ATTACHMENTS] =
 	    "SELECT id, COALESCE(message_id, 0), COALESCE(reply_id, 0), direction,"
 	    " state, secure_url, mime_type, file_name, COALESCE(bytes, 0), error,"
@@ -199,6 +212,36 @@ static const char *const stmts[TK_STMT__MAX] = {
 	[TK_OPEN_FOR_MOBILE] =
 	    "SELECT id FROM tickets WHERE mobile = ? AND status <> 'closed'"
 	    " AND deleted_at IS NULL ORDER BY id DESC LIMIT 1",
+	[TK_SITE] = "SELECT COALESCE(parent_id, 0) FROM sites WHERE id = ?"
+	            " AND active = 1",
+	[TK_IDENTITY] = "SELECT name, email, mobile FROM tickets WHERE id = ?"
+	                " AND deleted_at IS NULL",
+	[TK_SET_TEAM] = "UPDATE tickets SET team_id = ? WHERE id = ?",
+	[TK_SITES] = "SELECT COALESCE(subsite_id, site_id, 0),"
+	             " IF(subsite_id IS NULL, 0, COALESCE(site_id, 0))"
+	             " FROM tickets WHERE id = ?",
+	/* A transfer (issue 13): (change team?, team), then the new holder
+	 * or nobody; a ticket left without holder waits as new. */
+	[TK_TRANSFER] =
+	    "UPDATE tickets SET team_id = IF(?, ?, team_id), assigned_to = ?,"
+	    " assigned_at = IF(assigned_to IS NULL, NULL, NOW(3)),"
+	    " status = CASE WHEN assigned_to IS NULL AND status = 'assigned'"
+	    " THEN 'new' WHEN assigned_to IS NOT NULL AND status = 'new'"
+	    " THEN 'assigned' ELSE status END,"
+	    " last_activity_at = NOW(3) WHERE id = ?",
+	/* Each pair: (leave?, value); a NULL value clears. */
+	[TK_SET_REPORT] =
+	    "UPDATE tickets SET site_id = IF(?, site_id, ?),"
+	    " subsite_id = IF(?, subsite_id, ?),"
+	    " category = IF(?, category, CONVERT(? USING ascii)),"
+	    " observation_type = IF(?, observation_type, CONVERT(? USING ascii)),"
+	    " severity = IF(?, severity, ?),"
+	    " location_latitude = IF(?, location_latitude, ?),"
+	    " location_longitude = IF(?, location_longitude, ?),"
+	    " location_name = IF(?, location_name, ?),"
+	    " location_address = IF(?, location_address, ?),"
+	    " anonymous = IF(?, anonymous, ?),"
+	    " last_activity_at = NOW(3) WHERE id = ? AND deleted_at IS NULL",
 };
 /* clang-format on */
 
@@ -346,9 +389,11 @@ tick_ticket_add_customer_reply(struct tick_db *db, long long ticket_id,
 }
 
 enum tick_err
-tick_ticket_lock(struct tick_db *db, long long id, struct tick_ticket *t)
+tick_ticket_lock(struct tick_db *db, const struct tick_scope *scope,
+    long long id, struct tick_ticket *t)
 {
-	long long wa = 0, notify = 0, window = 0, responded = 0;
+	static const struct tick_scope all = { 0, 0, 0 };
+	long long wa = 0, notify = 0, window = 0, responded = 0, team = 0;
 	char status[16] = ""; /* an ENUM of ASCII names */
 	struct tick_q q;
 	enum tick_err rc;
@@ -356,6 +401,7 @@ tick_ticket_lock(struct tick_db *db, long long id, struct tick_ticket *t)
 	memset(t, 0, sizeof(*t));
 	tick_q_init(&q, db, stmts[TK_LOCK]);
 	tick_q_int(&q, id);
+	tick_scope_bind(&q, scope != NULL ? scope : &all);
 	tick_q_out_int(&q, &t->id);
 	tick_q_out_str(&q, t->reference, sizeof(t->reference));
 	tick_q_out_str(&q, status, sizeof(status));
@@ -366,7 +412,9 @@ tick_ticket_lock(struct tick_db *db, long long id, struct tick_ticket *t)
 	tick_q_out_int(&q, &notify);
 	tick_q_out_int(&q, &window);
 	tick_q_out_int(&q, &responded);
+	tick_q_out_int(&q, &team);
 	rc = tick_q_one(&q);
+	t->team_id = team;
 	if (rc == TICK_OK && tick_status_parse(status, &t->status) != 0) {
 		tick_log_err("%s: ticket %lld: unknown status", __func__, id);
 		rc = TICK_EDB;
@@ -390,6 +438,14 @@ struct row {
 	    attachment_type[TICK_COL_BUF(100)], created[40], updated[40],
 	    assigned_at[40], first_response[40], closed[40], activity[40],
 	    customer[40];
+	long long site_id, subsite_id, anonymous, open_actions, overdue_actions;
+	long long team_id;
+	char team_name[TICK_COL_BUF(100)];
+	char site_code[TICK_COL_BUF(10)], site_name[TICK_COL_BUF(100)],
+	    subsite_code[TICK_COL_BUF(10)], subsite_name[TICK_COL_BUF(100)],
+	    category[33], observation[33], severity[16], latitude[40],
+	    longitude[40], location_name[TICK_COL_BUF(255)],
+	    location_address[TICK_COL_BUF(255)];
 	char *description; /* TEXT_BUF bytes each, owned */
 	char *resolution;
 	char *last_message; /* the list's snippet: SNIPPET_BUF bytes */
@@ -448,7 +504,25 @@ bind_row(struct tick_q *q, struct row *r)
 	tick_q_out_str(q, r->activity, sizeof(r->activity));
 	tick_q_out_str(q, r->customer, sizeof(r->customer));
 	tick_q_out_int(q, &r->window);
+	tick_q_out_int(q, &r->site_id);
+	tick_q_out_str(q, r->site_code, sizeof(r->site_code));
+	tick_q_out_str(q, r->site_name, sizeof(r->site_name));
+	tick_q_out_int(q, &r->subsite_id);
+	tick_q_out_str(q, r->subsite_code, sizeof(r->subsite_code));
+	tick_q_out_str(q, r->subsite_name, sizeof(r->subsite_name));
+	tick_q_out_str(q, r->category, sizeof(r->category));
+	tick_q_out_str(q, r->observation, sizeof(r->observation));
+	tick_q_out_str(q, r->severity, sizeof(r->severity));
+	tick_q_out_str(q, r->latitude, sizeof(r->latitude));
+	tick_q_out_str(q, r->longitude, sizeof(r->longitude));
+	tick_q_out_str(q, r->location_name, sizeof(r->location_name));
+	tick_q_out_str(q, r->location_address, sizeof(r->location_address));
+	tick_q_out_int(q, &r->anonymous);
 	tick_q_out_str(q, r->last_message, SNIPPET_BUF);
+	tick_q_out_int(q, &r->open_actions);
+	tick_q_out_int(q, &r->overdue_actions);
+	tick_q_out_int(q, &r->team_id);
+	tick_q_out_str(q, r->team_name, sizeof(r->team_name));
 }
 
 /* Column i of the fetched row as a JSON string, or null. */
@@ -458,18 +532,79 @@ col(const struct tick_q *q, int i, const char *s)
 	return tick_q_isnull(q, i) ? json_null() : json_string(s);
 }
 
+/* Columns of the report, after the columns of the ticket's work. */
+enum {
+	C_SITE = 26,
+	C_SUBSITE = 29,
+	C_CATEGORY = 32,
+	C_OBSERVATION,
+	C_SEVERITY,
+	C_LATITUDE,
+	C_LONGITUDE,
+	C_LOC_NAME,
+	C_LOC_ADDRESS,
+	C_ANONYMOUS,
+	C_LAST_MESSAGE,
+	C_TEAM = C_LAST_MESSAGE + 3
+};
+
+/* {"id", "code", "name"} of the site in columns c..c+2, or null. */
+static json_t *
+site_json(const struct tick_q *q, int c, long long id, const char *code,
+    const char *name)
+{
+	if (tick_q_isnull(q, c))
+		return json_null();
+	return json_pack("{s:I, s:o, s:o}", "id", (json_int_t)id, "code",
+	    col(q, c + 1, code), "name", col(q, c + 2, name));
+}
+
+/* The report's fields of a ticket (issue 11). */
+static void
+report_json(const struct tick_q *q, const struct row *r, json_t *o)
+{
+	json_object_set_new(o, "site",
+	    site_json(q, C_SITE, r->site_id, r->site_code, r->site_name));
+	json_object_set_new(o, "subsite",
+	    site_json(q, C_SUBSITE, r->subsite_id, r->subsite_code,
+	        r->subsite_name));
+	json_object_set_new(o, "category", col(q, C_CATEGORY, r->category));
+	json_object_set_new(o, "observation_type",
+	    col(q, C_OBSERVATION, r->observation));
+	json_object_set_new(o, "severity", col(q, C_SEVERITY, r->severity));
+	json_object_set_new(o, "urgent",
+	    json_boolean(!tick_q_isnull(q, C_SEVERITY) &&
+	        tick_report_is_critical(r->severity) &&
+	        strcmp(r->status, "closed") != 0));
+	json_object_set_new(o, "location",
+	    tick_q_isnull(q, C_LATITUDE) || tick_q_isnull(q, C_LONGITUDE) ?
+	        json_null() :
+	        json_pack("{s:f, s:f, s:o, s:o}", "latitude",
+	            strtod(r->latitude, NULL), "longitude",
+	            strtod(r->longitude, NULL), "name",
+	            col(q, C_LOC_NAME, r->location_name), "address",
+	            col(q, C_LOC_ADDRESS, r->location_address)));
+	json_object_set_new(o, "anonymous", json_boolean(r->anonymous));
+}
+
 static json_t *
 row_json(const struct tick_q *q, const struct row *r, int full)
 {
 	json_t *o = json_object();
+	/* An anonymous report shows nobody who the reporter is: the name,
+	 * mobile and e-mail only through the audited reveal. */
+	int masked = r->anonymous != 0;
 
 	if (o == NULL)
 		return NULL;
 	json_object_set_new(o, "id", json_integer((json_int_t)r->id));
 	json_object_set_new(o, "reference", col(q, 1, r->reference));
-	json_object_set_new(o, "name", json_string(r->name));
-	json_object_set_new(o, "email", col(q, 3, r->email));
-	json_object_set_new(o, "mobile", col(q, 4, r->mobile));
+	json_object_set_new(o, "name",
+	    json_string(masked ? TICK_ANONYMOUS_NAME : r->name));
+	json_object_set_new(o, "email",
+	    masked ? json_null() : col(q, 3, r->email));
+	json_object_set_new(o, "mobile",
+	    masked ? json_null() : col(q, 4, r->mobile));
 	if (full)
 		json_object_set_new(o, "description",
 		    json_string(r->description));
@@ -503,10 +638,25 @@ row_json(const struct tick_q *q, const struct row *r, int full)
 	json_object_set_new(o, "last_customer_message_at",
 	    col(q, 24, r->customer));
 	json_object_set_new(o, "whatsapp_window_open", json_boolean(r->window));
+	report_json(q, r, o);
+	json_object_set_new(o, "team",
+	    tick_q_isnull(q, C_TEAM) ?
+	        json_null() :
+	        json_pack("{s:I, s:o}", "id", (json_int_t)r->team_id, "name",
+	            col(q, C_TEAM + 1, r->team_name)));
+	/* The detail lists its actions (api/actions_api.c); a row counts
+	 * them. */
+	if (!full) {
+		json_object_set_new(o, "open_actions",
+		    json_integer((json_int_t)r->open_actions));
+		json_object_set_new(o, "overdue_actions",
+		    json_integer((json_int_t)r->overdue_actions));
+	}
 	if (!full)
 		json_object_set_new(o, "last_message",
-		    tick_q_isnull(q, 26) ? json_string(r->description) :
-		                           json_string(r->last_message));
+		    tick_q_isnull(q, C_LAST_MESSAGE) ?
+		        json_string(r->description) :
+		        json_string(r->last_message));
 	return o;
 }
 
@@ -821,6 +971,10 @@ tick_ticket_json_page(struct tick_db *db, long long id,
 	}
 	tick_q_done(&q);
 	row_free(&r);
+	if (o != NULL && (*rc = tick_tags_attach(db, NULL, o)) != TICK_OK) {
+		json_decref(o);
+		return NULL;
+	}
 	if (o != NULL && page != NULL) {
 		if ((tl = json_array()) == NULL ||
 		    (*rc = timeline(db, id, page, tl, &older)) != TICK_OK) {
@@ -840,10 +994,31 @@ tick_ticket_json_page(struct tick_db *db, long long id,
 }
 
 /* The WHERE clause for f: constant fragments, values bound in order. */
+/* " AND col IN (?, ...)" for n values (none when n is 0). */
 static void
-where(struct tick_sql *s, const struct tick_ticket_filters *f)
+where_in(struct tick_sql *s, const char *col, size_t n)
 {
-	tick_sql_add(s, " WHERE t.deleted_at IS NULL");
+	if (n == 0)
+		return;
+	tick_sql_add(s, " AND ");
+	tick_sql_add(s, col);
+	tick_sql_add(s, " IN (?");
+	for (size_t i = 1; i < n; i++)
+		tick_sql_add(s, ", ?");
+	tick_sql_add(s, ")");
+}
+
+static void
+bind_in(struct tick_q *q, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		tick_q_str(q, v[i], (size_t)-1);
+}
+
+void
+tick_ticket_where(struct tick_sql *s, const struct tick_ticket_filters *f)
+{
+	tick_sql_add(s, " WHERE t.deleted_at IS NULL AND " TICK_SCOPE_SQL);
 	if (f->nstatus > 0) {
 		tick_sql_add(s, " AND t.status IN (?");
 		for (size_t i = 1; i < f->nstatus; i++)
@@ -854,47 +1029,107 @@ where(struct tick_sql *s, const struct tick_ticket_filters *f)
 		tick_sql_add(s, " AND t.assigned_to = ?");
 	if (f->unassigned)
 		tick_sql_add(s, " AND t.assigned_to IS NULL");
+	/* In a zone, the bounds move to UTC once, so the index still
+	 * serves the range. */
 	if (f->from[0])
-		tick_sql_add(s, " AND t.created_at >= ?");
+		tick_sql_add(s,
+		    f->tz[0] ?
+		        " AND t.created_at >= CONVERT_TZ(?, ?, '+00:00')" :
+		        " AND t.created_at >= ?");
 	if (f->to[0])
 		tick_sql_add(s,
-		    " AND t.created_at < IF(LENGTH(?) = 10,"
-		    " DATE_ADD(?, INTERVAL 1 DAY), ?)");
+		    f->tz[0] ?
+		        " AND t.created_at < CONVERT_TZ(IF(LENGTH(?) = 10,"
+		        " DATE_ADD(?, INTERVAL 1 DAY), ?), ?, '+00:00')" :
+		        " AND t.created_at < IF(LENGTH(?) = 10,"
+		        " DATE_ADD(?, INTERVAL 1 DAY), ?)");
+	/* A site by id or code; its tickets include its sub-sites'. */
+	if (f->nsites > 0) {
+		tick_sql_add(s,
+		    " AND (t.site_id IN (SELECT x.id FROM sites x"
+		    " WHERE x.id IN (?");
+		for (size_t i = 1; i < f->nsites; i++)
+			tick_sql_add(s, ", ?");
+		tick_sql_add(s, ") OR x.code IN (?");
+		for (size_t i = 1; i < f->nsites; i++)
+			tick_sql_add(s, ", ?");
+		tick_sql_add(s,
+		    ")) OR t.subsite_id IN (SELECT x.id FROM sites x"
+		    " WHERE x.id IN (?");
+		for (size_t i = 1; i < f->nsites; i++)
+			tick_sql_add(s, ", ?");
+		tick_sql_add(s, ") OR x.code IN (?");
+		for (size_t i = 1; i < f->nsites; i++)
+			tick_sql_add(s, ", ?");
+		tick_sql_add(s, ")))");
+	}
+	where_in(s, "t.category", f->ncategories);
+	where_in(s, "t.severity", f->nseverities);
+	where_in(s, "t.observation_type", f->nobservations);
+	/* Issue 13: a team (-1: none) and a tag. */
+	if (f->team_id > 0)
+		tick_sql_add(s, " AND t.team_id = ?");
+	else if (f->team_id < 0)
+		tick_sql_add(s, " AND t.team_id IS NULL");
+	if (f->tag[0])
+		tick_sql_add(s,
+		    " AND t.id IN (SELECT g.ticket_id FROM ticket_tags g"
+		    " WHERE g.tag = ?)");
+	/* An anonymous report is found by its reference and its words, never
+	 * by the reporter's name or number. */
 	if (f->q[0])
 		tick_sql_add(s,
-		    " AND (t.reference = ? OR t.mobile LIKE CONCAT(?, '%')"
-		    " OR t.name LIKE CONCAT('%', ?, '%')"
-		    " OR MATCH(t.name, t.description, t.issue_title) AGAINST (?)"
+		    " AND (t.reference = ? OR (t.anonymous = 0 AND"
+		    " (t.mobile LIKE CONCAT(?, '%')"
+		    " OR t.name LIKE CONCAT('%', ?, '%')))"
+		    " OR (MATCH(t.name, t.description, t.issue_title) AGAINST (?)"
+		    " AND (t.anonymous = 0 OR t.name NOT LIKE CONCAT('%', ?, '%')))"
 		    " OR t.id IN (SELECT r.ticket_id FROM replies r"
 		    " WHERE MATCH(r.message) AGAINST (?)))");
 }
 
-static void
-bind_where(struct tick_q *q, const struct tick_ticket_filters *f)
+void
+tick_ticket_bind_where(struct tick_q *q, const struct tick_ticket_filters *f)
 {
+	tick_scope_bind(q, &f->scope);
 	for (size_t i = 0; i < f->nstatus; i++)
 		tick_q_str(q, f->status[i], (size_t)-1);
 	if (f->assigned_to > 0)
 		tick_q_int(q, f->assigned_to);
-	if (f->from[0])
+	if (f->from[0]) {
 		tick_q_str(q, f->from, (size_t)-1);
+		if (f->tz[0])
+			tick_q_str(q, f->tz, (size_t)-1);
+	}
 	if (f->to[0]) {
 		tick_q_str(q, f->to, (size_t)-1);
 		tick_q_str(q, f->to, (size_t)-1);
 		tick_q_str(q, f->to, (size_t)-1);
+		if (f->tz[0])
+			tick_q_str(q, f->tz, (size_t)-1);
 	}
+	for (int k = 0; k < 4; k++)
+		bind_in(q, f->sites, f->nsites);
+	bind_in(q, f->categories, f->ncategories);
+	bind_in(q, f->severities, f->nseverities);
+	bind_in(q, f->observations, f->nobservations);
+	if (f->team_id > 0)
+		tick_q_int(q, f->team_id);
+	if (f->tag[0])
+		tick_q_str(q, f->tag, (size_t)-1);
 	if (f->q[0]) {
 		tick_q_str(q, f->q, (size_t)-1);
 		tick_q_str(q, f->qlike, (size_t)-1);
 		tick_q_str(q, f->qlike, (size_t)-1);
 		tick_q_str(q, f->q, (size_t)-1);
+		tick_q_str(q, f->qlike, (size_t)-1);
 		tick_q_str(q, f->q, (size_t)-1);
 	}
 }
 
 enum tick_err
-tick_ticket_resolve(struct tick_db *db, long long id, const char *ref,
-    long long *found)
+tick_ticket_resolve(struct tick_db *db, const struct tick_scope *scope,
+    long long id, const char *ref, long long *found)
 {
 	struct tick_q q;
 	enum tick_err rc;
@@ -907,6 +1142,7 @@ tick_ticket_resolve(struct tick_db *db, long long id, const char *ref,
 		tick_q_init(&q, db, stmts[TK_ID_BY_REF]);
 		tick_q_str(&q, ref, (size_t)-1);
 	}
+	tick_scope_bind(&q, scope);
 	tick_q_out_int(&q, found);
 	rc = tick_q_one(&q);
 	if (rc != TICK_OK)
@@ -931,9 +1167,9 @@ tick_ticket_list(struct tick_db *db, const struct tick_ticket_filters *f,
 		return TICK_ENOMEM;
 	}
 	tick_sql_add(&count, "SELECT COUNT(*) FROM tickets t");
-	where(&count, f);
+	tick_ticket_where(&count, f);
 	tick_q_init_built(&q, db, &count);
-	bind_where(&q, f);
+	tick_ticket_bind_where(&q, f);
 	tick_q_out_int(&q, total);
 	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
 		rc = TICK_EDB;
@@ -945,16 +1181,20 @@ tick_ticket_list(struct tick_db *db, const struct tick_ticket_filters *f,
 	    "SELECT " TICKET_COLUMNS " (SELECT LEFT(x.message, " TICK_STR(
 	        SNIPPET_CHARS) ") FROM replies x"
 	                       " WHERE x.ticket_id = t.id AND x.internal = 0"
-	                       " ORDER BY x.id DESC LIMIT 1)"
-	                       " FROM tickets t LEFT JOIN users u ON u.id = t.assigned_to");
-	where(&list, f);
+	                       " ORDER BY x.id DESC LIMIT 1),"
+	                       " (SELECT COUNT(*) FROM ticket_actions a"
+	                       " WHERE a.ticket_id = t.id AND a.status = 'open'),"
+	                       " (SELECT COUNT(*) FROM ticket_actions a"
+	                       " WHERE a.ticket_id = t.id AND " TICK_ACTION_OVERDUE_SQL
+	                       ")" TICKET_TEAM_COLUMNS " FROM" TICKET_FROM);
+	tick_ticket_where(&list, f);
 	tick_sql_add(&list,
 	    f->sort == 0     ? " ORDER BY t.created_at DESC, t.id DESC" :
 	        f->sort == 1 ? " ORDER BY t.created_at, t.id" :
 	                       " ORDER BY t.last_activity_at DESC, t.id DESC");
 	tick_sql_add(&list, " LIMIT ? OFFSET ?");
 	tick_q_init_built(&q, db, &list);
-	bind_where(&q, f);
+	tick_ticket_bind_where(&q, f);
 	tick_q_int(&q, limit);
 	tick_q_int(&q, (page - 1) * limit);
 	bind_row(&q, &r);
@@ -980,6 +1220,8 @@ tick_ticket_list(struct tick_db *db, const struct tick_ticket_filters *f,
 		json_array_append_new(*items, o);
 	}
 	tick_q_done(&q);
+	if (rc == TICK_OK)
+		rc = tick_tags_attach(db, *items, NULL);
 out:
 	row_free(&r);
 	if (rc != TICK_OK) {
@@ -1057,27 +1299,6 @@ tick_ticket_delete(struct tick_db *db, long long id)
 	tick_q_init(&q, db, stmts[TK_DELETE]);
 	tick_q_int(&q, id);
 	return tick_q_run(&q);
-}
-
-enum tick_err
-tick_ticket_stats(struct tick_db *db, long long user_id,
-    struct tick_ticket_stats *s)
-{
-	long long *v[] = { &s->total, &s->new_, &s->assigned, &s->in_progress,
-		&s->closed, &s->unassigned_open, &s->mine_open,
-		&s->avg_first_response_seconds, &s->created_today };
-	enum tick_err rc;
-	struct tick_q q;
-
-	memset(s, 0, sizeof(*s));
-	tick_q_init(&q, db, stmts[TK_STATS]);
-	tick_q_int(&q, user_id);
-	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-		tick_q_out_int(&q, v[i]);
-	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
-		rc = TICK_EDB;
-	tick_q_done(&q);
-	return rc;
 }
 
 enum tick_err
@@ -1167,6 +1388,156 @@ tick_ticket_open_by_mobile(struct tick_db *db, const char *mobile,
 	tick_q_out_int(&q, id);
 	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
 		*id = 0;
+	tick_q_done(&q);
+	return rc;
+}
+
+/* One (leave?, value) pair of TK_SET_REPORT for an id: 0 leaves, -1
+ * clears. */
+static void
+report_id(struct tick_q *q, long long v)
+{
+	tick_q_int(q, v == 0);
+	tick_q_opt_int(q, v);
+}
+
+/* A key: NULL leaves, "" clears. */
+static void
+report_key(struct tick_q *q, const char *v)
+{
+	tick_q_int(q, v == NULL);
+	tick_q_opt_str(q, v);
+}
+
+/* A text cut on a character boundary to chars characters, into cut
+ * (which the statement reads until it runs). */
+static void
+report_text(struct tick_q *q, int leave, const char *v, size_t chars, char *cut,
+    size_t cutsz)
+{
+	tick_q_int(q, leave);
+	if (leave || v == NULL || v[0] == '\0') {
+		tick_q_null(q);
+		return;
+	}
+	tick_valid_utf8_cut(v, strlen(v), chars, cut, cutsz);
+	tick_q_str(q, cut, (size_t)-1);
+}
+
+enum tick_err
+tick_ticket_set_report(struct tick_db *db, long long id,
+    const struct tick_ticket_report *r)
+{
+	int leave = r->has_location == 0, set = r->has_location > 0;
+	char lat[40], lon[40], name[TICK_COL_BUF(255)],
+	    address[TICK_COL_BUF(255)];
+	struct tick_q q;
+
+	tick_q_init(&q, db, stmts[TK_SET_REPORT]);
+	report_id(&q, r->site_id);
+	report_id(&q, r->subsite_id);
+	report_key(&q, r->category);
+	report_key(&q, r->observation_type);
+	report_key(&q, r->severity);
+	report_text(&q, leave, set ? r->latitude : NULL, 32, lat, sizeof(lat));
+	report_text(&q, leave, set ? r->longitude : NULL, 32, lon, sizeof(lon));
+	report_text(&q, leave, set ? r->location_name : NULL, 255, name,
+	    sizeof(name));
+	report_text(&q, leave, set ? r->location_address : NULL, 255, address,
+	    sizeof(address));
+	tick_q_int(&q, r->anonymous < 0);
+	tick_q_int(&q, r->anonymous > 0);
+	tick_q_int(&q, id);
+	return tick_q_run(&q);
+}
+
+void
+tick_scope_bind(struct tick_q *q, const struct tick_scope *s)
+{
+	tick_q_int(q, s->sites_only);
+	tick_q_int(q, s->user_id);
+	tick_q_int(q, s->user_id);
+	tick_q_int(q, s->teams_only);
+	tick_q_int(q, s->user_id);
+	tick_q_int(q, s->user_id);
+	tick_q_int(q, s->user_id);
+}
+
+enum tick_err
+tick_ticket_set_team(struct tick_db *db, long long id, long long team_id)
+{
+	struct tick_q q;
+
+	tick_q_init(&q, db, stmts[TK_SET_TEAM]);
+	tick_q_opt_int(&q, team_id);
+	tick_q_int(&q, id);
+	return tick_q_run(&q);
+}
+
+enum tick_err
+tick_ticket_sites(struct tick_db *db, long long id, long long *site,
+    long long *parent)
+{
+	struct tick_q q;
+
+	*site = *parent = 0;
+	tick_q_init(&q, db, stmts[TK_SITES]);
+	tick_q_int(&q, id);
+	tick_q_out_int(&q, site);
+	tick_q_out_int(&q, parent);
+	return tick_q_one(&q);
+}
+
+enum tick_err
+tick_ticket_transfer(struct tick_db *db, long long id, long long team_id,
+    long long to)
+{
+	struct tick_q q;
+
+	tick_q_init(&q, db, stmts[TK_TRANSFER]);
+	tick_q_int(&q, team_id >= 0);
+	tick_q_opt_int(&q, team_id);
+	tick_q_opt_int(&q, to);
+	tick_q_int(&q, id);
+	return tick_q_run(&q);
+}
+
+enum tick_err
+tick_ticket_site(struct tick_db *db, long long site_id, long long *parent_id)
+{
+	struct tick_q q;
+
+	*parent_id = 0;
+	tick_q_init(&q, db, stmts[TK_SITE]);
+	tick_q_int(&q, site_id);
+	tick_q_out_int(&q, parent_id);
+	return tick_q_one(&q);
+}
+
+enum tick_err
+tick_ticket_identity(struct tick_db *db, long long id, json_t **out)
+{
+	char name[TICK_COL_BUF(30)], email[TICK_COL_BUF(100)],
+	    mobile[TICK_COL_BUF(15)];
+	struct tick_q q;
+	enum tick_err rc;
+
+	*out = NULL;
+	tick_q_init(&q, db, stmts[TK_IDENTITY]);
+	tick_q_int(&q, id);
+	tick_q_out_str(&q, name, sizeof(name));
+	tick_q_out_str(&q, email, sizeof(email));
+	tick_q_out_str(&q, mobile, sizeof(mobile));
+	if ((rc = tick_q_exec(&q)) == TICK_OK) {
+		int f = tick_q_fetch(&q);
+
+		rc = f == 1 ? TICK_OK : f == 0 ? TICK_ENOTFOUND : TICK_EDB;
+		if (rc == TICK_OK &&
+		    (*out = json_pack("{s:s, s:o, s:o}", "name", name, "email",
+		         col(&q, 1, email), "mobile", col(&q, 2, mobile))) ==
+		        NULL)
+			rc = TICK_ENOMEM;
+	}
 	tick_q_done(&q);
 	return rc;
 }

@@ -13,11 +13,40 @@
 
 struct tick_db;
 
+/* What an anonymous report shows instead of the reporter's name. */
+#define TICK_ANONYMOUS_NAME "Anonymous"
+
 struct tick_ticket_ref {
 	long long id;
 	char reference[TICK_COL_BUF(32)]; /* VARCHAR(32) */
 	long long has_held; /* texts wait for the customer (find_open only) */
 };
+
+/*
+ * Whose tickets a request sees: every ticket, or (sites_only) only those
+ * on the sites and sub-sites user_id manages (site_users). Every query
+ * that reads or changes tickets for a user takes one.
+ */
+struct tick_scope {
+	long long user_id;
+	int sites_only;
+	/* Issue 13: an agent who belongs to teams sees the tickets of those
+	 * teams, the tickets of no team, and the tickets they hold; an
+	 * agent in no team sees them all (tick_role_teams_only). */
+	int teams_only;
+};
+/* The scope's condition on tickets alias t, and its values
+ * (tick_scope_bind). */
+#define TICK_SCOPE_SQL                                                      \
+	"((? = 0 OR t.site_id IN (SELECT su.site_id FROM site_users su"     \
+	" WHERE su.user_id = ?) OR t.subsite_id IN (SELECT su.site_id"      \
+	" FROM site_users su WHERE su.user_id = ?)) AND (? = 0"             \
+	" OR t.team_id IS NULL OR t.assigned_to = ? OR t.team_id IN"        \
+	" (SELECT tmx.team_id FROM team_members tmx WHERE tmx.user_id = ?)" \
+	" OR NOT EXISTS (SELECT 1 FROM team_members tmy"                    \
+	" WHERE tmy.user_id = ?)))"
+struct tick_q;
+void tick_scope_bind(struct tick_q *q, const struct tick_scope *s);
 
 /* A ticket locked (SELECT ... FOR UPDATE) for an agent's action. */
 struct tick_ticket {
@@ -29,8 +58,9 @@ struct tick_ticket {
 	long long contact_id;          /* 0 when none */
 	int whatsapp_enabled;
 	int whatsapp_notifications;
-	int window_open; /* the customer wrote in the last 24 hours */
-	int responded;   /* first_response_at is set */
+	int window_open;   /* the customer wrote in the last 24 hours */
+	int responded;     /* first_response_at is set */
+	long long team_id; /* 0 when it has no team */
 };
 
 /*
@@ -76,10 +106,10 @@ enum tick_err tick_ticket_touch_customer(struct tick_db *db,
 int tick_ticket_may_work(const struct tick_ticket *tk, long long user_id,
     int admin);
 
-/* Inside a transaction: locks ticket id. TICK_ENOTFOUND when missing or
- * deleted. */
-enum tick_err
-tick_ticket_lock(struct tick_db *db, long long id, struct tick_ticket *t);
+/* Inside a transaction: locks ticket id. TICK_ENOTFOUND when missing,
+ * deleted or outside scope (NULL: every ticket). */
+enum tick_err tick_ticket_lock(struct tick_db *db,
+    const struct tick_scope *scope, long long id, struct tick_ticket *t);
 
 /* A timeline shows its newest items: TICK_TIMELINE_DEFAULT unless
  * ?timeline_limit asks for 1..TICK_TIMELINE_MAX. */
@@ -117,8 +147,12 @@ json_t *tick_ticket_json_page(struct tick_db *db, long long id,
  * ref, if it exists and is not deleted: TICK_OK with *found, TICK_ENOTFOUND
  * (with *found 0) or TICK_EDB.
  */
-enum tick_err tick_ticket_resolve(struct tick_db *db, long long id,
-    const char *ref, long long *found);
+enum tick_err
+tick_ticket_resolve(struct tick_db *db, const struct tick_scope *scope,
+    long long id, const char *ref, long long *found);
+
+/* Most values one of the inbox's list filters takes (?site=A,B,...). */
+#define TICK_FILTER_VALUES_MAX 10
 
 /* The inbox's filters (GET /api/tickets), as the api layer parsed them. */
 struct tick_ticket_filters {
@@ -128,7 +162,23 @@ struct tick_ticket_filters {
 	int unassigned;
 	char q[201], qlike[420]; /* the search, and it escaped for LIKE */
 	char from[24], to[24];   /* YYYY-MM-DD[THH:MM:SS], "" when absent */
-	int sort;                /* 0 newest, 1 oldest, 2 last activity */
+	/* The IANA zone from and to are in (MariaDB's time zone tables);
+	 * "" for UTC as the inbox has it. */
+	char tz[65];
+	int sort; /* 0 newest, 1 oldest, 2 last activity */
+	/* Reports (issue 11): sites by id or code (a site's tickets include
+	 * its sub-sites'), and keys; borrowed, n of each. */
+	const char *sites[TICK_FILTER_VALUES_MAX];
+	size_t nsites;
+	const char *categories[TICK_FILTER_VALUES_MAX];
+	size_t ncategories;
+	const char *severities[TICK_FILTER_VALUES_MAX];
+	size_t nseverities;
+	const char *observations[TICK_FILTER_VALUES_MAX];
+	size_t nobservations;
+	long long team_id;       /* issue 13: 0 any, -1 no team */
+	char tag[132];           /* a normalised tag, "" for any */
+	struct tick_scope scope; /* whose tickets */
 };
 
 /*
@@ -139,6 +189,14 @@ struct tick_ticket_filters {
 enum tick_err
 tick_ticket_list(struct tick_db *db, const struct tick_ticket_filters *f,
     long long page, long long limit, json_t **items, long long *total);
+
+/* The WHERE clause of f (constant fragments: " WHERE t.deleted_at IS NULL
+ * AND ..." over tickets alias t) and its values, bound in the same order:
+ * for the reports, which select the same tickets as the inbox. */
+struct tick_sql;
+void tick_ticket_where(struct tick_sql *s, const struct tick_ticket_filters *f);
+void
+tick_ticket_bind_where(struct tick_q *q, const struct tick_ticket_filters *f);
 
 /* The tick system's form: a ticket as an agent writes it. Texts are
  * borrowed; NULL (or "") for an optional one not given. */
@@ -164,15 +222,6 @@ enum tick_err tick_ticket_update_form(struct tick_db *db, long long id,
 
 /* Marks ticket id deleted; its record is kept. */
 enum tick_err tick_ticket_delete(struct tick_db *db, long long id);
-
-/* GET /api/tickets/stats: counts over the tickets not deleted. */
-struct tick_ticket_stats {
-	long long total, new_, assigned, in_progress, closed;
-	long long unassigned_open, mine_open; /* open; mine: user_id's */
-	long long avg_first_response_seconds, created_today;
-};
-enum tick_err tick_ticket_stats(struct tick_db *db, long long user_id,
-    struct tick_ticket_stats *s);
 
 /* ---- What agents do to a ticket, inside the transaction that locked it. */
 
@@ -200,6 +249,53 @@ enum tick_err tick_ticket_responded(struct tick_db *db, long long id);
 
 /* Something happened on ticket id (a note): its last activity is now. */
 enum tick_err tick_ticket_touch(struct tick_db *db, long long id);
+
+/* ---- A safety report's fields (issue 11): what the intake and the agents
+ * fill in. Each member left at its "leave" value keeps the column. */
+struct tick_ticket_report {
+	long long site_id, subsite_id; /* 0: leave; -1: clear */
+	/* Borrowed keys (category: an IOGP rule key or "other";
+	 * observation_type: unsafe_act, ...; severity: low ... critical);
+	 * NULL: leave; "": clear. */
+	const char *category, *observation_type, *severity;
+	/* has_location: latitude and longitude (decimal degrees as text,
+	 * "51.500000"), name and address (NULL or "" for none) replace the
+	 * location; -1 clears it; 0 leaves it. */
+	int has_location;
+	const char *latitude, *longitude, *location_name, *location_address;
+	int anonymous; /* 1 or 0; -1 leaves it */
+};
+
+/* Inside a transaction (or alone): the report's changes to ticket id;
+ * its last activity moves. Texts are cut to their columns. */
+enum tick_err tick_ticket_set_report(struct tick_db *db, long long id,
+    const struct tick_ticket_report *r);
+
+/* Active site site_id: TICK_OK with *parent_id (0 for a site, its site for
+ * a sub-site), or TICK_ENOTFOUND. */
+enum tick_err
+tick_ticket_site(struct tick_db *db, long long site_id, long long *parent_id);
+
+/* The reporter of ticket id as {"name", "email", "mobile"} (a new object
+ * in *out): what an anonymous report hides. */
+enum tick_err
+tick_ticket_identity(struct tick_db *db, long long id, json_t **out);
+
+/* Inside a transaction: ticket id joins team team_id (0: none). */
+enum tick_err
+tick_ticket_set_team(struct tick_db *db, long long id, long long team_id);
+
+/* Where ticket id was reported: *site its sub-site, else its site (0:
+ * none); *parent the site of that sub-site (0 when *site is a site). */
+enum tick_err tick_ticket_sites(struct tick_db *db, long long id,
+    long long *site, long long *parent);
+
+/* Inside the transaction that locked ticket id: a transfer (issue 13).
+ * team_id >= 0 moves it to that team (0: none), -1 leaves its team; to is
+ * the new holder, 0 nobody (then an assigned ticket is new again, and
+ * waits). */
+enum tick_err tick_ticket_transfer(struct tick_db *db, long long id,
+    long long team_id, long long to);
 
 /* The newest open ticket of mobile, without locking it; *id 0 when none. */
 enum tick_err tick_ticket_open_by_mobile(struct tick_db *db, const char *mobile,

@@ -39,7 +39,9 @@ static const char *const stmts[US_STMT__MAX] = {
 	    " COALESCE(locked_until > NOW(3), 0), token_version FROM users"
 	    " WHERE email = ?",
 	[US_SESSION] =
-	    "SELECT u.email, u.name, u.role, r.jti IS NOT NULL FROM users u"
+	    "SELECT u.email, u.name, u.role, r.jti IS NOT NULL,"
+	    " EXISTS(SELECT 1 FROM site_users s WHERE s.user_id = u.id)"
+	    " FROM users u"
 	    " LEFT JOIN revoked_tokens r ON r.jti = ?"
 	    " WHERE u.id = ? AND u.active = 1 AND u.token_version = ?",
 	[US_LOGIN_OK] =
@@ -123,7 +125,7 @@ enum tick_err
 tick_user_session(struct tick_db *db, long long id, long long ver,
     const char *jti, struct tick_user *u)
 {
-	long long revoked = 0;
+	long long revoked = 0, has_sites = 0;
 	char role[32];
 	struct tick_q q;
 	enum tick_err rc;
@@ -138,6 +140,7 @@ tick_user_session(struct tick_db *db, long long id, long long ver,
 	tick_q_out_str(&q, u->name, sizeof(u->name));
 	tick_q_out_str(&q, role, sizeof(role));
 	tick_q_out_int(&q, &revoked);
+	tick_q_out_int(&q, &has_sites);
 	if ((rc = tick_q_exec(&q)) == TICK_OK) {
 		r = tick_q_fetch(&q);
 		rc = r == 1 ? (revoked ? TICK_EUNAUTH : TICK_OK) :
@@ -150,6 +153,7 @@ tick_user_session(struct tick_db *db, long long id, long long ver,
 		u->role = (enum tick_role)tick_role_parse(role);
 		u->active = 1;
 		u->token_version = ver;
+		u->has_sites = has_sites != 0;
 	}
 	return rc;
 }

@@ -24,6 +24,7 @@ struct tick_user {
 	long long failed_logins;
 	int locked; /* locked_until is in the future */
 	long long token_version;
+	int has_sites; /* manages any site (tick_user_session only) */
 };
 
 /* Lower-cases an address in place (ASCII; the domain and, by custom, the

@@ -9,12 +9,15 @@
 #include "log.h"
 #include "net.h"
 #include "json.h"
+#include "qr.h"
 #include "valid.h"
 #include "wa.h"
 
 struct tick_wa_client {
 	const struct tick_config *cfg;
 	CURL *curl;
+	/* The business number's digits once the Graph API has said them. */
+	char display_number[16];
 };
 
 struct tick_wa_client *
@@ -302,4 +305,175 @@ tick_wa_media_download(struct tick_wa_client *c, const char *url, size_t max,
 		return TICK_EUPSTREAM;
 	}
 	return TICK_OK;
+}
+
+enum tick_err
+tick_wa_parse_display_number(int http_status, const char *body, size_t len,
+    char out[16], struct tick_wa_result *res)
+{
+	json_t *root;
+	const char *v;
+	enum tick_err rc = TICK_EUPSTREAM;
+
+	out[0] = '\0';
+	if (http_status != 200) {
+		rc = tick_wa_parse_send_response(http_status, body, len, res);
+		return rc == TICK_OK ? TICK_EUPSTREAM : rc;
+	}
+	memset(res, 0, sizeof(*res));
+	res->http_status = http_status;
+	root = body ? json_loadb(body, len, 0, NULL) : NULL;
+	v = tick_json_str(root, "display_phone_number");
+	/* Meta writes it as people dial it: "+1 555-000-1111". */
+	if (v != NULL && tick_valid_phone(v, out) == TICK_OK)
+		rc = TICK_OK;
+	else
+		snprintf(res->error_title, sizeof(res->error_title),
+		    "Graph API gave no usable display_phone_number");
+	json_decref(root);
+	return rc;
+}
+
+enum tick_err
+tick_wa_display_number(struct tick_wa_client *c, char out[16],
+    struct tick_wa_result *res)
+{
+	char path[128], *body = NULL;
+	size_t len = 0;
+	enum tick_err rc;
+	long status = 0;
+
+	memset(res, 0, sizeof(*res));
+	out[0] = '\0';
+	if (c->display_number[0] != '\0') {
+		memcpy(out, c->display_number, sizeof(c->display_number));
+		return TICK_OK;
+	}
+	if (!tick_config_wa_ready(c->cfg)) {
+		snprintf(res->error_title, sizeof(res->error_title),
+		    "WhatsApp is not configured (WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_ACCESS_TOKEN)");
+		return TICK_ECONFIG;
+	}
+	snprintf(path, sizeof(path), "/%s?fields=display_phone_number",
+	    tick_config_get(c->cfg, TICK_CFG_WA_PHONE_NUMBER_ID));
+	if ((rc = call(c, path, NULL, 0, TICK_MAX_UPSTREAM_BODY, res, &body,
+	         &len, &status)) == TICK_OK) {
+		rc = tick_wa_parse_display_number((int)status, body, len, out,
+		    res);
+		if (rc == TICK_OK)
+			memcpy(c->display_number, out,
+			    sizeof(c->display_number));
+		else
+			tick_log_warn("%s: HTTP %ld code %lld: %s", __func__,
+			    status, res->error_code, res->error_title);
+	}
+	free(body);
+	return rc;
+}
+
+/* Meta's codes are short runs of letters and digits. */
+static int
+qr_code_ok(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > max)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') ||
+		        (s[i] >= 'a' && s[i] <= 'z') ||
+		        (s[i] >= '0' && s[i] <= '9')))
+			return 0;
+	return 1;
+}
+
+enum tick_err
+tick_wa_parse_qr_response(int http_status, const char *body, size_t len,
+    struct tick_wa_qr *qr, struct tick_wa_result *res)
+{
+	const char *code, *link, *prefill;
+	enum tick_err rc = TICK_EUPSTREAM;
+	json_t *root;
+
+	memset(qr, 0, sizeof(*qr));
+	if (http_status < 200 || http_status >= 300) {
+		rc = tick_wa_parse_send_response(http_status, body, len, res);
+		return rc == TICK_OK ? TICK_EUPSTREAM : rc;
+	}
+	memset(res, 0, sizeof(*res));
+	res->http_status = http_status;
+	root = body ? json_loadb(body, len, 0, NULL) : NULL;
+	code = tick_json_str(root, "code");
+	link = tick_json_str(root, "deep_link_url");
+	prefill = tick_json_str(root, "prefilled_message");
+	if (code == NULL || !qr_code_ok(code, sizeof(qr->code) - 1))
+		snprintf(res->error_title, sizeof(res->error_title),
+		    "QR code API gave no usable code");
+	else if (link == NULL || strlen(link) >= sizeof(qr->deep_link) ||
+	    strncmp(link, "https://", 8) != 0 ||
+	    strpbrk(link, " \t\r\n\"<>") != NULL)
+		snprintf(res->error_title, sizeof(res->error_title),
+		    "QR code API gave no usable deep_link_url");
+	else {
+		snprintf(qr->code, sizeof(qr->code), "%s", code);
+		snprintf(qr->deep_link, sizeof(qr->deep_link), "%s", link);
+		if (prefill != NULL)
+			tick_valid_utf8_cut(prefill, strlen(prefill),
+			    TICK_QR_PREFILL_MAX, qr->prefill,
+			    sizeof(qr->prefill));
+		rc = TICK_OK;
+	}
+	json_decref(root);
+	return rc;
+}
+
+enum tick_err
+tick_wa_qr_register(struct tick_wa_client *c, const char *code,
+    const char *prefill, struct tick_wa_qr *qr, struct tick_wa_result *res)
+{
+	char path[128], *payload = NULL, *body = NULL;
+	size_t len = 0;
+	enum tick_err rc;
+	long status = 0;
+	json_t *req;
+
+	memset(qr, 0, sizeof(*qr));
+	memset(res, 0, sizeof(*res));
+	if (prefill == NULL || *prefill == '\0' ||
+	    !tick_valid_utf8(prefill, strlen(prefill)) ||
+	    tick_valid_utf8_chars(prefill) > TICK_QR_PREFILL_MAX) {
+		snprintf(res->error_title, sizeof(res->error_title),
+		    "the prefilled message must be 1 to %d characters",
+		    TICK_QR_PREFILL_MAX);
+		return TICK_EINVAL;
+	}
+	if (!tick_config_wa_ready(c->cfg)) {
+		snprintf(res->error_title, sizeof(res->error_title),
+		    "WhatsApp is not configured (WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_ACCESS_TOKEN)");
+		return TICK_ECONFIG;
+	}
+	req = json_pack("{s:s, s:s}", "prefilled_message", prefill,
+	    "generate_qr_image", "SVG");
+	if (req != NULL && code != NULL && *code != '\0' &&
+	    json_object_set_new(req, "code", json_string(code)) != 0) {
+		json_decref(req);
+		req = NULL;
+	}
+	payload = req ? json_dumps(req, JSON_COMPACT) : NULL;
+	json_decref(req);
+	if (payload == NULL)
+		return TICK_ENOMEM;
+	snprintf(path, sizeof(path), "/%s/message_qrdls",
+	    tick_config_get(c->cfg, TICK_CFG_WA_PHONE_NUMBER_ID));
+	if ((rc = call(c, path, payload, strlen(payload),
+	         TICK_MAX_UPSTREAM_BODY, res, &body, &len, &status)) ==
+	    TICK_OK) {
+		rc = tick_wa_parse_qr_response((int)status, body, len, qr, res);
+		if (rc != TICK_OK)
+			tick_log_warn("%s: HTTP %ld code %lld: %s", __func__,
+			    status, res->error_code, res->error_title);
+	}
+	free(payload);
+	free(body);
+	return rc;
 }

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -7,6 +8,7 @@
 #include "config.h"
 #include "log.h"
 #include "net.h"
+#include "valid.h"
 
 static size_t
 collect(char *data, size_t size, size_t nmemb, void *arg)
@@ -109,4 +111,59 @@ tick_net_setup(CURL *curl, const struct tick_config *cfg, const char *url,
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, b);
 	curl_easy_setopt(curl, CURLOPT_USERAGENT, "tick/" PACKAGE_VERSION);
+}
+
+enum tick_err
+tick_net_post(const struct tick_config *cfg, const char *url,
+    const char *const *hdrs, size_t n, const char *body, size_t len,
+    long connect_ms, long total_ms, size_t max, long *status, char **answer,
+    char *err, size_t errsz)
+{
+	struct tick_net_buf b = { NULL, 0, max, 0 };
+	struct curl_slist *list = NULL, *h;
+	enum tick_err rc = TICK_ENOMEM;
+	CURL *curl;
+	CURLcode cc;
+
+	*status = 0;
+	*answer = NULL;
+	snprintf(err, errsz, "out of memory");
+	if (tick_valid_outbound_url(url) != TICK_OK) {
+		snprintf(err, errsz,
+		    "the URL is not https (or http to loopback)");
+		return TICK_EINVAL;
+	}
+	if ((curl = curl_easy_init()) == NULL)
+		return TICK_ENOMEM;
+	for (size_t i = 0; i < n + 2; i++) {
+		const char *line = i < n ? hdrs[i] :
+		    i == n               ? "Content-Type: application/json" :
+		                           "Expect:";
+
+		if ((h = curl_slist_append(list, line)) == NULL)
+			goto out;
+		list = h;
+	}
+	tick_net_setup(curl, cfg, url, connect_ms, total_ms, &b);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	if ((cc = curl_easy_perform(curl)) != CURLE_OK) {
+		snprintf(err, errsz, "%s%s",
+		    b.overflow ? "answer larger than allowed: " : "",
+		    curl_easy_strerror(cc));
+		rc = cc == CURLE_OPERATION_TIMEDOUT ? TICK_ETIMEOUT :
+		                                      TICK_EUPSTREAM;
+		goto out;
+	}
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
+	*answer = b.p;
+	b.p = NULL;
+	err[0] = '\0';
+	rc = TICK_OK;
+out:
+	curl_easy_cleanup(curl);
+	curl_slist_free_all(list);
+	free(b.p);
+	return rc;
 }

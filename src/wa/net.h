@@ -8,6 +8,8 @@
 
 #include <curl/curl.h>
 
+#include "err.h"
+
 struct tick_config;
 
 /* An answer being read, at most max bytes (then overflow is set and the
@@ -26,6 +28,19 @@ struct tick_net_buf {
  */
 void tick_net_setup(CURL *curl, const struct tick_config *cfg, const char *url,
     long connect_ms, long total_ms, struct tick_net_buf *b);
+
+/*
+ * POSTs body (len bytes) to url with the extra header lines hdrs (each
+ * "Name: value"; n of them) and Content-Type: application/json, on the
+ * common options. TICK_OK with *status (the HTTP status) and *answer (a new
+ * buffer, NUL-terminated, at most max bytes; free() it) when an answer
+ * came; else TICK_ETIMEOUT or TICK_EUPSTREAM with err saying why, or
+ * TICK_EINVAL when url is not an acceptable outbound URL.
+ */
+enum tick_err tick_net_post(const struct tick_config *cfg, const char *url,
+    const char *const *hdrs, size_t n, const char *body, size_t len,
+    long connect_ms, long total_ms, size_t max, long *status, char **answer,
+    char *err, size_t errsz);
 
 /*
  * The outbound budget of the request being served (a worker serves one at

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "crypto.h"
+#include "intake.h"
 #include "json.h"
 #include "bounds.h"
 #include "valid.h"
@@ -107,6 +108,24 @@ token(const char *s, size_t max)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		        (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
+		        s[i] == '.'))
+			return NULL;
+	return s;
+}
+
+/* s when it is 1..max characters of [A-Za-z0-9_.] (Meta's pricing names:
+ * "service", "CBP"), else NULL. */
+static const char *
+word(const char *s, size_t max)
+{
+	size_t n;
+
+	if (s == NULL || (n = strlen(s)) == 0 || n > max)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		        (s[i] >= 'A' && s[i] <= 'Z') ||
 		        (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
 		        s[i] == '.'))
 			return NULL;
@@ -287,6 +306,11 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
 		const char *name = tick_json_str(o, "name");
 		const char *addr = tick_json_str(o, "address");
 
+		m->location_name = clip(name, TICK_WA_MAX_PLACE);
+		m->location_address = clip(addr, TICK_WA_MAX_PLACE);
+		if ((name != NULL && m->location_name == NULL) ||
+		    (addr != NULL && m->location_address == NULL))
+			return -1;
 		if (coord_of(o, "latitude", &m->latitude) &&
 		    coord_of(o, "longitude", &m->longitude) &&
 		    m->latitude >= -90 && m->latitude <= 90 &&
@@ -313,6 +337,8 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
 			desc = tick_json_str(r, "description");
 		}
 		title = tick_json_str(r, "title");
+		m->reply_id = bounded(tick_json_str(r, "id"),
+		    TICK_WA_MAX_REPLY_ID);
 		m->text = desc ? dupf("%s (%s)", nz(title), desc) :
 		                 strdup(title ? title : "[interactive reply]");
 		break;
@@ -351,7 +377,7 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
 static int
 read_status(struct tick_wa_status *s, const json_t *st)
 {
-	json_t *errs, *e0;
+	json_t *errs, *e0, *pricing;
 
 	s->wamid = tick_json_str(st, "id");
 	s->status = token(tick_json_str(st, "status"), TICK_MAX_STATUS);
@@ -364,6 +390,20 @@ read_status(struct tick_wa_status *s, const json_t *st)
 	s->timestamp = num_of(st, "timestamp");
 	s->opaque = bounded(tick_json_str(st, "biz_opaque_callback_data"),
 	    TICK_WA_MAX_OPAQUE);
+	pricing = json_object_get(st, "pricing");
+	s->billable = -1;
+	if (json_is_object(pricing)) {
+		json_t *b = json_object_get(pricing, "billable");
+
+		s->pricing_category = word(tick_json_str(pricing, "category"),
+		    TICK_WA_MAX_PRICING);
+		s->pricing_model = word(tick_json_str(pricing, "pricing_model"),
+		    TICK_WA_MAX_PRICING);
+		s->pricing_type = word(tick_json_str(pricing, "type"),
+		    TICK_WA_MAX_PRICING);
+		if (json_is_boolean(b))
+			s->billable = json_is_true(b) ? 1 : 0;
+	}
 	errs = tick_json_arr(st, "errors");
 	if ((e0 = json_array_get(errs, 0)) != NULL) {
 		s->error_code = code_of(e0);
@@ -384,6 +424,8 @@ tick_wa_batch_free(struct tick_wa_batch *b)
 		free(b->msgs[i].text);
 		free(b->msgs[i].profile_name);
 		free(b->msgs[i].filename);
+		free(b->msgs[i].location_name);
+		free(b->msgs[i].location_address);
 	}
 	for (size_t i = 0; i < b->nstatuses; i++)
 		free(b->statuses[i].error_title);
@@ -574,6 +616,8 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 					free(m->text);
 					free(m->profile_name);
 					free(m->filename);
+					free(m->location_name);
+					free(m->location_address);
 					memset(m, 0, sizeof(*m));
 					out->skipped++;
 				}
@@ -689,6 +733,129 @@ tick_wa_media_payload(const char *to, const char *type, const char *link,
 		return NULL;
 	s = json_dumps(root, JSON_COMPACT);
 	json_decref(root);
+	return s;
+}
+
+/* A new copy of s cut to maxchars characters; "" for NULL. */
+static char *
+fit(const char *s, size_t maxchars)
+{
+	return clip(s != NULL ? s : "", maxchars);
+}
+
+/* The "interactive" object's body, as a new reference, or NULL. */
+static json_t *
+interactive_body(const char *text)
+{
+	char *b = fit(text, TICK_INTAKE_BODY_MAX);
+	json_t *o = NULL;
+
+	if (b != NULL && b[0] != '\0')
+		o = json_pack("{s:s}", "text", b);
+	free(b);
+	return o;
+}
+
+/* Wraps interactive (taken) into a message to `to`: a new string. */
+static char *
+interactive_payload(const char *to, json_t *interactive)
+{
+	json_t *root;
+	char *s;
+
+	if (interactive == NULL || to == NULL) {
+		json_decref(interactive);
+		return NULL;
+	}
+	root = json_pack("{s:s, s:s, s:s, s:s, s:o}", "messaging_product",
+	    "whatsapp", "recipient_type", "individual", "to", to, "type",
+	    "interactive", "interactive", interactive);
+	if (root == NULL)
+		return NULL;
+	s = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	return s;
+}
+
+char *
+tick_wa_list_payload(const char *to, const char *body, const char *button,
+    const struct tick_wa_choice *rows, size_t n)
+{
+	json_t *arr = NULL, *text = NULL, *o = NULL;
+	char *btn = NULL, *s = NULL;
+
+	if (n == 0 || n > TICK_INTAKE_ROWS_MAX || (arr = json_array()) == NULL)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		char *title = fit(rows[i].title, TICK_INTAKE_ROW_TITLE_MAX);
+		char *desc = rows[i].description != NULL &&
+		        rows[i].description[0] != '\0' ?
+		    fit(rows[i].description, TICK_INTAKE_ROW_DESC_MAX) :
+		    NULL;
+		json_t *r = NULL;
+
+		if (title != NULL && title[0] != '\0' && rows[i].id != NULL &&
+		    rows[i].id[0] != '\0' &&
+		    strlen(rows[i].id) <= TICK_WA_MAX_REPLY_ID)
+			r = json_pack("{s:s, s:s}", "id", rows[i].id, "title",
+			    title);
+		if (r != NULL && desc != NULL)
+			json_object_set_new(r, "description",
+			    json_string(desc));
+		free(title);
+		free(desc);
+		if (r == NULL || json_array_append_new(arr, r) != 0)
+			goto out;
+	}
+	if ((btn = fit(button, TICK_INTAKE_LIST_BUTTON_MAX)) == NULL ||
+	    btn[0] == '\0' || (text = interactive_body(body)) == NULL)
+		goto out;
+	o = json_pack("{s:s, s:O, s:{s:s, s:[{s:O}]}}", "type", "list", "body",
+	    text, "action", "button", btn, "sections", "rows", arr);
+	s = interactive_payload(to, o);
+	o = NULL;
+out:
+	json_decref(arr);
+	json_decref(text);
+	json_decref(o);
+	free(btn);
+	return s;
+}
+
+char *
+tick_wa_buttons_payload(const char *to, const char *body,
+    const struct tick_wa_choice *buttons, size_t n)
+{
+	json_t *arr = NULL, *text = NULL, *o = NULL;
+	char *s = NULL;
+
+	if (n == 0 || n > TICK_INTAKE_BUTTONS_MAX ||
+	    (arr = json_array()) == NULL)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		char *title = fit(buttons[i].title,
+		    TICK_INTAKE_REPLY_TITLE_MAX);
+		json_t *b = NULL;
+
+		if (title != NULL && title[0] != '\0' &&
+		    buttons[i].id != NULL && buttons[i].id[0] != '\0' &&
+		    strlen(buttons[i].id) <= TICK_WA_MAX_REPLY_ID)
+			b = json_pack("{s:s, s:{s:s, s:s}}", "type", "reply",
+			    "reply", "id", buttons[i].id, "title", title);
+		free(title);
+		if (b == NULL || json_array_append_new(arr, b) != 0)
+			goto out;
+	}
+	if ((text = interactive_body(body)) == NULL)
+		goto out;
+	o = json_pack("{s:s, s:O, s:{s:O}}", "type", "button", "body", text,
+	    "action", "buttons", arr);
+	s = interactive_payload(to, o);
+	o = NULL;
+out:
+	json_decref(arr);
+	json_decref(text);
+	json_decref(o);
 	return s;
 }
 

@@ -51,8 +51,19 @@ struct tick_wa_msg {
 	const char *context_id; /* the message this one answers */
 	int has_location;
 	double latitude, longitude;
+	/* A location's name and address, cut to TICK_WA_MAX_PLACE
+	 * characters (owned by the batch); NULL when absent. */
+	char *location_name, *location_address;
+	/* An interactive list or button reply: the id of the row or button
+	 * chosen (at most TICK_WA_MAX_REPLY_ID bytes, else NULL). */
+	const char *reply_id;
 	json_t *raw; /* the message object itself */
 };
+
+/* The longest place name or address kept from a location (characters). */
+#define TICK_WA_MAX_PLACE 255
+/* The longest row or button id Meta takes (bytes). */
+#define TICK_WA_MAX_REPLY_ID 256
 
 /* The attachments columns a message's media fields go to, in bytes (and
  * so in characters too): media_id, mime_type, sha256, file_name. */
@@ -74,7 +85,15 @@ struct tick_wa_status {
 	/* biz_opaque_callback_data as the send gave it (tick: the outbound
 	 * row's id), NULL when absent or longer than TICK_WA_MAX_OPAQUE. */
 	const char *opaque;
+	/* Its pricing object: category, pricing_model and type as tokens
+	 * (a-z 0-9 _ ., at most TICK_WA_MAX_PRICING bytes; NULL when absent
+	 * or odd), billable 1 or 0, -1 when absent or not a boolean. */
+	const char *pricing_category, *pricing_model, *pricing_type;
+	int billable;
 };
+
+/* The longest pricing token kept (the columns' size). */
+#define TICK_WA_MAX_PRICING 32
 
 /* The longest biz_opaque_callback_data Meta takes, in bytes. */
 #define TICK_WA_MAX_OPAQUE 512
@@ -159,6 +178,31 @@ tick_wa_template_payload(const char *to, const char *name, const char *lang);
 char *tick_wa_media_payload(const char *to, const char *type, const char *link,
     const char *caption, const char *filename);
 
+/* A row of a list message, or a reply button. Strings are borrowed;
+ * description may be NULL (and is ignored on buttons). */
+struct tick_wa_choice {
+	const char *id, *title, *description;
+};
+
+/*
+ * Builds the Graph API body for an interactive list to `to`: body text, the
+ * button that opens the list, and rows[0..n) in one section. Titles and
+ * texts are cut on character boundaries to WhatsApp's limits (body 1024,
+ * button 20, row title 24, description 72). A new string (free with
+ * free()), or NULL when n is 0 or more than 10, or an id or the body is
+ * empty.
+ */
+char *tick_wa_list_payload(const char *to, const char *body, const char *button,
+    const struct tick_wa_choice *rows, size_t n);
+
+/*
+ * Builds the Graph API body for reply buttons[0..n) (1 to 3, titles cut to
+ * 20 characters) under body text (cut to 1024). A new string, or NULL as
+ * for a list.
+ */
+char *tick_wa_buttons_payload(const char *to, const char *body,
+    const struct tick_wa_choice *buttons, size_t n);
+
 /* What the Graph API answered to a send. */
 struct tick_wa_result {
 	int http_status;       /* 0 when no answer came */
@@ -201,6 +245,54 @@ enum tick_err tick_wa_send(struct tick_wa_client *c, const char *payload,
  */
 enum tick_err tick_wa_check_phone(struct tick_wa_client *c, json_t **info,
     struct tick_wa_result *res);
+
+/* ---- Meta's QR code API and the business number (issue 11). */
+
+/* What Meta's QR code API says of a code (sizes from the sites table). */
+struct tick_wa_qr {
+	char code[65];       /* Meta's code, such as 4O4YGZEG3RIVE1 */
+	char deep_link[256]; /* https://wa.me/message/<code> */
+	char prefill[561];   /* the prefilled message Meta keeps */
+};
+
+/*
+ * Reads an answer of POST {phone-number-id}/message_qrdls into qr:
+ * TICK_OK when it has a code (A-Z, a-z, 0-9, at most 64) and an https
+ * deep_link_url that fit; TICK_EUPSTREAM otherwise, res saying why
+ * (Meta's error code and message when there is one). No I/O.
+ */
+enum tick_err tick_wa_parse_qr_response(int http_status, const char *body,
+    size_t len, struct tick_wa_qr *qr, struct tick_wa_result *res);
+
+/*
+ * Reads an answer of GET {phone-number-id}?fields=display_phone_number:
+ * TICK_OK with the number's international digits (8 to 15) in out;
+ * TICK_EUPSTREAM otherwise, res saying why. No I/O.
+ */
+enum tick_err tick_wa_parse_display_number(int http_status, const char *body,
+    size_t len, char out[16], struct tick_wa_result *res);
+
+/*
+ * The business number's digits, asked of the Graph API (GET
+ * {WHATSAPP_API_URL}/{phone-number-id}?fields=display_phone_number) the
+ * first time and kept by the client (so once per worker process) after it
+ * answers. TICK_ECONFIG when the phone number id or token is missing;
+ * TICK_EUPSTREAM or TICK_ETIMEOUT with res saying why.
+ */
+enum tick_err tick_wa_display_number(struct tick_wa_client *c, char out[16],
+    struct tick_wa_result *res);
+
+/*
+ * Registers prefill (valid UTF-8, 1..TICK_QR_PREFILL_MAX characters: more
+ * is TICK_EINVAL before any call) with Meta's QR code API: POST
+ * {WHATSAPP_API_URL}/{phone-number-id}/message_qrdls with
+ * prefilled_message and generate_qr_image (SVG); with code (not NULL or
+ * "") the message of that existing code is changed instead of a new code
+ * being made. TICK_OK with qr filled; TICK_ECONFIG, TICK_EUPSTREAM or
+ * TICK_ETIMEOUT with res saying why.
+ */
+enum tick_err tick_wa_qr_register(struct tick_wa_client *c, const char *code,
+    const char *prefill, struct tick_wa_qr *qr, struct tick_wa_result *res);
 
 /* What GET {WHATSAPP_API_URL}/{media-id} says of a media. */
 struct tick_wa_media {

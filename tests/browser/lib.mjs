@@ -1,6 +1,7 @@
 // Helpers for the browser tests: the API over HTTPS on loopback (the
 // stack's own certificate), the fake Graph API's control routes, signed
 // webhook posts, Chromium, and a tiny runner with a timeout per test.
+import { execFile, execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -227,6 +228,53 @@ export async function makeUser(role, password = 'a-long-password-1') {
   });
   if (r.status !== 201) throw new Error(`create user: ${r.status} ${r.text}`);
   return { id: r.json.data.id, email, password, name: r.json.data.name };
+}
+
+// ---- the database, for what no route sets up (the stack's own MariaDB
+// on its socket, as tests/integration/harness.py reaches it). Answers the
+// rows as arrays of strings.
+export function sql(q) {
+  const out = execFileSync('mariadb', ['--no-defaults', '--default-character-set=utf8mb4',
+    '--socket', env('DB_SOCKET'), '-u', env('DB_USER'), '-N', '-B', env('DB_NAME', 'tick'), '-e', q],
+  { encoding: 'utf8', timeout: 15000 });
+  return out.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
+}
+
+// A site code nobody used yet: 3 to 10 of A-Z and 0-9.
+export function siteCode(prefix = 'S') {
+  return `${prefix}${String(uniq()).slice(-7)}`.toUpperCase().slice(0, 10);
+}
+
+// A site (or, with parentId, a sub-site) through POST /api/sites (or
+// /api/sites/:id/subsites) as the super admin: its JSON.
+export async function makeSite({ code = siteCode(), name = `Site ${code}`, parentId = null, ...rest } = {}) {
+  const tok = await adminToken();
+  const r = parentId
+    ? await api('POST', `/api/sites/${parentId}/subsites`, { token: tok, body: { code, name, ...rest } })
+    : await api('POST', '/api/sites', { token: tok, body: { code, name, ...rest } });
+  if (r.status !== 201) throw new Error(`create site ${code}: ${r.status} ${r.text}`);
+  return r.json.data;
+}
+
+// The super admin sets a ticket's report (PUT /api/tickets/:id).
+export async function setReport(id, report) {
+  const r = await api('PUT', `/api/tickets/${id}`, { token: await adminToken(), body: report });
+  if (r.status !== 200) throw new Error(`set report: ${r.status} ${r.text}`);
+  return r.json.data;
+}
+
+// ---- the tick command (the build's cli/tick, with the stack's
+// environment), run without blocking: a test's own loopback server (a
+// webhook receiver) keeps answering while it runs. Answers {stdout,
+// stderr}; throws when it fails.
+export async function tickCli(...args) {
+  const bin = path.join(env('TICK_BUILDDIR'), 'cli', 'tick');
+  return new Promise((resolve, reject) => {
+    execFile(bin, args, { env: process.env, timeout: 120000, encoding: 'utf8' }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`tick ${args.join(' ')}: ${err.message}\n${stderr}`));
+      else resolve({ stdout, stderr });
+    });
+  });
 }
 
 // ---- the browser

@@ -7,6 +7,10 @@ import {
   newPhone, postWebhook, registerMedia, runAll, screenshot, serveCloudinary, signIn, simulate, statusesPayload, uniq,
   waitLive,
 } from './lib.mjs';
+import { register as registerSafety } from './safety.test.mjs';
+import { register as registerIntegrations } from './integrations.test.mjs';
+import { register as registerReference } from './reference.test.mjs';
+import { register as registerTeams } from './teams.test.mjs';
 
 const LIVE_MS = 2000; // a change shows within two seconds, without a reload
 const PHOTO = makePng(480, 320);
@@ -647,5 +651,10 @@ test('every other page fits a phone and a desktop', async (b) => {
     }
   }
 }, { timeout: 90000 });
+
+registerSafety(test);
+registerIntegrations(test);
+registerReference(test);
+registerTeams(test);
 
 process.exitCode = await runAll(tests);

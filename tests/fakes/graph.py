@@ -6,7 +6,19 @@ bearer-token check. Tests steer it through /_fake/ and read back what it
 received.
 
   POST /{version}/{phone-number-id}/messages   send a message
-  GET  /{version}/{phone-number-id}             the phone number (status check)
+  GET  /{version}/{phone-number-id}             the phone number (status check);
+        with ?fields=display_phone_number only that (and the id)
+  POST /{version}/{phone-number-id}/message_qrdls  Meta's QR code API: {prefilled_message
+        (at most 140 characters), generate_qr_image (SVG or PNG), code? (change
+        that code's message)} -> {code, prefilled_message, deep_link_url,
+        qr_image_url}; at most 2,000 codes a number
+  GET  /_fake/qrdls                             {"requests": [...], "codes": {code: message},
+        "lookups": [every GET of the phone number, with its query]}
+  POST /_fake/qr_mode {"mode": M, "times": N}   next N QR code calls: ok | http500 |
+        timeout | error:<code>
+  POST /_fake/qr_limit {"limit": N}             codes a number may have (2000)
+  POST /_fake/lookup_mode {"mode": M, "times": N}  next N number lookups: ok | http500 |
+        no_number (answers without display_phone_number)
   POST /_fake/mode {"mode": M, "times": N}      next N sends (default all) answer M:
         ok | timeout (answers, and takes it, after 8 s) | late (takes it at
         once, answers after 8 s: past tick's timeout) | slow:<ms> (takes
@@ -38,6 +50,7 @@ ERRORS = {
     4: "(#4) Application request limit reached",
     100: "(#100) Invalid parameter",
     130429: "(#130429) Rate limit hit",
+    131009: "(#131009) Parameter value is not valid",
     131026: "(#131026) Message undeliverable",
     131047: "(#131047) Re-engagement message",
     131048: "(#131048) Spam rate limit hit",
@@ -61,6 +74,28 @@ class State:
         self.media_mode = "ok"
         self.media_times = None
         self.port = 0
+        self.qr_requests = []
+        self.qr_codes = {}
+        self.qr_mode = "ok"
+        self.qr_times = None
+        self.qr_limit = 2000
+        self.lookups = []
+        self.lookup_mode = "ok"
+        self.lookup_times = None
+
+    def take(self, name):
+        """The mode of steering name (qr, lookup), counting down its times."""
+        with self.lock:
+            mode, times = getattr(self, name + "_mode"), getattr(self, name + "_times")
+            if times is not None:
+                times -= 1
+                if times <= 0:
+                    mode_next, times = "ok", None
+                else:
+                    mode_next = mode
+                setattr(self, name + "_mode", mode_next)
+                setattr(self, name + "_times", times)
+            return mode
 
     def take_media_mode(self):
         with self.lock:
@@ -87,6 +122,78 @@ def error_body(code, message=None, details=None):
                       "error_data": {"messaging_product": "whatsapp",
                                      "details": details or "fake graph error"},
                       "fbtrace_id": "AbCdEfFake%d" % code}}
+
+
+def _text(v, most, what):
+    if not isinstance(v, str) or not v:
+        return "%s is required" % what
+    if len(v) > most:
+        return "%s must be at most %d characters" % (what, most)
+    return None
+
+
+def interactive_problem(it):
+    """What Meta's Cloud API refuses in an interactive list or reply
+    buttons message (code 131009), or None: list button at most 20
+    characters, at most 10 rows in all, row title 24, description 72,
+    section title 24; at most 3 reply buttons, titles 20; body 1024; ids
+    unique and at most 200 (rows) or 256 (buttons) characters."""
+    if not isinstance(it, dict):
+        return "interactive is required"
+    body = it.get("body")
+    why = _text(body.get("text") if isinstance(body, dict) else None, 1024, "body.text")
+    if why:
+        return why
+    action = it.get("action")
+    if not isinstance(action, dict):
+        return "action is required"
+    if it.get("type") == "list":
+        why = _text(action.get("button"), 20, "action.button")
+        if why:
+            return why
+        sections = action.get("sections")
+        if not isinstance(sections, list) or not sections or len(sections) > 10:
+            return "action.sections must hold 1 to 10 sections"
+        ids, rows = set(), 0
+        for sec in sections:
+            if not isinstance(sec, dict) or not isinstance(sec.get("rows"), list) or not sec["rows"]:
+                return "each section needs rows"
+            if "title" in sec and (_text(sec["title"], 24, "section title")):
+                return _text(sec["title"], 24, "section title")
+            if len(sections) > 1 and "title" not in sec:
+                return "section title is required with several sections"
+            for r in sec["rows"]:
+                rows += 1
+                if not isinstance(r, dict):
+                    return "row must be an object"
+                why = _text(r.get("id"), 200, "row id") or _text(r.get("title"), 24, "row title")
+                if why:
+                    return why
+                if "description" in r and _text(r["description"], 72, "row description"):
+                    return _text(r["description"], 72, "row description")
+                if r["id"] in ids:
+                    return "row ids must be unique"
+                ids.add(r["id"])
+        if rows > 10:
+            return "a list has at most 10 rows"
+        return None
+    if it.get("type") == "button":
+        buttons = action.get("buttons")
+        if not isinstance(buttons, list) or not buttons or len(buttons) > 3:
+            return "action.buttons must hold 1 to 3 buttons"
+        ids = set()
+        for btn in buttons:
+            if not isinstance(btn, dict) or btn.get("type") != "reply" or not isinstance(btn.get("reply"), dict):
+                return "a button must be of type reply"
+            why = _text(btn["reply"].get("id"), 256, "button id") or \
+                _text(btn["reply"].get("title"), 20, "button title")
+            if why:
+                return why
+            if btn["reply"]["id"] in ids:
+                return "button ids must be unique"
+            ids.add(btn["reply"]["id"])
+        return None
+    return "interactive.type must be list or button (this fake knows no other)"
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -168,15 +275,33 @@ class Handler(BaseHTTPRequestHandler):
                 "url": "http://127.0.0.1:%d/_media/%s" % (self.server.server_address[1], parts[1]),
                 "mime_type": m["mime_type"], "sha256": m["sha256"],
                 "file_size": str(m["file_size"]), "id": parts[1]})
+        if parts == ["_fake", "qrdls"]:
+            with st.lock:
+                return self.reply(200, {"requests": st.qr_requests, "codes": st.qr_codes,
+                                        "lookups": st.lookups})
         if len(parts) == 2:
+            from urllib.parse import parse_qs
+            query = parse_qs(self.path.partition("?")[2])
+            with st.lock:
+                st.lookups.append({"path": self.path, "authorization": self.headers.get("Authorization")})
             if not self.authorized():
                 return self.reply(401, error_body(190))
             if parts[1].isdigit() and parts[1] != st.pnid:
                 return self.reply(404, error_body(100, "Unsupported get request. Object with ID '%s' does not exist" % parts[1]))
             if parts[1] != st.pnid:
                 return self.reply(400, error_body(100, "Unsupported get request. Object with ID '%s' does not exist" % parts[1]))
-            return self.reply(200, {"verified_name": "Fake Desk", "display_phone_number": "+1 555-000-1111",
-                                    "quality_rating": "GREEN", "id": st.pnid})
+            number = {"verified_name": "Fake Desk", "display_phone_number": "+1 555-000-1111",
+                      "quality_rating": "GREEN", "id": st.pnid}
+            if "fields" in query:
+                # Only the fields asked for, and the id, as the Graph API does.
+                wanted = set(",".join(query["fields"]).split(","))
+                number = {k: v for k, v in number.items() if k in wanted or k == "id"}
+                mode = st.take("lookup")
+                if mode == "http500":
+                    return self.reply(500, error_body(1, "An unexpected error has occurred. Please retry your request later."))
+                if mode == "no_number":
+                    number.pop("display_phone_number", None)
+            return self.reply(200, number)
         return self.reply(404, error_body(100, "Unknown path components: /" + "/".join(parts)))
 
     def do_POST(self):
@@ -209,7 +334,25 @@ class Handler(BaseHTTPRequestHandler):
         if parts == ["_fake", "reset"]:
             with st.lock:
                 st.requests, st.mode, st.times = [], "ok", None
+                st.qr_requests, st.lookups = [], []
+                st.qr_mode = st.lookup_mode = "ok"
+                st.qr_times = st.lookup_times = None
+                st.qr_limit = 2000
             return self.reply(200, {"ok": True})
+        if parts in (["_fake", "qr_mode"], ["_fake", "lookup_mode"]):
+            req = json.loads(raw or b"{}")
+            name = parts[1][:-5]
+            with st.lock:
+                setattr(st, name + "_mode", req.get("mode", "ok"))
+                setattr(st, name + "_times", req.get("times"))
+            return self.reply(200, {"ok": True})
+        if parts == ["_fake", "qr_limit"]:
+            req = json.loads(raw or b"{}")
+            with st.lock:
+                st.qr_limit = int(req.get("limit", 2000))
+            return self.reply(200, {"ok": True})
+        if len(parts) == 3 and parts[2] == "message_qrdls":
+            return self.qrdls(raw, parts)
         if len(parts) != 3 or parts[2] != "messages":
             return self.reply(404, error_body(100, "Unknown path components"))
 
@@ -234,6 +377,11 @@ class Handler(BaseHTTPRequestHandler):
                 or b.get("type", "text") not in TYPES or not b.get("to"):
             record["answer"] = 400
             return self.reply(400, error_body(100))
+        if b.get("type") == "interactive":
+            why = interactive_problem(b.get("interactive"))
+            if why:
+                record["answer"] = 400
+                return self.reply(400, error_body(131009, details=why))
         if b.get("type", "text") == "text":
             text = (b.get("text") or {}).get("body")
             if not isinstance(text, str) or not text or len(text) > 4096:
@@ -275,6 +423,60 @@ class Handler(BaseHTTPRequestHandler):
         return self.reply(200, {"messaging_product": "whatsapp",
                                 "contacts": [{"input": b["to"], "wa_id": b["to"]}],
                                 "messages": [{"id": wamid}]})
+
+
+    def qrdls(self, raw, parts):
+        """Meta's QR code API: a new code, or a new message for one."""
+        st = self.server.state
+        record = {"path": self.path, "authorization": self.headers.get("Authorization"),
+                  "content_type": self.headers.get("Content-Type"), "body": None, "answer": None}
+        with st.lock:
+            st.qr_requests.append(record)
+
+        def fail(status, code, message):
+            record["answer"] = status
+            return self.reply(status, error_body(code, message))
+        try:
+            record["body"] = b = json.loads(raw)
+        except ValueError:
+            return fail(400, 100, "(#100) The parameter prefilled_message is required.")
+        if not self.authorized():
+            return fail(401, 190, None)
+        if parts[1] != st.pnid:
+            return fail(400, 100, "Unsupported post request. Object with ID '%s' does not exist" % parts[1])
+        msg = b.get("prefilled_message") if isinstance(b, dict) else None
+        if not isinstance(msg, str) or not msg:
+            return fail(400, 100, "(#100) The parameter prefilled_message is required.")
+        if len(msg) > 140:
+            return fail(400, 100, "(#100) Param prefilled_message must be at most 140 characters long.")
+        if b.get("generate_qr_image", "PNG") not in ("SVG", "PNG"):
+            return fail(400, 100, "(#100) Param generate_qr_image must be one of {SVG, PNG}.")
+        mode = st.take("qr")
+        if mode == "http500":
+            return fail(500, 1, "An unexpected error has occurred. Please retry your request later.")
+        if mode.startswith("error:"):
+            return fail(400, int(mode[6:]), None)
+        if mode == "timeout":
+            time.sleep(8)
+        with st.lock:
+            code = b.get("code")
+            if code is not None:
+                if code not in st.qr_codes:
+                    record["answer"] = 400
+                    return self.reply(400, error_body(100, "(#100) Invalid code %s" % code))
+            else:
+                if len(st.qr_codes) >= st.qr_limit:
+                    record["answer"] = 400
+                    return self.reply(400, error_body(100, "(#100) A phone number can have at most %d QR codes"
+                                                      % st.qr_limit))
+                st.counter += 1
+                code = "FAKEQR%08d" % st.counter
+            st.qr_codes[code] = msg
+        record["answer"] = 200
+        fmt = b.get("generate_qr_image", "PNG").lower()
+        return self.reply(200, {"code": code, "prefilled_message": msg,
+                                "deep_link_url": "https://wa.me/message/" + code,
+                                "qr_image_url": "https://scontent.example.net/qr/%s.%s" % (code, fmt)})
 
 
 class Server(socketserver.ThreadingMixIn, HTTPServer):

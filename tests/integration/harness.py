@@ -192,12 +192,54 @@ def token_for(role):
     return r.json()["data"]["token"]
 
 
+def leave_no_active_sites(ns):
+    """Wraps every test_ function of module namespace ns (its globals())
+    so that the sites it made, however it made them, are inactive once it
+    ends, whether it passed or not: an active site makes the guided intake
+    ask questions, which would change what other modules see a new ticket
+    send. Call it at the end of the module."""
+    def wrap(fn):
+        def run_one():
+            before = int(one("SELECT COALESCE(MAX(id), 0) FROM sites"))
+            try:
+                fn()
+            finally:
+                sql("UPDATE sites SET active = 0 WHERE id > %d AND active = 1" % before)
+        run_one.__name__ = fn.__name__
+        run_one.__module__ = fn.__module__
+        return run_one
+    for name, fn in list(ns.items()):
+        if name.startswith("test_") and callable(fn):
+            ns[name] = wrap(fn)
+
+
+def module_leaves_no_active_site(name):
+    """Two steps around module name's tests: the first notes the newest
+    site, the second fails when the module left a newer site active. So no
+    module depends on running before or after another (see
+    leave_no_active_sites). Quiet unless the check fails."""
+    seen = {}
+
+    def before():
+        seen["max"] = int(one("SELECT COALESCE(MAX(id), 0) FROM sites"))
+
+    def after():
+        left = sql("SELECT code FROM sites WHERE id > %d AND active = 1" % seen.get("max", 0))
+        assert not left, "%s left active sites behind: %s" % (name, [c[0] for c in left])
+    before.__name__ = "%s: sites before" % name
+    after.__name__ = "%s leaves no active site" % name
+    before.quiet = after.quiet = True
+    return before, after
+
+
 def run(tests):
     passed = failed = 0
     for t in tests:
         start = time.time()
         try:
             t()
+            if getattr(t, "quiet", False):
+                continue
             passed += 1
             print("ok   %-55s %.2fs" % (t.__name__, time.time() - start), flush=True)
         except Exception:
@@ -214,6 +256,7 @@ if __name__ == "__main__":
     tests = []
     for name in sys.argv[1:]:
         mod = importlib.import_module(name)
-        tests += [v for k, v in vars(mod).items() if k.startswith("test_") and callable(v)
-                  and getattr(v, "__module__", None) == name]
+        before, after = module_leaves_no_active_site(name)
+        tests += [before] + [v for k, v in vars(mod).items() if k.startswith("test_") and callable(v)
+                             and getattr(v, "__module__", None) == name] + [after]
     run(tests)

@@ -19,7 +19,7 @@ EMOJI = "\U0001F600"  # 4 bytes in UTF-8
 # free text): filling them would change which rows the routes find, not how
 # they read them. Each is still read by the routes below with its own value.
 KEYS = {
-    "tickets": {"reference", "mobile", "email", "status", "issue_type"},
+    "tickets": {"reference", "mobile", "email", "status", "issue_type", "category", "observation_type"},
     "replies": {"source", "replied_by_type"},
     "whatsapp_contacts": {"contact_key", "wa_id", "user_id"},
     "whatsapp_messages": {"wamid", "phone_number_id", "type", "direction", "status", "payload"},
@@ -31,13 +31,16 @@ KEYS = {
 
 def columns(table):
     """(name, characters) of the table's text columns, widest content in chars."""
-    rows = sql("SELECT column_name, data_type, character_maximum_length, character_octet_length "
+    rows = sql("SELECT column_name, data_type, character_maximum_length, character_octet_length, "
+               "character_set_name "
                "FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = '%s' "
                "AND data_type IN ('char','varchar','tinytext','text','mediumtext','longtext') "
                "ORDER BY ordinal_position" % table)
     out = []
-    for name, _type, chars, octets in rows:
-        if name in KEYS.get(table, ()):
+    for name, _type, chars, octets, charset in rows:
+        # ASCII columns hold machine words (Meta's pricing keys and the
+        # like), never what a person typed.
+        if name in KEYS.get(table, ()) or charset == "ascii":
             continue
         # TEXT limits bytes, VARCHAR characters: the widest value fits both.
         out.append((name, min(int(chars), int(octets) // 4, 16383)))

@@ -5,8 +5,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (admin_token, api, graph_mode, graph_sent, login, make_user, new_phone,  # noqa: E402,F401
-                     one, post_webhook, request, sql, text_message, token_for, uniq)
+from harness import (admin_token, api, graph_mode, graph_sent, leave_no_active_sites, login, make_user,  # noqa: E402,F401
+                     new_phone, one, post_webhook, request, sql, text_message, token_for, uniq)
 
 
 def agent():
@@ -137,6 +137,12 @@ def test_a_change_of_mobile_or_whatsapp_settings_is_audited_with_old_and_new():
 def test_a_site_manager_does_not_reply_on_someone_elses_ticket_through_send():
     tid, phone, a_id, _ = held_ticket()
     sm = token_for("site_manager")
+    # A site manager works its sites' tickets: this one is on its site.
+    sm_id = int(one("SELECT id FROM users WHERE role='site_manager' ORDER BY id DESC LIMIT 1"))
+    code = "H%d" % (uniq() % 10**8)
+    sql("INSERT INTO sites (code, name) VALUES ('%s', 'Hold site')" % code)
+    sql("INSERT INTO site_users (site_id, user_id) SELECT id, %d FROM sites WHERE code = '%s'" % (sm_id, code))
+    sql("UPDATE tickets SET site_id = (SELECT id FROM sites WHERE code = '%s') WHERE id = %d" % (code, tid))
     r = api("POST", "/api/whatsapp/send", sm, {"ticket_id": tid, "message": "not yours"})
     assert r.status == 403 and r.json()["error"]["code"] == "not_holder", r
     r = api("POST", "/api/whatsapp/send", sm, {"phone": "+" + phone, "message": "not yours"})
@@ -144,7 +150,6 @@ def test_a_site_manager_does_not_reply_on_someone_elses_ticket_through_send():
     assert one("SELECT COUNT(*) FROM replies WHERE ticket_id=%d AND message='not yours'" % tid) == "0"
     assert "not yours" not in [x["body"].get("text", {}).get("body") for x in graph_sent(phone)]
     # Once the site manager holds it, the same call goes through.
-    sm_id = int(one("SELECT id FROM users WHERE role='site_manager' ORDER BY id DESC LIMIT 1"))
     assert api("POST", "/api/tickets/%d/assign" % tid, admin_token(), {"user_id": sm_id}).status == 200
     assert api("POST", "/api/whatsapp/send", sm, {"ticket_id": tid, "message": "mine"}).status == 201
 
@@ -299,3 +304,7 @@ def test_replies_notes_and_sends_are_limited_in_characters_not_bytes():
     # The inbox still lists it, its snippet cut on a character.
     r = api("GET", "/api/tickets?q=%s" % one("SELECT reference FROM tickets WHERE id=%d" % tid), admin)
     assert r.status == 200 and r.json()["data"]["items"][0]["last_message"] == EMOJI * 300, r
+
+
+# Each test leaves no active site behind (see harness.leave_no_active_sites).
+leave_no_active_sites(globals())

@@ -13,6 +13,11 @@ import * as newTicketView from './views/newticket.js';
 import * as usersView from './views/users.js';
 import * as whatsappView from './views/whatsapp.js';
 import * as auditView from './views/audit.js';
+import * as sitesView from './views/sites.js';
+import * as actionsView from './views/actions.js';
+import * as tokensView from './views/tokens.js';
+import * as webhooksView from './views/webhooks.js';
+import * as teamsView from './views/teams.js';
 
 const POLL_MS = 30000;
 const SIGNED_IN_FLAG = 'tick_signed_in';
@@ -25,6 +30,13 @@ const routes = [
   { path: /^\/users$/, view: usersView, nav: 'users', allowed: () => can('users') },
   { path: /^\/whatsapp$/, view: whatsappView, nav: 'whatsapp', allowed: () => canAny('whatsapp.status', 'whatsapp.send', 'whatsapp.simulate') },
   { path: /^\/audit$/, view: auditView, nav: 'audit', allowed: () => can('audit') },
+  { path: /^\/sites$/, view: sitesView, nav: 'sites', allowed: sitesView.maySeeSites },
+  { path: /^\/sites\/(\d{1,10})$/, view: sitesView, nav: 'sites', keys: ['id'], allowed: sitesView.maySeeSites },
+  { path: /^\/actions$/, view: actionsView, nav: 'actions', allowed: () => can('tickets.read') },
+  { path: /^\/tokens$/, view: tokensView, nav: 'tokens', allowed: () => Boolean(session.user) },
+  { path: /^\/webhooks$/, view: webhooksView, nav: 'webhooks', allowed: webhooksView.maySeeWebhooks },
+  { path: /^\/webhooks\/(\d{1,10})$/, view: webhooksView, nav: 'webhooks', keys: ['id'], allowed: webhooksView.maySeeWebhooks },
+  { path: /^\/teams$/, view: teamsView, nav: 'teams', allowed: () => can('tickets.read') },
 ];
 
 const main = document.getElementById('main');
@@ -140,6 +152,9 @@ function updateHeader(route) {
     const perms = a.dataset.perm.split(' ');
     a.hidden = !perms.some((p) => can(p));
   }
+  for (const a of topbar.querySelectorAll('[data-role]')) {
+    a.hidden = !a.dataset.role.split(' ').includes(session.user.role);
+  }
   for (const a of topbar.querySelectorAll('[data-nav]')) {
     if (route && a.dataset.nav === route.nav) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
@@ -185,6 +200,33 @@ function startPolling() {
   }, POLL_MS);
 }
 
+// The signed-in agent's availability (issue 13): shown to those who work
+// tickets, read at sign-in, changed from the header.
+async function loadAvailability() {
+  const wrap = document.getElementById('availability-wrap');
+  wrap.hidden = !can('tickets.work');
+  if (wrap.hidden) return;
+  try {
+    const { data } = await api('GET', '/api/me/availability');
+    document.getElementById('availability').value = data.availability;
+  } catch (e) { /* the switch keeps its last value */ }
+}
+
+async function setAvailability(e) {
+  const select = e.target;
+  select.disabled = true;
+  try {
+    const { data } = await api('PUT', '/api/me/availability', { availability: select.value });
+    select.value = data.availability;
+    flash(`You are ${select.options[select.selectedIndex].text.toLowerCase()}.`);
+  } catch (err) {
+    if (err.status !== 401) flash(`Your availability was not changed: ${err.message}`, 'error');
+    loadAvailability();
+  } finally {
+    select.disabled = false;
+  }
+}
+
 async function checkSession() {
   try {
     await api('GET', '/api/auth/me');
@@ -199,6 +241,7 @@ async function signedIn() {
   setUser(data);
   expiring = false;
   sessionStorage.setItem(SIGNED_IN_FLAG, '1');
+  loadAvailability();
   startLive({ event: onLiveEvent, state: showLive, reconnect: checkSession });
   startPolling();
   const target = returnTo || '#/inbox';
@@ -239,6 +282,7 @@ async function signOut() {
 
 function wireChrome() {
   document.getElementById('signout').addEventListener('click', signOut);
+  document.getElementById('availability').addEventListener('change', setAvailability);
   document.getElementById('skip').addEventListener('click', (e) => {
     e.preventDefault();
     main.focus();
@@ -265,6 +309,7 @@ async function boot() {
     const { data } = await api('GET', '/api/auth/me');
     setUser(data);
     sessionStorage.setItem(SIGNED_IN_FLAG, '1');
+    loadAvailability();
     startLive({ event: onLiveEvent, state: showLive, reconnect: checkSession });
     startPolling();
   } catch (e) {

@@ -77,3 +77,98 @@ export function deliveryMark(wa) {
 export function plural(n, one, many) {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+// A safety report's keys (issue 11), in the order the API's table keeps
+// them (src/base/report.c), with the words the panel shows.
+export const CATEGORIES = [
+  ['bypassing_safety_controls', 'Bypassing safety controls'],
+  ['confined_space', 'Confined space'],
+  ['driving', 'Driving'],
+  ['energy_isolation', 'Energy isolation'],
+  ['hot_work', 'Hot work'],
+  ['line_of_fire', 'Line of fire'],
+  ['safe_mechanical_lifting', 'Safe mechanical lifting'],
+  ['work_authorisation', 'Work authorisation'],
+  ['working_at_height', 'Working at height'],
+  ['other', 'Other'],
+];
+export const OBSERVATION_TYPES = [
+  ['unsafe_act', 'Unsafe act'],
+  ['unsafe_condition', 'Unsafe condition'],
+  ['near_miss', 'Near miss'],
+  ['incident', 'Incident'],
+  ['positive_observation', 'Positive observation'],
+];
+export const SEVERITIES = [
+  ['low', 'Low'],
+  ['medium', 'Medium'],
+  ['high', 'High'],
+  ['critical', 'Critical'],
+];
+const labelOf = (pairs) => {
+  const m = new Map(pairs);
+  return (k) => (k === null || k === undefined || k === '' ? '' : m.get(k) || String(k));
+};
+export const categoryLabel = labelOf(CATEGORIES);
+export const observationLabel = labelOf(OBSERVATION_TYPES);
+export const severityLabel = labelOf(SEVERITIES);
+
+// "NRT01 · North terminal" for {code, name}; '' for null.
+export function siteLabel(site) {
+  if (!site) return '';
+  return [site.code, site.name].filter(Boolean).join(' · ');
+}
+
+// OpenStreetMap at a point: https://www.openstreetmap.org/?mlat=..&mlon=..#map=17/../..
+// null unless both are finite numbers within range.
+export function mapUrl(latitude, longitude) {
+  const lat = Number(latitude);
+  const lon = Number(longitude);
+  if (latitude === null || latitude === undefined || longitude === null || longitude === undefined) return null;
+  if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) return null;
+  const a = String(Number(lat.toFixed(6)));
+  const o = String(Number(lon.toFixed(6)));
+  return `https://www.openstreetmap.org/?mlat=${a}&mlon=${o}#map=17/${a}/${o}`;
+}
+
+// An action's status word.
+const ACTION_STATUS_LABELS = { open: 'Open', done: 'Done', cancelled: 'Cancelled' };
+export function actionStatusLabel(s) {
+  return ACTION_STATUS_LABELS[s] || String(s || '');
+}
+
+// A due date "YYYY-MM-DD" as the panel shows it ("5 Dec 2026"), in UTC so
+// the day never shifts with the browser's zone.
+export function dueDate(s) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(s || ''));
+  if (!m) return String(s || '');
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+}
+
+// Integrations (issue 15): what each permission name (a token's scope)
+// lets a caller do, and a webhook delivery's state, in words.
+const PERMISSION_LABELS = {
+  'tickets.read': 'Read tickets',
+  'tickets.work': 'Work tickets: create, take, reply, status, close',
+  'tickets.admin': 'Reassign, reopen and delete tickets',
+  'whatsapp.send': 'Send WhatsApp messages to any number',
+  'whatsapp.status': 'Read the WhatsApp status',
+  'whatsapp.simulate': 'Simulate a customer message',
+  users: 'Manage users',
+  audit: 'Read the audit log',
+  stats: 'Read statistics',
+  reports: 'Reports and exports',
+  integrations: 'Manage webhooks',
+  'sites.read': 'Read sites and QR codes',
+  'sites.admin': 'Manage sites',
+};
+export function permissionLabel(p) {
+  return PERMISSION_LABELS[p] || String(p || '');
+}
+
+const DELIVERY_STATE_LABELS = { pending: 'Pending', failed: 'Failed, will retry', delivered: 'Delivered', dead: 'Given up' };
+export const DELIVERY_STATES = Object.keys(DELIVERY_STATE_LABELS);
+export function deliveryStateLabel(s) {
+  return DELIVERY_STATE_LABELS[s] || String(s || '');
+}

@@ -10,6 +10,8 @@ export const EVENT_TYPES = [
   'ticket.created', 'ticket.updated', 'ticket.assigned', 'ticket.status',
   'ticket.closed', 'message.received', 'message.status', 'reply.created',
   'note.created',
+  // A corrective action, told to its owner (issue 11).
+  'action.assigned', 'action.updated', 'action.closed',
 ];
 
 const URL_EVENTS = '/api/events';

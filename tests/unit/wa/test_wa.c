@@ -111,7 +111,13 @@ test_all_types(void)
 	CU_STR_EQ(b.msgs[1].mime_type, "image/jpeg");
 	CU_STR_EQ(b.msgs[2].filename, "invoice.pdf");
 	CU_ASSERT_TRUE(b.msgs[6].has_location);
+	CU_STR_EQ(b.msgs[6].location_name, "Zocalo");
+	CU_STR_EQ(b.msgs[6].location_address, "Centro, CDMX");
 	CU_STR_EQ(b.msgs[8].context_id, "wamid.OUT1");
+	/* The ids of the button and the list row chosen. */
+	CU_STR_EQ(b.msgs[8].reply_id, "yes");
+	CU_STR_EQ(b.msgs[9].reply_id, "r1");
+	CU_ASSERT_PTR_NULL(b.msgs[0].reply_id);
 	CU_STR_EQ(b.msgs[11].context_id, "wamid.OUT1");
 	/* The sender's profile is matched by wa_id among several contacts. */
 	CU_STR_EQ(b.msgs[14].profile_name, "Bo");
@@ -144,6 +150,48 @@ test_statuses(void)
 	CU_ASSERT_EQUAL(b.statuses[3].rank, 0);
 	tick_wa_batch_free(&b);
 	free(body);
+}
+
+/* The pricing object of a status (issue 12): kept when well-formed, left
+ * out when odd, billable only from a boolean. */
+static void
+test_status_pricing(void)
+{
+	static const char body[] =
+	    "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\","
+	    "\"changes\":[{\"field\":\"messages\",\"value\":{\"statuses\":["
+	    "{\"id\":\"wamid.A\",\"status\":\"sent\",\"timestamp\":\"1\","
+	    "\"recipient_id\":\"1\",\"pricing\":{\"billable\":true,"
+	    "\"pricing_model\":\"PMP\",\"category\":\"service\","
+	    "\"type\":\"regular\"}},"
+	    "{\"id\":\"wamid.B\",\"status\":\"sent\",\"timestamp\":\"1\","
+	    "\"recipient_id\":\"1\",\"pricing\":{\"billable\":\"yes\","
+	    "\"category\":\"x y'--\",\"pricing_model\":"
+	    "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}},"
+	    "{\"id\":\"wamid.C\",\"status\":\"read\",\"timestamp\":\"1\","
+	    "\"recipient_id\":\"1\",\"pricing\":{\"billable\":false,"
+	    "\"category\":\"utility\"}},"
+	    "{\"id\":\"wamid.D\",\"status\":\"read\",\"timestamp\":\"1\","
+	    "\"recipient_id\":\"1\",\"pricing\":[]}]}}]}]}";
+	struct tick_wa_batch b;
+	char err[128];
+
+	CU_ASSERT_EQUAL_FATAL(tick_wa_parse_webhook(body, sizeof(body) - 1, &b,
+	                          err, sizeof(err)),
+	    TICK_OK);
+	CU_ASSERT_EQUAL_FATAL(b.nstatuses, 4);
+	CU_STR_EQ(b.statuses[0].pricing_category, "service");
+	CU_STR_EQ(b.statuses[0].pricing_model, "PMP");
+	CU_STR_EQ(b.statuses[0].pricing_type, "regular");
+	CU_ASSERT_EQUAL(b.statuses[0].billable, 1);
+	CU_ASSERT_PTR_NULL(b.statuses[1].pricing_category);
+	CU_ASSERT_PTR_NULL(b.statuses[1].pricing_model);
+	CU_ASSERT_EQUAL(b.statuses[1].billable, -1);
+	CU_STR_EQ(b.statuses[2].pricing_category, "utility");
+	CU_ASSERT_EQUAL(b.statuses[2].billable, 0);
+	CU_ASSERT_PTR_NULL(b.statuses[3].pricing_category);
+	CU_ASSERT_EQUAL(b.statuses[3].billable, -1);
+	tick_wa_batch_free(&b);
 }
 
 static void
@@ -570,6 +618,116 @@ test_payload(void)
 	free(p);
 }
 
+/* The interactive object of payload p, parsed (a new reference). */
+static json_t *
+interactive_of(const char *p)
+{
+	json_t *v = p != NULL ? json_loads(p, 0, NULL) : NULL;
+	json_t *it = json_incref(json_object_get(v, "interactive"));
+
+	CU_STR_EQ(json_string_value(json_object_get(v, "type")), "interactive");
+	CU_STR_EQ(json_string_value(json_object_get(v, "to")), "5215512345678");
+	json_decref(v);
+	return it;
+}
+
+static void
+test_interactive_payloads(void)
+{
+	/* Titles over WhatsApp's limits, made of two-byte characters. */
+	char long_title[64] = "", long_desc[200] = "", body[3000] = "";
+	struct tick_wa_choice rows[11], buttons[4];
+	json_t *it, *r;
+	char *p, ids[11][8];
+
+	for (int i = 0; i < 30; i++)
+		strcat(long_title, "\xc3\xa9");
+	for (int i = 0; i < 80; i++)
+		strcat(long_desc, "\xc3\xa9");
+	for (int i = 0; i < 1100; i++)
+		strcat(body, "\xc3\xa9");
+	for (int i = 0; i < 11; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "r%u", (unsigned)i % 100);
+		rows[i].id = ids[i];
+		rows[i].title = long_title;
+		rows[i].description = i % 2 ? long_desc : NULL;
+	}
+	p = tick_wa_list_payload("5215512345678", body,
+	    "Choose one of these options", rows, 10);
+	it = interactive_of(p);
+	CU_STR_EQ(json_string_value(json_object_get(it, "type")), "list");
+	CU_ASSERT_EQUAL(tick_valid_utf8_chars(json_string_value(
+	                    json_object_get(json_object_get(it, "body"),
+	                        "text"))),
+	    1024);
+	CU_STR_EQ(json_string_value(
+	              json_object_get(json_object_get(it, "action"), "button")),
+	    "Choose one of these ");
+	r = json_object_get(json_array_get(json_object_get(json_object_get(it,
+	                                                       "action"),
+	                                       "sections"),
+	                        0),
+	    "rows");
+	CU_ASSERT_EQUAL(json_array_size(r), 10);
+	CU_STR_EQ(json_string_value(
+	              json_object_get(json_array_get(r, 3), "id")),
+	    "r3");
+	CU_ASSERT_EQUAL(tick_valid_utf8_chars(json_string_value(
+	                    json_object_get(json_array_get(r, 3), "title"))),
+	    24);
+	CU_ASSERT_EQUAL(tick_valid_utf8_chars(json_string_value(
+	                    json_object_get(json_array_get(r, 3),
+	                        "description"))),
+	    72);
+	CU_ASSERT_PTR_NULL(
+	    json_object_get(json_array_get(r, 2), "description"));
+	json_decref(it);
+	free(p);
+	/* More rows than a list takes, none, an empty id, an empty body. */
+	CU_ASSERT_PTR_NULL(
+	    p = tick_wa_list_payload("5215512345678", "b", "Go", rows, 11));
+	CU_ASSERT_PTR_NULL(
+	    p = tick_wa_list_payload("5215512345678", "b", "Go", rows, 0));
+	rows[0].id = "";
+	CU_ASSERT_PTR_NULL(
+	    p = tick_wa_list_payload("5215512345678", "b", "Go", rows, 1));
+	rows[0].id = ids[0];
+	CU_ASSERT_PTR_NULL(
+	    p = tick_wa_list_payload("5215512345678", "", "Go", rows, 1));
+	CU_ASSERT_PTR_NULL(p = tick_wa_list_payload(NULL, "b", "Go", rows, 1));
+
+	for (int i = 0; i < 4; i++) {
+		buttons[i].id = ids[i];
+		buttons[i].title = long_title;
+		buttons[i].description = NULL;
+	}
+	p = tick_wa_buttons_payload("5215512345678", "Stay anonymous?", buttons,
+	    3);
+	it = interactive_of(p);
+	CU_STR_EQ(json_string_value(json_object_get(it, "type")), "button");
+	r = json_object_get(json_object_get(it, "action"), "buttons");
+	CU_ASSERT_EQUAL(json_array_size(r), 3);
+	CU_STR_EQ(json_string_value(
+	              json_object_get(json_array_get(r, 0), "type")),
+	    "reply");
+	CU_STR_EQ(json_string_value(
+	              json_object_get(json_object_get(json_array_get(r, 2),
+	                                  "reply"),
+	                  "id")),
+	    "r2");
+	CU_ASSERT_EQUAL(tick_valid_utf8_chars(json_string_value(
+	                    json_object_get(json_object_get(json_array_get(r, 2),
+	                                        "reply"),
+	                        "title"))),
+	    20);
+	json_decref(it);
+	free(p);
+	CU_ASSERT_PTR_NULL(
+	    p = tick_wa_buttons_payload("5215512345678", "b", buttons, 4));
+	CU_ASSERT_PTR_NULL(
+	    p = tick_wa_buttons_payload("5215512345678", "b", buttons, 0));
+}
+
 int
 main(void)
 {
@@ -577,6 +735,7 @@ main(void)
 		{ "text message", test_text },
 		{ "every message type", test_all_types },
 		{ "statuses", test_statuses },
+		{ "status_pricing", test_status_pricing },
 		{ "bad shapes are skipped", test_bad_shapes },
 		{ "not JSON", test_not_json },
 		{ "item limit", test_too_many_items },
@@ -590,6 +749,7 @@ main(void)
 		{ "status and retry rules", test_rules },
 		{ "send responses", test_send_response },
 		{ "text payload", test_payload },
+		{ "interactive payloads", test_interactive_payloads },
 		{ NULL, NULL },
 	};
 	return cu_run("wa", tests);

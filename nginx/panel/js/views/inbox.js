@@ -1,14 +1,31 @@
-// The inbox: GET /api/tickets with status, q, mine/unassigned, sort and
-// paging; the filters live in the URL (#/inbox?status=new,assigned&page=2).
+// The inbox: GET /api/tickets with status, q, mine/unassigned, site,
+// category, severity, sort and paging; the filters live in the URL
+// (#/inbox?status=new,assigned&site=3&severity=high,critical&page=2).
 import { api, query } from '../api.js';
 import { clear, h, nextId, notice } from '../dom.js';
-import { age, dateTime, phone, STATUSES, statusLabel } from '../format.js';
+import {
+  age, CATEGORIES, categoryLabel, dateTime, phone, SEVERITIES, severityLabel, STATUSES, statusLabel,
+} from '../format.js';
+import { listSites, sitesInOrder } from '../people.js';
 import { can } from '../session.js';
 
 const OPEN = ['new', 'assigned', 'in_progress'];
 const SORTS = [['activity', 'Recent activity'], ['newest', 'Newest first'], ['oldest', 'Oldest first']];
 const LIMITS = [10, 25, 50, 100];
+const SEVERITY_KEYS = SEVERITIES.map(([k]) => k);
+const CATEGORY_KEYS = CATEGORIES.map(([k]) => k);
 export let lastInboxHash = '#/inbox';
+
+// The urgent mark: a word and a sign, never colour alone.
+export function urgentMark() {
+  return h('span', { class: 'badge urgent' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), 'Urgent');
+}
+
+// A severity as a badge whose text says it (critical also reads urgent
+// where the ticket is open: see urgentMark).
+export function severityBadge(s) {
+  return s ? h('span', { class: `badge sev sev-${s}` }, severityLabel(s)) : null;
+}
 
 function stateFrom(q) {
   const status = q.has('status') ? q.get('status').split(',').filter((s) => STATUSES.includes(s)) : OPEN.slice();
@@ -16,7 +33,11 @@ function stateFrom(q) {
   const sort = SORTS.some(([v]) => v === q.get('sort')) ? q.get('sort') : 'activity';
   const limit = LIMITS.includes(Number(q.get('limit'))) ? Number(q.get('limit')) : 25;
   const page = Math.max(1, parseInt(q.get('page') || '1', 10) || 1);
-  return { status, who, sort, limit, page, q: (q.get('q') || '').slice(0, 200) };
+  // A site by id (the select's value) or by code, as the API takes both.
+  const site = /^([0-9]{1,10}|[A-Za-z0-9]{3,10})$/.test(q.get('site') || '') ? q.get('site') : '';
+  const category = CATEGORY_KEYS.includes(q.get('category')) ? q.get('category') : '';
+  const severity = q.has('severity') ? q.get('severity').split(',').filter((s) => SEVERITY_KEYS.includes(s)) : [];
+  return { status, who, sort, limit, page, q: (q.get('q') || '').slice(0, 200), site, category, severity };
 }
 
 function hashOf(st) {
@@ -25,6 +46,9 @@ function hashOf(st) {
   if (!isDefault) q.set('status', st.status.join(','));
   if (st.who !== 'all') q.set('who', st.who);
   if (st.q) q.set('q', st.q);
+  if (st.site) q.set('site', st.site);
+  if (st.category) q.set('category', st.category);
+  if (st.severity.length) q.set('severity', st.severity.join(','));
   if (st.sort !== 'activity') q.set('sort', st.sort);
   if (st.limit !== 25) q.set('limit', String(st.limit));
   if (st.page > 1) q.set('page', String(st.page));
@@ -95,6 +119,58 @@ export function mount(main, ctx) {
     st.page = 1;
     update();
   });
+  // --- the safety report's filters: site, category, severity
+  const siteId = nextId('site');
+  const siteSel = h('select', { id: siteId, name: 'site' }, h('option', { value: '' }, 'All sites'),
+    st.site ? h('option', { value: st.site, selected: true }, st.site) : null);
+  siteSel.addEventListener('change', () => {
+    st.site = siteSel.value;
+    st.page = 1;
+    update();
+  });
+  const catId = nextId('category');
+  const catSel = h('select', { id: catId, name: 'category' }, h('option', { value: '' }, 'All categories'),
+    CATEGORIES.map(([v, t]) => h('option', { value: v, selected: v === st.category }, t)));
+  catSel.addEventListener('change', () => {
+    st.category = catSel.value;
+    st.page = 1;
+    update();
+  });
+  const sevBoxes = SEVERITIES.map(([s, label]) => {
+    const id = nextId(`sev-${s}`);
+    const box = h('input', { type: 'checkbox', id, value: s, checked: st.severity.includes(s) });
+    box.addEventListener('change', () => {
+      st.severity = sevBoxes.filter((b) => b.box.checked).map((b) => b.box.value);
+      st.page = 1;
+      update();
+    });
+    return { box, el: h('span', { class: `chip-check sev-chip sev-${s}` }, box, h('label', { for: id }, label)) };
+  });
+  const sevSet = h('fieldset', { class: 'filter-group' }, h('legend', {}, 'Severity'), sevBoxes.map((b) => b.el));
+  const reportWrap = h('div', { class: 'filter-group inline-fields' },
+    h('span', { class: 'field-inline' }, h('label', { for: siteId }, 'Site'), siteSel),
+    h('span', { class: 'field-inline' }, h('label', { for: catId }, 'Category'), catSel));
+
+  // Only the sites the API shows this user (a site manager: its own).
+  async function loadSites() {
+    try {
+      const { items } = await listSites({ active: 1 });
+      if (destroyed) return;
+      const ordered = sitesInOrder(items);
+      const known = ordered.some((s) => String(s.id) === st.site || s.code === st.site.toUpperCase());
+      clear(siteSel, h('option', { value: '' }, 'All sites'),
+        ordered.map((s) => h('option', {
+          value: String(s.id),
+          selected: String(s.id) === st.site || s.code === st.site.toUpperCase(),
+        }, `${s.parent_id ? '— ' : ''}${s.code} · ${s.name}`)),
+        st.site && !known ? h('option', { value: st.site, selected: true }, st.site) : null);
+      siteSel.disabled = false;
+    } catch (e) {
+      // Without the sites list the filter still takes the URL's site.
+      siteSel.disabled = !st.site;
+    }
+  }
+
   const sortWrap = h('div', { class: 'filter-group inline-fields' },
     h('span', { class: 'field-inline' }, h('label', { for: sortId }, 'Sort'), sort),
     h('span', { class: 'field-inline' }, h('label', { for: limitId }, 'Per page'), limit));
@@ -112,10 +188,13 @@ export function mount(main, ctx) {
   // At phone width the filters fold away under a summary of what they are.
   const summaryText = h('span', { class: 'filter-summary' });
   const more = h('details', { class: 'filter-more', open: window.matchMedia('(min-width: 48rem)').matches },
-    h('summary', {}, 'Filters ', summaryText), h('div', { class: 'filter-row' }, statusSet, whoSet, sortWrap));
+    h('summary', {}, 'Filters ', summaryText), h('div', { class: 'filter-row' }, statusSet, whoSet, sevSet, reportWrap, sortWrap));
   const summarize = () => {
     const s = st.status.length === 0 || st.status.length === STATUSES.length ? 'Any status' : st.status.map(statusLabel).join(', ');
-    summaryText.textContent = `(${s} · ${{ all: 'All', mine: 'Mine', unassigned: 'Unassigned' }[st.who]})`;
+    const extra = [st.site ? `site ${siteSel.selectedOptions[0]?.textContent || st.site}` : '',
+      st.category ? categoryLabel(st.category) : '',
+      st.severity.length ? st.severity.map(severityLabel).join('/') : ''].filter(Boolean);
+    summaryText.textContent = `(${[s, { all: 'All', mine: 'Mine', unassigned: 'Unassigned' }[st.who], ...extra].join(' · ')})`;
   };
   summarize();
   const wide = window.matchMedia('(min-width: 48rem)');
@@ -147,7 +226,10 @@ export function mount(main, ctx) {
         item('Assigned', b.assigned, '#/inbox?status=assigned'),
         item('In progress', b.in_progress, '#/inbox?status=in_progress'),
         item('Unassigned', data.unassigned_open, '#/inbox?who=unassigned'),
-        item('Mine', data.mine_open, '#/inbox?who=mine'));
+        item('Mine', data.mine_open, '#/inbox?who=mine'),
+        data.critical_open !== undefined
+          ? item('Critical open', data.critical_open, '#/inbox?severity=critical') : null);
+      stats.classList.toggle('stats-6', data.critical_open !== undefined);
     } catch (e) { /* counts are a nicety: the list shows its own errors */ }
   }
 
@@ -159,6 +241,9 @@ export function mount(main, ctx) {
       q: st.q,
       mine: st.who === 'mine' ? 1 : null,
       unassigned: st.who === 'unassigned' ? 1 : null,
+      site: st.site || null,
+      category: st.category || null,
+      severity: st.severity.length ? st.severity : null,
       sort: st.sort,
       page: st.page,
       limit: st.limit,
@@ -194,7 +279,7 @@ export function mount(main, ctx) {
       clear(list, h('table', { class: 'tickets' },
         h('caption', { class: 'sr-only' }, 'Tickets'),
         h('thead', {}, h('tr', {},
-          ['Reference', 'Status', 'Customer', 'Last message', 'Age', 'Holder'].map((c) => h('th', { scope: 'col' }, c)))),
+          ['Reference', 'Status', 'Site', 'Severity', 'Customer', 'Last message', 'Age', 'Holder'].map((c) => h('th', { scope: 'col' }, c)))),
         h('tbody', {}, rows)));
       if (focusedId) list.querySelector(`tr[data-id="${CSS.escape(focusedId)}"] a.ref`)?.focus({ preventScroll: true });
     }
@@ -214,12 +299,24 @@ export function mount(main, ctx) {
 
   function row(t, now) {
     const href = `#/tickets/${t.id}`;
-    const tr = h('tr', { class: ['ticket-row', fresh.has(t.id) ? 'is-fresh' : '', t.assigned_to ? '' : 'is-unassigned'],
-      dataset: { id: String(t.id) } },
-      h('td', { class: 'c-ref', 'data-label': 'Reference' }, h('a', { href, class: 'ref' }, t.reference || `#${t.id}`)),
+    const overdue = Number(t.overdue_actions || 0);
+    const tr = h('tr', { class: ['ticket-row', fresh.has(t.id) ? 'is-fresh' : '', t.assigned_to ? '' : 'is-unassigned',
+      t.urgent ? 'is-urgent' : ''],
+    dataset: { id: String(t.id), severity: t.severity || '' } },
+      h('td', { class: 'c-ref', 'data-label': 'Reference' }, h('a', { href, class: 'ref' }, t.reference || `#${t.id}`),
+        t.urgent ? [' ', urgentMark()] : null,
+        overdue > 0 ? [' ', h('span', { class: 'badge overdue' }, h('span', { 'aria-hidden': 'true' }, '⏰ '),
+          `${overdue} overdue action${overdue === 1 ? '' : 's'}`)] : null),
       h('td', { class: 'c-status', 'data-label': 'Status' }, h('span', { class: `badge status-${t.status}` }, statusLabel(t.status))),
+      h('td', { class: ['c-site', t.site ? '' : 'is-empty'], 'data-label': 'Site' }, t.site
+        ? h('span', { class: 'site-code', title: t.site.name || null }, t.site.code,
+          t.subsite ? h('span', { class: 'muted' }, ` / ${t.subsite.code}`) : null)
+        : h('span', { class: 'muted' }, '—')),
+      h('td', { class: ['c-sev', t.severity || t.category ? '' : 'is-empty'], 'data-label': 'Severity' }, severityBadge(t.severity) || h('span', { class: 'muted' }, '—'),
+        t.category ? h('span', { class: 'cat' }, categoryLabel(t.category)) : null),
       h('td', { class: 'c-customer', 'data-label': 'Customer' },
-        h('span', { class: 'cust-name' }, t.name || ''),
+        t.anonymous ? h('span', { class: 'cust-name' }, h('span', { class: 'badge anon' }, t.name || 'Anonymous'))
+          : h('span', { class: 'cust-name' }, t.name || ''),
         t.mobile ? h('span', { class: 'cust-mobile' }, phone(t.mobile)) : null),
       h('td', { class: 'c-last', 'data-label': 'Last message' }, h('span', { class: 'last-msg' }, t.last_message || '')),
       h('td', { class: 'c-age', 'data-label': 'Age' }, h('time', { datetime: t.created_at, title: dateTime(t.created_at) }, age(t.created_at, now))),
@@ -233,6 +330,8 @@ export function mount(main, ctx) {
   }
 
   lastInboxHash = hashOf(st);
+  main.classList.add('wide');
+  loadSites().then(summarize);
   load();
 
   return {
@@ -246,6 +345,7 @@ export function mount(main, ctx) {
       destroyed = true;
       clearTimeout(debounce);
       wide.removeEventListener('change', onWide);
+      main.classList.remove('wide');
     },
   };
 }

@@ -7,7 +7,10 @@ import { clear, field, h, notice, setBusy, setFieldError, showFieldErrors } from
 import { filePayload, filePicker, fileSize, serverFileError } from '../files.js';
 import { dateTime, deliveryMark, phone, shortTime, statusLabel } from '../format.js';
 import { can, isAdmin, session } from '../session.js';
-import { lastInboxHash } from './inbox.js';
+import { confirmDialog } from '../confirm.js';
+import { lastInboxHash, urgentMark } from './inbox.js';
+import { createActions } from './ticket-actions.js';
+import { createReport } from './ticket-report.js';
 
 const FILE_TIMEOUT_MS = 120000; // a file goes to Cloudinary within the request
 const RETRY_TIMEOUT_MS = 60000;
@@ -63,8 +66,9 @@ export function mount(main, ctx) {
   const back = h('a', { href: lastInboxHash || '#/inbox', class: 'back' }, '← Inbox');
   const title = h('h1', { class: 'ticket-title' }, 'Ticket');
   const badge = h('span', { class: 'badge' });
+  const marks = h('span', { class: 'ticket-marks' });
   const subtitle = h('p', { class: 'ticket-sub' });
-  const headline = h('div', { class: 'ticket-head' }, h('div', { class: 'ticket-head-main' }, title, badge), subtitle);
+  const headline = h('div', { class: 'ticket-head' }, h('div', { class: 'ticket-head-main' }, title, badge, marks), subtitle);
   const loadStatus = h('div', { class: 'list-status', role: 'status', 'aria-live': 'polite' });
   const windowNotice = h('div', { class: 'window-notice', hidden: true });
   const timeline = h('ol', { class: 'timeline' });
@@ -207,14 +211,43 @@ export function mount(main, ctx) {
     resolution.wrap, h('div', { class: 'form-actions' }, closeBtn));
   const closeBox = h('details', { class: 'action close-box', hidden: true },
     h('summary', {}, 'Close with a resolution'), closeForm);
+  // Open corrective actions hold the ticket open: the API answers 409
+  // open_actions, and the agent may close it anyway (force).
   closeForm.addEventListener('submit', (e) => {
     e.preventDefault();
     if (!resolution.input.value.trim()) {
       showFieldErrors([resolution], { resolution: 'Write how it was resolved.' });
       return;
     }
-    act(closeBtn, 'Closing…', () => api('POST', `/api/tickets/${ticket.id}/close`,
-      { resolution: resolution.input.value }), 'Ticket closed.', [resolution]).then((ok) => {
+    const text = resolution.input.value;
+    const close = async (force) => {
+      try {
+        return await api('POST', `/api/tickets/${ticket.id}/close`, force ? { resolution: text, force: true } : { resolution: text });
+      } catch (err) {
+        if (force || err.status !== 409 || err.code !== 'open_actions') throw err;
+        const d = err.details || {};
+        const open = Number(d.open_actions || 0);
+        const overdue = Number(d.overdue_actions || 0);
+        setBusy(closeBtn, false);
+        const anyway = await confirmDialog({
+          title: 'Corrective actions are still open',
+          body: [h('p', {}, open
+            ? `This ticket has ${open} open corrective action${open === 1 ? '' : 's'}${overdue ? `, ${overdue} overdue` : ''}.`
+            : err.message),
+          h('p', {}, 'Close the ticket anyway? The actions stay open and keep their owners and due dates.')],
+          confirm: 'Close anyway', cancel: 'Keep it open', danger: true,
+        });
+        if (!anyway) {
+          const e2 = new Error(`Not closed: ${open || 'some'} corrective action${open === 1 ? ' is' : 's are'} still open.`);
+          e2.status = 409;
+          e2.kept = true;
+          throw e2;
+        }
+        setBusy(closeBtn, true, 'Closing…');
+        return api('POST', `/api/tickets/${ticket.id}/close`, { resolution: text, force: true });
+      }
+    };
+    act(closeBtn, 'Closing…', () => close(false), 'Ticket closed.', [resolution]).then((ok) => {
       if (ok) {
         resolution.input.value = '';
         closeBox.open = false;
@@ -246,10 +279,13 @@ export function mount(main, ctx) {
 
   const actions = h('section', { class: 'actions', 'aria-label': 'Actions' },
     actionStatus, takeBox, statusForm, assignForm, closeBox, readOnly);
+  const report = createReport(ctx, { reload: () => load() });
+  const actionsBox = createActions(ctx, { reload: () => load() });
   const side = h('aside', { class: 'ticket-side' },
+    report.el,
     h('section', { class: 'card', 'aria-labelledby': 'details-title' }, h('h2', { id: 'details-title' }, 'Details'), details, resolutionBox),
     h('section', { class: 'card', 'aria-labelledby': 'actions-title' }, h('h2', { id: 'actions-title' }, 'Actions'), actions));
-  const conversation = h('div', { class: 'ticket-main' }, windowNotice, timelineBox, replyForm, noteForm);
+  const conversation = h('div', { class: 'ticket-main' }, windowNotice, timelineBox, replyForm, noteForm, actionsBox.el);
 
   main.append(back, headline, loadStatus, h('div', { class: 'ticket-layout' }, conversation, side));
   main.classList.add('wide');
@@ -272,8 +308,8 @@ export function mount(main, ctx) {
     } catch (err) {
       if (err.status === 401) return false;
       const rest = err.status === 422 ? showFieldErrors(fields, err.details) : {};
-      actionStatus.replaceChildren(notice('error', err.message, restList(rest)));
-      if (err.status === 409) load();
+      actionStatus.replaceChildren(notice(err.kept ? 'warn' : 'error', err.message, restList(rest)));
+      if (err.status === 409 && !err.kept) load();
       return false;
     } finally {
       setBusy(button, false);
@@ -324,12 +360,17 @@ export function mount(main, ctx) {
     document.title = `${title.textContent} · tick`;
     badge.className = `badge status-${t.status}`;
     badge.textContent = statusLabel(t.status);
+    clear(marks, t.urgent ? urgentMark() : null, t.anonymous ? h('span', { class: 'badge anon' }, 'Anonymous') : null);
     clear(subtitle, h('span', { class: 'sub-name' }, t.name || ''), t.mobile ? h('span', { class: 'sub-mobile' }, phone(t.mobile)) : null,
       h('span', { class: 'sub-holder' }, t.assigned_to ? `Held by ${t.assigned_to.name || `#${t.assigned_to.id}`}` : 'Unassigned'));
     renderDetails(t);
     renderWindow(t);
     renderTimeline(t);
     renderActions(t);
+    const work = can('tickets.work');
+    const mine = t.assigned_to && session.user && t.assigned_to.id === session.user.id;
+    report.render(t, { mayWork: work && t.status !== 'closed' && (mine || isAdmin()) });
+    actionsBox.render(t);
   }
 
   function renderDetails(t) {

@@ -1,0 +1,75 @@
+/*
+ * tick: what each figure of the reports (issue 12) means, defined once and
+ * asked by every caller: percentiles and averages of durations, the
+ * WhatsApp delivery rate, the shape of a time zone name and the report
+ * groupings. Pure: no I/O, no globals; the SQL that gathers the values
+ * lives in store/reports.c.
+ */
+#ifndef TICK_FIGURES_H
+#define TICK_FIGURES_H
+
+#include <stddef.h>
+
+/*
+ * The p-th percentile (0 <= p <= 1) of n values sorted ascending, by
+ * linear interpolation between the closest ranks (as SQL's PERCENTILE_CONT
+ * and spreadsheets' PERCENTILE.INC): rank p * (n - 1). The median is p =
+ * 0.5. 0 when n is 0.
+ */
+double tick_figures_percentile(const long long *sorted, size_t n, double p);
+
+/* A duration figure (first response, resolution, time to take): over n
+ * sorted values in seconds. */
+struct tick_figures_times {
+	long long count;
+	double average, median, p90; /* seconds; 0 when count is 0 */
+};
+void tick_figures_times(const long long *sorted, size_t n,
+    struct tick_figures_times *out);
+
+/*
+ * The outbound messages by the status each has reached, and the delivery
+ * rate: (delivered + read) / sent, as a percentage rounded to two
+ * decimals. "sent" counts every outbound message Meta took (sent,
+ * delivered, read, played, failed): a message it read was sent and
+ * delivered first, and a failed one counts against the rate; "read"
+ * includes played (audio). 0 when nothing was sent.
+ */
+struct tick_figures_outbound {
+	long long accepted, sent, delivered, read, played, failed;
+};
+long long tick_figures_sent(const struct tick_figures_outbound *o);
+double tick_figures_delivery_rate(const struct tick_figures_outbound *o);
+
+/* Rounds v to two decimals (half away from zero). */
+double tick_figures_round2(double v);
+
+/*
+ * Whether s has the shape of an IANA time zone name: 1 to 64 bytes of
+ * A-Z a-z 0-9 / _ - +, starting with a letter, no "..", no leading or
+ * trailing '/'. Whether the server knows it is the database's question.
+ */
+int tick_figures_tz_shape(const char *s);
+
+/* The groupings of GET /api/stats/tickets?group=. */
+enum tick_figures_group {
+	TICK_FIGURES_DAY,
+	TICK_FIGURES_WEEK, /* ISO weeks, named by their Monday */
+	TICK_FIGURES_MONTH,
+	TICK_FIGURES_SITE,
+	TICK_FIGURES_CATEGORY,
+	TICK_FIGURES_AGENT,
+	TICK_FIGURES_SEVERITY,
+	/* Beyond the issue's list, the other breakdowns it names. */
+	TICK_FIGURES_SUBSITE,
+	TICK_FIGURES_OBSERVATION, /* observation_type */
+	TICK_FIGURES_SOURCE,      /* whatsapp, form, api */
+	TICK_FIGURES_STATUS,
+	TICK_FIGURES__MAX
+};
+/* The group named s, or -1. */
+int tick_figures_group_find(const char *s);
+/* The name of group g ("day", ...). */
+const char *tick_figures_group_name(enum tick_figures_group g);
+
+#endif

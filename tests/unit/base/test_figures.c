@@ -1,0 +1,166 @@
+/* The reports' figures on fixed data with known answers, and CSV fields
+ * with their formula neutralisation. */
+#include <string.h>
+
+#include "csv.h"
+#include "cu.h"
+#include "figures.h"
+
+#define NEAR(a, b) CU_ASSERT_DOUBLE_EQUAL((a), (b), 1e-9)
+
+static void
+test_percentile(void)
+{
+	static const long long ten[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+	static const long long four[] = { 10, 20, 30, 40 };
+	static const long long one[] = { 42 };
+	static const long long skew[] = { 60, 60, 120, 300, 3600 };
+
+	NEAR(tick_figures_percentile(ten, 10, 0.5), 5.5);
+	NEAR(tick_figures_percentile(ten, 10, 0.9), 9.1);
+	NEAR(tick_figures_percentile(ten, 10, 0), 1);
+	NEAR(tick_figures_percentile(ten, 10, 1), 10);
+	NEAR(tick_figures_percentile(four, 4, 0.5), 25);
+	NEAR(tick_figures_percentile(four, 4, 0.9), 37);
+	NEAR(tick_figures_percentile(one, 1, 0.5), 42);
+	NEAR(tick_figures_percentile(one, 1, 0.9), 42);
+	NEAR(tick_figures_percentile(NULL, 0, 0.5), 0);
+	NEAR(tick_figures_percentile(skew, 5, 0.5), 120);
+	/* rank 3.6: 300 + 0.6 * 3300 */
+	NEAR(tick_figures_percentile(skew, 5, 0.9), 2280);
+}
+
+static void
+test_times(void)
+{
+	static const long long v[] = { 60, 60, 120, 300, 3600 };
+	static const long long odd[] = { 1, 2 };
+	struct tick_figures_times t;
+
+	tick_figures_times(v, 5, &t);
+	CU_ASSERT_EQUAL(t.count, 5);
+	NEAR(t.average, 828);
+	NEAR(t.median, 120);
+	NEAR(t.p90, 2280);
+	tick_figures_times(NULL, 0, &t);
+	CU_ASSERT_EQUAL(t.count, 0);
+	NEAR(t.average, 0);
+	NEAR(t.median, 0);
+	NEAR(t.p90, 0);
+	tick_figures_times(odd, 2, &t);
+	NEAR(t.average, 1.5);
+	NEAR(t.median, 1.5);
+	NEAR(t.p90, 1.9);
+}
+
+static void
+test_delivery(void)
+{
+	struct tick_figures_outbound o = { 0 };
+
+	NEAR(tick_figures_delivery_rate(&o), 0);
+	CU_ASSERT_EQUAL(tick_figures_sent(&o), 0);
+	/* Accepted messages have not been sent yet. */
+	o.accepted = 7;
+	NEAR(tick_figures_delivery_rate(&o), 0);
+	o = (struct tick_figures_outbound){ .sent = 1,
+		.delivered = 4,
+		.read = 4,
+		.played = 0,
+		.failed = 1 };
+	CU_ASSERT_EQUAL(tick_figures_sent(&o), 10);
+	NEAR(tick_figures_delivery_rate(&o), 80);
+	o = (struct tick_figures_outbound){ .sent = 1,
+		.delivered = 1,
+		.read = 0,
+		.failed = 1 };
+	NEAR(tick_figures_delivery_rate(&o), 33.33);
+	o = (struct tick_figures_outbound){ .delivered = 2, .played = 1 };
+	NEAR(tick_figures_delivery_rate(&o), 100);
+	NEAR(tick_figures_round2(2.005), 2.01);
+	NEAR(tick_figures_round2(-1.234), -1.23);
+}
+
+static void
+test_tz_and_groups(void)
+{
+	CU_ASSERT(tick_figures_tz_shape("UTC"));
+	CU_ASSERT(tick_figures_tz_shape("Europe/Paris"));
+	CU_ASSERT(tick_figures_tz_shape("America/Argentina/Buenos_Aires"));
+	CU_ASSERT(tick_figures_tz_shape("Etc/GMT+5"));
+	CU_ASSERT(tick_figures_tz_shape("America/Port-au-Prince"));
+	CU_ASSERT(!tick_figures_tz_shape(""));
+	CU_ASSERT(!tick_figures_tz_shape(NULL));
+	CU_ASSERT(!tick_figures_tz_shape("+02:00"));
+	CU_ASSERT(!tick_figures_tz_shape("../etc/passwd"));
+	CU_ASSERT(!tick_figures_tz_shape("Europe/"));
+	CU_ASSERT(!tick_figures_tz_shape("Europe//Paris"));
+	CU_ASSERT(!tick_figures_tz_shape("Europe/Paris'; --"));
+	CU_ASSERT(!tick_figures_tz_shape(
+	    "Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+	CU_ASSERT_EQUAL(tick_figures_group_find("day"), TICK_FIGURES_DAY);
+	CU_ASSERT_EQUAL(tick_figures_group_find("severity"),
+	    TICK_FIGURES_SEVERITY);
+	CU_ASSERT_EQUAL(tick_figures_group_find("Day"), -1);
+	CU_ASSERT_EQUAL(tick_figures_group_find(""), -1);
+	CU_ASSERT_EQUAL(tick_figures_group_find(NULL), -1);
+	for (int g = 0; g < TICK_FIGURES__MAX; g++)
+		CU_ASSERT_EQUAL(tick_figures_group_find(tick_figures_group_name(
+		                    (enum tick_figures_group)g)),
+		    g);
+}
+
+static void
+csv_is(const char *in, const char *want)
+{
+	char out[256];
+	size_t n = tick_csv_field(in, strlen(in), out, sizeof(out));
+
+	CU_ASSERT(n <= TICK_CSV_FIELD_MAX(strlen(in)));
+	CU_ASSERT_EQUAL(n, strlen(want));
+	CU_ASSERT(n == strlen(want) && memcmp(out, want, n) == 0);
+}
+
+static void
+test_csv(void)
+{
+	char small[4];
+
+	csv_is("", "");
+	csv_is("plain", "plain");
+	csv_is("Zoë Ünal", "Zoë Ünal");
+	csv_is("a,b", "\"a,b\"");
+	csv_is("say \"hi\"", "\"say \"\"hi\"\"\"");
+	csv_is("two\nlines", "\"two\nlines\"");
+	csv_is("cr\rhere", "\"cr\rhere\"");
+	csv_is("\"", "\"\"\"\"");
+	/* OWASP: cells a spreadsheet would run get a leading quote. */
+	csv_is("=1+2", "\"'=1+2\"");
+	csv_is("+1", "\"'+1\"");
+	csv_is("-2+3", "\"'-2+3\"");
+	csv_is("@SUM(A1)", "\"'@SUM(A1)\"");
+	csv_is("\tx", "\"'\tx\"");
+	csv_is("\rx", "\"'\rx\"");
+	csv_is("=HYPERLINK(\"http://x\",\"y\")",
+	    "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+	csv_is("a=b", "a=b");
+	CU_ASSERT(tick_csv_formula("=", 1));
+	CU_ASSERT(!tick_csv_formula("=", 0));
+	CU_ASSERT(!tick_csv_formula(" =1", 3));
+	/* Too small: the size needed is returned, nothing is overrun. */
+	CU_ASSERT_EQUAL(tick_csv_field("a,b,c", 5, small, sizeof(small)), 7);
+}
+
+int
+main(void)
+{
+	static const struct cu_test tests[] = {
+		{ "percentile", test_percentile },
+		{ "times", test_times },
+		{ "delivery", test_delivery },
+		{ "tz_and_groups", test_tz_and_groups },
+		{ "csv", test_csv },
+		{ NULL, NULL },
+	};
+	return cu_run("figures", tests);
+}
