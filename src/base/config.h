@@ -91,6 +91,8 @@ enum tick_cfg {
 	/* Reports and exports (issue 12). */
 	TICK_CFG_TIMEZONE,
 	TICK_CFG_EXPORT_MAX_ROWS,
+	/* Retention (issue 13): days a closed ticket is kept; 0 forever. */
+	TICK_CFG_RETENTION_DAYS,
 	TICK_CFG__MAX
 };
 
