@@ -84,7 +84,7 @@ static int
 read_contact(struct tick_req *req, const json_t *body, int create,
     struct tick_contact_in *in, char phone[16], char **fields_text)
 {
-	json_t *errors = json_object(), *v;
+	json_t *errors = json_object(), *v, *t;
 	const char *why = NULL, *s;
 	size_t i;
 
@@ -134,10 +134,10 @@ read_contact(struct tick_req *req, const json_t *body, int create,
 		if (!json_is_array(v) || json_array_size(v) > TICK_TAGS_MAX)
 			why = "must be an array of at most 20 tags";
 		else
-			json_array_foreach (v, i, v) {
-				if (!json_is_string(v) ||
-				    tick_tag_normalize(json_string_value(v),
-				        json_string_length(v),
+			json_array_foreach (v, i, t) {
+				if (!json_is_string(t) ||
+				    tick_tag_normalize(json_string_value(t),
+				        json_string_length(t),
 				        in->tags[in->ntags], TICK_TAG_BUF,
 				        &why) != TICK_OK) {
 					why = why ? why : "must hold only text";

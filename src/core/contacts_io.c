@@ -189,8 +189,10 @@ read_row(struct import *im, const struct tick_csv_record *r,
 		s += skip, len -= skip;
 		switch (c) {
 		case COL_NAME:
-			if (tick_valid_utf8_chars(s) > TICK_CONTACT_NAME_MAX)
-				return "is longer than 255 characters";
+			if (tick_valid_utf8_chars(s) > TICK_CONTACT_NAME_MAX ||
+			    strpbrk(s, "\r\n") != NULL)
+				return "must be one line of at most 255 "
+				       "characters";
 			in->name = s, in->has_name = 1;
 			break;
 		case COL_PHONE:
