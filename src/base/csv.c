@@ -131,8 +131,8 @@ tick_csv_reader_new(tick_csv_record_fn fn, void *arg)
 		free(r);
 		return NULL;
 	}
-	/* Only a comma separates; spaces are data. */
-	csv_set_space_func(&r->p, NULL);
+	/* libcsv drops spaces and tabs around an unquoted field (a quoted
+	 * one keeps them), as people who type a CSV expect. */
 	r->fn = fn;
 	r->arg = arg;
 	r->line = r->start = 1;
@@ -165,7 +165,6 @@ parse_piece(struct tick_csv_reader *r, const char *s, size_t len)
 		if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI |
 		        CSV_EMPTY_IS_NULL) != 0)
 			return -1;
-		csv_set_space_func(&r->p, NULL);
 		r->skip = !(len > 0 && s[len - 1] == '\n');
 	} else if (done < len)
 		return -1;

@@ -1,7 +1,8 @@
 /*
  * tick: one CSV field as RFC 4180 writes it, neutralised against formula
  * injection as OWASP describes; and a CSV reader over libcsv (strict RFC
- * 4180: quoted commas, quotes and line breaks) that is fed a file in
+ * 4180: quoted commas, quotes and line breaks; spaces around an unquoted
+ * field dropped) that is fed a file in
  * pieces and hands over each record with the line it starts on. Pure: no
  * I/O.
  */
