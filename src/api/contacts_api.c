@@ -30,8 +30,7 @@ no_such_contact(struct tick_req *req)
 }
 
 static void
-answer_contact(struct tick_req *req, int status, long long id,
-    const char *msg)
+answer_contact(struct tick_req *req, int status, long long id, const char *msg)
 {
 	enum tick_err rc;
 	json_t *c = tick_contact_json(req->app->db, id, 1, &rc);
@@ -65,8 +64,9 @@ text_member(const json_t *body, const char *name, size_t max, int multiline,
 	    strlen(s = json_string_value(v)) != json_string_length(v) ||
 	    tick_valid_utf8_chars(s) > max ||
 	    (!multiline && strpbrk(s, "\r\n") != NULL)) {
-		snprintf(why, sizeof(why), "must be %stext of at most %zu "
-		                           "characters, or null",
+		snprintf(why, sizeof(why),
+		    "must be %stext of at most %zu "
+		    "characters, or null",
 		    multiline ? "" : "one line of ", max);
 		json_object_set_new(errors, name, json_string(why));
 		return 0;
@@ -106,8 +106,7 @@ read_contact(struct tick_req *req, const json_t *body, int create,
 		    json_string("is not an e-mail address"));
 	v = json_object_get(body, "phone");
 	if (v != NULL || create) {
-		if (!json_is_string(v) ||
-		    json_string_length(v) > 40 ||
+		if (!json_is_string(v) || json_string_length(v) > 40 ||
 		    tick_valid_phone(json_string_value(v), phone) != TICK_OK)
 			json_object_set_new(errors, "phone",
 			    json_string(v == NULL || json_is_null(v) ?
@@ -211,8 +210,9 @@ tick_contacts_list_route(struct tick_req *req)
 		    json_pack("{s:s}", "q", "must be UTF-8 text"));
 		return;
 	}
-	if (tag[0] != '\0' && tick_tag_normalize(tag, strlen(tag), norm,
-	                          sizeof(norm), &why) != TICK_OK) {
+	if (tag[0] != '\0' &&
+	    tick_tag_normalize(tag, strlen(tag), norm, sizeof(norm), &why) !=
+	        TICK_OK) {
 		tick_http_invalid(req, "tag is invalid",
 		    json_pack("{s:s}", "tag", why ? why : "is not a tag"));
 		return;
@@ -350,8 +350,8 @@ tick_contacts_delete_route(struct tick_req *req)
 	if (begin_locked(req, id) != 0)
 		return;
 	if ((rc = tick_contact_delete(db, id)) == TICK_OK &&
-	    (rc = tick_audit_req(req, "contact.delete", "contact", id,
-	         NULL)) == TICK_OK)
+	    (rc = tick_audit_req(req, "contact.delete", "contact", id, NULL)) ==
+	        TICK_OK)
 		rc = tick_db_commit(db);
 	if (rc != TICK_OK) {
 		tick_db_rollback(db);
@@ -483,8 +483,8 @@ tick_contacts_data_route(struct tick_req *req)
 		rc = TICK_ENOMEM;
 		goto fail;
 	}
-	if ((rc = tick_contact_ticket_ids(db, id, ids, DATA_TICKETS_MAX,
-	         &n)) != TICK_OK)
+	if ((rc = tick_contact_ticket_ids(db, id, ids, DATA_TICKETS_MAX, &n)) !=
+	    TICK_OK)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		if ((t = tick_ticket_json(db, ids[i], 1, &rc)) == NULL) {
@@ -559,7 +559,8 @@ tick_contacts_import_route(struct tick_req *req)
 	    "updated", (json_int_t)res.updated, "failed",
 	    (json_int_t)res.failed, "errors", res.errors);
 	tick_http_ok(req, 200, data,
-	    dry[0] == '1' ? "dry run: nothing was written" : "contacts imported");
+	    dry[0] == '1' ? "dry run: nothing was written" :
+	                    "contacts imported");
 }
 
 static enum tick_err

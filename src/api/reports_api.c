@@ -420,8 +420,8 @@ tick_reports_export(struct tick_req *req)
 
 void
 tick_reports_stream(struct tick_req *req, const char *ctype,
-    enum tick_err (*produce)(void *arg, const struct tick_export_sink *sink,
-        int *stopped),
+    enum tick_err (
+        *produce)(void *arg, const struct tick_export_sink *sink, int *stopped),
     void *arg)
 {
 	struct stream s = { req, ctype, NULL, 0, 0, 0 };
@@ -440,8 +440,7 @@ tick_reports_stream(struct tick_req *req, const char *ctype,
 		tick_http_fail(req, 0, rc != TICK_OK ? rc : TICK_ESYS, NULL,
 		    NULL, NULL);
 	else
-		tick_log_warn("%s: stream stopped after it began: %s",
-		    __func__,
+		tick_log_warn("%s: stream stopped after it began: %s", __func__,
 		    stopped ? "the client went away" : tick_strerror(rc));
 	if (s.started)
 		req->status = 200;

@@ -27,8 +27,8 @@ void tick_reports_transcript(struct tick_req *req);
  * answer ends short and the log says why.
  */
 void tick_reports_stream(struct tick_req *req, const char *ctype,
-    enum tick_err (*produce)(void *arg, const struct tick_export_sink *sink,
-        int *stopped),
+    enum tick_err (
+        *produce)(void *arg, const struct tick_export_sink *sink, int *stopped),
     void *arg);
 
 #endif

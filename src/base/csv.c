@@ -14,7 +14,7 @@ size_t
 tick_csv_unneutralise(const char *s, size_t len)
 {
 	return len > 1 && s[0] == '\'' && tick_csv_formula(s + 1, len - 1) ? 1 :
-	                                                                      0;
+	                                                                     0;
 }
 
 size_t
@@ -159,11 +159,12 @@ parse_piece(struct tick_csv_reader *r, const char *s, size_t len)
 	if (done < len && csv_error(&r->p) == CSV_EPARSE) {
 		/* Malformed quoting: this record is in error; reading
 		 * starts again after this line. */
-		deliver(r, "has malformed quoting (a quote inside an "
-		           "unquoted field, or text after a closing quote)");
+		deliver(r,
+		    "has malformed quoting (a quote inside an "
+		    "unquoted field, or text after a closing quote)");
 		csv_free(&r->p);
-		if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI |
-		        CSV_EMPTY_IS_NULL) != 0)
+		if (csv_init(&r->p,
+		        CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL) != 0)
 			return -1;
 		r->skip = !(len > 0 && s[len - 1] == '\n');
 	} else if (done < len)
@@ -198,8 +199,9 @@ tick_csv_reader_end(struct tick_csv_reader *r)
 	if (r->p.pstate == LIBCSV_ROW_NOT_BEGUN && r->rec.n == 0)
 		r->start = r->line;
 	if (csv_fini(&r->p, on_field, on_record, r) != 0)
-		deliver(r, "ends inside a quoted field (a quote is not "
-		           "closed)");
+		deliver(r,
+		    "ends inside a quoted field (a quote is not "
+		    "closed)");
 	return r->stopped ? -1 : 0;
 }
 

@@ -70,8 +70,8 @@ struct tick_csv_reader *tick_csv_reader_new(tick_csv_record_fn fn, void *arg);
  * error for its line, and reading goes on from the next line. Returns 0,
  * or -1 when fn stopped the reader (or memory ran out).
  */
-int tick_csv_reader_feed(struct tick_csv_reader *r, const char *buf,
-    size_t len);
+int
+tick_csv_reader_feed(struct tick_csv_reader *r, const char *buf, size_t len);
 /* The end of the file: hands over the last record (a final line without
  * a line break; an open quote is a record in error). 0 or -1 as above. */
 int tick_csv_reader_end(struct tick_csv_reader *r);

@@ -149,8 +149,9 @@ read_tags(const char *s, size_t len, struct tick_contact_in *in)
 			if (j > 0) {
 				if (in->ntags == TICK_TAGS_MAX)
 					return "holds more than 20 tags";
-				if (tick_tag_normalize(t, j, in->tags[in->ntags],
-				        TICK_TAG_BUF, &why) != TICK_OK)
+				if (tick_tag_normalize(t, j,
+				        in->tags[in->ntags], TICK_TAG_BUF,
+				        &why) != TICK_OK)
 					return why;
 				in->ntags++;
 			}
@@ -245,8 +246,7 @@ read_row(struct import *im, const struct tick_csv_record *r,
 			json_object_set_new(fields, im->names[i],
 			    json_string(s));
 			break;
-		case COL_IGNORE:
-			break;
+		case COL_IGNORE: break;
 		}
 	}
 	*field = "phone";
@@ -353,15 +353,16 @@ tick_contacts_import(struct tick_db *db, const char *buf, size_t len,
 	}
 	/* In pieces: the reader's memory stays that of one record. */
 	for (size_t o = 0; o < len && !stop; o += IMPORT_PIECE)
-		stop = tick_csv_reader_feed(rd,
-		           buf + o, len - o < IMPORT_PIECE ? len - o :
-		                                             IMPORT_PIECE) != 0;
+		stop = tick_csv_reader_feed(rd, buf + o,
+		           len - o < IMPORT_PIECE ? len - o : IMPORT_PIECE) !=
+		    0;
 	if (!stop)
 		(void)tick_csv_reader_end(rd);
 	if (im->rc == TICK_OK && !im->have_header) {
-		row_error(im, 1, NULL, "the file is empty: the header row "
-		                       "(name, phone, email, tags, ...) is "
-		                       "missing");
+		row_error(im, 1, NULL,
+		    "the file is empty: the header row "
+		    "(name, phone, email, tags, ...) is "
+		    "missing");
 		im->rc = TICK_EINVAL;
 	}
 	if (im->in_tx) {
@@ -379,7 +380,8 @@ out:
 
 /* ---- The export. */
 
-struct export {
+struct export
+{
 	const struct tick_export_sink *sink;
 	char *line;
 	size_t cap;

@@ -46,7 +46,7 @@ enum tick_err tick_contacts_import(struct tick_db *db, const char *buf,
 
 /* The export's first line. */
 #define TICK_CONTACTS_CSV_HEADER                                             \
-	"id,name,phone,whatsapp_user_id,email,tags,notes,opted_out,tickets,"  \
+	"id,name,phone,whatsapp_user_id,email,tags,notes,opted_out,tickets," \
 	"created_at,custom_fields\r\n"
 
 /* Writes every contact as CSV to sink (bom: UTF-8's byte order mark

@@ -123,8 +123,7 @@ tick_retention_run(struct tick_app *app, struct tick_retention_stats *st)
 				st->tickets++;
 			else
 				tick_log_warn("%s: ticket %lld not erased: %s",
-				    __func__, ids[i],
-				    tick_db_error(app->db));
+				    __func__, ids[i], tick_db_error(app->db));
 		}
 		free(ids);
 	}

@@ -38,11 +38,11 @@ struct tick_retention_stats {
 /* Retention, then the queued destroys (see above). TICK_EDB only when
  * the database failed; Cloudinary's failures are recorded, not
  * returned. */
-enum tick_err tick_retention_run(struct tick_app *app,
-    struct tick_retention_stats *st);
+enum tick_err
+tick_retention_run(struct tick_app *app, struct tick_retention_stats *st);
 
 /* The queued destroys that are due (also after an erasure request). */
-enum tick_err tick_erase_destroy_due(struct tick_app *app,
-    struct tick_retention_stats *st);
+enum tick_err
+tick_erase_destroy_due(struct tick_app *app, struct tick_retention_stats *st);
 
 #endif

@@ -135,9 +135,9 @@ static const char *const stmts[CT_STMT__MAX] = {
 struct contact_row {
 	long long id, opted_out, open, total;
 	char name[TICK_COL_BUF(255)], profile[TICK_COL_BUF(255)], phone[84],
-	    user_id[TICK_COL_BUF(128)], email[TICK_COL_BUF(254)],
-	    fields[65536], notes[65536], opted_at[40], inbound[40],
-	    created[40], updated[40], tags[TICK_TAGS_MAX * 4 * 40];
+	    user_id[TICK_COL_BUF(128)], email[TICK_COL_BUF(254)], fields[65536],
+	    notes[65536], opted_at[40], inbound[40], created[40], updated[40],
+	    tags[TICK_TAGS_MAX * 4 * 40];
 };
 
 static void
@@ -224,11 +224,13 @@ list_sql(struct tick_sql *s, const struct tick_contact_filter *f, int count)
 	tick_sql_add(s, count ? "SELECT COUNT(*)" : "SELECT " CONTACT_COLUMNS);
 	tick_sql_add(s, " FROM whatsapp_contacts c WHERE 1 = 1");
 	if (f->q[0] != '\0')
-		tick_sql_add(s, " AND (c.wa_id LIKE ? OR c.name LIKE ?"
-		                " OR c.profile_name LIKE ? OR c.email LIKE ?)");
+		tick_sql_add(s,
+		    " AND (c.wa_id LIKE ? OR c.name LIKE ?"
+		    " OR c.profile_name LIKE ? OR c.email LIKE ?)");
 	if (f->tag[0] != '\0')
-		tick_sql_add(s, " AND EXISTS (SELECT 1 FROM contact_tags ct"
-		                " WHERE ct.contact_id = c.id AND ct.tag = ?)");
+		tick_sql_add(s,
+		    " AND EXISTS (SELECT 1 FROM contact_tags ct"
+		    " WHERE ct.contact_id = c.id AND ct.tag = ?)");
 	if (!count)
 		tick_sql_add(s, " ORDER BY c.id DESC LIMIT ? OFFSET ?");
 }
@@ -566,8 +568,8 @@ tick_contacts_merge(struct tick_db *db, long long keep_id, long long gone_id,
 	if (keep_id == gone_id)
 		return TICK_EINVAL;
 	/* Both locked, in id order. */
-	if ((rc = tick_contact_lock(db, keep_id < gone_id ? keep_id : gone_id)) !=
-	        TICK_OK ||
+	if ((rc = tick_contact_lock(db,
+	         keep_id < gone_id ? keep_id : gone_id)) != TICK_OK ||
 	    (rc = tick_contact_lock(db,
 	         keep_id < gone_id ? gone_id : keep_id)) != TICK_OK)
 		return rc;
@@ -576,7 +578,8 @@ tick_contacts_merge(struct tick_db *db, long long keep_id, long long gone_id,
 	tick_q_out_str(&q, key, sizeof(key));
 	if ((rc = tick_q_one(&q)) != TICK_OK)
 		return rc;
-	if ((rc = pair(db, CT_MG_TICKETS, keep_id, gone_id, moved)) != TICK_OK ||
+	if ((rc = pair(db, CT_MG_TICKETS, keep_id, gone_id, moved)) !=
+	        TICK_OK ||
 	    (rc = pair(db, CT_MG_MESSAGES, keep_id, gone_id, NULL)) !=
 	        TICK_OK ||
 	    (rc = pair(db, CT_MG_TAGS, keep_id, gone_id, NULL)) != TICK_OK ||

@@ -50,9 +50,9 @@ struct tick_contact_filter {
 
 /* One page of contacts (newest first) as a new array in *items, and how
  * many match in *total. */
-enum tick_err tick_contacts_list(struct tick_db *db,
-    const struct tick_contact_filter *f, long long page, long long limit,
-    json_t **items, long long *total);
+enum tick_err
+tick_contacts_list(struct tick_db *db, const struct tick_contact_filter *f,
+    long long page, long long limit, json_t **items, long long *total);
 
 /*
  * Contact id as JSON (a new object): {id, name, profile_name, phone,

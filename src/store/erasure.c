@@ -92,8 +92,7 @@ run(struct tick_db *db, enum erasure_stmt s, long long id, int n,
 }
 
 enum tick_err
-tick_erase_ticket(struct tick_db *db, long long id,
-    struct tick_erase_counts *c)
+tick_erase_ticket(struct tick_db *db, long long id, struct tick_erase_counts *c)
 {
 	long long files = 0, msgs = 0, replies = 0, events = 0, gone = 0;
 	enum tick_err rc;

@@ -205,8 +205,8 @@ out:
 }
 
 enum tick_err
-tick_cld_parse_destroy(int status, const char *body, size_t len,
-    char *error, size_t errsz)
+tick_cld_parse_destroy(int status, const char *body, size_t len, char *error,
+    size_t errsz)
 {
 	json_t *root = status > 0 ? json_loadb(body ? body : "", len, 0, NULL) :
 	                            NULL;
@@ -221,7 +221,9 @@ tick_cld_parse_destroy(int status, const char *body, size_t len,
 	else {
 		s = tick_json_str(tick_json_obj(root, "error"), "message");
 		snprintf(error, errsz, "Cloudinary destroy: %s",
-		    s ? s : result ? result : "HTTP error");
+		    s          ? s :
+		        result ? result :
+		                 "HTTP error");
 	}
 	json_decref(root);
 	return rc;

@@ -72,8 +72,7 @@ test_reader(void)
 		{ " a , Zoë 🚀 ,\" b \"\n", "L1:a|Zoë 🚀| b \n" },
 		/* A quote inside an unquoted field: that line is in error,
 		 * the next ones are read. */
-		{ "a,b\nbro\"ken,1\nok,2\n",
-		    "L1:a|b\nL2!\nL3:ok|2\n" },
+		{ "a,b\nbro\"ken,1\nok,2\n", "L1:a|b\nL2!\nL3:ok|2\n" },
 		/* Text after a closing quote. */
 		{ "\"a\"b,1\nc,2\n", "L1!\nL2:c|2\n" },
 		/* An open quote at the end. */
@@ -217,8 +216,7 @@ int
 main(void)
 {
 	static const struct cu_test tests[] = {
-		{ "reader: quotes, line breaks, lines, errors",
-		    test_reader },
+		{ "reader: quotes, line breaks, lines, errors", test_reader },
 		{ "reader: limits and stopping", test_reader_limits },
 		{ "export cells read back", test_unneutralise },
 		{ "contact custom fields", test_custom_fields },
