@@ -18,6 +18,7 @@ import * as actionsView from './views/actions.js';
 import * as tokensView from './views/tokens.js';
 import * as webhooksView from './views/webhooks.js';
 import * as teamsView from './views/teams.js';
+import * as contactsView from './views/contacts.js';
 
 const POLL_MS = 30000;
 const SIGNED_IN_FLAG = 'tick_signed_in';
@@ -37,6 +38,7 @@ const routes = [
   { path: /^\/webhooks$/, view: webhooksView, nav: 'webhooks', allowed: webhooksView.maySeeWebhooks },
   { path: /^\/webhooks\/(\d{1,10})$/, view: webhooksView, nav: 'webhooks', keys: ['id'], allowed: webhooksView.maySeeWebhooks },
   { path: /^\/teams$/, view: teamsView, nav: 'teams', allowed: () => can('tickets.read') },
+  { path: /^\/contacts$/, view: contactsView, nav: 'contacts', allowed: () => can('tickets.read') },
 ];
 
 const main = document.getElementById('main');
