@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import threading
+import urllib.parse
 
 from harness import (BUILD, admin_token, api, graph, graph_mode, graph_sent, login, make_user,  # noqa: F401
                      new_phone, one, post_webhook, sql, text_message, tick, token_for, uniq)
@@ -112,6 +113,37 @@ def test_inbox_filters_and_total():
     for bad in ("limit=101", "page=0", "status=open", "from=yesterday", "sort=random", "mine=1&unassigned=1"):
         r = api("GET", "/api/tickets?" + bad, token)
         assert r.status == 400, (bad, r)
+
+
+def test_search_finds_references_and_mobiles_as_people_type_them():
+    """A reference without its prefix or zeros, a mobile with +, spaces, 00,
+    as a national number or by its last digits (issue 19)."""
+    token = admin_token()
+    phone = "3461%07d" % (uniq() % 10000000)
+    tid = None
+    r = post_webhook(text_message(phone, "search me %d" % uniq()))
+    assert r.status == 200, r
+    tid = int(one("SELECT id FROM tickets WHERE mobile='%s' ORDER BY id DESC LIMIT 1" % phone))
+    ref = one("SELECT reference FROM tickets WHERE id=%d" % tid)
+
+    def found(q):
+        r = api("GET", "/api/tickets?limit=100&q=" + urllib.parse.quote(q), token)
+        assert r.status == 200, (q, r)
+        return {i["id"] for i in r.json()["data"]["items"]}
+    digits = ref.split("-")[1]
+    for q in (ref, ref.lower(), digits, str(int(digits)), "TKT-%d" % tid):
+        assert tid in found(q), q
+    spaced = "+%s %s %s %s" % (phone[:2], phone[2:5], phone[5:8], phone[8:])
+    for q in ("+" + phone, spaced, "00" + phone, phone[2:], phone[-6:], "(%s) %s-%s" % (phone[2:5], phone[5:8], phone[8:])):
+        assert tid in found(q), q
+    # Another mobile's digits find nothing of this one; a closed ticket is
+    # found too when no status is asked for.
+    assert tid not in found("+" + phone[:-1] + str((int(phone[-1]) + 1) % 10))
+    uid, mine = agent()
+    assert api("POST", "/api/tickets/%d/assign" % tid, mine).status == 200
+    assert api("POST", "/api/tickets/%d/close" % tid, mine, {"resolution": "done"}).status == 200
+    assert tid in found("+" + phone)
+    assert tid not in found("+" + phone + "&status=new")
 
 
 def test_ticket_by_id_or_reference_with_timeline():
