@@ -137,24 +137,22 @@ read_tags(const char *s, size_t len, struct tick_contact_in *in)
 	while (len > 0) {
 		const char *comma = memchr(s, ',', len);
 		size_t k = comma ? (size_t)(comma - s) : len;
+		const char *t = s;
 		size_t j = k;
 
-		while (j > 0 && isspace((unsigned char)s[j - 1]))
+		/* One tag between commas, spaces around it dropped; an
+		 * empty one is skipped. */
+		while (j > 0 && isspace((unsigned char)t[j - 1]))
 			j--;
-		if (j > 0 && !(j == k && k == 0)) {
-			const char *t = s;
-
-			while (j > 0 && isspace((unsigned char)*t))
-				t++, j--;
-			if (j > 0) {
-				if (in->ntags == TICK_TAGS_MAX)
-					return "holds more than 20 tags";
-				if (tick_tag_normalize(t, j,
-				        in->tags[in->ntags], TICK_TAG_BUF,
-				        &why) != TICK_OK)
-					return why;
-				in->ntags++;
-			}
+		while (j > 0 && isspace((unsigned char)*t))
+			t++, j--;
+		if (j > 0) {
+			if (in->ntags == TICK_TAGS_MAX)
+				return "holds more than 20 tags";
+			if (tick_tag_normalize(t, j, in->tags[in->ntags],
+			        TICK_TAG_BUF, &why) != TICK_OK)
+				return why;
+			in->ntags++;
 		}
 		if (comma == NULL)
 			break;

@@ -201,7 +201,8 @@ row_json(const struct tick_q *q, const struct contact_row *r)
 	return o;
 }
 
-/* "%s%" or "%s%" forms of q with LIKE's wildcards taken literally. */
+/* q as a LIKE pattern, its wildcards taken literally: "q%", or with lead
+ * "%q%". */
 static void
 like_escape(const char *q, int lead, char *out, size_t outsz)
 {
