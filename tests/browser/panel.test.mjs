@@ -638,6 +638,7 @@ test('every other page fits a phone and a desktop', async (b) => {
     const page = await b.page(viewport);
     await signIn(page);
     for (const [hash, heading, ready] of [
+      ['#/dashboard', 'Dashboard', '.figures[data-loaded]'],
       ['#/new', 'New ticket', 'form'],
       ['#/whatsapp', 'WhatsApp', '.wa-status dl'],
       ['#/users', 'Users', 'table.users tbody tr'],
