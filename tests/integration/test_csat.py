@@ -215,3 +215,23 @@ def test_other_button_replies_stored():
     post(button_reply(phone, "promo:42", "Tell me more", wamid))
     row = sql("SELECT body, payload, ticket_id FROM whatsapp_messages WHERE wamid = '%s'" % wamid)[0]
     assert row[0] == "Tell me more" and "promo:42" in row[1] and row[2] != "NULL", row
+
+
+def test_reports_count_and_average():
+    tid, phone = wa_ticket()
+    assert close(tid)[0] == 200
+    post(button_reply(phone, "csat:%d:2" % tid, "OK"))
+    r = api("GET", "/api/stats/dashboard", admin_token())
+    assert r.status == 200, r
+    d = r.json()["data"]
+    assert d["csat"]["count"] >= 1 and 1 <= d["csat"]["average"] <= 3, d["csat"]
+    assert "by_team" in d and all("csat" in i for i in d["by_agent"] + d["by_site"] + d["by_team"])
+    # The same figure, one definition: the dashboard's equals the SQL's.
+    row = sql("SELECT COUNT(csat_score), COALESCE(ROUND(AVG(csat_score), 2), 0) FROM tickets"
+              " WHERE deleted_at IS NULL")[0]
+    if d["csat"]["count"] == int(row[0]):
+        assert abs(d["csat"]["average"] - float(row[1])) < 0.006, (d["csat"], row)
+    r = api("GET", "/api/stats/tickets?group=team", admin_token())
+    assert r.status == 200 and r.json()["data"]["group"] == "team", r
+    r = api("GET", "/api/stats/tickets?group=agent", admin_token())
+    assert r.status == 200 and all("csat" in i for i in r.json()["data"]["items"]), r
