@@ -59,7 +59,7 @@ export function register(test) {
     assert(JSON.stringify(got.tags) === JSON.stringify(['billing', tag].sort()), `tags: ${JSON.stringify(got.tags)}`);
 
     // A transfer without a note is refused before anything is sent.
-    await card.getByText('Transfer', { exact: true }).click();
+    await card.getByText('Transfer to a team or agent').click();
     const form = card.getByRole('form', { name: 'Transfer the ticket' });
     await eventually(async () => (await form.getByLabel('Team').locator('option').count()) > 1, { what: 'the teams listed' });
     await form.getByLabel('Team').selectOption(String(team.id));

@@ -37,7 +37,7 @@ export function createService(ctx, { reload }) {
   const transferForm = h('form', { class: 'transfer-form', novalidate: true, 'aria-label': 'Transfer the ticket' },
     team.wrap, agent.wrap, note.wrap, h('div', { class: 'form-actions' }, transferBtn));
   const transferBox = h('details', { class: 'action transfer-box', hidden: true },
-    h('summary', {}, 'Transfer'), transferForm);
+    h('summary', {}, 'Transfer to a team or agent'), transferForm);
   team.input.addEventListener('change', () => fillAgents());
   transferForm.addEventListener('submit', async (e) => {
     e.preventDefault();
