@@ -405,6 +405,27 @@ test('24-hour window: the notice shows and a refused reply says why', async (b) 
   assert((await page.getByLabel('Reply to the customer').inputValue()) === 'Hello?', 'the text is kept');
 });
 
+test('search finds a closed ticket by its mobile as written, in every status', async (b) => {
+  const t = await simulate(`Called back ${uniq()}`);
+  await assignToAdmin(t.id);
+  const c = await api('POST', `/api/tickets/${t.id}/close`, { token: await adminToken(), body: { resolution: 'done' } });
+  assert(c.status === 200, `close: ${c.status} ${c.text}`);
+  const page = await b.page();
+  await signIn(page);
+  const p = t.phone;
+  await page.getByLabel('Search tickets').fill(`+${p.slice(0, 2)} ${p.slice(2, 5)} ${p.slice(5)}`);
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.locator('tr.ticket-row', { hasText: t.reference }).waitFor();
+  for (const name of ['New', 'Assigned', 'In progress', 'Closed']) {
+    assert(await page.locator('.filter-group').getByLabel(name, { exact: true }).isChecked(), `${name} is searched`);
+  }
+  assert(!/status=/.test(page.url()), `the default stays out of the URL: ${page.url()}`);
+  // Clearing the search goes back to the open tickets.
+  await page.getByLabel('Search tickets').fill('');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await eventually(async () => !(await page.locator('.filter-group').getByLabel('Closed', { exact: true }).isChecked()), { what: 'closed unticked' });
+});
+
 test('without /api/events the panel stays usable and retries quietly', async (b) => {
   const page = await b.page();
   let events = 0;

@@ -28,7 +28,10 @@ export function severityBadge(s) {
 }
 
 function stateFrom(q) {
-  const status = q.has('status') ? q.get('status').split(',').filter((s) => STATUSES.includes(s)) : OPEN.slice();
+  // A search looks in every status unless the URL names some (a closed
+  // ticket is what a customer calling back most often asks about).
+  const status = q.has('status') ? q.get('status').split(',').filter((s) => STATUSES.includes(s))
+    : defaultStatus(q.get('q'));
   const who = ['mine', 'unassigned'].includes(q.get('who')) ? q.get('who') : 'all';
   const sort = SORTS.some(([v]) => v === q.get('sort')) ? q.get('sort') : 'activity';
   const limit = LIMITS.includes(Number(q.get('limit'))) ? Number(q.get('limit')) : 25;
@@ -43,9 +46,14 @@ function stateFrom(q) {
   return { status, who, sort, limit, page, q: (q.get('q') || '').slice(0, 200), site, category, severity, team, tag };
 }
 
+function defaultStatus(search) {
+  return (search ? STATUSES : OPEN).slice();
+}
+
 function hashOf(st) {
   const q = new URLSearchParams();
-  const isDefault = st.status.length === OPEN.length && OPEN.every((s) => st.status.includes(s));
+  const def = defaultStatus(st.q);
+  const isDefault = st.status.length === def.length && def.every((s) => st.status.includes(s));
   if (!isDefault) q.set('status', st.status.join(','));
   if (st.who !== 'all') q.set('who', st.who);
   if (st.q) q.set('q', st.q);
@@ -78,7 +86,15 @@ export function mount(main, ctx) {
     h('button', { type: 'submit', class: 'btn' }, 'Search'));
   searchForm.addEventListener('submit', (e) => {
     e.preventDefault();
+    // Status boxes left as they were by default follow the search's own
+    // default (every status while searching, the open ones without).
+    const was = defaultStatus(st.q);
+    const untouched = st.status.length === was.length && was.every((s) => st.status.includes(s));
     st.q = search.value.trim();
+    if (untouched) {
+      st.status = defaultStatus(st.q);
+      for (const b of statusBoxes) b.box.checked = st.status.includes(b.box.value);
+    }
     st.page = 1;
     update();
   });
