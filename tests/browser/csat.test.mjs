@@ -87,6 +87,8 @@ export function register(test) {
     await teamSel.selectOption(String(team.id));
     await page.getByRole('link', { name: t.reference }).waitFor();
     await eventually(async () => page.url().includes(`team=${team.id}`), { what: 'the team in the URL' });
-    assert(await page.getByRole('link', { name: other.reference }).count() === 0, 'the team filter leaves other tickets out');
+    await eventually(async () => await page.getByRole('link', { name: other.reference }).count() === 0,
+      { what: 'the team filter leaving other tickets out' });
+    await page.getByRole('link', { name: t.reference }).waitFor();
   }, { timeout: 90000 });
 }
