@@ -1,7 +1,9 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
+#include "audit.h"
 #include "bounds.h"
 #include "config.h"
 #include "csat.h"
@@ -91,18 +93,27 @@ tick_csat_ask(struct tick_app *app, const struct tick_ticket *tk,
 
 /* The low score's action on target t (locked). */
 static enum tick_err
-low_score(struct tick_app *app, const struct tick_csat_target *t)
+low_score(struct tick_app *app, const struct tick_csat_target *t, int score)
 {
 	enum tick_csat_low a = tick_csat_low_action(
 	    tick_config_get(&app->cfg, TICK_CFG_CSAT_LOW_ACTION));
 	enum tick_err rc = TICK_OK;
 
 	if (a == TICK_CSAT_LOW_REOPEN && t->closed) {
+		char id[24];
+
+		snprintf(id, sizeof(id), "%lld", t->id);
 		rc = tick_ticket_reopen(app->db, t->id,
 		    t->assigned_to != 0 ? "assigned" : "new");
 		if (rc == TICK_OK)
 			rc = tick_events_emit(app->db, TICK_EV_TICKET_STATUS,
 			    t->id);
+		/* A status change nobody signed in made: said in the audit. */
+		if (rc == TICK_OK)
+			rc = tick_audit(app->db, 0, NULL, "ticket.csat_reopen",
+			    "ticket", id, NULL,
+			    json_pack("{s:i, s:s}", "score", score, "to",
+			        t->assigned_to != 0 ? "assigned" : "new"));
 	} else if (a == TICK_CSAT_LOW_NOTIFY)
 		rc = tick_events_emit_to(app->db, TICK_EV_TICKET_CSAT_LOW,
 		    t->id, t->assigned_to);
@@ -140,7 +151,7 @@ rating(struct tick_app *app, long long ticket, int score, long long contact_id,
 		return rc;
 	if (tick_csat_is_low(score,
 	        tick_config_num(&app->cfg, TICK_CFG_CSAT_LOW_SCORE)) &&
-	    (rc = low_score(app, &t)) != TICK_OK)
+	    (rc = low_score(app, &t, score)) != TICK_OK)
 		return rc;
 	if (mobile == NULL)
 		return TICK_OK;

@@ -186,6 +186,7 @@ def test_low_score_reopens():
     assert csat(tid)["score"] == 1
     assert status(tid) == "new"
     assert one("SELECT closed_at IS NULL FROM tickets WHERE id = %d" % tid) == "1"
+    assert one("SELECT COUNT(*) FROM audit_log WHERE action = 'ticket.csat_reopen' AND entity_id = '%d'" % tid) == "1"
 
 
 def test_low_score_without_action_stays_closed():
