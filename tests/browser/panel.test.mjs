@@ -12,6 +12,7 @@ import { register as registerIntegrations } from './integrations.test.mjs';
 import { register as registerReference } from './reference.test.mjs';
 import { register as registerTeams } from './teams.test.mjs';
 import { register as registerDashboard } from './dashboard.test.mjs';
+import { register as registerCsat } from './csat.test.mjs';
 
 const LIVE_MS = 2000; // a change shows within two seconds, without a reload
 const PHOTO = makePng(480, 320);
@@ -680,5 +681,6 @@ registerIntegrations(test);
 registerReference(test);
 registerTeams(test);
 registerDashboard(test);
+registerCsat(test);
 
 process.exitCode = await runAll(tests);

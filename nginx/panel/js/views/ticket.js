@@ -11,6 +11,7 @@ import { confirmDialog } from '../confirm.js';
 import { lastInboxHash, urgentMark } from './inbox.js';
 import { createActions } from './ticket-actions.js';
 import { createReport } from './ticket-report.js';
+import { createService } from './ticket-service.js';
 
 const FILE_TIMEOUT_MS = 120000; // a file goes to Cloudinary within the request
 const RETRY_TIMEOUT_MS = 60000;
@@ -294,10 +295,12 @@ export function mount(main, ctx) {
     actionStatus, takeBox, statusForm, assignForm, closeBox, readOnly);
   const report = createReport(ctx, { reload: () => load() });
   const actionsBox = createActions(ctx, { reload: () => load() });
+  const service = createService(ctx, { reload: () => load() });
   const side = h('aside', { class: 'ticket-side' },
     report.el,
     h('section', { class: 'card', 'aria-labelledby': 'details-title' }, h('h2', { id: 'details-title' }, 'Details'), details, resolutionBox, transcriptBox),
-    h('section', { class: 'card', 'aria-labelledby': 'actions-title' }, h('h2', { id: 'actions-title' }, 'Actions'), actions));
+    h('section', { class: 'card', 'aria-labelledby': 'actions-title' }, h('h2', { id: 'actions-title' }, 'Actions'), actions),
+    service.el);
   const conversation = h('div', { class: 'ticket-main' }, windowNotice, timelineBox, replyForm, noteForm, actionsBox.el);
 
   main.append(back, headline, loadStatus, h('div', { class: 'ticket-layout' }, conversation, side));
@@ -385,6 +388,7 @@ export function mount(main, ctx) {
     const mine = t.assigned_to && session.user && t.assigned_to.id === session.user.id;
     report.render(t, { mayWork: work && t.status !== 'closed' && (mine || isAdmin()) });
     actionsBox.render(t);
+    service.render(t);
   }
 
   function renderDetails(t) {
