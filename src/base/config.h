@@ -93,6 +93,17 @@ enum tick_cfg {
 	TICK_CFG_EXPORT_MAX_ROWS,
 	/* Retention (issue 13): days a closed ticket is kept; 0 forever. */
 	TICK_CFG_RETENTION_DAYS,
+	/* Issue 13: the rating asked on close (base/csat, core/csat). */
+	TICK_CFG_CSAT,
+	TICK_CFG_CSAT_TEMPLATE_NAME,
+	TICK_CFG_CSAT_LOW_SCORE,
+	TICK_CFG_CSAT_LOW_ACTION,
+	TICK_CFG_CSAT_COMMENT_MINUTES,
+	TICK_CFG_TEXT_CSAT_QUESTION,
+	TICK_CFG_TEXT_CSAT_GOOD,
+	TICK_CFG_TEXT_CSAT_OK,
+	TICK_CFG_TEXT_CSAT_BAD,
+	TICK_CFG_TEXT_CSAT_THANKS,
 	TICK_CFG__MAX
 };
 
