@@ -241,7 +241,7 @@ test('an ended session lands on the sign-in page with a message, then back', asy
   // The live stream notices at once; any action would too.
   const signInPage = page.getByRole('heading', { name: 'Sign in to tick' });
   await signInPage.waitFor({ timeout: 3000 }).catch(async () => {
-    await page.getByLabel('Internal note').fill('x');
+    await page.getByRole('textbox', { name: 'Internal note' }).fill('x');
     await page.getByRole('button', { name: 'Add note' }).click();
     await signInPage.waitFor();
   });
