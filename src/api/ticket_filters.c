@@ -245,6 +245,8 @@ tick_ticket_filters_parse(struct tick_req *req, int strict,
 		return -1;
 	if (flag(req, "mine"))
 		f->assigned_to = req->user.id;
+	/* Issue 17: flagged=1 keeps the tickets the AI check flagged. */
+	f->flagged = flag(req, "flagged");
 	if (flag(req, "unassigned")) {
 		if (f->assigned_to != 0)
 			return bad(req, strict, "unassigned",
@@ -266,8 +268,9 @@ tick_ticket_filters_parse(struct tick_req *req, int strict,
 			f->qlike[o++] = *p;
 		}
 		f->qlike[o] = '\0';
-		tick_search_read(f->q, tick_config_get(&req->app->cfg,
-		    TICK_CFG_TICKET_ID_PREFIX), &words);
+		tick_search_read(f->q,
+		    tick_config_get(&req->app->cfg, TICK_CFG_TICKET_ID_PREFIX),
+		    &words);
 		snprintf(f->qref, sizeof(f->qref), "%s", words.ref);
 		if (words.digits[0] != '\0')
 			snprintf(f->qmobile, sizeof(f->qmobile), "%%%s",

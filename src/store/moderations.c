@@ -60,14 +60,12 @@ static const char *const stmts[MD_STMT__MAX] = {
 	    " COALESCE(error, '') FROM message_moderation WHERE message_id = ?",
 	[MD_FLAGGED] =
 	    "SELECT COUNT(*) FROM message_moderation mm"
-	    " JOIN whatsapp_messages w ON w.id = mm.message_id"
-	    " WHERE w.ticket_id = ? AND mm.flagged = 1"
+	    " WHERE mm.ticket_id = ? AND mm.flagged = 1"
 	    " AND (mm.review IS NULL OR mm.review <> 'cleared')",
 	[MD_REVIEW] =
-	    "UPDATE message_moderation mm"
-	    " JOIN whatsapp_messages w ON w.id = mm.message_id"
-	    " SET mm.review = ?, mm.reviewed_by = ?, mm.reviewed_at = NOW(3)"
-	    " WHERE mm.message_id = ? AND w.ticket_id = ? AND mm.flagged = 1",
+	    "UPDATE message_moderation SET review = ?, reviewed_by = ?,"
+	    " reviewed_at = NOW(3)"
+	    " WHERE message_id = ? AND ticket_id = ? AND flagged = 1",
 };
 /* clang-format on */
 

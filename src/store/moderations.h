@@ -69,9 +69,9 @@ enum tick_err tick_moderation_review(struct tick_db *db, long long ticket_id,
     long long message_id, const char *review, long long user_id);
 
 /* SQL for a ticket filter: true when ticket t (the alias) is flagged. */
-#define TICK_MODERATION_FLAGGED_SQL                                           \
-	"EXISTS (SELECT 1 FROM message_moderation mm JOIN whatsapp_messages " \
-	"mw ON mw.id = mm.message_id WHERE mw.ticket_id = t.id AND "          \
-	"mm.flagged = 1 AND (mm.review IS NULL OR mm.review <> 'cleared'))"
+#define TICK_MODERATION_FLAGGED_SQL                                         \
+	"EXISTS (SELECT 1 FROM message_moderation mm WHERE mm.ticket_id = " \
+	"t.id AND mm.flagged = 1 AND (mm.review IS NULL OR mm.review <> "   \
+	"'cleared'))"
 
 #endif
