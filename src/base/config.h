@@ -91,6 +91,17 @@ enum tick_cfg {
 	/* Reports and exports (issue 12). */
 	TICK_CFG_TIMEZONE,
 	TICK_CFG_EXPORT_MAX_ROWS,
+	/* Issue 13: the rating asked on close (base/csat, core/csat). */
+	TICK_CFG_CSAT,
+	TICK_CFG_CSAT_TEMPLATE_NAME,
+	TICK_CFG_CSAT_LOW_SCORE,
+	TICK_CFG_CSAT_LOW_ACTION,
+	TICK_CFG_CSAT_COMMENT_MINUTES,
+	TICK_CFG_TEXT_CSAT_QUESTION,
+	TICK_CFG_TEXT_CSAT_GOOD,
+	TICK_CFG_TEXT_CSAT_OK,
+	TICK_CFG_TEXT_CSAT_BAD,
+	TICK_CFG_TEXT_CSAT_THANKS,
 	/* AI safety checks (issue 17): ai/ and core/moderation. */
 	TICK_CFG_MODERATION_PROVIDER,
 	TICK_CFG_GEMINI_API_URL,
