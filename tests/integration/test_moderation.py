@@ -243,3 +243,14 @@ def test_none_changes_nothing():
     t = detail(ticket_of(phone))
     assert item_of(t, mid)["moderation"] is None
     assert t["flagged"] is False
+
+
+def test_erasing_a_contact_erases_its_checks():
+    phone = new_phone()
+    mid = arrive("gemini", phone, "FLAGME erase me later")
+    outbox("gemini")
+    tid = ticket_of(phone)
+    cid = int(one("SELECT contact_id FROM whatsapp_messages WHERE id = %d" % mid))
+    r = api("POST", "/api/contacts/%d/erase" % cid, admin_token())
+    assert r.status == 200, r
+    assert one("SELECT COUNT(*) FROM message_moderation WHERE message_id = %d OR ticket_id = %d" % (mid, tid)) == "0"
