@@ -201,24 +201,6 @@ row_json(const struct tick_q *q, const struct contact_row *r)
 	return o;
 }
 
-/* q as a LIKE pattern, its wildcards taken literally: "q%", or with lead
- * "%q%". */
-static void
-like_escape(const char *q, int lead, char *out, size_t outsz)
-{
-	size_t o = 0;
-
-	if (lead)
-		out[o++] = '%';
-	for (; *q != '\0' && o + 3 < outsz; q++) {
-		if (*q == '%' || *q == '_' || *q == '\\')
-			out[o++] = '\\';
-		out[o++] = *q;
-	}
-	out[o++] = '%';
-	out[o] = '\0';
-}
-
 static void
 list_sql(struct tick_sql *s, const struct tick_contact_filter *f, int count)
 {
@@ -273,8 +255,13 @@ tick_contacts_list(struct tick_db *db, const struct tick_contact_filter *f,
 	/* A phone is searched by its digits from the start. */
 	if (*digits == '+')
 		digits++;
-	like_escape(digits, 0, phone, sizeof(phone));
-	like_escape(f->q, 1, name, sizeof(name));
+	if (tick_like_pattern(digits, 0, 1, phone, sizeof(phone)) != TICK_OK ||
+	    tick_like_pattern(f->q, 1, 1, name, sizeof(name)) != TICK_OK) {
+		json_decref(*items);
+		*items = NULL;
+		free(r);
+		return TICK_ETOOBIG;
+	}
 	memset(&s, 0, sizeof(s));
 	list_sql(&s, f, 1);
 	tick_q_init_built(&q, db, &s);
