@@ -14,6 +14,7 @@
 #include "csat_flow.h"
 #include "intake_flow.h"
 #include "media.h"
+#include "moderation.h"
 #include "bounds.h"
 #include "log.h"
 #include "metrics.h"
@@ -376,6 +377,11 @@ store_message(struct tick_app *app, long long event_id,
 			         &holder)) != TICK_OK)
 				goto out;
 		}
+		/* A text: recorded for the AI safety check with the message,
+		 * checked by `tick outbox` once this commits (issue 17). */
+		if (rc == TICK_OK && m->kind == TICK_WA_TEXT)
+			rc = tick_moderation_enqueue(app, msg_id, t.id,
+			    m->text);
 		/* A photo, document, voice note, video or sticker: recorded
 		 * now, fetched and kept once this commits. */
 		if (rc == TICK_OK && m->media_id != NULL)

@@ -8,6 +8,7 @@
 #include "csat.h"
 #include "db.h"
 #include "log.h"
+#include "moderations.h"
 #include "refs.h"
 #include "report.h"
 #include "tags.h"
@@ -40,7 +41,8 @@
 	" LEFT JOIN sites sb ON sb.id = t.subsite_id" \
 	" LEFT JOIN teams tm ON tm.id = t.team_id"
 /* The ticket's team (issue 13), after the row's last columns. */
-#define TICKET_TEAM_COLUMNS ", t.team_id, tm.name"
+#define TICKET_TEAM_COLUMNS \
+	", t.team_id, tm.name, " TICK_MODERATION_FLAGGED_SQL
 /* clang-format on */
 
 enum tickets_stmt {
@@ -434,6 +436,7 @@ struct row {
 	long long site_id, subsite_id, anonymous, open_actions, overdue_actions;
 	long long team_id;
 	char team_name[TICK_COL_BUF(100)];
+	long long flagged; /* a message flagged by the AI check, not cleared */
 	char site_code[TICK_COL_BUF(10)], site_name[TICK_COL_BUF(100)],
 	    subsite_code[TICK_COL_BUF(10)], subsite_name[TICK_COL_BUF(100)],
 	    category[33], observation[33], severity[16], latitude[40],
@@ -516,6 +519,7 @@ bind_row(struct tick_q *q, struct row *r)
 	tick_q_out_int(q, &r->overdue_actions);
 	tick_q_out_int(q, &r->team_id);
 	tick_q_out_str(q, r->team_name, sizeof(r->team_name));
+	tick_q_out_int(q, &r->flagged);
 }
 
 /* Column i of the fetched row as a JSON string, or null. */
@@ -637,6 +641,7 @@ row_json(const struct tick_q *q, const struct row *r, int full)
 	        json_null() :
 	        json_pack("{s:I, s:o}", "id", (json_int_t)r->team_id, "name",
 	            col(q, C_TEAM + 1, r->team_name)));
+	json_object_set_new(o, "flagged", json_boolean(r->flagged != 0));
 	/* The detail lists its actions (api/actions_api.c); a row counts
 	 * them. */
 	if (!full) {
@@ -837,6 +842,32 @@ timeline(struct tick_db *db, long long id, const struct tick_timeline_page *p,
 	return rc;
 }
 
+/* Each customer item of timeline tl answers "moderation": the AI check of
+ * its WhatsApp message (issue 17), or null when it has none. */
+static enum tick_err
+timeline_moderation(struct tick_db *db, json_t *tl)
+{
+	enum tick_err rc = TICK_OK;
+	json_t *item, *m;
+	size_t i;
+
+	json_array_foreach (tl, i, item) {
+		const char *author = json_string_value(
+		    json_object_get(item, "author"));
+		json_t *wa = json_object_get(item, "whatsapp");
+		long long mid = json_integer_value(json_object_get(wa, "id"));
+
+		if (author == NULL || strcmp(author, "customer") != 0)
+			continue;
+		m = NULL;
+		if (mid > 0 &&
+		    (rc = tick_moderation_of(db, mid, &m)) != TICK_OK)
+			break;
+		json_object_set_new(item, "moderation", m ? m : json_null());
+	}
+	return rc;
+}
+
 /* The ticket's files: message_id or reply_id say where each belongs. */
 static enum tick_err
 attachments(struct tick_db *db, long long id, json_t *o)
@@ -988,7 +1019,8 @@ tick_ticket_json_page(struct tick_db *db, long long id,
 			return NULL;
 		}
 		json_object_set_new(o, "timeline", tl);
-		if ((*rc = timeline_paging(db, id, older, o)) != TICK_OK ||
+		if ((*rc = timeline_moderation(db, tl)) != TICK_OK ||
+		    (*rc = timeline_paging(db, id, older, o)) != TICK_OK ||
 		    (*rc = attachments(db, id, o)) != TICK_OK) {
 			json_decref(o);
 			return NULL;
@@ -1079,6 +1111,9 @@ tick_ticket_where(struct tick_sql *s, const struct tick_ticket_filters *f)
 		tick_sql_add(s,
 		    " AND t.id IN (SELECT g.ticket_id FROM ticket_tags g"
 		    " WHERE g.tag = ?)");
+	/* Issue 17: a message flagged by the AI check and not cleared. */
+	if (f->flagged)
+		tick_sql_add(s, " AND " TICK_MODERATION_FLAGGED_SQL);
 	/* An anonymous report is found by its reference and its words, never
 	 * by the reporter's name or number. */
 	if (f->q[0])

@@ -174,8 +174,9 @@ struct tick_ticket_filters {
 	size_t nseverities;
 	const char *observations[TICK_FILTER_VALUES_MAX];
 	size_t nobservations;
-	long long team_id;       /* issue 13: 0 any, -1 no team */
-	char tag[132];           /* a normalised tag, "" for any */
+	long long team_id; /* issue 13: 0 any, -1 no team */
+	char tag[132];     /* a normalised tag, "" for any */
+	int flagged;       /* issue 17: 1 only tickets the AI check flagged */
 	struct tick_scope scope; /* whose tickets */
 };
 

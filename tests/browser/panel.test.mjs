@@ -14,6 +14,7 @@ import { register as registerTeams } from './teams.test.mjs';
 import { register as registerContacts } from './contacts.test.mjs';
 import { register as registerDashboard } from './dashboard.test.mjs';
 import { register as registerCsat } from './csat.test.mjs';
+import { register as registerModeration } from './moderation.test.mjs';
 
 const LIVE_MS = 2000; // a change shows within two seconds, without a reload
 const PHOTO = makePng(480, 320);
@@ -684,5 +685,6 @@ registerTeams(test);
 registerContacts(test);
 registerDashboard(test);
 registerCsat(test);
+registerModeration(test);
 
 process.exitCode = await runAll(tests);
