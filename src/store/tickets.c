@@ -124,8 +124,10 @@ static const char *const stmts[TK_STMT__MAX] = {
 	    " AND " TICK_SCOPE_SQL,
 	[TK_LOCK] =
 	    "SELECT id, reference, status, COALESCE(assigned_to, 0),"
-	    " COALESCE(mobile, ''), COALESCE(contact_id, 0), whatsapp_enabled,"
-	    " whatsapp_notifications,"
+	    " COALESCE(mobile, ''), COALESCE(contact_id, 0),"
+	    " COALESCE(NULLIF(mobile, ''), (SELECT wc.user_id FROM"
+	    " whatsapp_contacts wc WHERE wc.id = t.contact_id), ''),"
+	    " whatsapp_enabled, whatsapp_notifications,"
 	    " COALESCE(last_customer_message_at > NOW(3) - INTERVAL 24 HOUR, 0),"
 	    " first_response_at IS NOT NULL, COALESCE(team_id, 0)"
 	    " FROM tickets t WHERE id = ? AND deleted_at IS NULL"
@@ -408,6 +410,7 @@ tick_ticket_lock(struct tick_db *db, const struct tick_scope *scope,
 	tick_q_out_int(&q, &t->assigned_to);
 	tick_q_out_str(&q, t->mobile, sizeof(t->mobile));
 	tick_q_out_int(&q, &t->contact_id);
+	tick_q_out_str(&q, t->address, sizeof(t->address));
 	tick_q_out_int(&q, &wa);
 	tick_q_out_int(&q, &notify);
 	tick_q_out_int(&q, &window);

@@ -8,6 +8,7 @@
 #include "json.h"
 #include "bounds.h"
 #include "valid.h"
+#include "identity.h"
 #include "wa.h"
 #include "wa_errors.h"
 
@@ -258,8 +259,6 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
 	    TICK_MAX_USER_ID);
 	if (m->from != NULL && !tick_valid_digits(m->from, strlen(m->from), 20))
 		m->from = NULL;
-	if (m->from == NULL && m->from_user_id == NULL)
-		return -1;
 	m->type = token(tick_json_str(msg, "type"), TICK_MAX_TYPE);
 	if (m->type == NULL)
 		m->type = "unknown";
@@ -280,13 +279,28 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
 		    (uid && m->from_user_id &&
 		        strcmp(uid, m->from_user_id) == 0) ||
 		    json_array_size(contacts) == 1) {
-			m->profile_name = clip(tick_json_str(tick_json_obj(c,
-			                                         "profile"),
-			                           "name"),
+			json_t *prof = tick_json_obj(c, "profile");
+
+			m->profile_name = clip(tick_json_str(prof, "name"),
 			    TICK_MAX_SHORT_TEXT);
+			m->username = bounded(tick_json_str(prof, "username"),
+			    TICK_WA_MAX_USERNAME);
+			if (m->username != NULL && *m->username == '\0')
+				m->username = NULL;
+			if (m->from_user_id == NULL)
+				m->from_user_id = bounded(uid,
+				    TICK_MAX_USER_ID);
+			m->parent_user_id = bounded(tick_json_str(c,
+			                                "parent_user_id"),
+			    TICK_MAX_USER_ID);
 			break;
 		}
 	}
+	if (m->from_user_id != NULL && *m->from_user_id == '\0')
+		m->from_user_id = NULL;
+	if (m->from == NULL && m->from_user_id == NULL)
+		return -1;
+	m->ident = TICK_ID_MESSAGE;
 
 	o = tick_json_obj(msg, m->type);
 	switch (m->kind) {
@@ -357,9 +371,37 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
 		                            strdup("[reaction removed]");
 		break;
 	}
-	case TICK_WA_SYSTEM:
+	case TICK_WA_SYSTEM: {
+		const char *st = tick_json_str(o, "type");
+
 		m->text = dupf("[system] %s", nz(tick_json_str(o, "body")));
+		if (st == NULL)
+			break;
+		if (strcmp(st, "user_changed_number") == 0 ||
+		    strcmp(st, "customer_changed_number") == 0) {
+			const char *nw = tick_json_str(o, "wa_id");
+			const char *old = tick_json_str(o, "customer");
+
+			if (nw == NULL)
+				nw = tick_json_str(o, "new_wa_id");
+			m->old_key = old != NULL && tick_valid_digits(old,
+			                                strlen(old), 20) ?
+			    old :
+			    m->from;
+			m->new_wa_id = nw != NULL && tick_valid_digits(nw,
+			                                 strlen(nw), 20) ?
+			    nw :
+			    NULL;
+			m->new_user_id = bounded(tick_json_str(o, "user_id"),
+			    TICK_MAX_USER_ID);
+			if (m->new_user_id != NULL && *m->new_user_id == '\0')
+				m->new_user_id = NULL;
+			if (m->old_key != NULL && m->new_wa_id != NULL)
+				m->ident = TICK_ID_NUMBER_CHANGED;
+		} else if (strcmp(st, "customer_identity_changed") == 0)
+			m->ident = TICK_ID_IDENTITY_CHANGED;
 		break;
+	}
 	case TICK_WA_UNSUPPORTED:
 		m->text = strdup("[unsupported message]");
 		break;
@@ -694,6 +736,23 @@ tick_wa_backoff(long long attempts)
 	return s > 6 * 3600 ? 6 * 3600 : s;
 }
 
+/* Meta's 2026 sends name a phone number as "to" and a business-scoped
+ * user id (US.13491208655302741918: a country code, a dot, letters and
+ * digits; never digits alone) as "recipient"; a body with both is sent
+ * by phone, so tick never writes both. */
+const char *
+tick_wa_address_field(const char *to)
+{
+	size_t i;
+
+	if (to == NULL || *to == '\0')
+		return "to";
+	for (i = 0; to[i] != '\0'; i++)
+		if (to[i] < '0' || to[i] > '9')
+			return "recipient";
+	return "to";
+}
+
 char *
 tick_wa_text_payload(const char *to, const char *text)
 {
@@ -702,7 +761,7 @@ tick_wa_text_payload(const char *to, const char *text)
 
 	root = json_pack("{s:s, s:s, s:s, s:s, s:{s:b, s:s}}",
 	    "messaging_product", "whatsapp", "recipient_type", "individual",
-	    "to", to, "type", "text", "text", "preview_url", 0, "body", text);
+	    tick_wa_address_field(to), to, "type", "text", "text", "preview_url", 0, "body", text);
 	if (root == NULL)
 		return NULL;
 	s = json_dumps(root, JSON_COMPACT);
@@ -727,7 +786,7 @@ tick_wa_media_payload(const char *to, const char *type, const char *link,
 	if (filename != NULL && strcmp(type, "document") == 0)
 		json_object_set_new(media, "filename", json_string(filename));
 	root = json_pack("{s:s, s:s, s:s, s:s, s:o}", "messaging_product",
-	    "whatsapp", "recipient_type", "individual", "to", to, "type", type,
+	    "whatsapp", "recipient_type", "individual", tick_wa_address_field(to), to, "type", type,
 	    type, media);
 	if (root == NULL)
 		return NULL;
@@ -768,7 +827,7 @@ interactive_payload(const char *to, json_t *interactive)
 		return NULL;
 	}
 	root = json_pack("{s:s, s:s, s:s, s:s, s:o}", "messaging_product",
-	    "whatsapp", "recipient_type", "individual", "to", to, "type",
+	    "whatsapp", "recipient_type", "individual", tick_wa_address_field(to), to, "type",
 	    "interactive", "interactive", interactive);
 	if (root == NULL)
 		return NULL;
@@ -867,7 +926,7 @@ tick_wa_template_payload(const char *to, const char *name, const char *lang)
 
 	root = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:{s:s}}}",
 	    "messaging_product", "whatsapp", "recipient_type", "individual",
-	    "to", to, "type", "template", "template", "name", name, "language",
+	    tick_wa_address_field(to), to, "type", "template", "template", "name", name, "language",
 	    "code", lang);
 	if (root == NULL)
 		return NULL;
