@@ -30,16 +30,16 @@ fill_keys(const struct tick_id_input *in, const struct tick_id_contact *c,
 {
 	out->contact_id = c->id;
 	out->action = TICK_ID_USE;
-	if (in->wa_id != NULL && (c->wa_id == NULL || differs(c->wa_id,
-	                                                  in->wa_id))) {
+	if (in->wa_id != NULL &&
+	    (c->wa_id == NULL || differs(c->wa_id, in->wa_id))) {
 		if (in->by_wa_id.id != 0 && in->by_wa_id.id != c->id) {
 			out->conflict = TICK_ID_CONFLICT_TWO_CONTACTS;
 			out->other_contact_id = in->by_wa_id.id;
 		} else
 			out->set_wa_id = in->wa_id;
 	}
-	if (in->user_id != NULL && (c->user_id == NULL || differs(c->user_id,
-	                                                      in->user_id))) {
+	if (in->user_id != NULL &&
+	    (c->user_id == NULL || differs(c->user_id, in->user_id))) {
 		if (in->by_user_id.id != 0 && in->by_user_id.id != c->id) {
 			out->conflict = TICK_ID_CONFLICT_TWO_CONTACTS;
 			out->other_contact_id = in->by_user_id.id;
@@ -65,7 +65,7 @@ void
 tick_id_resolve(const struct tick_id_input *in, struct tick_id_decision *out)
 {
 	const struct tick_id_contact *w = &in->by_wa_id, *u = &in->by_user_id,
-				     *o = &in->by_old, *target;
+	                             *o = &in->by_old, *target;
 
 	memset(out, 0, sizeof(*out));
 	switch (in->event) {

@@ -11,10 +11,10 @@
 
 /* What happened. */
 enum tick_id_event {
-	TICK_ID_MESSAGE,        /* a message from wa_id and/or user_id */
-	TICK_ID_NUMBER_CHANGED, /* system user_changed_number (old_key: the
+	TICK_ID_MESSAGE,          /* a message from wa_id and/or user_id */
+	TICK_ID_NUMBER_CHANGED,   /* system user_changed_number (old_key: the
 	                         * old wa_id; wa_id, user_id: the new ones) */
-	TICK_ID_USER_ID_UPDATE, /* user_id_update (old_key: the old user id;
+	TICK_ID_USER_ID_UPDATE,   /* user_id_update (old_key: the old user id;
 	                         * user_id: the new one) */
 	TICK_ID_IDENTITY_CHANGED, /* customer_identity_changed: the security
 	                           * code changed, the keys did not */
@@ -30,8 +30,9 @@ struct tick_id_contact {
 
 struct tick_id_input {
 	enum tick_id_event event;
-	const char *wa_id, *user_id; /* the keys as they are now; NULL: absent */
-	const char *old_key;         /* change events: the key that was */
+	const char *wa_id,
+	    *user_id;        /* the keys as they are now; NULL: absent */
+	const char *old_key; /* change events: the key that was */
 	struct tick_id_contact by_wa_id, by_user_id, by_old;
 };
 
@@ -60,13 +61,13 @@ struct tick_id_decision {
 	                                      * conflict) */
 	const char *set_wa_id, *set_user_id; /* UPDATE: NULL keeps the column */
 	enum tick_id_conflict conflict;
-	long long other_contact_id; /* TWO_CONTACTS: the other one */
+	long long other_contact_id;   /* TWO_CONTACTS: the other one */
 	const char *previous_user_id; /* PHONE_TWO_USER_IDS: the stored one */
 };
 
 /* Decides; every string in out is borrowed from in. */
-void tick_id_resolve(const struct tick_id_input *in,
-    struct tick_id_decision *out);
+void
+tick_id_resolve(const struct tick_id_input *in, struct tick_id_decision *out);
 
 /* The reason's name as stored and shown ("phone_two_user_ids",
  * "two_contacts"), "" for NONE. */

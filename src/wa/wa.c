@@ -384,12 +384,12 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
 
 			if (nw == NULL)
 				nw = tick_json_str(o, "new_wa_id");
-			m->old_key = old != NULL && tick_valid_digits(old,
-			                                strlen(old), 20) ?
+			m->old_key = old != NULL &&
+			        tick_valid_digits(old, strlen(old), 20) ?
 			    old :
 			    m->from;
-			m->new_wa_id = nw != NULL && tick_valid_digits(nw,
-			                                 strlen(nw), 20) ?
+			m->new_wa_id = nw != NULL &&
+			        tick_valid_digits(nw, strlen(nw), 20) ?
 			    nw :
 			    NULL;
 			m->new_user_id = bounded(tick_json_str(o, "user_id"),
@@ -761,7 +761,8 @@ tick_wa_text_payload(const char *to, const char *text)
 
 	root = json_pack("{s:s, s:s, s:s, s:s, s:{s:b, s:s}}",
 	    "messaging_product", "whatsapp", "recipient_type", "individual",
-	    tick_wa_address_field(to), to, "type", "text", "text", "preview_url", 0, "body", text);
+	    tick_wa_address_field(to), to, "type", "text", "text",
+	    "preview_url", 0, "body", text);
 	if (root == NULL)
 		return NULL;
 	s = json_dumps(root, JSON_COMPACT);
@@ -786,8 +787,8 @@ tick_wa_media_payload(const char *to, const char *type, const char *link,
 	if (filename != NULL && strcmp(type, "document") == 0)
 		json_object_set_new(media, "filename", json_string(filename));
 	root = json_pack("{s:s, s:s, s:s, s:s, s:o}", "messaging_product",
-	    "whatsapp", "recipient_type", "individual", tick_wa_address_field(to), to, "type", type,
-	    type, media);
+	    "whatsapp", "recipient_type", "individual",
+	    tick_wa_address_field(to), to, "type", type, type, media);
 	if (root == NULL)
 		return NULL;
 	s = json_dumps(root, JSON_COMPACT);
@@ -827,8 +828,9 @@ interactive_payload(const char *to, json_t *interactive)
 		return NULL;
 	}
 	root = json_pack("{s:s, s:s, s:s, s:s, s:o}", "messaging_product",
-	    "whatsapp", "recipient_type", "individual", tick_wa_address_field(to), to, "type",
-	    "interactive", "interactive", interactive);
+	    "whatsapp", "recipient_type", "individual",
+	    tick_wa_address_field(to), to, "type", "interactive", "interactive",
+	    interactive);
 	if (root == NULL)
 		return NULL;
 	s = json_dumps(root, JSON_COMPACT);
@@ -926,8 +928,8 @@ tick_wa_template_payload(const char *to, const char *name, const char *lang)
 
 	root = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:{s:s}}}",
 	    "messaging_product", "whatsapp", "recipient_type", "individual",
-	    tick_wa_address_field(to), to, "type", "template", "template", "name", name, "language",
-	    "code", lang);
+	    tick_wa_address_field(to), to, "type", "template", "template",
+	    "name", name, "language", "code", lang);
 	if (root == NULL)
 		return NULL;
 	s = json_dumps(root, JSON_COMPACT);

@@ -13,13 +13,34 @@
 #define U2 "MX.222"
 
 /* Contacts as found: none, one with phone only, with both keys, ... */
-#define NONE { 0, NULL, NULL }
-#define C1_PHONE { 1, P1, NULL }
-#define C1_BOTH { 1, P1, U1 }
-#define C1_USER { 1, NULL, U1 }
-#define C2_USER { 2, NULL, U1 }
-#define C2_P2 { 2, P2, NULL }
-#define C2_U2 { 2, NULL, U2 }
+#define NONE                  \
+	{                     \
+		0, NULL, NULL \
+	}
+#define C1_PHONE            \
+	{                   \
+		1, P1, NULL \
+	}
+#define C1_BOTH           \
+	{                 \
+		1, P1, U1 \
+	}
+#define C1_USER             \
+	{                   \
+		1, NULL, U1 \
+	}
+#define C2_USER             \
+	{                   \
+		2, NULL, U1 \
+	}
+#define C2_P2               \
+	{                   \
+		2, P2, NULL \
+	}
+#define C2_U2               \
+	{                   \
+		2, NULL, U2 \
+	}
 
 struct row {
 	const char *name;
@@ -34,13 +55,13 @@ struct row {
 static const struct row rows[] = {
 	/* Messages. */
 	{ "new customer by phone and user id",
-	    { TICK_ID_MESSAGE, P1, U1, NULL, NONE, NONE, NONE },
-	    TICK_ID_CREATE, 0, NULL, NULL, TICK_ID_CONFLICT_NONE, 0 },
+	    { TICK_ID_MESSAGE, P1, U1, NULL, NONE, NONE, NONE }, TICK_ID_CREATE,
+	    0, NULL, NULL, TICK_ID_CONFLICT_NONE, 0 },
 	{ "new username-only customer",
 	    { TICK_ID_MESSAGE, NULL, U1, NULL, NONE, NONE, NONE },
 	    TICK_ID_CREATE, 0, NULL, NULL, TICK_ID_CONFLICT_NONE, 0 },
-	{ "nothing to key on", { TICK_ID_MESSAGE, NULL, NULL, NULL, NONE,
-	                           NONE, NONE },
+	{ "nothing to key on",
+	    { TICK_ID_MESSAGE, NULL, NULL, NULL, NONE, NONE, NONE },
 	    TICK_ID_NONE, 0, NULL, NULL, TICK_ID_CONFLICT_NONE, 0 },
 	{ "known phone learns its user id",
 	    { TICK_ID_MESSAGE, P1, U1, NULL, C1_PHONE, NONE, NONE },
@@ -89,8 +110,7 @@ static const struct row rows[] = {
 	    { TICK_ID_USER_ID_UPDATE, NULL, U2, U1, NONE, NONE, C1_BOTH },
 	    TICK_ID_UPDATE, 1, NULL, U2, TICK_ID_CONFLICT_NONE, 0 },
 	{ "user id update redelivered",
-	    { TICK_ID_USER_ID_UPDATE, NULL, U2, U1, NONE, { 1, P1, U2 },
-	        NONE },
+	    { TICK_ID_USER_ID_UPDATE, NULL, U2, U1, NONE, { 1, P1, U2 }, NONE },
 	    TICK_ID_USE, 1, NULL, NULL, TICK_ID_CONFLICT_NONE, 0 },
 	{ "user id update found by phone",
 	    { TICK_ID_USER_ID_UPDATE, P1, U2, U1, C1_PHONE, NONE, NONE },
@@ -132,8 +152,7 @@ test_table(void)
 		ok = d.action == r->action && d.contact_id == r->contact &&
 		    same(d.set_wa_id, r->set_wa) &&
 		    same(d.set_user_id, r->set_user) &&
-		    d.conflict == r->conflict &&
-		    d.other_contact_id == r->other;
+		    d.conflict == r->conflict && d.other_contact_id == r->other;
 		if (!ok)
 			fprintf(stderr,
 			    "%s: action %d contact %lld wa %s user %s "
