@@ -11,6 +11,7 @@
 #include "db.h"
 #include "events.h"
 #include "identity.h"
+#include "identities.h"
 #include "ingest.h"
 #include "intake_flow.h"
 #include "media.h"
@@ -32,7 +33,6 @@ enum ingest_stmt {
 	IN_CONTACT_BY_WA,
 	IN_CONTACT_BY_USER,
 	IN_CONTACT_UPDATE,
-	IN_CONFLICT,
 	IN_MESSAGE,
 	IN_LINK,
 	IN_STATUS,
@@ -79,11 +79,6 @@ static const char *const stmts[IN_STMT__MAX] = {
 	    " profile_name = COALESCE(?, profile_name),"
 	    " username = COALESCE(?, username),"
 	    " last_inbound_at = IF(?, NOW(3), last_inbound_at) WHERE id = ?",
-	/* One row per event and reason: a redelivery adds none. */
-	[IN_CONFLICT] =
-	    "INSERT IGNORE INTO whatsapp_identity_conflicts (reason, contact_id,"
-	    " other_contact_id, wa_id, user_id, previous_user_id, wamid)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?)",
 	[IN_MESSAGE] =
 	    "INSERT IGNORE INTO whatsapp_messages (direction, wamid, phone_number_id,"
 	    " contact_id, ticket_id, event_id, type, body, payload, ignored, status,"
@@ -244,7 +239,6 @@ find_contact(struct tick_db *db, enum ingest_stmt st, const char *key,
 	tick_q_out_str(&q, wa, TICK_COL_BUF(20));
 	tick_q_out_str(&q, uid, TICK_COL_BUF(TICK_MAX_USER_ID));
 	rc = tick_q_one(&q);
-	tick_q_done(&q);
 	if (rc == TICK_ENOTFOUND) {
 		c->id = 0;
 		return TICK_OK;
@@ -327,15 +321,17 @@ resolve_contact(struct tick_db *db, const struct tick_wa_msg *m,
 		tick_log_warn("%s: %s: identity conflict %s (contact %lld)",
 		    __func__, m->wamid, tick_id_conflict_name(d.conflict),
 		    d.contact_id);
-		tick_q_init(&q, db, stmts[IN_CONFLICT]);
-		tick_q_str(&q, tick_id_conflict_name(d.conflict), (size_t)-1);
-		tick_q_int(&q, d.contact_id);
-		tick_q_opt_int(&q, d.other_contact_id);
-		tick_q_str(&q, in.wa_id, (size_t)-1);
-		tick_q_str(&q, in.user_id, (size_t)-1);
-		tick_q_str(&q, d.previous_user_id, (size_t)-1);
-		tick_q_str(&q, m->wamid, (size_t)-1);
-		rc = tick_q_run(&q);
+		struct tick_identity_conflict c = {
+			.reason = tick_id_conflict_name(d.conflict),
+			.contact_id = d.contact_id,
+			.other_contact_id = d.other_contact_id,
+			.wa_id = in.wa_id,
+			.user_id = in.user_id,
+			.previous_user_id = d.previous_user_id,
+			.wamid = m->wamid,
+		};
+
+		rc = tick_identity_conflict_add(db, &c);
 	}
 	return rc;
 }

@@ -36,9 +36,10 @@
 	" tickets t LEFT JOIN users u ON u.id = t.assigned_to" \
 	" LEFT JOIN sites st ON st.id = t.site_id" \
 	" LEFT JOIN sites sb ON sb.id = t.subsite_id" \
-	" LEFT JOIN teams tm ON tm.id = t.team_id"
+	" LEFT JOIN teams tm ON tm.id = t.team_id" \
+	" LEFT JOIN whatsapp_contacts wc ON wc.id = t.contact_id"
 /* The ticket's team (issue 13), after the row's last columns. */
-#define TICKET_TEAM_COLUMNS ", t.team_id, tm.name"
+#define TICKET_TEAM_COLUMNS ", t.team_id, tm.name, wc.username, wc.user_id"
 /* clang-format on */
 
 enum tickets_stmt {
@@ -444,6 +445,8 @@ struct row {
 	long long site_id, subsite_id, anonymous, open_actions, overdue_actions;
 	long long team_id;
 	char team_name[TICK_COL_BUF(100)];
+	/* The WhatsApp contact's username and business-scoped user id. */
+	char username[TICK_COL_BUF(64)], wa_user_id[TICK_COL_BUF(128)];
 	char site_code[TICK_COL_BUF(10)], site_name[TICK_COL_BUF(100)],
 	    subsite_code[TICK_COL_BUF(10)], subsite_name[TICK_COL_BUF(100)],
 	    category[33], observation[33], severity[16], latitude[40],
@@ -526,6 +529,8 @@ bind_row(struct tick_q *q, struct row *r)
 	tick_q_out_int(q, &r->overdue_actions);
 	tick_q_out_int(q, &r->team_id);
 	tick_q_out_str(q, r->team_name, sizeof(r->team_name));
+	tick_q_out_str(q, r->username, sizeof(r->username));
+	tick_q_out_str(q, r->wa_user_id, sizeof(r->wa_user_id));
 }
 
 /* Column i of the fetched row as a JSON string, or null. */
@@ -647,6 +652,12 @@ row_json(const struct tick_q *q, const struct row *r, int full)
 	        json_null() :
 	        json_pack("{s:I, s:o}", "id", (json_int_t)r->team_id, "name",
 	            col(q, C_TEAM + 1, r->team_name)));
+	/* Issue 16: who the customer is on WhatsApp when no phone shows;
+	 * hidden like the mobile on an anonymous report. */
+	json_object_set_new(o, "username",
+	    masked ? json_null() : col(q, C_TEAM + 2, r->username));
+	json_object_set_new(o, "whatsapp_user_id",
+	    masked ? json_null() : col(q, C_TEAM + 3, r->wa_user_id));
 	/* The detail lists its actions (api/actions_api.c); a row counts
 	 * them. */
 	if (!full) {
