@@ -254,6 +254,8 @@ tick_wa_api_identity_conflicts(struct tick_req *req)
 	enum tick_err rc;
 
 	rc = tick_http_query_get(req->query, "status", status, sizeof(status));
+	if (rc == TICK_ENOTFOUND)
+		strcpy(status, "open");
 	if ((rc != TICK_OK && rc != TICK_ENOTFOUND) ||
 	    (strcmp(status, "open") != 0 && strcmp(status, "all") != 0)) {
 		tick_http_invalid(req, "status is invalid",
