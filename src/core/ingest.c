@@ -269,7 +269,15 @@ resolve_contact(struct tick_db *db, const struct tick_wa_msg *m,
 	memset(&in, 0, sizeof(in));
 	*contact_id = 0;
 	in.event = (enum tick_id_event)m->ident;
-	if (in.event == TICK_ID_NUMBER_CHANGED) {
+	if (in.event == TICK_ID_USER_ID_UPDATE) {
+		in.wa_id = m->from;
+		in.user_id = m->new_user_id;
+		in.old_key = m->old_key;
+		rc = find_contact(db, IN_CONTACT_BY_USER, in.old_key,
+		    &in.by_old, wa[2], uid[2]);
+		if (rc != TICK_OK)
+			return rc;
+	} else if (in.event == TICK_ID_NUMBER_CHANGED) {
 		in.wa_id = m->new_wa_id;
 		in.user_id = m->new_user_id;
 		in.old_key = m->old_key;

@@ -398,6 +398,21 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
 				m->new_user_id = NULL;
 			if (m->old_key != NULL && m->new_wa_id != NULL)
 				m->ident = TICK_ID_NUMBER_CHANGED;
+		} else if (strcmp(st, "user_changed_user_id") == 0) {
+			/* The BSUID changed; no phone is told. The sender
+			 * is the old id, system.user_id the new one. */
+			const char *nu = tick_json_str(o, "user_id");
+			const char *ou = tick_json_str(o, "previous_user_id");
+
+			if (nu == NULL)
+				nu = tick_json_str(o, "new_user_id");
+			m->old_key = ou != NULL ?
+			    bounded(ou, TICK_MAX_USER_ID) :
+			    m->from_user_id;
+			m->new_user_id = bounded(nu, TICK_MAX_USER_ID);
+			if (m->old_key != NULL && *m->old_key != '\0' &&
+			    m->new_user_id != NULL && *m->new_user_id != '\0')
+				m->ident = TICK_ID_USER_ID_UPDATE;
 		} else if (strcmp(st, "customer_identity_changed") == 0)
 			m->ident = TICK_ID_IDENTITY_CHANGED;
 		break;
@@ -468,6 +483,7 @@ tick_wa_batch_free(struct tick_wa_batch *b)
 		free(b->msgs[i].filename);
 		free(b->msgs[i].location_name);
 		free(b->msgs[i].location_address);
+		free(b->msgs[i].event_key);
 	}
 	for (size_t i = 0; i < b->nstatuses; i++)
 		free(b->statuses[i].error_title);
@@ -553,6 +569,100 @@ has_u_escape(const char *body, size_t len)
 	return 0;
 }
 
+/* The first of names that obj has as a string, NULL when none. */
+static const char *
+first_str(const json_t *obj, const char *const *names)
+{
+	const char *s = NULL;
+
+	for (; *names != NULL && s == NULL; names++)
+		s = tick_json_str(obj, *names);
+	return s;
+}
+
+/*
+ * The user_id_update webhook field: a user's business-scoped user id
+ * changed. Meta's documentation of its item was not final when this was
+ * written, so the shapes seen are all taken: the ids as {detail |
+ * user_id: {previous, current}} or as previous_user_id / old_user_id and
+ * current_user_id / new_user_id / user_id, with wa_id when the phone is
+ * shared. Each item becomes a message of type user_id_update (kind
+ * system: never a ticket) whose wamid, "uidu." and the SHA-256 of both
+ * ids, makes a redelivery a duplicate.
+ */
+static void
+read_user_id_updates(struct tick_wa_batch *out, json_t *value)
+{
+	static const char *const prev_names[] = { "previous_user_id",
+		"old_user_id", "previous", NULL };
+	static const char *const cur_names[] = { "current_user_id",
+		"new_user_id", "current", NULL };
+	const char *pnid = tick_json_str(tick_json_obj(value, "metadata"),
+	    "phone_number_id");
+	json_t *arr = tick_json_arr(value, "user_id_update"), *item;
+	size_t k;
+
+	if (pnid != NULL &&
+	    !tick_valid_digits(pnid, strlen(pnid), TICK_MAX_PHONE_NUMBER_ID))
+		pnid = NULL;
+	json_array_foreach (arr, k, item) {
+		struct tick_wa_msg *m = &out->msgs[out->nmsgs];
+		json_t *d = tick_json_obj(item, "detail");
+		const char *prev, *cur, *wa;
+		unsigned char sum[TICK_SHA256_LEN];
+		char *both = NULL;
+
+		if (d == NULL)
+			d = tick_json_obj(item, "user_id");
+		prev = first_str(item, prev_names);
+		cur = first_str(item, cur_names);
+		if (prev == NULL)
+			prev = first_str(d, prev_names);
+		if (cur == NULL)
+			cur = first_str(d, cur_names);
+		if (cur == NULL)
+			cur = tick_json_str(item, "user_id");
+		prev = bounded(prev, TICK_MAX_USER_ID);
+		cur = bounded(cur, TICK_MAX_USER_ID);
+		wa = tick_json_str(item, "wa_id");
+		if (wa != NULL && !tick_valid_digits(wa, strlen(wa), 20))
+			wa = NULL;
+		if (prev == NULL || cur == NULL || *prev == '\0' ||
+		    *cur == '\0' ||
+		    (both = dupf("%s\n%s", prev, cur)) == NULL ||
+		    tick_crypto_sha256(both, strlen(both), sum) != 0 ||
+		    (m->event_key = malloc(5 + 2 * TICK_SHA256_LEN + 1)) ==
+		        NULL) {
+			free(both);
+			memset(m, 0, sizeof(*m));
+			out->skipped++;
+			continue;
+		}
+		free(both);
+		memcpy(m->event_key, "uidu.", 5);
+		tick_crypto_hex(sum, TICK_SHA256_LEN, m->event_key + 5);
+		m->raw = item;
+		m->phone_number_id = pnid;
+		m->wamid = m->event_key;
+		m->from = wa;
+		m->from_user_id = prev;
+		m->type = "user_id_update";
+		m->kind = TICK_WA_SYSTEM;
+		m->timestamp = num_of(item, "timestamp");
+		m->ident = TICK_ID_USER_ID_UPDATE;
+		m->old_key = prev;
+		m->new_user_id = cur;
+		if ((m->text = dupf("[system] user id changed to %s", cur)) ==
+		    NULL) {
+			free(m->event_key);
+			memset(m, 0, sizeof(*m));
+			out->skipped++;
+			continue;
+		}
+		out->nmsgs++;
+	}
+}
+
 enum tick_err
 tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
     char *err, size_t errlen)
@@ -606,6 +716,8 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 			    tick_json_arr(value, "messages"));
 			total += json_array_size(
 			    tick_json_arr(value, "statuses"));
+			total += json_array_size(
+			    tick_json_arr(value, "user_id_update"));
 		}
 	}
 	if (total > TICK_MAX_WEBHOOK_ITEMS) {
@@ -633,6 +745,11 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 			const char *pnid;
 
 			value = tick_json_obj(change, "value");
+			if (value != NULL && field != NULL &&
+			    strcmp(field, "user_id_update") == 0) {
+				read_user_id_updates(out, value);
+				continue;
+			}
 			if (value == NULL ||
 			    (field != NULL && strcmp(field, "messages") != 0)) {
 				out->skipped++;
@@ -660,6 +777,7 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 					free(m->filename);
 					free(m->location_name);
 					free(m->location_address);
+					free(m->event_key);
 					memset(m, 0, sizeof(*m));
 					out->skipped++;
 				}

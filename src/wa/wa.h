@@ -65,11 +65,17 @@ struct tick_wa_msg {
 	 * (user_changed_number: the current shape, system.wa_id the new
 	 * number and system.user_id, when given, the new user id; or the
 	 * legacy customer_changed_number: system.new_wa_id), or
+	 * TICK_ID_USER_ID_UPDATE (the system message user_changed_user_id:
+	 * from_user_id or system.previous_user_id the old id, system.user_id
+	 * the new one; or an item of the user_id_update webhook field, made a
+	 * message of type user_id_update), or
 	 * TICK_ID_IDENTITY_CHANGED (customer_identity_changed); else
 	 * TICK_ID_MESSAGE. old_key is the number before (from, or the legacy
 	 * system.customer); new_wa_id and new_user_id the keys after. */
 	int ident;
 	const char *old_key, *new_wa_id, *new_user_id;
+	/* A user_id_update item's made-up wamid (owned by the batch). */
+	char *event_key;
 	json_t *raw; /* the message object itself */
 };
 

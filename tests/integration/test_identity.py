@@ -198,3 +198,27 @@ def test_fake_graph_takes_to_or_recipient_and_refuses_neither():
     assert st == 400, ans
     st, ans = send(dict(base, recipient="not a bsuid"))
     assert st == 400, ans
+
+
+def test_user_id_update_keeps_one_contact():
+    # The user_id_update webhook field, then the system message
+    # user_changed_user_id; each redelivered.
+    phone, u1, u2, u3 = new_phone(), new_uid(), new_uid(), new_uid()
+    assert post_webhook(phone_message(phone, u1, "hello %d" % uniq())).status == 200
+    cid = one("SELECT id FROM whatsapp_contacts WHERE user_id = '%s'" % u1)
+    ev = envelope({"user_id_update": [{"wa_id": phone, "detail": {"previous": u1, "current": u2},
+                                       "timestamp": str(int(time.time()))}]}, field="user_id_update")
+    for _ in range(2):
+        assert post_webhook(ev).status == 200
+    assert one("SELECT user_id FROM whatsapp_contacts WHERE id = %s" % cid) == u2
+    assert one("SELECT COUNT(*) FROM whatsapp_messages WHERE type = 'user_id_update' AND contact_id = %s"
+               % cid) == "1"
+    sysmsg = envelope({}, [{"from_user_id": u2, "id": "wamid.UC%d" % uniq(), "timestamp": str(int(time.time())),
+                            "type": "system", "system": {"body": "user id changed", "type": "user_changed_user_id",
+                                                         "user_id": u3}}])
+    for _ in range(2):
+        assert post_webhook(sysmsg).status == 200
+    assert one("SELECT user_id FROM whatsapp_contacts WHERE id = %s" % cid) == u3
+    assert post_webhook(username_message(u3, "by the newest id")).status == 200
+    assert contacts_of("wa_id = '%s' OR user_id IN ('%s', '%s', '%s')" % (phone, u1, u2, u3)) == 1
+    assert int(one("SELECT COUNT(*) FROM tickets WHERE contact_id = %s OR mobile = '%s'" % (cid, phone))) == 1

@@ -206,6 +206,97 @@ test_payload_recipient(void)
 	free(p);
 }
 
+static struct tick_wa_msg *
+parse_one(const char *body, struct tick_wa_batch *b)
+{
+	char err[128];
+
+	memset(b, 0, sizeof(*b));
+	if (tick_wa_parse_webhook(body, strlen(body), b, err, sizeof(err)) !=
+	        TICK_OK ||
+	    b->nmsgs != 1)
+		return NULL;
+	return &b->msgs[0];
+}
+
+#define ENV(field, value)                                                     \
+	"{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\"," \
+	"\"changes\":[{\"field\":\"" field "\",\"value\":{"                   \
+	"\"metadata\":{\"phone_number_id\":\"400555666777888\"}," value       \
+	"}}]}]}"
+
+static void
+test_parse_username_only(void)
+{
+	struct tick_wa_batch b;
+	struct tick_wa_msg *m = parse_one(
+	    ENV("messages",
+	        "\"contacts\":[{\"profile\":{\"name\":\"Ana\",\"username\":"
+	        "\"ana.ruiz\"},\"user_id\":\"MX.111\",\"parent_user_id\":"
+	        "\"MX.ENT.9\"}],\"messages\":[{\"id\":\"wamid.A\",\"type\":"
+	        "\"text\",\"text\":{\"body\":\"hi\"}}]"),
+	    &b);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_PTR_NULL(m->from);
+	CU_ASSERT_STRING_EQUAL(m->from_user_id, "MX.111");
+	CU_ASSERT_STRING_EQUAL(m->username, "ana.ruiz");
+	CU_ASSERT_STRING_EQUAL(m->parent_user_id, "MX.ENT.9");
+	CU_ASSERT_EQUAL(m->ident, TICK_ID_MESSAGE);
+	tick_wa_batch_free(&b);
+}
+
+static void
+test_parse_identity_events(void)
+{
+	struct tick_wa_batch b;
+	struct tick_wa_msg *m;
+
+	m = parse_one(
+	    ENV("messages",
+	        "\"messages\":[{\"from\":\"16505551234\",\"id\":\"wamid.S\","
+	        "\"type\":\"system\",\"system\":{\"body\":\"changed\",\"wa_id\":"
+	        "\"12195555358\",\"type\":\"user_changed_number\"}}]"),
+	    &b);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(m->ident, TICK_ID_NUMBER_CHANGED);
+	CU_ASSERT_STRING_EQUAL(m->old_key, "16505551234");
+	CU_ASSERT_STRING_EQUAL(m->new_wa_id, "12195555358");
+	tick_wa_batch_free(&b);
+
+	m = parse_one(
+	    ENV("messages",
+	        "\"messages\":[{\"from\":\"16505551234\",\"id\":\"wamid.L\","
+	        "\"type\":\"system\",\"system\":{\"body\":\"changed\","
+	        "\"new_wa_id\":\"12195555358\",\"customer\":\"16505551234\","
+	        "\"type\":\"customer_changed_number\"}}]"),
+	    &b);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(m->ident, TICK_ID_NUMBER_CHANGED);
+	CU_ASSERT_STRING_EQUAL(m->new_wa_id, "12195555358");
+	tick_wa_batch_free(&b);
+
+	m = parse_one(ENV("user_id_update",
+	                  "\"user_id_update\":[{\"wa_id\":\"16505551234\",\"detail\":{"
+	                  "\"previous\":\"US.1\",\"current\":\"US.2\"}}]"),
+	    &b);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(m->ident, TICK_ID_USER_ID_UPDATE);
+	CU_ASSERT_STRING_EQUAL(m->old_key, "US.1");
+	CU_ASSERT_STRING_EQUAL(m->new_user_id, "US.2");
+	CU_ASSERT_EQUAL(strncmp(m->wamid, "uidu.", 5), 0);
+	CU_ASSERT_EQUAL(strlen(m->wamid), 5 + 64);
+	tick_wa_batch_free(&b);
+
+	/* Without both ids there is nothing to apply: skipped. */
+	CU_ASSERT_PTR_NULL(parse_one(
+	    ENV("user_id_update",
+	        "\"user_id_update\":[{\"detail\":{\"current\":\"US.2\"}}]"),
+	    &b));
+	CU_ASSERT_EQUAL(b.skipped, 1);
+	tick_wa_batch_free(&b);
+}
+
 int
 main(void)
 {
@@ -214,6 +305,8 @@ main(void)
 		{ "the previous user id of a conflict", test_previous_user_id },
 		{ "to or recipient", test_address_field },
 		{ "payload by user id", test_payload_recipient },
+		{ "a username-only message", test_parse_username_only },
+		{ "identity events parsed", test_parse_identity_events },
 		{ NULL, NULL },
 	};
 	return cu_run("identity", tests);
