@@ -11,6 +11,7 @@ import { register as registerSafety } from './safety.test.mjs';
 import { register as registerIntegrations } from './integrations.test.mjs';
 import { register as registerReference } from './reference.test.mjs';
 import { register as registerTeams } from './teams.test.mjs';
+import { register as registerIdentity } from './identity.test.mjs';
 
 const LIVE_MS = 2000; // a change shows within two seconds, without a reload
 const PHOTO = makePng(480, 320);
@@ -656,5 +657,6 @@ registerSafety(test);
 registerIntegrations(test);
 registerReference(test);
 registerTeams(test);
+registerIdentity(test);
 
 process.exitCode = await runAll(tests);
