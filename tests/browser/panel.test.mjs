@@ -12,6 +12,7 @@ import { register as registerIntegrations } from './integrations.test.mjs';
 import { register as registerReference } from './reference.test.mjs';
 import { register as registerTeams } from './teams.test.mjs';
 import { register as registerIdentity } from './identity.test.mjs';
+import { register as registerContacts } from './contacts.test.mjs';
 import { register as registerDashboard } from './dashboard.test.mjs';
 import { register as registerCsat } from './csat.test.mjs';
 
@@ -682,6 +683,7 @@ registerIntegrations(test);
 registerReference(test);
 registerTeams(test);
 registerIdentity(test);
+registerContacts(test);
 registerDashboard(test);
 registerCsat(test);
 
