@@ -101,6 +101,8 @@ static const struct tick_route tickets[] = {
 	    TICK_PERM_WA_STATUS },
 	{ "POST", "/api/whatsapp/simulate-message", tick_wa_api_simulate, 0,
 	    TICK_PERM_WA_SIMULATE },
+	{ "GET", "/api/whatsapp/identity-conflicts",
+	    tick_wa_api_identity_conflicts, 0, TICK_PERM_USERS },
 };
 const struct tick_routes tick_routes_tickets = { "tickets", tickets, N(tickets),
 	tick_session_request };

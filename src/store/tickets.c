@@ -39,10 +39,12 @@
 	" tickets t LEFT JOIN users u ON u.id = t.assigned_to" \
 	" LEFT JOIN sites st ON st.id = t.site_id" \
 	" LEFT JOIN sites sb ON sb.id = t.subsite_id" \
-	" LEFT JOIN teams tm ON tm.id = t.team_id"
+	" LEFT JOIN teams tm ON tm.id = t.team_id" \
+	" LEFT JOIN whatsapp_contacts wc ON wc.id = t.contact_id"
 /* The ticket's team (issue 13), after the row's last columns. */
 #define TICKET_TEAM_COLUMNS \
-	", t.team_id, tm.name, " TICK_MODERATION_FLAGGED_SQL
+	", t.team_id, tm.name, " TICK_MODERATION_FLAGGED_SQL \
+	", wc.username, wc.user_id"
 /* clang-format on */
 
 enum tickets_stmt {
@@ -128,8 +130,10 @@ static const char *const stmts[TK_STMT__MAX] = {
 	    " AND " TICK_SCOPE_SQL,
 	[TK_LOCK] =
 	    "SELECT id, reference, status, COALESCE(assigned_to, 0),"
-	    " COALESCE(mobile, ''), COALESCE(contact_id, 0), whatsapp_enabled,"
-	    " whatsapp_notifications,"
+	    " COALESCE(mobile, ''), COALESCE(contact_id, 0),"
+	    " COALESCE(NULLIF(mobile, ''), (SELECT wc.user_id FROM"
+	    " whatsapp_contacts wc WHERE wc.id = t.contact_id), ''),"
+	    " whatsapp_enabled, whatsapp_notifications,"
 	    " COALESCE(last_customer_message_at > NOW(3) - INTERVAL 24 HOUR, 0),"
 	    " first_response_at IS NOT NULL, COALESCE(team_id, 0)"
 	    " FROM tickets t WHERE id = ? AND deleted_at IS NULL"
@@ -403,6 +407,7 @@ tick_ticket_lock(struct tick_db *db, const struct tick_scope *scope,
 	tick_q_out_int(&q, &t->assigned_to);
 	tick_q_out_str(&q, t->mobile, sizeof(t->mobile));
 	tick_q_out_int(&q, &t->contact_id);
+	tick_q_out_str(&q, t->address, sizeof(t->address));
 	tick_q_out_int(&q, &wa);
 	tick_q_out_int(&q, &notify);
 	tick_q_out_int(&q, &window);
@@ -437,6 +442,8 @@ struct row {
 	long long team_id;
 	char team_name[TICK_COL_BUF(100)];
 	long long flagged; /* a message flagged by the AI check, not cleared */
+	/* The WhatsApp contact's username and business-scoped user id. */
+	char username[TICK_COL_BUF(64)], wa_user_id[TICK_COL_BUF(128)];
 	char site_code[TICK_COL_BUF(10)], site_name[TICK_COL_BUF(100)],
 	    subsite_code[TICK_COL_BUF(10)], subsite_name[TICK_COL_BUF(100)],
 	    category[33], observation[33], severity[16], latitude[40],
@@ -520,6 +527,8 @@ bind_row(struct tick_q *q, struct row *r)
 	tick_q_out_int(q, &r->team_id);
 	tick_q_out_str(q, r->team_name, sizeof(r->team_name));
 	tick_q_out_int(q, &r->flagged);
+	tick_q_out_str(q, r->username, sizeof(r->username));
+	tick_q_out_str(q, r->wa_user_id, sizeof(r->wa_user_id));
 }
 
 /* Column i of the fetched row as a JSON string, or null. */
@@ -642,6 +651,12 @@ row_json(const struct tick_q *q, const struct row *r, int full)
 	        json_pack("{s:I, s:o}", "id", (json_int_t)r->team_id, "name",
 	            col(q, C_TEAM + 1, r->team_name)));
 	json_object_set_new(o, "flagged", json_boolean(r->flagged != 0));
+	/* Issue 16: who the customer is on WhatsApp when no phone shows;
+	 * hidden like the mobile on an anonymous report. */
+	json_object_set_new(o, "username",
+	    masked ? json_null() : col(q, C_TEAM + 3, r->username));
+	json_object_set_new(o, "whatsapp_user_id",
+	    masked ? json_null() : col(q, C_TEAM + 4, r->wa_user_id));
 	/* The detail lists its actions (api/actions_api.c); a row counts
 	 * them. */
 	if (!full) {

@@ -56,6 +56,10 @@ struct tick_ticket {
 	long long assigned_to;         /* 0 when nobody holds it */
 	char mobile[TICK_COL_BUF(15)]; /* "" when none; VARCHAR(15) */
 	long long contact_id;          /* 0 when none */
+	/* Whom WhatsApp sends go to: the mobile, else the contact's
+	 * business-scoped user id (a customer known by username only);
+	 * "" when neither. tick_wa_address_field says which field. */
+	char address[TICK_COL_BUF(128)];
 	int whatsapp_enabled;
 	int whatsapp_notifications;
 	int window_open;   /* the customer wrote in the last 24 hours */

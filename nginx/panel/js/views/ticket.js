@@ -378,6 +378,7 @@ export function mount(main, ctx) {
     badge.textContent = statusLabel(t.status);
     clear(marks, t.urgent ? urgentMark() : null, t.flagged ? flaggedMark() : null, t.anonymous ? h('span', { class: 'badge anon' }, 'Anonymous') : null);
     clear(subtitle, h('span', { class: 'sub-name' }, t.name || ''), t.mobile ? h('span', { class: 'sub-mobile' }, phone(t.mobile)) : null,
+      t.username ? h('span', { class: 'sub-mobile sub-username' }, `@${t.username}`) : null,
       h('span', { class: 'sub-holder' }, t.assigned_to ? `Held by ${t.assigned_to.name || `#${t.assigned_to.id}`}` : 'Unassigned'));
     renderDetails(t);
     transcriptHref();
@@ -397,6 +398,8 @@ export function mount(main, ctx) {
     clear(details,
       row('Customer', t.name),
       row('Mobile', t.mobile ? phone(t.mobile) : null),
+      row('WhatsApp username', t.username ? `@${t.username}` : null),
+      row('WhatsApp user id', !t.mobile && t.whatsapp_user_id ? t.whatsapp_user_id : null),
       row('E-mail', t.email),
       row('Issue', issue),
       row('Title', t.issue_title),
