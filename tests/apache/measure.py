@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Which process served each request, and what a request costs, through the
+Apache of tests/apache/run. Usage: measure.py PASS ERROR_LOG N, PASS cgi or
+fcgid.
+
+Each responder logs one debug line a request, 'tick[PID] debug: NAME:
+METHOD PATH STATUS' (TICK_LOG_LEVEL=debug in the run's tick.env), which
+Apache writes to its error log. Under plain CGI, N requests must come from
+N processes; under fcgid, from the few FastCGI children it keeps.
+
+Times N sequential requests over one kept-alive TLS connection (so TLS
+handshakes are not counted): GET /api/ping (exec, configuration, answer; no
+database), GET /api/health (adds connecting to MariaDB, preparing and
+running a statement), and a signed webhook post (a text appended to an
+open ticket). Also times exec of a responder alone (--routes, which exits
+before reading the configuration). Prints ms per request."""
+import http.client
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+from harness import BUILD, PORT, _ctx, new_phone, sign, text_message, uniq  # noqa: E402
+
+PASS, LOG, N = sys.argv[1], sys.argv[2], int(sys.argv[3])
+FCGID_MAX = 8   # FcgidMaxProcessesPerClass in tests/apache/run
+
+
+class Client:
+    def __init__(self):
+        self.conn = http.client.HTTPSConnection("127.0.0.1", PORT, context=_ctx, timeout=30)
+
+    def go(self, method, path, body=None, headers=None):
+        self.conn.request(method, path, body=body, headers=headers or {})
+        r = self.conn.getresponse()
+        data = r.read()
+        if r.getheader("connection", "").lower() == "close":
+            self.conn.close()
+        return r.status, data
+
+
+def log_size():
+    return os.path.getsize(LOG)
+
+
+def pids_since(offset, name, method, path):
+    # Apache may still be copying a CGI's standard error into its log.
+    time.sleep(0.5)
+    with open(LOG, "rb") as f:
+        f.seek(offset)
+        text = f.read().decode("utf-8", "replace")
+    pat = re.compile(r"tick\[(\d+)\] debug: %s: %s %s (\d+)" % (re.escape(name), re.escape(method), re.escape(path)))
+    return [m.group(1) for m in pat.finditer(text)]
+
+
+def timed(label, fn):
+    start = time.monotonic()
+    for i in range(N):
+        fn(i)
+    ms = (time.monotonic() - start) * 1000 / N
+    print("apache: %s: %-44s %7.2f ms a request (%d in a row)" % (PASS, label, ms, N), flush=True)
+    return ms
+
+
+def main():
+    c = Client()
+    problems = []
+
+    def ping(_):
+        st, body = c.go("GET", "/api/ping")
+        assert st == 200 and b'"pong"' in body, (st, body)
+
+    def health(_):
+        st, body = c.go("GET", "/api/health")
+        assert st == 200, (st, body)
+
+    phone = new_phone()
+    first = json.dumps(text_message(phone, "opens the ticket")).encode()
+    st, body = c.go("POST", "/api/whatsapp/webhook", first,
+                    {"Content-Type": "application/json", "X-Hub-Signature-256": sign(first)})
+    assert st == 200 and json.loads(body)["data"]["tickets_created"] == 1, (st, body)
+
+    def webhook(i):
+        b = json.dumps(text_message(phone, "append %d" % i, wamid="wamid.AP%d" % uniq())).encode()
+        st, body = c.go("POST", "/api/whatsapp/webhook", b,
+                        {"Content-Type": "application/json", "X-Hub-Signature-256": sign(b)})
+        assert st == 200 and json.loads(body)["data"]["replies"] == 1, (st, body)
+
+    timed("GET /api/ping (no database)", ping)
+    at = log_size()
+    timed("GET /api/health (connect, prepare, run)", health)
+    pids = pids_since(at, "health", "GET", "/api/health")
+    at = log_size()
+    timed("POST /api/whatsapp/webhook (signed, appended)", webhook)
+    wpids = pids_since(at, "webhook", "POST", "/api/whatsapp/webhook")
+
+    if PASS == "fcgid":
+        start = time.monotonic()
+        for _ in range(20):
+            subprocess.run([os.path.join(BUILD, "cgi-bin", "health.fcgi"), "--routes"],
+                           stdout=subprocess.DEVNULL, check=True)
+        print("apache: exec of a responder alone (--routes): %.2f ms" % ((time.monotonic() - start) * 1000 / 20))
+
+    for what, got in (("health", pids), ("webhook", wpids)):
+        distinct = len(set(got))
+        print("apache: %s: %d %s requests logged by %d processes" % (PASS, len(got), what, distinct))
+        if len(got) != N:
+            problems.append("%s: %d of %d requests logged" % (what, len(got), N))
+        elif PASS == "cgi" and distinct != N:
+            problems.append("%s: plain CGI served %d requests with %d processes" % (what, N, distinct))
+        elif PASS == "fcgid" and distinct > FCGID_MAX:
+            problems.append("%s: fcgid started %d processes for %d requests" % (what, distinct, N))
+    for p in problems:
+        print("FAIL %s" % p)
+    if not problems:
+        print("ok   %s: each request its own process" % PASS if PASS == "cgi" else
+              "ok   %s: FastCGI children kept across requests" % PASS)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
