@@ -12,18 +12,16 @@ Times N sequential requests over one kept-alive TLS connection (so TLS
 handshakes are not counted): GET /api/ping (exec, configuration, answer; no
 database), GET /api/health (adds connecting to MariaDB, preparing and
 running a statement), and a signed webhook post (a text appended to an
-open ticket). Also times exec of a responder alone (--routes, which exits
-before reading the configuration). Prints ms per request."""
+open ticket). Prints ms per request."""
 import http.client
 import json
 import os
 import re
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
-from harness import BUILD, PORT, _ctx, new_phone, sign, text_message, uniq  # noqa: E402
+from harness import PORT, _ctx, new_phone, sign, text_message, uniq  # noqa: E402
 
 PASS, LOG, N = sys.argv[1], sys.argv[2], int(sys.argv[3])
 FCGID_MAX = 8   # FcgidMaxProcessesPerClass in tests/apache/run
@@ -96,13 +94,6 @@ def main():
     at = log_size()
     timed("POST /api/whatsapp/webhook (signed, appended)", webhook)
     wpids = pids_since(at, "webhook", "POST", "/api/whatsapp/webhook")
-
-    if PASS == "fcgid":
-        start = time.monotonic()
-        for _ in range(20):
-            subprocess.run([os.path.join(BUILD, "cgi-bin", "health.fcgi"), "--routes"],
-                           stdout=subprocess.DEVNULL, check=True)
-        print("apache: exec of a responder alone (--routes): %.2f ms" % ((time.monotonic() - start) * 1000 / 20))
 
     for what, got in (("health", pids), ("webhook", wpids)):
         distinct = len(set(got))
