@@ -266,8 +266,9 @@ tick_ticket_filters_parse(struct tick_req *req, int strict,
 			f->qlike[o++] = *p;
 		}
 		f->qlike[o] = '\0';
-		tick_search_read(f->q, tick_config_get(&req->app->cfg,
-		    TICK_CFG_TICKET_ID_PREFIX), &words);
+		tick_search_read(f->q,
+		    tick_config_get(&req->app->cfg, TICK_CFG_TICKET_ID_PREFIX),
+		    &words);
 		snprintf(f->qref, sizeof(f->qref), "%s", words.ref);
 		if (words.digits[0] != '\0')
 			snprintf(f->qmobile, sizeof(f->qmobile), "%%%s",

@@ -7,6 +7,7 @@
 #include "assign.h"
 #include "audit_api.h"
 #include "bounds.h"
+#include "csat_flow.h"
 #include "db.h"
 #include "events.h"
 #include "b64.h"
@@ -481,6 +482,23 @@ tick_work_close(struct tick_req *req)
 
 		rc = tick_notice_queue(req->app, &tk, TICK_TEXT_TICKET_CLOSED,
 		    &v, &l, &wa);
+	}
+	/* The rating question follows the closing notice (issue 13). */
+	if (rc == TICK_OK) {
+		json_t *asked = NULL;
+
+		rc = tick_csat_ask(req->app, &tk, &l, &asked);
+		if (asked != NULL) {
+			/* No closing notice: the answer's status is the
+			 * question's. */
+			if (wa == NULL)
+				wa = json_pack("{s:O}", "status",
+				    json_object_get(asked, "status"));
+			if (wa != NULL)
+				json_object_set_new(wa, "csat", asked);
+			else
+				json_decref(asked);
+		}
 	}
 	if (rc != TICK_OK) {
 		abort_tx(req, &l, wa);

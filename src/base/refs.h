@@ -18,8 +18,8 @@
  * least six digits) into out. Returns TICK_OK, or TICK_ETOOBIG when out is
  * too small.
  */
-enum tick_err tick_ref_format(const char *prefix, long long id, char *out,
-    size_t outsz);
+enum tick_err
+tick_ref_format(const char *prefix, long long id, char *out, size_t outsz);
 
 /* Fewest digits a search needs before it is taken as a mobile's end. */
 #define TICK_SEARCH_PHONE_MIN 4
@@ -27,7 +27,7 @@ enum tick_err tick_ref_format(const char *prefix, long long id, char *out,
 #define TICK_SEARCH_PHONE_MAX 15
 
 struct tick_search {
-	char ref[48];   /* the reference it names, or "" */
+	char ref[48]; /* the reference it names, or "" */
 	char digits[TICK_SEARCH_PHONE_MAX + 1]; /* a mobile's digits, or "" */
 };
 
@@ -43,7 +43,7 @@ struct tick_search {
  * which finds the national number and the last digits alike. Either or
  * both may be "": "1234" is both a reference and a mobile's end.
  */
-void tick_search_read(const char *q, const char *prefix,
-    struct tick_search *out);
+void
+tick_search_read(const char *q, const char *prefix, struct tick_search *out);
 
 #endif

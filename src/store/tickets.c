@@ -5,6 +5,7 @@
 
 #include "actions.h"
 #include "bounds.h"
+#include "csat.h"
 #include "db.h"
 #include "log.h"
 #include "refs.h"
@@ -966,6 +967,17 @@ tick_ticket_json_page(struct tick_db *db, long long id,
 	if (o != NULL && (*rc = tick_tags_attach(db, NULL, o)) != TICK_OK) {
 		json_decref(o);
 		return NULL;
+	}
+	/* The customer's rating (issue 13): {score, comment, at} or null. */
+	if (o != NULL) {
+		json_t *cs = tick_csat_json(db, id);
+
+		if (cs == NULL) {
+			json_decref(o);
+			*rc = TICK_EDB;
+			return NULL;
+		}
+		json_object_set_new(o, "csat", cs);
 	}
 	if (o != NULL && page != NULL) {
 		if ((tl = json_array()) == NULL ||

@@ -159,7 +159,7 @@ struct tick_ticket_filters {
 	 * is matched with: the mobile's end ("%612345678") for a phone
 	 * number however written, else the search as the mobile's start. */
 	char qref[48], qmobile[424];
-	char from[24], to[24];   /* YYYY-MM-DD[THH:MM:SS], "" when absent */
+	char from[24], to[24]; /* YYYY-MM-DD[THH:MM:SS], "" when absent */
 	/* The IANA zone from and to are in (MariaDB's time zone tables);
 	 * "" for UTC as the inbox has it. */
 	char tz[65];

@@ -40,7 +40,10 @@ function stateFrom(q) {
   const site = /^([0-9]{1,10}|[A-Za-z0-9]{3,10})$/.test(q.get('site') || '') ? q.get('site') : '';
   const category = CATEGORY_KEYS.includes(q.get('category')) ? q.get('category') : '';
   const severity = q.has('severity') ? q.get('severity').split(',').filter((s) => SEVERITY_KEYS.includes(s)) : [];
-  return { status, who, sort, limit, page, q: (q.get('q') || '').slice(0, 200), site, category, severity };
+  // Issue 13: a team by id (or none) and a tag.
+  const team = /^([0-9]{1,10}|none)$/.test(q.get('team') || '') ? q.get('team') : '';
+  const tag = (q.get('tag') || '').trim().toLowerCase().slice(0, 32);
+  return { status, who, sort, limit, page, q: (q.get('q') || '').slice(0, 200), site, category, severity, team, tag };
 }
 
 function defaultStatus(search) {
@@ -57,6 +60,8 @@ function hashOf(st) {
   if (st.site) q.set('site', st.site);
   if (st.category) q.set('category', st.category);
   if (st.severity.length) q.set('severity', st.severity.join(','));
+  if (st.team) q.set('team', st.team);
+  if (st.tag) q.set('tag', st.tag);
   if (st.sort !== 'activity') q.set('sort', st.sort);
   if (st.limit !== 25) q.set('limit', String(st.limit));
   if (st.page > 1) q.set('page', String(st.page));
@@ -163,9 +168,39 @@ export function mount(main, ctx) {
     return { box, el: h('span', { class: `chip-check sev-chip sev-${s}` }, box, h('label', { for: id }, label)) };
   });
   const sevSet = h('fieldset', { class: 'filter-group' }, h('legend', {}, 'Severity'), sevBoxes.map((b) => b.el));
+  // --- team and tag (issue 13)
+  const teamId = nextId('team');
+  const teamSel = h('select', { id: teamId, name: 'team' }, h('option', { value: '' }, 'All teams'),
+    h('option', { value: 'none', selected: st.team === 'none' }, 'No team'),
+    st.team && st.team !== 'none' ? h('option', { value: st.team, selected: true }, `Team ${st.team}`) : null);
+  teamSel.addEventListener('change', () => {
+    st.team = teamSel.value;
+    st.page = 1;
+    update();
+  });
+  const tagId = nextId('tag');
+  const tagInput = h('input', { id: tagId, name: 'tag', type: 'search', maxlength: 32, value: st.tag });
+  tagInput.addEventListener('change', () => {
+    st.tag = tagInput.value.trim().toLowerCase();
+    st.page = 1;
+    update();
+  });
+  async function loadTeams() {
+    try {
+      const { data } = await api('GET', '/api/teams');
+      if (destroyed) return;
+      clear(teamSel, h('option', { value: '' }, 'All teams'),
+        h('option', { value: 'none', selected: st.team === 'none' }, 'No team'),
+        (data.items || []).map((t) => h('option', { value: String(t.id), selected: String(t.id) === st.team }, t.name)));
+    } catch (e) {
+      // Without the list the filter keeps the URL's team.
+    }
+  }
   const reportWrap = h('div', { class: 'filter-group inline-fields' },
     h('span', { class: 'field-inline' }, h('label', { for: siteId }, 'Site'), siteSel),
-    h('span', { class: 'field-inline' }, h('label', { for: catId }, 'Category'), catSel));
+    h('span', { class: 'field-inline' }, h('label', { for: catId }, 'Category'), catSel),
+    h('span', { class: 'field-inline' }, h('label', { for: teamId }, 'Team'), teamSel),
+    h('span', { class: 'field-inline' }, h('label', { for: tagId }, 'Tag'), tagInput));
 
   // Only the sites the API shows this user (a site manager: its own).
   async function loadSites() {
@@ -260,6 +295,8 @@ export function mount(main, ctx) {
       site: st.site || null,
       category: st.category || null,
       severity: st.severity.length ? st.severity : null,
+      team: st.team || null,
+      tag: st.tag || null,
       sort: st.sort,
       page: st.page,
       limit: st.limit,
@@ -348,6 +385,7 @@ export function mount(main, ctx) {
   lastInboxHash = hashOf(st);
   main.classList.add('wide');
   loadSites().then(summarize);
+  loadTeams();
   load();
 
   return {
