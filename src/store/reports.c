@@ -147,7 +147,8 @@ tick_reports_headline(struct tick_db *db, const struct tick_ticket_filters *f,
 		"t.status <> 'closed' AND t.assigned_to IS NULL",
 		"t.status = 'new'", "t.status = 'assigned'",
 		"t.status = 'in_progress'", "t.status = 'closed'",
-		"t.source = 'whatsapp'", "t.source = 'form'", "t.source = 'api'",
+		"t.source = 'whatsapp'", "t.source = 'form'",
+		"t.source = 'api'",
 		"t.status <> 'closed' AND t.severity = 'critical'" };
 	struct tick_sql s = { .len = 0 }, w = { .len = 0 };
 	long long *v[] = { &h->created, &h->open, &h->closed, &h->unassigned,
