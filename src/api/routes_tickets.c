@@ -28,6 +28,8 @@ static const struct tick_route tickets[] = {
 	    TICK_PERM_TICKETS_WORK },
 	{ "POST", "/api/tickets/:id/assign", tick_work_assign, 0,
 	    TICK_PERM_TICKETS_WORK },
+	{ "POST", "/api/tickets/:id/release", tick_work_release, 0,
+	    TICK_PERM_TICKETS_WORK },
 	{ "POST", "/api/tickets/:id/reply", tick_work_reply,
 	    TICK_MAX_UPLOAD_BODY, TICK_PERM_TICKETS_WORK },
 	{ "POST", "/api/tickets/:id/close", tick_work_close, 0,

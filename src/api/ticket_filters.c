@@ -2,9 +2,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app.h"
 #include "assign_rules.h"
+#include "config.h"
 #include "figures.h"
 #include "http.h"
+#include "refs.h"
 #include "report.h"
 #include "session.h"
 #include "status.h"
@@ -217,6 +220,7 @@ tick_ticket_filters_parse(struct tick_req *req, int strict,
     struct tick_ticket_filters *f, struct tick_filter_text *t)
 {
 	char v[128], *p;
+	struct tick_search words;
 	enum tick_err rc;
 
 	memset(f, 0, sizeof(*f));
@@ -262,6 +266,16 @@ tick_ticket_filters_parse(struct tick_req *req, int strict,
 			f->qlike[o++] = *p;
 		}
 		f->qlike[o] = '\0';
+		tick_search_read(f->q,
+		    tick_config_get(&req->app->cfg, TICK_CFG_TICKET_ID_PREFIX),
+		    &words);
+		snprintf(f->qref, sizeof(f->qref), "%s", words.ref);
+		if (words.digits[0] != '\0')
+			snprintf(f->qmobile, sizeof(f->qmobile), "%%%s",
+			    words.digits);
+		else
+			snprintf(f->qmobile, sizeof(f->qmobile), "%s%%",
+			    f->qlike);
 	}
 	if (date_filter(req, strict, "from", f->from, sizeof(f->from)) != 0 ||
 	    date_filter(req, strict, "to", f->to, sizeof(f->to)) != 0)

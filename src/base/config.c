@@ -206,6 +206,30 @@ static const struct {
 	[TICK_CFG_TIMEZONE] = { "TICK_TIMEZONE", NULL, "UTC", K_STR, 0, 0 },
 	[TICK_CFG_EXPORT_MAX_ROWS] = { "EXPORT_MAX_ROWS", NULL, "1000000",
 	    K_NUM, 1, 100000000 },
+	/* CSAT (issue 13): off unless asked for; the template goes outside
+	 * the 24-hour window (its three quick-reply buttons carry the
+	 * ratings); a score at or below CSAT_LOW_SCORE reopens or notifies. */
+	[TICK_CFG_CSAT] = { "CSAT", NULL, "off", K_CHOICE, 0, 0, ",on,off," },
+	[TICK_CFG_CSAT_TEMPLATE_NAME] = { "CSAT_TEMPLATE_NAME", NULL, NULL,
+	    K_STR, 0, 0 },
+	[TICK_CFG_CSAT_LOW_SCORE] = { "CSAT_LOW_SCORE", NULL, "1", K_NUM, 0,
+	    3 },
+	[TICK_CFG_CSAT_LOW_ACTION] = { "CSAT_LOW_ACTION", NULL, "none",
+	    K_CHOICE, 0, 0, ",reopen,notify,none," },
+	[TICK_CFG_CSAT_COMMENT_MINUTES] = { "CSAT_COMMENT_MINUTES", NULL, "30",
+	    K_NUM, 0, 1440 },
+	[TICK_CFG_TEXT_CSAT_QUESTION] = { "TEXT_CSAT_QUESTION", NULL,
+	    "How did we do with ticket {ref}?", K_STR, 0, 0 },
+	[TICK_CFG_TEXT_CSAT_GOOD] = { "TEXT_CSAT_GOOD", NULL, "Good", K_LABEL,
+	    1, 20 },
+	[TICK_CFG_TEXT_CSAT_OK] = { "TEXT_CSAT_OK", NULL, "OK", K_LABEL, 1,
+	    20 },
+	[TICK_CFG_TEXT_CSAT_BAD] = { "TEXT_CSAT_BAD", NULL, "Bad", K_LABEL, 1,
+	    20 },
+	[TICK_CFG_TEXT_CSAT_THANKS] = { "TEXT_CSAT_THANKS", NULL,
+	    "Thank you for your rating. Write here if you want to tell us "
+	    "more.",
+	    K_STR, 0, 0 },
 };
 
 void

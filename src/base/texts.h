@@ -35,6 +35,9 @@ enum tick_text {
 	TICK_TEXT_INTAKE_DONE,
 	TICK_TEXT_INTAKE_CRITICAL,
 	TICK_TEXT_SITE_QR, /* a site's QR poster types it ({code}) */
+	/* CSAT (issue 13): the rating question ({ref}) and the thanks. */
+	TICK_TEXT_CSAT_QUESTION,
+	TICK_TEXT_CSAT_THANKS,
 	TICK_TEXT__MAX
 };
 

@@ -59,6 +59,7 @@ ROUTES = [
     ("POST", "/api/tickets/999999/reveal", None, "tickets.admin"),
     ("PUT", "/api/tickets/999999/status", {}, "tickets.work"),
     ("POST", "/api/tickets/999999/assign", {}, "tickets.work"),
+    ("POST", "/api/tickets/999999/release", None, "tickets.work"),
     ("POST", "/api/tickets/999999/reply", {}, "tickets.work"),
     ("POST", "/api/tickets/999999/close", {}, "tickets.work"),
     ("POST", "/api/tickets/999999/notes", {}, "tickets.work"),

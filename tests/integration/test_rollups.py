@@ -87,14 +87,25 @@ def workload():
     return _state
 
 
+def w_ids():
+    return workload()["ids"]
+
+
 def rows(query):
     return sorted(tuple("" if v is None else str(v) for v in r) for r in sql(query))
 
 
 def test_the_rollup_equals_a_recount_key_by_key():
     workload()
-    want = rows("SELECT %s, COUNT(*) FROM tickets WHERE deleted_at IS NULL GROUP BY %s" % (KEY, KEY))
-    got = rows("SELECT %s, SUM(n) FROM ticket_rollup GROUP BY %s HAVING SUM(n) <> 0" % (KEY, KEY))
+    # Some ratings too (issue 13), changed once more.
+    for tid in w_ids()[:6]:
+        sql("UPDATE tickets SET csat_score = %d WHERE id = %d" % (1 + tid % 3, tid))
+    sql("UPDATE tickets SET csat_score = NULL WHERE id = %d" % w_ids()[0])
+    sql("UPDATE tickets SET csat_score = 3 WHERE id = %d" % w_ids()[1])
+    want = rows("SELECT %s, COUNT(*), COUNT(csat_score), COALESCE(SUM(csat_score), 0) FROM tickets"
+                " WHERE deleted_at IS NULL GROUP BY %s" % (KEY, KEY))
+    got = rows("SELECT %s, SUM(n), SUM(csat_n), SUM(csat_sum) FROM ticket_rollup GROUP BY %s"
+               " HAVING SUM(n) <> 0 OR SUM(csat_n) <> 0 OR SUM(csat_sum) <> 0" % (KEY, KEY))
     assert got == want, (len(got), len(want), set(got) ^ set(want))
     assert one("SELECT COUNT(*) FROM ticket_rollup WHERE n < 0") in (0, "0")
 
@@ -150,12 +161,16 @@ def test_the_dashboard_headline_equals_a_recount():
                 " SUM(status <> 'closed' AND assigned_to IS NULL),"
                 " SUM(status <> 'closed' AND severity = 'critical'), SUM(status = 'new'),"
                 " SUM(status = 'assigned'), SUM(status = 'in_progress'), SUM(source = 'whatsapp'),"
-                " SUM(source = 'form') FROM tickets WHERE deleted_at IS NULL AND %s" % where)[0]
+                " SUM(source = 'form'), COUNT(csat_score), SUM(csat_score)"
+                " FROM tickets WHERE deleted_at IS NULL AND %s" % where)[0]
         t = d["tickets"]
         got = [t["created"], t["open"], t["closed"], t["unassigned"], t["critical_open"],
                t["by_status"]["new"], t["by_status"]["assigned"], t["by_status"]["in_progress"],
-               t["by_source"]["whatsapp"], t["by_source"]["form"]]
-        assert got == [0 if x in (None, "NULL") else int(x) for x in r], (filt, got, r)
+               t["by_source"]["whatsapp"], t["by_source"]["form"], d["csat"]["count"]]
+        want = [0 if x in (None, "NULL") else int(x) for x in r]
+        assert got == want[:-1], (filt, got, r)
+        avg = want[-1] / want[-2] if want[-2] else 0
+        assert abs(d["csat"]["average"] - avg) < 0.011, (d["csat"], r)
 
 
 def test_the_counts_are_read_from_the_rollup_and_a_tag_reads_the_tickets():
