@@ -422,6 +422,35 @@ tick_reports_export(struct tick_req *req)
 }
 
 void
+tick_reports_stream(struct tick_req *req, const char *ctype,
+    enum tick_err (
+        *produce)(void *arg, const struct tick_export_sink *sink, int *stopped),
+    void *arg)
+{
+	struct stream s = { req, ctype, NULL, 0, 0, 0 };
+	struct tick_export_sink sink = { stream_put, &s };
+	enum tick_err rc;
+	int stopped = 0;
+
+	if ((s.buf = malloc(STREAM_PIECE)) == NULL) {
+		tick_http_fail(req, 500, TICK_ENOMEM, NULL, NULL, NULL);
+		return;
+	}
+	rc = produce(arg, &sink, &stopped);
+	if (rc == TICK_OK && !stopped)
+		(void)stream_flush(&s);
+	else if (!s.started)
+		tick_http_fail(req, 0, rc != TICK_OK ? rc : TICK_ESYS, NULL,
+		    NULL, NULL);
+	else
+		tick_log_warn("%s: stream stopped after it began: %s", __func__,
+		    stopped ? "the client went away" : tick_strerror(rc));
+	if (s.started)
+		req->status = 200;
+	free(s.buf);
+}
+
+void
 tick_reports_transcript(struct tick_req *req)
 {
 	char notes[4] = "0", head[160], ref[40];

@@ -206,6 +206,11 @@ static const struct {
 	[TICK_CFG_TIMEZONE] = { "TICK_TIMEZONE", NULL, "UTC", K_STR, 0, 0 },
 	[TICK_CFG_EXPORT_MAX_ROWS] = { "EXPORT_MAX_ROWS", NULL, "1000000",
 	    K_NUM, 1, 100000000 },
+	/* Retention (issue 13): closed tickets older than this many days
+	 * are erased by `tick outbox` (0 keeps them forever). Not
+	 * WEBHOOK_RETENTION_DAYS, which prunes raw webhook bodies. */
+	[TICK_CFG_RETENTION_DAYS] = { "RETENTION_DAYS", NULL, "0", K_NUM, 0,
+	    36500 },
 	/* CSAT (issue 13): off unless asked for; the template goes outside
 	 * the 24-hour window (its three quick-reply buttons carry the
 	 * ratings); a score at or below CSAT_LOW_SCORE reopens or notifies. */

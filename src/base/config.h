@@ -91,6 +91,8 @@ enum tick_cfg {
 	/* Reports and exports (issue 12). */
 	TICK_CFG_TIMEZONE,
 	TICK_CFG_EXPORT_MAX_ROWS,
+	/* Retention (issue 13): days a closed ticket is kept; 0 forever. */
+	TICK_CFG_RETENTION_DAYS,
 	/* Issue 13: the rating asked on close (base/csat, core/csat). */
 	TICK_CFG_CSAT,
 	TICK_CFG_CSAT_TEMPLATE_NAME,

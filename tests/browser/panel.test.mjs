@@ -11,6 +11,7 @@ import { register as registerSafety } from './safety.test.mjs';
 import { register as registerIntegrations } from './integrations.test.mjs';
 import { register as registerReference } from './reference.test.mjs';
 import { register as registerTeams } from './teams.test.mjs';
+import { register as registerContacts } from './contacts.test.mjs';
 import { register as registerDashboard } from './dashboard.test.mjs';
 import { register as registerCsat } from './csat.test.mjs';
 
@@ -680,6 +681,7 @@ registerSafety(test);
 registerIntegrations(test);
 registerReference(test);
 registerTeams(test);
+registerContacts(test);
 registerDashboard(test);
 registerCsat(test);
 

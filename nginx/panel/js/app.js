@@ -18,6 +18,7 @@ import * as actionsView from './views/actions.js';
 import * as tokensView from './views/tokens.js';
 import * as webhooksView from './views/webhooks.js';
 import * as teamsView from './views/teams.js';
+import * as contactsView from './views/contacts.js';
 import * as dashboardView from './views/dashboard.js';
 
 const POLL_MS = 30000;
@@ -38,6 +39,7 @@ const routes = [
   { path: /^\/webhooks$/, view: webhooksView, nav: 'webhooks', allowed: webhooksView.maySeeWebhooks },
   { path: /^\/webhooks\/(\d{1,10})$/, view: webhooksView, nav: 'webhooks', keys: ['id'], allowed: webhooksView.maySeeWebhooks },
   { path: /^\/teams$/, view: teamsView, nav: 'teams', allowed: () => can('tickets.read') },
+  { path: /^\/contacts$/, view: contactsView, nav: 'contacts', allowed: () => can('tickets.read') },
   { path: /^\/dashboard$/, view: dashboardView, nav: 'dashboard', allowed: () => can('stats') },
 ];
 
