@@ -1066,10 +1066,12 @@ bind_in(struct tick_q *q, const char *const *v, size_t n)
 		tick_q_str(q, v[i], (size_t)-1);
 }
 
-void
-tick_ticket_where(struct tick_sql *s, const struct tick_ticket_filters *f)
+/* The conditions of f after its first: over tickets t, or over the rows
+ * of ticket_rollup t (which hold the same columns, deleted tickets in
+ * none). */
+static void
+where_rest(struct tick_sql *s, const struct tick_ticket_filters *f)
 {
-	tick_sql_add(s, " WHERE t.deleted_at IS NULL AND " TICK_SCOPE_SQL);
 	if (f->nstatus > 0) {
 		tick_sql_add(s, " AND t.status IN (?");
 		for (size_t i = 1; i < f->nstatus; i++)
@@ -1140,6 +1142,27 @@ tick_ticket_where(struct tick_sql *s, const struct tick_ticket_filters *f)
 		    " AND (t.anonymous = 0 OR t.name NOT LIKE CONCAT('%', ?, '%')))"
 		    " OR t.id IN (SELECT r.ticket_id FROM replies r"
 		    " WHERE MATCH(r.message) AGAINST (?)))");
+}
+
+void
+tick_ticket_where(struct tick_sql *s, const struct tick_ticket_filters *f)
+{
+	tick_sql_add(s, " WHERE t.deleted_at IS NULL AND " TICK_SCOPE_SQL);
+	where_rest(s, f);
+}
+
+int
+tick_ticket_where_rollup(struct tick_sql *s,
+    const struct tick_ticket_filters *f)
+{
+	/* A tag and a search ask for the ticket itself; a bound with a time
+	 * of day may cut a quarter hour. */
+	if (f->tag[0] || f->q[0] || (f->from[0] && strlen(f->from) != 10) ||
+	    (f->to[0] && strlen(f->to) != 10))
+		return -1;
+	tick_sql_add(s, " WHERE t.n <> 0 AND " TICK_SCOPE_SQL);
+	where_rest(s, f);
+	return 0;
 }
 
 void

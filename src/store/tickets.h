@@ -200,6 +200,13 @@ struct tick_sql;
 void tick_ticket_where(struct tick_sql *s, const struct tick_ticket_filters *f);
 void
 tick_ticket_bind_where(struct tick_q *q, const struct tick_ticket_filters *f);
+/* The same over the rows of ticket_rollup, alias t (the counts of tickets
+ * per quarter hour of creation, in UTC, and per value of every column f
+ * filters by; each row's count in t.n), bound by tick_ticket_bind_where:
+ * 0, or -1 (nothing added) when f needs the tickets themselves (a tag, a
+ * search, a from or to with a time of day). */
+int tick_ticket_where_rollup(struct tick_sql *s,
+    const struct tick_ticket_filters *f);
 
 /* The tick system's form: a ticket as an agent writes it. Texts are
  * borrowed; NULL (or "") for an optional one not given. */
