@@ -24,6 +24,7 @@
 #include "outbox.h"
 #include "passwords.h"
 #include "reports.h"
+#include "template_flow.h"
 #include "throttle.h"
 #include "user.h"
 #include "valid.h"
@@ -45,6 +46,9 @@ usage(void)
 	    "       tick user ensure-admin\n"
 	    "                        a super_admin from DEFAULT_ADMIN_EMAIL and\n"
 	    "                        DEFAULT_ADMIN_PASSWORD when there is none\n"
+	    "       tick templates sync\n"
+	    "                        the WhatsApp template library from Meta\n"
+	    "                        (WHATSAPP_BUSINESS_ACCOUNT_ID)\n"
 	    "       tick version\n");
 	return 2;
 }
@@ -280,6 +284,30 @@ user(struct tick_app *app, int argc, char **argv)
 	return usage();
 }
 
+static int
+templates(struct tick_app *app, int argc, char **argv)
+{
+	struct tick_template_sync st;
+	struct tick_wa_result res;
+	enum tick_err rc;
+
+	if (argc != 3 || strcmp(argv[2], "sync") != 0)
+		return usage();
+	rc = tick_templates_sync(app, &st, &res);
+	if (rc != TICK_OK) {
+		fprintf(stderr,
+		    "tick templates sync: %s%s%s (after %d pages, "
+		    "%lld stored)\n",
+		    tick_strerror(rc), res.error_title[0] ? ": " : "",
+		    res.error_title, st.pages, st.stored);
+		return 1;
+	}
+	printf("tick templates sync: %d pages, %lld stored, %lld skipped, "
+	       "%lld removed\n",
+	    st.pages, st.stored, st.skipped, st.removed);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -294,7 +322,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "migrate") != 0 && strcmp(argv[1], "outbox") != 0 &&
-	    strcmp(argv[1], "user") != 0)
+	    strcmp(argv[1], "user") != 0 && strcmp(argv[1], "templates") != 0)
 		return usage();
 	memset(&app, 0, sizeof(app));
 	app.name = "tick";
@@ -312,6 +340,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "user") == 0)
 		rc = user(&app, argc, argv);
+	else if (strcmp(argv[1], "templates") == 0)
+		rc = templates(&app, argc, argv);
 	else if (argc != 2)
 		rc = usage();
 	else

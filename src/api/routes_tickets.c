@@ -7,6 +7,7 @@
 #include "session.h"
 #include "contacts_api.h"
 #include "teams_api.h"
+#include "templates_api.h"
 #include "ticket_routes.h"
 #include "wa_api.h"
 #include "work.h"
@@ -35,6 +36,9 @@ static const struct tick_route tickets[] = {
 	{ "POST", "/api/tickets/:id/reply", tick_work_reply,
 	    TICK_MAX_UPLOAD_BODY, TICK_PERM_TICKETS_WORK },
 	{ "POST", "/api/tickets/:id/close", tick_work_close, 0,
+	    TICK_PERM_TICKETS_WORK },
+	/* Issue 16: an approved template, its variables filled. */
+	{ "POST", "/api/tickets/:id/template", tick_work_template, 0,
 	    TICK_PERM_TICKETS_WORK },
 	{ "POST", "/api/tickets/:id/notes", tick_work_note, 0,
 	    TICK_PERM_TICKETS_WORK },
@@ -91,6 +95,15 @@ static const struct tick_route tickets[] = {
 	    TICK_PERM_TICKETS_WORK },
 	{ "PUT", "/api/me/availability", tick_teams_availability_set, 0,
 	    TICK_PERM_TICKETS_WORK },
+	/* Issue 16: the WhatsApp template library. */
+	{ "GET", "/api/templates", tick_templates_list_route, 0,
+	    TICK_PERM_TICKETS_READ },
+	{ "POST", "/api/templates", tick_templates_create_route, 0,
+	    TICK_PERM_TEMPLATES_ADMIN },
+	{ "POST", "/api/templates/sync", tick_templates_sync_route, 0,
+	    TICK_PERM_TEMPLATES_ADMIN },
+	{ "DELETE", "/api/templates/:name", tick_templates_delete_route, 0,
+	    TICK_PERM_TEMPLATES_ADMIN },
 	{ "GET", "/api/replies/:ticketId", tick_work_replies_list, 0,
 	    TICK_PERM_TICKETS_READ },
 	{ "POST", "/api/replies", tick_work_replies_create, 0,

@@ -22,11 +22,13 @@
 #include "ticket_args.h"
 #include "status.h"
 #include "session.h"
+#include "templates.h"
 #include "tickets.h"
 #include "user.h"
 #include "valid.h"
 #include "wa.h"
 #include "wa_errors.h"
+#include "wa_templates.h"
 #include "work.h"
 
 static int
@@ -748,6 +750,164 @@ tick_work_reply(struct tick_req *req)
 		tick_work_send_reply(req, id, msg ? msg : "", &f);
 		free(f.data);
 	}
+	json_decref(body);
+}
+
+/* The template a send names, checked and filled: 0, or -1 answered. */
+static int
+template_arg(struct tick_req *req, const json_t *body, struct tick_wa_tpl *t,
+    json_t **comps, char **text)
+{
+	const char *name = tick_json_str(body, "name");
+	const char *lang = tick_json_str(body, "language");
+	const json_t *params = json_object_get(body, "parameters");
+	char field[96], why[200];
+	json_t *tc = NULL;
+	enum tick_err rc;
+	const char *key;
+	json_t *v;
+
+	json_object_foreach ((json_t *)body, key, v) {
+		if (strcmp(key, "name") != 0 && strcmp(key, "language") != 0 &&
+		    strcmp(key, "parameters") != 0) {
+			tick_http_invalid(req, "unknown field",
+			    json_pack("{s:s}", key,
+			        "only name, language and parameters"));
+			return -1;
+		}
+	}
+	if (lang == NULL && json_object_get(body, "language") == NULL)
+		lang = tick_config_get(&req->app->cfg,
+		    TICK_CFG_WA_TEMPLATE_LANG);
+	if (!tick_wa_tpl_name_ok(name)) {
+		tick_http_invalid(req, "the template is invalid",
+		    json_pack("{s:s}", "name",
+		        "a template's name: a-z, 0-9 and _"));
+		return -1;
+	}
+	if (!tick_wa_tpl_lang_ok(lang)) {
+		tick_http_invalid(req, "the template is invalid",
+		    json_pack("{s:s}", "language",
+		        "a language code such as en_US"));
+		return -1;
+	}
+	rc = tick_template_get(req->app->db, name, lang, t, &tc);
+	if (rc == TICK_ENOTFOUND) {
+		tick_http_invalid(req, "no such template",
+		    json_pack("{s:s}", "name",
+		        "not in the template library in this language: sync "
+		        "the templates or pick another"));
+		return -1;
+	}
+	if (rc != TICK_OK) {
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		return -1;
+	}
+	if (strcmp(t->status, "APPROVED") != 0) {
+		snprintf(why, sizeof(why),
+		    "the template is %s: only APPROVED templates are sent",
+		    t->status);
+		tick_http_invalid(req, "the template cannot be sent",
+		    json_pack("{s:s}", "name", why));
+		json_decref(tc);
+		return -1;
+	}
+	rc = tick_wa_tpl_fill(tc, t->parameter_format, params, comps, text,
+	    field, sizeof(field), why, sizeof(why));
+	json_decref(tc);
+	t->components = NULL;
+	if (rc == TICK_EINVAL) {
+		tick_http_invalid(req,
+		    "the parameters do not match the template",
+		    json_pack("{s:s}", field[0] ? field : "parameters", why));
+		return -1;
+	}
+	if (rc != TICK_OK) {
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+void
+tick_work_template(struct tick_req *req)
+{
+	long long id = tick_ticket_route_id(req), reply_id = 0, out_id = 0;
+	struct tick_outbox_list l = { .n = 0 };
+	json_t *body = NULL, *comps = NULL, *wa, *t;
+	struct tick_wa_result res;
+	struct tick_wa_tpl tpl;
+	struct tick_ticket tk;
+	struct tick_db *db = req->app->db;
+	char *text = NULL, *payload = NULL;
+	enum tick_err rc;
+
+	if (id == 0 || (body = tick_http_json_body(req)) == NULL)
+		return;
+	if (template_arg(req, body, &tpl, &comps, &text) != 0)
+		goto out;
+	if (tick_ticket_begin_locked(req, id, &tk) != 0)
+		goto out;
+	if (tk.status == TICK_STATUS_CLOSED) {
+		abort_tx(req, &l, NULL);
+		tick_http_fail(req, 409, TICK_ECONFLICT, "ticket_closed",
+		    "the ticket is closed; a super_admin may reopen it", NULL);
+		goto out;
+	}
+	if (not_holder(req, &tk, "sending a template")) {
+		abort_tx(req, &l, NULL);
+		goto out;
+	}
+	if (tk.address[0] == '\0' || !tk.whatsapp_enabled) {
+		abort_tx(req, &l, NULL);
+		tick_http_fail(req, 422, TICK_EINVAL, "no_recipient",
+		    tk.address[0] == '\0' ?
+		        "the ticket has no WhatsApp number or user id" :
+		        "WhatsApp is off for this ticket",
+		    NULL);
+		goto out;
+	}
+	/* Stored first, as the customer will read it; sent after the
+	 * commit (the outbox tries again if this send fails). */
+	if ((payload = tick_wa_tpl_payload(tk.address, tpl.name, tpl.language,
+	         comps)) == NULL)
+		rc = TICK_ENOMEM;
+	else
+		rc = add_reply(req, id, text, 0, &reply_id);
+	if (rc == TICK_OK)
+		rc = tick_events_emit(db, TICK_EV_REPLY_CREATED, id);
+	if (rc == TICK_OK)
+		rc = tick_ticket_responded(db, id);
+	if (rc == TICK_OK)
+		rc = tick_outbox_add(db, id, tk.contact_id, reply_id,
+		    "template", text, payload, 0, &out_id, &l);
+	if (rc == TICK_OK)
+		rc = tick_reply_link(db, reply_id, out_id);
+	if (rc != TICK_OK || (rc = tick_db_commit(db)) != TICK_OK) {
+		abort_tx(req, &l, NULL);
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		goto out;
+	}
+	memset(&res, 0, sizeof(res));
+	rc = tick_outbox_deliver(req->app, l.items[0].id, 0, l.items[0].marked,
+	    l.items[0].payload, 0, &res);
+	tick_outbox_list_clear(&l);
+	wa = result_json(out_id, rc == TICK_OK ? "sent" : "failed", &res);
+	if ((t = tick_ticket_json(db, id, 0, &rc)) == NULL) {
+		json_decref(wa);
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		goto out;
+	}
+	tick_http_ok(req, 201,
+	    json_pack("{s:{s:I, s:s}, s:{s:s, s:s}, s:o, s:o}", "reply", "id",
+	        (json_int_t)reply_id, "text", text, "template", "name",
+	        tpl.name, "language", tpl.language, "whatsapp", wa, "ticket",
+	        t),
+	    "template stored");
+out:
+	free(payload);
+	free(text);
+	json_decref(comps);
 	json_decref(body);
 }
 

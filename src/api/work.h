@@ -26,6 +26,14 @@ void tick_work_assign(struct tick_req *req);
 void tick_work_release(struct tick_req *req);
 void tick_work_status(struct tick_req *req);
 void tick_work_reply(struct tick_req *req);
+/*
+ * POST /api/tickets/:id/template {name, language?, parameters?}: an
+ * APPROVED template of the library (language: WHATSAPP_TEMPLATE_LANG by
+ * default), its parameters checked against its placeholders (422 naming
+ * the missing or extra one), stored on the ticket as a reply with the
+ * filled text, then sent through the outbox, whatever the 24-hour window.
+ */
+void tick_work_template(struct tick_req *req);
 void tick_work_close(struct tick_req *req);
 void tick_work_note(struct tick_req *req);
 void tick_work_replies_list(struct tick_req *req);

@@ -94,6 +94,10 @@ static const struct {
 	    K_STR, 0, 0 },
 	[TICK_CFG_WA_TEMPLATE_LANG] = { "WHATSAPP_TEMPLATE_LANG", NULL, "en_US",
 	    K_STR, 0, 0 },
+	/* The WhatsApp Business Account whose templates tick syncs,
+	 * creates and deletes (issue 16). */
+	[TICK_CFG_WA_BUSINESS_ACCOUNT_ID] = { "WHATSAPP_BUSINESS_ACCOUNT_ID",
+	    NULL, NULL, K_DIGITS, 1, 32 },
 	[TICK_CFG_CLOUDINARY_URL] = { "CLOUDINARY_URL", NULL, NULL, K_STR, 0,
 	    0 },
 	[TICK_CFG_CLOUDINARY_CLOUD_NAME] = { "CLOUDINARY_CLOUD_NAME", NULL,

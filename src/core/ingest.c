@@ -23,9 +23,11 @@
 #include "net.h"
 #include "outbox.h"
 #include "texts.h"
+#include "templates.h"
 #include "tickets.h"
 #include "valid.h"
 #include "wa.h"
+#include "wa_templates.h"
 
 enum ingest_stmt {
 	IN_EVENT,
@@ -836,6 +838,21 @@ ingest(struct tick_app *app, const struct tick_wa_batch *batch,
 			continue;
 		}
 		rc = store_status(db, sum->event_id, &batch->statuses[i], sum);
+	}
+	/* Meta's word on a template (approved, paused, recategorised, its
+	 * quality): the stored row follows; one tick never synced waits for
+	 * the next sync. */
+	for (size_t i = 0; rc == TICK_OK && i < batch->ntpl_events; i++) {
+		long long n = 0;
+
+		rc = tick_template_apply_event(db, &batch->tpl_events[i], &n);
+		if (rc == TICK_OK && n == 0)
+			tick_log_info("%s: template %s: not in the library; "
+			              "`tick templates sync` brings it",
+			    __func__,
+			    batch->tpl_events[i].name ?
+			        batch->tpl_events[i].name :
+			        batch->tpl_events[i].meta_id);
 	}
 
 	/* A lone message that failed took its raw event with it. */

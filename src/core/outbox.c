@@ -11,6 +11,7 @@
 #include "outbox.h"
 #include "valid.h"
 #include "wa.h"
+#include "wa_errors.h"
 
 /* The most held rows one message releases of a ticket, and of a contact
  * (the LIMIT of OB_HELD and OB_HELD_CONTACT); the rest wait for the next. */
@@ -460,7 +461,11 @@ record_row(struct tick_app *app, long long id, long long attempts,
 	    tick_outbox_host_failed(sent, res->http_status) == 1 &&
 	        res->http_status == 0);
 	tick_q_int(&q, res->retryable && attempts + 1 < max);
-	tick_q_int(&q, tick_wa_backoff(attempts + 1));
+	/* Some refusals set their own pace (131049: hours, not minutes). */
+	tick_q_int(&q,
+	    tick_wa_error_delay(res->error_code, attempts + 1) > 0 ?
+	        tick_wa_error_delay(res->error_code, attempts + 1) :
+	        tick_wa_backoff(attempts + 1));
 	tick_q_int(&q, id);
 	rc = tick_q_exec(&q);
 	tick_q_done(&q);
@@ -509,6 +514,27 @@ defer_row(struct tick_app *app, long long id, int marked, const char *why,
 	return rc == TICK_OK ? TICK_EUPSTREAM : rc;
 }
 
+/* Puts what an agent can do first in a failure's title (the column's 255
+ * characters at most), Meta's own words after it. */
+static void
+explain(struct tick_wa_result *res)
+{
+	const char *advice = tick_wa_error_advice(res->error_code);
+	char full[sizeof(res->error_title) + 512];
+	int n;
+
+	if (advice == NULL)
+		return;
+	n = snprintf(full, sizeof(full), "%s (Meta: %s)", advice,
+	    res->error_title[0] ? res->error_title : "no message");
+	if (n < 0)
+		return;
+	/* Cut on a character boundary: the title came from Meta. */
+	if (tick_valid_utf8(full, strlen(full)))
+		(void)tick_valid_utf8_cut(full, strlen(full), 255,
+		    res->error_title, sizeof(res->error_title));
+}
+
 /* Sends row id, whose gate has been passed; marked: the transaction that
  * queued it marked it as under way already. */
 static enum tick_err
@@ -531,6 +557,8 @@ send_row(struct tick_app *app, long long id, long long attempts, int marked,
 	}
 	sent = tick_wa_send(app->wa, body, strlen(body), res);
 	free(body);
+	if (sent != TICK_OK)
+		explain(res);
 	tick_outbox_gate_record(app, TICK_OUTBOX_HOST_GRAPH,
 	    tick_outbox_host_failed(sent, res->http_status));
 	if (record(app, id, attempts, sent, res) != TICK_OK)

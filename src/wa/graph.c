@@ -10,6 +10,7 @@
 #include "net.h"
 #include "json.h"
 #include "qr.h"
+#include "templates.h"
 #include "valid.h"
 #include "wa.h"
 
@@ -124,10 +125,24 @@ tick_wa_check_phone(struct tick_wa_client *c, json_t **info,
 	return TICK_EUPSTREAM;
 }
 
+/* As call(), with method (NULL: POST with a payload, GET without). */
+static enum tick_err call_method(struct tick_wa_client *c, const char *method,
+    const char *path, const char *payload, size_t len, size_t max,
+    struct tick_wa_result *res, char **out, size_t *outlen, long *status_out);
+
 static enum tick_err
 call(struct tick_wa_client *c, const char *path, const char *payload,
     size_t len, size_t max, struct tick_wa_result *res, char **out,
     size_t *outlen, long *status_out)
+{
+	return call_method(c, NULL, path, payload, len, max, res, out, outlen,
+	    status_out);
+}
+
+static enum tick_err
+call_method(struct tick_wa_client *c, const char *method, const char *path,
+    const char *payload, size_t len, size_t max, struct tick_wa_result *res,
+    char **out, size_t *outlen, long *status_out)
 {
 	const struct tick_config *cfg = c->cfg;
 	const char *base = tick_config_get(cfg, TICK_CFG_WA_API_URL);
@@ -179,6 +194,8 @@ call(struct tick_wa_client *c, const char *path, const char *payload,
 		    (curl_off_t)len);
 	} else
 		curl_easy_setopt(c->curl, CURLOPT_HTTPGET, 1L);
+	if (method != NULL)
+		curl_easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST, method);
 
 	cc = curl_easy_perform(c->curl);
 	if (cc != CURLE_OK) {
@@ -203,6 +220,7 @@ out:
 	/* The handle must not keep pointers to this call's locals. */
 	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
 	curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, NULL);
+	curl_easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST, NULL);
 	curl_slist_free_all(hdrs);
 	free(b.p);
 	return rc;
@@ -474,6 +492,133 @@ tick_wa_qr_register(struct tick_wa_client *c, const char *code,
 			    status, res->error_code, res->error_title);
 	}
 	free(payload);
+	free(body);
+	return rc;
+}
+
+/* ---- Message templates (issue 16). */
+
+/* The path of the account's templates, or TICK_ECONFIG (res says why). */
+static enum tick_err
+templates_path(struct tick_wa_client *c, char *path, size_t sz,
+    struct tick_wa_result *res)
+{
+	const char *waba = tick_config_get(c->cfg,
+	    TICK_CFG_WA_BUSINESS_ACCOUNT_ID);
+	const char *token = tick_config_get(c->cfg, TICK_CFG_WA_ACCESS_TOKEN);
+	int n;
+
+	memset(res, 0, sizeof(*res));
+	if (waba == NULL || token == NULL || token[0] == '\0') {
+		snprintf(res->error_title, sizeof(res->error_title),
+		    "templates need WHATSAPP_BUSINESS_ACCOUNT_ID and "
+		    "WHATSAPP_ACCESS_TOKEN");
+		return TICK_ECONFIG;
+	}
+	n = snprintf(path, sz, "/%s/message_templates", waba);
+	return n < 0 || (size_t)n >= sz ? TICK_ECONFIG : TICK_OK;
+}
+
+/* Meta's error body (or the status) into res; TICK_EUPSTREAM. */
+static enum tick_err
+graph_error(long status, const char *body, struct tick_wa_result *res)
+{
+	(void)tick_wa_parse_send_response((int)status, body,
+	    body ? strlen(body) : 0, res);
+	if (res->error_title[0] == '\0')
+		snprintf(res->error_title, sizeof(res->error_title),
+		    "Graph API answered HTTP %ld", status);
+	return TICK_EUPSTREAM;
+}
+
+enum tick_err
+tick_wa_tpl_list_page(struct tick_wa_client *c, const char *after,
+    json_t **data, char *next, size_t nextsz, struct tick_wa_result *res)
+{
+	char path[TICK_TPL_CURSOR_MAX + 256], *body = NULL;
+	enum tick_err rc;
+	long status = 0;
+	size_t n;
+
+	*data = NULL;
+	next[0] = '\0';
+	if ((rc = templates_path(c, path, sizeof(path), res)) != TICK_OK)
+		return rc;
+	n = strlen(path);
+	/* The cursor came from tick_wa_tpl_parse_page: only URL-safe
+	 * characters, so it goes into the query as it is. */
+	if (snprintf(path + n, sizeof(path) - n, "?limit=%d%s%s",
+	        TICK_TPL_PAGE_LIMIT, after && after[0] ? "&after=" : "",
+	        after && after[0] ? after : "") >= (int)(sizeof(path) - n))
+		return TICK_EINVAL;
+	rc = call(c, path, NULL, 0, TICK_MAX_UPSTREAM_BODY * 8, res, &body,
+	    NULL, &status);
+	if (rc == TICK_OK)
+		rc = tick_wa_tpl_parse_page((int)status, body,
+		    body ? strlen(body) : 0, data, next, nextsz, res);
+	free(body);
+	return rc;
+}
+
+enum tick_err
+tick_wa_tpl_create(struct tick_wa_client *c, const json_t *req, json_t **answer,
+    struct tick_wa_result *res)
+{
+	char path[128], *payload = NULL, *body = NULL;
+	json_t *root = NULL;
+	enum tick_err rc;
+	long status = 0;
+
+	*answer = NULL;
+	if ((rc = templates_path(c, path, sizeof(path), res)) != TICK_OK)
+		return rc;
+	if ((payload = json_dumps(req, JSON_COMPACT)) == NULL)
+		return TICK_ENOMEM;
+	rc = call(c, path, payload, strlen(payload), TICK_MAX_UPSTREAM_BODY,
+	    res, &body, NULL, &status);
+	if (rc == TICK_OK) {
+		root = body ? json_loads(body, 0, NULL) : NULL;
+		res->http_status = (int)status;
+		if (status >= 200 && status < 300 && json_is_object(root) &&
+		    tick_json_str(root, "id") != NULL) {
+			*answer = root;
+			root = NULL;
+		} else
+			rc = graph_error(status, body, res);
+	}
+	json_decref(root);
+	free(payload);
+	free(body);
+	return rc;
+}
+
+enum tick_err
+tick_wa_tpl_delete(struct tick_wa_client *c, const char *name,
+    struct tick_wa_result *res)
+{
+	char path[TICK_TPL_NAME_MAX + 192], *body = NULL;
+	json_t *root = NULL;
+	enum tick_err rc;
+	long status = 0;
+	size_t n;
+
+	if ((rc = templates_path(c, path, sizeof(path), res)) != TICK_OK)
+		return rc;
+	if (!tick_wa_tpl_name_ok(name))
+		return TICK_EINVAL;
+	n = strlen(path);
+	/* Meta's naming rule leaves nothing to escape. */
+	snprintf(path + n, sizeof(path) - n, "?name=%s", name);
+	rc = call_method(c, "DELETE", path, NULL, 0, TICK_MAX_UPSTREAM_BODY,
+	    res, &body, NULL, &status);
+	if (rc == TICK_OK) {
+		root = body ? json_loads(body, 0, NULL) : NULL;
+		res->http_status = (int)status;
+		if (!(status >= 200 && status < 300 &&
+		        json_is_true(json_object_get(root, "success"))))
+			rc = graph_error(status, body, res);
+	}
+	json_decref(root);
 	free(body);
 	return rc;
 }

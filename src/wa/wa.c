@@ -9,6 +9,7 @@
 #include "bounds.h"
 #include "valid.h"
 #include "identity.h"
+#include "templates.h"
 #include "wa.h"
 #include "wa_errors.h"
 
@@ -492,6 +493,7 @@ tick_wa_batch_free(struct tick_wa_batch *b)
 		free(b->statuses[i].error_title);
 	free(b->msgs);
 	free(b->statuses);
+	free(b->tpl_events);
 	json_decref(b->root);
 	memset(b, 0, sizeof(*b));
 }
@@ -671,7 +673,7 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
     char *err, size_t errlen)
 {
 	json_t *entries, *entry, *changes, *change, *value, *arr, *item;
-	size_t i, j, k, total = 0;
+	size_t i, j, k, total = 0, ntpl = 0;
 	const char *object;
 	char *copy = NULL;
 	enum tick_err rc;
@@ -721,6 +723,8 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 			    tick_json_arr(value, "statuses"));
 			total += json_array_size(
 			    tick_json_arr(value, "user_id_update"));
+			ntpl += tick_wa_tpl_field(
+			    tick_json_str(change, "field"));
 		}
 	}
 	if (total > TICK_MAX_WEBHOOK_ITEMS) {
@@ -733,6 +737,18 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 	    ((out->msgs = calloc(total, sizeof(*out->msgs))) == NULL ||
 	        (out->statuses = calloc(total, sizeof(*out->statuses))) ==
 	            NULL)) {
+		snprintf(err, errlen, "out of memory");
+		return TICK_ENOMEM;
+	}
+	if (ntpl > TICK_MAX_WEBHOOK_ITEMS) {
+		snprintf(err, errlen,
+		    "more than %d template changes in one body",
+		    TICK_MAX_WEBHOOK_ITEMS);
+		return TICK_ETOOBIG;
+	}
+	if (ntpl > 0 &&
+	    (out->tpl_events = calloc(ntpl, sizeof(*out->tpl_events))) ==
+	        NULL) {
 		snprintf(err, errlen, "out of memory");
 		return TICK_ENOMEM;
 	}
@@ -751,6 +767,15 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 			if (value != NULL && field != NULL &&
 			    strcmp(field, "user_id_update") == 0) {
 				read_user_id_updates(out, value);
+				continue;
+			}
+			if (tick_wa_tpl_field(field)) {
+				if (tick_wa_tpl_read_event(field, value,
+				        &out->tpl_events[out->ntpl_events]) ==
+				    TICK_OK)
+					out->ntpl_events++;
+				else
+					out->skipped++;
 				continue;
 			}
 			if (value == NULL ||

@@ -120,8 +120,14 @@ struct tick_wa_status {
 /* The longest biz_opaque_callback_data Meta takes, in bytes. */
 #define TICK_WA_MAX_OPAQUE 512
 
+struct tick_wa_tpl_event; /* templates.h */
+
 struct tick_wa_batch {
-	json_t *root;             /* owned */
+	json_t *root; /* owned */
+	/* Changes of templates (the webhook fields of templates.h's
+	 * tick_wa_tpl_field), strings borrowed from root; owned array. */
+	struct tick_wa_tpl_event *tpl_events;
+	size_t ntpl_events;
 	struct tick_wa_msg *msgs; /* owned array */
 	size_t nmsgs;
 	struct tick_wa_status *statuses; /* owned array */
