@@ -35,6 +35,25 @@ received.
                                                 registers a media
   POST /_fake/media_mode {"mode": M, "times": N}  next N downloads: ok | http404 |
                                                 http500 | timeout
+  GET  /{version}/{waba-id}/message_templates?limit=N&after=C
+                                                the account's templates, N a page
+                                                (25 by default), paged as Meta does:
+                                                paging.cursors {before, after} and
+                                                paging.next only while more follow
+  POST /{version}/{waba-id}/message_templates   creates one: {name (a-z 0-9 _, at
+                                                most 512), language, category,
+                                                components} -> {id, status PENDING,
+                                                category}; a taken name and language
+                                                is error 100 (subcode 2388024)
+  DELETE /{version}/{waba-id}/message_templates?name=N
+                                                deletes every language of N ->
+                                                {success: true}; none is error 100
+  POST /_fake/templates {"templates": [...]}    the library (Meta's objects); GET
+                                                answers it, and the listings made
+  Template sends of a template the library holds are checked against its
+  components as Meta does: the count of body, header and button parameters
+  against the placeholders (132000 when they differ), an unknown language
+  132001, a template not APPROVED 132015 (paused) or 132001.
 
 Usage: graph.py --port P --token T --phone-number-id ID [--port-file F]
 """
@@ -83,6 +102,9 @@ class State:
         self.lookups = []
         self.lookup_mode = "ok"
         self.lookup_times = None
+        self.templates = []
+        self.template_lists = []
+        self.template_counter = 0
 
     def take(self, name):
         """The mode of steering name (qr, lookup), counting down its times."""
@@ -222,6 +244,71 @@ def interactive_problem(it):
     return "interactive.type must be list or button (this fake knows no other)"
 
 
+PLACEHOLDER = re.compile(r"{{\s*([A-Za-z0-9_]+)\s*}}")
+
+
+def placeholders(text):
+    """The distinct placeholders of a text, as Meta counts them."""
+    seen = []
+    for m in PLACEHOLDER.finditer(text or ""):
+        if m.group(1) not in seen:
+            seen.append(m.group(1))
+    return seen
+
+
+def library_problem(t, library):
+    """What Meta says of a template send against the template it names:
+    (code, details) or None. Unknown names pass (tests of the configured
+    template without variables)."""
+    same = [x for x in library if x.get("name") == t.get("name")]
+    if not same:
+        return None
+    lang = (t.get("language") or {}).get("code")
+    tpl = next((x for x in same if x.get("language") == lang), None)
+    if tpl is None:
+        return 132001, "template name does not exist in the translation"
+    if tpl.get("status") == "PAUSED":
+        return 132015, "template is paused"
+    if tpl.get("status") != "APPROVED":
+        return 132001, "template is not approved"
+    sent = {}
+    for c in t.get("components", []) or []:
+        key = c.get("type")
+        if key == "button":
+            key = "button%s" % c.get("index")
+        sent[key] = c.get("parameters") or []
+    for comp in tpl.get("components", []):
+        kind = (comp.get("type") or "").upper()
+        if kind == "HEADER":
+            fmt = (comp.get("format") or "TEXT").upper()
+            want = len(placeholders(comp.get("text"))) if fmt == "TEXT" else 1
+            got = sent.pop("header", [])
+            if len(got) != want:
+                return 132000, "header: expected %d parameters, got %d" % (want, len(got))
+            if fmt != "TEXT" and got and got[0].get("type") != fmt.lower():
+                return 132012, "header: expected a %s parameter" % fmt.lower()
+        elif kind == "BODY":
+            want = len(placeholders(comp.get("text")))
+            got = sent.pop("body", [])
+            if len(got) != want:
+                return 132000, "body: expected %d parameters, got %d" % (want, len(got))
+        elif kind == "BUTTONS":
+            for i, b in enumerate(comp.get("buttons", [])):
+                bt = (b.get("type") or "").upper()
+                got = sent.pop("button%d" % i, None)
+                need = (bt == "URL" and placeholders(b.get("url"))) or bt == "COPY_CODE"
+                if need and got is None:
+                    return 132000, "button %d: expected 1 parameter, got 0" % i
+                if got is not None and bt not in ("URL", "COPY_CODE", "QUICK_REPLY"):
+                    return 132000, "button %d takes no parameter" % i
+    if sent:
+        return 132000, "parameters for components the template lacks: %s" % ", ".join(sorted(sent))
+    return None
+
+
+TEMPLATE_NAME = re.compile(r"^[a-z0-9_]{1,512}$")
+
+
 def template_problem(t):
     """What Meta refuses in a template send (code 132000 family), or None:
     a name, a language code, and components as a list; a quick-reply
@@ -241,8 +328,8 @@ def template_problem(t):
             return "a component must be an object"
         if c.get("type") == "button":
             idx = c.get("index")
-            if c.get("sub_type") != "quick_reply" and c.get("sub_type") != "url":
-                return "button sub_type must be quick_reply or url"
+            if c.get("sub_type") not in ("quick_reply", "url", "copy_code"):
+                return "button sub_type must be quick_reply, url or copy_code"
             if not isinstance(idx, str) or not idx.isdigit() or int(idx) > 9 or idx in seen:
                 return "button index must be a string 0 to 9, each once"
             seen.add(idx)
@@ -253,6 +340,10 @@ def template_problem(t):
                 p = params[0]
                 if p.get("type") != "payload" or _text(p.get("payload"), 256, "payload"):
                     return "a quick reply takes a payload of 1 to 256 characters"
+            if c["sub_type"] == "copy_code":
+                p = params[0]
+                if p.get("type") != "coupon_code" or _text(p.get("coupon_code"), 15, "coupon_code"):
+                    return "a copy code takes a coupon_code of 1 to 15 characters"
     return None
 
 
@@ -335,6 +426,11 @@ class Handler(BaseHTTPRequestHandler):
                 "url": "http://127.0.0.1:%d/_media/%s" % (self.server.server_address[1], parts[1]),
                 "mime_type": m["mime_type"], "sha256": m["sha256"],
                 "file_size": str(m["file_size"]), "id": parts[1]})
+        if parts == ["_fake", "templates"]:
+            with st.lock:
+                return self.reply(200, {"templates": st.templates, "lists": st.template_lists})
+        if len(parts) == 3 and parts[2] == "message_templates":
+            return self.list_templates(parts)
         if parts == ["_fake", "qrdls"]:
             with st.lock:
                 return self.reply(200, {"requests": st.qr_requests, "codes": st.qr_codes,
@@ -413,6 +509,14 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(200, {"ok": True})
         if len(parts) == 3 and parts[2] == "message_qrdls":
             return self.qrdls(raw, parts)
+        if parts == ["_fake", "templates"]:
+            req = json.loads(raw or b"{}")
+            with st.lock:
+                st.templates = req.get("templates", [])
+                st.template_lists = []
+            return self.reply(200, {"ok": True})
+        if len(parts) == 3 and parts[2] == "message_templates":
+            return self.create_template(raw, parts)
         if len(parts) != 3 or parts[2] != "messages":
             return self.reply(404, error_body(100, "Unknown path components"))
 
@@ -447,6 +551,11 @@ class Handler(BaseHTTPRequestHandler):
             if why:
                 record["answer"] = 400
                 return self.reply(400, error_body(132000, details=why))
+            with st.lock:
+                bad = library_problem(b["template"], st.templates)
+            if bad:
+                record["answer"] = 400
+                return self.reply(400, error_body(bad[0], details=bad[1]))
         if b.get("type", "text") == "text":
             text = (b.get("text") or {}).get("body")
             if not isinstance(text, str) or not text or len(text) > 4096:
@@ -489,6 +598,90 @@ class Handler(BaseHTTPRequestHandler):
                                 "contacts": [answer_contact(b)],
                                 "messages": [{"id": wamid}]})
 
+
+    def do_DELETE(self):
+        st = self.server.state
+        from urllib.parse import parse_qs
+        parts = self.path.split("?")[0].strip("/").split("/")
+        query = parse_qs(self.path.partition("?")[2])
+        self.body()
+        if len(parts) != 3 or parts[2] != "message_templates":
+            return self.reply(404, error_body(100, "Unknown path components"))
+        with st.lock:
+            st.template_lists.append({"method": "DELETE", "path": self.path,
+                                      "authorization": self.headers.get("Authorization")})
+        if not self.authorized():
+            return self.reply(401, error_body(190))
+        name = (query.get("name") or [""])[0]
+        with st.lock:
+            keep = [t for t in st.templates if t.get("name") != name]
+            if not name or len(keep) == len(st.templates):
+                return self.reply(400, error_body(100, "(#100) Message template \"%s\" can't be found" % name))
+            st.templates = keep
+        return self.reply(200, {"success": True})
+
+    def list_templates(self, parts):
+        """GET {waba}/message_templates: a page of the library, with Meta's
+        cursors (base64 of the offset) and next only while more follow."""
+        st = self.server.state
+        import base64
+        from urllib.parse import parse_qs
+        query = parse_qs(self.path.partition("?")[2])
+        with st.lock:
+            st.template_lists.append({"method": "GET", "path": self.path,
+                                      "authorization": self.headers.get("Authorization")})
+        if not self.authorized():
+            return self.reply(401, error_body(190))
+        try:
+            limit = int((query.get("limit") or ["25"])[0])
+            after = (query.get("after") or [""])[0]
+            start = int(base64.urlsafe_b64decode(after).decode()) if after else 0
+        except ValueError:
+            return self.reply(400, error_body(100, "(#100) Invalid cursor"))
+        limit = max(1, min(limit, 250))
+        with st.lock:
+            items = st.templates[start:start + limit]
+            more = start + limit < len(st.templates)
+
+        def cursor(n):
+            return base64.urlsafe_b64encode(str(n).encode()).decode()
+        page = {"data": items}
+        if items:
+            page["paging"] = {"cursors": {"before": cursor(start), "after": cursor(start + len(items))}}
+            if more:
+                page["paging"]["next"] = "http://127.0.0.1:%d/%s?limit=%d&after=%s" % (
+                    self.server.server_address[1], "/".join(parts), limit, cursor(start + len(items)))
+        return self.reply(200, page)
+
+    def create_template(self, raw, parts):
+        st = self.server.state
+        with st.lock:
+            st.template_lists.append({"method": "POST", "path": self.path, "body": None,
+                                      "authorization": self.headers.get("Authorization")})
+            rec = st.template_lists[-1]
+        try:
+            b = json.loads(raw)
+        except ValueError:
+            return self.reply(400, error_body(100))
+        rec["body"] = b
+        if not self.authorized():
+            return self.reply(401, error_body(190))
+        if not isinstance(b, dict) or not isinstance(b.get("name"), str) or not TEMPLATE_NAME.match(b["name"]):
+            return self.reply(400, error_body(100, "(#100) Param name must be lowercase letters, numbers and underscores"))
+        if b.get("category") not in ("MARKETING", "UTILITY", "AUTHENTICATION"):
+            return self.reply(400, error_body(100, "(#100) Param category must be one of {MARKETING, UTILITY, AUTHENTICATION}"))
+        if not isinstance(b.get("components"), list) or not any(
+                isinstance(c, dict) and c.get("type") == "BODY" for c in b["components"]):
+            return self.reply(400, error_body(100, "(#100) A BODY component is required"))
+        with st.lock:
+            if any(t["name"] == b["name"] and t["language"] == b.get("language") for t in st.templates):
+                return self.reply(400, error_body(100, "(#100) Content in this language already exists"))
+            st.template_counter += 1
+            tid = str(900000000000000 + st.template_counter)
+            st.templates.append({"name": b["name"], "language": b.get("language"), "status": "PENDING",
+                                 "category": b["category"], "id": tid, "components": b["components"],
+                                 "parameter_format": b.get("parameter_format", "POSITIONAL")})
+        return self.reply(200, {"id": tid, "status": "PENDING", "category": b["category"]})
 
     def qrdls(self, raw, parts):
         """Meta's QR code API: a new code, or a new message for one."""
