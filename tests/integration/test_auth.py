@@ -27,6 +27,7 @@ PERMS = {
     "teams.admin": {"super_admin"},
     "contacts.admin": {"super_admin", "site_manager"},
     "contacts.erase": {"super_admin"},
+    "templates.admin": {"super_admin"},
 }
 
 # Every signed-in route, with a request that reaches the handler without
@@ -99,6 +100,10 @@ ROUTES = [
     ("POST", "/api/contacts/999999/merge", {}, "contacts.admin"),
     ("POST", "/api/contacts/999999/erase", None, "contacts.erase"),
     ("GET", "/api/contacts/999999/export", None, "contacts.erase"),
+    ("GET", "/api/templates", None, "tickets.read"),
+    ("POST", "/api/templates", {}, "templates.admin"),
+    ("DELETE", "/api/templates/Bad-Name", None, "templates.admin"),
+    ("POST", "/api/tickets/999999/template", {}, "tickets.work"),
 ]
 
 
