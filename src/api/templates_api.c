@@ -6,7 +6,7 @@
 #include "http.h"
 #include "json.h"
 #include "template_flow.h"
-#include "templates.h"
+#include "wa_template_rules.h"
 #include "templates_api.h"
 #include "wa_templates.h"
 

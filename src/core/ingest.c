@@ -23,7 +23,7 @@
 #include "net.h"
 #include "outbox.h"
 #include "texts.h"
-#include "templates.h"
+#include "wa_template_rules.h"
 #include "tickets.h"
 #include "valid.h"
 #include "wa.h"

@@ -4,7 +4,7 @@
 
 #include "bounds.h"
 #include "db.h"
-#include "templates.h"
+#include "wa_template_rules.h"
 #include "valid.h"
 
 #include "wa_templates.h"

@@ -9,7 +9,7 @@
 #include <jansson.h>
 
 #include "err.h"
-#include "templates.h"
+#include "wa_template_rules.h"
 
 struct tick_db;
 

@@ -9,7 +9,7 @@
 #include "bounds.h"
 #include "valid.h"
 #include "identity.h"
-#include "templates.h"
+#include "wa_template_rules.h"
 #include "wa.h"
 #include "wa_errors.h"
 

@@ -16,6 +16,7 @@ import { register as registerContacts } from './contacts.test.mjs';
 import { register as registerDashboard } from './dashboard.test.mjs';
 import { register as registerCsat } from './csat.test.mjs';
 import { register as registerModeration } from './moderation.test.mjs';
+import { register as registerTemplates } from './templates.test.mjs';
 
 const LIVE_MS = 2000; // a change shows within two seconds, without a reload
 const PHOTO = makePng(480, 320);
@@ -385,7 +386,7 @@ test('note: an internal note is set apart and never sent', async (b) => {
   assert((await graphSent(t.phone)).length === before, 'nothing sent to WhatsApp');
 });
 
-test('24-hour window: the notice shows and a refused reply says why', async (b) => {
+test('24-hour window: the notice shows and free text is off, with the reason', async (b) => {
   // A form ticket whose customer never wrote: the window is not open.
   const mobile = `52155${String(uniq()).padStart(8, '0')}`;
   const tok = await adminToken();
@@ -401,12 +402,12 @@ test('24-hour window: the notice shows and a refused reply says why', async (b) 
   const notice = page.locator('.window-notice');
   await notice.waitFor();
   assert(/24-hour window has passed/.test(await notice.textContent()), 'the window notice shows');
-  await page.getByLabel('Reply to the customer').fill('Hello?');
-  await page.getByRole('button', { name: 'Send reply' }).click();
-  const refused = page.locator('.reply-notice .notice-warn');
-  await refused.waitFor();
-  assert(/Outside the 24-hour window/.test(await refused.textContent()), 'the refusal is explained');
-  assert((await page.getByLabel('Reply to the customer').inputValue()) === 'Hello?', 'the text is kept');
+  // Issue 16: WhatsApp would refuse free text, so the composer offers
+  // templates instead (templates.test.mjs sends one).
+  assert(await page.getByLabel('Reply to the customer').isDisabled(), 'free text is off');
+  assert(await page.getByRole('button', { name: 'Send reply' }).isDisabled(), 'Send reply is off');
+  assert(/24 hours/.test(await page.locator('.reply-locked').textContent()), 'the reason is given');
+  await page.getByRole('form', { name: 'Send a template' }).waitFor();
 });
 
 test('search finds a closed ticket by its mobile as written, in every status', async (b) => {
@@ -688,5 +689,6 @@ registerContacts(test);
 registerDashboard(test);
 registerCsat(test);
 registerModeration(test);
+registerTemplates(test);
 
 process.exitCode = await runAll(tests);

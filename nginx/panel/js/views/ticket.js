@@ -12,6 +12,7 @@ import { flaggedMark, lastInboxHash, urgentMark } from './inbox.js';
 import { createActions } from './ticket-actions.js';
 import { createReport } from './ticket-report.js';
 import { createService } from './ticket-service.js';
+import { createTemplatePicker } from './ticket-template.js';
 
 const FILE_TIMEOUT_MS = 120000; // a file goes to Cloudinary within the request
 const RETRY_TIMEOUT_MS = 60000;
@@ -102,9 +103,13 @@ export function mount(main, ctx) {
     replyHint.textContent = file ? CAPTION_HINT : REPLY_HINT;
   };
   const replyNotice = h('div', { class: 'reply-notice' });
+  // Outside the 24-hour window free text is refused: the reason, and the
+  // template picker below instead.
+  const replyLocked = h('p', { class: 'reply-locked notice notice-warn', id: nextId('reply-locked'), hidden: true });
+  const replyDescribedBy = reply.input.getAttribute('aria-describedby') || '';
   const replyBtn = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Send reply');
   const replyForm = h('form', { class: 'action compose', novalidate: true, hidden: true },
-    replyNotice, reply.wrap, replyFile.wrap, h('div', { class: 'form-actions' }, replyBtn));
+    replyLocked, replyNotice, reply.wrap, replyFile.wrap, h('div', { class: 'form-actions' }, replyBtn));
   replyForm.addEventListener('submit', async (e) => {
     e.preventDefault();
     const message = reply.input.value;
@@ -296,12 +301,13 @@ export function mount(main, ctx) {
   const report = createReport(ctx, { reload: () => load() });
   const actionsBox = createActions(ctx, { reload: () => load() });
   const service = createService(ctx, { reload: () => load() });
+  const templatePicker = createTemplatePicker(ctx, { reload: () => load() });
   const side = h('aside', { class: 'ticket-side' },
     report.el,
     h('section', { class: 'card', 'aria-labelledby': 'details-title' }, h('h2', { id: 'details-title' }, 'Details'), details, resolutionBox, transcriptBox),
     h('section', { class: 'card', 'aria-labelledby': 'actions-title' }, h('h2', { id: 'actions-title' }, 'Actions'), actions),
     service.el);
-  const conversation = h('div', { class: 'ticket-main' }, windowNotice, timelineBox, replyForm, noteForm, actionsBox.el);
+  const conversation = h('div', { class: 'ticket-main' }, windowNotice, timelineBox, replyForm, templatePicker.el, noteForm, actionsBox.el);
 
   main.append(back, headline, loadStatus, h('div', { class: 'ticket-layout' }, conversation, side));
   main.classList.add('wide');
@@ -413,8 +419,13 @@ export function mount(main, ctx) {
     clear(resolutionBox, h('h3', {}, 'Resolution'), h('p', { class: 'pre' }, t.resolution || ''));
   }
 
+  // Whether WhatsApp would refuse free text to this ticket's customer.
+  function windowClosed(t) {
+    return t.status !== 'closed' && Boolean(t.whatsapp_enabled) && Boolean(t.mobile || t.whatsapp_user_id) && !t.whatsapp_window_open;
+  }
+
   function renderWindow(t) {
-    const show = t.status !== 'closed' && t.whatsapp_enabled && t.mobile && !t.whatsapp_window_open;
+    const show = windowClosed(t);
     windowNotice.hidden = !show;
     clear(windowNotice, show ? notice('warn', h('strong', {}, 'The 24-hour window has passed. '),
       t.last_customer_message_at
@@ -760,6 +771,15 @@ export function mount(main, ctx) {
 
     takeBox.hidden = !(work && open && !t.assigned_to);
     replyForm.hidden = !mayWork;
+    // The same rule as the window notice: WhatsApp takes only a template.
+    const closed = windowClosed(t);
+    replyLocked.hidden = !closed;
+    replyLocked.textContent = closed
+      ? 'Free text is off: more than 24 hours since the customer last wrote (or they never wrote), so WhatsApp delivers only an approved template. Send one below; when the customer answers you can write freely again.'
+      : '';
+    for (const el of [reply.input, replyFile.input, replyBtn]) el.disabled = closed;
+    reply.input.setAttribute('aria-describedby', closed ? `${replyLocked.id} ${replyDescribedBy}` : replyDescribedBy);
+    templatePicker.render(t, mayWork && closed);
     takeHint.textContent = mayWork ? 'Nobody holds this ticket yet.' : 'Take this ticket to reply to the customer.';
     noteForm.hidden = !work;
     closeBox.hidden = !mayWork;
