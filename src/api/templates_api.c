@@ -16,11 +16,12 @@ static void
 graph_fail(struct tick_req *req, enum tick_err rc,
     const struct tick_wa_result *res)
 {
+	json_t *details = res->error_code ?
+	    json_pack("{s:I}", "graph_code", (json_int_t)res->error_code) :
+	    NULL;
+
 	tick_http_fail(req, 0, rc, NULL,
-	    res->error_title[0] ? res->error_title : NULL,
-	    res->error_code ?
-	        json_pack("{s:I}", "graph_code", (json_int_t)res->error_code) :
-	        NULL);
+	    res->error_title[0] ? res->error_title : NULL, details);
 }
 
 /* Query parameter name into out: 0, or -1 after answering 422. A token
