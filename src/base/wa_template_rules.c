@@ -642,6 +642,13 @@ fill_header(const json_t *h, int named, const json_t *given, json_t *comps,
 				return TICK_ENOMEM;
 			return TICK_OK;
 		}
+		/* Meta's headers hold one placeholder: one value fills it. */
+		if (nvars(&v, named) > 1) {
+			set_err(field, fieldsz, why, whysz, "parameters.header",
+			    "the template's header has more than one "
+			    "placeholder: sync the templates");
+			return TICK_EINVAL;
+		}
 		if (given == NULL || json_is_null(given)) {
 			set_err(field, fieldsz, why, whysz, "parameters.header",
 			    "the template's header needs its parameter");

@@ -237,6 +237,14 @@ test_fill_plain_and_named(void)
 	                    field, &out, &text),
 	    TICK_EINVAL);
 	CU_ASSERT_STRING_EQUAL(field, "parameters.body.extra");
+	/* A stored header with two placeholders (Meta allows one) is
+	 * refused, never filled past its one value (found by the fuzzer). */
+	CU_ASSERT_EQUAL(fill("[{\"type\":\"HEADER\",\"text\":\"Hi {{1}} "
+	                     "{{2}}\"},{\"type\":\"BODY\",\"text\":\"x\"}]",
+	                    "POSITIONAL", "{\"header\":\"a\"}", field, &out,
+	                    &text),
+	    TICK_EINVAL);
+	CU_ASSERT_STRING_EQUAL(field, "parameters.header");
 }
 
 static void
