@@ -6,7 +6,7 @@
 // Registered by panel.test.mjs (TICK_BROWSER_ONLY='^templates' runs these
 // alone).
 import {
-  BASE, adminToken, api, assert, assignToAdmin, eventually, graph, graphSent, screenshot, signIn, uniq,
+  BASE, adminToken, api, assert, assignToAdmin, eventually, graph, graphSent, makeUser, screenshot, signIn, uniq,
 } from './lib.mjs';
 
 export function register(test) {
@@ -92,5 +92,35 @@ export function register(test) {
     // The filled message shows in the conversation.
     await page.locator('.timeline .item', { hasText: 'Your visit for TKT-000042 is on Monday 10:00.' }).first().waitFor();
     assert(csp.length === 0, `no CSP violations: ${csp.join('; ')}`);
+  });
+  registerSync(test);
+}
+
+function registerSync(test) {
+  test('templates: a super admin syncs the library from the WhatsApp screen; a site manager has no button', async (b) => {
+    const name = `sync_button_${uniq()}`;
+    await graph('POST', '/_fake/templates', { templates: [
+      { name, language: 'es', status: 'APPROVED', category: 'MARKETING', id: String(810000000000000 + uniq()),
+        quality_score: { score: 'GREEN' }, components: [{ type: 'BODY', text: 'Hola' }] },
+      { name: `${name}_rejected`, language: 'es', status: 'REJECTED', category: 'UTILITY', rejected_reason: 'INVALID_FORMAT',
+        id: String(810000000000000 + uniq()), components: [{ type: 'BODY', text: 'x' }] }] });
+    const page = await b.page();
+    await signIn(page);
+    await page.goto(`${BASE}/#/whatsapp`);
+    const card = page.getByRole('region', { name: 'Message templates' });
+    await card.waitFor();
+    await card.getByRole('button', { name: 'Sync templates from Meta' }).click();
+    await card.getByText(/Synced: 2 templates from Meta/).waitFor();
+    const row = card.getByRole('row', { name: new RegExp(`^${name} es MARKETING APPROVED GREEN`) });
+    await row.waitFor();
+    await card.getByRole('row', { name: new RegExp(`${name}_rejected.*REJECTED.*INVALID_FORMAT`) }).waitFor();
+    console.log(`     ${await screenshot(page, 'templates-sync')}`);
+    // A site manager sees the WhatsApp screen, not the library's button.
+    const manager = await makeUser('site_manager');
+    const mp = await b.page();
+    await signIn(mp, manager.email, manager.password);
+    await mp.goto(`${BASE}/#/whatsapp`);
+    await mp.getByRole('heading', { name: 'Connection' }).waitFor();
+    assert(await mp.getByRole('button', { name: 'Sync templates from Meta' }).count() === 0, 'a site manager has no sync button');
   });
 }

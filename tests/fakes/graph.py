@@ -75,6 +75,11 @@ ERRORS = {
     131047: "(#131047) Re-engagement message",
     131048: "(#131048) Spam rate limit hit",
     131056: "(#131056) (Business Account, Consumer Account) pair rate limit hit",
+    131049: "(#131049) This message was not delivered to maintain healthy ecosystem engagement.",
+    132000: "(#132000) Number of parameters does not match the expected number of params",
+    132001: "(#132001) Template name does not exist in the translation",
+    132012: "(#132012) Parameter format does not match format in the created template",
+    132015: "(#132015) Template is Paused",
     190: "Invalid OAuth access token - Cannot parse access token",
 }
 TYPES = {"text", "image", "document", "audio", "video", "sticker", "template",

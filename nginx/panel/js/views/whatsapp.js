@@ -126,7 +126,52 @@ export function mount(main, ctx) {
       h('p', { class: 'hint' }, 'A message shaped like Meta’s goes through the webhook’s own path: try the desk without a Meta account.'), form));
   }
 
+  // --- templates (issue 16): the library synced from Meta
+  const tplBody = h('div', { class: 'wa-templates' });
+  const tplOut = h('div', { class: 'form-status', 'aria-live': 'polite' });
+  const syncBtn = h('button', { type: 'button', class: 'btn' }, 'Sync templates from Meta');
+  if (can('templates.admin')) {
+    sections.push(h('section', { class: 'card', 'aria-labelledby': 'wa-templates' },
+      h('h2', { id: 'wa-templates' }, 'Message templates'),
+      h('p', { class: 'hint' }, 'Outside the 24-hour window agents send one of the approved templates from the ticket. Meta reviews new templates; its webhooks keep their status here.'),
+      tplOut, tplBody, h('div', { class: 'form-actions' }, syncBtn)));
+  }
+
+  async function loadTemplates() {
+    try {
+      const d = await get('/api/templates');
+      if (destroyed) return;
+      const items = d.items || [];
+      clear(tplBody, items.length
+        ? h('table', { class: 'table' },
+          h('caption', { class: 'sr-only' }, 'Message templates'),
+          h('thead', {}, h('tr', {}, ['Name', 'Language', 'Category', 'Status', 'Quality'].map((c) => h('th', { scope: 'col' }, c)))),
+          h('tbody', {}, items.map((t) => h('tr', {},
+            h('td', {}, t.name), h('td', {}, t.language), h('td', {}, t.category),
+            h('td', {}, t.status, t.reason ? h('span', { class: 'hint' }, ` (${t.reason})`) : null),
+            h('td', {}, t.quality || '—')))))
+        : h('p', { class: 'muted' }, 'No templates yet: sync them from Meta.'));
+    } catch (err) {
+      if (destroyed || err.status === 401) return;
+      clear(tplBody, notice('error', `The templates could not be read: ${err.message}`));
+    }
+  }
+  syncBtn.addEventListener('click', async () => {
+    setBusy(syncBtn, true, 'Syncing…');
+    clear(tplOut);
+    try {
+      const { data } = await api('POST', '/api/templates/sync', {}, { timeout: 120000 });
+      clear(tplOut, notice('ok', `Synced: ${data.stored} template${data.stored === 1 ? '' : 's'} from Meta${data.removed ? `, ${data.removed} no longer there removed` : ''}.`));
+      await loadTemplates();
+    } catch (err) {
+      if (err.status !== 401) clear(tplOut, notice('error', `The sync failed: ${err.message}`));
+    } finally {
+      setBusy(syncBtn, false);
+    }
+  });
+
   main.append(h('div', { class: 'cards' }, sections));
+  if (can('templates.admin')) loadTemplates();
   if (can('whatsapp.status')) loadStatus(false);
   return { destroy() { destroyed = true; } };
 }
