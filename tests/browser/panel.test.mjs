@@ -385,6 +385,26 @@ test('note: an internal note is set apart and never sent', async (b) => {
   assert((await graphSent(t.phone)).length === before, 'nothing sent to WhatsApp');
 });
 
+test('right-to-left text: customer text and the composers take their direction from their text', async (b) => {
+  const page = await b.page();
+  await signIn(page);
+  const text = `شكرا، أين طلبي؟ ${uniq()}`;
+  const t = await simulate(text);
+  await assignToAdmin(t.id);
+  await openTicket(page, t.id);
+  const item = bubble(page, text);
+  await item.waitFor();
+  assert(await item.locator('.bubble-text').getAttribute('dir') === 'auto', 'the message has dir=auto');
+  for (const name of ['Reply to the customer', 'Internal note']) {
+    const box = page.getByRole('textbox', { name, exact: true });
+    assert(await box.getAttribute('dir') === 'auto', `${name} has dir=auto`);
+  }
+  await page.goto(`${BASE}/#/inbox`);
+  const last = page.locator('.last-msg', { hasText: text });
+  await last.waitFor();
+  assert(await last.getAttribute('dir') === 'auto', 'the inbox snippet has dir=auto');
+});
+
 test('24-hour window: the notice shows and a refused reply says why', async (b) => {
   // A form ticket whose customer never wrote: the window is not open.
   const mobile = `52155${String(uniq()).padStart(8, '0')}`;

@@ -61,6 +61,8 @@ export function field(name, label, opts = {}) {
     inputmode: opts.inputmode,
     rows: opts.rows,
     accept: opts.accept,
+    // Arabic, Hebrew and Latin text each keep their own direction.
+    dir: opts.kind === 'textarea' || !opts.kind || opts.kind === 'text' || opts.kind === 'search' ? 'auto' : null,
   };
   if (opts.kind === 'textarea') {
     input = h('textarea', common);

@@ -635,7 +635,7 @@ export function mount(main, ctx) {
     } else if (outbound && !wa && item.kind === 'reply') {
       footer.append(h('span', { class: 'mark mark-none', dataset: { status: 'none' } }, 'Not sent on WhatsApp'));
     }
-    let textEl = item.text || !files.length ? h('p', { class: 'bubble-text' }, linkify(item.text ?? '')) : null;
+    let textEl = item.text || !files.length ? h('p', { class: 'bubble-text', dir: 'auto' }, linkify(item.text ?? '')) : null;
     if (textEl && item.moderation && item.moderation.flagged) textEl = flaggedText(item, textEl);
     const body = [
       h('p', { class: 'bubble-who' }, who),
