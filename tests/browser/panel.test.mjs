@@ -385,6 +385,41 @@ test('note: an internal note is set apart and never sent', async (b) => {
   assert((await graphSent(t.phone)).length === before, 'nothing sent to WhatsApp');
 });
 
+test('my account: the name in the header opens it, and the password changes there', async (b) => {
+  const agent = await makeUser('agent');
+  const page = await b.page();
+  await signIn(page, agent.email, agent.password);
+  await page.getByRole('link', { name: /^My account:/ }).click();
+  await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+  const form = page.getByRole('form', { name: 'Change my password' });
+  let posted = 0;
+  page.on('request', (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/auth/password') posted += 1; });
+  const next = `a-new-password-${uniq()}`;
+  // A repeat that differs is caught before anything is sent.
+  await form.getByLabel('Current password').fill(agent.password);
+  await form.getByLabel('New password', { exact: true }).fill(next);
+  await form.getByLabel('Repeat the new password').fill(`${next}x`);
+  await form.getByRole('button', { name: 'Change password' }).click();
+  await form.getByText('does not match the new password').waitFor();
+  assert(posted === 0, 'nothing sent');
+  // A wrong current password is named beside its field.
+  await form.getByLabel('Current password').fill('not-the-password-1');
+  await form.getByLabel('Repeat the new password').fill(next);
+  await form.getByRole('button', { name: 'Change password' }).click();
+  await form.getByText('is not your current password').waitFor();
+  await form.getByLabel('Current password').fill(agent.password);
+  await form.getByRole('button', { name: 'Change password' }).click();
+  await form.getByText('Password changed.').waitFor();
+  assert((await form.getByLabel('New password', { exact: true }).inputValue()) === '', 'the boxes are emptied');
+  const old = await api('POST', '/api/auth/login', { body: { email: agent.email, password: agent.password } });
+  assert(old.status === 401, `the old password is refused: ${old.status}`);
+  const ok = await api('POST', '/api/auth/login', { body: { email: agent.email, password: next } });
+  assert(ok.status === 200, `the new one signs in: ${ok.status} ${ok.text}`);
+  // This session goes on with the cookie the change gave it.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Inbox' }).click();
+  await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+});
+
 test('right-to-left text: customer text and the composers take their direction from their text', async (b) => {
   const page = await b.page();
   await signIn(page);
