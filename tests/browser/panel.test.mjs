@@ -385,6 +385,33 @@ test('note: an internal note is set apart and never sent', async (b) => {
   assert((await graphSent(t.phone)).length === before, 'nothing sent to WhatsApp');
 });
 
+test('composer: Ctrl+Enter sends, and after a send by the button focus is back in the box', async (b) => {
+  const page = await b.page();
+  await signIn(page);
+  const t = await simulate(`Keyboard check ${uniq()}`);
+  await assignToAdmin(t.id);
+  await openTicket(page, t.id);
+  const box = page.getByLabel('Reply to the customer');
+  const text = `Sent from the keyboard ${uniq()}`;
+  await box.fill(text);
+  await box.press('Control+Enter');
+  await bubble(page, text).waitFor();
+  await eventually(async () => (await graphSent(t.phone)).some((m) => m.body.text && m.body.text.body === text), { what: 'the reply at the Graph API' });
+  assert((await box.inputValue()) === '', 'the box is emptied');
+  const focusIn = (sel) => eventually(async () => page.evaluate((s) => document.activeElement
+    && document.activeElement.tagName === 'TEXTAREA' && document.activeElement.closest(s) !== null, sel), { what: `focus in ${sel}` });
+  const noteText = `Noted ${uniq()}`;
+  await page.getByRole('textbox', { name: 'Internal note' }).fill(noteText);
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await bubble(page, noteText).waitFor();
+  await focusIn('form.note-form');
+  const second = `Sent by the button ${uniq()}`;
+  await box.fill(second);
+  await page.getByRole('button', { name: 'Send reply' }).click();
+  await bubble(page, second).waitFor();
+  await focusIn('form.compose');
+});
+
 test('my account: the name in the header opens it, and the password changes there', async (b) => {
   const agent = await makeUser('agent');
   const page = await b.page();

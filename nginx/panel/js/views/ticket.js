@@ -157,6 +157,7 @@ export function mount(main, ctx) {
         ctx.flash(file ? 'Reply with the file sent.' : 'Reply sent.');
       }
       await load();
+      reply.input.focus(); // the agent writes on: focus stays in the box
     } catch (err) {
       if (err.status === 401) return;
       const fileWhy = file ? serverFileError(err, file) : null;
@@ -272,6 +273,7 @@ export function mount(main, ctx) {
     act(noteBtn, 'Adding…', () => api('POST', `/api/tickets/${ticket.id}/notes`, { message: note.input.value }),
       'Note added.', [note]).then((ok) => {
       if (ok) note.input.value = '';
+      note.input.focus(); // the next note or a correction goes on at once
     });
   });
 
