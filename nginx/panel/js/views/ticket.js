@@ -88,7 +88,10 @@ export function mount(main, ctx) {
   // --- take
   const takeBtn = h('button', { type: 'button', class: 'btn btn-primary' }, 'Take');
   takeBtn.addEventListener('click', () => act(takeBtn, 'Taking…', () =>
-    api('POST', `/api/tickets/${ticket.id}/assign`, {}), 'You hold this ticket now.'));
+    api('POST', `/api/tickets/${ticket.id}/assign`, {}), 'You hold this ticket now.').then((ok) => {
+    // Taken: the next thing to do is to answer.
+    if (ok && !replyForm.hidden) reply.input.focus();
+  }));
   const takeHint = h('p', { class: 'hint', id: 'take-hint' }, 'Take this ticket to reply to the customer.');
   const takeBox = h('div', { class: 'action take-box', hidden: true }, takeHint, takeBtn);
   takeBtn.setAttribute('aria-describedby', 'take-hint');
@@ -162,6 +165,7 @@ export function mount(main, ctx) {
         ctx.flash(file ? 'Reply with the file sent.' : 'Reply sent.');
       }
       await load();
+      reply.input.focus(); // the agent writes on: focus stays in the box
     } catch (err) {
       if (err.status === 401) return;
       const fileWhy = file ? serverFileError(err, file) : null;
@@ -277,6 +281,7 @@ export function mount(main, ctx) {
     act(noteBtn, 'Adding…', () => api('POST', `/api/tickets/${ticket.id}/notes`, { message: note.input.value }),
       'Note added.', [note]).then((ok) => {
       if (ok) note.input.value = '';
+      note.input.focus(); // the next note or a correction goes on at once
     });
   });
 
@@ -646,7 +651,7 @@ export function mount(main, ctx) {
     } else if (outbound && !wa && item.kind === 'reply') {
       footer.append(h('span', { class: 'mark mark-none', dataset: { status: 'none' } }, 'Not sent on WhatsApp'));
     }
-    let textEl = item.text || !files.length ? h('p', { class: 'bubble-text' }, linkify(item.text ?? '')) : null;
+    let textEl = item.text || !files.length ? h('p', { class: 'bubble-text', dir: 'auto' }, linkify(item.text ?? '')) : null;
     if (textEl && item.moderation && item.moderation.flagged) textEl = flaggedText(item, textEl);
     const body = [
       h('p', { class: 'bubble-who' }, who),
@@ -803,6 +808,18 @@ export function mount(main, ctx) {
   load();
 
   return {
+    // t take, r reply, n note, c close (keys.js).
+    onKey(key) {
+      if (!ticket) return false;
+      if (key === 't' && !takeBox.hidden) takeBtn.click();
+      else if (key === 'r' && !replyForm.hidden) reply.input.focus();
+      else if (key === 'n' && !noteForm.hidden) note.input.focus();
+      else if (key === 'c' && !closeBox.hidden) {
+        closeBox.open = true;
+        resolution.input.focus();
+      } else return false;
+      return true;
+    },
     onEvent(ev) {
       if (!ticket) return;
       if (ev.type !== 'resync' && Number(ev.ticket_id) !== Number(ticket.id)) return;
