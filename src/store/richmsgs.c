@@ -12,6 +12,7 @@
 
 enum richmsg_stmt {
 	RM_TARGET,
+	RM_MESSAGE,
 	RM_REACT_SET,
 	RM_REACT_DEL,
 	RM_EDIT_KEEP,
@@ -33,6 +34,10 @@ static const char *const stmts[RM_STMT__MAX] = {
 	    "SELECT id, COALESCE(ticket_id, 0), COALESCE(contact_id, 0),"
 	    " direction, revoked_at IS NOT NULL FROM whatsapp_messages"
 	    " WHERE wamid = ? AND (? = 0 OR contact_id = ?) FOR UPDATE",
+	[RM_MESSAGE] =
+	    "SELECT id, COALESCE(ticket_id, 0), COALESCE(contact_id, 0),"
+	    " direction, revoked_at IS NOT NULL, COALESCE(wamid, '')"
+	    " FROM whatsapp_messages WHERE id = ? AND ticket_id = ? FOR UPDATE",
 	[RM_REACT_SET] =
 	    "INSERT INTO message_reactions (message_id, actor, emoji, user_id,"
 	    " source_message_id) VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
@@ -103,6 +108,29 @@ tick_richmsg_target(struct tick_db *db, const char *wamid, long long contact_id,
 	tick_q_out_int(&q, &t->contact_id);
 	tick_q_out_str(&q, t->direction, sizeof(t->direction));
 	tick_q_out_int(&q, &revoked);
+	rc = tick_q_one(&q);
+	t->revoked = revoked != 0;
+	return rc;
+}
+
+enum tick_err
+tick_richmsg_message(struct tick_db *db, long long id, long long ticket_id,
+    struct tick_richmsg_target *t, char *wamid, size_t wamidsz)
+{
+	long long revoked = 0;
+	struct tick_q q;
+	enum tick_err rc;
+
+	memset(t, 0, sizeof(*t));
+	tick_q_init(&q, db, stmts[RM_MESSAGE]);
+	tick_q_int(&q, id);
+	tick_q_int(&q, ticket_id);
+	tick_q_out_int(&q, &t->id);
+	tick_q_out_int(&q, &t->ticket_id);
+	tick_q_out_int(&q, &t->contact_id);
+	tick_q_out_str(&q, t->direction, sizeof(t->direction));
+	tick_q_out_int(&q, &revoked);
+	tick_q_out_str(&q, wamid, wamidsz);
 	rc = tick_q_one(&q);
 	t->revoked = revoked != 0;
 	return rc;

@@ -9,6 +9,8 @@
 #ifndef TICK_STORE_RICHMSGS_H
 #define TICK_STORE_RICHMSGS_H
 
+#include <stddef.h>
+
 #include <jansson.h>
 
 #include "err.h"
@@ -34,6 +36,14 @@ struct tick_richmsg_target {
  */
 enum tick_err tick_richmsg_target(struct tick_db *db, const char *wamid,
     long long contact_id, struct tick_richmsg_target *t);
+
+/*
+ * Message id of ticket ticket_id (locked): what t says, and its Meta id
+ * in wamid ("" when it has none). TICK_ENOTFOUND when it is not there.
+ */
+enum tick_err tick_richmsg_message(struct tick_db *db, long long id,
+    long long ticket_id, struct tick_richmsg_target *t, char *wamid,
+    size_t wamidsz);
 
 /*
  * Sets (emoji not "") or removes (emoji "") the reaction of actor
