@@ -807,7 +807,8 @@ tick_work_reply(struct tick_req *req)
 
 	if (id == 0 || (body = tick_http_json_body(req)) == NULL)
 		return;
-	if (context_arg(req, body, &ctx) == 0 && reply_body(req, body, &f) == 0) {
+	if (context_arg(req, body, &ctx) == 0 &&
+	    reply_body(req, body, &f) == 0) {
 		msg = json_string_value(json_object_get(body, "message"));
 		tick_work_send_reply_ctx(req, id, msg ? msg : "", &f, ctx);
 		free(f.data);
@@ -867,8 +868,8 @@ tick_work_react(struct tick_req *req)
 		    NULL);
 		goto out;
 	}
-	if (strcmp(tg.direction, "in") != 0 || wamid[0] == '\0' ||
-	    tg.revoked || tk.address[0] == '\0' || !tk.whatsapp_enabled) {
+	if (strcmp(tg.direction, "in") != 0 || wamid[0] == '\0' || tg.revoked ||
+	    tk.address[0] == '\0' || !tk.whatsapp_enabled) {
 		abort_tx(req, &l, NULL);
 		tick_http_fail(req, 409, TICK_ECONFLICT, "not_reactable",
 		    "only a customer's WhatsApp message that is still there "
@@ -890,8 +891,8 @@ tick_work_react(struct tick_req *req)
 	rc = (payload = tick_wa_reaction_payload(tk.address, wamid, emoji)) ==
 	        NULL ?
 	    TICK_ENOMEM :
-	    tick_outbox_add(db, id, tk.contact_id, 0, "reaction", text,
-	        payload, 0, &out_id, &l);
+	    tick_outbox_add(db, id, tk.contact_id, 0, "reaction", text, payload,
+	        0, &out_id, &l);
 	if (rc == TICK_OK)
 		rc = tick_richmsg_react(db, mid, "agent", emoji, req->user.id,
 		    out_id);

@@ -398,8 +398,7 @@ tick_richmsg_attach(struct tick_db *db, long long ticket_id, json_t *tl)
 		json_object_set_new(item, "reactions", json_array());
 		json_object_set_new(item, "context", json_null());
 		json_object_set_new(item, "forwarded", json_false());
-		json_object_set_new(item, "frequently_forwarded",
-		    json_false());
+		json_object_set_new(item, "frequently_forwarded", json_false());
 		json_object_set_new(item, "interactive", json_null());
 		json_object_set_new(item, "edited", json_false());
 		json_object_set_new(item, "edited_at", json_null());

@@ -41,18 +41,18 @@ enum tick_err tick_richmsg_target(struct tick_db *db, const char *wamid,
  * Message id of ticket ticket_id (locked): what t says, and its Meta id
  * in wamid ("" when it has none). TICK_ENOTFOUND when it is not there.
  */
-enum tick_err tick_richmsg_message(struct tick_db *db, long long id,
-    long long ticket_id, struct tick_richmsg_target *t, char *wamid,
-    size_t wamidsz);
+enum tick_err
+tick_richmsg_message(struct tick_db *db, long long id, long long ticket_id,
+    struct tick_richmsg_target *t, char *wamid, size_t wamidsz);
 
 /*
  * Sets (emoji not "") or removes (emoji "") the reaction of actor
  * ("customer" or "agent") on message message_id; user_id the agent (0
  * none), source_id the reaction's own message (0 none).
  */
-enum tick_err tick_richmsg_react(struct tick_db *db, long long message_id,
-    const char *actor, const char *emoji, long long user_id,
-    long long source_id);
+enum tick_err
+tick_richmsg_react(struct tick_db *db, long long message_id, const char *actor,
+    const char *emoji, long long user_id, long long source_id);
 
 /*
  * The customer edited message message_id to text: its text before goes to
@@ -66,12 +66,12 @@ enum tick_err tick_richmsg_edit(struct tick_db *db, long long message_id,
 enum tick_err tick_richmsg_revoke(struct tick_db *db, long long message_id);
 
 /* Points message id (a change's own row) at ticket_id (0: none). */
-enum tick_err tick_richmsg_set_ticket(struct tick_db *db, long long id,
-    long long ticket_id);
+enum tick_err
+tick_richmsg_set_ticket(struct tick_db *db, long long id, long long ticket_id);
 
 /* Records on outbound message id that its send quotes wamid. */
-enum tick_err tick_richmsg_set_context(struct tick_db *db, long long id,
-    const char *wamid);
+enum tick_err
+tick_richmsg_set_context(struct tick_db *db, long long id, const char *wamid);
 
 /* Whether wamid is the Meta id of one of ticket_id's messages (*ok 1 or
  * 0). */
@@ -86,7 +86,7 @@ enum tick_err tick_richmsg_on_ticket(struct tick_db *db, long long ticket_id,
  * at}], "deleted" (its text then null) and "echo". Items without a
  * WhatsApp message get the empty values.
  */
-enum tick_err tick_richmsg_attach(struct tick_db *db, long long ticket_id,
-    json_t *tl);
+enum tick_err
+tick_richmsg_attach(struct tick_db *db, long long ticket_id, json_t *tl);
 
 #endif

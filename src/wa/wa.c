@@ -274,8 +274,7 @@ code_of(const json_t *obj)
 
 /* Fills m from the message object msg; returns -1 when msg is unusable. */
 static int
-read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value,
-    int echo)
+read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value, int echo)
 {
 	json_t *o, *contacts, *c;
 	size_t i;
@@ -305,10 +304,11 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value,
 	m->context_id = bounded(tick_json_str(o, "id"), TICK_MAX_WAMID);
 	if (m->context_id != NULL && *m->context_id == '\0')
 		m->context_id = NULL;
-	m->forwarded = json_is_true(json_object_get(o,
-	                   "frequently_forwarded")) ?
+	m->forwarded = json_is_true(
+	                   json_object_get(o, "frequently_forwarded")) ?
 	    2 :
-	    json_is_true(json_object_get(o, "forwarded")) ? 1 : 0;
+	    json_is_true(json_object_get(o, "forwarded")) ? 1 :
+	                                                    0;
 
 	/* The sender's profile: the contact whose wa_id (or user id) matches,
 	 * else the only one. */
@@ -414,8 +414,9 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value,
 		title = tick_json_str(r, "title");
 		m->reply_id = bounded(tick_json_str(r, "id"),
 		    TICK_WA_MAX_REPLY_ID);
-		if (title != NULL && (m->reply_title = clip(title,
-		                          TICK_WA_MAX_REPLY_TITLE)) == NULL)
+		if (title != NULL &&
+		    (m->reply_title = clip(title, TICK_WA_MAX_REPLY_TITLE)) ==
+		        NULL)
 			return -1;
 		m->text = desc ? dupf("%s (%s)", nz(title), desc) :
 		                 strdup(title ? title : "[interactive reply]");
@@ -428,8 +429,9 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value,
 		m->reply_kind = "button";
 		m->reply_id = bounded(tick_json_str(o, "payload"),
 		    TICK_WA_MAX_REPLY_ID);
-		if (text != NULL && (m->reply_title = clip(text,
-		                         TICK_WA_MAX_REPLY_TITLE)) == NULL)
+		if (text != NULL &&
+		    (m->reply_title = clip(text, TICK_WA_MAX_REPLY_TITLE)) ==
+		        NULL)
 			return -1;
 		m->text = strdup(text ? text : nz(tick_json_str(o, "payload")));
 		break;

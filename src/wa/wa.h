@@ -231,8 +231,8 @@ int tick_wa_emoji_ok(const char *emoji);
  * the reaction back. A new string (free with free()), or NULL on a bad
  * argument or ENOMEM.
  */
-char *tick_wa_reaction_payload(const char *to, const char *wamid,
-    const char *emoji);
+char *
+tick_wa_reaction_payload(const char *to, const char *wamid, const char *emoji);
 
 /*
  * A copy of the Graph API body payload with context.message_id set to
