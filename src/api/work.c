@@ -899,7 +899,7 @@ tick_work_react(struct tick_req *req)
 	if (rc == TICK_OK)
 		rc = tick_ticket_touch(db, id);
 	if (rc == TICK_OK)
-		rc = tick_events_emit(db, TICK_EV_REPLY_CREATED, id);
+		rc = tick_events_emit(db, TICK_EV_TICKET_UPDATED, id);
 	if (rc != TICK_OK) {
 		abort_tx(req, &l, NULL);
 		tick_http_fail(req, 0, rc, NULL, NULL, NULL);

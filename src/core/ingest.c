@@ -427,9 +427,9 @@ apply_change(struct tick_db *db, const struct tick_wa_msg *m,
 	}
 	if (rc == TICK_OK)
 		rc = tick_richmsg_set_ticket(db, msg_id, tg.ticket_id);
+	/* Not a new message: the ticket changed (live panels redraw it). */
 	if (rc == TICK_OK && tg.ticket_id != 0)
-		rc = tick_events_emit(db, TICK_EV_MESSAGE_RECEIVED,
-		    tg.ticket_id);
+		rc = tick_events_emit(db, TICK_EV_TICKET_UPDATED, tg.ticket_id);
 	return rc;
 }
 
@@ -555,8 +555,8 @@ store_message(struct tick_app *app, long long event_id,
 	}
 	if (m->echo) {
 		if (t.id != 0 &&
-		    (rc = tick_events_emit(db, TICK_EV_MESSAGE_RECEIVED,
-		         t.id)) != TICK_OK)
+		    (rc = tick_events_emit(db, TICK_EV_TICKET_UPDATED, t.id)) !=
+		        TICK_OK)
 			goto out;
 		goto commit;
 	}
@@ -835,7 +835,9 @@ intake(struct tick_app *app, const struct tick_wa_msg *m,
 {
 	enum tick_err rc = TICK_OK;
 
-	if (job->ticket_id == 0 && !duplicate)
+	/* Reactions, edits, revokes and echoes answer no question. */
+	if ((job->ticket_id == 0 && !duplicate) ||
+	    tick_wa_kind_is_change(m->kind) || m->echo)
 		return TICK_OK;
 	for (int attempt = 0; attempt < 3; attempt++) {
 		rc = job->ticket_id != 0 ?
