@@ -19,7 +19,9 @@ ALTER TABLE whatsapp_messages
   ADD COLUMN IF NOT EXISTS edited_at DATETIME(3) NULL,
   ADD COLUMN IF NOT EXISTS revoked_at DATETIME(3) NULL,
   -- Sent from the WhatsApp Business app on the desk's number.
-  ADD COLUMN IF NOT EXISTS echo TINYINT(1) NOT NULL DEFAULT 0;
+  ADD COLUMN IF NOT EXISTS echo TINYINT(1) NOT NULL DEFAULT 0,
+  -- Imported from the WhatsApp Business app's history (either way).
+  ADD COLUMN IF NOT EXISTS imported TINYINT(1) NOT NULL DEFAULT 0;
 
 -- One reaction per side on a message: the customer's (from the webhook)
 -- and the desk's (an agent's, sent through the outbox). A removed reaction

@@ -88,10 +88,10 @@ static const char *const stmts[IN_STMT__MAX] = {
 	    "INSERT IGNORE INTO whatsapp_messages (direction, wamid, phone_number_id,"
 	    " contact_id, ticket_id, event_id, type, body, payload, ignored, status,"
 	    " status_rank, wa_timestamp, context_wamid, forwarded, reply_kind,"
-	    " reply_ref, reply_title, flow_response, echo)"
+	    " reply_ref, reply_title, flow_response, echo, imported)"
 	    " VALUES (IF(?, 'out', 'in'), ?, ?, ?, ?, ?, ?, ?, ?, ?,"
 	    " IF(?, 'sent', 'received'), IF(?, 3, 0),"
-	    " IF(? > 0, FROM_UNIXTIME(?), NULL), ?, ?, ?, ?, ?, ?, ?)",
+	    " IF(? > 0, FROM_UNIXTIME(?), NULL), ?, ?, ?, ?, ?, ?, ?, ?)",
 	[IN_LINK] =
 	    "UPDATE whatsapp_messages SET ticket_id = ?, reply_id = ? WHERE id = ?",
 	[IN_STATUS] =
@@ -456,6 +456,8 @@ store_message(struct tick_app *app, long long event_id,
 	          holder = 0;
 	char key[160], ref[40], *raw = NULL;
 	int n, query, created = 0, asking = 0;
+	/* Echoes and history imports are not the customer writing now. */
+	int passive = m->echo || m->history;
 	struct tick_q q;
 	enum tick_err rc;
 
@@ -478,17 +480,17 @@ store_message(struct tick_app *app, long long event_id,
 		goto out;
 	if (ev != NULL)
 		sum->event_id = event_id;
-	/* An echo is not the customer writing: it finds the contact and
-	 * changes nothing of it (no window opens). */
-	if (ignored == NULL && m->echo &&
+	/* An echo or an imported message is not the customer writing: it
+	 * finds the contact and changes nothing of it (no window opens). */
+	if (ignored == NULL && passive &&
 	    (rc = echo_contact(db, m, &contact_id)) != TICK_OK)
 		goto out;
-	if (ignored == NULL && !m->echo &&
+	if (ignored == NULL && !passive &&
 	    (rc = resolve_contact(db, m, key, &contact_id)) != TICK_OK)
 		goto out;
 	/* The customer's open ticket, locked, so that the message can be
 	 * stored already on it. */
-	query = ignored == NULL && !m->echo && m->kind == TICK_WA_TEXT &&
+	query = ignored == NULL && !passive && m->kind == TICK_WA_TEXT &&
 	    tick_ingest_status_query(m->text, prefix, ref, sizeof(ref));
 	memset(&t, 0, sizeof(t));
 	if (ignored == NULL && !query) {
@@ -520,6 +522,7 @@ store_message(struct tick_app *app, long long event_id,
 	tick_q_str(&q, m->reply_title, (size_t)-1);
 	tick_q_str(&q, m->flow_json, (size_t)-1);
 	tick_q_int(&q, m->echo);
+	tick_q_int(&q, m->history);
 	if ((rc = tick_q_exec(&q)) != TICK_OK) {
 		tick_q_done(&q);
 		goto out;
@@ -553,7 +556,7 @@ store_message(struct tick_app *app, long long event_id,
 			goto out;
 		goto commit;
 	}
-	if (m->echo) {
+	if (passive) {
 		if (t.id != 0 &&
 		    (rc = tick_events_emit(db, TICK_EV_TICKET_UPDATED, t.id)) !=
 		        TICK_OK)
@@ -837,7 +840,7 @@ intake(struct tick_app *app, const struct tick_wa_msg *m,
 
 	/* Reactions, edits, revokes and echoes answer no question. */
 	if ((job->ticket_id == 0 && !duplicate) ||
-	    tick_wa_kind_is_change(m->kind) || m->echo)
+	    tick_wa_kind_is_change(m->kind) || m->echo || m->history)
 		return TICK_OK;
 	for (int attempt = 0; attempt < 3; attempt++) {
 		rc = job->ticket_id != 0 ?

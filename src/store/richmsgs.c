@@ -68,12 +68,13 @@ static const char *const stmts[RM_STMT__MAX] = {
 	    "SELECT m.id, m.context_wamid, IF(q.revoked_at IS NULL,"
 	    " LEFT(q.body, " STR(TICK_RICHMSG_SNIPPET) "), NULL), m.forwarded,"
 	    " m.reply_kind, m.reply_ref, m.reply_title, m.flow_response,"
-	    " " ISO("m.edited_at") ", m.revoked_at IS NOT NULL, m.echo"
+	    " " ISO("m.edited_at") ", m.revoked_at IS NOT NULL, m.echo, m.imported"
 	    " FROM whatsapp_messages m"
 	    " LEFT JOIN whatsapp_messages q ON q.wamid = m.context_wamid"
 	    " WHERE m.ticket_id = ? AND (m.context_wamid IS NOT NULL"
 	    " OR m.forwarded > 0 OR m.reply_kind IS NOT NULL"
-	    " OR m.edited_at IS NOT NULL OR m.revoked_at IS NOT NULL OR m.echo = 1)"
+	    " OR m.edited_at IS NOT NULL OR m.revoked_at IS NOT NULL OR m.echo = 1"
+	    " OR m.imported = 1)"
 	    " AND m.type NOT IN ('reaction', 'edit', 'revoke')"
 	    " ORDER BY m.id LIMIT " STR(TICK_RICHMSG_MAX),
 	[RM_REACTIONS] =
@@ -262,7 +263,7 @@ rich(struct tick_db *db, long long ticket_id, json_t *tl)
 	char ctx[TICK_COL_BUF(TICK_MAX_WAMID)],
 	    snippet[TICK_COL_BUF(TICK_RICHMSG_SNIPPET)], kind[17],
 	    ref[TICK_COL_BUF(256)], title[TICK_COL_BUF(255)], edited[40];
-	long long id, fwd, revoked, echo;
+	long long id, fwd, revoked, echo, imported;
 	enum tick_err rc;
 	struct tick_q q;
 	json_t *item;
@@ -281,6 +282,7 @@ rich(struct tick_db *db, long long ticket_id, json_t *tl)
 	tick_q_out_str(&q, edited, sizeof(edited));
 	tick_q_out_int(&q, &revoked);
 	tick_q_out_int(&q, &echo);
+	tick_q_out_int(&q, &imported);
 	rc = tick_q_exec(&q);
 	while (rc == TICK_OK && (r = tick_q_fetch(&q)) != 0) {
 		if (r < 0) {
@@ -306,6 +308,8 @@ rich(struct tick_db *db, long long ticket_id, json_t *tl)
 		    json_boolean(!tick_q_isnull(&q, 8)));
 		json_object_set_new(item, "edited_at", col(&q, 8, edited));
 		json_object_set_new(item, "echo", json_boolean(echo != 0));
+		json_object_set_new(item, "imported",
+		    json_boolean(imported != 0));
 		/* Deleted by the customer: the desk no longer shows what it
 		 * said (the row keeps it until the contact is erased). */
 		if (revoked) {
@@ -405,6 +409,7 @@ tick_richmsg_attach(struct tick_db *db, long long ticket_id, json_t *tl)
 		json_object_set_new(item, "edits", json_array());
 		json_object_set_new(item, "deleted", json_false());
 		json_object_set_new(item, "echo", json_false());
+		json_object_set_new(item, "imported", json_false());
 	}
 	if (json_array_size(tl) == 0)
 		return TICK_OK;

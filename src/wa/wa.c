@@ -274,7 +274,8 @@ code_of(const json_t *obj)
 
 /* Fills m from the message object msg; returns -1 when msg is unusable. */
 static int
-read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value, int echo)
+read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value, int echo,
+    const char *customer)
 {
 	json_t *o, *contacts, *c;
 	size_t i;
@@ -289,10 +290,12 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value, int echo)
 	/* An echo went from the business to its "to": that is the
 	 * customer whose conversation it belongs to. */
 	m->echo = echo;
-	m->from = tick_json_str(msg, echo ? "to" : "from");
-	m->from_user_id = bounded(tick_json_str(msg,
-	                              echo ? "to_user_id" : "from_user_id"),
-	    TICK_MAX_USER_ID);
+	m->from = customer != NULL ? customer :
+	                             tick_json_str(msg, echo ? "to" : "from");
+	m->from_user_id = customer != NULL ?
+	    NULL :
+	    bounded(tick_json_str(msg, echo ? "to_user_id" : "from_user_id"),
+	        TICK_MAX_USER_ID);
 	if (m->from != NULL && !tick_valid_digits(m->from, strlen(m->from), 20))
 		m->from = NULL;
 	m->type = token(tick_json_str(msg, "type"), TICK_MAX_TYPE);
@@ -763,6 +766,21 @@ read_user_id_updates(struct tick_wa_batch *out, json_t *value)
 	}
 }
 
+/* Frees what read_message kept of a message it could not use. */
+static void
+drop_message(struct tick_wa_batch *out, struct tick_wa_msg *m)
+{
+	free(m->text);
+	free(m->profile_name);
+	free(m->filename);
+	free(m->location_name);
+	free(m->location_address);
+	free(m->event_key);
+	free(m->reply_title);
+	memset(m, 0, sizeof(*m));
+	out->skipped++;
+}
+
 /* Reads the message objects of arr (a change's messages, or with echo its
  * message_echoes) into out, counting the unusable ones. */
 static void
@@ -784,20 +802,68 @@ read_messages(struct tick_wa_batch *out, const json_t *value, json_t *arr,
 		struct tick_wa_msg *m = &out->msgs[out->nmsgs];
 
 		m->phone_number_id = pnid;
-		if (read_message(m, item, value, echo) == 0)
+		if (read_message(m, item, value, echo, NULL) == 0)
 			out->nmsgs++;
-		else {
-			free(m->text);
-			free(m->profile_name);
-			free(m->filename);
-			free(m->location_name);
-			free(m->location_address);
-			free(m->event_key);
-			free(m->reply_title);
-			memset(m, 0, sizeof(*m));
-			out->skipped++;
+		else
+			drop_message(out, m);
+	}
+}
+
+/* The messages of a history webhook's threads, at most *room of them
+ * (the rest are counted as skipped: the raw event keeps them). */
+static void
+read_history(struct tick_wa_batch *out, const json_t *value, size_t *room)
+{
+	const char *pnid = tick_json_str(tick_json_obj(value, "metadata"),
+	    "phone_number_id");
+	json_t *h, *th, *item;
+	size_t i, j, k;
+
+	if (pnid != NULL &&
+	    !tick_valid_digits(pnid, strlen(pnid), TICK_MAX_PHONE_NUMBER_ID))
+		pnid = NULL;
+	json_array_foreach (tick_json_arr(value, "history"), i, h) {
+		json_array_foreach (tick_json_arr(h, "threads"), j, th) {
+			/* A thread is one customer's conversation. */
+			const char *who = tick_json_str(th, "id");
+
+			if (who != NULL &&
+			    !tick_valid_digits(who, strlen(who), 20))
+				who = NULL;
+			json_array_foreach (tick_json_arr(th, "messages"), k,
+			    item) {
+				struct tick_wa_msg *m = &out->msgs[out->nmsgs];
+				const char *from = tick_json_str(item, "from");
+
+				if (*room == 0 || who == NULL) {
+					out->skipped++;
+					continue;
+				}
+				(*room)--;
+				m->phone_number_id = pnid;
+				m->history = 1;
+				if (read_message(m, item, value,
+				        from == NULL || strcmp(from, who) != 0,
+				        who) == 0)
+					out->nmsgs++;
+				else
+					drop_message(out, m);
+			}
 		}
 	}
+}
+
+/* How many messages the history of change value holds. */
+static size_t
+history_size(const json_t *value)
+{
+	json_t *h, *th;
+	size_t i, j, n = 0;
+
+	json_array_foreach (tick_json_arr(value, "history"), i, h)
+		json_array_foreach (tick_json_arr(h, "threads"), j, th)
+			n += json_array_size(tick_json_arr(th, "messages"));
+	return n;
 }
 
 enum tick_err
@@ -805,7 +871,7 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
     char *err, size_t errlen)
 {
 	json_t *entries, *entry, *changes, *change, *value, *arr, *item;
-	size_t i, j, k, total = 0;
+	size_t i, j, k, total = 0, history = 0;
 	const char *object;
 	char *copy = NULL;
 	enum tick_err rc;
@@ -857,6 +923,7 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 			    tick_json_arr(value, "user_id_update"));
 			total += json_array_size(
 			    tick_json_arr(value, "message_echoes"));
+			history += history_size(value);
 		}
 	}
 	if (total > TICK_MAX_WEBHOOK_ITEMS) {
@@ -865,6 +932,11 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 		    TICK_MAX_WEBHOOK_ITEMS);
 		return TICK_ETOOBIG;
 	}
+	/* A history chunk may describe thousands of messages: what does not
+	 * fit the limit is skipped (kept in the raw event), never fatal. */
+	if (history > TICK_MAX_WEBHOOK_ITEMS - total)
+		history = TICK_MAX_WEBHOOK_ITEMS - total;
+	total += history;
 	if (total > 0 &&
 	    ((out->msgs = calloc(total, sizeof(*out->msgs))) == NULL ||
 	        (out->statuses = calloc(total, sizeof(*out->statuses))) ==
@@ -887,6 +959,11 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 			if (value != NULL && field != NULL &&
 			    strcmp(field, "user_id_update") == 0) {
 				read_user_id_updates(out, value);
+				continue;
+			}
+			if (value != NULL && field != NULL &&
+			    strcmp(field, "history") == 0) {
+				read_history(out, value, &history);
 				continue;
 			}
 			if (value != NULL && field != NULL &&

@@ -100,6 +100,11 @@ struct tick_wa_msg {
 	 * wrote from the WhatsApp Business app): `from` is then the
 	 * customer it went to (the echo's "to"). */
 	int echo;
+	/* 1 for a message of the history field (coexistence: the WhatsApp
+	 * Business app's past conversations, value.history[].threads[]
+	 * .messages[]): `from` is the thread's customer, and echo says
+	 * whether the business sent it. */
+	int history;
 	json_t *raw; /* the message object itself */
 };
 

@@ -225,3 +225,35 @@ def test_business_app_echo_is_stored_outbound_without_notices():
     assert post_webhook(envelope([echo2], field="smb_message_echoes", key="message_echoes")).status == 200
     assert one("SELECT COUNT(*) FROM tickets WHERE mobile = '%s'" % stranger) == "0"
     assert sql("SELECT direction FROM whatsapp_messages WHERE wamid = '%s'" % echo2["id"]) == [["out"]]
+
+
+def test_history_import_is_stored_without_notices_or_tickets():
+    phone, tid, _ = start()
+    n = len(sends_to(phone))
+    h1, h2 = "wamid.HI%d" % uniq(), "wamid.HO%d" % uniq()
+    hist = {"object": "whatsapp_business_account", "entry": [{"id": "102290129340398", "changes": [{
+        "field": "history", "value": {
+            "messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "15550001111", "phone_number_id": PNID},
+            "history": [{"metadata": {"phase": 0, "chunk_order": 1, "progress": 100},
+                         "threads": [{"id": phone, "messages": [
+                             {"from": phone, "id": h1, "timestamp": "1717000000", "type": "text",
+                              "text": {"body": "an old question"}, "history_context": {"status": "READ"}},
+                             {"from": "15550001111", "to": phone, "id": h2, "timestamp": "1717000100",
+                              "type": "text", "text": {"body": "an old answer"}}]}]}]}}]}]}
+    for _ in range(2):
+        assert post_webhook(hist).status == 200
+    t = ticket(tid)
+    a, b = item_of(t, h1), item_of(t, h2)
+    assert a["imported"] and a["whatsapp"]["direction"] == "in" and a["text"] == "an old question", a
+    assert b["imported"] and b["echo"] and b["whatsapp"]["direction"] == "out", b
+    assert len(sends_to(phone)) == n
+    assert one("SELECT COUNT(*) FROM whatsapp_messages WHERE wamid IN ('%s', '%s')" % (h1, h2)) == "2"
+    # A customer tick does not know gets no ticket and no confirmation.
+    stranger = new_phone()
+    hist["entry"][0]["changes"][0]["value"]["history"][0]["threads"] = [{"id": stranger, "messages": [
+        {"from": stranger, "id": "wamid.HS%d" % uniq(), "timestamp": "1717000000", "type": "text",
+         "text": {"body": "hello from the past"}}]}]
+    assert post_webhook(hist).status == 200
+    assert one("SELECT COUNT(*) FROM tickets WHERE mobile = '%s'" % stranger) == "0"
+    assert not sends_to(stranger)

@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "bounds.h"
 #include "cu.h"
 #include "wa.h"
 
@@ -172,6 +173,75 @@ test_echoes(void)
 }
 
 static void
+test_history(void)
+{
+	struct tick_wa_batch b;
+	char body[4096], err[128];
+	int n;
+
+	n = snprintf(body, sizeof(body),
+	    "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":"
+	    "\"1\",\"changes\":[{\"field\":\"history\",\"value\":{"
+	    "\"messaging_product\":\"whatsapp\",\"metadata\":{"
+	    "\"phone_number_id\":\"400555666777888\"},\"history\":[{"
+	    "\"metadata\":{\"phase\":0,\"chunk_order\":1,\"progress\":"
+	    "100},\"threads\":[{\"id\":\"5215512345678\",\"messages\":["
+	    "{\"from\":\"5215512345678\",\"id\":\"wamid.H1\","
+	    "\"timestamp\":\"1717000000\",\"type\":\"text\",\"text\":{"
+	    "\"body\":\"old question\"},\"history_context\":{\"status\":"
+	    "\"READ\"}},"
+	    "{\"from\":\"15550001111\",\"to\":\"5215512345678\",\"id\":"
+	    "\"wamid.H2\",\"timestamp\":\"1717000100\",\"type\":\"text\","
+	    "\"text\":{\"body\":\"old answer\"}}]},"
+	    "{\"id\":\"not a phone\",\"messages\":[{\"id\":\"wamid.H3\","
+	    "\"type\":\"text\",\"text\":{\"body\":\"x\"}}]}]}]}}]}]}");
+	CU_ASSERT_FATAL(n > 0 && (size_t)n < sizeof(body));
+	CU_ASSERT_EQUAL_FATAL(tick_wa_parse_webhook(body, (size_t)n, &b, err,
+	                          sizeof(err)),
+	    TICK_OK);
+	CU_ASSERT_EQUAL_FATAL(b.nmsgs, 2);
+	CU_ASSERT_EQUAL(b.skipped, 1);
+	/* The customer's message, and the business's: both the thread's. */
+	CU_ASSERT_EQUAL(b.msgs[0].history, 1);
+	CU_ASSERT_EQUAL(b.msgs[0].echo, 0);
+	CU_STR_EQ(b.msgs[0].from, "5215512345678");
+	CU_STR_EQ(b.msgs[0].text, "old question");
+	CU_ASSERT_EQUAL(b.msgs[1].history, 1);
+	CU_ASSERT_EQUAL(b.msgs[1].echo, 1);
+	CU_STR_EQ(b.msgs[1].from, "5215512345678");
+	tick_wa_batch_free(&b);
+}
+
+/* A history chunk larger than the item limit is cut, never refused. */
+static void
+test_history_limit(void)
+{
+	size_t cap = 64 + (size_t)(TICK_MAX_WEBHOOK_ITEMS + 5) * 80, used;
+	char *body = malloc(cap), err[128];
+	struct tick_wa_batch b;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(body);
+	used = (size_t)snprintf(body, cap,
+	    "{\"object\":\"whatsapp_business_account\",\"entry\":[{"
+	    "\"changes\":[{\"field\":\"history\",\"value\":{\"history\":"
+	    "[{\"threads\":[{\"id\":\"5215512345678\",\"messages\":[");
+	for (int i = 0; i < TICK_MAX_WEBHOOK_ITEMS + 5; i++)
+		used += (size_t)snprintf(body + used, cap - used,
+		    "%s{\"from\":\"5215512345678\",\"id\":\"wamid.L%d\","
+		    "\"type\":\"text\",\"text\":{\"body\":\"x\"}}",
+		    i ? "," : "", i);
+	used += (size_t)snprintf(body + used, cap - used, "]}]}]}}]}]}");
+	CU_ASSERT_FATAL(used < cap);
+	CU_ASSERT_EQUAL_FATAL(tick_wa_parse_webhook(body, used, &b, err,
+	                          sizeof(err)),
+	    TICK_OK);
+	CU_ASSERT_EQUAL(b.nmsgs, TICK_MAX_WEBHOOK_ITEMS);
+	CU_ASSERT_EQUAL(b.skipped, 5);
+	tick_wa_batch_free(&b);
+	free(body);
+}
+
+static void
 test_limits(void)
 {
 	struct tick_wa_batch b;
@@ -281,6 +351,8 @@ main(void)
 		{ "button, list, template and flow answers", test_answers },
 		{ "reactions, edits, revokes, quotes", test_changes },
 		{ "business app echoes", test_echoes },
+		{ "history imports", test_history },
+		{ "a history chunk over the limit", test_history_limit },
 		{ "limits", test_limits },
 		{ "emoji rule", test_emoji_rule },
 		{ "reaction and quote payloads", test_payloads },

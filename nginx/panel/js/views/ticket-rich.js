@@ -32,7 +32,9 @@ export function marksView(item) {
       h('span', { 'aria-hidden': 'true' }, item.frequently_forwarded ? '⤳⤳ ' : '⤳ '),
       item.frequently_forwarded ? 'Forwarded many times' : 'Forwarded'));
   }
-  if (item.echo) {
+  if (item.imported) {
+    out.push(h('p', { class: 'rich-mark import-mark' }, 'Imported from the WhatsApp Business app history'));
+  } else if (item.echo) {
     out.push(h('p', { class: 'rich-mark echo-mark' }, 'Sent from the WhatsApp Business app'));
   }
   const a = item.interactive;
