@@ -185,8 +185,14 @@ enum tick_err
 tick_richmsg_revoke(struct tick_db *db, long long message_id)
 {
 	struct tick_q q;
+	enum tick_err rc;
 
 	tick_q_init(&q, db, stmts[RM_REVOKE]);
+	tick_q_int(&q, message_id);
+	if ((rc = tick_q_run(&q)) != TICK_OK)
+		return rc;
+	tick_q_init(&q, db, stmts[RM_EDIT_REPLY]);
+	tick_q_str(&q, TICK_RICHMSG_DELETED_TEXT, (size_t)-1);
 	tick_q_int(&q, message_id);
 	return tick_q_run(&q);
 }

@@ -62,7 +62,13 @@ tick_richmsg_react(struct tick_db *db, long long message_id, const char *actor,
 enum tick_err tick_richmsg_edit(struct tick_db *db, long long message_id,
     const char *text, long long edit_id);
 
-/* The customer deleted message message_id: marked, its text kept. */
+/* What the reply of a deleted message says from then on (the inbox's
+ * snippet, searches, exports). */
+#define TICK_RICHMSG_DELETED_TEXT "[deleted by the customer]"
+
+/* The customer deleted message message_id: marked; its text stays on the
+ * message row (and the raw event) for the audit, and the reply that
+ * carries it says TICK_RICHMSG_DELETED_TEXT. */
 enum tick_err tick_richmsg_revoke(struct tick_db *db, long long message_id);
 
 /* Points message id (a change's own row) at ticket_id (0: none). */

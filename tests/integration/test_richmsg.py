@@ -199,6 +199,11 @@ def test_edit_keeps_the_previous_text_and_revoke_marks_deleted():
     send(phone, "revoke", {"original_message_id": second})
     it = item_of(ticket(tid), second)
     assert it["deleted"] is True and it["text"] is None and it["edits"] == [], it
+    # Nor does the inbox's snippet or its search.
+    tok = admin_token()
+    row = [x for x in api("GET", "/api/tickets?q=%s" % phone, tok).json()["data"]["items"] if x["id"] == tid]
+    assert row and "4321" not in row[0]["last_message"], row
+    assert not [x for x in api("GET", "/api/tickets?q=4321", tok).json()["data"]["items"] if x["id"] == tid]
     # Another customer cannot edit or delete this one's message.
     other = new_phone()
     assert post_webhook(text_message(other, "hi %d" % uniq())).status == 200
