@@ -19,7 +19,7 @@ export const REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
 export function quoteView(item) {
   const c = item.context;
   if (!c) return null;
-  return h('blockquote', { class: 'quote', dataset: { quotes: c.message_id } },
+  return h('blockquote', { class: 'quote', dir: 'auto', dataset: { quotes: c.message_id } },
     h('span', { class: 'sr-only' }, 'In reply to: '),
     c.quoted ?? 'an earlier message');
 }
@@ -71,7 +71,7 @@ export function editedView(item) {
   const before = (item.edits || []).filter((e) => e.text !== null);
   const history = before.length
     ? h('details', { class: 'edit-history' }, h('summary', null, before.length === 1 ? 'Text before the edit' : `Texts before the edits (${before.length})`),
-      h('ol', null, before.map((e) => h('li', null, e.text))))
+      h('ol', null, before.map((e) => h('li', { dir: 'auto' }, e.text))))
     : null;
   return { mark, history };
 }

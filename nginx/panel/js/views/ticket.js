@@ -174,6 +174,7 @@ export function mount(main, ctx) {
         ctx.flash(file ? 'Reply with the file sent.' : 'Reply sent.');
       }
       await load();
+      reply.input.focus(); // the agent writes on: focus stays in the box
     } catch (err) {
       if (err.status === 401) return;
       const fileWhy = file ? serverFileError(err, file) : null;
@@ -289,6 +290,7 @@ export function mount(main, ctx) {
     act(noteBtn, 'Adding…', () => api('POST', `/api/tickets/${ticket.id}/notes`, { message: note.input.value }),
       'Note added.', [note]).then((ok) => {
       if (ok) note.input.value = '';
+      note.input.focus(); // the next note or a correction goes on at once
     });
   });
 
@@ -674,7 +676,7 @@ export function mount(main, ctx) {
       footer.append(h('span', { class: 'mark mark-none', dataset: { status: 'none' } }, 'Not sent on WhatsApp'));
     }
     let textEl = item.deleted ? deletedView()
-      : item.text || !files.length ? h('p', { class: 'bubble-text' }, linkify(item.text ?? '')) : null;
+      : item.text || !files.length ? h('p', { class: 'bubble-text', dir: 'auto' }, linkify(item.text ?? '')) : null;
     if (textEl && !item.deleted && item.moderation && item.moderation.flagged) textEl = flaggedText(item, textEl);
     const edited = editedView(item);
     if (edited.mark) footer.prepend(edited.mark);
