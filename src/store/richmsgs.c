@@ -32,8 +32,10 @@ enum richmsg_stmt {
 static const char *const stmts[RM_STMT__MAX] = {
 	[RM_TARGET] =
 	    "SELECT id, COALESCE(ticket_id, 0), COALESCE(contact_id, 0),"
-	    " direction, revoked_at IS NOT NULL FROM whatsapp_messages"
-	    " WHERE wamid = ? AND (? = 0 OR contact_id = ?) FOR UPDATE",
+	    " direction, revoked_at IS NOT NULL FROM whatsapp_messages m"
+	    " WHERE wamid = ? AND (? = 0 OR contact_id = ? OR (contact_id IS NULL"
+	    " AND ticket_id IN (SELECT t.id FROM tickets t WHERE t.contact_id = ?)))"
+	    " FOR UPDATE",
 	[RM_MESSAGE] =
 	    "SELECT id, COALESCE(ticket_id, 0), COALESCE(contact_id, 0),"
 	    " direction, revoked_at IS NOT NULL, COALESCE(wamid, '')"
@@ -77,10 +79,14 @@ static const char *const stmts[RM_STMT__MAX] = {
 	    " OR m.imported = 1)"
 	    " AND m.type NOT IN ('reaction', 'edit', 'revoke')"
 	    " ORDER BY m.id LIMIT " STR(TICK_RICHMSG_MAX),
+	/* An agent's reaction says how its send went. */
 	[RM_REACTIONS] =
-	    "SELECT r.message_id, r.actor, r.emoji, COALESCE(r.user_id, 0), u.name"
+	    "SELECT r.message_id, r.actor, r.emoji, COALESCE(r.user_id, 0), u.name,"
+	    " IF(r.actor = 'agent', s.status, NULL)"
 	    " FROM message_reactions r JOIN whatsapp_messages m ON m.id = r.message_id"
-	    " LEFT JOIN users u ON u.id = r.user_id WHERE m.ticket_id = ?"
+	    " LEFT JOIN users u ON u.id = r.user_id"
+	    " LEFT JOIN whatsapp_messages s ON s.id = r.source_message_id"
+	    " WHERE m.ticket_id = ?"
 	    " ORDER BY r.message_id, r.actor LIMIT " STR(TICK_RICHMSG_MAX),
 	[RM_EDITS] =
 	    "SELECT e.message_id, e.body, " ISO("e.created_at")
@@ -102,6 +108,7 @@ tick_richmsg_target(struct tick_db *db, const char *wamid, long long contact_id,
 		return TICK_ENOTFOUND;
 	tick_q_init(&q, db, stmts[RM_TARGET]);
 	tick_q_str(&q, wamid, (size_t)-1);
+	tick_q_int(&q, contact_id);
 	tick_q_int(&q, contact_id);
 	tick_q_int(&q, contact_id);
 	tick_q_out_int(&q, &t->id);
@@ -330,7 +337,8 @@ rich(struct tick_db *db, long long ticket_id, json_t *tl)
 static enum tick_err
 reactions(struct tick_db *db, long long ticket_id, json_t *tl)
 {
-	char actor[10], emoji[TICK_MAX_EMOJI + 1], name[TICK_COL_BUF(100)];
+	char actor[10], emoji[TICK_MAX_EMOJI + 1], name[TICK_COL_BUF(100)],
+	    status[16];
 	long long id, uid;
 	enum tick_err rc;
 	struct tick_q q;
@@ -344,6 +352,7 @@ reactions(struct tick_db *db, long long ticket_id, json_t *tl)
 	tick_q_out_str(&q, emoji, sizeof(emoji));
 	tick_q_out_int(&q, &uid);
 	tick_q_out_str(&q, name, sizeof(name));
+	tick_q_out_str(&q, status, sizeof(status));
 	rc = tick_q_exec(&q);
 	while (rc == TICK_OK && (r = tick_q_fetch(&q)) != 0) {
 		if (r < 0) {
@@ -353,11 +362,12 @@ reactions(struct tick_db *db, long long ticket_id, json_t *tl)
 		if ((item = item_of(tl, id)) == NULL)
 			continue;
 		json_array_append_new(json_object_get(item, "reactions"),
-		    json_pack("{s:s, s:s, s:o}", "emoji", emoji, "by", actor,
-		        "user",
+		    json_pack("{s:s, s:s, s:o, s:o}", "emoji", emoji, "by",
+		        actor, "user",
 		        uid ? json_pack("{s:I, s:o}", "id", (json_int_t)uid,
 		                  "name", col(&q, 4, name)) :
-		              json_null()));
+		              json_null(),
+		        "status", col(&q, 5, status)));
 	}
 	tick_q_done(&q);
 	return rc;

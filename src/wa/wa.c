@@ -71,8 +71,11 @@ tick_wa_emoji_ok(const char *emoji)
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)emoji[i];
 
-		if (c < 0x80 && c != '#' && c != '*' &&
-		    !(c >= '0' && c <= '9' && i + 1 < len))
+		/* ASCII only opens a keycap sequence: #, * or a digit
+		 * followed by more. */
+		if (c < 0x80 &&
+		    !((c == '#' || c == '*' || (c >= '0' && c <= '9')) &&
+		        i == 0 && len > 1))
 			return 0;
 	}
 	return 1;

@@ -104,7 +104,7 @@ def test_customer_reaction_lands_on_its_message_and_is_removed():
     for _ in range(2):  # a redelivery changes nothing
         send(phone, "reaction", rx, wamid=rw)
     t = ticket(tid)
-    assert item_of(t, out)["reactions"] == [{"emoji": "\U0001F44D", "by": "customer", "user": None}]
+    assert item_of(t, out)["reactions"] == [{"emoji": "\U0001F44D", "by": "customer", "user": None, "status": None}]
     # Not a message of its own, no confirmation, no new ticket.
     assert not [x for x in t["timeline"] if x.get("type") == "reaction"], t["timeline"]
     assert len(sends_to(phone)) == n
@@ -137,6 +137,7 @@ def test_agent_reacts_to_a_customer_message_through_the_outbox():
     it = item_of(ticket(tid), first)
     assert [(x["emoji"], x["by"]) for x in it["reactions"]] == [("\U0001F64F", "agent")], it
     assert it["reactions"][0]["user"]["id"] > 0
+    assert it["reactions"][0]["status"] in ("accepted", "sent", "delivered", "read"), it
     # Taken back: "" goes to Meta, and the reaction is gone.
     r = api("POST", path, tok, {"emoji": ""})
     assert r.status == 200, r
@@ -262,3 +263,23 @@ def test_history_import_is_stored_without_notices_or_tickets():
     assert post_webhook(hist).status == 200
     assert one("SELECT COUNT(*) FROM tickets WHERE mobile = '%s'" % stranger) == "0"
     assert not sends_to(stranger)
+
+
+def test_reaction_to_a_reply_on_a_form_ticket_lands():
+    """A ticket made from the form has no WhatsApp contact when the agent
+    first answers; the customer's reaction to that answer still lands."""
+    phone = new_phone()
+    tok = admin_token()
+    r = api("POST", "/api/tickets", tok, {"name": "Form Person", "email": "f%d@example.com" % uniq(),
+                                          "mobile": phone, "description": "from the form %d" % uniq(),
+                                          "issue_type": "other", "issue_type_other": "x", "issue_title": "t",
+                                          "whatsapp_enabled": True, "whatsapp_notifications": True})
+    assert r.status == 201, r
+    tid = r.json()["data"]["id"]
+    # The customer writes first (the window opens), then the agent answers.
+    assert post_webhook(text_message(phone, "about my form %d" % uniq())).status == 200
+    r = reply(tid, "got it")
+    assert r.status == 201, r
+    out = r.json()["data"]["whatsapp"]["wamid"]
+    send(phone, "reaction", {"message_id": out, "emoji": "\U0001F44C"})
+    assert item_of(ticket(tid), out)["reactions"][0]["emoji"] == "\U0001F44C"

@@ -277,6 +277,10 @@ test_emoji_rule(void)
 		{ "1\xef\xb8\x8f\xe2\x83\xa3", 1 }, /* keycap 1 */
 		{ "ok", 0 },
 		{ "1", 0 },
+		{ "#", 0 },
+		{ "1\xef\xb8\x8f"
+		  "1",
+		    0 },
 		{ " \xf0\x9f\x91\x8d", 0 },
 		{ "\xff", 0 },
 		{ "\xf0\x9f\x91", 0 }, /* cut */
