@@ -82,8 +82,10 @@ export function reactionsView(item) {
   if (!rs.length) return null;
   return h('ul', { class: 'reactions', 'aria-label': 'Reactions' }, rs.map((r) => {
     const by = r.by === 'agent' ? (r.user?.name || 'Agent') : 'Customer';
-    return h('li', { class: `reaction reaction-${r.by}`, title: by },
-      h('span', { 'aria-hidden': 'true' }, r.emoji), h('span', { class: 'sr-only' }, `${r.emoji} from ${by}`));
+    // An agent's reaction WhatsApp refused says so.
+    const failed = r.status === 'failed' ? ' (not delivered)' : '';
+    return h('li', { class: ['reaction', `reaction-${r.by}`, failed ? 'reaction-failed' : null], title: `${by}${failed}` },
+      h('span', { 'aria-hidden': 'true' }, r.emoji), h('span', { class: 'sr-only' }, `${r.emoji} from ${by}${failed}`));
   }));
 }
 
