@@ -135,14 +135,14 @@ status_filter(struct tick_req *req, int strict, struct tick_ticket_filters *f)
 		     strcmp(tick_status_names[k], p) != 0;
 		     k++)
 			;
-		if (tick_status_names[k] == NULL || f->nstatus == 4)
+		if (tick_status_names[k] == NULL || f->nstatus == 5)
 			break;
 		f->status[f->nstatus++] = tick_status_names[k];
 	}
 	if (rc == TICK_OK && p == NULL)
 		return 0;
 	return bad(req, strict, "status",
-	    "status must be new, assigned, in_progress or closed "
+	    "status must be new, assigned, in_progress, pending or closed "
 	    "(comma-separated)");
 }
 

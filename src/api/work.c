@@ -261,7 +261,7 @@ tick_work_status(struct tick_req *req)
 		return;
 	if (tick_valid_fields(body, status_fields, 2, &errors) != TICK_OK) {
 		tick_http_invalid(req,
-		    "status must be new, assigned or in_progress", errors);
+		    "status must be new, assigned, in_progress or pending", errors);
 		goto out;
 	}
 	to = json_string_value(json_object_get(body, "status"));
@@ -286,7 +286,7 @@ tick_work_status(struct tick_req *req)
 	if (!tick_status_transition_ok(tk.status, to_status, is_admin(req))) {
 		abort_tx(req, &l, NULL);
 		tick_http_fail(req, 409, TICK_ECONFLICT, "invalid_transition",
-		    "tickets move new, assigned, in_progress, then close; only a super_admin reopens",
+		    "tickets move new, assigned, in_progress, then close (pending and back to in_progress between); only a super_admin reopens",
 		    json_pack("{s:s, s:s}", "from", tick_status_name(tk.status),
 		        "to", to));
 		goto out;
