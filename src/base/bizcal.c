@@ -78,6 +78,17 @@ civil(int32_t z, int *y, int *m, int *d)
 	*y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
+void
+tick_bizcal_format_date(int32_t z, char buf[11])
+{
+	int y, m, d;
+
+	civil(z, &y, &m, &d);
+	if (y < 0 || y > 9999)
+		y = 0;
+	snprintf(buf, 11, "%04d-%02d-%02d", y, m, d);
+}
+
 static int
 digits(const char *s, size_t n, int *out)
 {

@@ -52,6 +52,9 @@ struct tick_bizcal_pause {
 /* Days since 1970-01-01 of the civil date y-m-d (proleptic Gregorian). */
 int32_t tick_bizcal_day(int y, int m, int d);
 
+/* Writes day z as "YYYY-MM-DD" into buf (11 bytes at least). */
+void tick_bizcal_format_date(int32_t z, char buf[11]);
+
 /* Parses "YYYY-MM-DD" (exactly 10 bytes of s) into a day: 0, or -1. */
 int tick_bizcal_parse_date(const char *s, size_t len, int32_t *out);
 
