@@ -285,9 +285,11 @@ tick_ticket_filters_parse(struct tick_req *req, int strict,
 		else if (strcmp(v, "activity") == 0 ||
 		    strcmp(v, "last_activity") == 0)
 			f->sort = 2;
+		else if (strcmp(v, "sla") == 0)
+			f->sort = 3;
 		else
 			return bad(req, strict, "sort",
-			    "sort must be newest, oldest or activity");
+			    "sort must be newest, oldest, activity or sla");
 	}
 	return 0;
 }

@@ -20,6 +20,8 @@
 #include "ticket_args.h"
 #include "ticket_filters.h"
 #include "ticket_routes.h"
+#include "sla.h"
+#include "clock.h"
 #include "status.h"
 #include "tickets.h"
 #include "valid.h"
@@ -418,6 +420,8 @@ tick_tickets_create(struct tick_req *req)
 		    file.data, file.len, &attachment);
 	if (rc == TICK_OK)
 		rc = tick_events_emit(db, TICK_EV_TICKET_CREATED, id);
+	if (rc == TICK_OK)
+		rc = tick_sla_start(db, id, tick_clock_now());
 	if (rc == TICK_OK)
 		rc = tick_audit_req(req, "ticket.create", "ticket", id, NULL);
 	if (rc != TICK_OK || (rc = tick_db_commit(db)) != TICK_OK) {

@@ -27,6 +27,8 @@
 #include "wa.h"
 #include "wa_errors.h"
 #include "work.h"
+#include "sla.h"
+#include "clock.h"
 
 static int
 is_admin(const struct tick_req *req)
@@ -261,7 +263,8 @@ tick_work_status(struct tick_req *req)
 		return;
 	if (tick_valid_fields(body, status_fields, 2, &errors) != TICK_OK) {
 		tick_http_invalid(req,
-		    "status must be new, assigned, in_progress or pending", errors);
+		    "status must be new, assigned, in_progress or pending",
+		    errors);
 		goto out;
 	}
 	to = json_string_value(json_object_get(body, "status"));
@@ -312,6 +315,9 @@ tick_work_status(struct tick_req *req)
 		        "to", to));
 	if (rc == TICK_OK)
 		rc = tick_events_emit(req->app->db, TICK_EV_TICKET_STATUS, id);
+	/* pending stops the SLA clock, leaving it starts it again. */
+	if (rc == TICK_OK)
+		rc = tick_sla_refresh(req->app->db, id, tick_clock_now());
 	if (rc == TICK_OK)
 		rc = notify_status(req, &tk, to, &l, &wa);
 	if (rc != TICK_OK) {
@@ -530,6 +536,9 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 		rc = tick_events_emit(db, TICK_EV_REPLY_CREATED, id);
 	if (rc == TICK_OK)
 		rc = tick_ticket_responded(db, id);
+	/* The customer was answered: the next response is met. */
+	if (rc == TICK_OK)
+		rc = tick_sla_staff_answered(db, id, tick_clock_now());
 	if (rc == TICK_OK && f != NULL && f->data != NULL) {
 		/* The file goes to Cloudinary once this commits, then by link
 		 * with the text as its caption. */

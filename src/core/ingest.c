@@ -11,6 +11,8 @@
 #include "db.h"
 #include "events.h"
 #include "ingest.h"
+#include "sla.h"
+#include "clock.h"
 #include "intake_flow.h"
 #include "media.h"
 #include "bounds.h"
@@ -218,7 +220,7 @@ store_message(struct tick_app *app, long long event_id,
 	long long contact_id = 0, msg_id, reply_id = 0, out_id, team = 0,
 	          holder = 0;
 	char key[160], ref[40], *raw = NULL;
-	int n, query, created = 0, asking = 0;
+	int n, query, created = 0, asking = 0, ooh = 0;
 	struct tick_q q;
 	enum tick_err rc;
 
@@ -319,7 +321,9 @@ store_message(struct tick_app *app, long long event_id,
 			if ((rc = tick_events_emit(db, TICK_EV_MESSAGE_RECEIVED,
 			         t.id)) != TICK_OK ||
 			    (rc = tick_intake_active(app, t.id, &asking)) !=
-			        TICK_OK)
+			        TICK_OK ||
+			    (rc = tick_sla_customer_wrote(db, t.id,
+			         tick_clock_now())) != TICK_OK)
 				goto out;
 		} else {
 			struct tick_text_vars v = { NULL, NULL, NULL, NULL };
@@ -351,9 +355,16 @@ store_message(struct tick_app *app, long long event_id,
 			/* Its site's team (else the default team) takes it,
 			 * and may give it to a member at once (issue 13). */
 			if ((rc = tick_assign_route_new(db, t.id, &team,
-			         &holder)) != TICK_OK)
+			         &holder)) != TICK_OK ||
+			    (rc = tick_sla_start(db, t.id, tick_clock_now())) !=
+			        TICK_OK)
 				goto out;
 		}
+		/* Outside business hours: the night text, once a day. */
+		if (rc == TICK_OK &&
+		    (rc = tick_sla_out_of_hours(app, t.id, contact_id, m->from,
+		         tick_clock_now(), l, &ooh)) != TICK_OK)
+			goto out;
 		/* A photo, document, voice note, video or sticker: recorded
 		 * now, fetched and kept once this commits. */
 		if (rc == TICK_OK && m->media_id != NULL)

@@ -80,8 +80,65 @@ match(struct tick_db *db, const struct tick_sla_ticket *t, long long *id)
 	return TICK_OK;
 }
 
+static enum tick_err
+refresh(struct tick_db *db, long long id, int64_t now, int from_now);
+
 enum tick_err
 tick_sla_refresh(struct tick_db *db, long long id, int64_t now)
+{
+	return refresh(db, id, now, 0);
+}
+
+enum tick_err
+tick_sla_start(struct tick_db *db, long long id, int64_t now)
+{
+	return refresh(db, id, now, 1);
+}
+
+enum tick_err
+tick_sla_out_of_hours(struct tick_app *app, long long id, long long contact_id,
+    const char *to, int64_t now, struct tick_outbox_list *l, int *sent)
+{
+	char text[TICK_MAX_WA_TEXT * 4 + 1], cut[TICK_MAX_WA_TEXT * 4 + 1];
+	const char *tmpl = tick_config_get(&app->cfg,
+	    TICK_CFG_TEXT_OUT_OF_HOURS);
+	struct tick_text_vars v = { NULL, NULL, NULL, NULL };
+	struct tick_calendar *c = NULL;
+	struct tick_sla_ticket t;
+	long long out_id = 0;
+	enum tick_err rc;
+	int first = 0;
+
+	*sent = 0;
+	if (to == NULL || tmpl == NULL || tmpl[0] == '\0')
+		return TICK_OK;
+	if ((rc = tick_sla_ticket_get(app->db, id, &t)) != TICK_OK)
+		return rc;
+	if ((c = malloc(sizeof(*c))) == NULL)
+		return TICK_ENOMEM;
+	if ((rc = tick_calendar_for_team(app->db, t.team_id, c)) != TICK_OK ||
+	    c->id == 0 || tick_bizcal_is_open(&c->cal, now))
+		goto out;
+	if ((rc = tick_calendar_ooh_mark(app->db, id,
+	         tick_bizcal_local_day(c->cal.tz, now), &first)) != TICK_OK ||
+	    !first)
+		goto out;
+	v.ref = t.reference;
+	if ((rc = tick_text_render(&app->cfg, TICK_TEXT_OUT_OF_HOURS, &v, text,
+	         sizeof(text))) != TICK_OK)
+		goto out;
+	tick_valid_utf8_cut(text, strlen(text), TICK_MAX_WA_TEXT, cut,
+	    sizeof(cut));
+	rc = tick_outbox_add_text(app->db, id, contact_id, 0, to, cut, &out_id,
+	    l != NULL && l->n < TICK_OUTBOX_LIST_MAX ? l : NULL);
+	*sent = rc == TICK_OK;
+out:
+	free(c);
+	return rc;
+}
+
+static enum tick_err
+refresh(struct tick_db *db, long long id, int64_t now, int from_now)
 {
 	struct tick_sla_targets tg;
 	struct tick_calendar *c = NULL;
@@ -433,27 +490,4 @@ tick_sla_sweep(struct tick_app *app, int64_t now, long long *n)
 	}
 	free(ids);
 	return rc;
-}
-
-void
-tick_sla_decorate(json_t *ticket, int64_t now, int64_t warn_s)
-{
-	json_t *sla = json_object_get(ticket, "sla"), *nd;
-	enum tick_sla_state s;
-	int64_t left = 0, due;
-
-	if (!json_is_object(sla))
-		return;
-	nd = json_object_get(sla, "_next_due");
-	due = json_is_integer(nd) ? (int64_t)json_integer_value(nd) : 0;
-	if (json_is_true(json_object_get(sla, "paused")))
-		s = TICK_SLA_PAUSED;
-	else
-		s = tick_sla_state(due, now, warn_s, &left);
-	json_object_del(sla, "_next_due");
-	json_object_set_new(sla, "state", json_string(tick_sla_state_names[s]));
-	json_object_set_new(sla, "seconds_left",
-	    s == TICK_SLA_NONE || s == TICK_SLA_PAUSED ?
-	        json_null() :
-	        json_integer((json_int_t)left));
 }

@@ -27,6 +27,20 @@ struct tick_outbox_list;
  */
 enum tick_err tick_sla_refresh(struct tick_db *db, long long id, int64_t now);
 
+/* tick_sla_refresh for a ticket just created: its due times run from now
+ * (the SLA clock's, which a test may move). */
+enum tick_err tick_sla_start(struct tick_db *db, long long id, int64_t now);
+
+/*
+ * Inside the transaction that stored a customer's message on ticket id:
+ * outside the business hours of the ticket's calendar, TEXT_OUT_OF_HOURS
+ * to `to` (digits) once per ticket per local day, queued on l. Nothing
+ * without a calendar, or with TEXT_OUT_OF_HOURS empty. *sent says so.
+ */
+enum tick_err
+tick_sla_out_of_hours(struct tick_app *app, long long id, long long contact_id,
+    const char *to, int64_t now, struct tick_outbox_list *l, int *sent);
+
 /* Inside a transaction: the customer wrote on ticket id: after a first
  * response, the next response is due (when the policy has that target). */
 enum tick_err
@@ -46,9 +60,5 @@ tick_sla_staff_answered(struct tick_db *db, long long id, int64_t now);
  * Each ticket in its own transaction; *n counts the alerts.
  */
 enum tick_err tick_sla_sweep(struct tick_app *app, int64_t now, long long *n);
-
-/* Replaces the internal "sla" of a ticket object (as store/tickets makes
- * it) with its state and seconds left at now. */
-void tick_sla_decorate(json_t *ticket, int64_t now, int64_t warn_s);
 
 #endif
