@@ -14,6 +14,7 @@
 #include "assign.h"
 #include "audit.h"
 #include "db.h"
+#include "erase.h"
 #include "events.h"
 #include "log.h"
 #include "media.h"
@@ -81,6 +82,7 @@ outbox(struct tick_app *app)
 	struct tick_outbox_stats st;
 	struct tick_media_stats ms;
 	struct tick_hooks_stats hs;
+	struct tick_retention_stats rs;
 	long long pruned = 0, bodies = 0, pairs = 0, assigned = 0, alerts = 0;
 
 	/* SLA warnings and escalations first (issue 13): their texts are
@@ -94,7 +96,8 @@ outbox(struct tick_app *app)
 	    tick_throttle_prune(app->db, &pairs) != TICK_OK ||
 	    tick_ingest_prune_events(app->db,
 	        tick_config_num(&app->cfg, TICK_CFG_WEBHOOK_RETENTION_DAYS),
-	        &bodies) != TICK_OK) {
+	        &bodies) != TICK_OK ||
+	    tick_retention_run(app, &rs) != TICK_OK) {
 		fprintf(stderr, "tick outbox: database error: %s\n",
 		    tick_db_error(app->db));
 		return 1;
@@ -112,6 +115,11 @@ outbox(struct tick_app *app)
 	if (assigned > 0)
 		printf("tick outbox: %lld waiting tickets assigned\n",
 		    assigned);
+	/* Retention and erasure (issue 13). */
+	if (rs.tickets > 0 || rs.destroyed > 0 || rs.failed > 0)
+		printf("tick outbox: retention: %lld tickets erased; "
+		       "Cloudinary: %lld files destroyed, %lld to retry\n",
+		    rs.tickets, rs.destroyed, rs.failed);
 	return 0;
 }
 

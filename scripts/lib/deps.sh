@@ -5,7 +5,7 @@
 TICK_DEBS="gcc make autoconf automake pkg-config
  libfcgi-dev libmariadb-dev libcurl4-openssl-dev libb64-dev libcunit1-dev
  libjansson-dev libssl-dev libcrypt-dev libqrencode-dev libpng-dev
- libxlsxwriter-dev libhpdf-dev fonts-dejavu-core tzdata
+ libxlsxwriter-dev libhpdf-dev libcsv-dev fonts-dejavu-core tzdata
  mariadb-server mariadb-client nginx-light openssl ca-certificates curl python3"
 
 tick_deps() {

@@ -123,7 +123,8 @@ tick_reports_stats_tickets(struct tick_req *req)
 	    (group = tick_figures_group_find(g)) < 0) {
 		tick_http_invalid(req, "group is not a grouping of tickets",
 		    json_pack("{s:s}", "group",
-		        "day, week, month, site, category, agent or severity"));
+		        "day, week, month, site, category, agent, severity, "
+		        "subsite, observation_type, source, status or team"));
 		return;
 	}
 	if ((rc = tick_reports_series(req->app->db, &f,
@@ -205,12 +206,13 @@ tick_reports_dashboard(struct tick_req *req)
 {
 	static const enum tick_figures_group series[] = { TICK_FIGURES_DAY,
 		TICK_FIGURES_SITE, TICK_FIGURES_CATEGORY, TICK_FIGURES_SEVERITY,
-		TICK_FIGURES_AGENT, TICK_FIGURES_OBSERVATION };
+		TICK_FIGURES_AGENT, TICK_FIGURES_OBSERVATION,
+		TICK_FIGURES_TEAM };
 	static const char *const names[] = { "per_day", "by_site",
-		"by_category", "by_severity", "by_agent",
-		"by_observation_type" };
-	/* Times per site and per agent; the rest count tickets only. */
-	static const int with_times[] = { 0, 1, 0, 0, 1, 0 };
+		"by_category", "by_severity", "by_agent", "by_observation_type",
+		"by_team" };
+	/* Times per site, agent and team; the rest count tickets only. */
+	static const int with_times[] = { 0, 1, 0, 0, 1, 0, 1 };
 	struct tick_ticket_filters f;
 	struct tick_filter_text t;
 	struct tick_reports_headline h;
@@ -244,6 +246,7 @@ tick_reports_dashboard(struct tick_req *req)
 	        (json_int_t)h.by_status[3], "by_source", "whatsapp",
 	        (json_int_t)h.whatsapp, "form", (json_int_t)h.form, "api",
 	        (json_int_t)h.api));
+	json_object_set_new(data, "csat", tick_reports_csat_json(&h.csat));
 	json_object_set_new(data, "times",
 	    json_pack("{s:o, s:o, s:o}", "first_response", times_json(&fr),
 	        "resolution", times_json(&res), "take", times_json(&take)));
@@ -416,6 +419,35 @@ tick_reports_export(struct tick_req *req)
 	snprintf(head, sizeof(head), "attachment; filename=\"%s\"", name);
 	tick_http_header(req, "Content-Disposition", head);
 	send_export(req, &f, fmt, n, strcmp(bom, "1") == 0);
+}
+
+void
+tick_reports_stream(struct tick_req *req, const char *ctype,
+    enum tick_err (
+        *produce)(void *arg, const struct tick_export_sink *sink, int *stopped),
+    void *arg)
+{
+	struct stream s = { req, ctype, NULL, 0, 0, 0 };
+	struct tick_export_sink sink = { stream_put, &s };
+	enum tick_err rc;
+	int stopped = 0;
+
+	if ((s.buf = malloc(STREAM_PIECE)) == NULL) {
+		tick_http_fail(req, 500, TICK_ENOMEM, NULL, NULL, NULL);
+		return;
+	}
+	rc = produce(arg, &sink, &stopped);
+	if (rc == TICK_OK && !stopped)
+		(void)stream_flush(&s);
+	else if (!s.started)
+		tick_http_fail(req, 0, rc != TICK_OK ? rc : TICK_ESYS, NULL,
+		    NULL, NULL);
+	else
+		tick_log_warn("%s: stream stopped after it began: %s", __func__,
+		    stopped ? "the client went away" : tick_strerror(rc));
+	if (s.started)
+		req->status = 200;
+	free(s.buf);
 }
 
 void

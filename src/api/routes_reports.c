@@ -1,6 +1,7 @@
 /* Routes of the reports responder (issue 12): figures, the ticket report
  * and its exports, in a pool of their own so a long export never holds a
  * worker the tickets need. */
+#include "contacts_api.h"
 #include "reports_api.h"
 #include "routes.h"
 #include "session.h"
@@ -20,6 +21,9 @@ static const struct tick_route reports[] = {
 	    TICK_PERM_STATS },
 	{ "GET", "/api/tickets/:id/transcript.pdf", tick_reports_transcript, 0,
 	    TICK_PERM_TICKETS_READ },
+	/* Issue 13: every contact as CSV, streamed like the reports. */
+	{ "GET", "/api/contacts/export", tick_contacts_export_route, 0,
+	    TICK_PERM_CONTACTS_ADMIN },
 };
 const struct tick_routes tick_routes_reports = { "reports", reports, N(reports),
 	tick_session_request };

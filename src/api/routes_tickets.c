@@ -5,6 +5,7 @@
 #include "routes.h"
 #include "session.h"
 #include "sla_api.h"
+#include "contacts_api.h"
 #include "teams_api.h"
 #include "ticket_routes.h"
 #include "wa_api.h"
@@ -28,6 +29,8 @@ static const struct tick_route tickets[] = {
 	{ "PUT", "/api/tickets/:id/status", tick_work_status, 0,
 	    TICK_PERM_TICKETS_WORK },
 	{ "POST", "/api/tickets/:id/assign", tick_work_assign, 0,
+	    TICK_PERM_TICKETS_WORK },
+	{ "POST", "/api/tickets/:id/release", tick_work_release, 0,
 	    TICK_PERM_TICKETS_WORK },
 	{ "POST", "/api/tickets/:id/reply", tick_work_reply,
 	    TICK_MAX_UPLOAD_BODY, TICK_PERM_TICKETS_WORK },
@@ -53,6 +56,25 @@ static const struct tick_route tickets[] = {
 	    TICK_PERM_TICKETS_WORK },
 	{ "PUT", "/api/tickets/:id/tags", tick_teams_tags, 0,
 	    TICK_PERM_TICKETS_WORK },
+	/* Issue 13: contacts (their CSV export is the reports'). */
+	{ "GET", "/api/contacts", tick_contacts_list_route, 0,
+	    TICK_PERM_TICKETS_READ },
+	{ "POST", "/api/contacts", tick_contacts_create_route, 0,
+	    TICK_PERM_CONTACTS_ADMIN },
+	{ "POST", "/api/contacts/import/csv", tick_contacts_import_route,
+	    TICK_CONTACTS_IMPORT_MAX_BODY, TICK_PERM_CONTACTS_ADMIN },
+	{ "GET", "/api/contacts/:id", tick_contacts_get_route, 0,
+	    TICK_PERM_TICKETS_READ },
+	{ "PUT", "/api/contacts/:id", tick_contacts_update_route, 0,
+	    TICK_PERM_CONTACTS_ADMIN },
+	{ "DELETE", "/api/contacts/:id", tick_contacts_delete_route, 0,
+	    TICK_PERM_CONTACTS_ERASE },
+	{ "POST", "/api/contacts/:id/merge", tick_contacts_merge_route, 0,
+	    TICK_PERM_CONTACTS_ADMIN },
+	{ "POST", "/api/contacts/:id/erase", tick_contacts_erase_route, 0,
+	    TICK_PERM_CONTACTS_ERASE },
+	{ "GET", "/api/contacts/:id/export", tick_contacts_data_route, 0,
+	    TICK_PERM_CONTACTS_ERASE },
 	{ "GET", "/api/teams", tick_teams_list, 0, TICK_PERM_TICKETS_READ },
 	{ "POST", "/api/teams", tick_teams_create, 0, TICK_PERM_TEAMS_ADMIN },
 	{ "GET", "/api/teams/:id", tick_teams_get, 0, TICK_PERM_TICKETS_READ },

@@ -2,9 +2,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app.h"
 #include "assign_rules.h"
+#include "config.h"
+#include "db.h"
 #include "figures.h"
 #include "http.h"
+#include "refs.h"
 #include "report.h"
 #include "session.h"
 #include "status.h"
@@ -216,7 +220,8 @@ int
 tick_ticket_filters_parse(struct tick_req *req, int strict,
     struct tick_ticket_filters *f, struct tick_filter_text *t)
 {
-	char v[128], *p;
+	char v[128];
+	struct tick_search words;
 	enum tick_err rc;
 
 	memset(f, 0, sizeof(*f));
@@ -254,14 +259,17 @@ tick_ticket_filters_parse(struct tick_req *req, int strict,
 	}
 	if (f->q[0] != '\0') {
 		/* LIKE's own characters are searched for literally. */
-		size_t o = 0;
-
-		for (p = f->q; *p && o + 3 < sizeof(f->qlike); p++) {
-			if (*p == '%' || *p == '_' || *p == '\\')
-				f->qlike[o++] = '\\';
-			f->qlike[o++] = *p;
-		}
-		f->qlike[o] = '\0';
+		tick_like_pattern(f->q, 0, 0, f->qlike, sizeof(f->qlike));
+		tick_search_read(f->q,
+		    tick_config_get(&req->app->cfg, TICK_CFG_TICKET_ID_PREFIX),
+		    &words);
+		snprintf(f->qref, sizeof(f->qref), "%s", words.ref);
+		if (words.digits[0] != '\0')
+			snprintf(f->qmobile, sizeof(f->qmobile), "%%%s",
+			    words.digits);
+		else
+			snprintf(f->qmobile, sizeof(f->qmobile), "%s%%",
+			    f->qlike);
 	}
 	if (date_filter(req, strict, "from", f->from, sizeof(f->from)) != 0 ||
 	    date_filter(req, strict, "to", f->to, sizeof(f->to)) != 0)

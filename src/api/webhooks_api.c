@@ -15,7 +15,8 @@
 static const char *const event_types[] = { TICK_EV_TICKET_CREATED,
 	TICK_EV_TICKET_UPDATED, TICK_EV_TICKET_ASSIGNED, TICK_EV_TICKET_STATUS,
 	TICK_EV_TICKET_CLOSED, TICK_EV_MESSAGE_RECEIVED, TICK_EV_MESSAGE_STATUS,
-	TICK_EV_REPLY_CREATED, TICK_EV_NOTE_CREATED, NULL };
+	TICK_EV_REPLY_CREATED, TICK_EV_NOTE_CREATED, TICK_EV_TICKET_CSAT,
+	TICK_EV_TICKET_CSAT_LOW, NULL };
 
 #define URL_MAX 2048
 #define SECRET_MIN 16
@@ -77,7 +78,8 @@ hook_args(json_t *body, int create, struct tick_hook_form *f,
 			                "ticket.assigned, ticket.status, "
 			                "ticket.closed, message.received, "
 			                "message.status, reply.created, "
-			                "note.created"));
+			                "note.created, ticket.csat, "
+			                "ticket.csat_low"));
 		else
 			f->events = t->events;
 	}

@@ -7,6 +7,7 @@
 #include "assign.h"
 #include "audit_api.h"
 #include "bounds.h"
+#include "csat_flow.h"
 #include "db.h"
 #include "events.h"
 #include "b64.h"
@@ -173,11 +174,6 @@ tick_work_assign(struct tick_req *req)
 	}
 	u = body ? json_object_get(body, "user_id") : NULL;
 	to = u == NULL ? req->user.id : tick_json_id(body, "user_id");
-	if (to != req->user.id && !is_admin(req)) {
-		tick_http_fail(req, 403, TICK_EFORBIDDEN, "forbidden",
-		    "only a super_admin assigns tickets to others", NULL);
-		goto out;
-	}
 	if (to != req->user.id) {
 		rc = tick_user_can_work(db, to, &found);
 		if (rc != TICK_OK) {
@@ -200,12 +196,24 @@ tick_work_assign(struct tick_req *req)
 		    "the ticket is closed", NULL);
 		goto out;
 	}
+	/* Giving a ticket to someone else: a super_admin, or its holder
+	 * passing it to a colleague (issue 19). */
+	if (to != req->user.id && !is_admin(req) &&
+	    (tk.assigned_to == 0 || tk.assigned_to != req->user.id)) {
+		abort_tx(req, &l, NULL);
+		tick_http_fail(req, 403, TICK_EFORBIDDEN, "forbidden",
+		    "only the ticket's holder or a super_admin gives it to "
+		    "someone else",
+		    NULL);
+		goto out;
+	}
 	if (tk.assigned_to == to) {
 		abort_tx(req, &l, NULL);
 		finish(req, id, &l, NULL, 200, "already assigned");
 		goto out;
 	}
-	if (tk.assigned_to != 0 && !is_admin(req)) {
+	if (tk.assigned_to != 0 && !is_admin(req) &&
+	    tk.assigned_to != req->user.id) {
 		abort_tx(req, &l, NULL);
 		tick_http_fail(req, 409, TICK_ECONFLICT, "already_assigned",
 		    "someone else holds this ticket",
@@ -240,6 +248,60 @@ tick_work_assign(struct tick_req *req)
 	finish(req, id, &l, wa, 200, "ticket assigned");
 out:
 	json_decref(body);
+}
+
+/*
+ * POST /api/tickets/:id/release: the holder (or a super_admin) gives the
+ * ticket back: nobody holds it, an assigned one is new again, and a team
+ * with automatic assignment gives it to another member at once (never
+ * back to who released it). The customer is not told.
+ */
+void
+tick_work_release(struct tick_req *req)
+{
+	struct tick_outbox_list l = { .n = 0 };
+	long long id = tick_ticket_route_id(req), to = 0;
+	struct tick_db *db = req->app->db;
+	struct tick_ticket tk;
+	enum tick_err rc;
+
+	if (id == 0 || tick_ticket_begin_locked(req, id, &tk) != 0)
+		return;
+	if (tk.status == TICK_STATUS_CLOSED) {
+		abort_tx(req, &l, NULL);
+		tick_http_fail(req, 409, TICK_ECONFLICT, "ticket_closed",
+		    "the ticket is closed", NULL);
+		return;
+	}
+	if (tk.assigned_to == 0) {
+		abort_tx(req, &l, NULL);
+		finish(req, id, &l, NULL, 200, "nobody holds the ticket");
+		return;
+	}
+	if (!tick_ticket_may_work(&tk, req->user.id, is_admin(req))) {
+		abort_tx(req, &l, NULL);
+		tick_http_fail(req, 403, TICK_EFORBIDDEN, "not_holder",
+		    "only the ticket's holder or a super_admin releases it",
+		    json_pack("{s:I}", "assigned_to",
+		        (json_int_t)tk.assigned_to));
+		return;
+	}
+	rc = tick_ticket_transfer(db, id, -1, 0);
+	if (rc == TICK_OK)
+		rc = tick_audit_req(req, "ticket.release", "ticket", id,
+		    json_pack("{s:I}", "from", (json_int_t)tk.assigned_to));
+	if (rc == TICK_OK)
+		rc = tick_events_emit(db, TICK_EV_TICKET_UPDATED, id);
+	if (rc == TICK_OK && tk.team_id > 0)
+		rc = tick_assign_ticket(db, id, tk.team_id, tk.assigned_to,
+		    &to);
+	if (rc != TICK_OK) {
+		abort_tx(req, &l, NULL);
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		return;
+	}
+	finish(req, id, &l, NULL, 200,
+	    to ? "ticket released and assigned" : "ticket released");
 }
 
 static const struct tick_field status_fields[] = {
@@ -426,6 +488,23 @@ tick_work_close(struct tick_req *req)
 
 		rc = tick_notice_queue(req->app, &tk, TICK_TEXT_TICKET_CLOSED,
 		    &v, &l, &wa);
+	}
+	/* The rating question follows the closing notice (issue 13). */
+	if (rc == TICK_OK) {
+		json_t *asked = NULL;
+
+		rc = tick_csat_ask(req->app, &tk, &l, &asked);
+		if (asked != NULL) {
+			/* No closing notice: the answer's status is the
+			 * question's. */
+			if (wa == NULL)
+				wa = json_pack("{s:O}", "status",
+				    json_object_get(asked, "status"));
+			if (wa != NULL)
+				json_object_set_new(wa, "csat", asked);
+			else
+				json_decref(asked);
+		}
 	}
 	if (rc != TICK_OK) {
 		abort_tx(req, &l, wa);

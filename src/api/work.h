@@ -21,6 +21,9 @@ struct tick_file;
 
 /* The routes. */
 void tick_work_assign(struct tick_req *req);
+/* POST /api/tickets/:id/release: back to nobody (the holder or a
+ * super_admin). */
+void tick_work_release(struct tick_req *req);
 void tick_work_status(struct tick_req *req);
 void tick_work_reply(struct tick_req *req);
 void tick_work_close(struct tick_req *req);

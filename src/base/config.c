@@ -223,6 +223,35 @@ static const struct {
 	[TICK_CFG_TEXT_SLA_BREACH] = { "TEXT_SLA_BREACH", NULL,
 	    "Ticket {ref}: the {name} was due at {due} UTC and is late.", K_STR,
 	    0, 0 },
+	/* Retention (issue 13): closed tickets older than this many days
+	 * are erased by `tick outbox` (0 keeps them forever). Not
+	 * WEBHOOK_RETENTION_DAYS, which prunes raw webhook bodies. */
+	[TICK_CFG_RETENTION_DAYS] = { "RETENTION_DAYS", NULL, "0", K_NUM, 0,
+	    36500 },
+	/* CSAT (issue 13): off unless asked for; the template goes outside
+	 * the 24-hour window (its three quick-reply buttons carry the
+	 * ratings); a score at or below CSAT_LOW_SCORE reopens or notifies. */
+	[TICK_CFG_CSAT] = { "CSAT", NULL, "off", K_CHOICE, 0, 0, ",on,off," },
+	[TICK_CFG_CSAT_TEMPLATE_NAME] = { "CSAT_TEMPLATE_NAME", NULL, NULL,
+	    K_STR, 0, 0 },
+	[TICK_CFG_CSAT_LOW_SCORE] = { "CSAT_LOW_SCORE", NULL, "1", K_NUM, 0,
+	    3 },
+	[TICK_CFG_CSAT_LOW_ACTION] = { "CSAT_LOW_ACTION", NULL, "none",
+	    K_CHOICE, 0, 0, ",reopen,notify,none," },
+	[TICK_CFG_CSAT_COMMENT_MINUTES] = { "CSAT_COMMENT_MINUTES", NULL, "30",
+	    K_NUM, 0, 1440 },
+	[TICK_CFG_TEXT_CSAT_QUESTION] = { "TEXT_CSAT_QUESTION", NULL,
+	    "How did we do with ticket {ref}?", K_STR, 0, 0 },
+	[TICK_CFG_TEXT_CSAT_GOOD] = { "TEXT_CSAT_GOOD", NULL, "Good", K_LABEL,
+	    1, 20 },
+	[TICK_CFG_TEXT_CSAT_OK] = { "TEXT_CSAT_OK", NULL, "OK", K_LABEL, 1,
+	    20 },
+	[TICK_CFG_TEXT_CSAT_BAD] = { "TEXT_CSAT_BAD", NULL, "Bad", K_LABEL, 1,
+	    20 },
+	[TICK_CFG_TEXT_CSAT_THANKS] = { "TEXT_CSAT_THANKS", NULL,
+	    "Thank you for your rating. Write here if you want to tell us "
+	    "more.",
+	    K_STR, 0, 0 },
 };
 
 void

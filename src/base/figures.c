@@ -100,7 +100,16 @@ static const char *const group_names[TICK_FIGURES__MAX] = {
 	[TICK_FIGURES_OBSERVATION] = "observation_type",
 	[TICK_FIGURES_SOURCE] = "source",
 	[TICK_FIGURES_STATUS] = "status",
+	[TICK_FIGURES_TEAM] = "team",
 };
+
+double
+tick_figures_csat_average(const struct tick_figures_csat *c)
+{
+	if (c->count <= 0)
+		return 0;
+	return tick_figures_round2((double)c->sum / (double)c->count);
+}
 
 int
 tick_figures_group_find(const char *s)

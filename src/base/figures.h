@@ -41,6 +41,16 @@ struct tick_figures_outbound {
 long long tick_figures_sent(const struct tick_figures_outbound *o);
 double tick_figures_delivery_rate(const struct tick_figures_outbound *o);
 
+/*
+ * CSAT (issue 13): of the tickets a report selects, count is those the
+ * customer rated and sum their scores (1 bad, 2 OK, 3 good); the average
+ * is sum / count rounded to two decimals, 0 when nothing was rated.
+ */
+struct tick_figures_csat {
+	long long count, sum;
+};
+double tick_figures_csat_average(const struct tick_figures_csat *c);
+
 /* Rounds v to two decimals (half away from zero). */
 double tick_figures_round2(double v);
 
@@ -65,6 +75,7 @@ enum tick_figures_group {
 	TICK_FIGURES_OBSERVATION, /* observation_type */
 	TICK_FIGURES_SOURCE,      /* whatsapp, form, api */
 	TICK_FIGURES_STATUS,
+	TICK_FIGURES_TEAM, /* issue 13 */
 	TICK_FIGURES__MAX
 };
 /* The group named s, or -1. */

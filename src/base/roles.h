@@ -31,6 +31,8 @@ enum tick_perm {
 	TICK_PERM_SITES_READ,  /* sites, their QR codes and posters (scoped) */
 	TICK_PERM_SITES_ADMIN, /* create, change, deactivate sites; managers */
 	TICK_PERM_TEAMS_ADMIN, /* create, change, delete teams; members */
+	TICK_PERM_CONTACTS_ADMIN, /* create, change, import, export, merge */
+	TICK_PERM_CONTACTS_ERASE, /* delete contacts, erase a person's data */
 	TICK_PERM__MAX
 };
 

@@ -39,6 +39,9 @@ enum tick_text {
 	TICK_TEXT_WELCOME,      /* a customer's first ever message */
 	TICK_TEXT_SLA_WARNING,  /* to staff: {ref}, {name} target, {due} */
 	TICK_TEXT_SLA_BREACH,
+	/* CSAT (issue 13): the rating question ({ref}) and the thanks. */
+	TICK_TEXT_CSAT_QUESTION,
+	TICK_TEXT_CSAT_THANKS,
 	TICK_TEXT__MAX
 };
 

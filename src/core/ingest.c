@@ -13,6 +13,7 @@
 #include "ingest.h"
 #include "sla.h"
 #include "clock.h"
+#include "csat_flow.h"
 #include "intake_flow.h"
 #include "media.h"
 #include "bounds.h"
@@ -217,6 +218,7 @@ store_message(struct tick_app *app, long long event_id,
 	const char *ignored = NULL, *mobile = NULL;
 	struct tick_db *db = app->db;
 	struct tick_ticket_ref t;
+	struct tick_csat_inbound rated;
 	long long contact_id = 0, msg_id, reply_id = 0, out_id, team = 0,
 	          holder = 0;
 	char key[160], ref[40], *raw = NULL;
@@ -307,6 +309,26 @@ store_message(struct tick_app *app, long long event_id,
 		         l)) != TICK_OK)
 			goto out;
 		sum->status_queries++;
+		goto commit;
+	}
+
+	/* A rating of a closed ticket, or its comment (issue 13): stored on
+	 * that ticket, never a new one. */
+	if ((rc = tick_csat_inbound(app, m, contact_id, mobile, t.id, l,
+	         &rated)) != TICK_OK)
+		goto out;
+	if (rated.handled) {
+		if (rated.ticket_id != 0 && rated.ticket_id != t.id) {
+			tick_q_init(&q, db, stmts[IN_LINK]);
+			tick_q_int(&q, rated.ticket_id);
+			tick_q_null(&q);
+			tick_q_int(&q, msg_id);
+			if ((rc = tick_q_run(&q)) != TICK_OK)
+				goto out;
+		}
+		if ((rc = tick_outbox_release_held(db, rated.ticket_id,
+		         contact_id, l)) != TICK_OK)
+			goto out;
 		goto commit;
 	}
 

@@ -202,6 +202,30 @@ tick_q_unbuffered(struct tick_q *q)
 	q->unbuffered = 1;
 }
 
+enum tick_err
+tick_like_pattern(const char *q, int lead, int trail, char *out, size_t outsz)
+{
+	size_t o = 0;
+
+	if (outsz < 3)
+		return TICK_ETOOBIG;
+	if (lead)
+		out[o++] = '%';
+	for (; *q != '\0'; q++) {
+		if (o + 4 > outsz) {
+			out[0] = '\0';
+			return TICK_ETOOBIG;
+		}
+		if (*q == '%' || *q == '_' || *q == '\\')
+			out[o++] = '\\';
+		out[o++] = *q;
+	}
+	if (trail)
+		out[o++] = '%';
+	out[o] = '\0';
+	return TICK_OK;
+}
+
 void
 tick_sql_add(struct tick_sql *s, const char *literal)
 {

@@ -82,6 +82,15 @@ struct tick_sql {
 /* Appends a constant fragment. */
 void tick_sql_add(struct tick_sql *s, const char *literal);
 
+/*
+ * q as a LIKE pattern with LIKE's own characters (%, _ and the escape \)
+ * taken literally, "%" before it with lead and after it with trail.
+ * TICK_ETOOBIG (out "") when it does not fit: size out as twice q's bytes
+ * and three.
+ */
+enum tick_err
+tick_like_pattern(const char *q, int lead, int trail, char *out, size_t outsz);
+
 /* Starts a statement over built SQL: prepared for this run and closed by
  * tick_q_done(). TICK_ETOOBIG from tick_q_exec() when the SQL overflowed. */
 void tick_q_init_built(struct tick_q *q, struct tick_db *db,

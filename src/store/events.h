@@ -19,6 +19,10 @@ struct tick_db;
 #define TICK_EV_TICKET_ASSIGNED "ticket.assigned"
 #define TICK_EV_TICKET_STATUS "ticket.status"
 #define TICK_EV_TICKET_CLOSED "ticket.closed"
+/* The customer rated a closed ticket (issue 13). */
+#define TICK_EV_TICKET_CSAT "ticket.csat"
+/* A low rating, for the holder (CSAT_LOW_ACTION=notify). */
+#define TICK_EV_TICKET_CSAT_LOW "ticket.csat_low"
 #define TICK_EV_MESSAGE_RECEIVED "message.received"
 #define TICK_EV_MESSAGE_STATUS "message.status"
 #define TICK_EV_REPLY_CREATED "reply.created"

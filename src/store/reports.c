@@ -144,7 +144,8 @@ tick_reports_headline(struct tick_db *db, const struct tick_ticket_filters *f,
 	long long *v[] = { &h->created, &h->open, &h->closed, &h->unassigned,
 		&h->by_status[0], &h->by_status[1], &h->by_status[2],
 		&h->by_status[3], &h->whatsapp, &h->form, &h->api,
-		&h->critical_open, &h->overdue_actions };
+		&h->critical_open, &h->overdue_actions, &h->csat.count,
+		&h->csat.sum };
 	struct tick_q q;
 	enum tick_err rc;
 
@@ -162,7 +163,8 @@ tick_reports_headline(struct tick_db *db, const struct tick_ticket_filters *f,
 	    " COALESCE(SUM(t.source = 'api'), 0),"
 	    " COALESCE(SUM(t.status <> 'closed' AND t.severity = 'critical'), 0),"
 	    " COALESCE(SUM((SELECT COUNT(*) FROM ticket_actions a"
-	    " WHERE a.ticket_id = t.id AND " TICK_ACTION_OVERDUE_SQL ")), 0)"
+	    " WHERE a.ticket_id = t.id AND " TICK_ACTION_OVERDUE_SQL ")), 0),"
+	    " COUNT(t.csat_score), COALESCE(SUM(t.csat_score), 0)"
 	    " FROM tickets t");
 	tick_ticket_where(&s, f);
 	tick_q_init_built(&q, db, &s);
@@ -205,6 +207,9 @@ static const struct {
 	    "", 0 },
 	[TICK_FIGURES_SOURCE] = { "CAST(t.source AS CHAR)", "''", "", 0 },
 	[TICK_FIGURES_STATUS] = { "CAST(t.status AS CHAR)", "''", "", 0 },
+	[TICK_FIGURES_TEAM] = { "COALESCE(CAST(t.team_id AS CHAR), '')",
+	    "COALESCE(MAX(tmg.name), '')",
+	    " LEFT JOIN teams tmg ON tmg.id = t.team_id", 0 },
 };
 /* The seconds of each duration of tickets t; NULL while it has none. */
 static const char *const durations[TICK_REPORTS__MAX] = {
@@ -320,6 +325,13 @@ series_times(struct tick_db *db, const struct tick_ticket_filters *f, int g,
 	return rc;
 }
 
+json_t *
+tick_reports_csat_json(const struct tick_figures_csat *c)
+{
+	return json_pack("{s:I, s:f}", "count", (json_int_t)c->count, "average",
+	    tick_figures_csat_average(c));
+}
+
 enum tick_err
 tick_reports_series(struct tick_db *db, const struct tick_ticket_filters *f,
     enum tick_figures_group g, int with_times, json_t **items)
@@ -327,6 +339,7 @@ tick_reports_series(struct tick_db *db, const struct tick_ticket_filters *f,
 	struct tick_sql s = { .len = 0 };
 	char key[TICK_COL_BUF(100)], label[TICK_COL_BUF(100)];
 	long long total = 0, open = 0, closed = 0;
+	struct tick_figures_csat csat = { 0, 0 };
 	static const struct tick_figures_times none = { 0, 0, 0, 0 };
 	json_t *by_key = NULL, *item;
 	struct tick_q q;
@@ -347,7 +360,8 @@ tick_reports_series(struct tick_db *db, const struct tick_ticket_filters *f,
 	tick_sql_add(&s, groups[g].label);
 	tick_sql_add(&s,
 	    ", COUNT(*), COALESCE(SUM(t.status <> 'closed'), 0),"
-	    " COALESCE(SUM(t.status = 'closed'), 0) FROM tickets t");
+	    " COALESCE(SUM(t.status = 'closed'), 0), COUNT(t.csat_score),"
+	    " COALESCE(SUM(t.csat_score), 0) FROM tickets t");
 	tick_sql_add(&s, groups[g].from);
 	tick_ticket_where(&s, f);
 	tick_sql_add(&s, " GROUP BY 1 ORDER BY 1 LIMIT 10000");
@@ -359,6 +373,8 @@ tick_reports_series(struct tick_db *db, const struct tick_ticket_filters *f,
 	tick_q_out_int(&q, &total);
 	tick_q_out_int(&q, &open);
 	tick_q_out_int(&q, &closed);
+	tick_q_out_int(&q, &csat.count);
+	tick_q_out_int(&q, &csat.sum);
 	rc = tick_q_exec(&q);
 	while (rc == TICK_OK && (r = tick_q_fetch(&q)) != 0) {
 		const struct tick_report_choice *c = NULL;
@@ -373,14 +389,15 @@ tick_reports_series(struct tick_db *db, const struct tick_ticket_filters *f,
 			c = tick_report_find(TICK_REPORT_SEVERITY, key);
 		else if (g == TICK_FIGURES_OBSERVATION)
 			c = tick_report_find(TICK_REPORT_OBSERVATION, key);
-		item = json_pack("{s:s, s:s, s:I, s:I, s:I, s:o, s:o}", "key",
-		    key, "label",
+		item = json_pack("{s:s, s:s, s:I, s:I, s:I, s:o, s:o, s:o}",
+		    "key", key, "label",
 		    c            ? c->title :
 		        label[0] ? label :
 		                   key,
 		    "total", (json_int_t)total, "open", (json_int_t)open,
 		    "closed", (json_int_t)closed, "first_response",
-		    times_json(&none), "resolution", times_json(&none));
+		    times_json(&none), "resolution", times_json(&none), "csat",
+		    tick_reports_csat_json(&csat));
 		if (item == NULL || json_array_append(*items, item) != 0 ||
 		    json_object_set_new(by_key, key, item) != 0) {
 			rc = TICK_ENOMEM;

@@ -42,9 +42,13 @@ struct tick_reports_headline {
 	long long by_status[4];        /* new, assigned, in_progress, closed */
 	long long whatsapp, form, api; /* by source */
 	long long critical_open, overdue_actions;
+	struct tick_figures_csat csat; /* the rated tickets (issue 13) */
 };
 enum tick_err tick_reports_headline(struct tick_db *db,
     const struct tick_ticket_filters *f, struct tick_reports_headline *h);
+
+/* {count, average} of a CSAT figure: a new reference, NULL on ENOMEM. */
+json_t *tick_reports_csat_json(const struct tick_figures_csat *c);
 
 /* Which duration: from created to the first response, to closed, or to
  * assigned (time to take). */

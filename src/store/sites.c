@@ -437,28 +437,6 @@ bind_filter(struct tick_q *q, const struct tick_site_scope *scope,
 	tick_q_opt_str(q, like);
 }
 
-/* "%q%" with LIKE's wildcards and escape in q taken literally. */
-static enum tick_err
-like_pattern(const char *q, char *out, size_t outsz)
-{
-	size_t o = 0;
-
-	out[0] = '\0';
-	if (q == NULL || *q == '\0')
-		return TICK_OK;
-	out[o++] = '%';
-	for (; *q != '\0'; q++) {
-		if (o + 3 >= outsz)
-			return TICK_ETOOBIG;
-		if (*q == '%' || *q == '_' || *q == '\\')
-			out[o++] = '\\';
-		out[o++] = *q;
-	}
-	out[o++] = '%';
-	out[o] = '\0';
-	return TICK_OK;
-}
-
 enum tick_err
 tick_site_list(struct tick_db *db, const struct tick_site_scope *scope,
     const struct tick_site_filter *f, long long limit, long long offset,
@@ -474,7 +452,8 @@ tick_site_list(struct tick_db *db, const struct tick_site_scope *scope,
 
 	*items = NULL;
 	*total = 0;
-	if ((rc = like_pattern(f->q, like, sizeof(like))) != TICK_OK)
+	if ((rc = tick_like_pattern(f->q ? f->q : "", f->q && *f->q,
+	         f->q && *f->q, like, sizeof(like))) != TICK_OK)
 		return rc;
 	tick_q_init(&q, db, stmts[SI_COUNT]);
 	bind_filter(&q, scope, f, like);

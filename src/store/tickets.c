@@ -6,8 +6,10 @@
 #include "actions.h"
 #include "bounds.h"
 #include "clock.h"
+#include "csat.h"
 #include "db.h"
 #include "log.h"
+#include "refs.h"
 #include "report.h"
 #include "tags.h"
 #include "sla_policies.h"
@@ -258,15 +260,6 @@ static const char *const stmts[TK_STMT__MAX] = {
 };
 /* clang-format on */
 
-enum tick_err
-tick_ticket_format_ref(const char *prefix, long long id, char *out,
-    size_t outsz)
-{
-	int n = snprintf(out, outsz, "%s-%06lld", prefix, id);
-
-	return n < 0 || (size_t)n >= outsz ? TICK_ETOOBIG : TICK_OK;
-}
-
 int
 tick_ticket_may_work(const struct tick_ticket *tk, long long user_id, int admin)
 {
@@ -327,7 +320,7 @@ set_reference(struct tick_db *db, const char *prefix, long long id, char *ref,
 	struct tick_q q;
 	enum tick_err rc;
 
-	if ((rc = tick_ticket_format_ref(prefix, id, ref, refsz)) != TICK_OK)
+	if ((rc = tick_ref_format(prefix, id, ref, refsz)) != TICK_OK)
 		return rc;
 	tick_q_init(&q, db, stmts[TK_SET_REF]);
 	tick_q_str(&q, ref, (size_t)-1);
@@ -1038,6 +1031,17 @@ tick_ticket_json_page(struct tick_db *db, long long id,
 		json_decref(o);
 		return NULL;
 	}
+	/* The customer's rating (issue 13): {score, comment, at} or null. */
+	if (o != NULL) {
+		json_t *cs = tick_csat_json(db, id);
+
+		if (cs == NULL) {
+			json_decref(o);
+			*rc = TICK_EDB;
+			return NULL;
+		}
+		json_object_set_new(o, "csat", cs);
+	}
 	if (o != NULL && page != NULL) {
 		if ((tl = json_array()) == NULL ||
 		    (*rc = timeline(db, id, page, tl, &older)) != TICK_OK) {
@@ -1142,8 +1146,8 @@ tick_ticket_where(struct tick_sql *s, const struct tick_ticket_filters *f)
 	 * by the reporter's name or number. */
 	if (f->q[0])
 		tick_sql_add(s,
-		    " AND (t.reference = ? OR (t.anonymous = 0 AND"
-		    " (t.mobile LIKE CONCAT(?, '%')"
+		    " AND (t.reference IN (?, ?) OR (t.anonymous = 0 AND"
+		    " (t.mobile LIKE ?"
 		    " OR t.name LIKE CONCAT('%', ?, '%')))"
 		    " OR (MATCH(t.name, t.description, t.issue_title) AGAINST (?)"
 		    " AND (t.anonymous = 0 OR t.name NOT LIKE CONCAT('%', ?, '%')))"
@@ -1182,7 +1186,8 @@ tick_ticket_bind_where(struct tick_q *q, const struct tick_ticket_filters *f)
 		tick_q_str(q, f->tag, (size_t)-1);
 	if (f->q[0]) {
 		tick_q_str(q, f->q, (size_t)-1);
-		tick_q_str(q, f->qlike, (size_t)-1);
+		tick_q_str(q, f->qref[0] ? f->qref : f->q, (size_t)-1);
+		tick_q_str(q, f->qmobile, (size_t)-1);
 		tick_q_str(q, f->qlike, (size_t)-1);
 		tick_q_str(q, f->q, (size_t)-1);
 		tick_q_str(q, f->qlike, (size_t)-1);

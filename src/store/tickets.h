@@ -68,13 +68,6 @@ struct tick_ticket {
 };
 
 /*
- * Writes the reference of ticket id ("TKT-000042") into out. Returns
- * TICK_OK, or TICK_ETOOBIG when out is too small.
- */
-enum tick_err tick_ticket_format_ref(const char *prefix, long long id,
-    char *out, size_t outsz);
-
-/*
  * The newest ticket that is not closed or deleted for a customer: by mobile
  * when there is one, else by WhatsApp contact. TICK_ENOTFOUND when none.
  */
@@ -165,7 +158,12 @@ struct tick_ticket_filters {
 	long long assigned_to; /* 0: anyone */
 	int unassigned;
 	char q[201], qlike[420]; /* the search, and it escaped for LIKE */
-	char from[24], to[24];   /* YYYY-MM-DD[THH:MM:SS], "" when absent */
+	/* What the search names besides its words (base/refs): the reference
+	 * it spells ("1" is TKT-000001) or "", and the LIKE pattern a mobile
+	 * is matched with: the mobile's end ("%612345678") for a phone
+	 * number however written, else the search as the mobile's start. */
+	char qref[48], qmobile[424];
+	char from[24], to[24]; /* YYYY-MM-DD[THH:MM:SS], "" when absent */
 	/* The IANA zone from and to are in (MariaDB's time zone tables);
 	 * "" for UTC as the inbox has it. */
 	char tz[65];

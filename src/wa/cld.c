@@ -203,3 +203,97 @@ out:
 	free(b.p);
 	return rc;
 }
+
+enum tick_err
+tick_cld_parse_destroy(int status, const char *body, size_t len, char *error,
+    size_t errsz)
+{
+	json_t *root = status > 0 ? json_loadb(body ? body : "", len, 0, NULL) :
+	                            NULL;
+	const char *result = tick_json_str(root, "result"), *s;
+	enum tick_err rc = TICK_EUPSTREAM;
+
+	error[0] = '\0';
+	/* "not found" is a file already gone: nothing is left to do. */
+	if (status >= 200 && status < 300 && result != NULL &&
+	    (strcmp(result, "ok") == 0 || strcmp(result, "not found") == 0))
+		rc = TICK_OK;
+	else {
+		s = tick_json_str(tick_json_obj(root, "error"), "message");
+		snprintf(error, errsz, "Cloudinary destroy: %s",
+		    s          ? s :
+		        result ? result :
+		                 "HTTP error");
+	}
+	json_decref(root);
+	return rc;
+}
+
+enum tick_err
+tick_cld_destroy(const struct tick_config *cfg, const char *public_id,
+    const char *mime, char *error, size_t errsz)
+{
+	const char *base = tick_config_get(cfg, TICK_CFG_CLOUDINARY_API_URL);
+	char url[1024], ts[24], sig[41];
+	struct tick_net_buf b = { NULL, 0, TICK_MAX_UPSTREAM_BODY, 0 };
+	enum tick_err rc;
+	curl_mime *form = NULL;
+	CURL *curl = NULL;
+	long status = 0;
+	CURLcode cc;
+	int n;
+
+	error[0] = '\0';
+	if (!tick_config_cld_ready(cfg)) {
+		snprintf(error, errsz,
+		    "Cloudinary is not configured (CLOUDINARY_URL)");
+		return TICK_ECONFIG;
+	}
+	snprintf(ts, sizeof(ts), "%lld", (long long)time(NULL));
+	{
+		struct tick_cld_param p[] = { { "public_id", public_id },
+			{ "timestamp", ts } };
+
+		if ((rc = tick_cld_sign(p, 2,
+		         tick_config_get(cfg, TICK_CFG_CLOUDINARY_API_SECRET),
+		         sig)) != TICK_OK)
+			return rc;
+	}
+	n = snprintf(url, sizeof(url), "%s/%s/%s/destroy", base,
+	    tick_config_get(cfg, TICK_CFG_CLOUDINARY_CLOUD_NAME),
+	    tick_cld_resource_type(mime));
+	if (n < 0 || (size_t)n >= sizeof(url))
+		return TICK_ECONFIG;
+	rc = TICK_EUPSTREAM;
+	if ((curl = curl_easy_init()) == NULL ||
+	    (form = curl_mime_init(curl)) == NULL ||
+	    part(form, "public_id", public_id) != 0 ||
+	    part(form, "timestamp", ts) != 0 ||
+	    part(form, "api_key",
+	        tick_config_get(cfg, TICK_CFG_CLOUDINARY_API_KEY)) != 0 ||
+	    part(form, "signature", sig) != 0)
+		goto out;
+	tick_net_setup(curl, cfg, url,
+	    (long)tick_config_num(cfg, TICK_CFG_WA_CONNECT_TIMEOUT_MS),
+	    (long)tick_config_num(cfg, TICK_CFG_MEDIA_TIMEOUT_MS), &b);
+	curl_easy_setopt(curl, CURLOPT_MIMEPOST, form);
+	if ((cc = curl_easy_perform(curl)) != CURLE_OK) {
+		snprintf(error, errsz, "Cloudinary: %s",
+		    curl_easy_strerror(cc));
+		rc = cc == CURLE_OPERATION_TIMEDOUT ? TICK_ETIMEOUT :
+		                                      TICK_EUPSTREAM;
+		goto out;
+	}
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	rc = tick_cld_parse_destroy((int)status, b.p, b.len, error, errsz);
+out:
+	if (rc != TICK_OK && error[0] == '\0')
+		snprintf(error, errsz, "Cloudinary: destroy failed");
+	if (rc != TICK_OK)
+		tick_log_warn("%s: %s", __func__, error);
+	curl_mime_free(form);
+	if (curl != NULL)
+		curl_easy_cleanup(curl);
+	free(b.p);
+	return rc;
+}

@@ -54,4 +54,19 @@ enum tick_err tick_cld_upload(const struct tick_config *cfg, const void *data,
 enum tick_err tick_cld_parse_response(int status, const char *body, size_t len,
     struct tick_cld_result *res);
 
+/*
+ * Destroys file public_id (its resource type from mime, as uploads chose
+ * it) with Cloudinary's signed destroy API, within MEDIA_TIMEOUT_MS.
+ * TICK_OK when it is gone (Cloudinary's "ok" or "not found");
+ * TICK_ECONFIG, TICK_EUPSTREAM or TICK_ETIMEOUT with error (errsz bytes)
+ * saying why.
+ */
+enum tick_err tick_cld_destroy(const struct tick_config *cfg,
+    const char *public_id, const char *mime, char *error, size_t errsz);
+
+/* Reads a destroy answer: TICK_OK for {"result":"ok"} or "not found",
+ * else TICK_EUPSTREAM with error. No I/O. */
+enum tick_err tick_cld_parse_destroy(int status, const char *body, size_t len,
+    char *error, size_t errsz);
+
 #endif

@@ -344,6 +344,9 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
 		break;
 	}
 	case TICK_WA_BUTTON:
+		/* A template's quick reply: its payload is the button's id. */
+		m->reply_id = bounded(tick_json_str(o, "payload"),
+		    TICK_WA_MAX_REPLY_ID);
 		m->text = strdup(tick_json_str(o, "text") ?
 		        tick_json_str(o, "text") :
 		        nz(tick_json_str(o, "payload")));
@@ -872,6 +875,39 @@ tick_wa_template_payload(const char *to, const char *name, const char *lang)
 	if (root == NULL)
 		return NULL;
 	s = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	return s;
+}
+
+char *
+tick_wa_template_quick_payload(const char *to, const char *name,
+    const char *lang, const char *const *payloads, size_t n)
+{
+	json_t *root = NULL, *comps = json_array(), *b;
+	char idx[8], *s = NULL;
+
+	if (comps == NULL || to == NULL || name == NULL || lang == NULL ||
+	    n == 0 || n > 3)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (payloads[i] == NULL || payloads[i][0] == '\0' ||
+		    strlen(payloads[i]) > TICK_WA_MAX_REPLY_ID)
+			goto out;
+		snprintf(idx, sizeof(idx), "%zu", i);
+		b = json_pack("{s:s, s:s, s:s, s:[{s:s, s:s}]}", "type",
+		    "button", "sub_type", "quick_reply", "index", idx,
+		    "parameters", "type", "payload", "payload", payloads[i]);
+		if (b == NULL || json_array_append_new(comps, b) != 0)
+			goto out;
+	}
+	root = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:{s:s}, s:O}}",
+	    "messaging_product", "whatsapp", "recipient_type", "individual",
+	    "to", to, "type", "template", "template", "name", name, "language",
+	    "code", lang, "components", comps);
+	if (root != NULL)
+		s = json_dumps(root, JSON_COMPACT);
+out:
+	json_decref(comps);
 	json_decref(root);
 	return s;
 }

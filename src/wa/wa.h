@@ -165,6 +165,15 @@ int tick_wa_kind_is_content(enum tick_wa_kind k);
  */
 char *tick_wa_text_payload(const char *to, const char *text);
 
+/*
+ * Builds the Graph API body for template name in language lang whose
+ * quick-reply buttons 0..n-1 carry payloads[0..n) (borrowed; n at most 3,
+ * each at most TICK_WA_MAX_REPLY_ID bytes). A new string (free with
+ * free()), or NULL on a bad argument or ENOMEM.
+ */
+char *tick_wa_template_quick_payload(const char *to, const char *name,
+    const char *lang, const char *const *payloads, size_t n);
+
 /* Builds the Graph API body for template name in language lang (no
  * variables). Returns a new string (free with free()) or NULL. */
 char *

@@ -322,8 +322,10 @@ export async function openPage(browser, viewport = DESKTOP) {
   return { context, page };
 }
 
+// Signs in from the inbox's address, so it lands on the inbox whatever the
+// role's home screen (the dashboard for managers: see signInHome).
 export async function signIn(page, email = ADMIN_EMAIL, password = ADMIN_PASSWORD) {
-  await page.goto(`${BASE}/`);
+  await page.goto(`${BASE}/#/inbox`);
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();

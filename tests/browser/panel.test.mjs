@@ -11,6 +11,9 @@ import { register as registerSafety } from './safety.test.mjs';
 import { register as registerIntegrations } from './integrations.test.mjs';
 import { register as registerReference } from './reference.test.mjs';
 import { register as registerTeams } from './teams.test.mjs';
+import { register as registerContacts } from './contacts.test.mjs';
+import { register as registerDashboard } from './dashboard.test.mjs';
+import { register as registerCsat } from './csat.test.mjs';
 
 const LIVE_MS = 2000; // a change shows within two seconds, without a reload
 const PHOTO = makePng(480, 320);
@@ -36,14 +39,14 @@ async function markOf(page, text) {
 const tests = [];
 const test = (name, fn, opts = {}) => tests.push({ name, fn, ...opts });
 
-test('sign in lands on the inbox with the user named', async (b) => {
+test('sign in lands on the dashboard (a super admin\'s home) with the user named', async (b) => {
   const page = await b.page();
   await page.goto(`${BASE}/`);
   await page.getByRole('heading', { name: 'Sign in to tick' }).waitFor();
   await page.getByLabel('E-mail').fill(ADMIN_EMAIL);
   await page.getByLabel('Password').fill(ADMIN_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+  await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
   const who = await page.locator('#whoami').textContent();
   assert(who.includes(await adminName()), `the header names the user: ${who}`);
   assert(await page.getByRole('link', { name: 'Users' }).isVisible(), 'a super_admin sees Users');
@@ -254,7 +257,7 @@ test('an ended session lands on the sign-in page with a message, then back', asy
 test('keyboard only: sign in, open a ticket, take it', async (b) => {
   const t = await simulate(`Keyboard user ${uniq()}`);
   const page = await b.page();
-  await page.goto(`${BASE}/`);
+  await page.goto(`${BASE}/#/inbox`);
   await page.getByLabel('E-mail').waitFor();
   await page.keyboard.type(ADMIN_EMAIL); // the e-mail field has focus
   await page.keyboard.press('Tab');
@@ -402,6 +405,27 @@ test('24-hour window: the notice shows and a refused reply says why', async (b) 
   await refused.waitFor();
   assert(/Outside the 24-hour window/.test(await refused.textContent()), 'the refusal is explained');
   assert((await page.getByLabel('Reply to the customer').inputValue()) === 'Hello?', 'the text is kept');
+});
+
+test('search finds a closed ticket by its mobile as written, in every status', async (b) => {
+  const t = await simulate(`Called back ${uniq()}`);
+  await assignToAdmin(t.id);
+  const c = await api('POST', `/api/tickets/${t.id}/close`, { token: await adminToken(), body: { resolution: 'done' } });
+  assert(c.status === 200, `close: ${c.status} ${c.text}`);
+  const page = await b.page();
+  await signIn(page);
+  const p = t.phone;
+  await page.getByLabel('Search tickets').fill(`+${p.slice(0, 2)} ${p.slice(2, 5)} ${p.slice(5)}`);
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.locator('tr.ticket-row', { hasText: t.reference }).waitFor();
+  for (const name of ['New', 'Assigned', 'In progress', 'Closed']) {
+    assert(await page.locator('.filter-group').getByLabel(name, { exact: true }).isChecked(), `${name} is searched`);
+  }
+  assert(!/status=/.test(page.url()), `the default stays out of the URL: ${page.url()}`);
+  // Clearing the search goes back to the open tickets.
+  await page.getByLabel('Search tickets').fill('');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await eventually(async () => !(await page.locator('.filter-group').getByLabel('Closed', { exact: true }).isChecked()), { what: 'closed unticked' });
 });
 
 test('without /api/events the panel stays usable and retries quietly', async (b) => {
@@ -637,6 +661,7 @@ test('every other page fits a phone and a desktop', async (b) => {
     const page = await b.page(viewport);
     await signIn(page);
     for (const [hash, heading, ready] of [
+      ['#/dashboard', 'Dashboard', '.figures[data-loaded]'],
       ['#/new', 'New ticket', 'form'],
       ['#/whatsapp', 'WhatsApp', '.wa-status dl'],
       ['#/users', 'Users', 'table.users tbody tr'],
@@ -656,5 +681,8 @@ registerSafety(test);
 registerIntegrations(test);
 registerReference(test);
 registerTeams(test);
+registerContacts(test);
+registerDashboard(test);
+registerCsat(test);
 
 process.exitCode = await runAll(tests);

@@ -7,7 +7,11 @@ resource_type, api_key and signature; empty ones dropped; sorted; joined
 key=value by &; the secret appended; SHA-1 hex). Answers as Cloudinary does.
 
   POST /v1_1/{cloud}/{image|video|raw|auto}/upload   multipart form
+  POST /v1_1/{cloud}/{image|video|raw}/destroy       multipart or urlencoded
+                                                      form: public_id, timestamp,
+                                                      api_key, signature
   GET  /_fake/uploads                                 every upload received
+  GET  /_fake/destroys                                every destroy that passed
   POST /_fake/mode {"mode": M, "times": N}            ok | http500 | http420 |
                                                       timeout | badjson
   POST /_fake/reset
@@ -31,6 +35,7 @@ class State:
         self.cloud, self.key, self.secret = cloud, key, secret
         self.lock = threading.Lock()
         self.uploads = []
+        self.destroys = []
         self.mode = "ok"
         self.times = None
 
@@ -73,6 +78,9 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/_fake/uploads":
             with st.lock:
                 return self.reply(200, st.uploads)
+        if self.path == "/_fake/destroys":
+            with st.lock:
+                return self.reply(200, st.destroys)
         return self.error(404, "Resource not found")
 
     def do_POST(self):
@@ -88,7 +96,10 @@ class Handler(BaseHTTPRequestHandler):
         if parts == ["_fake", "reset"]:
             with st.lock:
                 st.uploads, st.mode, st.times = [], "ok", None
+                st.destroys = []
             return self.reply(200, {"ok": True})
+        if len(parts) == 4 and parts[0] == "v1_1" and parts[3] == "destroy":
+            return self.destroy(st, parts, raw)
         if len(parts) != 4 or parts[0] != "v1_1" or parts[3] != "upload" or \
                 parts[2] not in ("image", "video", "raw", "auto"):
             return self.error(404, "Resource not found")
@@ -148,6 +159,45 @@ class Handler(BaseHTTPRequestHandler):
             "type": "upload", "original_filename": (filename or "file").rsplit(".", 1)[0],
             "url": "http://res.cloudinary.com/%s/%s/upload/v1717000000/%s" % (st.cloud, rtype, public_id),
             "secure_url": "https://res.cloudinary.com/%s/%s/upload/v1717000000/%s" % (st.cloud, rtype, public_id)})
+
+    def destroy(self, st, parts, raw):
+        if parts[2] not in ("image", "video", "raw"):
+            return self.error(404, "Resource not found")
+        if parts[1] != st.cloud:
+            return self.error(401, "Invalid cloud_name %s" % parts[1])
+        ctype = self.headers.get("Content-Type", "")
+        params = {}
+        if ctype.startswith("multipart/form-data"):
+            msg = BytesParser(policy=HTTP).parsebytes(
+                b"Content-Type: " + ctype.encode() + b"\r\n\r\n" + raw)
+            for part in msg.iter_parts():
+                name = part.get_param("name", header="content-disposition")
+                params[name] = part.get_payload(decode=True).decode()
+        else:
+            from urllib.parse import parse_qsl
+            params = dict(parse_qsl(raw.decode()))
+        if not params.get("public_id"):
+            return self.error(400, "Missing required parameter - public_id")
+        if params.get("api_key") != st.key:
+            return self.error(401, "Invalid api_key %s" % params.get("api_key"))
+        try:
+            ts = int(params.get("timestamp", ""))
+        except ValueError:
+            return self.error(400, "Missing required parameter - timestamp")
+        if abs(time.time() - ts) > 3600:
+            return self.error(400, "Stale request - reported time is more than 1 hour ago")
+        if params.get("signature") != signature(params, st.secret):
+            return self.error(401, "Invalid Signature %s." % params.get("signature"))
+        mode = st.take_mode()
+        if mode == "http500":
+            return self.error(500, "General Error")
+        if mode == "http420":
+            return self.error(420, "Rate Limit Exceeded")
+        with st.lock:
+            known = any(u["public_id"] == params["public_id"] for u in st.uploads)
+            st.destroys.append({"public_id": params["public_id"],
+                                "resource_type": parts[2]})
+        return self.reply(200, {"result": "ok" if known else "not found"})
 
 
 class Server(socketserver.ThreadingMixIn, HTTPServer):

@@ -196,6 +196,40 @@ def interactive_problem(it):
     return "interactive.type must be list or button (this fake knows no other)"
 
 
+def template_problem(t):
+    """What Meta refuses in a template send (code 132000 family), or None:
+    a name, a language code, and components as a list; a quick-reply
+    button component names its index (a string "0" to "9") and one payload
+    parameter of at most 256 characters, each index once."""
+    if not isinstance(t, dict) or not isinstance(t.get("name"), str) or not t["name"]:
+        return "template.name is required"
+    lang = t.get("language")
+    if not isinstance(lang, dict) or not isinstance(lang.get("code"), str):
+        return "template.language.code is required"
+    comps = t.get("components", [])
+    if not isinstance(comps, list):
+        return "template.components must be a list"
+    seen = set()
+    for c in comps:
+        if not isinstance(c, dict):
+            return "a component must be an object"
+        if c.get("type") == "button":
+            idx = c.get("index")
+            if c.get("sub_type") != "quick_reply" and c.get("sub_type") != "url":
+                return "button sub_type must be quick_reply or url"
+            if not isinstance(idx, str) or not idx.isdigit() or int(idx) > 9 or idx in seen:
+                return "button index must be a string 0 to 9, each once"
+            seen.add(idx)
+            params = c.get("parameters")
+            if not isinstance(params, list) or len(params) != 1 or not isinstance(params[0], dict):
+                return "a button takes one parameter"
+            if c["sub_type"] == "quick_reply":
+                p = params[0]
+                if p.get("type") != "payload" or _text(p.get("payload"), 256, "payload"):
+                    return "a quick reply takes a payload of 1 to 256 characters"
+    return None
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "FakeGraph/1.0"
@@ -382,6 +416,11 @@ class Handler(BaseHTTPRequestHandler):
             if why:
                 record["answer"] = 400
                 return self.reply(400, error_body(131009, details=why))
+        if b.get("type") == "template":
+            why = template_problem(b.get("template"))
+            if why:
+                record["answer"] = 400
+                return self.reply(400, error_body(132000, details=why))
         if b.get("type", "text") == "text":
             text = (b.get("text") or {}).get("body")
             if not isinstance(text, str) or not text or len(text) > 4096:

@@ -25,6 +25,8 @@ PERMS = {
     "sites.read": set(ROLES),
     "sites.admin": {"super_admin"},
     "teams.admin": {"super_admin"},
+    "contacts.admin": {"super_admin", "site_manager"},
+    "contacts.erase": {"super_admin"},
 }
 
 # Every signed-in route, with a request that reaches the handler without
@@ -59,6 +61,7 @@ ROUTES = [
     ("POST", "/api/tickets/999999/reveal", None, "tickets.admin"),
     ("PUT", "/api/tickets/999999/status", {}, "tickets.work"),
     ("POST", "/api/tickets/999999/assign", {}, "tickets.work"),
+    ("POST", "/api/tickets/999999/release", None, "tickets.work"),
     ("POST", "/api/tickets/999999/reply", {}, "tickets.work"),
     ("POST", "/api/tickets/999999/close", {}, "tickets.work"),
     ("POST", "/api/tickets/999999/notes", {}, "tickets.work"),
@@ -88,6 +91,14 @@ ROUTES = [
     ("PUT", "/api/me/availability", {}, "tickets.work"),
     ("POST", "/api/tickets/999999/transfer", {}, "tickets.work"),
     ("PUT", "/api/tickets/999999/tags", {}, "tickets.work"),
+    ("GET", "/api/contacts", None, "tickets.read"),
+    ("POST", "/api/contacts", {}, "contacts.admin"),
+    ("GET", "/api/contacts/999999", None, "tickets.read"),
+    ("PUT", "/api/contacts/999999", {}, "contacts.admin"),
+    ("DELETE", "/api/contacts/999999", None, "contacts.erase"),
+    ("POST", "/api/contacts/999999/merge", {}, "contacts.admin"),
+    ("POST", "/api/contacts/999999/erase", None, "contacts.erase"),
+    ("GET", "/api/contacts/999999/export", None, "contacts.erase"),
 ]
 
 

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import threading
+import urllib.parse
 
 from harness import (BUILD, admin_token, api, graph, graph_mode, graph_sent, login, make_user,  # noqa: F401
                      new_phone, one, post_webhook, sql, text_message, tick, token_for, uniq)
@@ -114,6 +115,37 @@ def test_inbox_filters_and_total():
         assert r.status == 400, (bad, r)
 
 
+def test_search_finds_references_and_mobiles_as_people_type_them():
+    """A reference without its prefix or zeros, a mobile with +, spaces, 00,
+    as a national number or by its last digits (issue 19)."""
+    token = admin_token()
+    phone = "3461%07d" % (uniq() % 10000000)
+    tid = None
+    r = post_webhook(text_message(phone, "search me %d" % uniq()))
+    assert r.status == 200, r
+    tid = int(one("SELECT id FROM tickets WHERE mobile='%s' ORDER BY id DESC LIMIT 1" % phone))
+    ref = one("SELECT reference FROM tickets WHERE id=%d" % tid)
+
+    def found(q):
+        r = api("GET", "/api/tickets?limit=100&q=" + urllib.parse.quote(q), token)
+        assert r.status == 200, (q, r)
+        return {i["id"] for i in r.json()["data"]["items"]}
+    digits = ref.split("-")[1]
+    for q in (ref, ref.lower(), digits, str(int(digits)), "TKT-%d" % tid):
+        assert tid in found(q), q
+    spaced = "+%s %s %s %s" % (phone[:2], phone[2:5], phone[5:8], phone[8:])
+    for q in ("+" + phone, spaced, "00" + phone, phone[2:], phone[-6:], "(%s) %s-%s" % (phone[2:5], phone[5:8], phone[8:])):
+        assert tid in found(q), q
+    # Another mobile's digits find nothing of this one; a closed ticket is
+    # found too when no status is asked for.
+    assert tid not in found("+" + phone[:-1] + str((int(phone[-1]) + 1) % 10))
+    uid, mine = agent()
+    assert api("POST", "/api/tickets/%d/assign" % tid, mine).status == 200
+    assert api("POST", "/api/tickets/%d/close" % tid, mine, {"resolution": "done"}).status == 200
+    assert tid in found("+" + phone)
+    assert tid not in found("+" + phone + "&status=new")
+
+
 def test_ticket_by_id_or_reference_with_timeline():
     token = admin_token()
     tid, phone = wa_ticket("first words")
@@ -167,15 +199,50 @@ def test_only_the_holder_replies_and_super_admin_reassigns():
     assert r.status == 409 and r.json()["error"]["details"]["assigned_to"] == a_id, r
     assert api("POST", "/api/tickets/%d/reply" % tid, b, {"message": "x"}).status == 403
     assert api("POST", "/api/tickets/%d/close" % tid, b, {"resolution": "x"}).status == 403
-    assert api("POST", "/api/tickets/%d/assign" % tid, a, {"user_id": b_id}).status == 403
+    # Only the holder passes it on: b, who does not hold it, cannot.
+    assert api("POST", "/api/tickets/%d/assign" % tid, b, {"user_id": b_id}).status == 409
+    c_id, c = agent()
+    assert api("POST", "/api/tickets/%d/assign" % tid, b, {"user_id": c_id}).status == 403
     r = api("POST", "/api/tickets/%d/assign" % tid, admin_token(), {"user_id": b_id})
     assert r.status == 200 and r.json()["data"]["assigned_to"]["id"] == b_id, r
     assert int(one("SELECT COUNT(*) FROM audit_log WHERE action='ticket.reassign' AND entity_id='%d'" % tid)) == 1
+    # The holder (now b) passes it to a colleague, audited the same way.
+    r = api("POST", "/api/tickets/%d/assign" % tid, b, {"user_id": a_id})
+    assert r.status == 200 and r.json()["data"]["assigned_to"]["id"] == a_id, r
+    assert int(one("SELECT COUNT(*) FROM audit_log WHERE action='ticket.reassign' AND entity_id='%d'" % tid)) == 2
+    assert api("POST", "/api/tickets/%d/assign" % tid, b, {"user_id": c_id}).status == 403
     reporter = token_for("reporter")
     r = api("POST", "/api/tickets/%d/assign" % tid, admin_token(), {"user_id": int(one(
         "SELECT id FROM users WHERE role='reporter' ORDER BY id DESC LIMIT 1"))})
     assert r.status == 422, r
     assert api("POST", "/api/tickets/%d/reply" % tid, reporter, {"message": "x"}).status == 403
+
+
+def test_the_holder_releases_a_ticket_back_to_nobody():
+    tid, phone = wa_ticket()
+    a_id, a = agent()
+    b_id, b = agent()
+    assert api("POST", "/api/tickets/%d/assign" % tid, a).status == 200
+    sent = len(graph_sent(phone))
+    r = api("POST", "/api/tickets/%d/release" % tid, b)
+    assert r.status == 403 and r.json()["error"]["code"] == "not_holder", r
+    r = api("POST", "/api/tickets/%d/release" % tid, a)
+    d = r.json()["data"]
+    assert r.status == 200 and d["assigned_to"] is None and d["status"] == "new", r
+    assert one("SELECT assigned_to FROM tickets WHERE id=%d" % tid) in (None, "NULL"), "nobody holds it"
+    assert int(one("SELECT COUNT(*) FROM audit_log WHERE action='ticket.release' AND entity_id='%d'" % tid)) == 1
+    assert len(graph_sent(phone)) == sent, "the customer is not told"
+    # Again: nothing changes; anyone may then take it.
+    assert api("POST", "/api/tickets/%d/release" % tid, a).status == 200
+    assert int(one("SELECT COUNT(*) FROM audit_log WHERE action='ticket.release' AND entity_id='%d'" % tid)) == 1
+    assert api("POST", "/api/tickets/%d/assign" % tid, b).status == 200
+    # Work started stays started; a closed ticket is not released.
+    assert api("POST", "/api/tickets/%d/reply" % tid, b, {"message": "on it"}).status == 201
+    r = api("POST", "/api/tickets/%d/release" % tid, admin_token())
+    assert r.status == 200 and r.json()["data"]["status"] == "in_progress", r
+    assert api("POST", "/api/tickets/%d/assign" % tid, a).status == 200
+    assert api("POST", "/api/tickets/%d/close" % tid, a, {"resolution": "done"}).status == 200
+    assert api("POST", "/api/tickets/%d/release" % tid, a).json()["error"]["code"] == "ticket_closed"
 
 
 def test_reply_reaches_the_customer_and_starts_the_work():

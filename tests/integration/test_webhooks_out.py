@@ -197,4 +197,4 @@ def test_subscriptions_are_checked_and_audited():
     # The list names the event types a form may offer, exactly those POST takes.
     assert listed["event_types"] == ["ticket.created", "ticket.updated", "ticket.assigned", "ticket.status",
                                      "ticket.closed", "message.received", "message.status", "reply.created",
-                                     "note.created"], listed["event_types"]
+                                     "note.created", "ticket.csat", "ticket.csat_low"], listed["event_types"]

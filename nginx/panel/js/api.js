@@ -43,10 +43,11 @@ export function query(params) {
 }
 
 // Answers data; throws ApiError with the API's code, message and details.
-// opts.timeout (ms) for requests that carry a file.
+// opts.timeout (ms) for requests that carry a file; opts.contentType sends
+// body as it is (a CSV file) with that type instead of as JSON.
 export async function api(method, path, body, opts = {}) {
   const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (body !== undefined) headers['Content-Type'] = opts.contentType || 'application/json';
   if (method !== 'GET' && method !== 'HEAD') headers['X-CSRF-Token'] = csrfToken();
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(), opts.timeout || TIMEOUT_MS);
@@ -55,7 +56,7 @@ export async function api(method, path, body, opts = {}) {
     res = await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : (opts.contentType ? body : JSON.stringify(body)),
       credentials: 'same-origin',
       cache: 'no-store',
       signal: ctl.signal,

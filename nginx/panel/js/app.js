@@ -18,6 +18,8 @@ import * as actionsView from './views/actions.js';
 import * as tokensView from './views/tokens.js';
 import * as webhooksView from './views/webhooks.js';
 import * as teamsView from './views/teams.js';
+import * as contactsView from './views/contacts.js';
+import * as dashboardView from './views/dashboard.js';
 
 const POLL_MS = 30000;
 const SIGNED_IN_FLAG = 'tick_signed_in';
@@ -37,7 +39,15 @@ const routes = [
   { path: /^\/webhooks$/, view: webhooksView, nav: 'webhooks', allowed: webhooksView.maySeeWebhooks },
   { path: /^\/webhooks\/(\d{1,10})$/, view: webhooksView, nav: 'webhooks', keys: ['id'], allowed: webhooksView.maySeeWebhooks },
   { path: /^\/teams$/, view: teamsView, nav: 'teams', allowed: () => can('tickets.read') },
+  { path: /^\/contacts$/, view: contactsView, nav: 'contacts', allowed: () => can('tickets.read') },
+  { path: /^\/dashboard$/, view: dashboardView, nav: 'dashboard', allowed: () => can('stats') },
 ];
+
+// The first screen after sign-in: the dashboard for those who judge the
+// desk by its figures, the inbox for those who work tickets.
+function home() {
+  return dashboardView.isDashboardHome(session.user) ? '#/dashboard' : '#/inbox';
+}
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -70,9 +80,9 @@ export function flash(text, kind = 'ok') {
 }
 
 function parseHash() {
-  const raw = location.hash.replace(/^#/, '') || '/inbox';
+  const raw = location.hash.replace(/^#/, '') || home().slice(1);
   const [path, qs] = raw.split('?');
-  return { path: path || '/inbox', query: new URLSearchParams(qs || '') };
+  return { path: path || home().slice(1), query: new URLSearchParams(qs || '') };
 }
 
 function destroyCurrent() {
@@ -103,12 +113,12 @@ function render() {
     route = routes[0];
     params = {};
   } else if (session.user && route && route.public) {
-    history.replaceState(null, '', returnTo || '#/inbox');
+    history.replaceState(null, '', returnTo || home());
     returnTo = '';
     render();
     return;
   } else if (!route) {
-    history.replaceState(null, '', '#/inbox');
+    history.replaceState(null, '', home());
     render();
     return;
   }
@@ -159,6 +169,9 @@ function updateHeader(route) {
     if (route && a.dataset.nav === route.nav) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
+  const brand = topbar.querySelector('.brand');
+  brand.setAttribute('href', home());
+  brand.setAttribute('aria-label', home() === '#/dashboard' ? 'tick, go to the dashboard' : 'tick, go to the inbox');
   const who = document.getElementById('whoami');
   clear(who, h('span', { class: 'who-name' }, session.user.name || session.user.email),
     h('span', { class: 'who-role' }, roleLabel(session.user.role)));
@@ -244,7 +257,7 @@ async function signedIn() {
   loadAvailability();
   startLive({ event: onLiveEvent, state: showLive, reconnect: checkSession });
   startPolling();
-  const target = returnTo || '#/inbox';
+  const target = returnTo || home();
   returnTo = '';
   navigate(target, { replace: true });
 }

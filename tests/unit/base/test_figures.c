@@ -101,6 +101,7 @@ test_tz_and_groups(void)
 	CU_ASSERT_EQUAL(tick_figures_group_find("day"), TICK_FIGURES_DAY);
 	CU_ASSERT_EQUAL(tick_figures_group_find("severity"),
 	    TICK_FIGURES_SEVERITY);
+	CU_ASSERT_EQUAL(tick_figures_group_find("team"), TICK_FIGURES_TEAM);
 	CU_ASSERT_EQUAL(tick_figures_group_find("Day"), -1);
 	CU_ASSERT_EQUAL(tick_figures_group_find(""), -1);
 	CU_ASSERT_EQUAL(tick_figures_group_find(NULL), -1);
@@ -151,6 +152,21 @@ test_csv(void)
 	CU_ASSERT_EQUAL(tick_csv_field("a,b,c", 5, small, sizeof(small)), 7);
 }
 
+/* The CSAT average: none rated is 0, never a division by zero. */
+static void
+test_csat(void)
+{
+	struct tick_figures_csat c = { 0, 0 };
+
+	CU_ASSERT_DOUBLE_EQUAL(tick_figures_csat_average(&c), 0, 1e-9);
+	c = (struct tick_figures_csat){ 3, 8 };
+	CU_ASSERT_DOUBLE_EQUAL(tick_figures_csat_average(&c), 2.67, 1e-9);
+	c = (struct tick_figures_csat){ 1, 1 };
+	CU_ASSERT_DOUBLE_EQUAL(tick_figures_csat_average(&c), 1, 1e-9);
+	c = (struct tick_figures_csat){ -1, 5 };
+	CU_ASSERT_DOUBLE_EQUAL(tick_figures_csat_average(&c), 0, 1e-9);
+}
+
 int
 main(void)
 {
@@ -160,6 +176,7 @@ main(void)
 		{ "delivery", test_delivery },
 		{ "tz_and_groups", test_tz_and_groups },
 		{ "csv", test_csv },
+		{ "csat", test_csat },
 		{ NULL, NULL },
 	};
 	return cu_run("figures", tests);

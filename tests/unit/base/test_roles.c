@@ -27,6 +27,8 @@ test_every_cell(void)
 		{ TICK_PERM_SITES_READ, { 1, 1, 1, 1 } },
 		{ TICK_PERM_SITES_ADMIN, { 1, 0, 0, 0 } },
 		{ TICK_PERM_TEAMS_ADMIN, { 1, 0, 0, 0 } },
+		{ TICK_PERM_CONTACTS_ADMIN, { 1, 1, 0, 0 } },
+		{ TICK_PERM_CONTACTS_ERASE, { 1, 0, 0, 0 } },
 	};
 
 	CU_ASSERT_EQUAL_FATAL(sizeof(want) / sizeof(want[0]), TICK_PERM__MAX);

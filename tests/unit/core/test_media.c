@@ -245,6 +245,44 @@ test_media_payload(void)
 	free(p);
 }
 
+/* Cloudinary's destroy answers: "ok" and "not found" are done; anything
+ * else, an error body or no answer says why. And its signature: the same
+ * rule as an upload's (public_id and timestamp). */
+static void
+test_destroy_answers(void)
+{
+	static const char ok[] = "{\"result\":\"ok\"}";
+	static const char gone[] = "{\"result\":\"not found\"}";
+	static const char err[] =
+	    "{\"error\":{\"message\":\"Invalid Signature\"}}";
+	struct tick_cld_param p[] = { { "public_id", "tick/TKT-1/wa_7" },
+		{ "timestamp", "1717000000" } };
+	char why[256], sig[41];
+
+	CU_ASSERT_EQUAL(tick_cld_parse_destroy(200, ok, sizeof(ok) - 1, why,
+	                    sizeof(why)),
+	    TICK_OK);
+	CU_ASSERT_EQUAL(tick_cld_parse_destroy(200, gone, sizeof(gone) - 1, why,
+	                    sizeof(why)),
+	    TICK_OK);
+	CU_ASSERT_EQUAL(tick_cld_parse_destroy(401, err, sizeof(err) - 1, why,
+	                    sizeof(why)),
+	    TICK_EUPSTREAM);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "Invalid Signature"));
+	CU_ASSERT_EQUAL(tick_cld_parse_destroy(200, "{\"result\":\"error\"}",
+	                    18, why, sizeof(why)),
+	    TICK_EUPSTREAM);
+	CU_ASSERT_EQUAL(tick_cld_parse_destroy(500, "oops", 4, why,
+	                    sizeof(why)),
+	    TICK_EUPSTREAM);
+	CU_ASSERT_EQUAL(tick_cld_parse_destroy(0, NULL, 0, why, sizeof(why)),
+	    TICK_EUPSTREAM);
+	CU_ASSERT(why[0] != '\0');
+	/* sha1("public_id=tick/TKT-1/wa_7&timestamp=1717000000s3cret") */
+	CU_ASSERT_EQUAL(tick_cld_sign(p, 2, "s3cret", sig), TICK_OK);
+	CU_ASSERT_STRING_EQUAL(sig, "d1a08d64be94d5e97f1d77e9fea732b70a9834c7");
+}
+
 int
 main(void)
 {
@@ -252,6 +290,7 @@ main(void)
 		{ "signature vector", test_signature_vector },
 		{ "resource types", test_resource_types },
 		{ "upload answers", test_upload_answers },
+		{ "destroy answers", test_destroy_answers },
 		{ "checksums: hex and base64", test_checksums },
 		{ "CLOUDINARY_URL", test_cloudinary_url },
 		{ "outbound types and limits", test_outbound_types },

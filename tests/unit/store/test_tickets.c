@@ -3,21 +3,6 @@
 #include "cu.h"
 #include "tickets.h"
 
-static void
-test_ref(void)
-{
-	char out[33];
-
-	CU_ASSERT_EQUAL(tick_ticket_format_ref("TKT", 42, out, sizeof(out)),
-	    TICK_OK);
-	CU_STR_EQ(out, "TKT-000042");
-	CU_ASSERT_EQUAL(tick_ticket_format_ref("HD", 1234567, out, sizeof(out)),
-	    TICK_OK);
-	CU_STR_EQ(out, "HD-1234567");
-	CU_ASSERT_EQUAL(tick_ticket_format_ref("TKT", 42, out, 5),
-	    TICK_ETOOBIG);
-}
-
 /* The holder rule: who may work a ticket, by who holds it. */
 static void
 test_may_work(void)
@@ -49,7 +34,6 @@ int
 main(void)
 {
 	static const struct cu_test tests[] = {
-		{ "references", test_ref },
 		{ "holder rule", test_may_work },
 		{ NULL, NULL },
 	};

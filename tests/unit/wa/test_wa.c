@@ -117,6 +117,8 @@ test_all_types(void)
 	/* The ids of the button and the list row chosen. */
 	CU_STR_EQ(b.msgs[8].reply_id, "yes");
 	CU_STR_EQ(b.msgs[9].reply_id, "r1");
+	/* A template's quick reply: its payload is its id (issue 13). */
+	CU_ASSERT_PTR_NOT_NULL(b.msgs[10].reply_id);
 	CU_ASSERT_PTR_NULL(b.msgs[0].reply_id);
 	CU_STR_EQ(b.msgs[11].context_id, "wamid.OUT1");
 	/* The sender's profile is matched by wa_id among several contacts. */
@@ -728,6 +730,50 @@ test_interactive_payloads(void)
 	    p = tick_wa_buttons_payload("5215512345678", "b", buttons, 0));
 }
 
+/* A template whose quick replies carry payloads (CSAT outside the
+ * window): indexes as strings, one payload each, bad arguments refused. */
+static void
+test_template_quick_payload(void)
+{
+	const char *pl[] = { "csat:7:3", "csat:7:2", "csat:7:1" };
+	const char *bad[] = { "csat:7:3", "" };
+	char *s = tick_wa_template_quick_payload("5215512345678", "rate_us",
+	    "es_MX", pl, 3);
+	json_t *o, *c;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	o = json_loads(s, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	CU_STR_EQ(json_string_value(json_object_get(o, "type")), "template");
+	c = json_object_get(json_object_get(o, "template"), "components");
+	CU_ASSERT_EQUAL(json_array_size(c), 3);
+	CU_STR_EQ(json_string_value(
+	              json_object_get(json_array_get(c, 2), "index")),
+	    "2");
+	CU_STR_EQ(json_string_value(json_object_get(
+	              json_array_get(json_object_get(json_array_get(c, 2),
+	                                 "parameters"),
+	                  0),
+	              "payload")),
+	    "csat:7:1");
+	CU_STR_EQ(json_string_value(
+	              json_object_get(json_object_get(json_object_get(o,
+	                                                  "template"),
+	                                  "language"),
+	                  "code")),
+	    "es_MX");
+	json_decref(o);
+	free(s);
+	CU_ASSERT_PTR_NULL(
+	    tick_wa_template_quick_payload("1", "t", "en", pl, 0));
+	CU_ASSERT_PTR_NULL(
+	    tick_wa_template_quick_payload("1", "t", "en", pl, 4));
+	CU_ASSERT_PTR_NULL(
+	    tick_wa_template_quick_payload("1", "t", "en", bad, 2));
+	CU_ASSERT_PTR_NULL(
+	    tick_wa_template_quick_payload(NULL, "t", "en", pl, 1));
+}
+
 int
 main(void)
 {
@@ -750,6 +796,7 @@ main(void)
 		{ "send responses", test_send_response },
 		{ "text payload", test_payload },
 		{ "interactive payloads", test_interactive_payloads },
+		{ "template quick replies", test_template_quick_payload },
 		{ NULL, NULL },
 	};
 	return cu_run("wa", tests);

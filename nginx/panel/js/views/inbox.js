@@ -28,7 +28,10 @@ export function severityBadge(s) {
 }
 
 function stateFrom(q) {
-  const status = q.has('status') ? q.get('status').split(',').filter((s) => STATUSES.includes(s)) : OPEN.slice();
+  // A search looks in every status unless the URL names some (a closed
+  // ticket is what a customer calling back most often asks about).
+  const status = q.has('status') ? q.get('status').split(',').filter((s) => STATUSES.includes(s))
+    : defaultStatus(q.get('q'));
   const who = ['mine', 'unassigned'].includes(q.get('who')) ? q.get('who') : 'all';
   const sort = SORTS.some(([v]) => v === q.get('sort')) ? q.get('sort') : 'activity';
   const limit = LIMITS.includes(Number(q.get('limit'))) ? Number(q.get('limit')) : 25;
@@ -37,18 +40,28 @@ function stateFrom(q) {
   const site = /^([0-9]{1,10}|[A-Za-z0-9]{3,10})$/.test(q.get('site') || '') ? q.get('site') : '';
   const category = CATEGORY_KEYS.includes(q.get('category')) ? q.get('category') : '';
   const severity = q.has('severity') ? q.get('severity').split(',').filter((s) => SEVERITY_KEYS.includes(s)) : [];
-  return { status, who, sort, limit, page, q: (q.get('q') || '').slice(0, 200), site, category, severity };
+  // Issue 13: a team by id (or none) and a tag.
+  const team = /^([0-9]{1,10}|none)$/.test(q.get('team') || '') ? q.get('team') : '';
+  const tag = (q.get('tag') || '').trim().toLowerCase().slice(0, 32);
+  return { status, who, sort, limit, page, q: (q.get('q') || '').slice(0, 200), site, category, severity, team, tag };
+}
+
+function defaultStatus(search) {
+  return (search ? STATUSES : OPEN).slice();
 }
 
 function hashOf(st) {
   const q = new URLSearchParams();
-  const isDefault = st.status.length === OPEN.length && OPEN.every((s) => st.status.includes(s));
+  const def = defaultStatus(st.q);
+  const isDefault = st.status.length === def.length && def.every((s) => st.status.includes(s));
   if (!isDefault) q.set('status', st.status.join(','));
   if (st.who !== 'all') q.set('who', st.who);
   if (st.q) q.set('q', st.q);
   if (st.site) q.set('site', st.site);
   if (st.category) q.set('category', st.category);
   if (st.severity.length) q.set('severity', st.severity.join(','));
+  if (st.team) q.set('team', st.team);
+  if (st.tag) q.set('tag', st.tag);
   if (st.sort !== 'activity') q.set('sort', st.sort);
   if (st.limit !== 25) q.set('limit', String(st.limit));
   if (st.page > 1) q.set('page', String(st.page));
@@ -73,7 +86,15 @@ export function mount(main, ctx) {
     h('button', { type: 'submit', class: 'btn' }, 'Search'));
   searchForm.addEventListener('submit', (e) => {
     e.preventDefault();
+    // Status boxes left as they were by default follow the search's own
+    // default (every status while searching, the open ones without).
+    const was = defaultStatus(st.q);
+    const untouched = st.status.length === was.length && was.every((s) => st.status.includes(s));
     st.q = search.value.trim();
+    if (untouched) {
+      st.status = defaultStatus(st.q);
+      for (const b of statusBoxes) b.box.checked = st.status.includes(b.box.value);
+    }
     st.page = 1;
     update();
   });
@@ -147,9 +168,39 @@ export function mount(main, ctx) {
     return { box, el: h('span', { class: `chip-check sev-chip sev-${s}` }, box, h('label', { for: id }, label)) };
   });
   const sevSet = h('fieldset', { class: 'filter-group' }, h('legend', {}, 'Severity'), sevBoxes.map((b) => b.el));
+  // --- team and tag (issue 13)
+  const teamId = nextId('team');
+  const teamSel = h('select', { id: teamId, name: 'team' }, h('option', { value: '' }, 'All teams'),
+    h('option', { value: 'none', selected: st.team === 'none' }, 'No team'),
+    st.team && st.team !== 'none' ? h('option', { value: st.team, selected: true }, `Team ${st.team}`) : null);
+  teamSel.addEventListener('change', () => {
+    st.team = teamSel.value;
+    st.page = 1;
+    update();
+  });
+  const tagId = nextId('tag');
+  const tagInput = h('input', { id: tagId, name: 'tag', type: 'search', maxlength: 32, value: st.tag });
+  tagInput.addEventListener('change', () => {
+    st.tag = tagInput.value.trim().toLowerCase();
+    st.page = 1;
+    update();
+  });
+  async function loadTeams() {
+    try {
+      const { data } = await api('GET', '/api/teams');
+      if (destroyed) return;
+      clear(teamSel, h('option', { value: '' }, 'All teams'),
+        h('option', { value: 'none', selected: st.team === 'none' }, 'No team'),
+        (data.items || []).map((t) => h('option', { value: String(t.id), selected: String(t.id) === st.team }, t.name)));
+    } catch (e) {
+      // Without the list the filter keeps the URL's team.
+    }
+  }
   const reportWrap = h('div', { class: 'filter-group inline-fields' },
     h('span', { class: 'field-inline' }, h('label', { for: siteId }, 'Site'), siteSel),
-    h('span', { class: 'field-inline' }, h('label', { for: catId }, 'Category'), catSel));
+    h('span', { class: 'field-inline' }, h('label', { for: catId }, 'Category'), catSel),
+    h('span', { class: 'field-inline' }, h('label', { for: teamId }, 'Team'), teamSel),
+    h('span', { class: 'field-inline' }, h('label', { for: tagId }, 'Tag'), tagInput));
 
   // Only the sites the API shows this user (a site manager: its own).
   async function loadSites() {
@@ -244,6 +295,8 @@ export function mount(main, ctx) {
       site: st.site || null,
       category: st.category || null,
       severity: st.severity.length ? st.severity : null,
+      team: st.team || null,
+      tag: st.tag || null,
       sort: st.sort,
       page: st.page,
       limit: st.limit,
@@ -332,6 +385,7 @@ export function mount(main, ctx) {
   lastInboxHash = hashOf(st);
   main.classList.add('wide');
   loadSites().then(summarize);
+  loadTeams();
   load();
 
   return {

@@ -10,6 +10,7 @@ import { clear, field, h, nextId, notice, setBusy, showFieldErrors } from '../do
 import { dateTime, roleLabel } from '../format.js';
 import { activeUsers, USERS_MAX } from '../people.js';
 import { can, session } from '../session.js';
+import { createFigures, DEFAULT_DAYS } from './dashboard.js';
 
 const ACTIVE = [['1', 'Active'], ['0', 'Inactive'], ['all', 'All']];
 const LIMIT = 50;
@@ -252,7 +253,11 @@ function mountList(main, ctx) {
   load();
   return {
     refresh: load,
-    destroy() { destroyed = true; main.classList.remove('wide'); },
+    destroy() {
+      destroyed = true;
+      if (figures) figures.destroy();
+      main.classList.remove('wide');
+    },
   };
 }
 
@@ -271,7 +276,11 @@ function mountSite(main, ctx) {
   const sub = h('p', { class: 'ticket-sub' });
   const loadStatus = h('div', { class: 'list-status', role: 'status', 'aria-live': 'polite' });
   const body = h('div', { class: 'site-layout', hidden: true });
-  main.append(back, h('div', { class: 'ticket-head' }, h('div', { class: 'ticket-head-main' }, title, badge), sub), loadStatus, body);
+  // The dashboard's figures for this site (and its sub-sites), below.
+  const figuresBox = h('section', { class: 'site-figures', 'aria-labelledby': 'site-figures', hidden: true });
+  let figures = null;
+  main.append(back, h('div', { class: 'ticket-head' }, h('div', { class: 'ticket-head-main' }, title, badge), sub), loadStatus, body,
+    figuresBox);
 
   // --- details: a form for a super_admin, a list for everyone else
   const detailsCard = h('section', { class: 'card', 'aria-labelledby': 'site-details' });
@@ -531,6 +540,18 @@ function mountSite(main, ctx) {
     renderSubs(s);
     renderManagers(s);
     renderDanger(s);
+    renderFigures(s);
+  }
+
+  function renderFigures(s) {
+    if (figures || !can('stats')) return;
+    figures = createFigures({ ...ctx, query: new URLSearchParams() }, { site: s.id, level: 3, filters: false });
+    clear(figuresBox, h('h2', { id: 'site-figures' }, 'Figures'),
+      h('p', { class: 'hint' }, `The tickets of this site and its sub-sites over the last ${DEFAULT_DAYS} days. `,
+        h('a', { href: `#/dashboard?site=${encodeURIComponent(s.id)}` }, 'Open in the dashboard')),
+      figures.el);
+    figuresBox.hidden = false;
+    figures.load();
   }
 
   async function load() {
@@ -557,6 +578,10 @@ function mountSite(main, ctx) {
   main.classList.add('wide');
   load();
   return {
-    destroy() { destroyed = true; main.classList.remove('wide'); },
+    destroy() {
+      destroyed = true;
+      if (figures) figures.destroy();
+      main.classList.remove('wide');
+    },
   };
 }

@@ -154,12 +154,10 @@ export function createReport(ctx, { reload }) {
     }
   }
 
-  // The keys' selects take the ticket's values at once; the site selects
-  // (and Save) wait for the sites, so nothing chosen meanwhile is undone.
-  let opening = 0;
-  async function openEditor() {
-    const mine = ++opening;
-    const t = ticket;
+  // The form holds the ticket's values while it is closed, so what the
+  // page shows the moment it opens is already right: the toggle event comes
+  // a task later, and a choice made before it must not be undone by it.
+  function fillForm(t) {
     f.category.input.value = t.category || '';
     f.observation_type.input.value = t.observation_type || '';
     f.severity.input.value = t.severity || '';
@@ -171,6 +169,12 @@ export function createReport(ctx, { reload }) {
     f.anonymous.input.checked = Boolean(t.anonymous);
     // An anonymous report is named again by a super_admin only.
     f.anonymous.input.disabled = Boolean(t.anonymous) && !(session.user && session.user.role === 'super_admin');
+  }
+
+  let opening = 0;
+  async function openEditor() {
+    const mine = ++opening;
+    const t = ticket;
     f.site_id.input.disabled = true;
     f.subsite_id.input.disabled = true;
     setBusy(saveBtn, true, 'Loading the sites…');
@@ -187,8 +191,12 @@ export function createReport(ctx, { reload }) {
       }
     }
   }
+  // Opening loads the site selects (Save waits for them); closing drops
+  // what was typed and not saved.
   editor.addEventListener('toggle', () => {
-    if (editor.open && ticket) openEditor();
+    if (!ticket) return;
+    if (editor.open) openEditor();
+    else fillForm(ticket);
   });
 
   form.addEventListener('submit', async (e) => {
@@ -322,7 +330,11 @@ export function createReport(ctx, { reload }) {
     renderReveal();
     editor.hidden = !mayWork;
     if (!mayWork) editor.open = false;
-    else if (editor.open && changed) openEditor();
+    if (!editor.open) fillForm(t);
+    else if (changed) {
+      fillForm(t);
+      openEditor();
+    }
     el.dataset.report = [t.site ? t.site.code : '', t.category || '', t.severity || ''].join('|');
     return severityLabel(t.severity);
   }

@@ -2,8 +2,8 @@
 // with each outbound message's delivery mark and its files, internal notes
 // set apart, and the actions the signed-in role allows (take, reply with or
 // without a file, retry what failed, status, close, note).
-import { api, get } from '../api.js';
-import { clear, field, h, notice, setBusy, setFieldError, showFieldErrors } from '../dom.js';
+import { api, get, query } from '../api.js';
+import { clear, field, h, nextId, notice, setBusy, setFieldError, showFieldErrors } from '../dom.js';
 import { filePayload, filePicker, fileSize, serverFileError } from '../files.js';
 import { dateTime, deliveryMark, phone, shortTime, statusLabel } from '../format.js';
 import { can, isAdmin, session } from '../session.js';
@@ -11,6 +11,7 @@ import { confirmDialog } from '../confirm.js';
 import { lastInboxHash, urgentMark } from './inbox.js';
 import { createActions } from './ticket-actions.js';
 import { createReport } from './ticket-report.js';
+import { createService } from './ticket-service.js';
 
 const FILE_TIMEOUT_MS = 120000; // a file goes to Cloudinary within the request
 const RETRY_TIMEOUT_MS = 60000;
@@ -274,6 +275,19 @@ export function mount(main, ctx) {
     });
   });
 
+  // --- the transcript (GET /api/tickets/:id/transcript.pdf?notes=0|1)
+  const transcriptNotesId = nextId('transcript-notes');
+  const transcriptNotes = h('input', { type: 'checkbox', id: transcriptNotesId });
+  const transcriptLink = h('a', { class: 'btn btn-small transcript-btn', download: '', type: 'application/pdf' }, 'Transcript (PDF)');
+  const transcriptBox = h('div', { class: 'transcript' }, transcriptLink,
+    h('span', { class: 'field-check' }, transcriptNotes, h('label', { for: transcriptNotesId }, 'With internal notes')));
+  function transcriptHref() {
+    if (!ticket) return;
+    transcriptLink.href = `/api/tickets/${encodeURIComponent(ticket.id)}/transcript.pdf${query({ notes: transcriptNotes.checked ? 1 : 0 })}`;
+    transcriptLink.setAttribute('download', `${ticket.reference || `ticket-${ticket.id}`}${transcriptNotes.checked ? '-notes' : ''}.pdf`);
+  }
+  transcriptNotes.addEventListener('change', transcriptHref);
+
   const readOnly = h('p', { class: 'hint read-only', hidden: true });
   const resolutionBox = h('div', { class: 'resolution', hidden: true });
 
@@ -281,10 +295,12 @@ export function mount(main, ctx) {
     actionStatus, takeBox, statusForm, assignForm, closeBox, readOnly);
   const report = createReport(ctx, { reload: () => load() });
   const actionsBox = createActions(ctx, { reload: () => load() });
+  const service = createService(ctx, { reload: () => load() });
   const side = h('aside', { class: 'ticket-side' },
     report.el,
-    h('section', { class: 'card', 'aria-labelledby': 'details-title' }, h('h2', { id: 'details-title' }, 'Details'), details, resolutionBox),
-    h('section', { class: 'card', 'aria-labelledby': 'actions-title' }, h('h2', { id: 'actions-title' }, 'Actions'), actions));
+    h('section', { class: 'card', 'aria-labelledby': 'details-title' }, h('h2', { id: 'details-title' }, 'Details'), details, resolutionBox, transcriptBox),
+    h('section', { class: 'card', 'aria-labelledby': 'actions-title' }, h('h2', { id: 'actions-title' }, 'Actions'), actions),
+    service.el);
   const conversation = h('div', { class: 'ticket-main' }, windowNotice, timelineBox, replyForm, noteForm, actionsBox.el);
 
   main.append(back, headline, loadStatus, h('div', { class: 'ticket-layout' }, conversation, side));
@@ -364,6 +380,7 @@ export function mount(main, ctx) {
     clear(subtitle, h('span', { class: 'sub-name' }, t.name || ''), t.mobile ? h('span', { class: 'sub-mobile' }, phone(t.mobile)) : null,
       h('span', { class: 'sub-holder' }, t.assigned_to ? `Held by ${t.assigned_to.name || `#${t.assigned_to.id}`}` : 'Unassigned'));
     renderDetails(t);
+    transcriptHref();
     renderWindow(t);
     renderTimeline(t);
     renderActions(t);
@@ -371,6 +388,7 @@ export function mount(main, ctx) {
     const mine = t.assigned_to && session.user && t.assigned_to.id === session.user.id;
     report.render(t, { mayWork: work && t.status !== 'closed' && (mine || isAdmin()) });
     actionsBox.render(t);
+    service.render(t);
   }
 
   function renderDetails(t) {

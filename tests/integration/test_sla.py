@@ -1,0 +1,163 @@
+"""Issue 13, second part: calendars, the out-of-hours text once per ticket
+per local day, SLA policies in matching order, due times paused while
+pending, and the warning and breach `tick outbox` sends, under the test
+clock (TICK_NOW=@file, which the harness sets)."""
+import os
+import time
+
+from harness import (VAR, admin_token, api, new_phone, one, post_webhook, sql, text_message,
+                     tick, graph_sent)
+
+NOW = os.path.join(VAR, "now")
+
+
+def clock(at):
+    with open(NOW, "w") as f:
+        f.write(at + "\n")
+
+
+def real_clock():
+    if os.path.exists(NOW):
+        os.remove(NOW)
+
+
+def clean(fn):
+    def run():
+        try:
+            fn()
+        finally:
+            real_clock()
+            sql("DELETE FROM sla_policies")
+            sql("DELETE FROM calendar_hours")
+            sql("DELETE FROM calendar_holidays")
+            sql("UPDATE teams SET calendar_id = NULL")
+            sql("DELETE FROM calendars")
+    run.__name__ = fn.__name__
+    return run
+
+
+def ticket_of(phone):
+    return int(one("SELECT id FROM tickets WHERE mobile = '%s' ORDER BY id DESC LIMIT 1" % phone))
+
+
+def get(tid):
+    r = api("GET", "/api/tickets/%d" % tid, admin_token())
+    assert r.status == 200, r
+    return r.json()["data"]
+
+
+def policy(**kw):
+    r = api("POST", "/api/sla-policies", admin_token(), kw)
+    assert r.status == 201, r
+    return r.json()["data"]["id"]
+
+
+@clean
+def test_calendar_validation():
+    t = admin_token()
+    r = api("POST", "/api/calendars", t, {"name": "Bad", "timezone": "Mars/Base"})
+    assert r.status == 422 and "timezone" in r.json()["error"]["details"], r
+    r = api("POST", "/api/calendars", t, {"name": "Bad", "hours": [{"weekday": 1, "start": "10:00",
+                                                                     "end": "09:00"}]})
+    assert r.status == 422 and "hours" in r.json()["error"]["details"], r
+    r = api("POST", "/api/calendars", t, {"name": "Desk", "timezone": "America/New_York",
+                                          "is_default": True,
+                                          "hours": [{"weekday": 1, "start": "09:00", "end": "17:00"}],
+                                          "holidays": [{"date": "2026-07-03", "name": "Fourth"}]})
+    assert r.status == 201, r
+    c = r.json()["data"]
+    assert c["hours"] == [{"weekday": 1, "start": "09:00", "end": "17:00"}], c
+    assert c["holidays"] == [{"date": "2026-07-03", "name": "Fourth"}], c
+    r = api("DELETE", "/api/calendars/%d" % c["id"], t)
+    assert r.status == 200, r
+
+
+def ooh_count(phone):
+    return len([x for x in graph_sent(phone)
+                if "closed now" in ((x.get("body") or {}).get("text") or {}).get("body", "")])
+
+
+@clean
+def test_out_of_hours_once_a_day():
+    r = api("POST", "/api/calendars", admin_token(), {
+        "name": "Desk", "timezone": "America/New_York", "is_default": True,
+        "hours": [{"weekday": d, "start": "09:00", "end": "17:00"} for d in range(1, 6)]})
+    assert r.status == 201, r
+    phone = new_phone()
+    clock("2026-03-10 03:00:00")  # Monday 23:00 in New York: closed
+    assert post_webhook(text_message(phone, "hello at night")).status == 200
+    assert post_webhook(text_message(phone, "anyone?")).status == 200
+    time.sleep(0.5)
+    assert ooh_count(phone) == 1
+    clock("2026-03-11 03:00:00")  # the next local night
+    assert post_webhook(text_message(phone, "again")).status == 200
+    time.sleep(0.5)
+    assert ooh_count(phone) == 2
+    clock("2026-03-11 15:00:00")  # Wednesday 11:00: open
+    assert post_webhook(text_message(phone, "morning")).status == 200
+    time.sleep(0.5)
+    assert ooh_count(phone) == 2
+
+
+@clean
+def test_policy_order():
+    policy(name="Catch-all", position=20, first_response_minutes=60)
+    vip = policy(name="VIP", position=10, tag="vip", first_response_minutes=15)
+    clock("2026-03-10 12:00:00")
+    phone = new_phone()
+    assert post_webhook(text_message(phone, "order")).status == 200
+    tid = ticket_of(phone)
+    s = get(tid)["sla"]
+    assert s["policy"]["name"] == "Catch-all", s
+    assert s["first_response_due_at"].startswith("2026-03-10T13:00:00"), s
+    assert s["state"] == "ok" and s["seconds_left"] == 3600, s
+    r = api("PUT", "/api/tickets/%d/tags" % tid, admin_token(), {"tags": ["vip"]})
+    assert r.status == 200, r
+    s = get(tid)["sla"]
+    assert s["policy"]["id"] == vip, s
+    r = api("GET", "/api/tickets?sort=sla", admin_token())
+    assert r.status == 200, r
+
+
+@clean
+def test_warning_and_breach_escalate_once():
+    policy(name="Fast", position=1, first_response_minutes=60)
+    uid = int(one("SELECT id FROM users WHERE role = 'super_admin' ORDER BY id LIMIT 1"))
+    clock("2026-03-10 12:00:00")
+    phone = new_phone()
+    assert post_webhook(text_message(phone, "urgent")).status == 200
+    tid = ticket_of(phone)
+    sql("UPDATE tickets SET assigned_to = %d WHERE id = %d" % (uid, tid))
+    clock("2026-03-10 12:40:00")
+    for _ in range(2):
+        r = tick("outbox")
+        assert r.returncode == 0, r.stderr
+    assert get(tid)["sla"]["state"] == "warning"
+    assert one("SELECT COUNT(*) FROM sla_alerts WHERE ticket_id = %d AND level = 'warning'" % tid) == "1"
+    assert int(one("SELECT COUNT(*) FROM events WHERE ticket_id = %d AND type = 'sla.warning'" % tid)) >= 1
+    clock("2026-03-10 13:05:00")
+    for _ in range(2):
+        assert tick("outbox").returncode == 0
+    assert get(tid)["sla"]["state"] == "breached"
+    assert one("SELECT COUNT(*) FROM sla_alerts WHERE ticket_id = %d AND level = 'breach'" % tid) == "1"
+    assert one("SELECT sla_breached FROM tickets WHERE id = %d" % tid) == "1"
+
+
+@clean
+def test_pending_pauses():
+    policy(name="Resolve", position=1, resolution_minutes=120)
+    clock("2026-03-10 12:00:00")
+    phone = new_phone()
+    assert post_webhook(text_message(phone, "slow one")).status == 200
+    tid = ticket_of(phone)
+    clock("2026-03-10 12:30:00")
+    r = api("PUT", "/api/tickets/%d/status" % tid, admin_token(), {"status": "pending"})
+    assert r.status == 200, r
+    s = get(tid)["sla"]
+    assert s["state"] == "paused" and s["resolution_due_at"] is None, s
+    clock("2026-03-10 17:00:00")
+    assert post_webhook(text_message(phone, "here is the answer")).status == 200
+    t = get(tid)
+    assert t["status"] == "in_progress", t["status"]
+    # 90 minutes were left when it paused.
+    assert t["sla"]["resolution_due_at"].startswith("2026-03-10T18:30:00"), t["sla"]
