@@ -50,19 +50,34 @@ tick_clock_format(int64_t t, char *buf, size_t len)
 	return 0;
 }
 
+/* TICK_NOW and TICK_ENV as the process started: a FastCGI request
+ * replaces environ with its own parameters. */
+static char saved_now[512], saved_env[16];
+static int saved;
+
+void
+tick_clock_init(void)
+{
+	const char *v = getenv("TICK_NOW"), *e = getenv("TICK_ENV");
+
+	snprintf(saved_now, sizeof(saved_now), "%s", v ? v : "");
+	snprintf(saved_env, sizeof(saved_env), "%s", e ? e : "");
+	saved = 1;
+}
+
 /* The test clock's value: 0 with *out, or -1 (real time). */
 static int
 test_now(int64_t *out)
 {
 	static int refused;
-	const char *v = getenv("TICK_NOW"), *env;
+	const char *v = saved ? saved_now : getenv("TICK_NOW"), *env;
 	char line[64];
 	FILE *f;
 	int r;
 
 	if (v == NULL || v[0] == '\0')
 		return -1;
-	env = getenv("TICK_ENV");
+	env = saved ? saved_env : getenv("TICK_ENV");
 #ifdef TICK_NO_TEST_CLOCK
 	env = NULL;
 #endif

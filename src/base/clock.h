@@ -16,6 +16,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Keeps TICK_NOW and TICK_ENV as they are now (call at start, before a
+ * FastCGI request replaces the environment); without it they are read
+ * at every call. */
+void tick_clock_init(void);
+
 /* Now, in Unix seconds. */
 int64_t tick_clock_now(void);
 

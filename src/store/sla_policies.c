@@ -8,7 +8,7 @@
 #include "sla_policies.h"
 
 #define ISO(col) "DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%s.%fZ')"
-#define UNIX(col) "COALESCE(UNIX_TIMESTAMP(" col "), 0)"
+#define UNIX(col) "CAST(COALESCE(UNIX_TIMESTAMP(" col "), 0) AS SIGNED)"
 
 enum sla_stmt {
 	SL_CREATE,

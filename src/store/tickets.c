@@ -51,7 +51,7 @@
 	", t.sla_policy_id, sp.name, " ISO("t.first_response_due_at") "," \
 	" " ISO("t.next_response_due_at") ", " ISO("t.resolution_due_at") "," \
 	" t.pending_since IS NOT NULL," \
-	" COALESCE(UNIX_TIMESTAMP(" TICK_SLA_NEXT_DUE_SQL "), 0)"
+	" CAST(COALESCE(UNIX_TIMESTAMP(" TICK_SLA_NEXT_DUE_SQL "), 0) AS SIGNED)"
 /* clang-format on */
 
 enum tickets_stmt {
