@@ -20,6 +20,7 @@
 #include "media.h"
 #include "ingest.h"
 #include "hooks_out.h"
+#include "moderation.h"
 #include "outbox.h"
 #include "sla.h"
 #include "clock.h"
@@ -83,6 +84,7 @@ outbox(struct tick_app *app)
 	struct tick_media_stats ms;
 	struct tick_hooks_stats hs;
 	struct tick_retention_stats rs;
+	struct tick_moderation_stats mo;
 	long long pruned = 0, bodies = 0, pairs = 0, assigned = 0, alerts = 0;
 
 	/* SLA warnings and escalations first (issue 13): their texts are
@@ -92,6 +94,7 @@ outbox(struct tick_app *app)
 	    tick_assign_drain_all(app->db, &assigned) != TICK_OK ||
 	    tick_media_run(app, &ms) != TICK_OK ||
 	    tick_hooks_run(app, &hs) != TICK_OK ||
+	    tick_moderation_run(app, &mo) != TICK_OK ||
 	    tick_events_prune(app->db, &pruned) != TICK_OK ||
 	    tick_throttle_prune(app->db, &pairs) != TICK_OK ||
 	    tick_ingest_prune_events(app->db,
@@ -111,6 +114,11 @@ outbox(struct tick_app *app)
 	    hs.dead, hs.disabled);
 	if (alerts > 0)
 		printf("tick outbox: %lld SLA alerts\n", alerts);
+	/* AI safety checks (issue 17), when a provider is configured. */
+	if (mo.picked > 0)
+		printf("tick outbox: moderation: %d due, %d done (%d flagged), "
+		       "%d later, %d failed\n",
+		    mo.picked, mo.done, mo.flagged, mo.retry, mo.failed);
 	/* Waiting tickets of automatic teams (issue 13). */
 	if (assigned > 0)
 		printf("tick outbox: %lld waiting tickets assigned\n",

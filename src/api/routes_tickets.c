@@ -2,6 +2,7 @@
  * replies and the agents' WhatsApp routes. Each responder links only its own table and the handlers it names. */
 #include "actions_api.h"
 #include "bounds.h"
+#include "moderation_api.h"
 #include "routes.h"
 #include "session.h"
 #include "sla_api.h"
@@ -40,6 +41,9 @@ static const struct tick_route tickets[] = {
 	    TICK_PERM_TICKETS_WORK },
 	{ "POST", "/api/tickets/:id/messages/:messageId/retry",
 	    tick_work_retry_message, 0, TICK_PERM_TICKETS_WORK },
+	/* Issue 17: a reviewer clears or confirms a flagged message. */
+	{ "POST", "/api/tickets/:id/messages/:messageId/moderation",
+	    tick_moderation_review_route, 0, TICK_PERM_TICKETS_WORK },
 	{ "POST", "/api/tickets/:id/attachments/:attachmentId/retry",
 	    tick_work_retry_attachment, 0, TICK_PERM_TICKETS_WORK },
 	{ "GET", "/api/tickets/:id/actions", tick_actions_ticket_list, 0,
@@ -119,6 +123,8 @@ static const struct tick_route tickets[] = {
 	    TICK_PERM_WA_STATUS },
 	{ "POST", "/api/whatsapp/simulate-message", tick_wa_api_simulate, 0,
 	    TICK_PERM_WA_SIMULATE },
+	{ "GET", "/api/whatsapp/identity-conflicts",
+	    tick_wa_api_identity_conflicts, 0, TICK_PERM_USERS },
 };
 const struct tick_routes tick_routes_tickets = { "tickets", tickets, N(tickets),
 	tick_session_request };

@@ -246,6 +246,8 @@ tick_ticket_filters_parse(struct tick_req *req, int strict,
 		return -1;
 	if (flag(req, "mine"))
 		f->assigned_to = req->user.id;
+	/* Issue 17: flagged=1 keeps the tickets the AI check flagged. */
+	f->flagged = flag(req, "flagged");
 	if (flag(req, "unassigned")) {
 		if (f->assigned_to != 0)
 			return bad(req, strict, "unassigned",

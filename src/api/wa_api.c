@@ -18,6 +18,7 @@
 #include "tickets.h"
 #include "valid.h"
 #include "wa.h"
+#include "identities.h"
 #include "wa_api.h"
 #include "work.h"
 
@@ -242,4 +243,31 @@ out:
 	free(raw);
 	json_decref(payload);
 	json_decref(body);
+}
+
+void
+tick_wa_api_identity_conflicts(struct tick_req *req)
+{
+	char status[8] = "open";
+	json_t *items = NULL;
+	long long total = 0;
+	enum tick_err rc;
+
+	rc = tick_http_query_get(req->query, "status", status, sizeof(status));
+	if (rc == TICK_ENOTFOUND)
+		strcpy(status, "open");
+	if ((rc != TICK_OK && rc != TICK_ENOTFOUND) ||
+	    (strcmp(status, "open") != 0 && strcmp(status, "all") != 0)) {
+		tick_http_invalid(req, "status is invalid",
+		    json_pack("{s:s}", "status", "must be open or all"));
+		return;
+	}
+	if ((rc = tick_identity_conflicts_list(req->app->db,
+	         strcmp(status, "all") == 0, &items, &total)) != TICK_OK) {
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		return;
+	}
+	tick_http_ok(req, 200,
+	    json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)total),
+	    NULL);
 }

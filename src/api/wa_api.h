@@ -10,5 +10,8 @@ void tick_wa_api_send(struct tick_req *req);
 void tick_wa_api_status(struct tick_req *req);
 /* POST /api/whatsapp/simulate-message {phone, name, text}. */
 void tick_wa_api_simulate(struct tick_req *req);
+/* GET /api/whatsapp/identity-conflicts[?status=open|all] (super admin):
+ * {items, total}, newest first, at most TICK_IDENTITY_LIST_MAX. */
+void tick_wa_api_identity_conflicts(struct tick_req *req);
 
 #endif

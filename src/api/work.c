@@ -455,7 +455,7 @@ tick_work_close(struct tick_req *req)
 	}
 	/* The customer hears of it in one text, resolution included. */
 	if (tk.whatsapp_notifications && tk.whatsapp_enabled &&
-	    tk.mobile[0] != '\0' &&
+	    tk.address[0] != '\0' &&
 	    !tick_work_closing_fits(tick_config_get(&req->app->cfg,
 	                                TICK_CFG_TEXT_TICKET_CLOSED),
 	        tk.reference, resolution, &room)) {
@@ -587,7 +587,7 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 			    TICK_NOTIFY_FILE :
 			    TICK_NOTIFY_REPLY,
 			.whatsapp_enabled = tk.whatsapp_enabled,
-			.has_recipient = tk.mobile[0] != '\0',
+			.has_recipient = tk.address[0] != '\0',
 			.window_open = tk.window_open,
 			.template_set = tmpl != NULL,
 			.wa_type = f != NULL ? f->wa_type : NULL,
@@ -625,7 +625,7 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 		    f->data, f->len, &attachment);
 		use_wa = 0;
 	} else if (rc == TICK_OK && use_wa) {
-		char *payload = tick_wa_text_payload(tk.mobile, message);
+		char *payload = tick_wa_text_payload(tk.address, message);
 
 		held = plan.action == TICK_NOTIFY_HOLD;
 		rc = payload == NULL ?
@@ -635,7 +635,7 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 		free(payload);
 		if (rc == TICK_OK && held)
 			rc = tick_outbox_add_template(req->app, id,
-			    tk.contact_id, tk.mobile, &tpl_id, &l);
+			    tk.contact_id, tk.address, &tpl_id, &l);
 		if (rc == TICK_OK)
 			rc = tick_reply_link(db, reply_id, out_id);
 	}
@@ -665,7 +665,7 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 	}
 	if (!use_wa)
 		wa = json_pack("{s:s, s:s}", "status", "skipped", "reason",
-		    tk.mobile[0] == '\0' ? "no_mobile" : "whatsapp_disabled");
+		    tk.address[0] == '\0' ? "no_mobile" : "whatsapp_disabled");
 	else if (held) {
 		int down = 0, sent = 0, failed = 0;
 
@@ -686,7 +686,7 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 			int failed = 0;
 
 			if (tick_outbox_reopen(req->app, id, tk.contact_id,
-			        tk.mobile, &out_id, 1, &tpl_id,
+			        tk.address, &out_id, 1, &tpl_id,
 			        &failed) == TICK_OK) {
 				wa = result_json(out_id, "held", &res);
 				json_object_set_new(wa, "template",

@@ -9,6 +9,10 @@
 #define TICK_MAX_UPLOAD_BODY (24u * 1024u * 1024u)
 /* Largest body of a route that is not the webhook. */
 #define TICK_MAX_API_BODY (1u * 1024u * 1024u)
+/* Most bytes of an unread request body a plain CGI responder reads and
+ * drops after answering (Apache's mod_cgid writes the whole body before it
+ * reads the answer, and drops the answer of a script that did not take it). */
+#define TICK_MAX_CGI_DRAIN (64u * 1024u * 1024u)
 /* Largest JSON nesting accepted in any request body. */
 #define TICK_MAX_JSON_DEPTH 32
 /* Most messages plus statuses walked in one webhook POST. */

@@ -252,6 +252,30 @@ static const struct {
 	    "Thank you for your rating. Write here if you want to tell us "
 	    "more.",
 	    K_STR, 0, 0 },
+	/* AI safety checks (issue 17): none checks nothing. Keys are secrets
+	 * and never logged. */
+	[TICK_CFG_MODERATION_PROVIDER] = { "MODERATION_PROVIDER", NULL, "none",
+	    K_CHOICE, 0, 0, ",gemini,openrouter,none," },
+	[TICK_CFG_GEMINI_API_URL] = { "GEMINI_API_URL", NULL,
+	    "https://generativelanguage.googleapis.com/v1beta", K_URL, 0, 0 },
+	[TICK_CFG_GEMINI_MODEL] = { "GEMINI_MODEL", NULL, "gemini-2.5-flash",
+	    K_STR, 0, 0 },
+	[TICK_CFG_GEMINI_API_KEY] = { "GEMINI_API_KEY", NULL, NULL, K_STR, 0,
+	    0 },
+	[TICK_CFG_OPENROUTER_API_URL] = { "OPENROUTER_API_URL", NULL,
+	    "https://openrouter.ai/api/v1", K_URL, 0, 0 },
+	[TICK_CFG_OPENROUTER_MODEL] = { "OPENROUTER_MODEL", NULL,
+	    "google/gemini-2.5-flash", K_STR, 0, 0 },
+	[TICK_CFG_OPENROUTER_API_KEY] = { "OPENROUTER_API_KEY", NULL, NULL,
+	    K_STR, 0, 0 },
+	[TICK_CFG_MODERATION_TIMEOUT_MS] = { "MODERATION_TIMEOUT_MS", NULL,
+	    "8000", K_NUM, 200, 120000 },
+	/* Anonymous safety reports: text (their text is checked, as any
+	 * customer's) or off (never sent to a provider). */
+	[TICK_CFG_MODERATION_ANONYMOUS] = { "MODERATION_ANONYMOUS", NULL,
+	    "text", K_CHOICE, 0, 0, ",text,off," },
+	[TICK_CFG_MODERATION_MAX_ATTEMPTS] = { "MODERATION_MAX_ATTEMPTS", NULL,
+	    "8", K_NUM, 1, 50 },
 };
 
 void

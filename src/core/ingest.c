@@ -10,12 +10,15 @@
 #include "assign.h"
 #include "db.h"
 #include "events.h"
+#include "identity.h"
+#include "identities.h"
 #include "ingest.h"
 #include "sla.h"
 #include "clock.h"
 #include "csat_flow.h"
 #include "intake_flow.h"
 #include "media.h"
+#include "moderation.h"
 #include "bounds.h"
 #include "log.h"
 #include "metrics.h"
@@ -31,6 +34,9 @@ enum ingest_stmt {
 	IN_EVENT_DONE,
 	IN_EVENT_PRUNE,
 	IN_CONTACT,
+	IN_CONTACT_BY_WA,
+	IN_CONTACT_BY_USER,
+	IN_CONTACT_UPDATE,
 	IN_MESSAGE,
 	IN_LINK,
 	IN_STATUS,
@@ -53,12 +59,30 @@ static const char *const stmts[IN_STMT__MAX] = {
 	    " WHERE received_at < NOW(3) - INTERVAL ? DAY ORDER BY received_at LIMIT ?",
 	/* LAST_INSERT_ID(id) makes the insert id the row's id either way. */
 	[IN_CONTACT] =
-	    "INSERT INTO whatsapp_contacts (contact_key, wa_id, user_id, profile_name,"
-	    " last_inbound_at) VALUES (?, ?, ?, ?, NOW(3)) ON DUPLICATE KEY UPDATE"
+	    "INSERT INTO whatsapp_contacts (contact_key, wa_id, user_id,"
+	    " parent_user_id, profile_name, username, last_inbound_at)"
+	    " VALUES (?, ?, ?, ?, ?, ?, NOW(3)) ON DUPLICATE KEY UPDATE"
 	    " id = LAST_INSERT_ID(id), wa_id = COALESCE(VALUES(wa_id), wa_id),"
 	    " user_id = COALESCE(VALUES(user_id), user_id),"
 	    " profile_name = COALESCE(VALUES(profile_name), profile_name),"
+	    " username = COALESCE(VALUES(username), username),"
 	    " last_inbound_at = NOW(3)",
+	/* A contact by either key (identity.h), locked for the decision. */
+	[IN_CONTACT_BY_WA] =
+	    "SELECT id, COALESCE(wa_id, ''), COALESCE(user_id, '')"
+	    " FROM whatsapp_contacts WHERE wa_id = ? ORDER BY id LIMIT 1"
+	    " FOR UPDATE",
+	[IN_CONTACT_BY_USER] =
+	    "SELECT id, COALESCE(wa_id, ''), COALESCE(user_id, '')"
+	    " FROM whatsapp_contacts WHERE user_id = ? ORDER BY id LIMIT 1"
+	    " FOR UPDATE",
+	[IN_CONTACT_UPDATE] =
+	    "UPDATE whatsapp_contacts SET wa_id = COALESCE(?, wa_id),"
+	    " user_id = COALESCE(?, user_id),"
+	    " parent_user_id = COALESCE(?, parent_user_id),"
+	    " profile_name = COALESCE(?, profile_name),"
+	    " username = COALESCE(?, username),"
+	    " last_inbound_at = IF(?, NOW(3), last_inbound_at) WHERE id = ?",
 	[IN_MESSAGE] =
 	    "INSERT IGNORE INTO whatsapp_messages (direction, wamid, phone_number_id,"
 	    " contact_id, ticket_id, event_id, type, body, payload, ignored, status,"
@@ -168,8 +192,8 @@ answer_status(struct tick_app *app, const struct tick_wa_msg *m,
 		         tid)) != TICK_OK)
 			return rc;
 	}
-	return tick_outbox_add_text(db, tid, contact_id, 0, m->from, text,
-	    &out_id, l);
+	return tick_outbox_add_text(db, tid, contact_id, 0,
+	    m->from != NULL ? m->from : m->from_user_id, text, &out_id, l);
 }
 
 /* A webhook body to store as its raw event. */
@@ -197,6 +221,130 @@ insert_event(struct tick_db *db, const struct raw *ev, long long *id)
 	if ((rc = tick_q_exec(&q)) == TICK_OK)
 		*id = (long long)tick_q_insert_id(&q);
 	tick_q_done(&q);
+	return rc;
+}
+
+/* The contact found by key (wa_id or user id); c->id 0 when none. The
+ * strings live in bufs. */
+static enum tick_err
+find_contact(struct tick_db *db, enum ingest_stmt st, const char *key,
+    struct tick_id_contact *c, char wa[TICK_COL_BUF(20)],
+    char uid[TICK_COL_BUF(TICK_MAX_USER_ID)])
+{
+	struct tick_q q;
+	enum tick_err rc;
+
+	memset(c, 0, sizeof(*c));
+	if (key == NULL)
+		return TICK_OK;
+	tick_q_init(&q, db, stmts[st]);
+	tick_q_str(&q, key, (size_t)-1);
+	tick_q_out_int(&q, &c->id);
+	tick_q_out_str(&q, wa, TICK_COL_BUF(20));
+	tick_q_out_str(&q, uid, TICK_COL_BUF(TICK_MAX_USER_ID));
+	rc = tick_q_one(&q);
+	if (rc == TICK_ENOTFOUND) {
+		c->id = 0;
+		return TICK_OK;
+	}
+	if (rc != TICK_OK)
+		return rc;
+	c->wa_id = *wa ? wa : NULL;
+	c->user_id = *uid ? uid : NULL;
+	return TICK_OK;
+}
+
+/*
+ * The contact a message is from (identity.h decides): found by its phone
+ * or its user id, created, or given the keys an identity event moves
+ * to; a conflict is recorded for a super admin. *contact_id 0 when an
+ * event names no one tick knows.
+ */
+static enum tick_err
+resolve_contact(struct tick_db *db, const struct tick_wa_msg *m,
+    const char *key, long long *contact_id)
+{
+	char wa[3][TICK_COL_BUF(20)], uid[3][TICK_COL_BUF(TICK_MAX_USER_ID)];
+	struct tick_id_input in;
+	struct tick_id_decision d;
+	struct tick_q q;
+	enum tick_err rc;
+
+	memset(&in, 0, sizeof(in));
+	*contact_id = 0;
+	in.event = (enum tick_id_event)m->ident;
+	if (in.event == TICK_ID_USER_ID_UPDATE) {
+		in.wa_id = m->from;
+		in.user_id = m->new_user_id;
+		in.old_key = m->old_key;
+		rc = find_contact(db, IN_CONTACT_BY_USER, in.old_key,
+		    &in.by_old, wa[2], uid[2]);
+		if (rc != TICK_OK)
+			return rc;
+	} else if (in.event == TICK_ID_NUMBER_CHANGED) {
+		in.wa_id = m->new_wa_id;
+		in.user_id = m->new_user_id;
+		in.old_key = m->old_key;
+		rc = find_contact(db, IN_CONTACT_BY_WA, in.old_key, &in.by_old,
+		    wa[2], uid[2]);
+		if (rc != TICK_OK)
+			return rc;
+	} else {
+		in.wa_id = m->from;
+		in.user_id = m->from_user_id;
+	}
+	if ((rc = find_contact(db, IN_CONTACT_BY_WA, in.wa_id, &in.by_wa_id,
+	         wa[0], uid[0])) != TICK_OK ||
+	    (rc = find_contact(db, IN_CONTACT_BY_USER, in.user_id,
+	         &in.by_user_id, wa[1], uid[1])) != TICK_OK)
+		return rc;
+	tick_id_resolve(&in, &d);
+	switch (d.action) {
+	case TICK_ID_CREATE:
+		tick_q_init(&q, db, stmts[IN_CONTACT]);
+		tick_q_str(&q, key, (size_t)-1);
+		tick_q_str(&q, in.wa_id, (size_t)-1);
+		tick_q_str(&q, in.user_id, (size_t)-1);
+		tick_q_str(&q, m->parent_user_id, (size_t)-1);
+		tick_q_str(&q, m->profile_name, (size_t)-1);
+		tick_q_str(&q, m->username, (size_t)-1);
+		if ((rc = tick_q_exec(&q)) == TICK_OK)
+			*contact_id = (long long)tick_q_insert_id(&q);
+		tick_q_done(&q);
+		return rc;
+	case TICK_ID_USE:
+	case TICK_ID_UPDATE:
+		tick_q_init(&q, db, stmts[IN_CONTACT_UPDATE]);
+		tick_q_str(&q, d.set_wa_id, (size_t)-1);
+		tick_q_str(&q, d.set_user_id, (size_t)-1);
+		tick_q_str(&q, m->parent_user_id, (size_t)-1);
+		tick_q_str(&q, m->profile_name, (size_t)-1);
+		tick_q_str(&q, m->username, (size_t)-1);
+		tick_q_int(&q, in.event == TICK_ID_MESSAGE);
+		tick_q_int(&q, d.contact_id);
+		rc = tick_q_run(&q);
+		if (rc != TICK_OK)
+			return rc;
+		*contact_id = d.contact_id;
+		break;
+	default: break;
+	}
+	if (d.conflict != TICK_ID_CONFLICT_NONE) {
+		tick_log_warn("%s: %s: identity conflict %s (contact %lld)",
+		    __func__, m->wamid, tick_id_conflict_name(d.conflict),
+		    d.contact_id);
+		struct tick_identity_conflict c = {
+			.reason = tick_id_conflict_name(d.conflict),
+			.contact_id = d.contact_id,
+			.other_contact_id = d.other_contact_id,
+			.wa_id = in.wa_id,
+			.user_id = in.user_id,
+			.previous_user_id = d.previous_user_id,
+			.wamid = m->wamid,
+		};
+
+		rc = tick_identity_conflict_add(db, &c);
+	}
 	return rc;
 }
 
@@ -245,21 +393,12 @@ store_message(struct tick_app *app, long long event_id,
 		goto out;
 	if (ev != NULL)
 		sum->event_id = event_id;
-	if (ignored == NULL) {
-		tick_q_init(&q, db, stmts[IN_CONTACT]);
-		tick_q_str(&q, key, (size_t)-1);
-		tick_q_str(&q, m->from, (size_t)-1);
-		tick_q_str(&q, m->from_user_id, (size_t)-1);
-		tick_q_str(&q, m->profile_name, (size_t)-1);
-		if ((rc = tick_q_exec(&q)) == TICK_OK)
-			contact_id = (long long)tick_q_insert_id(&q);
-		tick_q_done(&q);
-		if (rc != TICK_OK)
-			goto out;
-	}
+	if (ignored == NULL &&
+	    (rc = resolve_contact(db, m, key, &contact_id)) != TICK_OK)
+		goto out;
 	/* The customer's open ticket, locked, so that the message can be
 	 * stored already on it. */
-	query = ignored == NULL && m->kind == TICK_WA_TEXT && m->from != NULL &&
+	query = ignored == NULL && m->kind == TICK_WA_TEXT &&
 	    tick_ingest_status_query(m->text, prefix, ref, sizeof(ref));
 	memset(&t, 0, sizeof(t));
 	if (ignored == NULL && !query) {
@@ -362,12 +501,14 @@ store_message(struct tick_app *app, long long event_id,
 				goto out;
 			/* The confirmation is stored with the ticket, sent after. */
 			v.ref = t.reference;
-			if (m->from != NULL &&
-			    tick_text_render(&app->cfg,
+			/* To the phone, else to the business-scoped user id
+			 * (a customer known by username only). */
+			if (tick_text_render(&app->cfg,
 			        TICK_TEXT_TICKET_CREATED, &v, text,
 			        sizeof(text)) == TICK_OK &&
 			    (rc = tick_outbox_add_text(db, t.id, contact_id, 0,
-			         m->from, text, &out_id, l)) != TICK_OK)
+			         m->from != NULL ? m->from : m->from_user_id,
+			         text, &out_id, l)) != TICK_OK)
 				goto out;
 			/* A site code puts the ticket on its site; the guided
 			 * intake opens its form (asked after the commit). */
@@ -384,9 +525,15 @@ store_message(struct tick_app *app, long long event_id,
 		}
 		/* Outside business hours: the night text, once a day. */
 		if (rc == TICK_OK &&
-		    (rc = tick_sla_out_of_hours(app, t.id, contact_id, m->from,
+		    (rc = tick_sla_out_of_hours(app, t.id, contact_id,
+		         m->from != NULL ? m->from : m->from_user_id,
 		         tick_clock_now(), l, &ooh)) != TICK_OK)
 			goto out;
+		/* A text: recorded for the AI safety check with the message,
+		 * checked by `tick outbox` once this commits (issue 17). */
+		if (rc == TICK_OK && m->kind == TICK_WA_TEXT)
+			rc = tick_moderation_enqueue(app, msg_id, t.id,
+			    m->text);
 		/* A photo, document, voice note, video or sticker: recorded
 		 * now, fetched and kept once this commits. */
 		if (rc == TICK_OK && m->media_id != NULL)

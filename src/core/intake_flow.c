@@ -397,9 +397,10 @@ apply(struct tick_app *app, long long ticket_id, const struct tick_wa_msg *m,
 	if (rc != TICK_OK)
 		return rc;
 	tick_intake_step(&app->cfg, &f.f, &in, &o);
-	to = m->from != NULL     ? m->from :
-	    tk.mobile[0] != '\0' ? tk.mobile :
-	                           NULL;
+	to = m->from != NULL        ? m->from :
+	    tk.address[0] != '\0'   ? tk.address :
+	    m->from_user_id != NULL ? m->from_user_id :
+	                              NULL;
 	if (o.ask != TICK_INTAKE_ASK_NONE && to == NULL)
 		o.ask = TICK_INTAKE_ASK_NONE;
 	if (o.ask != TICK_INTAKE_ASK_NONE &&

@@ -375,7 +375,7 @@ reopen_if_closed(struct tick_app *app, const struct tick_ticket *tk,
 			ids[i] = 0;
 	}
 	if (closed &&
-	    tick_outbox_reopen(app, tk->id, tk->contact_id, tk->mobile, ids, 2,
+	    tick_outbox_reopen(app, tk->id, tk->contact_id, tk->address, ids, 2,
 	        &tpl_id, &tpl_failed) != TICK_OK)
 		tick_log_warn("%s: ticket %lld: could not hold the file for the "
 		              "template",
@@ -419,7 +419,7 @@ send_outgoing(struct tick_app *app, const struct pending *p, const char *link,
 	{
 		struct tick_notify_case c = { .kind = TICK_NOTIFY_FILE,
 			.whatsapp_enabled = tk.whatsapp_enabled,
-			.has_recipient = tk.mobile[0] != '\0',
+			.has_recipient = tk.address[0] != '\0',
 			.window_open = tk.window_open,
 			.template_set = tmpl != NULL,
 			.wa_type = type,
@@ -432,7 +432,7 @@ send_outgoing(struct tick_app *app, const struct pending *p, const char *link,
 	/* The reply route refused a file outside the window without a
 	 * template; one that closed since is tried, and Meta decides. */
 	held = plan.action == TICK_NOTIFY_HOLD;
-	payload = tick_wa_media_payload(tk.mobile, type, link, text,
+	payload = tick_wa_media_payload(tk.address, type, link, text,
 	    p->name[0] ? p->name : NULL);
 	rc = payload == NULL ? TICK_ENOMEM :
 	                       tick_outbox_add(db, tk.id, tk.contact_id,
@@ -440,7 +440,7 @@ send_outgoing(struct tick_app *app, const struct pending *p, const char *link,
 	                           payload, held, &out_id, held ? NULL : &l);
 	/* No caption on audio and stickers: the text follows on its own. */
 	if (rc == TICK_OK && plan.text_apart) {
-		char *t = tick_wa_text_payload(tk.mobile, text);
+		char *t = tick_wa_text_payload(tk.address, text);
 
 		rc = t == NULL ?
 		    TICK_ENOMEM :
@@ -450,7 +450,7 @@ send_outgoing(struct tick_app *app, const struct pending *p, const char *link,
 	}
 	if (rc == TICK_OK && held)
 		rc = tick_outbox_add_template(app, tk.id, tk.contact_id,
-		    tk.mobile, &tpl_id, &l);
+		    tk.address, &tpl_id, &l);
 	if (rc == TICK_OK) {
 		tick_q_init(&q, db, stmts[MD_LINK_REPLY]);
 		tick_q_int(&q, out_id);

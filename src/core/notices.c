@@ -21,7 +21,7 @@ tick_notice_queue(struct tick_app *app, const struct tick_ticket *tk,
 	long long id = 0, tid = 0;
 	struct tick_notify_case c = { .kind = TICK_NOTIFY_NOTICE,
 		.whatsapp_enabled = tk->whatsapp_enabled,
-		.has_recipient = tk->mobile[0] != '\0',
+		.has_recipient = tk->address[0] != '\0',
 		.window_open = tk->window_open,
 		.template_set = tmpl != NULL,
 		.has_text = 1 };
@@ -41,20 +41,20 @@ tick_notice_queue(struct tick_app *app, const struct tick_ticket *tk,
 	 * Meta decides. */
 	if (plan.action != TICK_NOTIFY_HOLD) {
 		rc = tick_outbox_add_text(app->db, tk->id, tk->contact_id, 0,
-		    tk->mobile, text, &id, l);
+		    tk->address, text, &id, l);
 		*wa = json_pack("{s:s, s:I, s:b}", "status", "queued", "id",
 		    (json_int_t)id, "window_open", tk->window_open);
 		return rc;
 	}
 	/* Outside the window: the text waits, the template re-opens it. */
-	if ((payload = tick_wa_text_payload(tk->mobile, text)) == NULL)
+	if ((payload = tick_wa_text_payload(tk->address, text)) == NULL)
 		return TICK_ENOMEM;
 	rc = tick_outbox_add(app->db, tk->id, tk->contact_id, 0, "text", text,
 	    payload, 1, &id, NULL);
 	free(payload);
 	if (rc == TICK_OK)
 		rc = tick_outbox_add_template(app, tk->id, tk->contact_id,
-		    tk->mobile, &tid, l);
+		    tk->address, &tid, l);
 	*wa = json_pack("{s:s, s:I, s:I, s:s}", "status", "held", "id",
 	    (json_int_t)id, "template_id", (json_int_t)tid, "template", tmpl);
 	return rc;

@@ -86,6 +86,32 @@ io_read(struct io *io, char *buf, size_t n)
 	return got;
 }
 
+/* Plain CGI: reads what is left of the request body, up to
+ * TICK_MAX_CGI_DRAIN bytes, once the answer is out, so that a server
+ * which writes the whole body first (Apache's mod_cgid) sends the answer
+ * (a 405 or 413 given before the body was read) instead of dropping it. */
+static void
+cgi_drain(void)
+{
+	const char *cl = getenv("CONTENT_LENGTH");
+	long long left = 0;
+	char buf[65536];
+	size_t r;
+
+	/* Only a stated body: standard input may be a terminal otherwise. */
+	if (cl == NULL ||
+	    tick_valid_num(cl, strlen(cl), 1, TICK_MAX_CGI_DRAIN, &left) !=
+	        TICK_OK)
+		left = cl != NULL && *cl != '\0' && *cl != '0' ?
+		    (long long)TICK_MAX_CGI_DRAIN :
+		    0;
+	while (left > 0 &&
+	    (r = fread(buf, 1,
+	         (size_t)left < sizeof(buf) ? (size_t)left : sizeof(buf),
+	         stdin)) > 0)
+		left -= (long long)r;
+}
+
 static void
 io_write(struct io *io, const char *buf, size_t n)
 {
@@ -268,6 +294,10 @@ handle(struct tick_app *app, char **envp, struct io *io,
 		    req.method, req.path);
 		tick_db_rollback(app->db);
 	}
+	/* At debug level, one line a request: its pid tells which process
+	 * served it (tests/apache/run counts them under plain CGI). */
+	tick_log_debug("%s: %s %s %d", app->name, req.method, req.path,
+	    req.status);
 	if (req.streamed) {
 		count_request(&t0, r, routes, req.status);
 		tick_http_req_clear(&req);
@@ -619,6 +649,7 @@ tick_serve_main(int argc, char **argv, const struct tick_routes *table)
 		handle(&app, environ, &io, routes, nroutes);
 		tick_metrics_close();
 		fflush(stdout);
+		cgi_drain();
 		rc = 0;
 	}
 out:

@@ -7,6 +7,7 @@ enum erasure_stmt {
 	ER_QUEUE_FILES,
 	ER_FILES,
 	ER_STATUSES,
+	ER_MODERATION,
 	ER_MESSAGES,
 	ER_REPLIES,
 	ER_EVENTS,
@@ -18,6 +19,7 @@ enum erasure_stmt {
 	ER_C_QUEUE_FILES,
 	ER_C_FILES,
 	ER_C_STATUSES,
+	ER_C_MODERATION,
 	ER_C_MESSAGES,
 	ER_EXPIRED,
 	ER_DUE,
@@ -43,6 +45,10 @@ static const char *const stmts[ER_STMT__MAX] = {
 	[ER_STATUSES] =
 	    "DELETE FROM whatsapp_statuses WHERE wamid IN (SELECT wamid FROM"
 	    " whatsapp_messages WHERE ticket_id = ? AND wamid IS NOT NULL)",
+	/* The AI safety checks of its messages (issue 17). */
+	[ER_MODERATION] =
+	    "DELETE FROM message_moderation WHERE ticket_id = ? OR message_id IN"
+	    " (SELECT id FROM whatsapp_messages WHERE ticket_id = ?)",
 	[ER_MESSAGES] = "DELETE FROM whatsapp_messages WHERE ticket_id = ?",
 	[ER_REPLIES] = "DELETE FROM replies WHERE ticket_id = ?",
 	[ER_EVENTS] = "DELETE FROM events WHERE ticket_id = ?",
@@ -59,6 +65,9 @@ static const char *const stmts[ER_STMT__MAX] = {
 	[ER_C_STATUSES] =
 	    "DELETE FROM whatsapp_statuses WHERE wamid IN (SELECT wamid FROM"
 	    " whatsapp_messages WHERE contact_id = ? AND wamid IS NOT NULL)",
+	[ER_C_MODERATION] =
+	    "DELETE FROM message_moderation WHERE message_id IN"
+	    " (SELECT id FROM whatsapp_messages WHERE contact_id = ?)",
 	[ER_C_MESSAGES] = "DELETE FROM whatsapp_messages WHERE contact_id = ?",
 	[ER_EXPIRED] =
 	    "SELECT id FROM tickets WHERE status = 'closed'"
@@ -100,6 +109,7 @@ tick_erase_ticket(struct tick_db *db, long long id, struct tick_erase_counts *c)
 	if ((rc = run(db, ER_QUEUE_FILES, id, 2, NULL)) != TICK_OK ||
 	    (rc = run(db, ER_FILES, id, 2, &files)) != TICK_OK ||
 	    (rc = run(db, ER_STATUSES, id, 1, NULL)) != TICK_OK ||
+	    (rc = run(db, ER_MODERATION, id, 2, NULL)) != TICK_OK ||
 	    (rc = run(db, ER_MESSAGES, id, 1, &msgs)) != TICK_OK ||
 	    (rc = run(db, ER_REPLIES, id, 1, &replies)) != TICK_OK ||
 	    (rc = run(db, ER_EVENTS, id, 1, &events)) != TICK_OK ||
@@ -127,6 +137,7 @@ tick_erase_contact_messages(struct tick_db *db, long long id,
 	if ((rc = run(db, ER_C_QUEUE_FILES, id, 1, NULL)) != TICK_OK ||
 	    (rc = run(db, ER_C_FILES, id, 1, &files)) != TICK_OK ||
 	    (rc = run(db, ER_C_STATUSES, id, 1, NULL)) != TICK_OK ||
+	    (rc = run(db, ER_C_MODERATION, id, 1, NULL)) != TICK_OK ||
 	    (rc = run(db, ER_C_MESSAGES, id, 1, &msgs)) != TICK_OK)
 		return rc;
 	c->files += files;

@@ -136,41 +136,76 @@ tick_reports_ticket_stats(struct tick_db *db, const struct tick_scope *scope,
 	return rc;
 }
 
+/* The headline's counts: from the rollups where f allows it (else from
+ * the tickets), and the overdue actions of the tickets f selects. */
 enum tick_err
 tick_reports_headline(struct tick_db *db, const struct tick_ticket_filters *f,
     struct tick_reports_headline *h)
 {
-	struct tick_sql s = { .len = 0 };
+	static const char *const conds[] = { "1", "t.status <> 'closed'",
+		"t.status = 'closed'",
+		"t.status <> 'closed' AND t.assigned_to IS NULL",
+		"t.status = 'new'", "t.status = 'assigned'",
+		"t.status = 'in_progress'", "t.status = 'closed'",
+		"t.source = 'whatsapp'", "t.source = 'form'",
+		"t.source = 'api'",
+		"t.status <> 'closed' AND t.severity = 'critical'" };
+	struct tick_sql s = { .len = 0 }, w = { .len = 0 };
 	long long *v[] = { &h->created, &h->open, &h->closed, &h->unassigned,
 		&h->by_status[0], &h->by_status[1], &h->by_status[2],
 		&h->by_status[3], &h->whatsapp, &h->form, &h->api,
-		&h->critical_open, &h->overdue_actions, &h->csat.count,
-		&h->csat.sum };
+		&h->critical_open, &h->csat.count, &h->csat.sum };
 	struct tick_q q;
 	enum tick_err rc;
+	int rollup;
 
 	memset(h, 0, sizeof(*h));
+	rollup = tick_ticket_where_rollup(&w, f) == 0 && !w.overflow;
+	tick_sql_add(&s, "SELECT ");
+	for (size_t i = 0; i < sizeof(conds) / sizeof(conds[0]); i++) {
+		tick_sql_add(&s, i ? ", COALESCE(SUM(" : "COALESCE(SUM(");
+		if (rollup) {
+			tick_sql_add(&s, "IF(");
+			tick_sql_add(&s, conds[i]);
+			tick_sql_add(&s, ", t.n, 0)");
+		} else {
+			tick_sql_add(&s, "(");
+			tick_sql_add(&s, conds[i]);
+			tick_sql_add(&s, ")");
+		}
+		tick_sql_add(&s, "), 0)");
+	}
+	/* The ratings (issue 13): how many, their sum. */
 	tick_sql_add(&s,
-	    "SELECT COUNT(*), COALESCE(SUM(t.status <> 'closed'), 0),"
-	    " COALESCE(SUM(t.status = 'closed'), 0),"
-	    " COALESCE(SUM(t.status <> 'closed' AND t.assigned_to IS NULL), 0),"
-	    " COALESCE(SUM(t.status = 'new'), 0),"
-	    " COALESCE(SUM(t.status = 'assigned'), 0),"
-	    " COALESCE(SUM(t.status = 'in_progress'), 0),"
-	    " COALESCE(SUM(t.status = 'closed'), 0),"
-	    " COALESCE(SUM(t.source = 'whatsapp'), 0),"
-	    " COALESCE(SUM(t.source = 'form'), 0),"
-	    " COALESCE(SUM(t.source = 'api'), 0),"
-	    " COALESCE(SUM(t.status <> 'closed' AND t.severity = 'critical'), 0),"
-	    " COALESCE(SUM((SELECT COUNT(*) FROM ticket_actions a"
-	    " WHERE a.ticket_id = t.id AND " TICK_ACTION_OVERDUE_SQL ")), 0),"
-	    " COUNT(t.csat_score), COALESCE(SUM(t.csat_score), 0)"
-	    " FROM tickets t");
-	tick_ticket_where(&s, f);
+	    rollup ?
+	        ", COALESCE(SUM(t.csat_n), 0), COALESCE(SUM(t.csat_sum), 0)" :
+	        ", COUNT(t.csat_score), COALESCE(SUM(t.csat_score), 0)");
+	if (rollup) {
+		tick_sql_add(&s, " FROM ticket_rollup t");
+		tick_sql_add(&s, w.text);
+	} else {
+		tick_sql_add(&s, " FROM tickets t");
+		tick_ticket_where(&s, f);
+	}
 	tick_q_init_built(&q, db, &s);
 	tick_ticket_bind_where(&q, f);
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
 		tick_q_out_int(&q, v[i]);
+	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
+		rc = TICK_EDB;
+	tick_q_done(&q);
+	if (rc != TICK_OK)
+		return rc;
+	/* The overdue actions, from the overdue actions' side. */
+	memset(&s, 0, sizeof(s));
+	tick_sql_add(&s,
+	    "SELECT COUNT(*) FROM ticket_actions a"
+	    " JOIN tickets t ON t.id = a.ticket_id");
+	tick_ticket_where(&s, f);
+	tick_sql_add(&s, " AND " TICK_ACTION_OVERDUE_SQL);
+	tick_q_init_built(&q, db, &s);
+	tick_ticket_bind_where(&q, f);
+	tick_q_out_int(&q, &h->overdue_actions);
 	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
 		rc = TICK_EDB;
 	tick_q_done(&q);
@@ -336,7 +371,7 @@ enum tick_err
 tick_reports_series(struct tick_db *db, const struct tick_ticket_filters *f,
     enum tick_figures_group g, int with_times, json_t **items)
 {
-	struct tick_sql s = { .len = 0 };
+	struct tick_sql s = { .len = 0 }, w = { .len = 0 };
 	char key[TICK_COL_BUF(100)], label[TICK_COL_BUF(100)];
 	long long total = 0, open = 0, closed = 0;
 	struct tick_figures_csat csat = { 0, 0 };
@@ -358,12 +393,24 @@ tick_reports_series(struct tick_db *db, const struct tick_ticket_filters *f,
 	tick_sql_add(&s, groups[g].key);
 	tick_sql_add(&s, ", ");
 	tick_sql_add(&s, groups[g].label);
-	tick_sql_add(&s,
-	    ", COUNT(*), COALESCE(SUM(t.status <> 'closed'), 0),"
-	    " COALESCE(SUM(t.status = 'closed'), 0), COUNT(t.csat_score),"
-	    " COALESCE(SUM(t.csat_score), 0) FROM tickets t");
-	tick_sql_add(&s, groups[g].from);
-	tick_ticket_where(&s, f);
+	/* The counts from the rollups where f allows it. */
+	if (tick_ticket_where_rollup(&w, f) == 0 && !w.overflow) {
+		tick_sql_add(&s,
+		    ", COALESCE(SUM(t.n), 0),"
+		    " COALESCE(SUM(IF(t.status <> 'closed', t.n, 0)), 0),"
+		    " COALESCE(SUM(IF(t.status = 'closed', t.n, 0)), 0),"
+		    " COALESCE(SUM(t.csat_n), 0), COALESCE(SUM(t.csat_sum), 0)"
+		    " FROM ticket_rollup t");
+		tick_sql_add(&s, groups[g].from);
+		tick_sql_add(&s, w.text);
+	} else {
+		tick_sql_add(&s,
+		    ", COUNT(*), COALESCE(SUM(t.status <> 'closed'), 0),"
+		    " COALESCE(SUM(t.status = 'closed'), 0), COUNT(t.csat_score),"
+		    " COALESCE(SUM(t.csat_score), 0) FROM tickets t");
+		tick_sql_add(&s, groups[g].from);
+		tick_ticket_where(&s, f);
+	}
 	tick_sql_add(&s, " GROUP BY 1 ORDER BY 1 LIMIT 10000");
 	tick_q_init_built(&q, db, &s);
 	bind_tz(&q, f, groups[g].ntz);

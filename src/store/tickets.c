@@ -9,6 +9,7 @@
 #include "csat.h"
 #include "db.h"
 #include "log.h"
+#include "moderations.h"
 #include "refs.h"
 #include "report.h"
 #include "tags.h"
@@ -42,9 +43,14 @@
 	" LEFT JOIN sites st ON st.id = t.site_id" \
 	" LEFT JOIN sites sb ON sb.id = t.subsite_id" \
 	" LEFT JOIN teams tm ON tm.id = t.team_id" \
+	" LEFT JOIN whatsapp_contacts wc ON wc.id = t.contact_id" \
 	" LEFT JOIN sla_policies sp ON sp.id = t.sla_policy_id"
-/* The ticket's team (issue 13), after the row's last columns. */
-#define TICKET_TEAM_COLUMNS ", t.team_id, tm.name" TICKET_SLA_COLUMNS
+/* The ticket's team (issue 13), after the row's last columns; then
+ * the AI flag (issue 17), the WhatsApp identity (issue 16) and the SLA
+ * (issue 13, from C_SLA). */
+#define TICKET_TEAM_COLUMNS \
+	", t.team_id, tm.name, " TICK_MODERATION_FLAGGED_SQL \
+	", wc.username, wc.user_id" TICKET_SLA_COLUMNS
 /* The ticket's SLA (issue 13): its policy, due times, whether it is
  * paused (pending) and the nearest running due time (Unix seconds). */
 #define TICKET_SLA_COLUMNS \
@@ -139,8 +145,10 @@ static const char *const stmts[TK_STMT__MAX] = {
 	    " AND " TICK_SCOPE_SQL,
 	[TK_LOCK] =
 	    "SELECT id, reference, status, COALESCE(assigned_to, 0),"
-	    " COALESCE(mobile, ''), COALESCE(contact_id, 0), whatsapp_enabled,"
-	    " whatsapp_notifications,"
+	    " COALESCE(mobile, ''), COALESCE(contact_id, 0),"
+	    " COALESCE(NULLIF(mobile, ''), (SELECT wc.user_id FROM"
+	    " whatsapp_contacts wc WHERE wc.id = t.contact_id), ''),"
+	    " whatsapp_enabled, whatsapp_notifications,"
 	    " COALESCE(last_customer_message_at > NOW(3) - INTERVAL 24 HOUR, 0),"
 	    " first_response_at IS NOT NULL, COALESCE(team_id, 0)"
 	    " FROM tickets t WHERE id = ? AND deleted_at IS NULL"
@@ -414,6 +422,7 @@ tick_ticket_lock(struct tick_db *db, const struct tick_scope *scope,
 	tick_q_out_int(&q, &t->assigned_to);
 	tick_q_out_str(&q, t->mobile, sizeof(t->mobile));
 	tick_q_out_int(&q, &t->contact_id);
+	tick_q_out_str(&q, t->address, sizeof(t->address));
 	tick_q_out_int(&q, &wa);
 	tick_q_out_int(&q, &notify);
 	tick_q_out_int(&q, &window);
@@ -447,6 +456,9 @@ struct row {
 	long long site_id, subsite_id, anonymous, open_actions, overdue_actions;
 	long long team_id;
 	char team_name[TICK_COL_BUF(100)];
+	long long flagged; /* a message flagged by the AI check, not cleared */
+	/* The WhatsApp contact's username and business-scoped user id. */
+	char username[TICK_COL_BUF(64)], wa_user_id[TICK_COL_BUF(128)];
 	long long sla_policy, sla_paused, sla_next;
 	char sla_name[TICK_COL_BUF(100)], sla_first[40], sla_nextat[40],
 	    sla_resolution[40];
@@ -532,6 +544,9 @@ bind_row(struct tick_q *q, struct row *r)
 	tick_q_out_int(q, &r->overdue_actions);
 	tick_q_out_int(q, &r->team_id);
 	tick_q_out_str(q, r->team_name, sizeof(r->team_name));
+	tick_q_out_int(q, &r->flagged);
+	tick_q_out_str(q, r->username, sizeof(r->username));
+	tick_q_out_str(q, r->wa_user_id, sizeof(r->wa_user_id));
 	tick_q_out_int(q, &r->sla_policy);
 	tick_q_out_str(q, r->sla_name, sizeof(r->sla_name));
 	tick_q_out_str(q, r->sla_first, sizeof(r->sla_first));
@@ -561,7 +576,9 @@ enum {
 	C_LOC_ADDRESS,
 	C_ANONYMOUS,
 	C_LAST_MESSAGE,
-	C_TEAM = C_LAST_MESSAGE + 3
+	C_TEAM = C_LAST_MESSAGE + 3,
+	/* After the team, the AI flag, the username and the user id. */
+	C_SLA = C_TEAM + 5
 };
 
 /* {"id", "code", "name"} of the site in columns c..c+2, or null. */
@@ -627,10 +644,10 @@ sla_json(const struct tick_q *q, const struct row *r)
 		    &left);
 	return json_pack("{s:{s:I, s:o}, s:o, s:o, s:o, s:s, s:o, s:b}",
 	    "policy", "id", (json_int_t)r->sla_policy, "name",
-	    col(q, C_TEAM + 3, r->sla_name), "first_response_due_at",
-	    col(q, C_TEAM + 4, r->sla_first), "next_response_due_at",
-	    col(q, C_TEAM + 5, r->sla_nextat), "resolution_due_at",
-	    col(q, C_TEAM + 6, r->sla_resolution), "state",
+	    col(q, C_SLA + 1, r->sla_name), "first_response_due_at",
+	    col(q, C_SLA + 2, r->sla_first), "next_response_due_at",
+	    col(q, C_SLA + 3, r->sla_nextat), "resolution_due_at",
+	    col(q, C_SLA + 4, r->sla_resolution), "state",
 	    tick_sla_state_names[st], "seconds_left",
 	    st == TICK_SLA_NONE || st == TICK_SLA_PAUSED ?
 	        json_null() :
@@ -697,9 +714,15 @@ row_json(const struct tick_q *q, const struct row *r, int full)
 	            col(q, C_TEAM + 1, r->team_name)));
 	/* The SLA: null when no policy applies. */
 	json_object_set_new(o, "sla",
-	    tick_q_isnull(q, C_TEAM + 2) || r->sla_policy <= 0 ?
-	        json_null() :
-	        sla_json(q, r));
+	    tick_q_isnull(q, C_SLA) || r->sla_policy <= 0 ? json_null() :
+	                                                    sla_json(q, r));
+	json_object_set_new(o, "flagged", json_boolean(r->flagged != 0));
+	/* Issue 16: who the customer is on WhatsApp when no phone shows;
+	 * hidden like the mobile on an anonymous report. */
+	json_object_set_new(o, "username",
+	    masked ? json_null() : col(q, C_TEAM + 3, r->username));
+	json_object_set_new(o, "whatsapp_user_id",
+	    masked ? json_null() : col(q, C_TEAM + 4, r->wa_user_id));
 	/* The detail lists its actions (api/actions_api.c); a row counts
 	 * them. */
 	if (!full) {
@@ -900,6 +923,32 @@ timeline(struct tick_db *db, long long id, const struct tick_timeline_page *p,
 	return rc;
 }
 
+/* Each customer item of timeline tl answers "moderation": the AI check of
+ * its WhatsApp message (issue 17), or null when it has none. */
+static enum tick_err
+timeline_moderation(struct tick_db *db, json_t *tl)
+{
+	enum tick_err rc = TICK_OK;
+	json_t *item, *m;
+	size_t i;
+
+	json_array_foreach (tl, i, item) {
+		const char *author = json_string_value(
+		    json_object_get(item, "author"));
+		json_t *wa = json_object_get(item, "whatsapp");
+		long long mid = json_integer_value(json_object_get(wa, "id"));
+
+		if (author == NULL || strcmp(author, "customer") != 0)
+			continue;
+		m = NULL;
+		if (mid > 0 &&
+		    (rc = tick_moderation_of(db, mid, &m)) != TICK_OK)
+			break;
+		json_object_set_new(item, "moderation", m ? m : json_null());
+	}
+	return rc;
+}
+
 /* The ticket's files: message_id or reply_id say where each belongs. */
 static enum tick_err
 attachments(struct tick_db *db, long long id, json_t *o)
@@ -1051,7 +1100,8 @@ tick_ticket_json_page(struct tick_db *db, long long id,
 			return NULL;
 		}
 		json_object_set_new(o, "timeline", tl);
-		if ((*rc = timeline_paging(db, id, older, o)) != TICK_OK ||
+		if ((*rc = timeline_moderation(db, tl)) != TICK_OK ||
+		    (*rc = timeline_paging(db, id, older, o)) != TICK_OK ||
 		    (*rc = attachments(db, id, o)) != TICK_OK) {
 			json_decref(o);
 			return NULL;
@@ -1082,10 +1132,12 @@ bind_in(struct tick_q *q, const char *const *v, size_t n)
 		tick_q_str(q, v[i], (size_t)-1);
 }
 
-void
-tick_ticket_where(struct tick_sql *s, const struct tick_ticket_filters *f)
+/* The conditions of f after its first: over tickets t, or over the rows
+ * of ticket_rollup t (which hold the same columns, deleted tickets in
+ * none). */
+static void
+where_rest(struct tick_sql *s, const struct tick_ticket_filters *f)
 {
-	tick_sql_add(s, " WHERE t.deleted_at IS NULL AND " TICK_SCOPE_SQL);
 	if (f->nstatus > 0) {
 		tick_sql_add(s, " AND t.status IN (?");
 		for (size_t i = 1; i < f->nstatus; i++)
@@ -1142,6 +1194,9 @@ tick_ticket_where(struct tick_sql *s, const struct tick_ticket_filters *f)
 		tick_sql_add(s,
 		    " AND t.id IN (SELECT g.ticket_id FROM ticket_tags g"
 		    " WHERE g.tag = ?)");
+	/* Issue 17: a message flagged by the AI check and not cleared. */
+	if (f->flagged)
+		tick_sql_add(s, " AND " TICK_MODERATION_FLAGGED_SQL);
 	/* An anonymous report is found by its reference and its words, never
 	 * by the reporter's name or number. */
 	if (f->q[0])
@@ -1153,6 +1208,27 @@ tick_ticket_where(struct tick_sql *s, const struct tick_ticket_filters *f)
 		    " AND (t.anonymous = 0 OR t.name NOT LIKE CONCAT('%', ?, '%')))"
 		    " OR t.id IN (SELECT r.ticket_id FROM replies r"
 		    " WHERE MATCH(r.message) AGAINST (?)))");
+}
+
+void
+tick_ticket_where(struct tick_sql *s, const struct tick_ticket_filters *f)
+{
+	tick_sql_add(s, " WHERE t.deleted_at IS NULL AND " TICK_SCOPE_SQL);
+	where_rest(s, f);
+}
+
+int
+tick_ticket_where_rollup(struct tick_sql *s,
+    const struct tick_ticket_filters *f)
+{
+	/* A tag and a search ask for the ticket itself; a bound with a time
+	 * of day may cut a quarter hour. */
+	if (f->tag[0] || f->q[0] || (f->from[0] && strlen(f->from) != 10) ||
+	    (f->to[0] && strlen(f->to) != 10))
+		return -1;
+	tick_sql_add(s, " WHERE t.n <> 0 AND " TICK_SCOPE_SQL);
+	where_rest(s, f);
+	return 0;
 }
 
 void

@@ -60,6 +60,10 @@ struct tick_ticket {
 	long long assigned_to;         /* 0 when nobody holds it */
 	char mobile[TICK_COL_BUF(15)]; /* "" when none; VARCHAR(15) */
 	long long contact_id;          /* 0 when none */
+	/* Whom WhatsApp sends go to: the mobile, else the contact's
+	 * business-scoped user id (a customer known by username only);
+	 * "" when neither. tick_wa_address_field says which field. */
+	char address[TICK_COL_BUF(128)];
 	int whatsapp_enabled;
 	int whatsapp_notifications;
 	int window_open;   /* the customer wrote in the last 24 hours */
@@ -178,8 +182,9 @@ struct tick_ticket_filters {
 	size_t nseverities;
 	const char *observations[TICK_FILTER_VALUES_MAX];
 	size_t nobservations;
-	long long team_id;       /* issue 13: 0 any, -1 no team */
-	char tag[132];           /* a normalised tag, "" for any */
+	long long team_id; /* issue 13: 0 any, -1 no team */
+	char tag[132];     /* a normalised tag, "" for any */
+	int flagged;       /* issue 17: 1 only tickets the AI check flagged */
 	struct tick_scope scope; /* whose tickets */
 };
 
@@ -199,6 +204,13 @@ struct tick_sql;
 void tick_ticket_where(struct tick_sql *s, const struct tick_ticket_filters *f);
 void
 tick_ticket_bind_where(struct tick_q *q, const struct tick_ticket_filters *f);
+/* The same over the rows of ticket_rollup, alias t (the counts of tickets
+ * per quarter hour of creation, in UTC, and per value of every column f
+ * filters by; each row's count in t.n), bound by tick_ticket_bind_where:
+ * 0, or -1 (nothing added) when f needs the tickets themselves (a tag, a
+ * search, a from or to with a time of day). */
+int tick_ticket_where_rollup(struct tick_sql *s,
+    const struct tick_ticket_filters *f);
 
 /* The tick system's form: a ticket as an agent writes it. Texts are
  * borrowed; NULL (or "") for an optional one not given. */

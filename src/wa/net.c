@@ -119,6 +119,16 @@ tick_net_post(const struct tick_config *cfg, const char *url,
     long connect_ms, long total_ms, size_t max, long *status, char **answer,
     char *err, size_t errsz)
 {
+	return tick_net_post_retry(cfg, url, hdrs, n, body, len, connect_ms,
+	    total_ms, max, status, answer, NULL, err, errsz);
+}
+
+enum tick_err
+tick_net_post_retry(const struct tick_config *cfg, const char *url,
+    const char *const *hdrs, size_t n, const char *body, size_t len,
+    long connect_ms, long total_ms, size_t max, long *status, char **answer,
+    long *retry_after, char *err, size_t errsz)
+{
 	struct tick_net_buf b = { NULL, 0, max, 0 };
 	struct curl_slist *list = NULL, *h;
 	enum tick_err rc = TICK_ENOMEM;
@@ -127,6 +137,8 @@ tick_net_post(const struct tick_config *cfg, const char *url,
 
 	*status = 0;
 	*answer = NULL;
+	if (retry_after != NULL)
+		*retry_after = 0;
 	snprintf(err, errsz, "out of memory");
 	if (tick_valid_outbound_url(url) != TICK_OK) {
 		snprintf(err, errsz,
@@ -157,6 +169,16 @@ tick_net_post(const struct tick_config *cfg, const char *url,
 		goto out;
 	}
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
+	if (retry_after != NULL) {
+		curl_off_t ra = 0;
+
+		/* Seconds, or an HTTP date turned into seconds from now. */
+		if (curl_easy_getinfo(curl, CURLINFO_RETRY_AFTER, &ra) !=
+		        CURLE_OK ||
+		    ra < 0)
+			ra = 0;
+		*retry_after = ra > 86400 ? 86400 : (long)ra;
+	}
 	*answer = b.p;
 	b.p = NULL;
 	err[0] = '\0';

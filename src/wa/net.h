@@ -42,6 +42,13 @@ enum tick_err tick_net_post(const struct tick_config *cfg, const char *url,
     long connect_ms, long total_ms, size_t max, long *status, char **answer,
     char *err, size_t errsz);
 
+/* As tick_net_post(), and *retry_after (when not NULL) the seconds the
+ * answer's Retry-After header asks for (0 when none; at most a day). */
+enum tick_err tick_net_post_retry(const struct tick_config *cfg,
+    const char *url, const char *const *hdrs, size_t n, const char *body,
+    size_t len, long connect_ms, long total_ms, size_t max, long *status,
+    char **answer, long *retry_after, char *err, size_t errsz);
+
 /*
  * The outbound budget of the request being served (a worker serves one at
  * a time): from tick_net_budget_start(ms) until tick_net_budget_stop(),

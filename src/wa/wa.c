@@ -8,6 +8,7 @@
 #include "json.h"
 #include "bounds.h"
 #include "valid.h"
+#include "identity.h"
 #include "wa.h"
 #include "wa_errors.h"
 
@@ -258,8 +259,6 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
 	    TICK_MAX_USER_ID);
 	if (m->from != NULL && !tick_valid_digits(m->from, strlen(m->from), 20))
 		m->from = NULL;
-	if (m->from == NULL && m->from_user_id == NULL)
-		return -1;
 	m->type = token(tick_json_str(msg, "type"), TICK_MAX_TYPE);
 	if (m->type == NULL)
 		m->type = "unknown";
@@ -280,13 +279,28 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
 		    (uid && m->from_user_id &&
 		        strcmp(uid, m->from_user_id) == 0) ||
 		    json_array_size(contacts) == 1) {
-			m->profile_name = clip(tick_json_str(tick_json_obj(c,
-			                                         "profile"),
-			                           "name"),
+			json_t *prof = tick_json_obj(c, "profile");
+
+			m->profile_name = clip(tick_json_str(prof, "name"),
 			    TICK_MAX_SHORT_TEXT);
+			m->username = bounded(tick_json_str(prof, "username"),
+			    TICK_WA_MAX_USERNAME);
+			if (m->username != NULL && *m->username == '\0')
+				m->username = NULL;
+			if (m->from_user_id == NULL)
+				m->from_user_id = bounded(uid,
+				    TICK_MAX_USER_ID);
+			m->parent_user_id = bounded(tick_json_str(c,
+			                                "parent_user_id"),
+			    TICK_MAX_USER_ID);
 			break;
 		}
 	}
+	if (m->from_user_id != NULL && *m->from_user_id == '\0')
+		m->from_user_id = NULL;
+	if (m->from == NULL && m->from_user_id == NULL)
+		return -1;
+	m->ident = TICK_ID_MESSAGE;
 
 	o = tick_json_obj(msg, m->type);
 	switch (m->kind) {
@@ -360,9 +374,52 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
 		                            strdup("[reaction removed]");
 		break;
 	}
-	case TICK_WA_SYSTEM:
+	case TICK_WA_SYSTEM: {
+		const char *st = tick_json_str(o, "type");
+
 		m->text = dupf("[system] %s", nz(tick_json_str(o, "body")));
+		if (st == NULL)
+			break;
+		if (strcmp(st, "user_changed_number") == 0 ||
+		    strcmp(st, "customer_changed_number") == 0) {
+			const char *nw = tick_json_str(o, "wa_id");
+			const char *old = tick_json_str(o, "customer");
+
+			if (nw == NULL)
+				nw = tick_json_str(o, "new_wa_id");
+			m->old_key = old != NULL &&
+			        tick_valid_digits(old, strlen(old), 20) ?
+			    old :
+			    m->from;
+			m->new_wa_id = nw != NULL &&
+			        tick_valid_digits(nw, strlen(nw), 20) ?
+			    nw :
+			    NULL;
+			m->new_user_id = bounded(tick_json_str(o, "user_id"),
+			    TICK_MAX_USER_ID);
+			if (m->new_user_id != NULL && *m->new_user_id == '\0')
+				m->new_user_id = NULL;
+			if (m->old_key != NULL && m->new_wa_id != NULL)
+				m->ident = TICK_ID_NUMBER_CHANGED;
+		} else if (strcmp(st, "user_changed_user_id") == 0) {
+			/* The BSUID changed; no phone is told. The sender
+			 * is the old id, system.user_id the new one. */
+			const char *nu = tick_json_str(o, "user_id");
+			const char *ou = tick_json_str(o, "previous_user_id");
+
+			if (nu == NULL)
+				nu = tick_json_str(o, "new_user_id");
+			m->old_key = ou != NULL ?
+			    bounded(ou, TICK_MAX_USER_ID) :
+			    m->from_user_id;
+			m->new_user_id = bounded(nu, TICK_MAX_USER_ID);
+			if (m->old_key != NULL && *m->old_key != '\0' &&
+			    m->new_user_id != NULL && *m->new_user_id != '\0')
+				m->ident = TICK_ID_USER_ID_UPDATE;
+		} else if (strcmp(st, "customer_identity_changed") == 0)
+			m->ident = TICK_ID_IDENTITY_CHANGED;
 		break;
+	}
 	case TICK_WA_UNSUPPORTED:
 		m->text = strdup("[unsupported message]");
 		break;
@@ -429,6 +486,7 @@ tick_wa_batch_free(struct tick_wa_batch *b)
 		free(b->msgs[i].filename);
 		free(b->msgs[i].location_name);
 		free(b->msgs[i].location_address);
+		free(b->msgs[i].event_key);
 	}
 	for (size_t i = 0; i < b->nstatuses; i++)
 		free(b->statuses[i].error_title);
@@ -514,6 +572,100 @@ has_u_escape(const char *body, size_t len)
 	return 0;
 }
 
+/* The first of names that obj has as a string, NULL when none. */
+static const char *
+first_str(const json_t *obj, const char *const *names)
+{
+	const char *s = NULL;
+
+	for (; *names != NULL && s == NULL; names++)
+		s = tick_json_str(obj, *names);
+	return s;
+}
+
+/*
+ * The user_id_update webhook field: a user's business-scoped user id
+ * changed. Meta's documentation of its item was not final when this was
+ * written, so the shapes seen are all taken: the ids as {detail |
+ * user_id: {previous, current}} or as previous_user_id / old_user_id and
+ * current_user_id / new_user_id / user_id, with wa_id when the phone is
+ * shared. Each item becomes a message of type user_id_update (kind
+ * system: never a ticket) whose wamid, "uidu." and the SHA-256 of both
+ * ids, makes a redelivery a duplicate.
+ */
+static void
+read_user_id_updates(struct tick_wa_batch *out, json_t *value)
+{
+	static const char *const prev_names[] = { "previous_user_id",
+		"old_user_id", "previous", NULL };
+	static const char *const cur_names[] = { "current_user_id",
+		"new_user_id", "current", NULL };
+	const char *pnid = tick_json_str(tick_json_obj(value, "metadata"),
+	    "phone_number_id");
+	json_t *arr = tick_json_arr(value, "user_id_update"), *item;
+	size_t k;
+
+	if (pnid != NULL &&
+	    !tick_valid_digits(pnid, strlen(pnid), TICK_MAX_PHONE_NUMBER_ID))
+		pnid = NULL;
+	json_array_foreach (arr, k, item) {
+		struct tick_wa_msg *m = &out->msgs[out->nmsgs];
+		json_t *d = tick_json_obj(item, "detail");
+		const char *prev, *cur, *wa;
+		unsigned char sum[TICK_SHA256_LEN];
+		char *both = NULL;
+
+		if (d == NULL)
+			d = tick_json_obj(item, "user_id");
+		prev = first_str(item, prev_names);
+		cur = first_str(item, cur_names);
+		if (prev == NULL)
+			prev = first_str(d, prev_names);
+		if (cur == NULL)
+			cur = first_str(d, cur_names);
+		if (cur == NULL)
+			cur = tick_json_str(item, "user_id");
+		prev = bounded(prev, TICK_MAX_USER_ID);
+		cur = bounded(cur, TICK_MAX_USER_ID);
+		wa = tick_json_str(item, "wa_id");
+		if (wa != NULL && !tick_valid_digits(wa, strlen(wa), 20))
+			wa = NULL;
+		if (prev == NULL || cur == NULL || *prev == '\0' ||
+		    *cur == '\0' ||
+		    (both = dupf("%s\n%s", prev, cur)) == NULL ||
+		    tick_crypto_sha256(both, strlen(both), sum) != 0 ||
+		    (m->event_key = malloc(5 + 2 * TICK_SHA256_LEN + 1)) ==
+		        NULL) {
+			free(both);
+			memset(m, 0, sizeof(*m));
+			out->skipped++;
+			continue;
+		}
+		free(both);
+		memcpy(m->event_key, "uidu.", 5);
+		tick_crypto_hex(sum, TICK_SHA256_LEN, m->event_key + 5);
+		m->raw = item;
+		m->phone_number_id = pnid;
+		m->wamid = m->event_key;
+		m->from = wa;
+		m->from_user_id = prev;
+		m->type = "user_id_update";
+		m->kind = TICK_WA_SYSTEM;
+		m->timestamp = num_of(item, "timestamp");
+		m->ident = TICK_ID_USER_ID_UPDATE;
+		m->old_key = prev;
+		m->new_user_id = cur;
+		if ((m->text = dupf("[system] user id changed to %s", cur)) ==
+		    NULL) {
+			free(m->event_key);
+			memset(m, 0, sizeof(*m));
+			out->skipped++;
+			continue;
+		}
+		out->nmsgs++;
+	}
+}
+
 enum tick_err
 tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
     char *err, size_t errlen)
@@ -567,6 +719,8 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 			    tick_json_arr(value, "messages"));
 			total += json_array_size(
 			    tick_json_arr(value, "statuses"));
+			total += json_array_size(
+			    tick_json_arr(value, "user_id_update"));
 		}
 	}
 	if (total > TICK_MAX_WEBHOOK_ITEMS) {
@@ -594,6 +748,11 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 			const char *pnid;
 
 			value = tick_json_obj(change, "value");
+			if (value != NULL && field != NULL &&
+			    strcmp(field, "user_id_update") == 0) {
+				read_user_id_updates(out, value);
+				continue;
+			}
 			if (value == NULL ||
 			    (field != NULL && strcmp(field, "messages") != 0)) {
 				out->skipped++;
@@ -621,6 +780,7 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 					free(m->filename);
 					free(m->location_name);
 					free(m->location_address);
+					free(m->event_key);
 					memset(m, 0, sizeof(*m));
 					out->skipped++;
 				}
@@ -697,6 +857,23 @@ tick_wa_backoff(long long attempts)
 	return s > 6 * 3600 ? 6 * 3600 : s;
 }
 
+/* Meta's 2026 sends name a phone number as "to" and a business-scoped
+ * user id (US.13491208655302741918: a country code, a dot, letters and
+ * digits; never digits alone) as "recipient"; a body with both is sent
+ * by phone, so tick never writes both. */
+const char *
+tick_wa_address_field(const char *to)
+{
+	size_t i;
+
+	if (to == NULL || *to == '\0')
+		return "to";
+	for (i = 0; to[i] != '\0'; i++)
+		if (to[i] < '0' || to[i] > '9')
+			return "recipient";
+	return "to";
+}
+
 char *
 tick_wa_text_payload(const char *to, const char *text)
 {
@@ -705,7 +882,8 @@ tick_wa_text_payload(const char *to, const char *text)
 
 	root = json_pack("{s:s, s:s, s:s, s:s, s:{s:b, s:s}}",
 	    "messaging_product", "whatsapp", "recipient_type", "individual",
-	    "to", to, "type", "text", "text", "preview_url", 0, "body", text);
+	    tick_wa_address_field(to), to, "type", "text", "text",
+	    "preview_url", 0, "body", text);
 	if (root == NULL)
 		return NULL;
 	s = json_dumps(root, JSON_COMPACT);
@@ -730,8 +908,8 @@ tick_wa_media_payload(const char *to, const char *type, const char *link,
 	if (filename != NULL && strcmp(type, "document") == 0)
 		json_object_set_new(media, "filename", json_string(filename));
 	root = json_pack("{s:s, s:s, s:s, s:s, s:o}", "messaging_product",
-	    "whatsapp", "recipient_type", "individual", "to", to, "type", type,
-	    type, media);
+	    "whatsapp", "recipient_type", "individual",
+	    tick_wa_address_field(to), to, "type", type, type, media);
 	if (root == NULL)
 		return NULL;
 	s = json_dumps(root, JSON_COMPACT);
@@ -771,8 +949,9 @@ interactive_payload(const char *to, json_t *interactive)
 		return NULL;
 	}
 	root = json_pack("{s:s, s:s, s:s, s:s, s:o}", "messaging_product",
-	    "whatsapp", "recipient_type", "individual", "to", to, "type",
-	    "interactive", "interactive", interactive);
+	    "whatsapp", "recipient_type", "individual",
+	    tick_wa_address_field(to), to, "type", "interactive", "interactive",
+	    interactive);
 	if (root == NULL)
 		return NULL;
 	s = json_dumps(root, JSON_COMPACT);
@@ -870,8 +1049,8 @@ tick_wa_template_payload(const char *to, const char *name, const char *lang)
 
 	root = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:{s:s}}}",
 	    "messaging_product", "whatsapp", "recipient_type", "individual",
-	    "to", to, "type", "template", "template", "name", name, "language",
-	    "code", lang);
+	    tick_wa_address_field(to), to, "type", "template", "template",
+	    "name", name, "language", "code", lang);
 	if (root == NULL)
 		return NULL;
 	s = json_dumps(root, JSON_COMPACT);

@@ -57,8 +57,30 @@ struct tick_wa_msg {
 	/* An interactive list or button reply: the id of the row or button
 	 * chosen (at most TICK_WA_MAX_REPLY_ID bytes, else NULL). */
 	const char *reply_id;
+	/* 2026 identity (identity.h): contacts[].profile.username (at most
+	 * TICK_WA_MAX_USERNAME bytes, else NULL) and parent_user_id of the
+	 * sender. from_user_id falls back on the sender's contacts[].user_id. */
+	const char *username, *parent_user_id;
+	/* A system message about identity: ident is TICK_ID_NUMBER_CHANGED
+	 * (user_changed_number: the current shape, system.wa_id the new
+	 * number and system.user_id, when given, the new user id; or the
+	 * legacy customer_changed_number: system.new_wa_id), or
+	 * TICK_ID_USER_ID_UPDATE (the system message user_changed_user_id:
+	 * from_user_id or system.previous_user_id the old id, system.user_id
+	 * the new one; or an item of the user_id_update webhook field, made a
+	 * message of type user_id_update), or
+	 * TICK_ID_IDENTITY_CHANGED (customer_identity_changed); else
+	 * TICK_ID_MESSAGE. old_key is the number before (from, or the legacy
+	 * system.customer); new_wa_id and new_user_id the keys after. */
+	int ident;
+	const char *old_key, *new_wa_id, *new_user_id;
+	/* A user_id_update item's made-up wamid (owned by the batch). */
+	char *event_key;
 	json_t *raw; /* the message object itself */
 };
+
+/* The longest username kept (bytes; the column's characters). */
+#define TICK_WA_MAX_USERNAME 64
 
 /* The longest place name or address kept from a location (characters). */
 #define TICK_WA_MAX_PLACE 255
@@ -158,6 +180,14 @@ enum tick_wa_kind tick_wa_kind_of(const char *type);
 /* True when the kind carries something the customer said (and so belongs
  * on a ticket); reactions, system notices and unsupported ones do not. */
 int tick_wa_kind_is_content(enum tick_wa_kind k);
+
+/*
+ * The field of a send that names its addressee: "to" for a phone number
+ * (digits only), "recipient" for a business-scoped user id (anything
+ * else). Every payload below takes `to` as either and writes the field
+ * this says (one of the two, never both). A static string.
+ */
+const char *tick_wa_address_field(const char *to);
 
 /*
  * Builds the Graph API body for a text message to `to`. Returns a new

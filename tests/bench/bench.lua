@@ -11,6 +11,9 @@
 --       GET /api/tickets?QUERY&page=P with a bearer token (read from the
 --       file TOKEN), P going round 1..PAGES (each thread from its own
 --       start); a 200 whose body does not say "total":TOTAL counts "bad".
+--   wrk ... -s bench.lua URL -- get TOKEN NTHREADS WANT
+--       GET URL with a bearer token; an answer 200 whose body lacks WANT
+--       counts as bad
 --   wrk ... -s bench.lua URL -- reply TOKEN NTHREADS IDS
 --       POST /api/tickets/ID/reply {"message": ...} with a bearer token, ID
 --       going round the ticket ids in the file IDS (one a line; each thread
@@ -115,6 +118,22 @@ local function init_list(token, nthreads, pages, total, query)
    end
 end
 
+-- GET of the url's path with a bearer token; an answer 200 without want
+-- in its body counts as bad.
+local function init_get(token, want)
+   local req = wrk.format("GET", nil, { ["Authorization"] = "Bearer " .. token })
+   request = function()
+      sent = sent + 1
+      return req
+   end
+   response = function(status, headers, body)
+      count(status)
+      if status == 200 and want and want ~= "" and not body:find(want, 1, true) then
+         bad = bad + 1
+      end
+   end
+end
+
 local function init_reply(token, nthreads, idsfile)
    local ids = read_lines(idsfile)
    if #ids == 0 then
@@ -149,6 +168,8 @@ function init(args)
    elseif mode == "list" then
       init_list(read_token(args[2]), nthreads, tonumber(args[4]),
          args[5], args[6])
+   elseif mode == "get" then
+      init_get(read_token(args[2]), args[4])
    elseif mode == "reply" then
       init_reply(read_token(args[2]), nthreads, args[4])
    else

@@ -11,9 +11,11 @@ import { register as registerSafety } from './safety.test.mjs';
 import { register as registerIntegrations } from './integrations.test.mjs';
 import { register as registerReference } from './reference.test.mjs';
 import { register as registerTeams } from './teams.test.mjs';
+import { register as registerIdentity } from './identity.test.mjs';
 import { register as registerContacts } from './contacts.test.mjs';
 import { register as registerDashboard } from './dashboard.test.mjs';
 import { register as registerCsat } from './csat.test.mjs';
+import { register as registerModeration } from './moderation.test.mjs';
 
 const LIVE_MS = 2000; // a change shows within two seconds, without a reload
 const PHOTO = makePng(480, 320);
@@ -241,7 +243,7 @@ test('an ended session lands on the sign-in page with a message, then back', asy
   // The live stream notices at once; any action would too.
   const signInPage = page.getByRole('heading', { name: 'Sign in to tick' });
   await signInPage.waitFor({ timeout: 3000 }).catch(async () => {
-    await page.getByLabel('Internal note').fill('x');
+    await page.getByRole('textbox', { name: 'Internal note' }).fill('x');
     await page.getByRole('button', { name: 'Add note' }).click();
     await signInPage.waitFor();
   });
@@ -681,8 +683,10 @@ registerSafety(test);
 registerIntegrations(test);
 registerReference(test);
 registerTeams(test);
+registerIdentity(test);
 registerContacts(test);
 registerDashboard(test);
 registerCsat(test);
+registerModeration(test);
 
 process.exitCode = await runAll(tests);

@@ -40,6 +40,7 @@ Usage: graph.py --port P --token T --phone-number-id ID [--port-file F]
 """
 import argparse
 import json
+import re
 import socketserver
 import threading
 import time
@@ -114,6 +115,31 @@ class State:
                 if self.times <= 0:
                     self.mode, self.times = "ok", None
             return mode
+
+
+BSUID = re.compile(r"^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$")
+
+
+def addressee(b):
+    """Whom a send names, as Meta takes it since 2026: "to" (a phone
+    number) or "recipient" (a business-scoped user id, such as
+    US.13491208655302741918, or a parent one, US.ENT.118...). With both,
+    "to" wins (Meta's documented precedence); with neither, 400."""
+    to, rcp = b.get("to"), b.get("recipient")
+    if isinstance(to, str) and to:
+        return to
+    if isinstance(rcp, str) and BSUID.match(rcp):
+        return rcp
+    return None
+
+
+def answer_contact(b):
+    """contacts[0] of a send's answer: wa_id for a phone send, user_id for
+    a send by user id."""
+    to = b.get("to")
+    if isinstance(to, str) and to:
+        return {"input": to, "wa_id": to}
+    return {"input": b["recipient"], "user_id": b["recipient"]}
 
 
 def error_body(code, message=None, details=None):
@@ -272,7 +298,7 @@ class Handler(BaseHTTPRequestHandler):
                 return self.reply(404, error_body(100, "no message %s" % wamid))
             b = sent[0]["body"]
             item = {"id": wamid, "status": (q.get("status") or ["sent"])[0],
-                    "timestamp": str(int(time.time())), "recipient_id": b.get("to"),
+                    "timestamp": str(int(time.time())), "recipient_id": b.get("to") or b.get("recipient"),
                     "pricing": {"billable": True, "pricing_model": "PMP", "category": "service",
                                 "type": "free_customer_service"}}
             if "biz_opaque_callback_data" in b:
@@ -408,7 +434,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(400, error_body(100, "Unsupported post request. Object with ID '%s' does not exist" % parts[1]))
         b = record["body"]
         if not isinstance(b, dict) or b.get("messaging_product") != "whatsapp" \
-                or b.get("type", "text") not in TYPES or not b.get("to"):
+                or b.get("type", "text") not in TYPES or not addressee(b):
             record["answer"] = 400
             return self.reply(400, error_body(100))
         if b.get("type") == "interactive":
@@ -438,7 +464,7 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(8 if mode == "late" else int(mode[5:]) / 1000.0)
             record["answer"] = 200
             return self.reply(200, {"messaging_product": "whatsapp",
-                                    "contacts": [{"input": b["to"], "wa_id": b["to"]}],
+                                    "contacts": [answer_contact(b)],
                                     "messages": [{"id": record["wamid"]}]})
         if mode == "timeout":
             time.sleep(8)
@@ -460,7 +486,7 @@ class Handler(BaseHTTPRequestHandler):
         record["wamid"] = wamid
         record["accepted"] = True
         return self.reply(200, {"messaging_product": "whatsapp",
-                                "contacts": [{"input": b["to"], "wa_id": b["to"]}],
+                                "contacts": [answer_contact(b)],
                                 "messages": [{"id": wamid}]})
 
 

@@ -428,6 +428,26 @@ def test_plain_cgi():
     assert b'"tickets_created":1' in out.stdout
 
 
+def test_plain_cgi_reads_a_refused_body():
+    # Apache's mod_cgid writes the whole body before it reads the answer:
+    # a body refused unread (413, 405) is read to its end after answering,
+    # or Apache drops the answer. stdin is a file, so its offset says how
+    # much the responder read.
+    path = os.path.join(VAR, "cgi-body")
+    for method, size, status in (("POST", 5 * 1024 * 1024, b"413"), ("PUT", 2, b"405")):
+        with open(path, "wb") as f:
+            f.write(b"x" * size)
+        env = dict(os.environ, REQUEST_METHOD=method, REQUEST_URI="/api/whatsapp/webhook",
+                   QUERY_STRING="", CONTENT_LENGTH=str(size))
+        env.pop("DOCUMENT_URI", None)
+        with open(path, "rb") as f:
+            out = subprocess.run([os.path.join(BUILD, "cgi-bin", "webhook.fcgi")], env=env, stdin=f,
+                                 capture_output=True, timeout=30)
+            assert out.stdout.startswith(b"Status: " + status), out.stdout[:200]
+            assert os.lseek(f.fileno(), 0, os.SEEK_CUR) == size, (method, size)
+    os.unlink(path)
+
+
 def test_fastcgi_under_a_process_manager():
     sock = os.path.join(VAR, "run", "pm.sock")
     pm = subprocess.Popen(["spawn-fcgi", "-n", "-s", sock, "-M", "0666", "--",

@@ -21,6 +21,13 @@ export function urgentMark() {
   return h('span', { class: 'badge urgent' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), 'Urgent');
 }
 
+// Issue 17: a ticket with a message the AI safety check flagged (not
+// cleared), a word and a sign.
+export function flaggedMark() {
+  return h('span', { class: 'badge flagged', title: 'A message was flagged by the safety check' },
+    h('span', { 'aria-hidden': 'true' }, '⚑ '), 'Flagged');
+}
+
 // A severity as a badge whose text says it (critical also reads urgent
 // where the ticket is open: see urgentMark).
 export function severityBadge(s) {
@@ -358,6 +365,7 @@ export function mount(main, ctx) {
     dataset: { id: String(t.id), severity: t.severity || '' } },
       h('td', { class: 'c-ref', 'data-label': 'Reference' }, h('a', { href, class: 'ref' }, t.reference || `#${t.id}`),
         t.urgent ? [' ', urgentMark()] : null,
+        t.flagged ? [' ', flaggedMark()] : null,
         overdue > 0 ? [' ', h('span', { class: 'badge overdue' }, h('span', { 'aria-hidden': 'true' }, '⏰ '),
           `${overdue} overdue action${overdue === 1 ? '' : 's'}`)] : null),
       h('td', { class: 'c-status', 'data-label': 'Status' }, h('span', { class: `badge status-${t.status}` }, statusLabel(t.status))),
@@ -370,7 +378,8 @@ export function mount(main, ctx) {
       h('td', { class: 'c-customer', 'data-label': 'Customer' },
         t.anonymous ? h('span', { class: 'cust-name' }, h('span', { class: 'badge anon' }, t.name || 'Anonymous'))
           : h('span', { class: 'cust-name' }, t.name || ''),
-        t.mobile ? h('span', { class: 'cust-mobile' }, phone(t.mobile)) : null),
+        t.mobile ? h('span', { class: 'cust-mobile' }, phone(t.mobile)) : null,
+        t.username ? h('span', { class: 'cust-mobile cust-username' }, `@${t.username}`) : null),
       h('td', { class: 'c-last', 'data-label': 'Last message' }, h('span', { class: 'last-msg' }, t.last_message || '')),
       h('td', { class: 'c-age', 'data-label': 'Age' }, h('time', { datetime: t.created_at, title: dateTime(t.created_at) }, age(t.created_at, now))),
       h('td', { class: 'c-holder', 'data-label': 'Holder' }, t.assigned_to ? (t.assigned_to.name || `#${t.assigned_to.id}`) : h('span', { class: 'muted' }, 'Unassigned')));

@@ -8,7 +8,7 @@ import { filePayload, filePicker, fileSize, serverFileError } from '../files.js'
 import { dateTime, deliveryMark, phone, shortTime, statusLabel } from '../format.js';
 import { can, isAdmin, session } from '../session.js';
 import { confirmDialog } from '../confirm.js';
-import { lastInboxHash, urgentMark } from './inbox.js';
+import { flaggedMark, lastInboxHash, urgentMark } from './inbox.js';
 import { createActions } from './ticket-actions.js';
 import { createReport } from './ticket-report.js';
 import { createService } from './ticket-service.js';
@@ -376,8 +376,9 @@ export function mount(main, ctx) {
     document.title = `${title.textContent} · tick`;
     badge.className = `badge status-${t.status}`;
     badge.textContent = statusLabel(t.status);
-    clear(marks, t.urgent ? urgentMark() : null, t.anonymous ? h('span', { class: 'badge anon' }, 'Anonymous') : null);
+    clear(marks, t.urgent ? urgentMark() : null, t.flagged ? flaggedMark() : null, t.anonymous ? h('span', { class: 'badge anon' }, 'Anonymous') : null);
     clear(subtitle, h('span', { class: 'sub-name' }, t.name || ''), t.mobile ? h('span', { class: 'sub-mobile' }, phone(t.mobile)) : null,
+      t.username ? h('span', { class: 'sub-mobile sub-username' }, `@${t.username}`) : null,
       h('span', { class: 'sub-holder' }, t.assigned_to ? `Held by ${t.assigned_to.name || `#${t.assigned_to.id}`}` : 'Unassigned'));
     renderDetails(t);
     transcriptHref();
@@ -397,6 +398,8 @@ export function mount(main, ctx) {
     clear(details,
       row('Customer', t.name),
       row('Mobile', t.mobile ? phone(t.mobile) : null),
+      row('WhatsApp username', t.username ? `@${t.username}` : null),
+      row('WhatsApp user id', !t.mobile && t.whatsapp_user_id ? t.whatsapp_user_id : null),
       row('E-mail', t.email),
       row('Issue', issue),
       row('Title', t.issue_title),
@@ -562,6 +565,52 @@ export function mount(main, ctx) {
     return [];
   }
 
+  // Issue 17: a text the AI safety check flagged stays hidden until the
+  // agent asks to see it; a super admin or a site manager may clear it.
+  const shownFlagged = new Set();
+  function flaggedText(item, textEl) {
+    const key = `${item.kind}:${item.id}`;
+    const waId = item.whatsapp && item.whatsapp.id;
+    const reviewer = session.user && (session.user.role === 'super_admin' || session.user.role === 'site_manager');
+    const clearBtn = reviewer && waId
+      ? h('button', { type: 'button', class: 'btn btn-small clear-flag', dataset: { clear: String(waId) } }, 'Not abusive: clear')
+      : null;
+    if (clearBtn) clearBtn.addEventListener('click', () => clearFlag(waId, clearBtn));
+    const note = h('p', { class: 'flagged-note' }, h('span', { 'aria-hidden': 'true' }, '⚑ '),
+      'Flagged by the safety check');
+    if (shownFlagged.has(key)) return [note, textEl, clearBtn];
+    textEl.hidden = true;
+    const show = h('button', { type: 'button', class: 'btn btn-small show-flagged' }, 'Show');
+    show.addEventListener('click', () => {
+      shownFlagged.add(key);
+      textEl.hidden = false;
+      show.remove();
+      textEl.focus();
+    });
+    textEl.tabIndex = -1;
+    return [note, show, textEl, clearBtn];
+  }
+
+  async function clearFlag(waId, btn) {
+    setBusy(btn, true, 'Clearing…');
+    try {
+      const { data } = await api('POST', `/api/tickets/${ticket.id}/messages/${waId}/moderation`, { action: 'clear' });
+      if (destroyed) return;
+      if (data && Array.isArray(data.timeline)) {
+        seq += 1;
+        ticket = data;
+        render();
+      } else {
+        await load();
+      }
+      ctx.flash('The message is cleared.', 'ok');
+    } catch (err) {
+      if (err.status === 401 || destroyed) return;
+      setBusy(btn, false);
+      ctx.flash(`Could not clear it: ${err.message}`, 'error');
+    }
+  }
+
   function bubble(item) {
     const author = item.author || 'system';
     const note = item.kind === 'note';
@@ -586,10 +635,12 @@ export function mount(main, ctx) {
     } else if (outbound && !wa && item.kind === 'reply') {
       footer.append(h('span', { class: 'mark mark-none', dataset: { status: 'none' } }, 'Not sent on WhatsApp'));
     }
+    let textEl = item.text || !files.length ? h('p', { class: 'bubble-text' }, linkify(item.text ?? '')) : null;
+    if (textEl && item.moderation && item.moderation.flagged) textEl = flaggedText(item, textEl);
     const body = [
       h('p', { class: 'bubble-who' }, who),
       files.map((a) => attachmentView(a, author === 'customer' ? (ticket.name || 'the customer') : who)),
-      item.text || !files.length ? h('p', { class: 'bubble-text' }, linkify(item.text ?? '')) : null,
+      textEl,
       footer,
     ];
     // A refusal for good (the API's retryable: false) is not offered again.

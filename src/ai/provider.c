@@ -1,0 +1,151 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "net.h"
+#include "provider.h"
+
+/* A connection is set up within this share of the whole time. */
+#define CONNECT_MAX_MS 3000L
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+const char *
+tick_ai_model(const struct tick_config *cfg, enum tick_ai_provider p)
+{
+	const char *m = NULL;
+
+	if (p == TICK_AI_GEMINI)
+		m = tick_config_get(cfg, TICK_CFG_GEMINI_MODEL);
+	else if (p == TICK_AI_OPENROUTER)
+		m = tick_config_get(cfg, TICK_CFG_OPENROUTER_MODEL);
+	return m != NULL ? m : "";
+}
+
+/* A model name goes in Gemini's URL path: letters, digits, - . _ only. */
+static int
+model_ok(const char *m)
+{
+	if (*m == '\0' || strlen(m) > 100)
+		return 0;
+	for (; *m != '\0'; m++)
+		if (!((*m >= 'a' && *m <= 'z') || (*m >= 'A' && *m <= 'Z') ||
+		        (*m >= '0' && *m <= '9') || *m == '-' || *m == '.' ||
+		        *m == '_' || *m == '/'))
+			return 0;
+	return 1;
+}
+
+enum tick_err
+tick_ai_check_text(const struct tick_config *cfg, enum tick_ai_provider p,
+    const char *text, struct tick_ai_result *r)
+{
+	const char *model = tick_ai_model(cfg, p), *key, *base;
+	char url[1024], auth[1100], *body = NULL, *answer = NULL;
+	const char *hdrs[1];
+	long total = (long)tick_config_num(cfg, TICK_CFG_MODERATION_TIMEOUT_MS);
+	long connect = total < CONNECT_MAX_MS ? total : CONNECT_MAX_MS;
+	long long t0;
+	enum tick_err rc;
+	int n;
+
+	memset(r, 0, sizeof(*r));
+	r->outcome = TICK_AI_RETRY;
+	if (p == TICK_AI_GEMINI) {
+		key = tick_config_get(cfg, TICK_CFG_GEMINI_API_KEY);
+		base = tick_config_get(cfg, TICK_CFG_GEMINI_API_URL);
+	} else if (p == TICK_AI_OPENROUTER) {
+		key = tick_config_get(cfg, TICK_CFG_OPENROUTER_API_KEY);
+		base = tick_config_get(cfg, TICK_CFG_OPENROUTER_API_URL);
+	} else
+		return TICK_EINVAL;
+	if (key == NULL || *key == '\0' || base == NULL) {
+		snprintf(r->error, sizeof(r->error), "%s is not set",
+		    p == TICK_AI_GEMINI ? "GEMINI_API_KEY" :
+		                          "OPENROUTER_API_KEY");
+		return TICK_OK;
+	}
+	if (!model_ok(model) || (p == TICK_AI_GEMINI && strchr(model, '/'))) {
+		snprintf(r->error, sizeof(r->error), "%s is not a model name",
+		    p == TICK_AI_GEMINI ? "GEMINI_MODEL" : "OPENROUTER_MODEL");
+		return TICK_OK;
+	}
+	if (p == TICK_AI_GEMINI) {
+		n = snprintf(url, sizeof(url), "%s/models/%s:generateContent",
+		    base, model);
+		if (n >= 0 && (size_t)n < sizeof(url))
+			n = snprintf(auth, sizeof(auth), "x-goog-api-key: %s",
+			    key);
+		body = tick_ai_gemini_request(text);
+	} else {
+		n = snprintf(url, sizeof(url), "%s/chat/completions", base);
+		if (n >= 0 && (size_t)n < sizeof(url))
+			n = snprintf(auth, sizeof(auth),
+			    "Authorization: Bearer %s", key);
+		body = tick_ai_openrouter_request(model, text);
+	}
+	if (n < 0 || (size_t)n >= sizeof(auth) || (size_t)n >= sizeof(url)) {
+		snprintf(r->error, sizeof(r->error),
+		    "the provider URL or key is too long");
+		rc = TICK_OK;
+		goto out;
+	}
+	if (body == NULL) {
+		rc = TICK_ENOMEM;
+		goto out;
+	}
+	hdrs[0] = auth;
+	t0 = now_ms();
+	rc = tick_net_post_retry(cfg, url, hdrs, 1, body, strlen(body), connect,
+	    total, TICK_AI_MAX_ANSWER, &r->http_status, &answer,
+	    &r->retry_after, r->error, sizeof(r->error));
+	r->latency_ms = now_ms() - t0;
+	if (rc == TICK_ENOMEM)
+		goto out;
+	if (rc != TICK_OK) {
+		/* Down, slow or not an acceptable URL: the error says. */
+		rc = TICK_OK;
+		goto out;
+	}
+	if (r->http_status == 200) {
+		enum tick_err prc = p == TICK_AI_GEMINI ?
+		    tick_ai_parse_gemini(answer, strlen(answer), &r->verdict,
+		        r->error, sizeof(r->error)) :
+		    tick_ai_parse_openrouter(answer, strlen(answer),
+		        &r->verdict, r->error, sizeof(r->error));
+
+		r->outcome = prc == TICK_OK ? TICK_AI_DONE : TICK_AI_FAILED;
+		if (prc == TICK_OK)
+			r->error[0] = '\0';
+	} else if (r->http_status == 402)
+		snprintf(r->error, sizeof(r->error),
+		    "HTTP 402: no credits left with the provider");
+	else if (r->http_status == 429)
+		snprintf(r->error, sizeof(r->error), "HTTP 429: rate-limited");
+	else if (r->http_status == 400) {
+		/* The request tick built was refused: trying again would
+		 * send the same. */
+		snprintf(r->error, sizeof(r->error),
+		    "HTTP 400: the provider refused the request");
+		r->outcome = TICK_AI_FAILED;
+	} else
+		snprintf(r->error, sizeof(r->error), "HTTP %ld",
+		    r->http_status);
+	rc = TICK_OK;
+out:
+	/* The key was in auth: wipe it before the stack is reused. */
+	memset(auth, 0, sizeof(auth));
+	free(body);
+	free(answer);
+	return rc;
+}

@@ -1,0 +1,150 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "ai.h"
+#include "app.h"
+#include "config.h"
+#include "log.h"
+#include "moderation.h"
+#include "provider.h"
+#include "moderations.h"
+
+/* The longest wait between two attempts (seconds). */
+#define BACKOFF_MAX 3600
+/* The most ids one run takes. */
+#define RUN_MAX 500
+
+long long
+tick_moderation_backoff(long long attempts, long retry_after)
+{
+	long long d = 30;
+
+	if (retry_after > 0)
+		return retry_after < BACKOFF_MAX ? retry_after : BACKOFF_MAX;
+	for (long long i = 1; i < attempts && d < BACKOFF_MAX; i++)
+		d *= 2;
+	return d < BACKOFF_MAX ? d : BACKOFF_MAX;
+}
+
+static enum tick_ai_provider
+provider(const struct tick_app *app)
+{
+	return tick_ai_provider_from(
+	    tick_config_get(&app->cfg, TICK_CFG_MODERATION_PROVIDER));
+}
+
+enum tick_err
+tick_moderation_enqueue(struct tick_app *app, long long message_id,
+    long long ticket_id, const char *text)
+{
+	enum tick_ai_provider p = provider(app);
+
+	if (p == TICK_AI_NONE || text == NULL || *text == '\0')
+		return TICK_OK;
+	return tick_moderation_add(app->db, message_id, ticket_id,
+	    tick_ai_provider_name(p), tick_ai_model(&app->cfg, p));
+}
+
+/* One claimed check: asks, then records what came. */
+static enum tick_err
+check_one(struct tick_app *app, enum tick_ai_provider p,
+    const struct tick_moderation_job *job, struct tick_moderation_stats *st)
+{
+	const char *anon = tick_config_get(&app->cfg,
+	    TICK_CFG_MODERATION_ANONYMOUS);
+	long long max = tick_config_num(&app->cfg,
+	    TICK_CFG_MODERATION_MAX_ATTEMPTS);
+	struct tick_ai_result *r;
+	json_t *cats = NULL, *sug = NULL;
+	enum tick_err rc;
+
+	/* An anonymous report's text stays home when told so. */
+	if (job->anonymous && anon != NULL && strcmp(anon, "off") == 0) {
+		st->failed++;
+		return tick_moderation_fail(app->db, job->message_id,
+		    "not sent: anonymous report (MODERATION_ANONYMOUS=off)", 0);
+	}
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return TICK_ENOMEM;
+	if ((rc = tick_ai_check_text(&app->cfg, p, job->text, r)) != TICK_OK)
+		goto out;
+	switch (r->outcome) {
+	case TICK_AI_DONE:
+		if ((cats = tick_ai_categories_json(&r->verdict)) == NULL) {
+			rc = TICK_ENOMEM;
+			goto out;
+		}
+		sug = tick_ai_suggestion_json(&r->verdict);
+		rc = tick_moderation_done(app->db, job->message_id,
+		    tick_ai_provider_name(p), tick_ai_model(&app->cfg, p),
+		    r->verdict.flagged, cats, sug, r->latency_ms,
+		    r->verdict.blocked ? r->verdict.block_reason : NULL);
+		st->done++;
+		if (r->verdict.flagged)
+			st->flagged++;
+		break;
+	case TICK_AI_FAILED:
+		tick_log_warn("%s: message %lld: %s", __func__, job->message_id,
+		    r->error);
+		rc = tick_moderation_fail(app->db, job->message_id, r->error,
+		    r->latency_ms);
+		st->failed++;
+		break;
+	case TICK_AI_RETRY:
+		tick_log_info("%s: message %lld: attempt %lld: %s", __func__,
+		    job->message_id, job->attempts, r->error);
+		if (job->attempts >= max) {
+			rc = tick_moderation_fail(app->db, job->message_id,
+			    r->error, r->latency_ms);
+			st->failed++;
+		} else {
+			rc = tick_moderation_retry(app->db, job->message_id,
+			    r->error, r->latency_ms,
+			    tick_moderation_backoff(job->attempts,
+			        r->retry_after));
+			st->retry++;
+		}
+		break;
+	}
+out:
+	json_decref(cats);
+	json_decref(sug);
+	free(r);
+	return rc;
+}
+
+enum tick_err
+tick_moderation_run(struct tick_app *app, struct tick_moderation_stats *st)
+{
+	enum tick_ai_provider p = provider(app);
+	long long batch = tick_config_num(&app->cfg, TICK_CFG_OUTBOX_BATCH);
+	long long ids[RUN_MAX];
+	size_t n = 0;
+	enum tick_err rc;
+
+	memset(st, 0, sizeof(*st));
+	if (p == TICK_AI_NONE)
+		return TICK_OK;
+	if (batch <= 0 || batch > RUN_MAX)
+		batch = RUN_MAX;
+	if ((rc = tick_moderation_due(app->db, ids, (size_t)batch, &n)) !=
+	    TICK_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		struct tick_moderation_job job;
+
+		rc = tick_moderation_claim(app->db, ids[i], &job);
+		if (rc == TICK_ECONFLICT || rc == TICK_ENOTFOUND)
+			continue; /* another run has it */
+		if (rc != TICK_OK)
+			return rc;
+		st->picked++;
+		rc = check_one(app, p, &job, st);
+		free(job.text);
+		if (rc != TICK_OK)
+			return rc;
+	}
+	return TICK_OK;
+}

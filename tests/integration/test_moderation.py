@@ -1,0 +1,256 @@
+"""Issue 17, first part: AI safety checks of customers' texts. A text is
+recorded for a check in the webhook's transaction (the webhook never waits
+for a provider) and `tick outbox` asks the fake Gemini or OpenRouter: clean
+and flagged texts, a safety block, the provider down then recovered, a 429
+with Retry-After, malformed JSON from the model recorded as failed, nothing
+of the customer's identity sent, an agent's review (clear, confirm,
+audited), the inbox's flagged filter, and with MODERATION_PROVIDER none
+nothing changes."""
+import json
+import os
+import subprocess
+import urllib.request
+
+from harness import (BUILD, admin_token, api, login, make_user, new_phone, one, post_webhook, sign, sql,
+                     text_message, tick)
+
+GEMINI = os.environ.get("TICK_GEMINI_URL", "")
+OPENROUTER = os.environ.get("TICK_OPENROUTER_URL", "")
+
+
+def fake(base, method, path, obj=None):
+    data = json.dumps(obj).encode() if obj is not None else None
+    req = urllib.request.Request(base + path, data=data, method=method,
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read())
+
+
+def webhook_with(provider, payload):
+    """The real webhook responder run as CGI with MODERATION_PROVIDER set
+    (the stack's own runs with none)."""
+    body = json.dumps(payload).encode()
+    path = "/api/whatsapp/webhook"
+    env = dict(os.environ, REQUEST_METHOD="POST", DOCUMENT_URI=path, REQUEST_URI=path, QUERY_STRING="",
+               CONTENT_LENGTH=str(len(body)), CONTENT_TYPE="application/json", REMOTE_ADDR="127.0.0.1",
+               HTTP_X_HUB_SIGNATURE_256=sign(body), MODERATION_PROVIDER=provider)
+    out = subprocess.run([os.path.join(BUILD, "cgi-bin", "webhook.fcgi")], env=env, input=body,
+                         capture_output=True, timeout=60)
+    assert out.stdout.startswith(b"Status: 200"), out.stdout[:300] + out.stderr[-2000:]
+
+
+def outbox(provider):
+    r = tick("outbox", env={"MODERATION_PROVIDER": provider})
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def ticket_of(phone):
+    return int(one("SELECT id FROM tickets WHERE mobile='%s'" % phone))
+
+
+def message_id(wamid):
+    return int(one("SELECT id FROM whatsapp_messages WHERE wamid='%s'" % wamid))
+
+
+def detail(tid):
+    r = api("GET", "/api/tickets/%d" % tid, admin_token())
+    assert r.status == 200, r
+    return r.json()["data"]
+
+
+def item_of(t, mid):
+    for it in t["timeline"]:
+        if (it.get("whatsapp") or {}).get("id") == mid:
+            return it
+    raise AssertionError("message %d not in the timeline: %r" % (mid, t["timeline"]))
+
+
+def arrive(provider, phone, text, name="Ana Ruiz"):
+    msg = text_message(phone, text, name=name)
+    webhook_with(provider, msg)
+    return message_id(msg["entry"][0]["changes"][0]["value"]["messages"][0]["id"])
+
+
+def due_now(mid):
+    sql("UPDATE message_moderation SET next_attempt_at = NOW(3) WHERE message_id = %d" % mid)
+
+
+def test_clean_then_flagged_text_with_gemini():
+    fake(GEMINI, "POST", "/_fake/reset")
+    phone = new_phone()
+    mid = arrive("gemini", phone, "Hello, the printer on floor 2 is broken")
+    tid = ticket_of(phone)
+    # Recorded with the message, checked later: the ticket is there at once.
+    t = detail(tid)
+    m = item_of(t, mid)["moderation"]
+    assert m["state"] == "pending" and m["flagged"] is False, m
+    assert t["flagged"] is False
+    out = outbox("gemini")
+    assert "moderation:" in out, out
+    t = detail(tid)
+    m = item_of(t, mid)["moderation"]
+    assert m["state"] == "done" and m["flagged"] is False, m
+    assert set(m["categories"]) == {"harassment", "hate", "sexual", "violence", "self_harm", "dangerous",
+                                    "personal_data"}, m
+    assert m["suggestion"] is None
+    assert t["flagged"] is False
+    row = one("SELECT CONCAT(provider, ' ', model, ' ', latency_ms IS NOT NULL, ' ', attempts) "
+              "FROM message_moderation WHERE message_id = %d" % mid)
+    assert row.startswith("gemini gemini-") and row.endswith(" 1 1"), row
+    # A second, abusive text on the same ticket flags it.
+    mid2 = arrive("gemini", phone, "FLAGME you are all useless idiots")
+    outbox("gemini")
+    t = detail(tid)
+    m2 = item_of(t, mid2)["moderation"]
+    assert m2["state"] == "done" and m2["flagged"] is True, m2
+    assert m2["categories"]["harassment"] > 0.5
+    assert t["flagged"] is True
+    r = api("GET", "/api/tickets?flagged=1&limit=100", admin_token())
+    assert r.status == 200, r
+    items = r.json()["data"]["items"]
+    assert tid in [x["id"] for x in items] and all(x["flagged"] for x in items), items
+    # What the fake received: the key in its header, the schema asked for,
+    # and never the customer's number or name.
+    reqs = fake(GEMINI, "GET", "/_fake/requests")
+    assert len(reqs) >= 2
+    for q in reqs:
+        blob = json.dumps(q)
+        assert phone not in blob and "Ana Ruiz" not in blob, blob
+        assert q["body"]["generationConfig"]["responseMimeType"] == "application/json"
+
+
+def test_openrouter_verdict_and_suggestion():
+    fake(OPENROUTER, "POST", "/_fake/reset")
+    phone = new_phone()
+    mid = arrive("openrouter", phone, "Near miss: a load swung over the walkway. FLAGME", name="Zed Secret")
+    outbox("openrouter")
+    m = item_of(detail(ticket_of(phone)), mid)["moderation"]
+    assert m["state"] == "done" and m["flagged"] is True, m
+    assert m["suggestion"] == {"life_saving_rule": "line_of_fire", "observation_type": "near_miss",
+                               "severity": "high", "confidence": 0.82}, m
+    reqs = fake(OPENROUTER, "GET", "/_fake/requests")
+    assert reqs and reqs[-1]["body"]["response_format"]["type"] == "json_schema"
+    for q in reqs:
+        blob = json.dumps(q)
+        assert phone not in blob and "Zed Secret" not in blob
+
+
+def test_safety_block_counts_as_flagged():
+    phone = new_phone()
+    mid = arrive("gemini", phone, "BLOCKME something the provider refuses")
+    mid2 = arrive("gemini", phone, "SAFETYSTOP another one")
+    outbox("gemini")
+    t = detail(ticket_of(phone))
+    for x in (mid, mid2):
+        m = item_of(t, x)["moderation"]
+        assert m["state"] == "done" and m["flagged"] is True and m["categories"] == {}, m
+        assert "SAFETY" in m["error"], m
+    assert t["flagged"] is True
+
+
+def test_provider_down_then_recovered_through_outbox():
+    phone = new_phone()
+    mid = arrive("gemini", phone, "Is anyone there?")
+    fake(GEMINI, "POST", "/_fake/mode", {"mode": "http500", "times": 1})
+    outbox("gemini")
+    row = one("SELECT CONCAT(state, '|', attempts, '|', error, '|', next_attempt_at > NOW(3)) "
+              "FROM message_moderation WHERE message_id = %d" % mid)
+    assert row == "pending|1|HTTP 500|1", row
+    assert item_of(detail(ticket_of(phone)), mid)["moderation"]["state"] == "pending"
+    # Rate-limited: the wait is what Retry-After says (the fake says 7 s).
+    due_now(mid)
+    fake(GEMINI, "POST", "/_fake/mode", {"mode": "http429", "times": 1})
+    outbox("gemini")
+    wait = int(one("SELECT TIMESTAMPDIFF(SECOND, NOW(3), next_attempt_at) FROM message_moderation "
+                   "WHERE message_id = %d" % mid))
+    assert 4 <= wait <= 7, wait
+    assert "429" in one("SELECT error FROM message_moderation WHERE message_id = %d" % mid)
+    # No credits: later again.
+    due_now(mid)
+    fake(GEMINI, "POST", "/_fake/mode", {"mode": "http402", "times": 1})
+    outbox("gemini")
+    assert "402" in one("SELECT error FROM message_moderation WHERE message_id = %d" % mid)
+    # Back: done on the next run that finds it due.
+    due_now(mid)
+    outbox("gemini")
+    m = item_of(detail(ticket_of(phone)), mid)["moderation"]
+    assert m["state"] == "done" and m["flagged"] is False, m
+    assert one("SELECT attempts FROM message_moderation WHERE message_id = %d" % mid) == "4"
+
+
+def test_slow_provider_is_cut_at_the_timeout():
+    phone = new_phone()
+    mid = arrive("gemini", phone, "A slow answer, please")
+    fake(GEMINI, "POST", "/_fake/mode", {"mode": "slow", "times": 1})
+    outbox("gemini")
+    row = one("SELECT CONCAT(state, '|', latency_ms < 4000) FROM message_moderation WHERE message_id = %d" % mid)
+    assert row == "pending|1", row
+
+
+def test_malformed_answer_is_recorded_as_failed():
+    phone = new_phone()
+    mid = arrive("gemini", phone, "MALFORMED please")
+    outbox("gemini")
+    m = item_of(detail(ticket_of(phone)), mid)["moderation"]
+    assert m["state"] == "failed" and m["flagged"] is False, m
+    assert "JSON" in m["error"], m
+    # Never tried again.
+    outbox("gemini")
+    assert one("SELECT attempts FROM message_moderation WHERE message_id = %d" % mid) == "1"
+
+
+def test_review_clear_and_confirm():
+    phone = new_phone()
+    mid = arrive("gemini", phone, "FLAGME review me")
+    outbox("gemini")
+    tid = ticket_of(phone)
+    path = "/api/tickets/%d/messages/%d/moderation" % (tid, mid)
+    _uid, email = make_user("agent")
+    tok = login(email, "a-long-password-1").json()["data"]["token"]
+    r = api("POST", path, tok, {"action": "clear"})
+    assert r.status == 403, r
+    r = api("POST", path, admin_token(), {"action": "hide"})
+    assert r.status == 422 and "action" in r.json()["error"]["details"], r
+    r = api("POST", path, admin_token(), {})
+    assert r.status == 422, r
+    r = api("POST", "/api/tickets/%d/messages/%d/moderation" % (tid, mid + 100000), admin_token(),
+            {"action": "clear"})
+    assert r.status == 404, r
+    r = api("POST", path, admin_token(), {"action": "clear"})
+    assert r.status == 200, r
+    t = r.json()["data"]
+    assert t["flagged"] is False
+    m = item_of(t, mid)["moderation"]
+    assert m["flagged"] is False and m["review"] == "cleared", m
+    assert tid not in [x["id"] for x in api("GET", "/api/tickets?flagged=1&limit=100",
+                                            admin_token()).json()["data"]["items"]]
+    r = api("POST", path, admin_token(), {"action": "confirm"})
+    assert r.status == 200 and r.json()["data"]["flagged"] is True, r
+    assert one("SELECT COUNT(*) FROM audit_log WHERE action IN ('moderation.clear', 'moderation.confirm') "
+               "AND entity = 'message' AND entity_id = '%d'" % mid) == "2"
+
+
+def test_none_changes_nothing():
+    phone = new_phone()
+    msg = text_message(phone, "FLAGME but nobody checks")
+    r = post_webhook(msg)
+    assert r.status == 200, r
+    mid = message_id(msg["entry"][0]["changes"][0]["value"]["messages"][0]["id"])
+    assert one("SELECT COUNT(*) FROM message_moderation WHERE message_id = %d" % mid) == "0"
+    out = outbox("none")
+    assert "moderation:" not in out, out
+    t = detail(ticket_of(phone))
+    assert item_of(t, mid)["moderation"] is None
+    assert t["flagged"] is False
+
+
+def test_erasing_a_contact_erases_its_checks():
+    phone = new_phone()
+    mid = arrive("gemini", phone, "FLAGME erase me later")
+    outbox("gemini")
+    tid = ticket_of(phone)
+    cid = int(one("SELECT contact_id FROM whatsapp_messages WHERE id = %d" % mid))
+    r = api("POST", "/api/contacts/%d/erase" % cid, admin_token())
+    assert r.status == 200, r
+    assert one("SELECT COUNT(*) FROM message_moderation WHERE message_id = %d OR ticket_id = %d" % (mid, tid)) == "0"
