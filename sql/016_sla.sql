@@ -60,12 +60,18 @@ CREATE TABLE IF NOT EXISTS sla_policies (
 -- pending: the ticket waits on the customer (the SLA clock stops); the
 -- customer's next message moves it back to in_progress.
 ALTER TABLE tickets MODIFY status ENUM('new','assigned','in_progress','pending','closed') NOT NULL DEFAULT 'new';
+-- The rollups (issue 12) count tickets by status too: where they came
+-- first (020 already applied), their status learns pending as well.
+ALTER TABLE IF EXISTS ticket_rollup MODIFY status ENUM('new','assigned','in_progress','pending','closed') NOT NULL;
 
 -- A ticket's SLA: the policy that matched and the due times (UTC). While
 -- the ticket is pending the business seconds left are kept in the *_left
 -- columns and the due times are set again when it comes back.
 ALTER TABLE tickets
   ADD COLUMN IF NOT EXISTS sla_policy_id INT UNSIGNED NULL,
+  -- When the SLA clock started (the SLA's now at creation: a test may
+  -- move it); NULL: the ticket's created_at.
+  ADD COLUMN IF NOT EXISTS sla_started_at DATETIME NULL,
   ADD COLUMN IF NOT EXISTS first_response_due_at DATETIME NULL,
   ADD COLUMN IF NOT EXISTS next_response_due_at DATETIME NULL,
   ADD COLUMN IF NOT EXISTS resolution_due_at DATETIME NULL,

@@ -150,6 +150,10 @@ refresh(struct tick_db *db, long long id, int64_t now, int from_now)
 		return rc;
 	if (strcmp(t.status, "closed") == 0)
 		return TICK_OK;
+	/* A new ticket's clock starts at the SLA's now, not the database's
+	 * (a test moves the former). */
+	if (from_now)
+		t.started_at = now;
 	if ((c = malloc(sizeof(*c))) == NULL)
 		return TICK_ENOMEM;
 	if ((rc = tick_calendar_for_team(db, t.team_id, c)) != TICK_OK)
@@ -194,9 +198,9 @@ refresh(struct tick_db *db, long long id, int64_t now, int from_now)
 			goto out;
 		t.policy_id = policy;
 		t.first_due = t.first_response_at == 0 ?
-		    due_after(c, t.created_at, tg.first_min) :
+		    due_after(c, t.started_at, tg.first_min) :
 		    0;
-		t.resolution_due = due_after(c, t.created_at,
+		t.resolution_due = due_after(c, t.started_at,
 		    tg.resolution_min);
 		if (tg.next_min <= 0)
 			t.next_due = 0;

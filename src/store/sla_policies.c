@@ -67,7 +67,8 @@ static const char *const stmts[SL_STMT__MAX] = {
 	    "SELECT t.id, COALESCE(t.team_id, 0), COALESCE(t.site_id, 0),"
 	    " COALESCE(t.assigned_to, 0), COALESCE(t.sla_policy_id, -1),"
 	    " t.status, COALESCE(t.severity, ''), COALESCE(t.reference, ''),"
-	    " " UNIX("t.created_at") ", " UNIX("t.first_response_at") ","
+	    " " UNIX("COALESCE(t.sla_started_at, t.created_at)") ","
+	    " " UNIX("t.first_response_at") ","
 	    " " UNIX("t.first_response_due_at") ","
 	    " " UNIX("t.next_response_due_at") ","
 	    " " UNIX("t.resolution_due_at") ", " UNIX("t.pending_since") ","
@@ -79,6 +80,7 @@ static const char *const stmts[SL_STMT__MAX] = {
 	                   " ORDER BY tag LIMIT 32",
 	[SL_TICKET_PUT] =
 	    "UPDATE tickets SET sla_policy_id = ?,"
+	    " sla_started_at = FROM_UNIXTIME(?),"
 	    " first_response_due_at = FROM_UNIXTIME(?),"
 	    " next_response_due_at = FROM_UNIXTIME(?),"
 	    " resolution_due_at = FROM_UNIXTIME(?),"
@@ -336,7 +338,7 @@ tick_sla_ticket_get(struct tick_db *db, long long id, struct tick_sla_ticket *t)
 	tick_q_out_int(&q, &t->resolution_left);
 	if ((rc = tick_q_one(&q)) != TICK_OK)
 		return rc;
-	t->created_at = v[0];
+	t->started_at = v[0];
 	t->first_response_at = v[1];
 	t->first_due = v[2];
 	t->next_due = v[3];
@@ -368,6 +370,7 @@ tick_sla_ticket_put(struct tick_db *db, const struct tick_sla_ticket *t)
 		tick_q_int(&q, t->policy_id);
 	else
 		tick_q_null(&q);
+	tick_q_opt_int(&q, t->started_at);
 	tick_q_opt_int(&q, t->first_due);
 	tick_q_opt_int(&q, t->next_due);
 	tick_q_opt_int(&q, t->resolution_due);

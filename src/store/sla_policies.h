@@ -70,7 +70,9 @@ enum tick_err tick_sla_policy_targets(struct tick_db *db, long long id,
 struct tick_sla_ticket {
 	long long id, team_id, site_id, assigned_to, policy_id;
 	char status[16], severity[16], reference[33];
-	int64_t created_at, first_response_at;
+	/* When its SLA clock started (else its creation), its first
+	 * response. */
+	int64_t started_at, first_response_at;
 	int64_t first_due, next_due, resolution_due, pending_since;
 	long long first_left, next_left, resolution_left; /* -1: none */
 	char tags[TICK_SLA_TAGS_MAX][33 * 4];
@@ -80,8 +82,8 @@ struct tick_sla_ticket {
 /* Reads (and, in a transaction, locks) ticket id's SLA state. */
 enum tick_err tick_sla_ticket_get(struct tick_db *db, long long id,
     struct tick_sla_ticket *t);
-/* Writes policy_id, the due times, pending_since and the *_left values
- * of t. */
+/* Writes policy_id, started_at, the due times, pending_since and the
+ * *_left values of t. */
 enum tick_err
 tick_sla_ticket_put(struct tick_db *db, const struct tick_sla_ticket *t);
 /* Marks the ticket's SLA as breached (for the reports). */
