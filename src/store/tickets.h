@@ -157,7 +157,8 @@ tick_ticket_resolve(struct tick_db *db, const struct tick_scope *scope,
 
 /* The inbox's filters (GET /api/tickets), as the api layer parsed them. */
 struct tick_ticket_filters {
-	const char *status[4]; /* borrowed names; nstatus of them */
+	/* borrowed names; nstatus of them */
+	const char *status[TICK_STATUS__MAX];
 	size_t nstatus;
 	long long assigned_to; /* 0: anyone */
 	int unassigned;

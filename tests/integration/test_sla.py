@@ -117,6 +117,9 @@ def test_policy_order():
     assert s["policy"]["id"] == vip, s
     r = api("GET", "/api/tickets?sort=sla", admin_token())
     assert r.status == 200, r
+    # Every status at once, pending among them (the panel's search asks so).
+    r = api("GET", "/api/tickets?status=new,assigned,in_progress,pending,closed&sort=sla", admin_token())
+    assert r.status == 200 and any(x["id"] == tid for x in r.json()["data"]["items"]), r
 
 
 @clean
