@@ -85,6 +85,12 @@ CREATE INDEX IF NOT EXISTS idx_tickets_first_due ON tickets (first_response_due_
 CREATE INDEX IF NOT EXISTS idx_tickets_next_due ON tickets (next_response_due_at);
 CREATE INDEX IF NOT EXISTS idx_tickets_resolution_due ON tickets (resolution_due_at);
 
+-- A customer's first message ever (TEXT_WELCOME answers it once); those
+-- who wrote before count as welcomed.
+ALTER TABLE whatsapp_contacts ADD COLUMN IF NOT EXISTS first_inbound_at DATETIME NULL;
+UPDATE whatsapp_contacts SET first_inbound_at = last_inbound_at
+  WHERE first_inbound_at IS NULL AND last_inbound_at IS NOT NULL;
+
 -- Each warning and escalation once: the due time is in the key, so a new
 -- next-response cycle warns again.
 CREATE TABLE IF NOT EXISTS sla_alerts (

@@ -139,7 +139,8 @@ status_filter(struct tick_req *req, int strict, struct tick_ticket_filters *f)
 		     strcmp(tick_status_names[k], p) != 0;
 		     k++)
 			;
-		if (tick_status_names[k] == NULL || f->nstatus == TICK_STATUS__MAX)
+		if (tick_status_names[k] == NULL ||
+		    f->nstatus == TICK_STATUS__MAX)
 			break;
 		f->status[f->nstatus++] = tick_status_names[k];
 	}

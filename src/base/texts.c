@@ -151,6 +151,7 @@ tick_text_status_label(const char *status)
 		{ "new", "received" },
 		{ "assigned", "assigned to an agent" },
 		{ "in_progress", "in progress" },
+		{ "pending", "waiting for your reply" },
 		{ "closed", "closed" },
 	};
 

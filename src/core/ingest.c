@@ -370,7 +370,7 @@ store_message(struct tick_app *app, long long event_id,
 	long long contact_id = 0, msg_id, reply_id = 0, out_id, team = 0,
 	          holder = 0;
 	char key[160], ref[40], *raw = NULL;
-	int n, query, created = 0, asking = 0, ooh = 0;
+	int n, query, created = 0, asking = 0, ooh = 0, welcomed = 0;
 	struct tick_q q;
 	enum tick_err rc;
 
@@ -481,6 +481,9 @@ store_message(struct tick_app *app, long long event_id,
 			sum->replies++;
 			if ((rc = tick_events_emit(db, TICK_EV_MESSAGE_RECEIVED,
 			         t.id)) != TICK_OK ||
+			    (rc = tick_sla_welcome(app, t.id, contact_id,
+			         m->from != NULL ? m->from : m->from_user_id,
+			         tick_clock_now(), l, &welcomed)) != TICK_OK ||
 			    (rc = tick_intake_active(app, t.id, &asking)) !=
 			        TICK_OK ||
 			    (rc = tick_sla_customer_wrote(db, t.id,
@@ -498,6 +501,12 @@ store_message(struct tick_app *app, long long event_id,
 			created = 1;
 			if ((rc = tick_events_emit(db, TICK_EV_TICKET_CREATED,
 			         t.id)) != TICK_OK)
+				goto out;
+			/* A first message ever: the welcome (issue 13), before
+			 * the confirmation. */
+			if ((rc = tick_sla_welcome(app, t.id, contact_id,
+			         m->from != NULL ? m->from : m->from_user_id,
+			         tick_clock_now(), l, &welcomed)) != TICK_OK)
 				goto out;
 			/* The confirmation is stored with the ticket, sent after. */
 			v.ref = t.reference;

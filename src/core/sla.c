@@ -11,6 +11,7 @@
 #include "calendars.h"
 #include "clock.h"
 #include "config.h"
+#include "contacts.h"
 #include "db.h"
 #include "events.h"
 #include "log.h"
@@ -134,6 +135,42 @@ tick_sla_out_of_hours(struct tick_app *app, long long id, long long contact_id,
 	*sent = rc == TICK_OK;
 out:
 	free(c);
+	return rc;
+}
+
+enum tick_err
+tick_sla_welcome(struct tick_app *app, long long id, long long contact_id,
+    const char *to, int64_t now, struct tick_outbox_list *l, int *sent)
+{
+	char text[TICK_MAX_WA_TEXT * 4 + 1], cut[TICK_MAX_WA_TEXT * 4 + 1];
+	const char *tmpl = tick_config_get(&app->cfg, TICK_CFG_TEXT_WELCOME);
+	struct tick_text_vars v = { NULL, NULL, NULL, NULL };
+	struct tick_sla_ticket t;
+	long long out_id = 0;
+	enum tick_err rc;
+	int first = 0;
+
+	*sent = 0;
+	if (contact_id <= 0)
+		return TICK_OK;
+	if ((rc = tick_contact_first_inbound(app->db, contact_id, now,
+	         &first)) != TICK_OK ||
+	    !first || to == NULL || tmpl == NULL || tmpl[0] == '\0')
+		return rc;
+	if ((rc = tick_sla_ticket_get(app->db, id, &t)) != TICK_OK)
+		return rc;
+	v.ref = t.reference;
+	/* A text that does not render is not sent; the message stays. */
+	if (tick_text_render(&app->cfg, TICK_TEXT_WELCOME, &v, text,
+	        sizeof(text)) != TICK_OK) {
+		tick_log_warn("TEXT_WELCOME does not render: not sent");
+		return TICK_OK;
+	}
+	tick_valid_utf8_cut(text, strlen(text), TICK_MAX_WA_TEXT, cut,
+	    sizeof(cut));
+	rc = tick_outbox_add_text(app->db, id, contact_id, 0, to, cut, &out_id,
+	    l != NULL && l->n < TICK_OUTBOX_LIST_MAX ? l : NULL);
+	*sent = rc == TICK_OK;
 	return rc;
 }
 

@@ -41,6 +41,17 @@ enum tick_err
 tick_sla_out_of_hours(struct tick_app *app, long long id, long long contact_id,
     const char *to, int64_t now, struct tick_outbox_list *l, int *sent);
 
+/*
+ * Inside the transaction that stored a customer's message on ticket id
+ * (contact contact_id): on the contact's first message ever, TEXT_WELCOME
+ * to `to` (digits or a user id), queued on l. The first message is marked
+ * even while TEXT_WELCOME is empty (off), so turning it on later welcomes
+ * only new customers. *sent says whether it was queued.
+ */
+enum tick_err
+tick_sla_welcome(struct tick_app *app, long long id, long long contact_id,
+    const char *to, int64_t now, struct tick_outbox_list *l, int *sent);
+
 /* Inside a transaction: the customer wrote on ticket id: after a first
  * response, the next response is due (when the policy has that target). */
 enum tick_err

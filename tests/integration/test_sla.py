@@ -2,10 +2,12 @@
 per local day, SLA policies in matching order, due times paused while
 pending, and the warning and breach `tick outbox` sends, under the test
 clock (TICK_NOW=@file, which the harness sets)."""
+import json
 import os
+import subprocess
 import time
 
-from harness import (VAR, admin_token, api, new_phone, one, post_webhook, sql, text_message,
+from harness import (BUILD, VAR, admin_token, api, new_phone, one, post_webhook, sign, sql, text_message,
                      tick, graph_sent)
 
 NOW = os.path.join(VAR, "now")
@@ -164,3 +166,54 @@ def test_pending_pauses():
     assert t["status"] == "in_progress", t["status"]
     # 90 minutes were left when it paused.
     assert t["sla"]["resolution_due_at"].startswith("2026-03-10T18:30:00"), t["sla"]
+
+
+WELCOME = {"TEXT_WELCOME": "Welcome to the desk! Your ticket is {ref}."}
+
+
+def webhook_cgi(payload, env):
+    """The webhook run once as plain CGI with env on top (so the rest of
+    the suite keeps TEXT_WELCOME empty, off)."""
+    data = json.dumps(payload).encode()
+    e = dict(os.environ, REQUEST_METHOD="POST", DOCUMENT_URI="/api/whatsapp/webhook",
+             REQUEST_URI="/api/whatsapp/webhook", QUERY_STRING="", CONTENT_LENGTH=str(len(data)),
+             CONTENT_TYPE="application/json", REMOTE_ADDR="127.0.0.1",
+             HTTP_X_HUB_SIGNATURE_256=sign(data))
+    e.update(env)
+    out = subprocess.run([os.path.join(BUILD, "cgi-bin", "webhook.fcgi")], env=e, input=data,
+                         capture_output=True, timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert b"Status: 200" in out.stdout or b"Status:" not in out.stdout, out.stdout[:300]
+
+
+def texts_to(phone):
+    return [((x.get("body") or {}).get("text") or {}).get("body", "") for x in graph_sent(phone)]
+
+
+def test_welcome_on_first_message_ever():
+    phone = new_phone()
+    webhook_cgi(text_message(phone, "first words"), WELCOME)
+    tid = ticket_of(phone)
+    ref = get(tid)["reference"]
+    time.sleep(0.3)
+    sent = texts_to(phone)
+    welcome = "Welcome to the desk! Your ticket is %s." % ref
+    assert sent.count(welcome) == 1, sent
+    # Before the ticket's confirmation, through the outbox like any notice.
+    assert sent.index(welcome) == 0 and len(sent) >= 2, sent
+    assert one("SELECT COUNT(*) FROM whatsapp_messages WHERE direction = 'out' AND ticket_id = %d"
+               " AND body LIKE '%%Welcome to the desk%%'"
+               % tid) == "1"
+    # Never again for the same customer, even on a new ticket.
+    webhook_cgi(text_message(phone, "second words"), WELCOME)
+    sql("UPDATE tickets SET status = 'closed', closed_at = NOW(3) WHERE id = %d" % tid)
+    webhook_cgi(text_message(phone, "a new problem"), WELCOME)
+    time.sleep(0.3)
+    assert len([x for x in texts_to(phone) if x.startswith("Welcome")]) == 1
+    # Off (empty, the default): nothing, and turning it on later does not
+    # welcome a customer who already wrote.
+    other = new_phone()
+    assert post_webhook(text_message(other, "hello")).status == 200
+    webhook_cgi(text_message(other, "hello again"), WELCOME)
+    time.sleep(0.3)
+    assert not [x for x in texts_to(other) if x.startswith("Welcome")], texts_to(other)
