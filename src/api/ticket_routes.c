@@ -682,12 +682,13 @@ tick_tickets_stats(struct tick_req *req)
 		return;
 	}
 	tick_http_ok(req, 200,
-	    json_pack("{s:I, s:{s:I, s:I, s:I, s:I}, s:I, s:I, s:I, s:I, s:I}",
+	    json_pack("{s:I, s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:I, s:I, s:I, "
+	              "s:I}",
 	        "total", (json_int_t)s.total, "by_status", "new",
 	        (json_int_t)s.new_, "assigned", (json_int_t)s.assigned,
 	        "in_progress", (json_int_t)s.in_progress, "closed",
-	        (json_int_t)s.closed, "unassigned_open",
-	        (json_int_t)s.unassigned_open, "mine_open",
+	        (json_int_t)s.closed, "pending", (json_int_t)s.pending,
+	        "unassigned_open", (json_int_t)s.unassigned_open, "mine_open",
 	        (json_int_t)s.mine_open, "avg_first_response_seconds",
 	        (json_int_t)s.avg_first_response_seconds, "created_today",
 	        (json_int_t)s.created_today, "critical_open",

@@ -24,7 +24,6 @@ enum sla_stmt {
 	SL_BREACHED,
 	SL_DUE,
 	SL_ALERT,
-	SL_COUNTS,
 	SL_STMT__MAX
 };
 
@@ -95,12 +94,6 @@ static const char *const stmts[SL_STMT__MAX] = {
 	    " ORDER BY t.id LIMIT ?",
 	[SL_ALERT] = "INSERT IGNORE INTO sla_alerts (ticket_id, target, level,"
 	             " due_at) VALUES (?, ?, ?, FROM_UNIXTIME(?))",
-	[SL_COUNTS] =
-	    "SELECT COALESCE(SUM(sla_breached = 0), 0),"
-	    " COALESCE(SUM(sla_breached = 1), 0) FROM tickets"
-	    " WHERE deleted_at IS NULL AND status = 'closed'"
-	    " AND sla_policy_id > 0 AND closed_at >= FROM_UNIXTIME(?)"
-	    " AND closed_at < FROM_UNIXTIME(?)",
 };
 /* clang-format on */
 
@@ -457,19 +450,4 @@ tick_sla_alert_mark(struct tick_db *db, long long ticket_id, const char *target,
 	rc = tick_q_count(&q, &n);
 	*first = n > 0;
 	return rc;
-}
-
-enum tick_err
-tick_sla_counts(struct tick_db *db, int64_t from, int64_t to, long long *met,
-    long long *breached)
-{
-	struct tick_q q;
-
-	*met = *breached = 0;
-	tick_q_init(&q, db, stmts[SL_COUNTS]);
-	tick_q_int(&q, from);
-	tick_q_int(&q, to);
-	tick_q_out_int(&q, met);
-	tick_q_out_int(&q, breached);
-	return tick_q_one(&q);
 }

@@ -26,6 +26,20 @@ struct tick_db;
 	" NULL), '9999-12-31'), COALESCE(t.next_response_due_at," \
 	" '9999-12-31'), COALESCE(t.resolution_due_at, '9999-12-31'))," \
 	" '9999-12-31'))"
+/*
+ * Whether ticket t (SQL over tickets t, with a policy) missed a due time
+ * (0 or 1), at the SLA clock's now, bound three times (Unix seconds): marked by the
+ * sweep, answered or closed after its due time, or a next response still
+ * due and past (a pending ticket's clock is stopped).
+ */
+#define TICK_SLA_BREACHED_SQL \
+	"(t.sla_breached = 1" \
+	" OR COALESCE(t.first_response_due_at <" \
+	" COALESCE(t.first_response_at, FROM_UNIXTIME(?)), 0)" \
+	" OR COALESCE(t.resolution_due_at <" \
+	" COALESCE(t.closed_at, FROM_UNIXTIME(?)), 0)" \
+	" OR COALESCE(t.status NOT IN ('closed', 'pending')" \
+	" AND t.next_response_due_at < FROM_UNIXTIME(?), 0))"
 /* clang-format on */
 
 /* A policy as written (create: name, position; update: each has_*). */
@@ -99,9 +113,5 @@ enum tick_err tick_sla_due_tickets(struct tick_db *db, int64_t before,
  * "breach") for the due time: *first 1 the first time. */
 enum tick_err tick_sla_alert_mark(struct tick_db *db, long long ticket_id,
     const char *target, const char *level, int64_t due, int *first);
-
-/* SLA met and breached among tickets closed in [from, to) (Unix). */
-enum tick_err tick_sla_counts(struct tick_db *db, int64_t from, int64_t to,
-    long long *met, long long *breached);
 
 #endif

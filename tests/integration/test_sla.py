@@ -217,3 +217,35 @@ def test_welcome_on_first_message_ever():
     webhook_cgi(text_message(other, "hello again"), WELCOME)
     time.sleep(0.3)
     assert not [x for x in texts_to(other) if x.startswith("Welcome")], texts_to(other)
+
+
+@clean
+def test_dashboard_counts_sla_met_and_breached():
+    tag = "slarep%d" % int(time.time() * 1000 % 100000000)
+    policy(name="Report", position=1, tag=tag, first_response_minutes=60)
+    t = admin_token()
+    made = []
+    for k in range(4):
+        phone = new_phone()
+        assert post_webhook(text_message(phone, "report %d" % k)).status == 200
+        tid = ticket_of(phone)
+        r = api("PUT", "/api/tickets/%d/tags" % tid, t, {"tags": [tag]})
+        assert r.status == 200 and r.json()["data"]["sla"]["state"] == "ok", r
+        made.append(tid)
+    met, late, running, marked = made
+    # Met: answered and closed within its hour.
+    assert api("POST", "/api/tickets/%d/assign" % met, t).status == 200
+    assert api("POST", "/api/tickets/%d/reply" % met, t, {"message": "on it"}).status == 201
+    assert api("POST", "/api/tickets/%d/close" % met, t, {"resolution": "done"}).status == 200
+    # Breached: nobody answered before the due time (no sweep ran yet).
+    sql("UPDATE tickets SET first_response_due_at = UTC_TIMESTAMP() - INTERVAL 5 MINUTE WHERE id = %d" % late)
+    # Breached as the sweep recorded it, then answered and closed.
+    sql("UPDATE tickets SET sla_breached = 1 WHERE id = %d" % marked)
+    assert api("POST", "/api/tickets/%d/assign" % marked, t).status == 200
+    assert api("POST", "/api/tickets/%d/close" % marked, t, {"resolution": "late"}).status == 200
+    r = api("GET", "/api/stats/dashboard?tag=" + tag, t)
+    assert r.status == 200, r
+    assert r.json()["data"]["sla"] == {"met": 1, "breached": 2, "running": 1, "met_rate": 33.33}, r.json()["data"]["sla"]
+    # No ticket with a policy: nothing decided.
+    r = api("GET", "/api/stats/dashboard?tag=nosuchtag" + tag, t)
+    assert r.json()["data"]["sla"] == {"met": 0, "breached": 0, "running": 0, "met_rate": 0}, r
