@@ -386,6 +386,88 @@ test('note: an internal note is set apart and never sent', async (b) => {
   assert((await graphSent(t.phone)).length === before, 'nothing sent to WhatsApp');
 });
 
+test('composer: Ctrl+Enter sends, and after a send by the button focus is back in the box', async (b) => {
+  const page = await b.page();
+  await signIn(page);
+  const t = await simulate(`Keyboard check ${uniq()}`);
+  await assignToAdmin(t.id);
+  await openTicket(page, t.id);
+  const box = page.getByLabel('Reply to the customer');
+  const text = `Sent from the keyboard ${uniq()}`;
+  await box.fill(text);
+  await box.press('Control+Enter');
+  await bubble(page, text).waitFor();
+  await eventually(async () => (await graphSent(t.phone)).some((m) => m.body.text && m.body.text.body === text), { what: 'the reply at the Graph API' });
+  assert((await box.inputValue()) === '', 'the box is emptied');
+  const focusIn = (sel) => eventually(async () => page.evaluate((s) => document.activeElement
+    && document.activeElement.tagName === 'TEXTAREA' && document.activeElement.closest(s) !== null, sel), { what: `focus in ${sel}` });
+  const noteText = `Noted ${uniq()}`;
+  await page.getByRole('textbox', { name: 'Internal note' }).fill(noteText);
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await bubble(page, noteText).waitFor();
+  await focusIn('form.note-form');
+  const second = `Sent by the button ${uniq()}`;
+  await box.fill(second);
+  await page.getByRole('button', { name: 'Send reply' }).click();
+  await bubble(page, second).waitFor();
+  await focusIn('form.compose');
+});
+
+test('my account: the name in the header opens it, and the password changes there', async (b) => {
+  const agent = await makeUser('agent');
+  const page = await b.page();
+  await signIn(page, agent.email, agent.password);
+  await page.getByRole('link', { name: /^My account:/ }).click();
+  await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+  const form = page.getByRole('form', { name: 'Change my password' });
+  let posted = 0;
+  page.on('request', (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/auth/password') posted += 1; });
+  const next = `a-new-password-${uniq()}`;
+  // A repeat that differs is caught before anything is sent.
+  await form.getByLabel('Current password').fill(agent.password);
+  await form.getByLabel('New password', { exact: true }).fill(next);
+  await form.getByLabel('Repeat the new password').fill(`${next}x`);
+  await form.getByRole('button', { name: 'Change password' }).click();
+  await form.getByText('does not match the new password').waitFor();
+  assert(posted === 0, 'nothing sent');
+  // A wrong current password is named beside its field.
+  await form.getByLabel('Current password').fill('not-the-password-1');
+  await form.getByLabel('Repeat the new password').fill(next);
+  await form.getByRole('button', { name: 'Change password' }).click();
+  await form.getByText('is not your current password').waitFor();
+  await form.getByLabel('Current password').fill(agent.password);
+  await form.getByRole('button', { name: 'Change password' }).click();
+  await form.getByText('Password changed.').waitFor();
+  assert((await form.getByLabel('New password', { exact: true }).inputValue()) === '', 'the boxes are emptied');
+  const old = await api('POST', '/api/auth/login', { body: { email: agent.email, password: agent.password } });
+  assert(old.status === 401, `the old password is refused: ${old.status}`);
+  const ok = await api('POST', '/api/auth/login', { body: { email: agent.email, password: next } });
+  assert(ok.status === 200, `the new one signs in: ${ok.status} ${ok.text}`);
+  // This session goes on with the cookie the change gave it.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Inbox' }).click();
+  await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+});
+
+test('right-to-left text: customer text and the composers take their direction from their text', async (b) => {
+  const page = await b.page();
+  await signIn(page);
+  const text = `شكرا، أين طلبي؟ ${uniq()}`;
+  const t = await simulate(text);
+  await assignToAdmin(t.id);
+  await openTicket(page, t.id);
+  const item = bubble(page, text);
+  await item.waitFor();
+  assert(await item.locator('.bubble-text').getAttribute('dir') === 'auto', 'the message has dir=auto');
+  for (const name of ['Reply to the customer', 'Internal note']) {
+    const box = page.getByRole('textbox', { name, exact: true });
+    assert(await box.getAttribute('dir') === 'auto', `${name} has dir=auto`);
+  }
+  await page.goto(`${BASE}/#/inbox`);
+  const last = page.locator('.last-msg', { hasText: text });
+  await last.waitFor();
+  assert(await last.getAttribute('dir') === 'auto', 'the inbox snippet has dir=auto');
+});
+
 test('24-hour window: the notice shows and a refused reply says why', async (b) => {
   // A form ticket whose customer never wrote: the window is not open.
   const mobile = `52155${String(uniq()).padStart(8, '0')}`;

@@ -20,6 +20,7 @@ import * as webhooksView from './views/webhooks.js';
 import * as teamsView from './views/teams.js';
 import * as contactsView from './views/contacts.js';
 import * as dashboardView from './views/dashboard.js';
+import * as accountView from './views/account.js';
 
 const POLL_MS = 30000;
 const SIGNED_IN_FLAG = 'tick_signed_in';
@@ -41,6 +42,7 @@ const routes = [
   { path: /^\/teams$/, view: teamsView, nav: 'teams', allowed: () => can('tickets.read') },
   { path: /^\/contacts$/, view: contactsView, nav: 'contacts', allowed: () => can('tickets.read') },
   { path: /^\/dashboard$/, view: dashboardView, nav: 'dashboard', allowed: () => can('stats') },
+  { path: /^\/account$/, view: accountView, nav: 'account', allowed: () => Boolean(session.user) },
 ];
 
 // The first screen after sign-in: the dashboard for those who judge the
@@ -173,8 +175,11 @@ function updateHeader(route) {
   brand.setAttribute('href', home());
   brand.setAttribute('aria-label', home() === '#/dashboard' ? 'tick, go to the dashboard' : 'tick, go to the inbox');
   const who = document.getElementById('whoami');
-  clear(who, h('span', { class: 'who-name' }, session.user.name || session.user.email),
-    h('span', { class: 'who-role' }, roleLabel(session.user.role)));
+  // The name opens My account (the password change).
+  clear(who, h('a', { href: '#/account', class: 'who-link', 'aria-current': route && route.nav === 'account' ? 'page' : null,
+    'aria-label': `My account: ${session.user.name || session.user.email}, ${roleLabel(session.user.role)}` },
+  h('span', { class: 'who-name' }, session.user.name || session.user.email),
+  h('span', { class: 'who-role' }, roleLabel(session.user.role))));
 }
 
 // A stream the server ends (about once a minute) reconnects within a

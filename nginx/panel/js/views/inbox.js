@@ -393,7 +393,7 @@ export function mount(main, ctx) {
           : h('span', { class: 'cust-name' }, t.name || ''),
         t.mobile ? h('span', { class: 'cust-mobile' }, phone(t.mobile)) : null,
         t.username ? h('span', { class: 'cust-mobile cust-username' }, `@${t.username}`) : null),
-      h('td', { class: 'c-last', 'data-label': 'Last message' }, h('span', { class: 'last-msg' }, t.last_message || '')),
+      h('td', { class: 'c-last', 'data-label': 'Last message' }, h('span', { class: 'last-msg', dir: 'auto' }, t.last_message || '')),
       h('td', { class: 'c-age', 'data-label': 'Age' }, h('time', { datetime: t.created_at, title: dateTime(t.created_at) }, age(t.created_at, now))),
       h('td', { class: 'c-holder', 'data-label': 'Holder' }, t.assigned_to ? (t.assigned_to.name || `#${t.assigned_to.id}`) : h('span', { class: 'muted' }, 'Unassigned')));
     tr.addEventListener('click', (e) => {

@@ -160,6 +160,7 @@ export function mount(main, ctx) {
         ctx.flash(file ? 'Reply with the file sent.' : 'Reply sent.');
       }
       await load();
+      reply.input.focus(); // the agent writes on: focus stays in the box
     } catch (err) {
       if (err.status === 401) return;
       const fileWhy = file ? serverFileError(err, file) : null;
@@ -275,6 +276,7 @@ export function mount(main, ctx) {
     act(noteBtn, 'Adding…', () => api('POST', `/api/tickets/${ticket.id}/notes`, { message: note.input.value }),
       'Note added.', [note]).then((ok) => {
       if (ok) note.input.value = '';
+      note.input.focus(); // the next note or a correction goes on at once
     });
   });
 
@@ -638,7 +640,7 @@ export function mount(main, ctx) {
     } else if (outbound && !wa && item.kind === 'reply') {
       footer.append(h('span', { class: 'mark mark-none', dataset: { status: 'none' } }, 'Not sent on WhatsApp'));
     }
-    let textEl = item.text || !files.length ? h('p', { class: 'bubble-text' }, linkify(item.text ?? '')) : null;
+    let textEl = item.text || !files.length ? h('p', { class: 'bubble-text', dir: 'auto' }, linkify(item.text ?? '')) : null;
     if (textEl && item.moderation && item.moderation.flagged) textEl = flaggedText(item, textEl);
     const body = [
       h('p', { class: 'bubble-who' }, who),
