@@ -471,7 +471,11 @@ tick_work_close(struct tick_req *req)
 		    json_pack("{s:s}", "resolution", why));
 		goto out;
 	}
-	rc = tick_ticket_close(req->app->db, id, req->user.id, resolution);
+	/* Closed after a due time: the SLA records the breach (issue 13). */
+	rc = tick_sla_settle(req->app->db, id, tick_clock_now());
+	if (rc == TICK_OK)
+		rc = tick_ticket_close(req->app->db, id, req->user.id,
+		    resolution);
 	if (rc == TICK_OK)
 		rc = tick_audit_req(req, "ticket.close", "ticket", id,
 		    actions.open > 0 ?
@@ -613,11 +617,12 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 	rc = add_reply(req, id, message, 0, &reply_id);
 	if (rc == TICK_OK)
 		rc = tick_events_emit(db, TICK_EV_REPLY_CREATED, id);
-	if (rc == TICK_OK)
-		rc = tick_ticket_responded(db, id);
-	/* The customer was answered: the next response is met. */
+	/* The customer was answered: a due time already past is a breach,
+	 * the next response is met (before the first response is marked). */
 	if (rc == TICK_OK)
 		rc = tick_sla_staff_answered(db, id, tick_clock_now());
+	if (rc == TICK_OK)
+		rc = tick_ticket_responded(db, id);
 	if (rc == TICK_OK && f != NULL && f->data != NULL) {
 		/* The file goes to Cloudinary once this commits, then by link
 		 * with the text as its caption. */

@@ -278,14 +278,43 @@ tick_sla_customer_wrote(struct tick_db *db, long long id, int64_t now)
 	return rc;
 }
 
+/* Whether due time d (0: none) has passed at now. */
+static int
+past(int64_t d, int64_t now)
+{
+	return d > 0 && d <= now;
+}
+
+static enum tick_err
+settle(struct tick_db *db, const struct tick_sla_ticket *t, int64_t now)
+{
+	if (t->policy_id <= 0 || t->pending_since > 0)
+		return TICK_OK;
+	if ((t->first_response_at == 0 && past(t->first_due, now)) ||
+	    past(t->next_due, now) || past(t->resolution_due, now))
+		return tick_sla_ticket_breached(db, t->id);
+	return TICK_OK;
+}
+
+enum tick_err
+tick_sla_settle(struct tick_db *db, long long id, int64_t now)
+{
+	struct tick_sla_ticket t;
+	enum tick_err rc;
+
+	if ((rc = tick_sla_ticket_get(db, id, &t)) != TICK_OK)
+		return rc;
+	return settle(db, &t, now);
+}
+
 enum tick_err
 tick_sla_staff_answered(struct tick_db *db, long long id, int64_t now)
 {
 	struct tick_sla_ticket t;
 	enum tick_err rc;
 
-	(void)now;
-	if ((rc = tick_sla_ticket_get(db, id, &t)) != TICK_OK)
+	if ((rc = tick_sla_ticket_get(db, id, &t)) != TICK_OK ||
+	    (rc = settle(db, &t, now)) != TICK_OK)
 		return rc;
 	if (t.next_due == 0 && t.next_left < 0)
 		return TICK_OK;

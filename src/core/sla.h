@@ -57,10 +57,17 @@ tick_sla_welcome(struct tick_app *app, long long id, long long contact_id,
 enum tick_err
 tick_sla_customer_wrote(struct tick_db *db, long long id, int64_t now);
 
-/* Inside a transaction: staff answered the customer on ticket id: the
- * next-response due time is met. */
+/* Inside a transaction, before the reply marks the first response: staff
+ * answered the customer on ticket id: a due time already past at now is
+ * recorded as breached (tick_sla_settle), and the next-response due time
+ * is met. */
 enum tick_err
 tick_sla_staff_answered(struct tick_db *db, long long id, int64_t now);
+
+/* Inside a transaction: before ticket id is answered or closed, records
+ * as breached (tickets.sla_breached) a running due time already past at
+ * now, so the reports need not wait for the sweep. */
+enum tick_err tick_sla_settle(struct tick_db *db, long long id, int64_t now);
 
 /*
  * The sweep: every open ticket whose due time is within

@@ -156,8 +156,7 @@ tick_reports_sla(struct tick_db *db, const struct tick_ticket_filters *f,
 	tick_ticket_where(&s, f);
 	tick_sql_add(&s, " AND t.sla_policy_id > 0) x");
 	tick_q_init_built(&q, db, &s);
-	for (int i = 0; i < 3; i++)
-		tick_q_int(&q, now);
+	tick_q_int(&q, now);
 	tick_ticket_bind_where(&q, f);
 	tick_q_out_int(&q, &out->met);
 	tick_q_out_int(&q, &out->breached);

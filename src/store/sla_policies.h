@@ -28,18 +28,13 @@ struct tick_db;
 	" '9999-12-31'))"
 /*
  * Whether ticket t (SQL over tickets t, with a policy) missed a due time
- * (0 or 1), at the SLA clock's now, bound three times (Unix seconds): marked by the
- * sweep, answered or closed after its due time, or a next response still
- * due and past (a pending ticket's clock is stopped).
+ * (0 or 1) at the SLA clock's now, bound once (Unix seconds): recorded
+ * (by the sweep, or when it was answered or closed late: core/sla's
+ * settle), or a running due time already past.
  */
 #define TICK_SLA_BREACHED_SQL \
-	"(t.sla_breached = 1" \
-	" OR COALESCE(t.first_response_due_at <" \
-	" COALESCE(t.first_response_at, FROM_UNIXTIME(?)), 0)" \
-	" OR COALESCE(t.resolution_due_at <" \
-	" COALESCE(t.closed_at, FROM_UNIXTIME(?)), 0)" \
-	" OR COALESCE(t.status NOT IN ('closed', 'pending')" \
-	" AND t.next_response_due_at < FROM_UNIXTIME(?), 0))"
+	"(t.sla_breached = 1 OR COALESCE(" TICK_SLA_NEXT_DUE_SQL \
+	" <= FROM_UNIXTIME(?), 0))"
 /* clang-format on */
 
 /* A policy as written (create: name, position; update: each has_*). */

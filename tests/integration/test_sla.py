@@ -225,14 +225,14 @@ def test_dashboard_counts_sla_met_and_breached():
     policy(name="Report", position=1, tag=tag, first_response_minutes=60)
     t = admin_token()
     made = []
-    for k in range(4):
+    for k in range(5):
         phone = new_phone()
         assert post_webhook(text_message(phone, "report %d" % k)).status == 200
         tid = ticket_of(phone)
         r = api("PUT", "/api/tickets/%d/tags" % tid, t, {"tags": [tag]})
         assert r.status == 200 and r.json()["data"]["sla"]["state"] == "ok", r
         made.append(tid)
-    met, late, running, marked = made
+    met, late, running, marked, answered_late = made
     # Met: answered and closed within its hour.
     assert api("POST", "/api/tickets/%d/assign" % met, t).status == 200
     assert api("POST", "/api/tickets/%d/reply" % met, t, {"message": "on it"}).status == 201
@@ -243,9 +243,17 @@ def test_dashboard_counts_sla_met_and_breached():
     sql("UPDATE tickets SET sla_breached = 1 WHERE id = %d" % marked)
     assert api("POST", "/api/tickets/%d/assign" % marked, t).status == 200
     assert api("POST", "/api/tickets/%d/close" % marked, t, {"resolution": "late"}).status == 200
+    # Answered after its due time, then closed: the reply records the miss.
+    sql("UPDATE tickets SET first_response_due_at = UTC_TIMESTAMP() - INTERVAL 1 MINUTE WHERE id = %d"
+        % answered_late)
+    assert api("POST", "/api/tickets/%d/assign" % answered_late, t).status == 200
+    assert api("POST", "/api/tickets/%d/reply" % answered_late, t, {"message": "sorry"}).status == 201
+    assert one("SELECT sla_breached FROM tickets WHERE id = %d" % answered_late) == "1"
+    assert api("POST", "/api/tickets/%d/close" % answered_late, t, {"resolution": "late"}).status == 200
+    assert one("SELECT sla_breached FROM tickets WHERE id = %d" % met) == "0"
     r = api("GET", "/api/stats/dashboard?tag=" + tag, t)
     assert r.status == 200, r
-    assert r.json()["data"]["sla"] == {"met": 1, "breached": 2, "running": 1, "met_rate": 33.33}, r.json()["data"]["sla"]
+    assert r.json()["data"]["sla"] == {"met": 1, "breached": 3, "running": 1, "met_rate": 25.0}, r.json()["data"]["sla"]
     # No ticket with a policy: nothing decided.
     r = api("GET", "/api/stats/dashboard?tag=nosuchtag" + tag, t)
     assert r.json()["data"]["sla"] == {"met": 0, "breached": 0, "running": 0, "met_rate": 0}, r
