@@ -43,7 +43,7 @@ export function register(test) {
       await eventually(async () => (await rows.count()) === 4, { what: 'the four tagged tickets (pending ones included)' });
       const chip = (t) => page.locator(`tr.ticket-row[data-id="${t.id}"] .badge.sla`);
       const expect = {
-        ok: /^◷ 2h 10m left$/, warning: /^⚠ 20m left$/, breached: /^✕ breached 15m ago$/, paused: /^⏸ SLA paused$/,
+        ok: /^◷ 2h 10m left$/, warning: /^⚠ 20m left$/, breached: /^✕ breached 15m ago$/, paused: /^‖ SLA paused$/,
       };
       for (const [k, re] of Object.entries(expect)) {
         const c = chip(made[k]);
@@ -66,6 +66,14 @@ export function register(test) {
       // The sort is offered in the filters.
       assert(await page.locator('select option[value="sla"]').count() === 1, 'the SLA sort is offered');
       console.log(`     ${await screenshot(page, 'sla-chips')}`);
+      // The dashboard's SLA tile: only these tickets have a policy; none
+      // met, one breached, three running (the paused one too).
+      await page.goto(`${BASE}/#/dashboard`);
+      await page.reload();
+      const tile = page.locator('.tile[data-figure="sla"]');
+      await eventually(async () => /1 breached · 3 running/.test(await tile.textContent()),
+        { what: 'the SLA tile counted', timeout: 10000 });
+      assert((await tile.locator('.tile-value').textContent()).trim() === '0.00 %', 'nothing met of one decided');
       // A ticket without a policy has no chip.
       await page.goto(`${BASE}/#/inbox?q=${encodeURIComponent(made.none.reference)}`);
       await page.reload();

@@ -34,7 +34,7 @@ export function flaggedMark() {
 export function slaMark(sla) {
   const c = slaChip(sla);
   if (!c) return null;
-  const sign = { ok: '◷ ', warning: '⚠ ', breached: '✕ ', paused: '⏸ ' }[c.state];
+  const sign = { ok: '◷ ', warning: '⚠ ', breached: '✕ ', paused: '‖ ' }[c.state];
   const name = sla.policy.name ? `SLA ${sla.policy.name}` : 'SLA';
   return h('span', { class: `badge sla sla-${c.state}`, title: name, dataset: { sla: c.state } },
     h('span', { 'aria-hidden': 'true' }, sign), c.text);
