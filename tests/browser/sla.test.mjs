@@ -74,6 +74,12 @@ export function register(test) {
       await eventually(async () => /1 breached · 3 running/.test(await tile.textContent()),
         { what: 'the SLA tile counted', timeout: 10000 });
       assert((await tile.locator('.tile-value').textContent()).trim() === '0.00 %', 'nothing met of one decided');
+      // The ticket screen names the policy, shows the chip and the due time.
+      await page.goto(`${BASE}/#/tickets/${made.warning.id}`);
+      const line = page.locator('.sla-line');
+      await line.getByText(`SLA: Chips ${tag}`).waitFor();
+      assert(await line.locator('.badge.sla-warning').count() === 1, 'the warning chip on the ticket screen');
+      assert(await line.locator('li', { hasText: 'First response due' }).count() === 1, 'its due time');
       // A ticket without a policy has no chip.
       await page.goto(`${BASE}/#/inbox?q=${encodeURIComponent(made.none.reference)}`);
       await page.reload();
