@@ -453,21 +453,21 @@ read_policy(struct tick_req *req, json_t *body, int create,
 	if ((v = json_object_get(body, "tag")) != NULL) {
 		in->has_tag = 1;
 		if (!json_is_null(v)) {
-			const char *t = json_string_value(v);
-			size_t n = t ? strlen(t) : 0;
-			int ok = n >= 1 && n <= 32;
+			/* The rules of a ticket's tags (PUT .../tags), so
+			 * that "VIP" here matches the tag "vip" there. */
+			const char *why = NULL;
 
-			for (size_t i = 0; ok && i < n; i++)
-				ok = (t[i] >= 'a' && t[i] <= 'z') ||
-				    (t[i] >= '0' && t[i] <= '9') ||
-				    t[i] == '-' || t[i] == '_';
-			if (!ok)
+			if (!json_is_string(v) ||
+			    tick_tag_normalize(json_string_value(v),
+			        json_string_length(v), in->tag_buf,
+			        sizeof(in->tag_buf), &why) != TICK_OK)
 				json_object_set_new(errors, "tag",
-				    json_string(
-				        "must be a tag (1 to 32 of a-z, "
-				        "0-9, - and _), or null (any)"));
+				    json_string(why != NULL ?
+				            why :
+				            "must be a tag (1 to 32 characters, "
+				            "no comma), or null (any)"));
 			else
-				in->tag = t;
+				in->tag = in->tag_buf;
 		}
 	}
 	read_opt_num(body, "first_response_minutes",

@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "assign_rules.h"
 #include "err.h"
 #include "sla_rules.h"
 
@@ -45,6 +46,7 @@ struct tick_sla_policy_in {
 	int reassign;
 	int has_name, has_position, has_severity, has_site, has_team, has_tag;
 	int has_first, has_next, has_resolution, has_reassign;
+	char tag_buf[TICK_TAG_BUF]; /* tag, normalised as a ticket's tags */
 };
 
 enum tick_err tick_sla_policy_create(struct tick_db *db,

@@ -104,7 +104,12 @@ def test_out_of_hours_once_a_day():
 @clean
 def test_policy_order():
     policy(name="Catch-all", position=20, first_response_minutes=60)
-    vip = policy(name="VIP", position=10, tag="vip", first_response_minutes=15)
+    # A policy's tag follows a ticket's tag rules: "VIP " is the tag "vip".
+    vip = policy(name="VIP", position=10, tag="VIP ", first_response_minutes=15)
+    r = api("GET", "/api/sla-policies/%d" % vip, admin_token())
+    assert r.status == 200 and r.json()["data"]["tag"] == "vip", r
+    r = api("POST", "/api/sla-policies", admin_token(), {"name": "Bad", "position": 5, "tag": "a,b"})
+    assert r.status == 422 and "tag" in r.json()["error"]["details"], r
     clock("2026-03-10 12:00:00")
     phone = new_phone()
     assert post_webhook(text_message(phone, "order")).status == 200
