@@ -84,6 +84,8 @@ ALTER TABLE tickets
 CREATE INDEX IF NOT EXISTS idx_tickets_first_due ON tickets (first_response_due_at);
 CREATE INDEX IF NOT EXISTS idx_tickets_next_due ON tickets (next_response_due_at);
 CREATE INDEX IF NOT EXISTS idx_tickets_resolution_due ON tickets (resolution_due_at);
+-- The reports' SLA figure reads the tickets with a policy (none: no rows).
+CREATE INDEX IF NOT EXISTS idx_tickets_sla_policy ON tickets (sla_policy_id, created_at);
 
 -- A customer's first message ever (TEXT_WELCOME answers it once); those
 -- who wrote before count as welcomed.
