@@ -413,6 +413,56 @@ test('composer: Ctrl+Enter sends, and after a send by the button focus is back i
   await focusIn('form.compose');
 });
 
+test('shortcuts: ? lists them, / searches, j/k and Enter open a ticket, t takes it, r, n and c reach their boxes', async (b) => {
+  const page = await b.page();
+  await signIn(page);
+  const tag = uniq();
+  await simulate(`Shortcut one ${tag}`);
+  const t2 = await simulate(`Shortcut two ${tag}`);
+  await page.goto(`${BASE}/#/inbox`);
+  await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await help.waitFor();
+  assert(await help.getByText('Next / previous ticket in the inbox').isVisible(), 'the list names j/k');
+  await page.keyboard.press('Escape');
+  await help.waitFor({ state: 'detached' });
+  // "/" puts the focus in the search box; typing there is not a shortcut.
+  await page.keyboard.press('/');
+  const search = page.getByRole('searchbox').first();
+  assert(await search.evaluate((el) => el === document.activeElement), 'the search box has the focus');
+  await page.keyboard.type(t2.reference);
+  await page.keyboard.press('Enter');
+  await page.locator('tr.ticket-row').filter({ hasText: t2.reference }).waitFor();
+  await eventually(async () => (await page.locator('tr.ticket-row').count()) === 1, { what: 'one row' });
+  await search.evaluate((el) => el.blur());
+  await page.keyboard.press('j');
+  assert(await page.evaluate(() => document.activeElement.classList.contains('ref')), 'j focuses the first row');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`**/#/tickets/${t2.id}`);
+  await page.getByRole('button', { name: 'Take' }).waitFor();
+  await page.locator('body').evaluate((el) => document.activeElement && document.activeElement.blur());
+  await page.keyboard.press('t');
+  await eventually(async () => page.evaluate(() => document.activeElement && document.activeElement.closest('form.compose') !== null),
+    { what: 'after t, the reply box has the focus' });
+  const r = await api('GET', `/api/tickets/${t2.id}`, { token: await adminToken() });
+  assert(r.json.data.assigned_to && r.json.data.assigned_to.id === 1, 'taken');
+  const focusIn = (sel) => page.evaluate((s) => document.activeElement && document.activeElement.closest(s) !== null, sel);
+  await page.locator('body').evaluate(() => document.activeElement.blur());
+  await page.keyboard.press('n');
+  assert(await focusIn('form.note-form'), 'n: the note box');
+  // A letter typed in a box is text, not a shortcut.
+  await page.keyboard.press('r');
+  assert(await focusIn('form.note-form'), 'r typed into the note stays there');
+  await page.locator('body').evaluate(() => document.activeElement.blur());
+  await page.keyboard.press('r');
+  assert(await focusIn('form.compose'), 'r: the reply box');
+  await page.locator('body').evaluate(() => document.activeElement.blur());
+  await page.keyboard.press('c');
+  assert(await focusIn('form.close-form'), 'c: the resolution box');
+  assert(await page.locator('details.close-box').evaluate((d) => d.open), 'the close box is open');
+});
+
 test('my account: the name in the header opens it, and the password changes there', async (b) => {
   const agent = await makeUser('agent');
   const page = await b.page();

@@ -5,6 +5,7 @@ import { api, setCsrf, setUnauthorizedHandler } from './api.js';
 import { h, clear } from './dom.js';
 import { roleLabel } from './format.js';
 import { liveState, startLive, stopLive } from './live.js';
+import { showHelp, typing } from './keys.js';
 import { can, canAny, session, setUser } from './session.js';
 import * as loginView from './views/login.js';
 import * as inboxView from './views/inbox.js';
@@ -144,6 +145,32 @@ function render() {
   current = { route, instance };
   if (instance.keepFocus) document.title = 'Sign in · tick';
   else focusHeading();
+  if (searchNext) {
+    searchNext = false;
+    main.querySelector('input[type="search"][name="q"]')?.focus();
+  }
+}
+
+// Keyboard shortcuts (keys.js): "?" the list, "/" the inbox search, the
+// rest to the view on screen.
+let searchNext = false;
+function onKey(e) {
+  if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || !session.user) return;
+  if (typing(e.target) || document.querySelector('dialog[open]')) return;
+  if (e.key === '?') {
+    e.preventDefault();
+    showHelp();
+  } else if (e.key === '/') {
+    e.preventDefault();
+    const box = main.querySelector('input[type="search"][name="q"]');
+    if (box) box.focus();
+    else {
+      searchNext = true;
+      navigate('#/inbox');
+    }
+  } else if (current && current.instance && current.instance.onKey && current.instance.onKey(e.key)) {
+    e.preventDefault();
+  }
 }
 
 function focusHeading() {
@@ -300,6 +327,7 @@ async function signOut() {
 
 function wireChrome() {
   document.getElementById('signout').addEventListener('click', signOut);
+  document.getElementById('shortcuts').addEventListener('click', showHelp);
   document.getElementById('availability').addEventListener('change', setAvailability);
   document.getElementById('skip').addEventListener('click', (e) => {
     e.preventDefault();
@@ -319,6 +347,7 @@ function wireChrome() {
     }
   });
   window.addEventListener('hashchange', render);
+  document.addEventListener('keydown', onKey);
 }
 
 async function boot() {

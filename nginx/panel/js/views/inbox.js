@@ -7,6 +7,7 @@ import {
   age, CATEGORIES, categoryLabel, dateTime, phone, SEVERITIES, severityLabel, slaChip, STATUSES, statusLabel,
 } from '../format.js';
 import { listSites, sitesInOrder } from '../people.js';
+import { moveAmong } from '../keys.js';
 import { can } from '../session.js';
 
 const OPEN = ['new', 'assigned', 'in_progress', 'pending'];
@@ -411,6 +412,12 @@ export function mount(main, ctx) {
   load();
 
   return {
+    // j and k walk the rows' links; Enter on a link opens it.
+    onKey(key) {
+      if (key !== 'j' && key !== 'k') return false;
+      moveAmong([...main.querySelectorAll('tr.ticket-row a.ref')], key === 'j' ? 1 : -1);
+      return true;
+    },
     onEvent(ev) {
       if (ev.ticket_id) fresh.add(Number(ev.ticket_id));
       clearTimeout(debounce);

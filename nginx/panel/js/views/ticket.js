@@ -90,7 +90,10 @@ export function mount(main, ctx) {
   // --- take
   const takeBtn = h('button', { type: 'button', class: 'btn btn-primary' }, 'Take');
   takeBtn.addEventListener('click', () => act(takeBtn, 'Taking…', () =>
-    api('POST', `/api/tickets/${ticket.id}/assign`, {}), 'You hold this ticket now.'));
+    api('POST', `/api/tickets/${ticket.id}/assign`, {}), 'You hold this ticket now.').then((ok) => {
+    // Taken: the next thing to do is to answer.
+    if (ok && !replyForm.hidden) reply.input.focus();
+  }));
   const takeHint = h('p', { class: 'hint', id: 'take-hint' }, 'Take this ticket to reply to the customer.');
   const takeBox = h('div', { class: 'action take-box', hidden: true }, takeHint, takeBtn);
   takeBtn.setAttribute('aria-describedby', 'take-hint');
@@ -788,6 +791,18 @@ export function mount(main, ctx) {
   load();
 
   return {
+    // t take, r reply, n note, c close (keys.js).
+    onKey(key) {
+      if (!ticket) return false;
+      if (key === 't' && !takeBox.hidden) takeBtn.click();
+      else if (key === 'r' && !replyForm.hidden) reply.input.focus();
+      else if (key === 'n' && !noteForm.hidden) note.input.focus();
+      else if (key === 'c' && !closeBox.hidden) {
+        closeBox.open = true;
+        resolution.input.focus();
+      } else return false;
+      return true;
+    },
     onEvent(ev) {
       if (!ticket) return;
       if (ev.type !== 'resync' && Number(ev.ticket_id) !== Number(ticket.id)) return;
