@@ -17,6 +17,7 @@ import { register as registerDashboard } from './dashboard.test.mjs';
 import { register as registerCsat } from './csat.test.mjs';
 import { register as registerModeration } from './moderation.test.mjs';
 import { register as registerSla } from './sla.test.mjs';
+import { register as registerRichmsg } from './richmsg.test.mjs';
 
 const LIVE_MS = 2000; // a change shows within two seconds, without a reload
 const PHOTO = makePng(480, 320);
@@ -434,10 +435,16 @@ test('shortcuts: ? lists them, / searches, j/k and Enter open a ticket, t takes 
   await page.keyboard.type(t2.reference);
   await page.keyboard.press('Enter');
   await page.locator('tr.ticket-row').filter({ hasText: t2.reference }).waitFor();
-  await eventually(async () => (await page.locator('tr.ticket-row').count()) === 1, { what: 'one row' });
+  // The newest match first (a reference's digits may also end a phone).
+  await eventually(async () => (await page.locator('tr.ticket-row a.ref').first().textContent()) === t2.reference, { what: 'the ticket first' });
   await search.evaluate((el) => el.blur());
   await page.keyboard.press('j');
   assert(await page.evaluate(() => document.activeElement.classList.contains('ref')), 'j focuses the first row');
+  if ((await page.locator('tr.ticket-row').count()) > 1) {
+    await page.keyboard.press('j');
+    await page.keyboard.press('k');
+  }
+  assert(await page.evaluate(() => document.activeElement.textContent) === t2.reference, 'k comes back to it');
   await page.keyboard.press('Enter');
   await page.waitForURL(`**/#/tickets/${t2.id}`);
   await page.getByRole('button', { name: 'Take' }).waitFor();
@@ -461,6 +468,44 @@ test('shortcuts: ? lists them, / searches, j/k and Enter open a ticket, t takes 
   await page.keyboard.press('c');
   assert(await focusIn('form.close-form'), 'c: the resolution box');
   assert(await page.locator('details.close-box').evaluate((d) => d.open), 'the close box is open');
+});
+
+test('background tab: new tickets and messages on my tickets count in the title and notify, until the tab is back', async (b) => {
+  const page = await b.page();
+  // Records notifications and lets the test hide and show the tab.
+  await page.addInitScript(() => {
+    window.__shown = [];
+    window.Notification = class {
+      constructor(title, opts) { window.__shown.push({ title, body: opts && opts.body }); }
+      static requestPermission() { return Promise.resolve('granted'); }
+    };
+    window.Notification.permission = 'granted';
+    let state = 'visible';
+    Object.defineProperty(document, 'visibilityState', { get: () => state, configurable: true });
+    window.__setVisible = (v) => { state = v ? 'visible' : 'hidden'; document.dispatchEvent(new Event('visibilitychange')); };
+  });
+  // Made before the page signs in, so its own events are not news.
+  const mine = await simulate(`Mine ${uniq()}`);
+  await assignToAdmin(mine.id);
+  await signIn(page);
+  await page.getByRole('link', { name: /^My account:/ }).click();
+  await page.getByRole('button', { name: 'Turn on desktop notifications' }).click();
+  await page.getByRole('button', { name: 'Turn off desktop notifications' }).waitFor();
+  await page.goto(`${BASE}/#/inbox`);
+  await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+  await waitLive(page);
+  await page.evaluate(() => window.__setVisible(false));
+  const fresh = await simulate(`Fresh ${uniq()}`);
+  await eventually(async () => /^\(1\) Inbox · tick$/.test(await page.title()), { what: 'the title counts 1' }).catch(async (e) => { throw new Error(`${e.message}: title ${await page.title()}, shown ${JSON.stringify(await page.evaluate(() => window.__shown))}`); });
+  await simulate(`And another thing ${uniq()}`, { phone: mine.phone, name: mine.name });
+  await eventually(async () => /^\(2\) /.test(await page.title()), { what: 'the title counts 2' });
+  const shown = await page.evaluate(() => window.__shown);
+  assert(shown.some((n) => n.title === `New ticket ${fresh.reference}`), `a notification for the new ticket: ${JSON.stringify(shown)}`);
+  assert(shown.some((n) => n.title === `New message on ${mine.reference}`), `and for the message on my ticket: ${JSON.stringify(shown)}`);
+  assert((await page.locator('link[rel="icon"]').getAttribute('href')).startsWith('data:image/png'), 'the favicon has a badge');
+  await page.evaluate(() => window.__setVisible(true));
+  await eventually(async () => (await page.title()) === 'Inbox · tick', { what: 'the count clears' });
+  assert(await page.locator('link[rel="icon"]').getAttribute('href') === '/favicon.svg', 'the plain favicon is back');
 });
 
 test('my account: the name in the header opens it, and the password changes there', async (b) => {
@@ -822,5 +867,6 @@ registerDashboard(test);
 registerCsat(test);
 registerModeration(test);
 registerSla(test);
+registerRichmsg(test);
 
 process.exitCode = await runAll(tests);

@@ -7,7 +7,7 @@ import os
 import subprocess
 import time
 
-from harness import (BUILD, VAR, admin_token, api, new_phone, one, post_webhook, sign, sql, text_message,
+from harness import (BUILD, PNID, VAR, admin_token, api, new_phone, one, post_webhook, sign, sql, text_message,
                      tick, graph_sent)
 
 NOW = os.path.join(VAR, "now")
@@ -222,6 +222,28 @@ def test_welcome_on_first_message_ever():
     webhook_cgi(text_message(other, "hello again"), WELCOME)
     time.sleep(0.3)
     assert not [x for x in texts_to(other) if x.startswith("Welcome")], texts_to(other)
+
+
+
+def test_no_welcome_for_a_customer_whose_past_messages_were_imported():
+    """A contact the desk knows (made by hand) whose earlier messages come
+    in through the history import wrote before: no welcome later."""
+    phone = new_phone()
+    r = api("POST", "/api/contacts", admin_token(), {"name": "Old Friend", "phone": "+" + phone})
+    assert r.status == 201, r
+    hist = {"object": "whatsapp_business_account", "entry": [{"id": "102290129340398", "changes": [{
+        "field": "history", "value": {
+            "messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "15550001111", "phone_number_id": PNID},
+            "history": [{"metadata": {"phase": 0, "chunk_order": 1, "progress": 100},
+                         "threads": [{"id": phone, "messages": [
+                             {"from": phone, "id": "wamid.SLAH%d" % int(time.time() * 1000), "timestamp": "1717000000",
+                              "type": "text", "text": {"body": "an old question"}}]}]}]}}]}]}
+    assert post_webhook(hist).status == 200
+    assert one("SELECT first_inbound_at IS NOT NULL FROM whatsapp_contacts WHERE wa_id = '%s'" % phone) == "1"
+    webhook_cgi(text_message(phone, "hello again, now"), WELCOME)
+    time.sleep(0.3)
+    assert not [x for x in texts_to(phone) if x.startswith("Welcome")], texts_to(phone)
 
 
 @clean

@@ -6,6 +6,7 @@ import { h, clear } from './dom.js';
 import { roleLabel } from './format.js';
 import { liveState, startLive, stopLive } from './live.js';
 import { showHelp, typing } from './keys.js';
+import { noticeEvent, startAttention } from './attention.js';
 import { can, canAny, session, setUser } from './session.js';
 import * as loginView from './views/login.js';
 import * as inboxView from './views/inbox.js';
@@ -234,6 +235,7 @@ function paintLive(state) {
 }
 
 function onLiveEvent(ev) {
+  noticeEvent(ev);
   if (current && current.instance && current.instance.onEvent) current.instance.onEvent(ev);
 }
 
@@ -328,6 +330,7 @@ async function signOut() {
 function wireChrome() {
   document.getElementById('signout').addEventListener('click', signOut);
   document.getElementById('shortcuts').addEventListener('click', showHelp);
+  startAttention();
   document.getElementById('availability').addEventListener('change', setAvailability);
   document.getElementById('skip').addEventListener('click', (e) => {
     e.preventDefault();

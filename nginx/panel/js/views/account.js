@@ -5,6 +5,7 @@ import { api, setCsrf } from '../api.js';
 import { field, h, notice, setBusy, showFieldErrors } from '../dom.js';
 import { roleLabel } from '../format.js';
 import { session } from '../session.js';
+import { notificationsOn, notificationsSupported, setNotifications } from '../attention.js';
 
 const MIN = 10; // the API's own bounds for a password, in bytes
 const MAX = 128;
@@ -54,6 +55,22 @@ export function mount(main) {
       setBusy(btn, false);
     }
   });
+  // Desktop notifications: the browser asks once, from this button.
+  const notifyState = h('p', { class: 'hint', role: 'status', 'aria-live': 'polite' });
+  const notifyBtn = h('button', { type: 'button', class: 'btn' });
+  const paintNotify = (why) => {
+    const on = notificationsOn();
+    notifyBtn.textContent = on ? 'Turn off desktop notifications' : 'Turn on desktop notifications';
+    notifyBtn.disabled = !notificationsSupported();
+    notifyState.textContent = why || (!notificationsSupported() ? 'This browser has no desktop notifications.'
+      : on ? 'On: new tickets in your queues and new messages on your tickets show while tick is in another tab.'
+        : 'Off. While tick is in another tab, the tab\'s title still counts what is new.');
+  };
+  notifyBtn.addEventListener('click', async () => {
+    const got = await setNotifications(!notificationsOn());
+    paintNotify(got === 'denied' ? 'The browser refused: allow notifications for this site in its settings, then try again.' : '');
+  });
+  paintNotify();
   main.append(
     h('h1', {}, 'My account'),
     h('section', { class: 'card', 'aria-labelledby': 'acct-who' },
@@ -63,6 +80,8 @@ export function mount(main) {
         h('dt', {}, 'E-mail'), h('dd', {}, u.email || ''),
         h('dt', {}, 'Role'), h('dd', {}, roleLabel(u.role)))),
     h('section', { class: 'card', 'aria-labelledby': 'acct-pw' },
-      h('h2', { id: 'acct-pw' }, 'Change my password'), form));
+      h('h2', { id: 'acct-pw' }, 'Change my password'), form),
+    h('section', { class: 'card', 'aria-labelledby': 'acct-notify' },
+      h('h2', { id: 'acct-notify' }, 'Desktop notifications'), notifyState, notifyBtn));
   return {};
 }
