@@ -22,6 +22,8 @@
 #include "hooks_out.h"
 #include "moderation.h"
 #include "outbox.h"
+#include "sla.h"
+#include "clock.h"
 #include "passwords.h"
 #include "reports.h"
 #include "template_flow.h"
@@ -87,9 +89,12 @@ outbox(struct tick_app *app)
 	struct tick_hooks_stats hs;
 	struct tick_retention_stats rs;
 	struct tick_moderation_stats mo;
-	long long pruned = 0, bodies = 0, pairs = 0, assigned = 0;
+	long long pruned = 0, bodies = 0, pairs = 0, assigned = 0, alerts = 0;
 
-	if (tick_outbox_run(app, &st) != TICK_OK ||
+	/* SLA warnings and escalations first (issue 13): their texts are
+	 * outbox rows this run sends. */
+	if (tick_sla_sweep(app, tick_clock_now(), &alerts) != TICK_OK ||
+	    tick_outbox_run(app, &st) != TICK_OK ||
 	    tick_assign_drain_all(app->db, &assigned) != TICK_OK ||
 	    tick_media_run(app, &ms) != TICK_OK ||
 	    tick_hooks_run(app, &hs) != TICK_OK ||
@@ -111,6 +116,8 @@ outbox(struct tick_app *app)
 	    st.picked, st.sent, st.failed, ms.picked, ms.stored, ms.failed,
 	    pruned, bodies, pairs, hs.made, hs.picked, hs.delivered, hs.failed,
 	    hs.dead, hs.disabled);
+	if (alerts > 0)
+		printf("tick outbox: %lld SLA alerts\n", alerts);
 	/* AI safety checks (issue 17), when a provider is configured. */
 	if (mo.picked > 0)
 		printf("tick outbox: moderation: %d due, %d done (%d flagged), "

@@ -13,7 +13,7 @@
 CREATE TABLE IF NOT EXISTS ticket_rollup (
   k BINARY(16) NOT NULL,
   created_at TIMESTAMP NOT NULL DEFAULT '2000-01-01 00:00:00',
-  status ENUM('new','assigned','in_progress','closed') NOT NULL,
+  status ENUM('new','assigned','in_progress','pending','closed') NOT NULL,
   source ENUM('form','whatsapp','api') NOT NULL,
   site_id INT UNSIGNED NULL,
   subsite_id INT UNSIGNED NULL,

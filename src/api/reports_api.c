@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "clock.h"
 #include "config.h"
 #include "csv.h"
 #include "figures.h"
@@ -217,6 +218,7 @@ tick_reports_dashboard(struct tick_req *req)
 	struct tick_filter_text t;
 	struct tick_reports_headline h;
 	struct tick_figures_times fr, res, take;
+	struct tick_figures_sla sla;
 	json_t *data = NULL, *items, *wa;
 	long long days;
 	enum tick_err rc;
@@ -229,12 +231,14 @@ tick_reports_dashboard(struct tick_req *req)
 	    (rc = tick_reports_times(req->app->db, &f, TICK_REPORTS_RESOLUTION,
 	         &res)) != TICK_OK ||
 	    (rc = tick_reports_times(req->app->db, &f, TICK_REPORTS_TAKE,
-	         &take)) != TICK_OK)
+	         &take)) != TICK_OK ||
+	    (rc = tick_reports_sla(req->app->db, &f, tick_clock_now(), &sla)) !=
+	        TICK_OK)
 		goto fail;
 	data = period_json(&f);
 	json_object_set_new(data, "tickets",
-	    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I},"
-	              " s:{s:I, s:I, s:I}}",
+	    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I, "
+	              "s:I}, s:{s:I, s:I, s:I}}",
 	        "created", (json_int_t)h.created, "open", (json_int_t)h.open,
 	        "closed", (json_int_t)h.closed, "unassigned",
 	        (json_int_t)h.unassigned, "critical_open",
@@ -243,10 +247,12 @@ tick_reports_dashboard(struct tick_req *req)
 	        (json_int_t)h.by_status[0], "assigned",
 	        (json_int_t)h.by_status[1], "in_progress",
 	        (json_int_t)h.by_status[2], "closed",
-	        (json_int_t)h.by_status[3], "by_source", "whatsapp",
+	        (json_int_t)h.by_status[3], "pending",
+	        (json_int_t)h.by_status[4], "by_source", "whatsapp",
 	        (json_int_t)h.whatsapp, "form", (json_int_t)h.form, "api",
 	        (json_int_t)h.api));
 	json_object_set_new(data, "csat", tick_reports_csat_json(&h.csat));
+	json_object_set_new(data, "sla", tick_reports_sla_json(&sla));
 	json_object_set_new(data, "times",
 	    json_pack("{s:o, s:o, s:o}", "first_response", times_json(&fr),
 	        "resolution", times_json(&res), "take", times_json(&take)));

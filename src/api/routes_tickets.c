@@ -5,6 +5,7 @@
 #include "moderation_api.h"
 #include "routes.h"
 #include "session.h"
+#include "sla_api.h"
 #include "contacts_api.h"
 #include "teams_api.h"
 #include "templates_api.h"
@@ -107,6 +108,27 @@ static const struct tick_route tickets[] = {
 	    TICK_PERM_TEMPLATES_ADMIN },
 	{ "DELETE", "/api/templates/:name", tick_templates_delete_route, 0,
 	    TICK_PERM_TEMPLATES_ADMIN },
+	/* Issue 13: business hours and SLA policies. */
+	{ "GET", "/api/calendars", tick_calendars_list, 0,
+	    TICK_PERM_TICKETS_READ },
+	{ "POST", "/api/calendars", tick_calendars_create, 0,
+	    TICK_PERM_TEAMS_ADMIN },
+	{ "GET", "/api/calendars/:id", tick_calendars_get, 0,
+	    TICK_PERM_TICKETS_READ },
+	{ "PUT", "/api/calendars/:id", tick_calendars_update, 0,
+	    TICK_PERM_TEAMS_ADMIN },
+	{ "DELETE", "/api/calendars/:id", tick_calendars_delete, 0,
+	    TICK_PERM_TEAMS_ADMIN },
+	{ "GET", "/api/sla-policies", tick_sla_policies_list, 0,
+	    TICK_PERM_TICKETS_READ },
+	{ "POST", "/api/sla-policies", tick_sla_policies_create, 0,
+	    TICK_PERM_TEAMS_ADMIN },
+	{ "GET", "/api/sla-policies/:id", tick_sla_policies_get, 0,
+	    TICK_PERM_TICKETS_READ },
+	{ "PUT", "/api/sla-policies/:id", tick_sla_policies_update, 0,
+	    TICK_PERM_TEAMS_ADMIN },
+	{ "DELETE", "/api/sla-policies/:id", tick_sla_policies_delete, 0,
+	    TICK_PERM_TEAMS_ADMIN },
 	{ "GET", "/api/replies/:ticketId", tick_work_replies_list, 0,
 	    TICK_PERM_TICKETS_READ },
 	{ "POST", "/api/replies", tick_work_replies_create, 0,

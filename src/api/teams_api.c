@@ -16,6 +16,8 @@
 #include "tags.h"
 #include "teams.h"
 #include "teams_api.h"
+#include "sla.h"
+#include "clock.h"
 #include "ticket_args.h"
 #include "tickets.h"
 #include "user.h"
@@ -748,6 +750,9 @@ tick_teams_tags(struct tick_req *req)
 		rc = tick_ticket_touch(db, id);
 	if (rc == TICK_OK)
 		rc = tick_events_emit(db, TICK_EV_TICKET_UPDATED, id);
+	/* Tags choose the SLA policy too. */
+	if (rc == TICK_OK)
+		rc = tick_sla_refresh(db, id, tick_clock_now());
 	if (rc == TICK_OK)
 		t = tick_ticket_json(db, id, 0, &rc);
 	if (rc != TICK_OK || (rc = tick_db_commit(db)) != TICK_OK) {

@@ -139,14 +139,15 @@ status_filter(struct tick_req *req, int strict, struct tick_ticket_filters *f)
 		     strcmp(tick_status_names[k], p) != 0;
 		     k++)
 			;
-		if (tick_status_names[k] == NULL || f->nstatus == 4)
+		if (tick_status_names[k] == NULL ||
+		    f->nstatus == TICK_STATUS__MAX)
 			break;
 		f->status[f->nstatus++] = tick_status_names[k];
 	}
 	if (rc == TICK_OK && p == NULL)
 		return 0;
 	return bad(req, strict, "status",
-	    "status must be new, assigned, in_progress or closed "
+	    "status must be new, assigned, in_progress, pending or closed "
 	    "(comma-separated)");
 }
 
@@ -295,9 +296,11 @@ tick_ticket_filters_parse(struct tick_req *req, int strict,
 		else if (strcmp(v, "activity") == 0 ||
 		    strcmp(v, "last_activity") == 0)
 			f->sort = 2;
+		else if (strcmp(v, "sla") == 0)
+			f->sort = 3;
 		else
 			return bad(req, strict, "sort",
-			    "sort must be newest, oldest or activity");
+			    "sort must be newest, oldest, activity or sla");
 	}
 	return 0;
 }

@@ -20,6 +20,8 @@
 #include "ticket_args.h"
 #include "ticket_filters.h"
 #include "ticket_routes.h"
+#include "sla.h"
+#include "clock.h"
 #include "status.h"
 #include "tickets.h"
 #include "valid.h"
@@ -419,6 +421,8 @@ tick_tickets_create(struct tick_req *req)
 	if (rc == TICK_OK)
 		rc = tick_events_emit(db, TICK_EV_TICKET_CREATED, id);
 	if (rc == TICK_OK)
+		rc = tick_sla_start(db, id, tick_clock_now());
+	if (rc == TICK_OK)
 		rc = tick_audit_req(req, "ticket.create", "ticket", id, NULL);
 	if (rc != TICK_OK || (rc = tick_db_commit(db)) != TICK_OK) {
 		tick_db_rollback(db);
@@ -678,12 +682,13 @@ tick_tickets_stats(struct tick_req *req)
 		return;
 	}
 	tick_http_ok(req, 200,
-	    json_pack("{s:I, s:{s:I, s:I, s:I, s:I}, s:I, s:I, s:I, s:I, s:I}",
+	    json_pack("{s:I, s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:I, s:I, s:I, "
+	              "s:I}",
 	        "total", (json_int_t)s.total, "by_status", "new",
 	        (json_int_t)s.new_, "assigned", (json_int_t)s.assigned,
 	        "in_progress", (json_int_t)s.in_progress, "closed",
-	        (json_int_t)s.closed, "unassigned_open",
-	        (json_int_t)s.unassigned_open, "mine_open",
+	        (json_int_t)s.closed, "pending", (json_int_t)s.pending,
+	        "unassigned_open", (json_int_t)s.unassigned_open, "mine_open",
 	        (json_int_t)s.mine_open, "avg_first_response_seconds",
 	        (json_int_t)s.avg_first_response_seconds, "created_today",
 	        (json_int_t)s.created_today, "critical_open",

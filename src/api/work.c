@@ -31,6 +31,8 @@
 #include "wa_errors.h"
 #include "wa_templates.h"
 #include "work.h"
+#include "sla.h"
+#include "clock.h"
 
 static int
 is_admin(const struct tick_req *req)
@@ -326,7 +328,8 @@ tick_work_status(struct tick_req *req)
 		return;
 	if (tick_valid_fields(body, status_fields, 2, &errors) != TICK_OK) {
 		tick_http_invalid(req,
-		    "status must be new, assigned or in_progress", errors);
+		    "status must be new, assigned, in_progress or pending",
+		    errors);
 		goto out;
 	}
 	to = json_string_value(json_object_get(body, "status"));
@@ -351,7 +354,7 @@ tick_work_status(struct tick_req *req)
 	if (!tick_status_transition_ok(tk.status, to_status, is_admin(req))) {
 		abort_tx(req, &l, NULL);
 		tick_http_fail(req, 409, TICK_ECONFLICT, "invalid_transition",
-		    "tickets move new, assigned, in_progress, then close; only a super_admin reopens",
+		    "tickets move new, assigned, in_progress, then close (pending and back to in_progress between); only a super_admin reopens",
 		    json_pack("{s:s, s:s}", "from", tick_status_name(tk.status),
 		        "to", to));
 		goto out;
@@ -377,6 +380,9 @@ tick_work_status(struct tick_req *req)
 		        "to", to));
 	if (rc == TICK_OK)
 		rc = tick_events_emit(req->app->db, TICK_EV_TICKET_STATUS, id);
+	/* pending stops the SLA clock, leaving it starts it again. */
+	if (rc == TICK_OK)
+		rc = tick_sla_refresh(req->app->db, id, tick_clock_now());
 	if (rc == TICK_OK)
 		rc = notify_status(req, &tk, to, &l, &wa);
 	if (rc != TICK_OK) {
@@ -468,7 +474,11 @@ tick_work_close(struct tick_req *req)
 		    json_pack("{s:s}", "resolution", why));
 		goto out;
 	}
-	rc = tick_ticket_close(req->app->db, id, req->user.id, resolution);
+	/* Closed after a due time: the SLA records the breach (issue 13). */
+	rc = tick_sla_settle(req->app->db, id, tick_clock_now());
+	if (rc == TICK_OK)
+		rc = tick_ticket_close(req->app->db, id, req->user.id,
+		    resolution);
 	if (rc == TICK_OK)
 		rc = tick_audit_req(req, "ticket.close", "ticket", id,
 		    actions.open > 0 ?
@@ -640,6 +650,10 @@ tick_work_send_reply_ctx(struct tick_req *req, long long id,
 	rc = add_reply(req, id, message, 0, &reply_id);
 	if (rc == TICK_OK)
 		rc = tick_events_emit(db, TICK_EV_REPLY_CREATED, id);
+	/* The customer was answered: a due time already past is a breach,
+	 * the next response is met (before the first response is marked). */
+	if (rc == TICK_OK)
+		rc = tick_sla_staff_answered(db, id, tick_clock_now());
 	if (rc == TICK_OK)
 		rc = tick_ticket_responded(db, id);
 	if (rc == TICK_OK && f != NULL && f->data != NULL) {

@@ -210,6 +210,23 @@ static const struct {
 	[TICK_CFG_TIMEZONE] = { "TICK_TIMEZONE", NULL, "UTC", K_STR, 0, 0 },
 	[TICK_CFG_EXPORT_MAX_ROWS] = { "EXPORT_MAX_ROWS", NULL, "1000000",
 	    K_NUM, 1, 100000000 },
+	/* Business hours and SLA (issue 13): how long before a due time
+	 * the warning goes out; the customer's texts outside hours (once per
+	 * ticket per local day) and on a first ever message (empty: none);
+	 * the staff's warning and escalation ({ref}, {name}: the target,
+	 * {due}: the due time, UTC). */
+	[TICK_CFG_SLA_WARNING_MINUTES] = { "SLA_WARNING_MINUTES", NULL, "30",
+	    K_NUM, 0, 10080 },
+	[TICK_CFG_TEXT_OUT_OF_HOURS] = { "TEXT_OUT_OF_HOURS", NULL,
+	    "Thanks, we received your message ({ref}). We are closed now and "
+	    "will answer when we open.",
+	    K_STR, 0, 0 },
+	[TICK_CFG_TEXT_WELCOME] = { "TEXT_WELCOME", NULL, "", K_STR, 0, 0 },
+	[TICK_CFG_TEXT_SLA_WARNING] = { "TEXT_SLA_WARNING", NULL,
+	    "Ticket {ref}: the {name} is due at {due} UTC.", K_STR, 0, 0 },
+	[TICK_CFG_TEXT_SLA_BREACH] = { "TEXT_SLA_BREACH", NULL,
+	    "Ticket {ref}: the {name} was due at {due} UTC and is late.", K_STR,
+	    0, 0 },
 	/* Retention (issue 13): closed tickets older than this many days
 	 * are erased by `tick outbox` (0 keeps them forever). Not
 	 * WEBHOOK_RETENTION_DAYS, which prunes raw webhook bodies. */

@@ -92,6 +92,12 @@ enum tick_cfg {
 	/* Reports and exports (issue 12). */
 	TICK_CFG_TIMEZONE,
 	TICK_CFG_EXPORT_MAX_ROWS,
+	/* Business hours and SLA (issue 13). */
+	TICK_CFG_SLA_WARNING_MINUTES,
+	TICK_CFG_TEXT_OUT_OF_HOURS,
+	TICK_CFG_TEXT_WELCOME,
+	TICK_CFG_TEXT_SLA_WARNING,
+	TICK_CFG_TEXT_SLA_BREACH,
 	/* Retention (issue 13): days a closed ticket is kept; 0 forever. */
 	TICK_CFG_RETENTION_DAYS,
 	/* Issue 13: the rating asked on close (base/csat, core/csat). */

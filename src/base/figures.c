@@ -111,6 +111,16 @@ tick_figures_csat_average(const struct tick_figures_csat *c)
 	return tick_figures_round2((double)c->sum / (double)c->count);
 }
 
+double
+tick_figures_sla_met_rate(const struct tick_figures_sla *s)
+{
+	long long decided = s->met + s->breached;
+
+	if (decided <= 0 || s->met < 0)
+		return 0;
+	return tick_figures_round2(100.0 * (double)s->met / (double)decided);
+}
+
 int
 tick_figures_group_find(const char *s)
 {

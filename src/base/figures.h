@@ -51,6 +51,18 @@ struct tick_figures_csat {
 };
 double tick_figures_csat_average(const struct tick_figures_csat *c);
 
+/*
+ * SLA (issue 13): of the tickets a report selects that have a policy, met
+ * is those closed without missing a due time, breached those that missed
+ * one (open or closed), running those still open within their times. The
+ * met rate is met / (met + breached), a percentage rounded to two
+ * decimals: running tickets are not decided yet; 0 when none is.
+ */
+struct tick_figures_sla {
+	long long met, breached, running;
+};
+double tick_figures_sla_met_rate(const struct tick_figures_sla *s);
+
 /* Rounds v to two decimals (half away from zero). */
 double tick_figures_round2(double v);
 

@@ -7,6 +7,7 @@ const char *const tick_status_names[TICK_STATUS__MAX + 1] = {
 	[TICK_STATUS_NEW] = "new",
 	[TICK_STATUS_ASSIGNED] = "assigned",
 	[TICK_STATUS_IN_PROGRESS] = "in_progress",
+	[TICK_STATUS_PENDING] = "pending",
 	[TICK_STATUS_CLOSED] = "closed",
 	[TICK_STATUS__MAX] = NULL,
 };
@@ -35,5 +36,9 @@ tick_status_transition_ok(enum tick_status from, enum tick_status to, int admin)
 		return 0; /* closed only through close; unknown never */
 	if (from == TICK_STATUS_CLOSED)
 		return admin; /* reopening */
+	if (to == TICK_STATUS_PENDING)
+		return from != TICK_STATUS_PENDING;
+	if (from == TICK_STATUS_PENDING)
+		return to == TICK_STATUS_IN_PROGRESS;
 	return to > from;
 }

@@ -20,6 +20,10 @@ static const enum tick_cfg keys[TICK_TEXT__MAX] = {
 	[TICK_TEXT_INTAKE_DONE] = TICK_CFG_TEXT_INTAKE_DONE,
 	[TICK_TEXT_INTAKE_CRITICAL] = TICK_CFG_TEXT_INTAKE_CRITICAL,
 	[TICK_TEXT_SITE_QR] = TICK_CFG_TEXT_SITE_QR_PREFILL,
+	[TICK_TEXT_OUT_OF_HOURS] = TICK_CFG_TEXT_OUT_OF_HOURS,
+	[TICK_TEXT_WELCOME] = TICK_CFG_TEXT_WELCOME,
+	[TICK_TEXT_SLA_WARNING] = TICK_CFG_TEXT_SLA_WARNING,
+	[TICK_TEXT_SLA_BREACH] = TICK_CFG_TEXT_SLA_BREACH,
 	[TICK_TEXT_CSAT_QUESTION] = TICK_CFG_TEXT_CSAT_QUESTION,
 	[TICK_TEXT_CSAT_THANKS] = TICK_CFG_TEXT_CSAT_THANKS,
 };
@@ -147,6 +151,7 @@ tick_text_status_label(const char *status)
 		{ "new", "received" },
 		{ "assigned", "assigned to an agent" },
 		{ "in_progress", "in progress" },
+		{ "pending", "waiting for your reply" },
 		{ "closed", "closed" },
 	};
 

@@ -34,7 +34,11 @@ enum tick_text {
 	TICK_TEXT_INTAKE_LOCATION,
 	TICK_TEXT_INTAKE_DONE,
 	TICK_TEXT_INTAKE_CRITICAL,
-	TICK_TEXT_SITE_QR, /* a site's QR poster types it ({code}) */
+	TICK_TEXT_SITE_QR,      /* a site's QR poster types it ({code}) */
+	TICK_TEXT_OUT_OF_HOURS, /* outside business hours ({ref}) */
+	TICK_TEXT_WELCOME,      /* a customer's first ever message */
+	TICK_TEXT_SLA_WARNING,  /* to staff: {ref}, {name} target, {due} */
+	TICK_TEXT_SLA_BREACH,
 	/* CSAT (issue 13): the rating question ({ref}) and the thanks. */
 	TICK_TEXT_CSAT_QUESTION,
 	TICK_TEXT_CSAT_THANKS,

@@ -4,6 +4,8 @@
 #include <jansson.h>
 
 #include "app.h"
+#include "clock.h"
+#include "tickets.h"
 #include "db.h"
 #include "json.h"
 #include "log.h"
@@ -38,6 +40,9 @@ tick_app_open(struct tick_app *app)
 	if ((app->db = tick_db_new(&app->cfg)) == NULL ||
 	    (app->wa = tick_wa_client_new(&app->cfg)) == NULL)
 		return TICK_ENOMEM;
+	tick_clock_init();
+	tick_ticket_set_sla_warning(
+	    tick_config_num(&app->cfg, TICK_CFG_SLA_WARNING_MINUTES) * 60);
 	return TICK_OK;
 }
 

@@ -13,6 +13,9 @@
 #include "identity.h"
 #include "identities.h"
 #include "ingest.h"
+#include "sla.h"
+#include "clock.h"
+#include "contacts.h"
 #include "csat_flow.h"
 #include "intake_flow.h"
 #include "media.h"
@@ -457,7 +460,7 @@ store_message(struct tick_app *app, long long event_id,
 	long long contact_id = 0, msg_id, reply_id = 0, out_id, team = 0,
 	          holder = 0;
 	char key[160], ref[40], *raw = NULL;
-	int n, query, created = 0, asking = 0;
+	int n, query, created = 0, asking = 0, ooh = 0, welcomed = 0;
 	/* Echoes and history imports are not the customer writing now. */
 	int passive = m->echo || m->history;
 	struct tick_q q;
@@ -559,6 +562,12 @@ store_message(struct tick_app *app, long long event_id,
 		goto commit;
 	}
 	if (passive) {
+		/* A customer's past message (history) means they wrote
+		 * before: no welcome for them later (issue 13). */
+		if (m->history && !m->echo && contact_id > 0 &&
+		    (rc = tick_contact_first_inbound(db, contact_id,
+		         tick_clock_now(), &welcomed)) != TICK_OK)
+			goto out;
 		if (t.id != 0 &&
 		    (rc = tick_events_emit(db, TICK_EV_TICKET_UPDATED, t.id)) !=
 		        TICK_OK)
@@ -604,8 +613,13 @@ store_message(struct tick_app *app, long long event_id,
 			sum->replies++;
 			if ((rc = tick_events_emit(db, TICK_EV_MESSAGE_RECEIVED,
 			         t.id)) != TICK_OK ||
+			    (rc = tick_sla_welcome(app, t.id, contact_id,
+			         m->from != NULL ? m->from : m->from_user_id,
+			         tick_clock_now(), l, &welcomed)) != TICK_OK ||
 			    (rc = tick_intake_active(app, t.id, &asking)) !=
-			        TICK_OK)
+			        TICK_OK ||
+			    (rc = tick_sla_customer_wrote(db, t.id,
+			         tick_clock_now())) != TICK_OK)
 				goto out;
 		} else {
 			struct tick_text_vars v = { NULL, NULL, NULL, NULL };
@@ -619,6 +633,12 @@ store_message(struct tick_app *app, long long event_id,
 			created = 1;
 			if ((rc = tick_events_emit(db, TICK_EV_TICKET_CREATED,
 			         t.id)) != TICK_OK)
+				goto out;
+			/* A first message ever: the welcome (issue 13), before
+			 * the confirmation. */
+			if ((rc = tick_sla_welcome(app, t.id, contact_id,
+			         m->from != NULL ? m->from : m->from_user_id,
+			         tick_clock_now(), l, &welcomed)) != TICK_OK)
 				goto out;
 			/* The confirmation is stored with the ticket, sent after. */
 			v.ref = t.reference;
@@ -639,9 +659,17 @@ store_message(struct tick_app *app, long long event_id,
 			/* Its site's team (else the default team) takes it,
 			 * and may give it to a member at once (issue 13). */
 			if ((rc = tick_assign_route_new(db, t.id, &team,
-			         &holder)) != TICK_OK)
+			         &holder)) != TICK_OK ||
+			    (rc = tick_sla_start(db, t.id, tick_clock_now())) !=
+			        TICK_OK)
 				goto out;
 		}
+		/* Outside business hours: the night text, once a day. */
+		if (rc == TICK_OK &&
+		    (rc = tick_sla_out_of_hours(app, t.id, contact_id,
+		         m->from != NULL ? m->from : m->from_user_id,
+		         tick_clock_now(), l, &ooh)) != TICK_OK)
+			goto out;
 		/* A text: recorded for the AI safety check with the message,
 		 * checked by `tick outbox` once this commits (issue 17). */
 		if (rc == TICK_OK && m->kind == TICK_WA_TEXT)

@@ -18,6 +18,7 @@ enum contacts_stmt {
 	CT_TAG_ADD,
 	CT_FIND_PHONE,
 	CT_LOCK,
+	CT_FIRST_INBOUND,
 	CT_IN_USE,
 	CT_DELETE,
 	CT_DELETE_TAGS,
@@ -78,6 +79,9 @@ static const char *const stmts[CT_STMT__MAX] = {
 	    "SELECT id FROM whatsapp_contacts WHERE contact_key = ? OR wa_id = ?"
 	    " ORDER BY contact_key = ? DESC, id LIMIT 1 FOR UPDATE",
 	[CT_LOCK] = "SELECT id FROM whatsapp_contacts WHERE id = ? FOR UPDATE",
+	[CT_FIRST_INBOUND] =
+	    "UPDATE whatsapp_contacts SET first_inbound_at = FROM_UNIXTIME(?)"
+	    " WHERE id = ? AND first_inbound_at IS NULL",
 	[CT_IN_USE] =
 	    "SELECT (SELECT COUNT(*) FROM tickets WHERE contact_id = ?) +"
 	    " (SELECT COUNT(*) FROM whatsapp_messages WHERE contact_id = ?)",
@@ -106,7 +110,10 @@ static const char *const stmts[CT_STMT__MAX] = {
 	    " k.opted_out = GREATEST(k.opted_out, g.opted_out),"
 	    " k.last_inbound_at = GREATEST(COALESCE(k.last_inbound_at,"
 	    " g.last_inbound_at), COALESCE(g.last_inbound_at,"
-	    " k.last_inbound_at))"
+	    " k.last_inbound_at)),"
+	    " k.first_inbound_at = LEAST(COALESCE(k.first_inbound_at,"
+	    " g.first_inbound_at), COALESCE(g.first_inbound_at,"
+	    " k.first_inbound_at))"
 	    " WHERE k.id = ?",
 	[CT_MG_KEY] = "SELECT contact_key FROM whatsapp_contacts WHERE id = ?",
 	/* keep takes gone's phone key when its own is a user id's. */
@@ -513,6 +520,22 @@ tick_contact_lock(struct tick_db *db, long long id)
 	tick_q_int(&q, id);
 	tick_q_out_int(&q, &got);
 	return tick_q_one(&q);
+}
+
+enum tick_err
+tick_contact_first_inbound(struct tick_db *db, long long id, int64_t now,
+    int *first)
+{
+	struct tick_q q;
+	long long n = 0;
+	enum tick_err rc;
+
+	tick_q_init(&q, db, stmts[CT_FIRST_INBOUND]);
+	tick_q_int(&q, now);
+	tick_q_int(&q, id);
+	rc = tick_q_count(&q, &n);
+	*first = rc == TICK_OK && n == 1;
+	return rc;
 }
 
 enum tick_err

@@ -8,6 +8,7 @@
 #define TICK_CONTACTS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -80,6 +81,13 @@ enum tick_err tick_contact_upsert(struct tick_db *db,
     const struct tick_contact_in *in, long long *id, int *created);
 /* Inside a transaction: locks contact id. TICK_ENOTFOUND when none. */
 enum tick_err tick_contact_lock(struct tick_db *db, long long id);
+/*
+ * Inside the transaction that stored contact id's message: marks its
+ * first message ever (at now, Unix seconds); *first says whether this was
+ * it (once per contact, whatever the concurrency: the row is updated once).
+ */
+enum tick_err tick_contact_first_inbound(struct tick_db *db, long long id,
+    int64_t now, int *first);
 /* Deletes contact id and its tags. TICK_ECONFLICT when tickets or
  * messages still name it (merge or erase it instead). */
 enum tick_err tick_contact_delete(struct tick_db *db, long long id);

@@ -37,6 +37,10 @@ struct tick_db;
  * that commits later is not skipped. A string, for SQL. */
 #define TICK_EVENTS_SETTLE_MS "700"
 #define TICK_EV_WEBHOOK_DISABLED "webhook.disabled"
+/* An SLA due time is near, or was missed (issue 13), each meant for one
+ * member of staff (the holder, the team, the site's managers). */
+#define TICK_EV_SLA_WARNING "sla.warning"
+#define TICK_EV_SLA_BREACH "sla.breach"
 
 /* Most rows one tick_events_read() returns. */
 #define TICK_EVENTS_READ_MAX 200

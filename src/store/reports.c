@@ -8,6 +8,7 @@
 #include "log.h"
 #include "report.h"
 #include "reports.h"
+#include "sla_policies.h"
 
 /* A time of tickets alias t in the filters' zone. */
 #define LOCAL(col) "CONVERT_TZ(" col ", '+00:00', ?)"
@@ -43,6 +44,7 @@ static const char *const stmts[RP_STMT__MAX] = {
 	    " COALESCE(SUM(status = 'assigned'), 0),"
 	    " COALESCE(SUM(status = 'in_progress'), 0),"
 	    " COALESCE(SUM(status = 'closed'), 0),"
+	    " COALESCE(SUM(status = 'pending'), 0),"
 	    " COALESCE(SUM(status <> 'closed' AND assigned_to IS NULL), 0),"
 	    " COALESCE(SUM(status <> 'closed' AND assigned_to = ?), 0),"
 	    " CAST(COALESCE(AVG(TIMESTAMPDIFF(SECOND, created_at, first_response_at)), 0) AS SIGNED),"
@@ -118,7 +120,7 @@ tick_reports_ticket_stats(struct tick_db *db, const struct tick_scope *scope,
     struct tick_ticket_stats *s)
 {
 	long long *v[] = { &s->total, &s->new_, &s->assigned, &s->in_progress,
-		&s->closed, &s->unassigned_open, &s->mine_open,
+		&s->closed, &s->pending, &s->unassigned_open, &s->mine_open,
 		&s->avg_first_response_seconds, &s->created_today,
 		&s->critical_open };
 	enum tick_err rc;
@@ -136,6 +138,43 @@ tick_reports_ticket_stats(struct tick_db *db, const struct tick_scope *scope,
 	return rc;
 }
 
+enum tick_err
+tick_reports_sla(struct tick_db *db, const struct tick_ticket_filters *f,
+    int64_t now, struct tick_figures_sla *out)
+{
+	struct tick_sql s = { .len = 0 };
+	struct tick_q q;
+	enum tick_err rc;
+
+	memset(out, 0, sizeof(*out));
+	tick_sql_add(&s,
+	    "SELECT COALESCE(SUM(b = 0 AND status = 'closed'), 0),"
+	    " COALESCE(SUM(b = 1), 0),"
+	    " COALESCE(SUM(b = 0 AND status <> 'closed'), 0)"
+	    " FROM (SELECT t.status, " TICK_SLA_BREACHED_SQL " AS b"
+	    " FROM tickets t");
+	tick_ticket_where(&s, f);
+	tick_sql_add(&s, " AND t.sla_policy_id > 0) x");
+	tick_q_init_built(&q, db, &s);
+	tick_q_int(&q, now);
+	tick_ticket_bind_where(&q, f);
+	tick_q_out_int(&q, &out->met);
+	tick_q_out_int(&q, &out->breached);
+	tick_q_out_int(&q, &out->running);
+	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
+		rc = TICK_EDB;
+	tick_q_done(&q);
+	return rc;
+}
+
+json_t *
+tick_reports_sla_json(const struct tick_figures_sla *s)
+{
+	return json_pack("{s:I, s:I, s:I, s:f}", "met", (json_int_t)s->met,
+	    "breached", (json_int_t)s->breached, "running",
+	    (json_int_t)s->running, "met_rate", tick_figures_sla_met_rate(s));
+}
+
 /* The headline's counts: from the rollups where f allows it (else from
  * the tickets), and the overdue actions of the tickets f selects. */
 enum tick_err
@@ -147,14 +186,14 @@ tick_reports_headline(struct tick_db *db, const struct tick_ticket_filters *f,
 		"t.status <> 'closed' AND t.assigned_to IS NULL",
 		"t.status = 'new'", "t.status = 'assigned'",
 		"t.status = 'in_progress'", "t.status = 'closed'",
-		"t.source = 'whatsapp'", "t.source = 'form'",
-		"t.source = 'api'",
+		"t.status = 'pending'", "t.source = 'whatsapp'",
+		"t.source = 'form'", "t.source = 'api'",
 		"t.status <> 'closed' AND t.severity = 'critical'" };
 	struct tick_sql s = { .len = 0 }, w = { .len = 0 };
 	long long *v[] = { &h->created, &h->open, &h->closed, &h->unassigned,
 		&h->by_status[0], &h->by_status[1], &h->by_status[2],
-		&h->by_status[3], &h->whatsapp, &h->form, &h->api,
-		&h->critical_open, &h->csat.count, &h->csat.sum };
+		&h->by_status[3], &h->by_status[4], &h->whatsapp, &h->form,
+		&h->api, &h->critical_open, &h->csat.count, &h->csat.sum };
 	struct tick_q q;
 	enum tick_err rc;
 	int rollup;

@@ -10,6 +10,7 @@
 #define TICK_REPORTS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -27,7 +28,7 @@ tick_reports_tz_known(struct tick_db *db, const char *tz, int *known);
 /* GET /api/tickets/stats (the first stats route, kept as it was): counts
  * over the tickets not deleted. */
 struct tick_ticket_stats {
-	long long total, new_, assigned, in_progress, closed;
+	long long total, new_, assigned, in_progress, closed, pending;
 	long long unassigned_open, mine_open; /* open; mine: user_id's */
 	long long avg_first_response_seconds, created_today;
 	long long critical_open; /* open reports of severity critical */
@@ -39,13 +40,25 @@ enum tick_err tick_reports_ticket_stats(struct tick_db *db,
 /* The headline counts over the tickets f selects. */
 struct tick_reports_headline {
 	long long created, open, closed, unassigned; /* unassigned: open */
-	long long by_status[4];        /* new, assigned, in_progress, closed */
+	/* new, assigned, in_progress, closed, pending (issue 13) */
+	long long by_status[5];
 	long long whatsapp, form, api; /* by source */
 	long long critical_open, overdue_actions;
 	struct tick_figures_csat csat; /* the rated tickets (issue 13) */
 };
 enum tick_err tick_reports_headline(struct tick_db *db,
     const struct tick_ticket_filters *f, struct tick_reports_headline *h);
+
+/* SLA met, breached and running (issue 13) over the tickets f selects
+ * that have a policy, at the SLA clock's now (Unix seconds). From the
+ * tickets, not the rollups, which keep no SLA. */
+enum tick_err
+tick_reports_sla(struct tick_db *db, const struct tick_ticket_filters *f,
+    int64_t now, struct tick_figures_sla *out);
+
+/* {met, breached, running, met_rate} of an SLA figure: a new reference,
+ * NULL on ENOMEM. */
+json_t *tick_reports_sla_json(const struct tick_figures_sla *s);
 
 /* {count, average} of a CSAT figure: a new reference, NULL on ENOMEM. */
 json_t *tick_reports_csat_json(const struct tick_figures_csat *c);

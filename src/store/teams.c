@@ -390,6 +390,13 @@ member_ids(struct tick_db *db, long long id, long long *ids, size_t *n)
 }
 
 enum tick_err
+tick_team_member_ids(struct tick_db *db, long long id, long long *ids,
+    size_t *n)
+{
+	return member_ids(db, id, ids, n);
+}
+
+enum tick_err
 tick_team_set_members(struct tick_db *db, long long id, const long long *ids,
     size_t n, json_t **before)
 {

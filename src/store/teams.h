@@ -68,6 +68,10 @@ struct tick_team {
 enum tick_err
 tick_team_lock(struct tick_db *db, long long id, struct tick_team *t);
 
+/* Up to TICK_TEAM_MEMBERS_MAX member ids of team id, ascending. */
+enum tick_err tick_team_member_ids(struct tick_db *db, long long id,
+    long long *ids, size_t *n);
+
 /* Replaces the members of team id (locked) with ids; *before a new array
  * of the previous members' ids. */
 enum tick_err tick_team_set_members(struct tick_db *db, long long id,

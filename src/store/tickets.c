@@ -5,6 +5,7 @@
 
 #include "actions.h"
 #include "bounds.h"
+#include "clock.h"
 #include "csat.h"
 #include "db.h"
 #include "log.h"
@@ -13,6 +14,8 @@
 #include "report.h"
 #include "richmsgs.h"
 #include "tags.h"
+#include "sla_policies.h"
+#include "sla_rules.h"
 #include "tickets.h"
 #include "valid.h"
 #include "wa_errors.h"
@@ -41,11 +44,21 @@
 	" LEFT JOIN sites st ON st.id = t.site_id" \
 	" LEFT JOIN sites sb ON sb.id = t.subsite_id" \
 	" LEFT JOIN teams tm ON tm.id = t.team_id" \
-	" LEFT JOIN whatsapp_contacts wc ON wc.id = t.contact_id"
-/* The ticket's team (issue 13), after the row's last columns. */
+	" LEFT JOIN whatsapp_contacts wc ON wc.id = t.contact_id" \
+	" LEFT JOIN sla_policies sp ON sp.id = t.sla_policy_id"
+/* The ticket's team (issue 13), after the row's last columns; then
+ * the AI flag (issue 17), the WhatsApp identity (issue 16) and the SLA
+ * (issue 13, from C_SLA). */
 #define TICKET_TEAM_COLUMNS \
 	", t.team_id, tm.name, " TICK_MODERATION_FLAGGED_SQL \
-	", wc.username, wc.user_id"
+	", wc.username, wc.user_id" TICKET_SLA_COLUMNS
+/* The ticket's SLA (issue 13): its policy, due times, whether it is
+ * paused (pending) and the nearest running due time (Unix seconds). */
+#define TICKET_SLA_COLUMNS \
+	", t.sla_policy_id, sp.name, " ISO("t.first_response_due_at") "," \
+	" " ISO("t.next_response_due_at") ", " ISO("t.resolution_due_at") "," \
+	" t.pending_since IS NOT NULL," \
+	" CAST(COALESCE(UNIX_TIMESTAMP(" TICK_SLA_NEXT_DUE_SQL "), 0) AS SIGNED)"
 /* clang-format on */
 
 enum tickets_stmt {
@@ -121,7 +134,9 @@ static const char *const stmts[TK_STMT__MAX] = {
 	    " VALUES (?, ?, 'customer', 'customer', ?)",
 	[TK_TOUCH_CUSTOMER] =
 	    "UPDATE tickets SET last_customer_message_at = NOW(3),"
-	    " last_activity_at = NOW(3), contact_id = COALESCE(contact_id, ?)"
+	    " last_activity_at = NOW(3), contact_id = COALESCE(contact_id, ?),"
+	    /* The customer's answer ends pending (issue 13). */
+	    " status = IF(status = 'pending', 'in_progress', status)"
 	    " WHERE id = ?",
 	[TK_ID_BY_REF] =
 	    "SELECT t.id FROM tickets t WHERE t.reference = ?"
@@ -447,6 +462,9 @@ struct row {
 	long long flagged; /* a message flagged by the AI check, not cleared */
 	/* The WhatsApp contact's username and business-scoped user id. */
 	char username[TICK_COL_BUF(64)], wa_user_id[TICK_COL_BUF(128)];
+	long long sla_policy, sla_paused, sla_next;
+	char sla_name[TICK_COL_BUF(100)], sla_first[40], sla_nextat[40],
+	    sla_resolution[40];
 	char site_code[TICK_COL_BUF(10)], site_name[TICK_COL_BUF(100)],
 	    subsite_code[TICK_COL_BUF(10)], subsite_name[TICK_COL_BUF(100)],
 	    category[33], observation[33], severity[16], latitude[40],
@@ -532,6 +550,13 @@ bind_row(struct tick_q *q, struct row *r)
 	tick_q_out_int(q, &r->flagged);
 	tick_q_out_str(q, r->username, sizeof(r->username));
 	tick_q_out_str(q, r->wa_user_id, sizeof(r->wa_user_id));
+	tick_q_out_int(q, &r->sla_policy);
+	tick_q_out_str(q, r->sla_name, sizeof(r->sla_name));
+	tick_q_out_str(q, r->sla_first, sizeof(r->sla_first));
+	tick_q_out_str(q, r->sla_nextat, sizeof(r->sla_nextat));
+	tick_q_out_str(q, r->sla_resolution, sizeof(r->sla_resolution));
+	tick_q_out_int(q, &r->sla_paused);
+	tick_q_out_int(q, &r->sla_next);
 }
 
 /* Column i of the fetched row as a JSON string, or null. */
@@ -554,7 +579,9 @@ enum {
 	C_LOC_ADDRESS,
 	C_ANONYMOUS,
 	C_LAST_MESSAGE,
-	C_TEAM = C_LAST_MESSAGE + 3
+	C_TEAM = C_LAST_MESSAGE + 3,
+	/* After the team, the AI flag, the username and the user id. */
+	C_SLA = C_TEAM + 5
 };
 
 /* {"id", "code", "name"} of the site in columns c..c+2, or null. */
@@ -594,6 +621,41 @@ report_json(const struct tick_q *q, const struct row *r, json_t *o)
 	            col(q, C_LOC_NAME, r->location_name), "address",
 	            col(q, C_LOC_ADDRESS, r->location_address)));
 	json_object_set_new(o, "anonymous", json_boolean(r->anonymous));
+}
+
+/* SLA_WARNING_MINUTES in seconds (tick_ticket_set_sla_warning). */
+static int64_t sla_warn_s = 30 * 60;
+
+void
+tick_ticket_set_sla_warning(long long seconds)
+{
+	sla_warn_s = seconds;
+}
+
+/* {policy, *_due_at, state, seconds_left, paused}: the state of the
+ * nearest running due time at the SLA clock's now (base/sla_rules). */
+static json_t *
+sla_json(const struct tick_q *q, const struct row *r)
+{
+	enum tick_sla_state st;
+	int64_t left = 0;
+
+	if (r->sla_paused)
+		st = TICK_SLA_PAUSED;
+	else
+		st = tick_sla_state(r->sla_next, tick_clock_now(), sla_warn_s,
+		    &left);
+	return json_pack("{s:{s:I, s:o}, s:o, s:o, s:o, s:s, s:o, s:b}",
+	    "policy", "id", (json_int_t)r->sla_policy, "name",
+	    col(q, C_SLA + 1, r->sla_name), "first_response_due_at",
+	    col(q, C_SLA + 2, r->sla_first), "next_response_due_at",
+	    col(q, C_SLA + 3, r->sla_nextat), "resolution_due_at",
+	    col(q, C_SLA + 4, r->sla_resolution), "state",
+	    tick_sla_state_names[st], "seconds_left",
+	    st == TICK_SLA_NONE || st == TICK_SLA_PAUSED ?
+	        json_null() :
+	        json_integer((json_int_t)left),
+	    "paused", (int)r->sla_paused);
 }
 
 static json_t *
@@ -653,6 +715,10 @@ row_json(const struct tick_q *q, const struct row *r, int full)
 	        json_null() :
 	        json_pack("{s:I, s:o}", "id", (json_int_t)r->team_id, "name",
 	            col(q, C_TEAM + 1, r->team_name)));
+	/* The SLA: null when no policy applies. */
+	json_object_set_new(o, "sla",
+	    tick_q_isnull(q, C_SLA) || r->sla_policy <= 0 ? json_null() :
+	                                                    sla_json(q, r));
 	json_object_set_new(o, "flagged", json_boolean(r->flagged != 0));
 	/* Issue 16: who the customer is on WhatsApp when no phone shows;
 	 * hidden like the mobile on an anonymous report. */
@@ -1274,6 +1340,8 @@ tick_ticket_list(struct tick_db *db, const struct tick_ticket_filters *f,
 	tick_sql_add(&list,
 	    f->sort == 0     ? " ORDER BY t.created_at DESC, t.id DESC" :
 	        f->sort == 1 ? " ORDER BY t.created_at, t.id" :
+	        f->sort == 3 ? " ORDER BY " TICK_SLA_NEXT_DUE_SQL
+	                       " IS NULL, " TICK_SLA_NEXT_DUE_SQL ", t.id" :
 	                       " ORDER BY t.last_activity_at DESC, t.id DESC");
 	tick_sql_add(&list, " LIMIT ? OFFSET ?");
 	tick_q_init_built(&q, db, &list);

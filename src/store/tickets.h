@@ -13,6 +13,10 @@
 
 struct tick_db;
 
+/* How long before a due time a ticket's SLA reads "warning" (seconds;
+ * SLA_WARNING_MINUTES, set once at start). */
+void tick_ticket_set_sla_warning(long long seconds);
+
 /* What an anonymous report shows instead of the reporter's name. */
 #define TICK_ANONYMOUS_NAME "Anonymous"
 
@@ -153,7 +157,8 @@ tick_ticket_resolve(struct tick_db *db, const struct tick_scope *scope,
 
 /* The inbox's filters (GET /api/tickets), as the api layer parsed them. */
 struct tick_ticket_filters {
-	const char *status[4]; /* borrowed names; nstatus of them */
+	/* borrowed names; nstatus of them */
+	const char *status[TICK_STATUS__MAX];
 	size_t nstatus;
 	long long assigned_to; /* 0: anyone */
 	int unassigned;
@@ -167,7 +172,7 @@ struct tick_ticket_filters {
 	/* The IANA zone from and to are in (MariaDB's time zone tables);
 	 * "" for UTC as the inbox has it. */
 	char tz[65];
-	int sort; /* 0 newest, 1 oldest, 2 last activity */
+	int sort; /* 0 newest, 1 oldest, 2 last activity, 3 SLA (soonest due) */
 	/* Reports (issue 11): sites by id or code (a site's tickets include
 	 * its sub-sites'), and keys; borrowed, n of each. */
 	const char *sites[TICK_FILTER_VALUES_MAX];

@@ -16,6 +16,7 @@ import { register as registerContacts } from './contacts.test.mjs';
 import { register as registerDashboard } from './dashboard.test.mjs';
 import { register as registerCsat } from './csat.test.mjs';
 import { register as registerModeration } from './moderation.test.mjs';
+import { register as registerSla } from './sla.test.mjs';
 import { register as registerRichmsg } from './richmsg.test.mjs';
 import { register as registerTemplates } from './templates.test.mjs';
 
@@ -866,6 +867,7 @@ registerContacts(test);
 registerDashboard(test);
 registerCsat(test);
 registerModeration(test);
+registerSla(test);
 registerRichmsg(test);
 registerTemplates(test);
 

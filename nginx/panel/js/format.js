@@ -1,7 +1,10 @@
 // Words and times as the panel shows them.
 
-export const STATUSES = ['new', 'assigned', 'in_progress', 'closed'];
-const STATUS_LABELS = { new: 'New', assigned: 'Assigned', in_progress: 'In progress', closed: 'Closed' };
+// pending (issue 13): the ticket waits on the customer, its SLA paused.
+export const STATUSES = ['new', 'assigned', 'in_progress', 'pending', 'closed'];
+const STATUS_LABELS = {
+  new: 'New', assigned: 'Assigned', in_progress: 'In progress', pending: 'Pending', closed: 'Closed',
+};
 export const ROLES = ['super_admin', 'site_manager', 'agent', 'reporter'];
 const ROLE_LABELS = { super_admin: 'Super admin', site_manager: 'Site manager', agent: 'Agent', reporter: 'Reporter' };
 
@@ -32,6 +35,32 @@ export function age(s, now = Date.now()) {
   const hr = Math.floor(min / 60);
   if (hr < 48) return `${hr} h`;
   return `${Math.floor(hr / 24)} d`;
+}
+
+// A span of seconds as a help desk reads it: "2h 10m", "45m", "3d 4h",
+// "<1m".
+export function span(seconds) {
+  const min = Math.floor(Math.abs(Number(seconds) || 0) / 60);
+  if (min < 1) return '<1m';
+  if (min < 60) return `${min}m`;
+  const hr = Math.floor(min / 60);
+  if (hr < 24) return min % 60 ? `${hr}h ${min % 60}m` : `${hr}h`;
+  return hr % 24 ? `${Math.floor(hr / 24)}d ${hr % 24}h` : `${Math.floor(hr / 24)}d`;
+}
+
+// Issue 13: a ticket's SLA (the API's sla object) as the inbox's chip
+// says it: { state, text } with state ok, warning, breached or paused;
+// null without a running due time.
+export function slaChip(sla) {
+  if (!sla || !sla.policy) return null;
+  const left = Number(sla.seconds_left);
+  switch (sla.state) {
+    case 'ok':
+    case 'warning': return { state: sla.state, text: `${span(left)} left` };
+    case 'breached': return { state: 'breached', text: left > -60 ? 'breached just now' : `breached ${span(left)} ago` };
+    case 'paused': return { state: 'paused', text: 'SLA paused' };
+    default: return null;
+  }
 }
 
 export function dateTime(s) {

@@ -12,6 +12,8 @@ export const EVENT_TYPES = [
   'note.created',
   // A corrective action, told to its owner (issue 11).
   'action.assigned', 'action.updated', 'action.closed',
+  // An SLA due time near or missed (issue 13).
+  'sla.warning', 'sla.breach',
   // The customer's rating of a closed ticket (issue 13).
   'ticket.csat', 'ticket.csat_low',
 ];

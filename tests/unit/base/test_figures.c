@@ -167,6 +167,28 @@ test_csat(void)
 	CU_ASSERT_DOUBLE_EQUAL(tick_figures_csat_average(&c), 0, 1e-9);
 }
 
+/* The SLA met rate over fixed counts: running tickets are undecided. */
+static void
+test_sla(void)
+{
+	static const struct {
+		struct tick_figures_sla s;
+		double rate;
+	} cases[] = {
+		{ { 0, 0, 0 }, 0 },     /* nothing with a policy */
+		{ { 0, 0, 7 }, 0 },     /* all still running */
+		{ { 3, 0, 2 }, 100 },   /* none missed */
+		{ { 0, 4, 1 }, 0 },     /* all missed */
+		{ { 2, 1, 9 }, 66.67 }, /* 2 of 3, rounded half up */
+		{ { 1, 2, 0 }, 33.33 }, { { 7, 1, 0 }, 87.5 },
+		{ { -1, 1, 0 }, 0 }, /* nonsense in, nothing out */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CU_ASSERT_DOUBLE_EQUAL(tick_figures_sla_met_rate(&cases[i].s),
+		    cases[i].rate, 1e-9);
+}
+
 int
 main(void)
 {
@@ -177,6 +199,7 @@ main(void)
 		{ "tz_and_groups", test_tz_and_groups },
 		{ "csv", test_csv },
 		{ "csat", test_csat },
+		{ "sla", test_sla },
 		{ NULL, NULL },
 	};
 	return cu_run("figures", tests);

@@ -7,6 +7,7 @@ enum {
 	N = TICK_STATUS_NEW,
 	A = TICK_STATUS_ASSIGNED,
 	P = TICK_STATUS_IN_PROGRESS,
+	W = TICK_STATUS_PENDING,
 	C = TICK_STATUS_CLOSED
 };
 
@@ -29,6 +30,16 @@ test_transitions(void)
 		{ P, A, 0, 0 },
 		{ P, P, 0, 0 },
 		{ P, C, 0, 0 },
+		/* Pending: from any open status, back to in_progress only. */
+		{ N, W, 1, 1 },
+		{ A, W, 1, 1 },
+		{ P, W, 1, 1 },
+		{ W, W, 0, 0 },
+		{ W, N, 0, 0 },
+		{ W, A, 0, 0 },
+		{ W, P, 1, 1 },
+		{ W, C, 0, 0 },
+		{ C, W, 0, 1 },
 		/* Reopening is a super admin's; closing is only by close. */
 		{ C, N, 0, 1 },
 		{ C, A, 0, 1 },

@@ -32,6 +32,7 @@ test_render(void)
 	CU_STR_EQ(out, "");
 	CU_STR_EQ(tick_text_status_label("in_progress"), "in progress");
 	CU_STR_EQ(tick_text_status_label("new"), "received");
+	CU_STR_EQ(tick_text_status_label("pending"), "waiting for your reply");
 	CU_STR_EQ(tick_text_status_label("weird"), "weird");
 }
 

@@ -211,6 +211,9 @@ export function createFigures(ctx, opts = {}) {
     const t = d.tickets;
     const tm = d.times;
     const wa = d.whatsapp || {};
+    // Issue 13: SLA met among the tickets with a policy decided so far.
+    const sla = d.sla || { met: 0, breached: 0, running: 0, met_rate: 0 };
+    const decided = Number(sla.met) + Number(sla.breached);
     clear(period, `${f.from} to ${f.to}, days counted in ${d.tz}. `,
       agentOnly ? 'Your figures: the tickets you hold.' : null);
     clear(tiles,
@@ -225,7 +228,9 @@ export function createFigures(ctx, opts = {}) {
       tile('resolution', 'Resolution (median)', tm.resolution.count ? duration(tm.resolution.median) : '—',
         `${count(tm.resolution.count)} closed`),
       tile('delivery_rate', 'WhatsApp delivery rate', percent(wa.deliveryRate),
-        `${count(wa.messagesByStatus ? wa.messagesByStatus.sent : 0)} sent in the last ${wa.days} days`));
+        `${count(wa.messagesByStatus ? wa.messagesByStatus.sent : 0)} sent in the last ${wa.days} days`),
+      tile('sla', 'SLA met', decided > 0 ? percent(sla.met_rate) : '—',
+        `${count(sla.met)} met · ${count(sla.breached)} breached · ${count(sla.running)} running`));
     exportNote.textContent = `${count(t.created)} ticket${Number(t.created) === 1 ? '' : 's'} with these filters.`;
     for (const [i, [fmt]] of EXPORTS.entries()) exportLinks[i].href = exportUrl(fmt, f);
     fillAgents(d.by_agent);

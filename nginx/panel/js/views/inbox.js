@@ -4,14 +4,15 @@
 import { api, query } from '../api.js';
 import { clear, h, nextId, notice } from '../dom.js';
 import {
-  age, CATEGORIES, categoryLabel, dateTime, phone, SEVERITIES, severityLabel, STATUSES, statusLabel,
+  age, CATEGORIES, categoryLabel, dateTime, phone, SEVERITIES, severityLabel, slaChip, STATUSES, statusLabel,
 } from '../format.js';
 import { listSites, sitesInOrder } from '../people.js';
 import { moveAmong } from '../keys.js';
 import { can } from '../session.js';
 
-const OPEN = ['new', 'assigned', 'in_progress'];
-const SORTS = [['activity', 'Recent activity'], ['newest', 'Newest first'], ['oldest', 'Oldest first']];
+const OPEN = ['new', 'assigned', 'in_progress', 'pending'];
+const SORTS = [['activity', 'Recent activity'], ['newest', 'Newest first'], ['oldest', 'Oldest first'],
+  ['sla', 'Time left (SLA)']];
 const LIMITS = [10, 25, 50, 100];
 const SEVERITY_KEYS = SEVERITIES.map(([k]) => k);
 const CATEGORY_KEYS = CATEGORIES.map(([k]) => k);
@@ -27,6 +28,17 @@ export function urgentMark() {
 export function flaggedMark() {
   return h('span', { class: 'badge flagged', title: 'A message was flagged by the safety check' },
     h('span', { 'aria-hidden': 'true' }, '⚑ '), 'Flagged');
+}
+
+// Issue 13: the time left before the ticket's SLA is breached (or since
+// it was), a word and a sign, never colour alone; nothing without one.
+export function slaMark(sla) {
+  const c = slaChip(sla);
+  if (!c) return null;
+  const sign = { ok: '◷ ', warning: '⚠ ', breached: '✕ ', paused: '‖ ' }[c.state];
+  const name = sla.policy.name ? `SLA ${sla.policy.name}` : 'SLA';
+  return h('span', { class: `badge sla sla-${c.state}`, title: name, dataset: { sla: c.state } },
+    h('span', { 'aria-hidden': 'true' }, sign), c.text);
 }
 
 // A severity as a badge whose text says it (critical also reads urgent
@@ -369,7 +381,8 @@ export function mount(main, ctx) {
         t.flagged ? [' ', flaggedMark()] : null,
         overdue > 0 ? [' ', h('span', { class: 'badge overdue' }, h('span', { 'aria-hidden': 'true' }, '⏰ '),
           `${overdue} overdue action${overdue === 1 ? '' : 's'}`)] : null),
-      h('td', { class: 'c-status', 'data-label': 'Status' }, h('span', { class: `badge status-${t.status}` }, statusLabel(t.status))),
+      h('td', { class: 'c-status', 'data-label': 'Status' }, h('span', { class: `badge status-${t.status}` }, statusLabel(t.status)),
+        t.sla && t.status !== 'closed' ? slaMark(t.sla) : null),
       h('td', { class: ['c-site', t.site ? '' : 'is-empty'], 'data-label': 'Site' }, t.site
         ? h('span', { class: 'site-code', title: t.site.name || null }, t.site.code,
           t.subsite ? h('span', { class: 'muted' }, ` / ${t.subsite.code}`) : null)

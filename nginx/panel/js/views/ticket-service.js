@@ -8,6 +8,7 @@ import { api, get } from '../api.js';
 import { clear, field, h, notice, setBusy, showFieldErrors } from '../dom.js';
 import { dateTime } from '../format.js';
 import { can, isAdmin, session } from '../session.js';
+import { slaMark } from './inbox.js';
 
 const NOTE_MAX = 5000;
 const TAGS_MAX = 20;
@@ -25,6 +26,7 @@ export function createService(ctx, { reload }) {
 
   const rating = h('div', { class: 'csat-box', 'aria-label': 'Customer rating' });
   const teamLine = h('p', { class: 'team-line' });
+  const slaLine = h('div', { class: 'sla-line' });
   const tagList = h('ul', { class: 'tag-list', 'aria-label': 'Tags' });
   const status = h('div', { class: 'action-status', role: 'status', 'aria-live': 'polite' });
 
@@ -83,7 +85,7 @@ export function createService(ctx, { reload }) {
 
   const el = h('section', { class: 'card service-card', 'aria-labelledby': 'service-title' },
     h('h2', { id: 'service-title' }, 'Team, tags and rating'),
-    teamLine, tagList, rating, status, tagsForm, transferBox);
+    teamLine, slaLine, tagList, rating, status, tagsForm, transferBox);
 
   async function run(button, busyText, call, okText, fields) {
     status.replaceChildren();
@@ -136,6 +138,15 @@ export function createService(ctx, { reload }) {
   function render(t) {
     ticket = t;
     teamLine.textContent = t.team ? `Team: ${t.team.name}` : 'No team';
+    // Issue 13: the SLA policy, its chip and the due times still set.
+    const s = t.sla;
+    const dues = s ? [['First response due', s.first_response_due_at], ['Next response due', s.next_response_due_at],
+      ['Resolution due', s.resolution_due_at]].filter(([, at]) => at) : [];
+    clear(slaLine, s && s.policy
+      ? [h('p', {}, `SLA: ${s.policy.name}`, t.status !== 'closed' && slaMark(s) ? [' ', slaMark(s)] : null),
+        dues.length ? h('ul', { class: 'sla-dues hint' }, dues.map(([label, at]) =>
+          h('li', {}, `${label} `, h('time', { datetime: at }, dateTime(at))))) : null]
+      : h('p', { class: 'hint' }, 'No SLA policy applies.'));
     clear(tagList, (t.tags || []).length
       ? t.tags.map((x) => h('li', { class: 'tag' }, x))
       : h('li', { class: 'hint' }, 'No tags'));

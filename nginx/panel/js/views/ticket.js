@@ -52,11 +52,14 @@ function thumbnail(url) {
   return url.replace(/^(https:\/\/res\.cloudinary\.com\/[^/]+\/image\/upload\/)(?!c_)/, '$1c_limit,h_480,w_480/');
 }
 
+// As base/status.c allows: forward, pending (waiting on the customer,
+// issue 13) from any open status and back to in progress.
 function nextStatuses(status, admin) {
   const order = ['new', 'assigned', 'in_progress'];
   if (status === 'closed') return admin ? order : [];
+  if (status === 'pending') return ['in_progress'];
   const i = order.indexOf(status);
-  return i < 0 ? [] : order.slice(i + 1);
+  return i < 0 ? [] : [...order.slice(i + 1), 'pending'];
 }
 
 export function mount(main, ctx) {
