@@ -1101,6 +1101,16 @@ where_in(struct tick_sql *s, const char *col, size_t n)
 	tick_sql_add(s, ")");
 }
 
+/* head (ending in "(?"), ", ?" for each value after the first, ")". */
+static void
+where_ids(struct tick_sql *s, const char *head, size_t n)
+{
+	tick_sql_add(s, head);
+	for (size_t i = 1; i < n; i++)
+		tick_sql_add(s, ", ?");
+	tick_sql_add(s, ")");
+}
+
 static void
 bind_in(struct tick_q *q, const char *const *v, size_t n)
 {
@@ -1139,7 +1149,21 @@ where_rest(struct tick_sql *s, const struct tick_ticket_filters *f)
 		        " AND t.created_at < IF(LENGTH(?) = 10,"
 		        " DATE_ADD(?, INTERVAL 1 DAY), ?)");
 	/* A site by id or code; its tickets include its sub-sites'. */
-	if (f->nsites > 0) {
+	if (f->sites_resolved) {
+		if (f->nsite_ids == 0 && f->nsubsite_ids == 0)
+			tick_sql_add(s, " AND 0");
+		else if (f->nsubsite_ids == 0)
+			where_ids(s, " AND t.site_id IN (?", f->nsite_ids);
+		else if (f->nsite_ids == 0)
+			where_ids(s, " AND t.subsite_id IN (?",
+			    f->nsubsite_ids);
+		else {
+			where_ids(s, " AND (t.site_id IN (?", f->nsite_ids);
+			where_ids(s, " OR t.subsite_id IN (?",
+			    f->nsubsite_ids);
+			tick_sql_add(s, ")");
+		}
+	} else if (f->nsites > 0) {
 		tick_sql_add(s,
 		    " AND (t.site_id IN (SELECT x.id FROM sites x"
 		    " WHERE x.id IN (?");
@@ -1227,8 +1251,15 @@ tick_ticket_bind_where(struct tick_q *q, const struct tick_ticket_filters *f)
 		if (f->tz[0])
 			tick_q_str(q, f->tz, (size_t)-1);
 	}
-	for (int k = 0; k < 4; k++)
-		bind_in(q, f->sites, f->nsites);
+	if (f->sites_resolved) {
+		for (size_t i = 0; i < f->nsite_ids; i++)
+			tick_q_int(q, f->site_ids[i]);
+		for (size_t i = 0; i < f->nsubsite_ids; i++)
+			tick_q_int(q, f->subsite_ids[i]);
+	} else {
+		for (int k = 0; k < 4; k++)
+			bind_in(q, f->sites, f->nsites);
+	}
 	bind_in(q, f->categories, f->ncategories);
 	bind_in(q, f->severities, f->nseverities);
 	bind_in(q, f->observations, f->nobservations);
@@ -1333,14 +1364,58 @@ list_total(struct tick_db *db, const struct tick_ticket_filters *f,
 	return rc;
 }
 
+/* f's sites (by id or code) as ids in r, a copy of f: top-level sites
+ * and sub-sites apart (see sites_resolved). */
+static enum tick_err
+resolve_sites(struct tick_db *db, const struct tick_ticket_filters *f,
+    struct tick_ticket_filters *r)
+{
+	struct tick_sql sql = { .len = 0 };
+	struct tick_q q;
+	long long id = 0, parent = 0;
+	enum tick_err rc;
+	int fr;
+
+	*r = *f;
+	if (f->nsites == 0)
+		return TICK_OK;
+	where_ids(&sql, "SELECT id, COALESCE(parent_id, 0) FROM sites"
+	                " WHERE id IN (?",
+	    f->nsites);
+	where_ids(&sql, " OR code IN (?", f->nsites);
+	tick_q_init_built(&q, db, &sql);
+	bind_in(&q, f->sites, f->nsites);
+	bind_in(&q, f->sites, f->nsites);
+	tick_q_out_int(&q, &id);
+	tick_q_out_int(&q, &parent);
+	rc = tick_q_exec(&q);
+	while (rc == TICK_OK && (fr = tick_q_fetch(&q)) != 0) {
+		if (fr < 0) {
+			rc = TICK_EDB;
+			break;
+		}
+		/* A value matches one site by id and one by code at most. */
+		if (parent == 0 && r->nsite_ids < 2 * TICK_FILTER_VALUES_MAX)
+			r->site_ids[r->nsite_ids++] = id;
+		else if (parent != 0 &&
+		    r->nsubsite_ids < 2 * TICK_FILTER_VALUES_MAX)
+			r->subsite_ids[r->nsubsite_ids++] = id;
+	}
+	tick_q_done(&q);
+	r->sites_resolved = 1;
+	return rc;
+}
+
 enum tick_err
-tick_ticket_list(struct tick_db *db, const struct tick_ticket_filters *f,
+tick_ticket_list(struct tick_db *db, const struct tick_ticket_filters *given,
     struct tick_list_page *p, json_t **items)
 {
+	struct tick_ticket_filters resolved,
+	    *f = &resolved; /* given, its sites as ids */
 	struct tick_sql list = { .len = 0 };
-	struct tick_cursor last = { .sort = f->sort };
+	struct tick_cursor last = { .sort = given->sort };
 	char key[sizeof(last.key)] = "";
-	int keyed = f->sort >= 0 && f->sort <= 2, more = 0;
+	int keyed = given->sort >= 0 && given->sort <= 2, more = 0;
 	long long n = 0;
 	json_t *o;
 	enum tick_err rc;
@@ -1355,10 +1430,12 @@ tick_ticket_list(struct tick_db *db, const struct tick_ticket_filters *f,
 		row_free(&r);
 		return TICK_ENOMEM;
 	}
-	if (p->after != NULL && (!keyed || p->after->sort != f->sort)) {
+	if (p->after != NULL && (!keyed || p->after->sort != given->sort)) {
 		rc = TICK_EINVAL;
 		goto out;
 	}
+	if ((rc = resolve_sites(db, given, f)) != TICK_OK)
+		goto out;
 	if ((rc = list_total(db, f, p)) != TICK_OK)
 		goto out;
 

@@ -173,6 +173,14 @@ struct tick_ticket_filters {
 	 * its sub-sites'), and keys; borrowed, n of each. */
 	const char *sites[TICK_FILTER_VALUES_MAX];
 	size_t nsites;
+	/* Issue 18: the sites resolved to ids (tick_ticket_list does it), so
+	 * that a site's list reads the site's index: top-level sites match
+	 * site_id (their sub-sites' tickets carry it too), sub-sites match
+	 * subsite_id. sites_resolved 0: matched by the names above. */
+	int sites_resolved;
+	long long site_ids[2 * TICK_FILTER_VALUES_MAX];
+	long long subsite_ids[2 * TICK_FILTER_VALUES_MAX];
+	size_t nsite_ids, nsubsite_ids;
 	const char *categories[TICK_FILTER_VALUES_MAX];
 	size_t ncategories;
 	const char *severities[TICK_FILTER_VALUES_MAX];

@@ -1,0 +1,148 @@
+"""Issue 18 (Speed): every list shape the panel's inbox offers (a status,
+mine, unassigned, a site, a team, everything; newest, oldest or by activity;
+a first page and a page after a cursor) reads its rows in the order of an
+index and stops at the page: EXPLAIN names the index (sql/025_list_speed.sql
+and earlier) and never a filesort. So a later migration that drops or
+reshapes one of them fails here instead of slowing the inbox at a million
+tickets.
+
+The query is the one store/tickets.c builds (its scope fragment is read from
+tickets.h, as a super admin binds it), over a few thousand seeded tickets
+with statistics taken, removed at the end."""
+import os
+import re
+
+from harness import SRC, one, sql, uniq
+
+N = 5000
+
+
+def scope_sql():
+    """TICK_SCOPE_SQL from src/store/tickets.h, with a super admin's values."""
+    text = open(os.path.join(SRC, "src", "store", "tickets.h")).read()
+    m = re.search(r"#define TICK_SCOPE_SQL(.*?)\nstruct", text, re.S)
+    frag = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1)))
+    return frag.replace("?", "0")
+
+
+# What store/tickets.c reads of the rows: the columns are not the point,
+# the tables and the order are.
+SELECT = ("SELECT t.id, t.reference, t.description, t.last_message, u.name, st.code, sb.code, tm.name,"
+          " wc.username FROM tickets t LEFT JOIN users u ON u.id = t.assigned_to"
+          " LEFT JOIN sites st ON st.id = t.site_id LEFT JOIN sites sb ON sb.id = t.subsite_id"
+          " LEFT JOIN teams tm ON tm.id = t.team_id LEFT JOIN whatsapp_contacts wc ON wc.id = t.contact_id")
+ORDER = {
+    "newest": (" ORDER BY t.created_at DESC, t.id DESC", "created_at", "<"),
+    "oldest": (" ORDER BY t.created_at, t.id", "created_at", ">"),
+    "activity": (" ORDER BY t.last_activity_at DESC, t.id DESC", "last_activity_at", "<"),
+}
+
+_seed = {}
+
+
+def seed():
+    """N tickets as a desk with a history has them: most closed; a few new
+    (nobody holds them), assigned and in progress; a few held by the admin
+    (mine), on one of two sites and in one of two teams. Each shape selects
+    a few per cent, where reading its own index is what keeps a page flat
+    as the desk grows."""
+    if _seed:
+        return _seed
+    tag = "PL%d" % (uniq() % 10**6)
+    sites = []
+    for i in range(2):
+        code = "%s%d" % (tag, i)
+        sql("INSERT INTO sites (code, name, active) VALUES ('%s', 'Plan %s', 0)" % (code, code))
+        sites.append(int(one("SELECT id FROM sites WHERE code = '%s'" % code)))
+    teams = []
+    for i in range(2):
+        sql("INSERT INTO teams (name) VALUES ('%s team %d')" % (tag, i))
+        teams.append(int(one("SELECT MAX(id) FROM teams")))
+    admin = int(one("SELECT MIN(id) FROM users"))
+    sql("INSERT INTO tickets (name, description, status, source, assigned_to, site_id, team_id,"
+        " created_at, last_activity_at, reference)"
+        " SELECT CONCAT('Plan ', seq), 'plan',"
+        " ELT(1 + LEAST(seq %% 50, 3), 'new', 'assigned', 'in_progress', 'closed'),"
+        " 'form', IF(seq %% 50 = 0, NULL, IF(seq %% 40 = 1, %d, 999999)),"
+        " IF(seq %% 100 = 3, %d, IF(seq %% 2 = 0, %d, NULL)),"
+        " IF(seq %% 100 = 5, %d, IF(seq %% 2 = 1, %d, NULL)),"
+        " NOW() - INTERVAL seq * 37 MINUTE, NOW() - INTERVAL seq * 53 %% 100000 SECOND,"
+        " CONCAT('%s-', seq) FROM seq_1_to_%d" % (admin, sites[0], sites[1], teams[0], teams[1], tag, N))
+    sql("ANALYZE TABLE tickets")
+    _seed.update(tag=tag, sites=sites, teams=teams, admin=admin)
+    return _seed
+
+
+def plan(where, sort, after=False):
+    order, col, op = ORDER[sort]
+    q = SELECT + " WHERE t.deleted_at IS NULL AND " + scope_sql() + where
+    if after:
+        # A few pages in: the row a tenth of the way along this order.
+        key = "'%s'" % one("SELECT %s FROM tickets WHERE reference LIKE '%s-%%' ORDER BY %s %s LIMIT 1 OFFSET %d"
+                           % (col, seed()["tag"], col, "DESC" if op == "<" else "", N // 10))
+        q += " AND t.%s %s= %s AND (t.%s %s %s OR t.id %s 1000000)" % (col, op, key, col, op, key, op)
+    rows = sql("EXPLAIN " + q + order + " LIMIT 51")
+    return rows
+
+
+def check(shape, where, want):
+    for sort, key in want.items():
+        for after in (False, True):
+            rows = plan(where, sort, after)
+            t = [r for r in rows if r[2] == "t"]
+            assert t, rows
+            extra = " | ".join(r[-1] for r in rows)
+            assert t[0][5] == key and "filesort" not in extra and "temporary" not in extra, \
+                "%s, %s%s: key %s (want %s), %s\n%s" % (
+                    shape, sort, " after a cursor" if after else "", t[0][5], key, extra,
+                    "\n".join("\t".join(r) for r in rows))
+
+
+def test_everything():
+    seed()
+    check("every status", "", {"newest": "idx_tickets_list_created", "oldest": "idx_tickets_list_created",
+                               "activity": "idx_tickets_list_activity"})
+
+
+def test_a_status():
+    seed()
+    check("status=new", " AND t.status IN ('new')",
+          {"newest": "idx_tickets_list_status", "oldest": "idx_tickets_list_status",
+           "activity": "idx_tickets_list_status_activity"})
+
+
+def test_mine():
+    s = seed()
+    check("mine", " AND t.assigned_to = %d" % s["admin"],
+          {"newest": "idx_tickets_list_holder", "oldest": "idx_tickets_list_holder",
+           "activity": "idx_tickets_list_holder_activity"})
+
+
+def test_unassigned():
+    seed()
+    check("unassigned", " AND t.assigned_to IS NULL",
+          {"newest": "idx_tickets_list_holder", "oldest": "idx_tickets_list_holder",
+           "activity": "idx_tickets_list_holder_activity"})
+
+
+def test_a_site():
+    s = seed()
+    # As store/tickets.c writes a site the filter resolved to a top-level
+    # site (its sub-sites' tickets carry it as site_id too).
+    check("site", " AND t.site_id IN (%d)" % s["sites"][0],
+          {"newest": "idx_tickets_site", "oldest": "idx_tickets_site",
+           "activity": "idx_tickets_list_site_activity"})
+
+
+def test_a_team():
+    s = seed()
+    check("team", " AND t.team_id = %d" % s["teams"][0],
+          {"newest": "idx_tickets_list_team", "oldest": "idx_tickets_list_team",
+           "activity": "idx_tickets_list_team_activity"})
+
+
+def test_zz_cleanup():
+    s = seed()
+    sql("DELETE FROM tickets WHERE reference LIKE '%s-%%'" % s["tag"])
+    sql("DELETE FROM teams WHERE id IN (%d, %d)" % tuple(s["teams"]))
+    sql("ANALYZE TABLE tickets")
