@@ -16,6 +16,7 @@ import { register as registerContacts } from './contacts.test.mjs';
 import { register as registerDashboard } from './dashboard.test.mjs';
 import { register as registerCsat } from './csat.test.mjs';
 import { register as registerModeration } from './moderation.test.mjs';
+import { register as registerInbox } from './inbox.test.mjs';
 
 const LIVE_MS = 2000; // a change shows within two seconds, without a reload
 const PHOTO = makePng(480, 320);
@@ -688,5 +689,6 @@ registerContacts(test);
 registerDashboard(test);
 registerCsat(test);
 registerModeration(test);
+registerInbox(test);
 
 process.exitCode = await runAll(tests);
