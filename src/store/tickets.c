@@ -1159,8 +1159,7 @@ where_rest(struct tick_sql *s, const struct tick_ticket_filters *f)
 			    f->nsubsite_ids);
 		else {
 			where_ids(s, " AND (t.site_id IN (?", f->nsite_ids);
-			where_ids(s, " OR t.subsite_id IN (?",
-			    f->nsubsite_ids);
+			where_ids(s, " OR t.subsite_id IN (?", f->nsubsite_ids);
 			tick_sql_add(s, ")");
 		}
 	} else if (f->nsites > 0) {
@@ -1379,8 +1378,9 @@ resolve_sites(struct tick_db *db, const struct tick_ticket_filters *f,
 	*r = *f;
 	if (f->nsites == 0)
 		return TICK_OK;
-	where_ids(&sql, "SELECT id, COALESCE(parent_id, 0) FROM sites"
-	                " WHERE id IN (?",
+	where_ids(&sql,
+	    "SELECT id, COALESCE(parent_id, 0) FROM sites"
+	    " WHERE id IN (?",
 	    f->nsites);
 	where_ids(&sql, " OR code IN (?", f->nsites);
 	tick_q_init_built(&q, db, &sql);
