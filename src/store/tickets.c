@@ -1209,10 +1209,22 @@ where_rest(struct tick_sql *s, const struct tick_ticket_filters *f)
 		    " WHERE MATCH(r.message) AGAINST (?)))");
 }
 
+/* Whether scope s limits the tickets at all. When it does not, the built
+ * lists leave TICK_SCOPE_SQL out: its constant-true ORs still name
+ * columns, which keeps an index from covering the inbox's bounded count
+ * (issue 18). */
+static int
+scoped(const struct tick_scope *s)
+{
+	return s->sites_only || s->teams_only;
+}
+
 void
 tick_ticket_where(struct tick_sql *s, const struct tick_ticket_filters *f)
 {
-	tick_sql_add(s, " WHERE t.deleted_at IS NULL AND " TICK_SCOPE_SQL);
+	tick_sql_add(s, " WHERE t.deleted_at IS NULL");
+	if (scoped(&f->scope))
+		tick_sql_add(s, " AND " TICK_SCOPE_SQL);
 	where_rest(s, f);
 }
 
@@ -1225,7 +1237,9 @@ tick_ticket_where_rollup(struct tick_sql *s,
 	if (f->tag[0] || f->q[0] || (f->from[0] && strlen(f->from) != 10) ||
 	    (f->to[0] && strlen(f->to) != 10))
 		return -1;
-	tick_sql_add(s, " WHERE t.n <> 0 AND " TICK_SCOPE_SQL);
+	tick_sql_add(s, " WHERE t.n <> 0");
+	if (scoped(&f->scope))
+		tick_sql_add(s, " AND " TICK_SCOPE_SQL);
 	where_rest(s, f);
 	return 0;
 }
@@ -1233,7 +1247,8 @@ tick_ticket_where_rollup(struct tick_sql *s,
 void
 tick_ticket_bind_where(struct tick_q *q, const struct tick_ticket_filters *f)
 {
-	tick_scope_bind(q, &f->scope);
+	if (scoped(&f->scope))
+		tick_scope_bind(q, &f->scope);
 	for (size_t i = 0; i < f->nstatus; i++)
 		tick_q_str(q, f->status[i], (size_t)-1);
 	if (f->assigned_to > 0)
