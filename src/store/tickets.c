@@ -11,6 +11,7 @@
 #include "moderations.h"
 #include "refs.h"
 #include "report.h"
+#include "richmsgs.h"
 #include "tags.h"
 #include "tickets.h"
 #include "valid.h"
@@ -63,6 +64,7 @@ enum tickets_stmt {
 	TK_TOUCH_CUSTOMER,
 	TK_TOUCH_REPLY,
 	TK_SNIPPET,
+	TK_SNIPPET_SYNC,
 	TK_ID_BY_REF,
 	TK_EXISTS,
 	TK_LOCK,
@@ -142,6 +144,10 @@ static const char *const stmts[TK_STMT__MAX] = {
 	    "UPDATE tickets SET last_message = LEFT(?, " TICK_STR(SNIPPET_CHARS)
 	    "), last_reply_id = ? WHERE id = ?"
 	    " AND COALESCE(last_reply_id, 0) < ?",
+	[TK_SNIPPET_SYNC] =
+	    "UPDATE tickets t JOIN replies r ON r.id = t.last_reply_id"
+	    " SET t.last_message = LEFT(r.message, " TICK_STR(SNIPPET_CHARS)
+	    ") WHERE r.message_id = ?",
 	[TK_ID_BY_REF] =
 	    "SELECT t.id FROM tickets t WHERE t.reference = ?"
 	    " AND t.deleted_at IS NULL AND " TICK_SCOPE_SQL,
@@ -177,6 +183,7 @@ static const char *const stmts[TK_STMT__MAX] = {
 	    "SELECT m.id, m.direction, m.type, m.body, m.status, m.wamid,"
 	    " m.error_code, m.error_title, " ISO("m.created_at")
 	    " FROM whatsapp_messages m WHERE m.ticket_id = ? AND m.reply_id IS NULL"
+	    " AND m.type NOT IN ('reaction', 'edit', 'revoke')"
 	    " AND m.id NOT IN (SELECT message_id FROM replies WHERE ticket_id = ?"
 	    " AND message_id IS NOT NULL)"
 	    " AND (? = 0 OR (m.created_at, 0, m.id)"
@@ -186,7 +193,8 @@ static const char *const stmts[TK_STMT__MAX] = {
 	[TK_TIMELINE_COUNT] =
 	    "SELECT (SELECT COUNT(*) FROM replies WHERE ticket_id = ?)"
 	    " + (SELECT COUNT(*) FROM whatsapp_messages m WHERE m.ticket_id = ?"
-	    " AND m.reply_id IS NULL AND m.id NOT IN (SELECT message_id FROM replies"
+	    " AND m.reply_id IS NULL AND m.type NOT IN ('reaction', 'edit', 'revoke')"
+	    " AND m.id NOT IN (SELECT message_id FROM replies"
 	    " WHERE ticket_id = ? AND message_id IS NOT NULL))",
 	[TK_CURSOR_REPLY] =
 	    "SELECT DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f') FROM replies"
@@ -413,6 +421,16 @@ tick_ticket_add_customer_reply(struct tick_db *db, long long ticket_id,
 	tick_q_str(&q, text, (size_t)-1);
 	tick_q_int(&q, *reply_id);
 	tick_q_int(&q, ticket_id);
+	return tick_q_run(&q);
+}
+
+enum tick_err
+tick_ticket_sync_snippet(struct tick_db *db, long long message_id)
+{
+	struct tick_q q;
+
+	tick_q_init(&q, db, stmts[TK_SNIPPET_SYNC]);
+	tick_q_int(&q, message_id);
 	return tick_q_run(&q);
 }
 
@@ -1076,7 +1094,9 @@ tick_ticket_json_page(struct tick_db *db, long long id,
 			return NULL;
 		}
 		json_object_set_new(o, "timeline", tl);
+		/* Issue 16: reactions, quotes, answers, edits. */
 		if ((*rc = timeline_moderation(db, tl)) != TICK_OK ||
+		    (*rc = tick_richmsg_attach(db, id, tl)) != TICK_OK ||
 		    (*rc = timeline_paging(db, id, older, o)) != TICK_OK ||
 		    (*rc = attachments(db, id, o)) != TICK_OK) {
 			json_decref(o);

@@ -224,6 +224,11 @@ tick_ticket_list(struct tick_db *db, const struct tick_ticket_filters *f,
 /* Issue 18: the newest reply that is not an internal note (reply_id,
  * text) becomes ticket_id's list snippet, its first 300 characters; an
  * older reply committed later changes nothing. */
+/* The reply carried by WhatsApp message message_id changed (an edit, a
+ * deletion): the snippet of the ticket it is the last reply of follows. */
+enum tick_err
+tick_ticket_sync_snippet(struct tick_db *db, long long message_id);
+
 enum tick_err tick_ticket_set_snippet(struct tick_db *db, long long ticket_id,
     long long reply_id, const char *text);
 
