@@ -6,6 +6,7 @@
 #include "app.h"
 #include "audit_api.h"
 #include "config.h"
+#include "cursor.h"
 #include "db.h"
 #include "events.h"
 #include "http.h"
@@ -29,24 +30,55 @@
 
 /* ---- GET /api/tickets */
 
+/* ?cursor= into *c (*after NULL when absent or empty): 0, or -1 after answering 422
+ * naming the field. A cursor is only good for the sort that made it. */
+static int
+list_cursor(struct tick_req *req, int sort, struct tick_cursor *c,
+    const struct tick_cursor **after)
+{
+	static const char msg[] =
+	    "cursor must be the next_cursor of a page of this list";
+	char v[TICK_CURSOR_MAX + 2];
+	enum tick_err rc;
+
+	*after = NULL;
+	rc = tick_http_query_get(req->query, "cursor", v, sizeof(v));
+	if (rc == TICK_ENOTFOUND || (rc == TICK_OK && v[0] == '\0'))
+		return 0; /* absent or empty: the first page */
+	if (rc != TICK_OK || tick_cursor_parse(v, strlen(v), c) != TICK_OK ||
+	    c->sort != sort) {
+		tick_http_invalid(req, msg, json_pack("{s:s}", "cursor", msg));
+		return -1;
+	}
+	*after = c;
+	return 0;
+}
+
 void
 tick_tickets_list(struct tick_req *req)
 {
 	struct tick_ticket_filters f;
 	struct tick_filter_text text;
-	long long page, limit, total = 0;
+	struct tick_list_page p = { .page = 1 };
+	struct tick_cursor c;
 	json_t *items = NULL;
 	enum tick_err rc;
 
-	if (tick_http_page(req, &page, &limit) != TICK_OK ||
-	    tick_ticket_filters_parse(req, 0, &f, &text) != 0)
+	if (tick_http_page(req, &p.page, &p.limit) != TICK_OK ||
+	    tick_ticket_filters_parse(req, 0, &f, &text) != 0 ||
+	    list_cursor(req, f.sort, &c, &p.after) != 0)
 		return;
-	if ((rc = tick_ticket_list(req->app->db, &f, page, limit, &items,
-	         &total)) != TICK_OK) {
+	if ((rc = tick_ticket_list(req->app->db, &f, &p, &items)) != TICK_OK) {
 		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
 		return;
 	}
-	tick_http_ok_page(req, items, total, page, limit);
+	/* total is exact up to TICK_LIST_TOTAL_MAX; beyond it says so. */
+	tick_http_ok(req, 200,
+	    json_pack("{s:o, s:I, s:b, s:I, s:I, s:o}", "items", items, "total",
+	        (json_int_t)p.total, "total_estimate", p.total_estimate, "page",
+	        (json_int_t)p.page, "limit", (json_int_t)p.limit, "next_cursor",
+	        p.next_cursor[0] ? json_string(p.next_cursor) : json_null()),
+	    NULL);
 }
 
 void

@@ -421,12 +421,16 @@ apply_change(struct tick_db *db, const struct tick_wa_msg *m,
 	case TICK_WA_EDIT:
 		/* Only a message of the same side is edited. */
 		if (strcmp(tg.direction, m->echo ? "out" : "in") == 0 &&
-		    !tg.revoked)
-			rc = tick_richmsg_edit(db, tg.id, m->text, msg_id);
+		    !tg.revoked &&
+		    (rc = tick_richmsg_edit(db, tg.id, m->text, msg_id)) ==
+		        TICK_OK)
+			rc = tick_ticket_sync_snippet(db, tg.id);
 		break;
 	case TICK_WA_REVOKE:
-		if (strcmp(tg.direction, m->echo ? "out" : "in") == 0)
-			rc = tick_richmsg_revoke(db, tg.id);
+		/* The inbox's snippet loses a deleted text too. */
+		if (strcmp(tg.direction, m->echo ? "out" : "in") == 0 &&
+		    (rc = tick_richmsg_revoke(db, tg.id)) == TICK_OK)
+			rc = tick_ticket_sync_snippet(db, tg.id);
 		break;
 	default: break;
 	}

@@ -3,6 +3,7 @@
 #include "bounds.h"
 #include "db.h"
 #include "replies.h"
+#include "tickets.h"
 #include "valid.h"
 
 enum replies_stmt { RP_ADD, RP_LINK, RP_STMT__MAX };
@@ -35,6 +36,9 @@ tick_reply_add(struct tick_db *db, long long ticket_id, const char *message,
 	rc = tick_q_exec(&q);
 	*id = (long long)tick_q_insert_id(&q);
 	tick_q_done(&q);
+	/* The inbox shows the newest reply; a note stays inside. */
+	if (rc == TICK_OK && !internal)
+		rc = tick_ticket_set_snippet(db, ticket_id, *id, message);
 	return rc;
 }
 

@@ -61,6 +61,10 @@
 	" CAST(COALESCE(UNIX_TIMESTAMP(" TICK_SLA_NEXT_DUE_SQL "), 0) AS SIGNED)"
 /* clang-format on */
 
+/* The list's last message: tickets.last_message, VARCHAR(300). */
+#define SNIPPET_CHARS 300
+#define SNIPPET_BUF TICK_COL_BUF(SNIPPET_CHARS)
+
 enum tickets_stmt {
 	TK_OPEN_BY_MOBILE,
 	TK_OPEN_BY_CONTACT,
@@ -71,6 +75,9 @@ enum tickets_stmt {
 	TK_SET_REF,
 	TK_REPLY_CUSTOMER,
 	TK_TOUCH_CUSTOMER,
+	TK_TOUCH_REPLY,
+	TK_SNIPPET,
+	TK_SNIPPET_SYNC,
 	TK_ID_BY_REF,
 	TK_EXISTS,
 	TK_LOCK,
@@ -138,6 +145,24 @@ static const char *const stmts[TK_STMT__MAX] = {
 	    /* The customer's answer ends pending (issue 13). */
 	    " status = IF(status = 'pending', 'in_progress', status)"
 	    " WHERE id = ?",
+	/* The touch and the list's snippet in one statement (the webhook's
+	 * path); MariaDB assigns left to right, so the test reads the old
+	 * last_reply_id. */
+	[TK_TOUCH_REPLY] =
+	    "UPDATE tickets SET last_customer_message_at = NOW(3),"
+	    " last_activity_at = NOW(3), contact_id = COALESCE(contact_id, ?),"
+	    " last_message = IF(COALESCE(last_reply_id, 0) < ?,"
+	    " LEFT(?, " TICK_STR(SNIPPET_CHARS) "), last_message),"
+	    " last_reply_id = GREATEST(COALESCE(last_reply_id, 0), ?)"
+	    " WHERE id = ?",
+	[TK_SNIPPET] =
+	    "UPDATE tickets SET last_message = LEFT(?, " TICK_STR(SNIPPET_CHARS)
+	    "), last_reply_id = ? WHERE id = ?"
+	    " AND COALESCE(last_reply_id, 0) < ?",
+	[TK_SNIPPET_SYNC] =
+	    "UPDATE tickets t JOIN replies r ON r.id = t.last_reply_id"
+	    " SET t.last_message = LEFT(r.message, " TICK_STR(SNIPPET_CHARS)
+	    ") WHERE r.message_id = ?",
 	[TK_ID_BY_REF] =
 	    "SELECT t.id FROM tickets t WHERE t.reference = ?"
 	    " AND t.deleted_at IS NULL AND " TICK_SCOPE_SQL,
@@ -402,7 +427,40 @@ tick_ticket_add_customer_reply(struct tick_db *db, long long ticket_id,
 	tick_q_done(&q);
 	if (rc != TICK_OK)
 		return rc;
-	return tick_ticket_touch_customer(db, ticket_id, contact_id);
+	tick_q_init(&q, db, stmts[TK_TOUCH_REPLY]);
+	if (contact_id > 0)
+		tick_q_int(&q, contact_id);
+	else
+		tick_q_null(&q);
+	tick_q_int(&q, *reply_id);
+	tick_q_str(&q, text, (size_t)-1);
+	tick_q_int(&q, *reply_id);
+	tick_q_int(&q, ticket_id);
+	return tick_q_run(&q);
+}
+
+enum tick_err
+tick_ticket_sync_snippet(struct tick_db *db, long long message_id)
+{
+	struct tick_q q;
+
+	tick_q_init(&q, db, stmts[TK_SNIPPET_SYNC]);
+	tick_q_int(&q, message_id);
+	return tick_q_run(&q);
+}
+
+enum tick_err
+tick_ticket_set_snippet(struct tick_db *db, long long ticket_id,
+    long long reply_id, const char *text)
+{
+	struct tick_q q;
+
+	tick_q_init(&q, db, stmts[TK_SNIPPET]);
+	tick_q_str(&q, text, (size_t)-1);
+	tick_q_int(&q, reply_id);
+	tick_q_int(&q, ticket_id);
+	tick_q_int(&q, reply_id);
+	return tick_q_run(&q);
 }
 
 enum tick_err
@@ -477,9 +535,6 @@ struct row {
 
 /* A TEXT column holds at most 65,535 bytes. */
 #define TEXT_BUF 65536
-/* The list's last message: LEFT(message, SNIPPET_CHARS). */
-#define SNIPPET_CHARS 300
-#define SNIPPET_BUF TICK_COL_BUF(SNIPPET_CHARS)
 
 static int
 row_alloc(struct row *r)
@@ -581,7 +636,10 @@ enum {
 	C_LAST_MESSAGE,
 	C_TEAM = C_LAST_MESSAGE + 3,
 	/* After the team, the AI flag, the username and the user id. */
-	C_SLA = C_TEAM + 5
+	C_SLA = C_TEAM + 5,
+	/* The list's sort key, after the SLA's seven columns
+	 * (tick_ticket_list). */
+	C_LAST_KEY = C_SLA + 7
 };
 
 /* {"id", "code", "name"} of the site in columns c..c+2, or null. */
@@ -1130,6 +1188,16 @@ where_in(struct tick_sql *s, const char *col, size_t n)
 	tick_sql_add(s, ")");
 }
 
+/* head (ending in "(?"), ", ?" for each value after the first, ")". */
+static void
+where_ids(struct tick_sql *s, const char *head, size_t n)
+{
+	tick_sql_add(s, head);
+	for (size_t i = 1; i < n; i++)
+		tick_sql_add(s, ", ?");
+	tick_sql_add(s, ")");
+}
+
 static void
 bind_in(struct tick_q *q, const char *const *v, size_t n)
 {
@@ -1168,7 +1236,20 @@ where_rest(struct tick_sql *s, const struct tick_ticket_filters *f)
 		        " AND t.created_at < IF(LENGTH(?) = 10,"
 		        " DATE_ADD(?, INTERVAL 1 DAY), ?)");
 	/* A site by id or code; its tickets include its sub-sites'. */
-	if (f->nsites > 0) {
+	if (f->sites_resolved) {
+		if (f->nsite_ids == 0 && f->nsubsite_ids == 0)
+			tick_sql_add(s, " AND 0");
+		else if (f->nsubsite_ids == 0)
+			where_ids(s, " AND t.site_id IN (?", f->nsite_ids);
+		else if (f->nsite_ids == 0)
+			where_ids(s, " AND t.subsite_id IN (?",
+			    f->nsubsite_ids);
+		else {
+			where_ids(s, " AND (t.site_id IN (?", f->nsite_ids);
+			where_ids(s, " OR t.subsite_id IN (?", f->nsubsite_ids);
+			tick_sql_add(s, ")");
+		}
+	} else if (f->nsites > 0) {
 		tick_sql_add(s,
 		    " AND (t.site_id IN (SELECT x.id FROM sites x"
 		    " WHERE x.id IN (?");
@@ -1215,10 +1296,22 @@ where_rest(struct tick_sql *s, const struct tick_ticket_filters *f)
 		    " WHERE MATCH(r.message) AGAINST (?)))");
 }
 
+/* Whether scope s limits the tickets at all. When it does not, the built
+ * lists leave TICK_SCOPE_SQL out: its constant-true ORs still name
+ * columns, which keeps an index from covering the inbox's bounded count
+ * (issue 18). */
+static int
+scoped(const struct tick_scope *s)
+{
+	return s->sites_only || s->teams_only;
+}
+
 void
 tick_ticket_where(struct tick_sql *s, const struct tick_ticket_filters *f)
 {
-	tick_sql_add(s, " WHERE t.deleted_at IS NULL AND " TICK_SCOPE_SQL);
+	tick_sql_add(s, " WHERE t.deleted_at IS NULL");
+	if (scoped(&f->scope))
+		tick_sql_add(s, " AND " TICK_SCOPE_SQL);
 	where_rest(s, f);
 }
 
@@ -1231,7 +1324,9 @@ tick_ticket_where_rollup(struct tick_sql *s,
 	if (f->tag[0] || f->q[0] || (f->from[0] && strlen(f->from) != 10) ||
 	    (f->to[0] && strlen(f->to) != 10))
 		return -1;
-	tick_sql_add(s, " WHERE t.n <> 0 AND " TICK_SCOPE_SQL);
+	tick_sql_add(s, " WHERE t.n <> 0");
+	if (scoped(&f->scope))
+		tick_sql_add(s, " AND " TICK_SCOPE_SQL);
 	where_rest(s, f);
 	return 0;
 }
@@ -1239,7 +1334,8 @@ tick_ticket_where_rollup(struct tick_sql *s,
 void
 tick_ticket_bind_where(struct tick_q *q, const struct tick_ticket_filters *f)
 {
-	tick_scope_bind(q, &f->scope);
+	if (scoped(&f->scope))
+		tick_scope_bind(q, &f->scope);
 	for (size_t i = 0; i < f->nstatus; i++)
 		tick_q_str(q, f->status[i], (size_t)-1);
 	if (f->assigned_to > 0)
@@ -1256,8 +1352,15 @@ tick_ticket_bind_where(struct tick_q *q, const struct tick_ticket_filters *f)
 		if (f->tz[0])
 			tick_q_str(q, f->tz, (size_t)-1);
 	}
-	for (int k = 0; k < 4; k++)
-		bind_in(q, f->sites, f->nsites);
+	if (f->sites_resolved) {
+		for (size_t i = 0; i < f->nsite_ids; i++)
+			tick_q_int(q, f->site_ids[i]);
+		for (size_t i = 0; i < f->nsubsite_ids; i++)
+			tick_q_int(q, f->subsite_ids[i]);
+	} else {
+		for (int k = 0; k < 4; k++)
+			bind_in(q, f->sites, f->nsites);
+	}
 	bind_in(q, f->categories, f->ncategories);
 	bind_in(q, f->severities, f->nseverities);
 	bind_in(q, f->observations, f->nobservations);
@@ -1299,44 +1402,160 @@ tick_ticket_resolve(struct tick_db *db, const struct tick_scope *scope,
 	return rc;
 }
 
-enum tick_err
-tick_ticket_list(struct tick_db *db, const struct tick_ticket_filters *f,
-    long long page, long long limit, json_t **items, long long *total)
+/* The sort key of the list's order as the cursor carries it; NULL for a
+ * sort that pages by number only. */
+static const char *const sort_key_sql[3] = {
+	"DATE_FORMAT(t.created_at, '%Y-%m-%d %H:%i:%s')",
+	"DATE_FORMAT(t.created_at, '%Y-%m-%d %H:%i:%s')",
+	"DATE_FORMAT(t.last_activity_at, '%Y-%m-%d %H:%i:%s.%f')",
+};
+
+/* The rows after cursor c in sort c->sort's order, written so that the
+ * sort's index serves it as a range (col <= key) and the id breaks ties:
+ * no row is skipped or shown twice when rows are added between pages. */
+static void
+cursor_where(struct tick_sql *s, const struct tick_cursor *c)
 {
-	struct tick_sql count = { .len = 0 }, list = { .len = 0 };
+	if (c->sort == 2 && c->key[0] == '\0')
+		tick_sql_add(s, " AND t.last_activity_at IS NULL AND t.id < ?");
+	else if (c->sort == 2)
+		tick_sql_add(s,
+		    " AND t.last_activity_at <= ? AND (t.last_activity_at < ?"
+		    " OR t.id < ?)");
+	else if (c->sort == 1)
+		tick_sql_add(s,
+		    " AND t.created_at >= ? AND (t.created_at > ? OR t.id > ?)");
+	else
+		tick_sql_add(s,
+		    " AND t.created_at <= ? AND (t.created_at < ? OR t.id < ?)");
+}
+
+static void
+cursor_bind(struct tick_q *q, const struct tick_cursor *c)
+{
+	if (c->key[0] != '\0') {
+		tick_q_str(q, c->key, (size_t)-1);
+		tick_q_str(q, c->key, (size_t)-1);
+	}
+	tick_q_int(q, c->id);
+}
+
+/* The matches of f, counted up to TICK_LIST_TOTAL_MAX + 1 rows only. */
+static enum tick_err
+list_total(struct tick_db *db, const struct tick_ticket_filters *f,
+    struct tick_list_page *p)
+{
+	struct tick_sql sql = { .len = 0 };
+	struct tick_q q;
+	long long n = 0;
+	enum tick_err rc;
+
+	tick_sql_add(&sql, "SELECT COUNT(*) FROM (SELECT 1 FROM tickets t");
+	tick_ticket_where(&sql, f);
+	tick_sql_add(&sql, " LIMIT ?) x");
+	tick_q_init_built(&q, db, &sql);
+	tick_ticket_bind_where(&q, f);
+	tick_q_int(&q, TICK_LIST_TOTAL_MAX + 1);
+	tick_q_out_int(&q, &n);
+	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
+		rc = TICK_EDB;
+	tick_q_done(&q);
+	p->total_estimate = n > TICK_LIST_TOTAL_MAX;
+	p->total = p->total_estimate ? TICK_LIST_TOTAL_MAX : n;
+	return rc;
+}
+
+/* f's sites (by id or code) as ids in r, a copy of f: top-level sites
+ * and sub-sites apart (see sites_resolved). */
+static enum tick_err
+resolve_sites(struct tick_db *db, const struct tick_ticket_filters *f,
+    struct tick_ticket_filters *r)
+{
+	struct tick_sql sql = { .len = 0 };
+	struct tick_q q;
+	long long id = 0, parent = 0;
+	enum tick_err rc;
+	int fr;
+
+	*r = *f;
+	if (f->nsites == 0)
+		return TICK_OK;
+	where_ids(&sql,
+	    "SELECT id, COALESCE(parent_id, 0) FROM sites"
+	    " WHERE id IN (?",
+	    f->nsites);
+	where_ids(&sql, " OR code IN (?", f->nsites);
+	tick_q_init_built(&q, db, &sql);
+	bind_in(&q, f->sites, f->nsites);
+	bind_in(&q, f->sites, f->nsites);
+	tick_q_out_int(&q, &id);
+	tick_q_out_int(&q, &parent);
+	rc = tick_q_exec(&q);
+	while (rc == TICK_OK && (fr = tick_q_fetch(&q)) != 0) {
+		if (fr < 0) {
+			rc = TICK_EDB;
+			break;
+		}
+		/* A value matches one site by id and one by code at most. */
+		if (parent == 0 && r->nsite_ids < 2 * TICK_FILTER_VALUES_MAX)
+			r->site_ids[r->nsite_ids++] = id;
+		else if (parent != 0 &&
+		    r->nsubsite_ids < 2 * TICK_FILTER_VALUES_MAX)
+			r->subsite_ids[r->nsubsite_ids++] = id;
+	}
+	tick_q_done(&q);
+	r->sites_resolved = 1;
+	return rc;
+}
+
+enum tick_err
+tick_ticket_list(struct tick_db *db, const struct tick_ticket_filters *given,
+    struct tick_list_page *p, json_t **items)
+{
+	struct tick_ticket_filters resolved,
+	    *f = &resolved; /* given, its sites as ids */
+	struct tick_sql list = { .len = 0 };
+	struct tick_cursor last = { .sort = given->sort };
+	char key[sizeof(last.key)] = "";
+	int keyed = given->sort >= 0 && given->sort <= 2, more = 0;
+	long long n = 0;
 	json_t *o;
 	enum tick_err rc;
 	struct tick_q q;
 	struct row r;
 	int fr;
 
-	*total = 0;
+	p->total = 0;
+	p->total_estimate = 0;
+	p->next_cursor[0] = '\0';
 	if (row_alloc(&r) != 0 || (*items = json_array()) == NULL) {
 		row_free(&r);
 		return TICK_ENOMEM;
 	}
-	tick_sql_add(&count, "SELECT COUNT(*) FROM tickets t");
-	tick_ticket_where(&count, f);
-	tick_q_init_built(&q, db, &count);
-	tick_ticket_bind_where(&q, f);
-	tick_q_out_int(&q, total);
-	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
-		rc = TICK_EDB;
-	tick_q_done(&q);
-	if (rc != TICK_OK)
+	if (p->after != NULL && (!keyed || p->after->sort != given->sort)) {
+		rc = TICK_EINVAL;
+		goto out;
+	}
+	if ((rc = resolve_sites(db, given, f)) != TICK_OK)
+		goto out;
+	if ((rc = list_total(db, f, p)) != TICK_OK)
 		goto out;
 
+	/* The snippet is the ticket's own column (issue 18), not a
+	 * sub-query per row; one row past the page says whether another
+	 * page follows. */
 	tick_sql_add(&list,
-	    "SELECT " TICKET_COLUMNS " (SELECT LEFT(x.message, " TICK_STR(
-	        SNIPPET_CHARS) ") FROM replies x"
-	                       " WHERE x.ticket_id = t.id AND x.internal = 0"
-	                       " ORDER BY x.id DESC LIMIT 1),"
-	                       " (SELECT COUNT(*) FROM ticket_actions a"
-	                       " WHERE a.ticket_id = t.id AND a.status = 'open'),"
-	                       " (SELECT COUNT(*) FROM ticket_actions a"
-	                       " WHERE a.ticket_id = t.id AND " TICK_ACTION_OVERDUE_SQL
-	                       ")" TICKET_TEAM_COLUMNS " FROM" TICKET_FROM);
+	    "SELECT " TICKET_COLUMNS " t.last_message,"
+	    " (SELECT COUNT(*) FROM ticket_actions a"
+	    " WHERE a.ticket_id = t.id AND a.status = 'open'),"
+	    " (SELECT COUNT(*) FROM ticket_actions a"
+	    " WHERE a.ticket_id = t.id AND " TICK_ACTION_OVERDUE_SQL
+	    ")" TICKET_TEAM_COLUMNS ", ");
+	tick_sql_add(&list, keyed ? sort_key_sql[f->sort] : "NULL");
+	tick_sql_add(&list, " FROM" TICKET_FROM);
 	tick_ticket_where(&list, f);
+	if (p->after != NULL)
+		cursor_where(&list, p->after);
 	tick_sql_add(&list,
 	    f->sort == 0     ? " ORDER BY t.created_at DESC, t.id DESC" :
 	        f->sort == 1 ? " ORDER BY t.created_at, t.id" :
@@ -1346,11 +1565,18 @@ tick_ticket_list(struct tick_db *db, const struct tick_ticket_filters *f,
 	tick_sql_add(&list, " LIMIT ? OFFSET ?");
 	tick_q_init_built(&q, db, &list);
 	tick_ticket_bind_where(&q, f);
-	tick_q_int(&q, limit);
-	tick_q_int(&q, (page - 1) * limit);
+	if (p->after != NULL)
+		cursor_bind(&q, p->after);
+	tick_q_int(&q, p->limit + 1);
+	tick_q_int(&q, p->after != NULL ? 0 : (p->page - 1) * p->limit);
 	bind_row(&q, &r);
+	tick_q_out_str(&q, key, sizeof(key));
 	rc = tick_q_exec(&q);
 	while (rc == TICK_OK && (fr = tick_q_fetch(&q)) != 0) {
+		if (fr > 0 && n == p->limit) {
+			more = 1;
+			continue; /* the look-ahead row */
+		}
 		if (fr < 0 || (o = row_json(&q, &r, 0)) == NULL) {
 			rc = fr < 0 ? TICK_EDB : TICK_ENOMEM;
 			break;
@@ -1369,8 +1595,20 @@ tick_ticket_list(struct tick_db *db, const struct tick_ticket_filters *f,
 			    json_string(cut));
 		}
 		json_array_append_new(*items, o);
+		n++;
+		last.id = r.id;
+		if (tick_q_isnull(&q, C_LAST_KEY))
+			last.key[0] = '\0';
+		else
+			memcpy(last.key, key, sizeof(last.key));
 	}
 	tick_q_done(&q);
+	if (rc == TICK_OK && more && keyed &&
+	    tick_cursor_format(&last, p->next_cursor, sizeof(p->next_cursor)) !=
+	        TICK_OK) {
+		tick_log_err("%s: ticket %lld: no cursor", __func__, last.id);
+		rc = TICK_EDB;
+	}
 	if (rc == TICK_OK)
 		rc = tick_tags_attach(db, *items, NULL);
 out:

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "bounds.h"
+#include "cursor.h"
 #include "err.h"
 #include "status.h"
 
@@ -177,6 +178,14 @@ struct tick_ticket_filters {
 	 * its sub-sites'), and keys; borrowed, n of each. */
 	const char *sites[TICK_FILTER_VALUES_MAX];
 	size_t nsites;
+	/* Issue 18: the sites resolved to ids (tick_ticket_list does it), so
+	 * that a site's list reads the site's index: top-level sites match
+	 * site_id (their sub-sites' tickets carry it too), sub-sites match
+	 * subsite_id. sites_resolved 0: matched by the names above. */
+	int sites_resolved;
+	long long site_ids[2 * TICK_FILTER_VALUES_MAX];
+	long long subsite_ids[2 * TICK_FILTER_VALUES_MAX];
+	size_t nsite_ids, nsubsite_ids;
 	const char *categories[TICK_FILTER_VALUES_MAX];
 	size_t ncategories;
 	const char *severities[TICK_FILTER_VALUES_MAX];
@@ -189,14 +198,44 @@ struct tick_ticket_filters {
 	struct tick_scope scope; /* whose tickets */
 };
 
+/* The inbox counts its matches exactly up to this many; beyond, it says
+ * "more than TICK_LIST_TOTAL_MAX" (total_estimate) instead of counting a
+ * million rows on every page. */
+#define TICK_LIST_TOTAL_MAX 10000
+
+/* Which page of the inbox, and what the list says about the rest. */
+struct tick_list_page {
+	long long page, limit; /* 1-based page (used without after), 1..100 */
+	/* Keyset paging: the rows after this one in f's order (its sort
+	 * must be f's), or NULL for page. Borrowed. */
+	const struct tick_cursor *after;
+	/* Out: the matches (exact up to TICK_LIST_TOTAL_MAX; beyond, total
+	 * is TICK_LIST_TOTAL_MAX and total_estimate 1), and the cursor of
+	 * the page after this one ("" when this is the last). */
+	long long total;
+	int total_estimate;
+	char next_cursor[TICK_CURSOR_MAX + 1];
+};
+
 /*
- * A page (1-based) of limit tickets matching f: *items a new array of the
- * list's JSON rows (with a last_message snippet), *total the matches in
- * all. On an error *items is NULL.
+ * A page of tickets matching f, in f's order: *items a new array of the
+ * list's JSON rows (with the last_message snippet stored on each ticket),
+ * and p's outputs. On an error *items is NULL.
  */
 enum tick_err
 tick_ticket_list(struct tick_db *db, const struct tick_ticket_filters *f,
-    long long page, long long limit, json_t **items, long long *total);
+    struct tick_list_page *p, json_t **items);
+
+/* Issue 18: the newest reply that is not an internal note (reply_id,
+ * text) becomes ticket_id's list snippet, its first 300 characters; an
+ * older reply committed later changes nothing. */
+/* The reply carried by WhatsApp message message_id changed (an edit, a
+ * deletion): the snippet of the ticket it is the last reply of follows. */
+enum tick_err
+tick_ticket_sync_snippet(struct tick_db *db, long long message_id);
+
+enum tick_err tick_ticket_set_snippet(struct tick_db *db, long long ticket_id,
+    long long reply_id, const char *text);
 
 /* The WHERE clause of f (constant fragments: " WHERE t.deleted_at IS NULL
  * AND ..." over tickets alias t) and its values, bound in the same order:

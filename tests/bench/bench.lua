@@ -11,6 +11,11 @@
 --       GET /api/tickets?QUERY&page=P with a bearer token (read from the
 --       file TOKEN), P going round 1..PAGES (each thread from its own
 --       start); a 200 whose body does not say "total":TOTAL counts "bad".
+--   wrk ... -s bench.lua URL -- cursor TOKEN NTHREADS PAGES WANT QUERY
+--       GET /api/tickets?QUERY, then the next page by the answer's
+--       next_cursor (&cursor=...), PAGES pages deep, then from the first
+--       again (each thread its own walk); a 200 whose body lacks WANT, or
+--       holds no row, counts "bad".
 --   wrk ... -s bench.lua URL -- get TOKEN NTHREADS WANT
 --       GET URL with a bearer token; an answer 200 whose body lacks WANT
 --       counts as bad
@@ -118,6 +123,36 @@ local function init_list(token, nthreads, pages, total, query)
    end
 end
 
+local function init_cursor(token, pages, want, query)
+   local headers = { ["Authorization"] = "Bearer " .. token }
+   local first = "/api/tickets?" .. query
+   local cursor, depth = nil, 0
+   request = function()
+      sent = sent + 1
+      if cursor then
+         return wrk.format("GET", first .. "&cursor=" .. cursor, headers)
+      end
+      return wrk.format("GET", first, headers)
+   end
+   response = function(status, headers, body)
+      count(status)
+      if status ~= 200 then
+         return
+      end
+      if not body:find(want, 1, true) or body:find('"items":[]', 1, true) then
+         bad = bad + 1
+      end
+      depth = depth + 1
+      cursor = body:match('"next_cursor":"([A-Za-z0-9_-]+)"')
+      if depth >= pages then
+         cursor = nil
+      end
+      if not cursor then
+         depth = 0
+      end
+   end
+end
+
 -- GET of the url's path with a bearer token; an answer 200 without want
 -- in its body counts as bad.
 local function init_get(token, want)
@@ -170,6 +205,8 @@ function init(args)
          args[5], args[6])
    elseif mode == "get" then
       init_get(read_token(args[2]), args[4])
+   elseif mode == "cursor" then
+      init_cursor(read_token(args[2]), tonumber(args[4]), args[5], args[6])
    elseif mode == "reply" then
       init_reply(read_token(args[2]), nthreads, args[4])
    else

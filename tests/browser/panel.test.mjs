@@ -19,6 +19,7 @@ import { register as registerModeration } from './moderation.test.mjs';
 import { register as registerSla } from './sla.test.mjs';
 import { register as registerRichmsg } from './richmsg.test.mjs';
 import { register as registerTemplates } from './templates.test.mjs';
+import { register as registerInbox } from './inbox.test.mjs';
 
 const LIVE_MS = 2000; // a change shows within two seconds, without a reload
 const PHOTO = makePng(480, 320);
@@ -870,5 +871,6 @@ registerModeration(test);
 registerSla(test);
 registerRichmsg(test);
 registerTemplates(test);
+registerInbox(test);
 
 process.exitCode = await runAll(tests);

@@ -1,6 +1,10 @@
 // The inbox: GET /api/tickets with status, q, mine/unassigned, site,
 // category, severity, sort and paging; the filters live in the URL
 // (#/inbox?status=new,assigned&site=3&severity=high,critical&page=2).
+// "Next" follows the answer's next_cursor (keyset paging: no page is
+// counted past, a row added meanwhile shifts nothing); a page number alone
+// (a shared link) asks by number. Beyond 10,000 matches the API stops
+// counting (total_estimate) and the inbox says "10,000+".
 import { api, query } from '../api.js';
 import { clear, h, nextId, notice } from '../dom.js';
 import {
@@ -95,6 +99,9 @@ export function mount(main, ctx) {
   let fresh = new Set();
   let debounce = null;
   let destroyed = false;
+  // The cursor that fetches each page reached by "Next" (page 1 needs none);
+  // forgotten whenever the filters change.
+  let cursors = {};
 
   // --- filters
   const searchId = nextId('q');
@@ -278,6 +285,7 @@ export function mount(main, ctx) {
 
   function update() {
     summarize();
+    if (st.page === 1) cursors = {};
     const hash = hashOf(st);
     lastInboxHash = hash;
     if (location.hash !== hash) history.replaceState(null, '', hash);
@@ -318,7 +326,8 @@ export function mount(main, ctx) {
       team: st.team || null,
       tag: st.tag || null,
       sort: st.sort,
-      page: st.page,
+      cursor: cursors[st.page] || null,
+      page: cursors[st.page] ? null : st.page,
       limit: st.limit,
     };
     loadStats();
@@ -338,9 +347,13 @@ export function mount(main, ctx) {
   function renderList(data) {
     const items = data.items || [];
     const total = Number(data.total || 0);
-    const first = total ? (st.page - 1) * st.limit + 1 : 0;
-    const last = Math.min(total, (st.page - 1) * st.limit + items.length);
-    clear(status, total ? `${first}–${last} of ${total} ticket${total === 1 ? '' : 's'}` : '');
+    const estimated = data.total_estimate === true;
+    if (data.next_cursor) cursors[st.page + 1] = data.next_cursor;
+    const first = items.length ? (st.page - 1) * st.limit + 1 : 0;
+    const last = (st.page - 1) * st.limit + items.length;
+    const of = estimated ? `${total.toLocaleString('en-US')}+` : String(total);
+    clear(status, items.length
+      ? `${first}–${estimated ? last : Math.min(total, last)} of ${of} ticket${total === 1 && !estimated ? '' : 's'}` : '');
     // Keyboard focus on a row survives the refresh.
     const focused = document.activeElement && document.activeElement.closest ? document.activeElement.closest('tr.ticket-row') : null;
     const focusedId = focused && list.contains(focused) ? focused.dataset.id : null;
@@ -358,6 +371,9 @@ export function mount(main, ctx) {
     }
     fresh = new Set();
     const pages = Math.max(1, Math.ceil(total / st.limit));
+    // Another page follows when the API gave its cursor (or, for an answer
+    // without one, when the count says so).
+    const hasNext = 'next_cursor' in data ? Boolean(data.next_cursor) : st.page < pages;
     const go = (p) => () => {
       st.page = p;
       update();
@@ -365,9 +381,9 @@ export function mount(main, ctx) {
     };
     clear(pager,
       h('button', { type: 'button', class: 'btn', disabled: st.page <= 1, onclick: go(st.page - 1) }, '← Previous'),
-      h('span', { class: 'pager-info' }, `Page ${Math.min(st.page, pages)} of ${pages}`),
-      h('button', { type: 'button', class: 'btn', disabled: st.page >= pages, onclick: go(st.page + 1) }, 'Next →'));
-    pager.hidden = total <= st.limit && st.page === 1;
+      h('span', { class: 'pager-info' }, estimated ? `Page ${st.page}` : `Page ${Math.min(st.page, pages)} of ${pages}`),
+      h('button', { type: 'button', class: 'btn', disabled: !hasNext, onclick: go(st.page + 1) }, 'Next →'));
+    pager.hidden = !hasNext && st.page === 1;
   }
 
   function row(t, now) {
