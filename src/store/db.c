@@ -1,7 +1,10 @@
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <errmsg.h>
 #include <mysqld_error.h>
@@ -20,6 +23,7 @@ struct tick_db {
 	const struct tick_config *cfg;
 	MYSQL *conn;
 	int in_tx;
+	int read;      /* connects to DB_READ_HOST (tick_db_new_read) */
 	int connected; /* a connection was made before: the next one is a
 	                * reconnect (counted in the metrics) */
 	struct {
@@ -36,6 +40,10 @@ enum db_stmt {
 	DB_MIG_TABLE,
 	DB_MIG_LOCK,
 	DB_MIG_UNLOCK,
+	DB_MIG_GUARD_TABLE,
+	DB_MIG_GUARD_TAKE,
+	DB_MIG_GUARD_STALE,
+	DB_MIG_GUARD_DROP,
 	DB_MIG_HAS,
 	DB_MIG_RECORD,
 	DB_MIG_VERSION,
@@ -54,6 +62,26 @@ static const char *const stmts[DB_STMT__MAX] = {
 	    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
 	[DB_MIG_LOCK] = "SELECT GET_LOCK('tick_migrate', 60)",
 	[DB_MIG_UNLOCK] = "SELECT RELEASE_LOCK('tick_migrate')",
+	/*
+	 * The cluster-wide guard (GET_LOCK is one node's on Galera): one row,
+	 * taken by an INSERT that only one host can commit, since the cluster
+	 * rejects the other's (duplicate key, or a certification conflict
+	 * seen as a deadlock); the loser waits and tries again.
+	 */
+	[DB_MIG_GUARD_TABLE] =
+	    "CREATE TABLE IF NOT EXISTS schema_migrations_guard ("
+	    " id TINYINT UNSIGNED NOT NULL PRIMARY KEY,"
+	    " holder VARCHAR(128) NOT NULL,"
+	    " taken_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)"
+	    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
+	[DB_MIG_GUARD_TAKE] =
+	    "INSERT INTO schema_migrations_guard (id, holder) VALUES (1, ?)",
+	/* A holder that died (kill -9, a lost host) leaves its row: it is
+	 * taken over once it is older than any migration runs. */
+	[DB_MIG_GUARD_STALE] = "DELETE FROM schema_migrations_guard WHERE id = 1"
+	                       " AND taken_at < NOW(3) - INTERVAL ? SECOND",
+	[DB_MIG_GUARD_DROP] =
+	    "DELETE FROM schema_migrations_guard WHERE id = 1 AND holder = ?",
 	[DB_MIG_HAS] = "SELECT 1 FROM schema_migrations WHERE version = ?",
 	[DB_MIG_RECORD] =
 	    "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
@@ -68,6 +96,16 @@ tick_db_new(const struct tick_config *cfg)
 
 	if (db != NULL)
 		db->cfg = cfg;
+	return db;
+}
+
+struct tick_db *
+tick_db_new_read(const struct tick_config *cfg)
+{
+	struct tick_db *db = tick_db_new(cfg);
+
+	if (db != NULL)
+		db->read = 1;
 	return db;
 }
 
@@ -112,6 +150,8 @@ tick_db_connect(struct tick_db *db)
 	/* READ COMMITTED: locking reads lock the rows they find and no gaps,
 	 * so two new customers never deadlock on an index range; where order
 	 * matters a row lock (the contact, the ticket) gives it. */
+	const char *host = tick_config_get(c, TICK_CFG_DB_HOST);
+	long long port = tick_config_num(c, TICK_CFG_DB_PORT);
 	const char *init =
 	    "SET time_zone = '+00:00', sql_mode = "
 	    "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO',"
@@ -120,6 +160,11 @@ tick_db_connect(struct tick_db *db)
 
 	if (db->conn != NULL)
 		return TICK_OK;
+	if (db->read && tick_config_get(c, TICK_CFG_DB_READ_HOST) != NULL) {
+		host = tick_config_get(c, TICK_CFG_DB_READ_HOST);
+		if (tick_config_num(c, TICK_CFG_DB_READ_PORT) > 0)
+			port = tick_config_num(c, TICK_CFG_DB_READ_PORT);
+	}
 	if ((m = mysql_init(NULL)) == NULL)
 		return TICK_ENOMEM;
 	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &connect_to);
@@ -127,13 +172,12 @@ tick_db_connect(struct tick_db *db)
 	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &io_to);
 	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(m, MYSQL_INIT_COMMAND, init);
-	if (mysql_real_connect(m, tick_config_get(c, TICK_CFG_DB_HOST),
-	        tick_config_get(c, TICK_CFG_DB_USER),
+	if (mysql_real_connect(m, host, tick_config_get(c, TICK_CFG_DB_USER),
 	        tick_config_get(c, TICK_CFG_DB_PASSWORD),
-	        tick_config_get(c, TICK_CFG_DB_NAME),
-	        (unsigned)tick_config_num(c, TICK_CFG_DB_PORT),
+	        tick_config_get(c, TICK_CFG_DB_NAME), (unsigned)port,
 	        tick_config_get(c, TICK_CFG_DB_SOCKET), 0) == NULL) {
-		tick_log_err("%s: %s", __func__, mysql_error(m));
+		tick_log_err("%s: %s%s", __func__,
+		    db->read ? "read host: " : "", mysql_error(m));
 		mysql_close(m);
 		return TICK_EDB;
 	}
@@ -793,6 +837,73 @@ apply(struct tick_db *db, const struct tick_migration *m)
 	return TICK_OK;
 }
 
+/* This run's name in the guard row: host and process. */
+static void
+guard_holder(char *out, size_t outsz)
+{
+	char host[64] = "";
+
+	if (gethostname(host, sizeof(host) - 1) != 0)
+		host[0] = '\0';
+	host[sizeof(host) - 1] = '\0';
+	if (snprintf(out, outsz, "%s:%ld", host, (long)getpid()) >= (int)outsz)
+		out[outsz - 1] = '\0';
+}
+
+/*
+ * Takes the cluster-wide migration guard, waiting up to
+ * TICK_MIGRATE_WAIT_S for another host's run to end. Each statement
+ * commits on its own (autocommit), so the row is there for every node
+ * before the first migration starts.
+ */
+static enum tick_err
+guard_take(struct tick_db *db, const char *holder)
+{
+	struct tick_q q;
+	enum tick_err rc;
+	struct timespec pause = { 0, 200 * 1000 * 1000 };
+	int tries = TICK_MIGRATE_WAIT_S * 5, said = 0;
+
+	if ((rc = simple(db, DB_MIG_GUARD_TABLE)) != TICK_OK)
+		return rc;
+	for (int i = 0; i < tries; i++) {
+		tick_q_init(&q, db, stmts[DB_MIG_GUARD_STALE]);
+		tick_q_int(&q, TICK_MIGRATE_STALE_S);
+		if ((rc = tick_q_run(&q)) != TICK_OK && rc != TICK_EBUSY)
+			return rc;
+		tick_q_init(&q, db, stmts[DB_MIG_GUARD_TAKE]);
+		tick_q_str(&q, holder, (size_t)-1);
+		rc = tick_q_run(&q);
+		if (rc == TICK_OK)
+			return TICK_OK;
+		/* Taken (duplicate), or lost to another node's insert
+		 * (certification conflict, seen as a deadlock). */
+		if (rc != TICK_ECONFLICT && rc != TICK_EBUSY)
+			return rc;
+		if (!said++)
+			tick_log_info("migrate: another host is migrating;"
+			              " waiting up to %d s",
+			    TICK_MIGRATE_WAIT_S);
+		nanosleep(&pause, NULL);
+	}
+	tick_log_err("migrate: the guard stayed taken for %d s",
+	    TICK_MIGRATE_WAIT_S);
+	return TICK_ECONFLICT;
+}
+
+static void
+guard_drop(struct tick_db *db, const char *holder)
+{
+	struct tick_q q;
+
+	tick_q_init(&q, db, stmts[DB_MIG_GUARD_DROP]);
+	tick_q_str(&q, holder, (size_t)-1);
+	if (tick_q_run(&q) != TICK_OK)
+		tick_log_warn("migrate: could not drop the guard row; it goes"
+		              " stale in %d s",
+		    TICK_MIGRATE_STALE_S);
+}
+
 enum tick_err
 tick_db_migrate(struct tick_db *db, const struct tick_migration *m, size_t n,
     int *applied)
@@ -800,10 +911,14 @@ tick_db_migrate(struct tick_db *db, const struct tick_migration *m, size_t n,
 	struct tick_q q;
 	long long got = 0;
 	enum tick_err rc;
+	char holder[128];
 
 	*applied = 0;
+	guard_holder(holder, sizeof(holder));
 	if ((rc = simple(db, DB_MIG_TABLE)) != TICK_OK)
 		return rc;
+	/* GET_LOCK serialises runs on one server; the guard row, across a
+	 * cluster's nodes. */
 	tick_q_init(&q, db, stmts[DB_MIG_LOCK]);
 	tick_q_out_int(&q, &got);
 	if ((rc = tick_q_exec(&q)) != TICK_OK || tick_q_fetch(&q) != 1 ||
@@ -813,6 +928,10 @@ tick_db_migrate(struct tick_db *db, const struct tick_migration *m, size_t n,
 		return rc != TICK_OK ? rc : TICK_ECONFLICT;
 	}
 	tick_q_done(&q);
+	if ((rc = guard_take(db, holder)) != TICK_OK) {
+		(void)simple(db, DB_MIG_UNLOCK);
+		return rc;
+	}
 	for (size_t i = 0; i < n; i++) {
 		long long one = 0;
 		int has;
@@ -839,6 +958,7 @@ tick_db_migrate(struct tick_db *db, const struct tick_migration *m, size_t n,
 			break;
 		(*applied)++;
 	}
+	guard_drop(db, holder);
 	(void)simple(db, DB_MIG_UNLOCK);
 	return rc;
 }
