@@ -23,7 +23,9 @@ struct tick_db {
 	const struct tick_config *cfg;
 	MYSQL *conn;
 	int in_tx;
-	int read;      /* connects to DB_READ_HOST (tick_db_new_read) */
+	int read;              /* connects to DB_READ_HOST (tick_db_new_read) */
+	unsigned long commits; /* COMMITs that succeeded */
+	unsigned long deadlocks; /* statements that failed with a deadlock */
 	int connected; /* a connection was made before: the next one is a
 	                * reconnect (counted in the metrics) */
 	struct {
@@ -417,6 +419,22 @@ tick_q_out_int(struct tick_q *q, long long *v)
 	q->nout++;
 }
 
+/*
+ * A statement that could not be prepared. On Galera, a transaction that
+ * another node's write aborted (a brute-force abort) learns it at its next
+ * command, which may be a prepare: that is a deadlock like any other, and
+ * the transaction is run again.
+ */
+static enum tick_err
+prepare_failed(struct tick_db *db, unsigned int errnum)
+{
+	if (errnum == ER_LOCK_DEADLOCK) {
+		db->deadlocks++;
+		return TICK_EBUSY;
+	}
+	return errnum == ER_LOCK_WAIT_TIMEOUT ? TICK_EBUSY : TICK_EDB;
+}
+
 /* One attempt: prepare (cached), bind, execute, store. */
 static enum tick_err
 attempt(struct tick_q *q, unsigned int *errnum)
@@ -438,10 +456,10 @@ attempt(struct tick_q *q, unsigned int *errnum)
 			    mysql_stmt_error(q->st), q->sql);
 			mysql_stmt_close(q->st);
 			q->st = NULL;
-			return TICK_EDB;
+			return prepare_failed(db, *errnum);
 		}
 	} else if ((q->st = prepare(db, q->sql, errnum, &q->once)) == NULL)
-		return TICK_EDB;
+		return prepare_failed(db, *errnum);
 	if (mysql_stmt_param_count(q->st) != (unsigned long)q->nin) {
 		tick_log_err("%s: %d parameters bound, %lu expected: %.80s",
 		    __func__, q->nin, mysql_stmt_param_count(q->st), q->sql);
@@ -469,6 +487,10 @@ fail:
 	if (*errnum == ER_DUP_ENTRY)
 		return TICK_ECONFLICT;
 	if (*errnum == ER_LOCK_DEADLOCK || *errnum == ER_LOCK_WAIT_TIMEOUT) {
+		/* On Galera a certification conflict (another node's
+		 * transaction won) comes as a deadlock too, often at COMMIT. */
+		if (*errnum == ER_LOCK_DEADLOCK)
+			q->db->deadlocks++;
 		tick_log_warn("%s: %s; the transaction is run again", __func__,
 		    mysql_stmt_error(q->st));
 		return TICK_EBUSY;
@@ -752,6 +774,8 @@ tick_db_commit(struct tick_db *db)
 	enum tick_err rc = simple(db, DB_COMMIT);
 
 	db->in_tx = 0;
+	if (rc == TICK_OK)
+		db->commits++;
 	return rc;
 }
 
@@ -768,6 +792,18 @@ tick_db_rollback(struct tick_db *db)
 		tick_q_done(&q);
 	}
 	db->in_tx = 0;
+}
+
+unsigned long
+tick_db_commits(const struct tick_db *db)
+{
+	return db->commits;
+}
+
+unsigned long
+tick_db_deadlocks(const struct tick_db *db)
+{
+	return db->deadlocks;
 }
 
 /* Runs one statement that is not cached (migration text). */
@@ -895,10 +931,19 @@ static void
 guard_drop(struct tick_db *db, const char *holder)
 {
 	struct tick_q q;
+	enum tick_err rc = TICK_EBUSY;
+	struct timespec pause = { 0, 100 * 1000 * 1000 };
 
-	tick_q_init(&q, db, stmts[DB_MIG_GUARD_DROP]);
-	tick_q_str(&q, holder, (size_t)-1);
-	if (tick_q_run(&q) != TICK_OK)
+	/* A conflict with another node's write is tried again: a row left
+	 * behind would hold every other host off until it goes stale. */
+	for (int i = 0; i < 5 && rc == TICK_EBUSY; i++) {
+		if (i > 0)
+			nanosleep(&pause, NULL);
+		tick_q_init(&q, db, stmts[DB_MIG_GUARD_DROP]);
+		tick_q_str(&q, holder, (size_t)-1);
+		rc = tick_q_run(&q);
+	}
+	if (rc != TICK_OK)
 		tick_log_warn("migrate: could not drop the guard row; it goes"
 		              " stale in %d s",
 		    TICK_MIGRATE_STALE_S);

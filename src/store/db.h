@@ -56,6 +56,13 @@ enum tick_err tick_db_commit(struct tick_db *db);
 /* Rolls back; safe to call after any failure, even with no transaction. */
 void tick_db_rollback(struct tick_db *db);
 
+/* Counters over the handle's life, for a caller that runs a whole unit of
+ * work again after a deadlock (serve.c): the COMMITs that succeeded, and
+ * the statements that failed with a deadlock (1213; on Galera also a
+ * certification conflict with another node). */
+unsigned long tick_db_commits(const struct tick_db *db);
+unsigned long tick_db_deadlocks(const struct tick_db *db);
+
 /* True while a transaction is open on the connection. */
 int tick_db_in_tx(const struct tick_db *db);
 
