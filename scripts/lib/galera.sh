@@ -152,8 +152,19 @@ galera_cluster() {
 	fi
 	n=2
 	while [ "$n" -le "$GALERA_NODES" ]; do
-		galera_start "$n" join || return 1
-		galera_wait_synced "$n" 600 "$n" || { galera_log "node $n did not join"; return 1; }
+		# A first SST now and then fails on a busy machine (the donor
+		# gives up on the joiner's request): the joiner starts over
+		# from an empty directory, three times at most.
+		try=1
+		how=join
+		until galera_start "$n" "$how" && galera_wait_synced "$n" 600 "$n"; do
+			[ "$try" -ge 3 ] && { galera_log "node $n did not join"; return 1; }
+			galera_log "node $n did not join; again ($try)"
+			galera_kill "$n"
+			rm -rf "$TICK_VAR_DIR/galera/node$n"
+			try=$((try + 1))
+			how=restart
+		done
 		n=$((n + 1))
 	done
 	galera_wait_synced 1 300 "$GALERA_NODES"

@@ -26,6 +26,7 @@ struct tick_db {
 	int read;              /* connects to DB_READ_HOST (tick_db_new_read) */
 	unsigned long commits; /* COMMITs that succeeded */
 	unsigned long deadlocks; /* statements that failed with a deadlock */
+	int doomed;    /* a deadlock rolled the open transaction back */
 	int connected; /* a connection was made before: the next one is a
 	                * reconnect (counted in the metrics) */
 	struct {
@@ -420,19 +421,37 @@ tick_q_out_int(struct tick_q *q, long long *v)
 }
 
 /*
+ * A deadlock rolls the whole transaction back, at once: the statements a
+ * caller might still run (one that ignores a failure) would each commit
+ * alone, and the COMMIT would succeed with nothing in it. So the
+ * transaction is doomed, and its COMMIT fails.
+ */
+static void
+deadlocked(struct tick_db *db)
+{
+	db->deadlocks++;
+	if (db->in_tx)
+		db->doomed = 1;
+}
+
+/*
  * A statement that could not be prepared. On Galera, a transaction that
  * another node's write aborted (a brute-force abort) learns it at its next
  * command, which may be a prepare: that is a deadlock like any other, and
- * the transaction is run again.
+ * the transaction is run again. A node out of the primary component
+ * answers 1047 until it is back: busy, not broken.
  */
 static enum tick_err
 prepare_failed(struct tick_db *db, unsigned int errnum)
 {
 	if (errnum == ER_LOCK_DEADLOCK) {
-		db->deadlocks++;
+		deadlocked(db);
 		return TICK_EBUSY;
 	}
-	return errnum == ER_LOCK_WAIT_TIMEOUT ? TICK_EBUSY : TICK_EDB;
+	return errnum == ER_LOCK_WAIT_TIMEOUT ||
+	        errnum == ER_UNKNOWN_COM_ERROR ?
+	    TICK_EBUSY :
+	    TICK_EDB;
 }
 
 /* One attempt: prepare (cached), bind, execute, store. */
@@ -490,14 +509,16 @@ fail:
 		/* On Galera a certification conflict (another node's
 		 * transaction won) comes as a deadlock too, often at COMMIT. */
 		if (*errnum == ER_LOCK_DEADLOCK)
-			q->db->deadlocks++;
+			deadlocked(q->db);
 		tick_log_warn("%s: %s; the transaction is run again", __func__,
 		    mysql_stmt_error(q->st));
 		return TICK_EBUSY;
 	}
 	tick_log_err("%s: %u %s: %.80s", __func__, *errnum,
 	    mysql_stmt_error(q->st), q->sql);
-	return TICK_EDB;
+	/* 1047 on Galera: the node is out of the primary component ("WSREP
+	 * has not yet prepared node for application use"), which passes. */
+	return *errnum == ER_UNKNOWN_COM_ERROR ? TICK_EBUSY : TICK_EDB;
 }
 
 /*
@@ -763,6 +784,7 @@ tick_db_begin(struct tick_db *db)
 		tick_log_err("%s: nested transaction", __func__);
 		return TICK_EDB;
 	}
+	db->doomed = 0;
 	if ((rc = simple(db, DB_BEGIN)) == TICK_OK)
 		db->in_tx = 1;
 	return rc;
@@ -771,8 +793,20 @@ tick_db_begin(struct tick_db *db)
 enum tick_err
 tick_db_commit(struct tick_db *db)
 {
-	enum tick_err rc = simple(db, DB_COMMIT);
+	enum tick_err rc;
 
+	/* A deadlock that a caller went past: what it stored is gone (on
+	 * Galera, a write of another node's aborted it), so this is no
+	 * commit but a deadlock, and the caller runs it again. */
+	if (db->doomed && db->in_tx) {
+		tick_log_warn("%s: the transaction met a deadlock; not"
+		              " committed",
+		    __func__);
+		tick_db_rollback(db);
+		db->doomed = 0;
+		return TICK_EBUSY;
+	}
+	rc = simple(db, DB_COMMIT);
 	db->in_tx = 0;
 	if (rc == TICK_OK)
 		db->commits++;
