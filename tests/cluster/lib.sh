@@ -32,6 +32,8 @@ set_env() {
 # the ones that died) and waits until each port answers.
 set_start() {
 	s=$1
+	n=$(set_node "$s") || return 1
+	eval "dbport=\$GALERA_PORT_$n"
 	mkdir -p "$TICK_VAR_DIR/metrics-$s" || return 1
 	for r in $TICK_RESPONDERS; do
 		eval "port=\$SET_${s}_$r"
@@ -40,7 +42,11 @@ set_start() {
 		if [ "$s" = A ] && [ "$r" = reports ] && [ -n "${CLUSTER_READ_NODE:-}" ]; then
 			eval "read_env=\"DB_READ_HOST=127.0.0.1 DB_READ_PORT=\$GALERA_PORT_$CLUSTER_READ_NODE\""
 		fi
-		set_env "$s" $read_env "$TICK_BUILDDIR/cgi-bin/$r.fcgi" --listen "127.0.0.1:$port" \
+		# env execs the responder: $! is its pool's master, whose
+		# workers set_kill finds by their parent.
+		env -u DB_SOCKET DB_HOST=127.0.0.1 DB_PORT="$dbport" DB_NAME=tick DB_USER=tick \
+			DB_PASSWORD="$TICK_DB_PASSWORD" METRICS_DIR="$TICK_VAR_DIR/metrics-$s" $read_env \
+			"$TICK_BUILDDIR/cgi-bin/$r.fcgi" --listen "127.0.0.1:$port" \
 			--workers "$TICK_WORKERS" >>"$TICK_VAR_DIR/log/set$s-$r.log" 2>&1 &
 		if [ "${2:-}" = restart ]; then stack_retrack "set$s-$r" $!; else stack_track "set$s-$r" $!; fi
 	done

@@ -383,6 +383,13 @@ def test_node_and_host_killed_under_load_lose_nothing_and_send_nothing_twice():
         t0 = time.time()
         ctl("kill-node", 2)
         ctl("kill-set", "B")
+        # Nothing of set B answers any more: no worker outlived its master.
+        for r in ("webhook", "tickets", "auth"):
+            try:
+                socket.create_connection(("127.0.0.1", set_port("B", r)), 1).close()
+                raise AssertionError("set B's %s still answers" % r)
+            except ConnectionRefusedError:
+                pass
         recovery["killed"] = time.time() - t0
         time.sleep(6)
         meta.phase = "recovery"
