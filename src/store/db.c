@@ -150,11 +150,11 @@ tick_db_connect(struct tick_db *db)
 {
 	const struct tick_config *c = db->cfg;
 	unsigned int connect_to = 3, io_to = 15;
+	const char *host = tick_config_get(c, TICK_CFG_DB_HOST);
+	long long port = tick_config_num(c, TICK_CFG_DB_PORT);
 	/* READ COMMITTED: locking reads lock the rows they find and no gaps,
 	 * so two new customers never deadlock on an index range; where order
 	 * matters a row lock (the contact, the ticket) gives it. */
-	const char *host = tick_config_get(c, TICK_CFG_DB_HOST);
-	long long port = tick_config_num(c, TICK_CFG_DB_PORT);
 	const char *init =
 	    "SET time_zone = '+00:00', sql_mode = "
 	    "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO',"
