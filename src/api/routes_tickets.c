@@ -43,6 +43,9 @@ static const struct tick_route tickets[] = {
 	/* Issue 17: a reviewer clears or confirms a flagged message. */
 	{ "POST", "/api/tickets/:id/messages/:messageId/moderation",
 	    tick_moderation_review_route, 0, TICK_PERM_TICKETS_WORK },
+	/* Issue 16: an agent's reaction to a customer's message. */
+	{ "POST", "/api/tickets/:id/messages/:messageId/reaction",
+	    tick_work_react, 0, TICK_PERM_TICKETS_WORK },
 	{ "POST", "/api/tickets/:id/attachments/:attachmentId/retry",
 	    tick_work_retry_attachment, 0, TICK_PERM_TICKETS_WORK },
 	{ "GET", "/api/tickets/:id/actions", tick_actions_ticket_list, 0,

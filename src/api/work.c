@@ -19,6 +19,7 @@
 #include "notify.h"
 #include "outbox.h"
 #include "replies.h"
+#include "richmsgs.h"
 #include "ticket_args.h"
 #include "status.h"
 #include "session.h"
@@ -550,6 +551,13 @@ void
 tick_work_send_reply(struct tick_req *req, long long id, const char *message,
     const struct tick_file *f)
 {
+	tick_work_send_reply_ctx(req, id, message, f, NULL);
+}
+
+void
+tick_work_send_reply_ctx(struct tick_req *req, long long id,
+    const char *message, const struct tick_file *f, const char *context)
+{
 	long long attachment = 0;
 	const char *tmpl = tick_config_get(&req->app->cfg,
 	    TICK_CFG_WA_TEMPLATE_NAME);
@@ -574,6 +582,29 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 	if (not_holder(req, &tk, "replying")) {
 		abort_tx(req, &l, NULL);
 		return;
+	}
+	if (context != NULL) {
+		int ok = 0;
+
+		/* A quote names one of this ticket's messages, and goes
+		 * with a text (a file is sent by the media module). */
+		rc = f != NULL && f->data != NULL ?
+		    TICK_OK :
+		    tick_richmsg_on_ticket(db, id, context, &ok);
+		if (rc != TICK_OK || !ok) {
+			abort_tx(req, &l, NULL);
+			if (rc != TICK_OK)
+				tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+			else
+				tick_http_invalid(req,
+				    "context_message_id must be the WhatsApp id "
+				    "of a message of this ticket",
+				    json_pack("{s:s}", "context_message_id",
+				        f != NULL && f->data != NULL ?
+				            "a file reply cannot quote a message" :
+				            "not a message of this ticket"));
+			return;
+		}
 	}
 	{
 		struct tick_notify_case c = { .kind = f != NULL &&
@@ -618,6 +649,13 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 	} else if (rc == TICK_OK && use_wa) {
 		char *payload = tick_wa_text_payload(tk.address, message);
 
+		/* A quoted reply carries context.message_id. */
+		if (payload != NULL && context != NULL) {
+			char *quoted = tick_wa_with_context(payload, context);
+
+			free(payload);
+			payload = quoted;
+		}
 		held = plan.action == TICK_NOTIFY_HOLD;
 		rc = payload == NULL ?
 		    TICK_ENOMEM :
@@ -629,6 +667,8 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 			    tk.contact_id, tk.address, &tpl_id, &l);
 		if (rc == TICK_OK)
 			rc = tick_reply_link(db, reply_id, out_id);
+		if (rc == TICK_OK && context != NULL)
+			rc = tick_richmsg_set_context(db, out_id, context);
 	}
 	if (rc != TICK_OK || (rc = tick_db_commit(db)) != TICK_OK) {
 		abort_tx(req, &l, NULL);
@@ -733,21 +773,147 @@ reply_body(struct tick_req *req, json_t *body, struct tick_file *f)
 	return 0;
 }
 
+/* An optional context_message_id: 0 with *ctx the id or NULL, or -1
+ * answered 422. */
+static int
+context_arg(struct tick_req *req, const json_t *body, const char **ctx)
+{
+	json_t *v = json_object_get(body, "context_message_id");
+	const char *s;
+
+	*ctx = NULL;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	s = json_is_string(v) ? json_string_value(v) : NULL;
+	if (s == NULL || *s == '\0' || strlen(s) > TICK_MAX_WAMID ||
+	    !tick_valid_utf8(s, strlen(s))) {
+		tick_http_invalid(req,
+		    "context_message_id is the WhatsApp id of a message",
+		    json_pack("{s:s}", "context_message_id",
+		        "a WhatsApp message id (wamid...) of this ticket"));
+		return -1;
+	}
+	*ctx = s;
+	return 0;
+}
+
 void
 tick_work_reply(struct tick_req *req)
 {
 	long long id = tick_ticket_route_id(req);
+	const char *msg, *ctx;
 	struct tick_file f;
-	const char *msg;
 	json_t *body;
 
 	if (id == 0 || (body = tick_http_json_body(req)) == NULL)
 		return;
-	if (reply_body(req, body, &f) == 0) {
+	if (context_arg(req, body, &ctx) == 0 &&
+	    reply_body(req, body, &f) == 0) {
 		msg = json_string_value(json_object_get(body, "message"));
-		tick_work_send_reply(req, id, msg ? msg : "", &f);
+		tick_work_send_reply_ctx(req, id, msg ? msg : "", &f, ctx);
 		free(f.data);
 	}
+	json_decref(body);
+}
+
+void
+tick_work_react(struct tick_req *req)
+{
+	struct tick_outbox_list l = { .n = 0 };
+	struct tick_db *db = req->app->db;
+	long long id = tick_ticket_route_id(req), mid, out_id = 0;
+	struct tick_richmsg_target tg;
+	char wamid[TICK_COL_BUF(TICK_MAX_WAMID)];
+	const char *emoji;
+	char *payload = NULL, text[TICK_MAX_EMOJI + 32];
+	struct tick_ticket tk;
+	json_t *body, *v, *answer, *wa;
+	enum tick_err rc;
+
+	if (id == 0)
+		return;
+	if ((mid = tick_http_param_id(req, 1)) == 0) {
+		tick_http_fail(req, 404, TICK_ENOTFOUND, NULL,
+		    "no such message", NULL);
+		return;
+	}
+	if ((body = tick_http_json_body(req)) == NULL)
+		return;
+	v = json_object_get(body, "emoji");
+	emoji = json_is_string(v) ? json_string_value(v) : NULL;
+	if (emoji == NULL || !tick_wa_emoji_ok(emoji)) {
+		tick_http_invalid(req, "emoji is one emoji, or \"\" to remove",
+		    json_pack("{s:s}", "emoji",
+		        "one emoji (at most 16 characters), or \"\""));
+		goto out;
+	}
+	if (tick_ticket_begin_locked(req, id, &tk) != 0)
+		goto out;
+	if (tk.status == TICK_STATUS_CLOSED) {
+		abort_tx(req, &l, NULL);
+		tick_http_fail(req, 409, TICK_ECONFLICT, "ticket_closed",
+		    "the ticket is closed; a super_admin may reopen it", NULL);
+		goto out;
+	}
+	if (not_holder(req, &tk, "reacting")) {
+		abort_tx(req, &l, NULL);
+		goto out;
+	}
+	rc = tick_richmsg_message(db, mid, id, &tg, wamid, sizeof(wamid));
+	if (rc != TICK_OK) {
+		abort_tx(req, &l, NULL);
+		tick_http_fail(req, rc == TICK_ENOTFOUND ? 404 : 0, rc, NULL,
+		    rc == TICK_ENOTFOUND ? "no such message on this ticket" :
+		                           NULL,
+		    NULL);
+		goto out;
+	}
+	if (strcmp(tg.direction, "in") != 0 || wamid[0] == '\0' || tg.revoked ||
+	    tk.address[0] == '\0' || !tk.whatsapp_enabled) {
+		abort_tx(req, &l, NULL);
+		tick_http_fail(req, 409, TICK_ECONFLICT, "not_reactable",
+		    "only a customer's WhatsApp message that is still there "
+		    "can take a reaction",
+		    NULL);
+		goto out;
+	}
+	/* A reaction is a message like any other: only inside the window. */
+	if (!tk.window_open) {
+		abort_tx(req, &l, NULL);
+		tick_http_fail(req, 422, TICK_EINVAL, "outside_window",
+		    "the customer last wrote more than 24 hours ago: a "
+		    "reaction cannot be sent",
+		    NULL);
+		goto out;
+	}
+	snprintf(text, sizeof(text), "%s%s",
+	    *emoji ? "[reaction] " : "[reaction removed]", emoji);
+	rc = (payload = tick_wa_reaction_payload(tk.address, wamid, emoji)) ==
+	        NULL ?
+	    TICK_ENOMEM :
+	    tick_outbox_add(db, id, tk.contact_id, 0, "reaction", text, payload,
+	        0, &out_id, &l);
+	if (rc == TICK_OK)
+		rc = tick_richmsg_react(db, mid, "agent", emoji, req->user.id,
+		    out_id);
+	if (rc == TICK_OK)
+		rc = tick_ticket_touch(db, id);
+	if (rc == TICK_OK)
+		rc = tick_events_emit(db, TICK_EV_TICKET_UPDATED, id);
+	if (rc != TICK_OK) {
+		abort_tx(req, &l, NULL);
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		goto out;
+	}
+	answer = json_pack("{s:I, s:I, s:o}", "ticket_id", (json_int_t)id,
+	    "message_id", (json_int_t)mid, "emoji",
+	    *emoji ? json_string(emoji) : json_null());
+	wa = json_pack("{s:I, s:s}", "id", (json_int_t)out_id, "status",
+	    "queued");
+	tick_work_commit_send(req, answer, TICK_OK, &l, wa, 200,
+	    *emoji ? "reaction sent" : "reaction removed");
+out:
+	free(payload);
 	json_decref(body);
 }
 

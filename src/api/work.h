@@ -47,6 +47,23 @@ void tick_work_send_reply(struct tick_req *req, long long id,
     const char *message, const struct tick_file *f);
 
 /*
+ * The same, quoting context (may be NULL): the Meta id of one of the
+ * ticket's messages, sent as context.message_id (422 validation_failed
+ * naming context_message_id when it is none of them, or with a file).
+ */
+void tick_work_send_reply_ctx(struct tick_req *req, long long id,
+    const char *message, const struct tick_file *f, const char *context);
+
+/*
+ * POST /api/tickets/:id/messages/:messageId/reaction {emoji}: the agent's
+ * reaction to a customer's message ("" takes it back), stored on the
+ * message and sent through the outbox. Holder rule and 24-hour window as
+ * for a reply; 409 not_reactable for a message that is not the
+ * customer's, has no Meta id, or was deleted.
+ */
+void tick_work_react(struct tick_req *req);
+
+/*
  * Whether the closing notice, template tmpl (TEXT_TICKET_CLOSED) rendered
  * with ref and resolution, is one WhatsApp text: at most TICK_MAX_WA_TEXT
  * characters. Returns 1 when it is; 0 otherwise, with *room the most

@@ -58,4 +58,10 @@
 #define TICK_TICKET_EMAIL_MAX 100
 #define TICK_TICKET_MOBILE_MAX 15
 
+/* Issue 16: a reaction's emoji (bytes: a ZWJ sequence of up to 16
+ * characters; message_reactions.emoji) and the longest flow
+ * response_json kept (bytes). */
+#define TICK_MAX_EMOJI 64
+#define TICK_MAX_FLOW_JSON 16384
+
 #endif

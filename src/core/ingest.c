@@ -22,6 +22,7 @@
 #include "metrics.h"
 #include "net.h"
 #include "outbox.h"
+#include "richmsgs.h"
 #include "texts.h"
 #include "tickets.h"
 #include "valid.h"
@@ -81,11 +82,16 @@ static const char *const stmts[IN_STMT__MAX] = {
 	    " profile_name = COALESCE(?, profile_name),"
 	    " username = COALESCE(?, username),"
 	    " last_inbound_at = IF(?, NOW(3), last_inbound_at) WHERE id = ?",
+	/* An echo (coexistence) is the business's own message: outbound and
+	 * sent already. */
 	[IN_MESSAGE] =
 	    "INSERT IGNORE INTO whatsapp_messages (direction, wamid, phone_number_id,"
 	    " contact_id, ticket_id, event_id, type, body, payload, ignored, status,"
-	    " wa_timestamp) VALUES ('in', ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received',"
-	    " IF(? > 0, FROM_UNIXTIME(?), NULL))",
+	    " status_rank, wa_timestamp, context_wamid, forwarded, reply_kind,"
+	    " reply_ref, reply_title, flow_response, echo, imported)"
+	    " VALUES (IF(?, 'out', 'in'), ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	    " IF(?, 'sent', 'received'), IF(?, 3, 0),"
+	    " IF(? > 0, FROM_UNIXTIME(?), NULL), ?, ?, ?, ?, ?, ?, ?, ?)",
 	[IN_LINK] =
 	    "UPDATE whatsapp_messages SET ticket_id = ?, reply_id = ? WHERE id = ?",
 	[IN_STATUS] =
@@ -346,6 +352,87 @@ resolve_contact(struct tick_db *db, const struct tick_wa_msg *m,
 	return rc;
 }
 
+/* The contact an echo went to (the business wrote from the WhatsApp
+ * Business app): found by phone or user id, never made or changed;
+ * *contact_id 0 when tick does not know them. */
+static enum tick_err
+echo_contact(struct tick_db *db, const struct tick_wa_msg *m,
+    long long *contact_id)
+{
+	char wa[TICK_COL_BUF(20)], uid[TICK_COL_BUF(TICK_MAX_USER_ID)];
+	struct tick_id_contact c;
+	enum tick_err rc;
+
+	*contact_id = 0;
+	if ((rc = find_contact(db, IN_CONTACT_BY_WA, m->from, &c, wa, uid)) !=
+	    TICK_OK)
+		return rc;
+	if (c.id == 0 &&
+	    (rc = find_contact(db, IN_CONTACT_BY_USER, m->from_user_id, &c, wa,
+	         uid)) != TICK_OK)
+		return rc;
+	*contact_id = c.id;
+	return TICK_OK;
+}
+
+/*
+ * A reaction, edit or revoke (msg_id its own row, stored already) applied
+ * to the message it names, when that message is the same customer's (an
+ * echo's: the desk's own on that customer's conversation). The row moves
+ * to the target's ticket (none when tick does not know the target: the
+ * row and the raw event keep it). A change never opens or reopens a
+ * ticket.
+ */
+static enum tick_err
+apply_change(struct tick_db *db, const struct tick_wa_msg *m,
+    long long contact_id, long long msg_id)
+{
+	struct tick_richmsg_target tg;
+	enum tick_err rc;
+
+	rc = contact_id != 0 && m->target_id != NULL ?
+	    tick_richmsg_target(db, m->target_id, contact_id, &tg) :
+	    TICK_ENOTFOUND;
+	if (rc == TICK_ENOTFOUND) {
+		tick_log_info("%s: %s: %s of an unknown message", __func__,
+		    m->wamid, m->type);
+		return tick_richmsg_set_ticket(db, msg_id, 0);
+	}
+	if (rc != TICK_OK)
+		return rc;
+	switch (m->kind) {
+	case TICK_WA_REACTION:
+		/* Only on a message the customer can see from the other
+		 * side: the customer reacts to ours, an echo to theirs. */
+		if (!tick_wa_emoji_ok(m->emoji != NULL ? m->emoji : "")) {
+			tick_log_info("%s: %s: a reaction tick cannot keep",
+			    __func__, m->wamid);
+			break;
+		}
+		rc = tick_richmsg_react(db, tg.id,
+		    m->echo ? "agent" : "customer",
+		    m->emoji != NULL ? m->emoji : "", 0, msg_id);
+		break;
+	case TICK_WA_EDIT:
+		/* Only a message of the same side is edited. */
+		if (strcmp(tg.direction, m->echo ? "out" : "in") == 0 &&
+		    !tg.revoked)
+			rc = tick_richmsg_edit(db, tg.id, m->text, msg_id);
+		break;
+	case TICK_WA_REVOKE:
+		if (strcmp(tg.direction, m->echo ? "out" : "in") == 0)
+			rc = tick_richmsg_revoke(db, tg.id);
+		break;
+	default: break;
+	}
+	if (rc == TICK_OK)
+		rc = tick_richmsg_set_ticket(db, msg_id, tg.ticket_id);
+	/* Not a new message: the ticket changed (live panels redraw it). */
+	if (rc == TICK_OK && tg.ticket_id != 0)
+		rc = tick_events_emit(db, TICK_EV_TICKET_UPDATED, tg.ticket_id);
+	return rc;
+}
+
 /* A stored message the guided intake is to see once it has committed. */
 struct intake_job {
 	long long ticket_id, message_id; /* 0: none */
@@ -369,6 +456,8 @@ store_message(struct tick_app *app, long long event_id,
 	          holder = 0;
 	char key[160], ref[40], *raw = NULL;
 	int n, query, created = 0, asking = 0;
+	/* Echoes and history imports are not the customer writing now. */
+	int passive = m->echo || m->history;
 	struct tick_q q;
 	enum tick_err rc;
 
@@ -391,12 +480,17 @@ store_message(struct tick_app *app, long long event_id,
 		goto out;
 	if (ev != NULL)
 		sum->event_id = event_id;
-	if (ignored == NULL &&
+	/* An echo or an imported message is not the customer writing: it
+	 * finds the contact and changes nothing of it (no window opens). */
+	if (ignored == NULL && passive &&
+	    (rc = echo_contact(db, m, &contact_id)) != TICK_OK)
+		goto out;
+	if (ignored == NULL && !passive &&
 	    (rc = resolve_contact(db, m, key, &contact_id)) != TICK_OK)
 		goto out;
 	/* The customer's open ticket, locked, so that the message can be
 	 * stored already on it. */
-	query = ignored == NULL && m->kind == TICK_WA_TEXT &&
+	query = ignored == NULL && !passive && m->kind == TICK_WA_TEXT &&
 	    tick_ingest_status_query(m->text, prefix, ref, sizeof(ref));
 	memset(&t, 0, sizeof(t));
 	if (ignored == NULL && !query) {
@@ -405,6 +499,7 @@ store_message(struct tick_app *app, long long event_id,
 			goto out;
 	}
 	tick_q_init(&q, db, stmts[IN_MESSAGE]);
+	tick_q_int(&q, m->echo);
 	tick_q_str(&q, m->wamid, (size_t)-1);
 	tick_q_str(&q, m->phone_number_id, (size_t)-1);
 	tick_q_opt_int(&q, contact_id);
@@ -414,8 +509,20 @@ store_message(struct tick_app *app, long long event_id,
 	tick_q_str(&q, m->text, (size_t)-1);
 	tick_q_str(&q, raw, (size_t)-1);
 	tick_q_str(&q, ignored, (size_t)-1);
+	tick_q_int(&q, m->echo);
+	tick_q_int(&q, m->echo);
 	tick_q_int(&q, m->timestamp);
 	tick_q_int(&q, m->timestamp);
+	/* What it quotes (a reaction's target is not a quote). */
+	tick_q_str(&q, m->kind == TICK_WA_REACTION ? NULL : m->context_id,
+	    (size_t)-1);
+	tick_q_int(&q, m->forwarded);
+	tick_q_str(&q, m->reply_kind, (size_t)-1);
+	tick_q_str(&q, m->reply_kind != NULL ? m->reply_id : NULL, (size_t)-1);
+	tick_q_str(&q, m->reply_title, (size_t)-1);
+	tick_q_str(&q, m->flow_json, (size_t)-1);
+	tick_q_int(&q, m->echo);
+	tick_q_int(&q, m->history);
 	if ((rc = tick_q_exec(&q)) != TICK_OK) {
 		tick_q_done(&q);
 		goto out;
@@ -438,6 +545,22 @@ store_message(struct tick_app *app, long long event_id,
 	sum->messages++;
 	if (ignored != NULL) {
 		sum->ignored++;
+		goto commit;
+	}
+
+	/* A reaction, an edit or a revoke changes the message it names, on
+	 * that message's ticket; an echo lands on the customer's open ticket
+	 * as it is. Neither opens a ticket nor sends anything. */
+	if (tick_wa_kind_is_change(m->kind)) {
+		if ((rc = apply_change(db, m, contact_id, msg_id)) != TICK_OK)
+			goto out;
+		goto commit;
+	}
+	if (passive) {
+		if (t.id != 0 &&
+		    (rc = tick_events_emit(db, TICK_EV_TICKET_UPDATED, t.id)) !=
+		        TICK_OK)
+			goto out;
 		goto commit;
 	}
 
@@ -715,7 +838,9 @@ intake(struct tick_app *app, const struct tick_wa_msg *m,
 {
 	enum tick_err rc = TICK_OK;
 
-	if (job->ticket_id == 0 && !duplicate)
+	/* Reactions, edits, revokes and echoes answer no question. */
+	if ((job->ticket_id == 0 && !duplicate) ||
+	    tick_wa_kind_is_change(m->kind) || m->echo || m->history)
 		return TICK_OK;
 	for (int attempt = 0; attempt < 3; attempt++) {
 		rc = job->ticket_id != 0 ?

@@ -8,6 +8,8 @@ enum erasure_stmt {
 	ER_FILES,
 	ER_STATUSES,
 	ER_MODERATION,
+	ER_RICH,
+	ER_EDITS,
 	ER_MESSAGES,
 	ER_REPLIES,
 	ER_EVENTS,
@@ -20,6 +22,8 @@ enum erasure_stmt {
 	ER_C_FILES,
 	ER_C_STATUSES,
 	ER_C_MODERATION,
+	ER_C_RICH,
+	ER_C_EDITS,
 	ER_C_MESSAGES,
 	ER_EXPIRED,
 	ER_DUE,
@@ -49,6 +53,14 @@ static const char *const stmts[ER_STMT__MAX] = {
 	[ER_MODERATION] =
 	    "DELETE FROM message_moderation WHERE ticket_id = ? OR message_id IN"
 	    " (SELECT id FROM whatsapp_messages WHERE ticket_id = ?)",
+	/* Reactions on its messages, and their texts before an edit (issue
+	 * 16). */
+	[ER_RICH] =
+	    "DELETE FROM message_reactions WHERE message_id IN"
+	    " (SELECT id FROM whatsapp_messages WHERE ticket_id = ?)",
+	[ER_EDITS] =
+	    "DELETE FROM message_edits WHERE message_id IN"
+	    " (SELECT id FROM whatsapp_messages WHERE ticket_id = ?)",
 	[ER_MESSAGES] = "DELETE FROM whatsapp_messages WHERE ticket_id = ?",
 	[ER_REPLIES] = "DELETE FROM replies WHERE ticket_id = ?",
 	[ER_EVENTS] = "DELETE FROM events WHERE ticket_id = ?",
@@ -67,6 +79,12 @@ static const char *const stmts[ER_STMT__MAX] = {
 	    " whatsapp_messages WHERE contact_id = ? AND wamid IS NOT NULL)",
 	[ER_C_MODERATION] =
 	    "DELETE FROM message_moderation WHERE message_id IN"
+	    " (SELECT id FROM whatsapp_messages WHERE contact_id = ?)",
+	[ER_C_RICH] =
+	    "DELETE FROM message_reactions WHERE message_id IN"
+	    " (SELECT id FROM whatsapp_messages WHERE contact_id = ?)",
+	[ER_C_EDITS] =
+	    "DELETE FROM message_edits WHERE message_id IN"
 	    " (SELECT id FROM whatsapp_messages WHERE contact_id = ?)",
 	[ER_C_MESSAGES] = "DELETE FROM whatsapp_messages WHERE contact_id = ?",
 	[ER_EXPIRED] =
@@ -110,6 +128,8 @@ tick_erase_ticket(struct tick_db *db, long long id, struct tick_erase_counts *c)
 	    (rc = run(db, ER_FILES, id, 2, &files)) != TICK_OK ||
 	    (rc = run(db, ER_STATUSES, id, 1, NULL)) != TICK_OK ||
 	    (rc = run(db, ER_MODERATION, id, 2, NULL)) != TICK_OK ||
+	    (rc = run(db, ER_RICH, id, 1, NULL)) != TICK_OK ||
+	    (rc = run(db, ER_EDITS, id, 1, NULL)) != TICK_OK ||
 	    (rc = run(db, ER_MESSAGES, id, 1, &msgs)) != TICK_OK ||
 	    (rc = run(db, ER_REPLIES, id, 1, &replies)) != TICK_OK ||
 	    (rc = run(db, ER_EVENTS, id, 1, &events)) != TICK_OK ||
@@ -138,6 +158,8 @@ tick_erase_contact_messages(struct tick_db *db, long long id,
 	    (rc = run(db, ER_C_FILES, id, 1, &files)) != TICK_OK ||
 	    (rc = run(db, ER_C_STATUSES, id, 1, NULL)) != TICK_OK ||
 	    (rc = run(db, ER_C_MODERATION, id, 1, NULL)) != TICK_OK ||
+	    (rc = run(db, ER_C_RICH, id, 1, NULL)) != TICK_OK ||
+	    (rc = run(db, ER_C_EDITS, id, 1, NULL)) != TICK_OK ||
 	    (rc = run(db, ER_C_MESSAGES, id, 1, &msgs)) != TICK_OK)
 		return rc;
 	c->files += files;

@@ -11,6 +11,7 @@
 #include "moderations.h"
 #include "refs.h"
 #include "report.h"
+#include "richmsgs.h"
 #include "tags.h"
 #include "tickets.h"
 #include "valid.h"
@@ -157,6 +158,7 @@ static const char *const stmts[TK_STMT__MAX] = {
 	    "SELECT m.id, m.direction, m.type, m.body, m.status, m.wamid,"
 	    " m.error_code, m.error_title, " ISO("m.created_at")
 	    " FROM whatsapp_messages m WHERE m.ticket_id = ? AND m.reply_id IS NULL"
+	    " AND m.type NOT IN ('reaction', 'edit', 'revoke')"
 	    " AND m.id NOT IN (SELECT message_id FROM replies WHERE ticket_id = ?"
 	    " AND message_id IS NOT NULL)"
 	    " AND (? = 0 OR (m.created_at, 0, m.id)"
@@ -166,7 +168,8 @@ static const char *const stmts[TK_STMT__MAX] = {
 	[TK_TIMELINE_COUNT] =
 	    "SELECT (SELECT COUNT(*) FROM replies WHERE ticket_id = ?)"
 	    " + (SELECT COUNT(*) FROM whatsapp_messages m WHERE m.ticket_id = ?"
-	    " AND m.reply_id IS NULL AND m.id NOT IN (SELECT message_id FROM replies"
+	    " AND m.reply_id IS NULL AND m.type NOT IN ('reaction', 'edit', 'revoke')"
+	    " AND m.id NOT IN (SELECT message_id FROM replies"
 	    " WHERE ticket_id = ? AND message_id IS NOT NULL))",
 	[TK_CURSOR_REPLY] =
 	    "SELECT DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f') FROM replies"
@@ -1034,7 +1037,9 @@ tick_ticket_json_page(struct tick_db *db, long long id,
 			return NULL;
 		}
 		json_object_set_new(o, "timeline", tl);
+		/* Issue 16: reactions, quotes, answers, edits. */
 		if ((*rc = timeline_moderation(db, tl)) != TICK_OK ||
+		    (*rc = tick_richmsg_attach(db, id, tl)) != TICK_OK ||
 		    (*rc = timeline_paging(db, id, older, o)) != TICK_OK ||
 		    (*rc = attachments(db, id, o)) != TICK_OK) {
 			json_decref(o);

@@ -26,6 +26,8 @@ static const char *const kinds[TICK_WA__MAX] = {
 	[TICK_WA_REACTION] = "reaction",
 	[TICK_WA_SYSTEM] = "system",
 	[TICK_WA_UNSUPPORTED] = "unsupported",
+	[TICK_WA_EDIT] = "edit",
+	[TICK_WA_REVOKE] = "revoke",
 	[TICK_WA_UNKNOWN] = "unknown",
 };
 
@@ -43,7 +45,40 @@ int
 tick_wa_kind_is_content(enum tick_wa_kind k)
 {
 	return k != TICK_WA_REACTION && k != TICK_WA_SYSTEM &&
-	    k != TICK_WA_UNSUPPORTED && k != TICK_WA_UNKNOWN;
+	    k != TICK_WA_UNSUPPORTED && k != TICK_WA_UNKNOWN &&
+	    k != TICK_WA_EDIT && k != TICK_WA_REVOKE;
+}
+
+int
+tick_wa_kind_is_change(enum tick_wa_kind k)
+{
+	return k == TICK_WA_REACTION || k == TICK_WA_EDIT ||
+	    k == TICK_WA_REVOKE;
+}
+
+int
+tick_wa_emoji_ok(const char *emoji)
+{
+	size_t len;
+
+	if (emoji == NULL)
+		return 0;
+	if ((len = strlen(emoji)) == 0)
+		return 1;
+	if (len > TICK_WA_MAX_EMOJI || !tick_valid_utf8(emoji, len) ||
+	    tick_valid_utf8_chars(emoji) > 16)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)emoji[i];
+
+		/* ASCII only opens a keycap sequence: #, * or a digit
+		 * followed by more. */
+		if (c < 0x80 &&
+		    !((c == '#' || c == '*' || (c >= '0' && c <= '9')) &&
+		        i == 0 && len > 1))
+			return 0;
+	}
+	return 1;
 }
 
 /* A new string from a format; NULL on ENOMEM. */
@@ -242,7 +277,8 @@ code_of(const json_t *obj)
 
 /* Fills m from the message object msg; returns -1 when msg is unusable. */
 static int
-read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
+read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value, int echo,
+    const char *customer)
 {
 	json_t *o, *contacts, *c;
 	size_t i;
@@ -254,9 +290,15 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
 	if (m->wamid == NULL || *m->wamid == '\0' ||
 	    strlen(m->wamid) > TICK_MAX_WAMID)
 		return -1;
-	m->from = tick_json_str(msg, "from");
-	m->from_user_id = bounded(tick_json_str(msg, "from_user_id"),
-	    TICK_MAX_USER_ID);
+	/* An echo went from the business to its "to": that is the
+	 * customer whose conversation it belongs to. */
+	m->echo = echo;
+	m->from = customer != NULL ? customer :
+	                             tick_json_str(msg, echo ? "to" : "from");
+	m->from_user_id = customer != NULL ?
+	    NULL :
+	    bounded(tick_json_str(msg, echo ? "to_user_id" : "from_user_id"),
+	        TICK_MAX_USER_ID);
 	if (m->from != NULL && !tick_valid_digits(m->from, strlen(m->from), 20))
 		m->from = NULL;
 	m->type = token(tick_json_str(msg, "type"), TICK_MAX_TYPE);
@@ -264,9 +306,15 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
 		m->type = "unknown";
 	m->kind = tick_wa_kind_of(m->type);
 	m->timestamp = num_of(msg, "timestamp");
-	m->context_id = bounded(tick_json_str(tick_json_obj(msg, "context"),
-	                            "id"),
-	    TICK_MAX_WAMID);
+	o = tick_json_obj(msg, "context");
+	m->context_id = bounded(tick_json_str(o, "id"), TICK_MAX_WAMID);
+	if (m->context_id != NULL && *m->context_id == '\0')
+		m->context_id = NULL;
+	m->forwarded = json_is_true(
+	                   json_object_get(o, "frequently_forwarded")) ?
+	    2 :
+	    json_is_true(json_object_get(o, "forwarded")) ? 1 :
+	                                                    0;
 
 	/* The sender's profile: the contact whose wa_id (or user id) matches,
 	 * else the only one. */
@@ -346,34 +394,88 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value)
 		json_t *r = tick_json_obj(o, "button_reply");
 		const char *desc = NULL, *title;
 
-		if (r == NULL) {
-			r = tick_json_obj(o, "list_reply");
+		m->reply_kind = "button_reply";
+		if (r == NULL && (r = tick_json_obj(o, "list_reply")) != NULL) {
+			m->reply_kind = "list_reply";
 			desc = tick_json_str(r, "description");
 		}
+		if (r == NULL && (r = tick_json_obj(o, "nfm_reply")) != NULL) {
+			/* A flow's answer: its fields in response_json. */
+			m->reply_kind = "nfm_reply";
+			m->flow_json = bounded(tick_json_str(r,
+			                           "response_json"),
+			    TICK_WA_MAX_FLOW_JSON);
+			title = tick_json_str(r, "body");
+			if (title == NULL)
+				title = tick_json_str(r, "name");
+			if ((m->reply_title = clip(title != NULL ? title :
+			                                           "flow",
+			         TICK_WA_MAX_REPLY_TITLE)) == NULL)
+				return -1;
+			m->text = dupf("[flow] %s", m->reply_title);
+			break;
+		}
+		if (r == NULL)
+			m->reply_kind = NULL;
 		title = tick_json_str(r, "title");
 		m->reply_id = bounded(tick_json_str(r, "id"),
 		    TICK_WA_MAX_REPLY_ID);
+		if (title != NULL &&
+		    (m->reply_title = clip(title, TICK_WA_MAX_REPLY_TITLE)) ==
+		        NULL)
+			return -1;
 		m->text = desc ? dupf("%s (%s)", nz(title), desc) :
 		                 strdup(title ? title : "[interactive reply]");
 		break;
 	}
-	case TICK_WA_BUTTON:
+	case TICK_WA_BUTTON: {
 		/* A template's quick reply: its payload is the button's id. */
+		const char *text = tick_json_str(o, "text");
+
+		m->reply_kind = "button";
 		m->reply_id = bounded(tick_json_str(o, "payload"),
 		    TICK_WA_MAX_REPLY_ID);
-		m->text = strdup(tick_json_str(o, "text") ?
-		        tick_json_str(o, "text") :
-		        nz(tick_json_str(o, "payload")));
+		if (text != NULL &&
+		    (m->reply_title = clip(text, TICK_WA_MAX_REPLY_TITLE)) ==
+		        NULL)
+			return -1;
+		m->text = strdup(text ? text : nz(tick_json_str(o, "payload")));
 		break;
+	}
 	case TICK_WA_REACTION: {
 		const char *emoji = tick_json_str(o, "emoji");
 
 		m->context_id = bounded(tick_json_str(o, "message_id"),
 		    TICK_MAX_WAMID);
+		m->target_id = m->context_id;
+		m->emoji = bounded(emoji, TICK_WA_MAX_EMOJI);
+		if (emoji != NULL && m->emoji == NULL)
+			return -1;
 		m->text = emoji && *emoji ? dupf("[reaction] %s", emoji) :
 		                            strdup("[reaction removed]");
 		break;
 	}
+	case TICK_WA_EDIT: {
+		/* edit: {original_message_id, message: {type, text: {body} |
+		 * image: {caption} | ...}}: the new text, read as a message. */
+		json_t *nm = tick_json_obj(o, "message");
+		const char *nt = token(tick_json_str(nm, "type"),
+		    TICK_MAX_TYPE);
+		json_t *no = nt != NULL ? tick_json_obj(nm, nt) : NULL;
+		const char *body = tick_json_str(no, "body");
+
+		if (body == NULL)
+			body = tick_json_str(no, "caption");
+		m->target_id = bounded(tick_json_str(o, "original_message_id"),
+		    TICK_MAX_WAMID);
+		m->text = body != NULL ? strdup(body) : strdup("[edited]");
+		break;
+	}
+	case TICK_WA_REVOKE:
+		m->target_id = bounded(tick_json_str(o, "original_message_id"),
+		    TICK_MAX_WAMID);
+		m->text = strdup("[deleted]");
+		break;
 	case TICK_WA_SYSTEM: {
 		const char *st = tick_json_str(o, "type");
 
@@ -487,6 +589,7 @@ tick_wa_batch_free(struct tick_wa_batch *b)
 		free(b->msgs[i].location_name);
 		free(b->msgs[i].location_address);
 		free(b->msgs[i].event_key);
+		free(b->msgs[i].reply_title);
 	}
 	for (size_t i = 0; i < b->nstatuses; i++)
 		free(b->statuses[i].error_title);
@@ -666,12 +769,112 @@ read_user_id_updates(struct tick_wa_batch *out, json_t *value)
 	}
 }
 
+/* Frees what read_message kept of a message it could not use. */
+static void
+drop_message(struct tick_wa_batch *out, struct tick_wa_msg *m)
+{
+	free(m->text);
+	free(m->profile_name);
+	free(m->filename);
+	free(m->location_name);
+	free(m->location_address);
+	free(m->event_key);
+	free(m->reply_title);
+	memset(m, 0, sizeof(*m));
+	out->skipped++;
+}
+
+/* Reads the message objects of arr (a change's messages, or with echo its
+ * message_echoes) into out, counting the unusable ones. */
+static void
+read_messages(struct tick_wa_batch *out, const json_t *value, json_t *arr,
+    int echo)
+{
+	const char *pnid = tick_json_str(tick_json_obj(value, "metadata"),
+	    "phone_number_id");
+	json_t *item;
+	size_t k;
+
+	/* An id that cannot be a phone number id is not ours. */
+	if (pnid != NULL &&
+	    !tick_valid_digits(pnid, strlen(pnid), TICK_MAX_PHONE_NUMBER_ID)) {
+		out->skipped += json_array_size(arr);
+		return;
+	}
+	json_array_foreach (arr, k, item) {
+		struct tick_wa_msg *m = &out->msgs[out->nmsgs];
+
+		m->phone_number_id = pnid;
+		if (read_message(m, item, value, echo, NULL) == 0)
+			out->nmsgs++;
+		else
+			drop_message(out, m);
+	}
+}
+
+/* The messages of a history webhook's threads, at most *room of them
+ * (the rest are counted as skipped: the raw event keeps them). */
+static void
+read_history(struct tick_wa_batch *out, const json_t *value, size_t *room)
+{
+	const char *pnid = tick_json_str(tick_json_obj(value, "metadata"),
+	    "phone_number_id");
+	json_t *h, *th, *item;
+	size_t i, j, k;
+
+	if (pnid != NULL &&
+	    !tick_valid_digits(pnid, strlen(pnid), TICK_MAX_PHONE_NUMBER_ID))
+		pnid = NULL;
+	json_array_foreach (tick_json_arr(value, "history"), i, h) {
+		json_array_foreach (tick_json_arr(h, "threads"), j, th) {
+			/* A thread is one customer's conversation. */
+			const char *who = tick_json_str(th, "id");
+
+			if (who != NULL &&
+			    !tick_valid_digits(who, strlen(who), 20))
+				who = NULL;
+			json_array_foreach (tick_json_arr(th, "messages"), k,
+			    item) {
+				struct tick_wa_msg *m = &out->msgs[out->nmsgs];
+				const char *from = tick_json_str(item, "from");
+
+				if (*room == 0 || who == NULL) {
+					out->skipped++;
+					continue;
+				}
+				(*room)--;
+				m->phone_number_id = pnid;
+				m->history = 1;
+				if (read_message(m, item, value,
+				        from == NULL || strcmp(from, who) != 0,
+				        who) == 0)
+					out->nmsgs++;
+				else
+					drop_message(out, m);
+			}
+		}
+	}
+}
+
+/* How many messages the history of change value holds. */
+static size_t
+history_size(const json_t *value)
+{
+	json_t *h, *th;
+	size_t i, j, n = 0;
+
+	json_array_foreach (tick_json_arr(value, "history"), i, h)
+		json_array_foreach (tick_json_arr(h, "threads"), j, th)
+			n += json_array_size(tick_json_arr(th, "messages"));
+	return n;
+}
+
 enum tick_err
 tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
     char *err, size_t errlen)
 {
 	json_t *entries, *entry, *changes, *change, *value, *arr, *item;
-	size_t i, j, k, total = 0;
+	size_t i, j, k, total = 0, history = 0;
 	const char *object;
 	char *copy = NULL;
 	enum tick_err rc;
@@ -721,6 +924,9 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 			    tick_json_arr(value, "statuses"));
 			total += json_array_size(
 			    tick_json_arr(value, "user_id_update"));
+			total += json_array_size(
+			    tick_json_arr(value, "message_echoes"));
+			history += history_size(value);
 		}
 	}
 	if (total > TICK_MAX_WEBHOOK_ITEMS) {
@@ -729,6 +935,11 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 		    TICK_MAX_WEBHOOK_ITEMS);
 		return TICK_ETOOBIG;
 	}
+	/* A history chunk may describe thousands of messages: what does not
+	 * fit the limit is skipped (kept in the raw event), never fatal. */
+	if (history > TICK_MAX_WEBHOOK_ITEMS - total)
+		history = TICK_MAX_WEBHOOK_ITEMS - total;
+	total += history;
 	if (total > 0 &&
 	    ((out->msgs = calloc(total, sizeof(*out->msgs))) == NULL ||
 	        (out->statuses = calloc(total, sizeof(*out->statuses))) ==
@@ -753,6 +964,17 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 				read_user_id_updates(out, value);
 				continue;
 			}
+			if (value != NULL && field != NULL &&
+			    strcmp(field, "history") == 0) {
+				read_history(out, value, &history);
+				continue;
+			}
+			if (value != NULL && field != NULL &&
+			    strcmp(field, "smb_message_echoes") == 0) {
+				read_messages(out, value,
+				    tick_json_arr(value, "message_echoes"), 1);
+				continue;
+			}
 			if (value == NULL ||
 			    (field != NULL && strcmp(field, "messages") != 0)) {
 				out->skipped++;
@@ -767,24 +989,8 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 				out->skipped++;
 				continue;
 			}
-			arr = tick_json_arr(value, "messages");
-			json_array_foreach (arr, k, item) {
-				struct tick_wa_msg *m = &out->msgs[out->nmsgs];
-
-				m->phone_number_id = pnid;
-				if (read_message(m, item, value) == 0)
-					out->nmsgs++;
-				else {
-					free(m->text);
-					free(m->profile_name);
-					free(m->filename);
-					free(m->location_name);
-					free(m->location_address);
-					free(m->event_key);
-					memset(m, 0, sizeof(*m));
-					out->skipped++;
-				}
-			}
+			read_messages(out, value,
+			    tick_json_arr(value, "messages"), 0);
 			arr = tick_json_arr(value, "statuses");
 			json_array_foreach (arr, k, item) {
 				struct tick_wa_status *s =
@@ -1127,4 +1333,44 @@ tick_wa_parse_send_response(int http_status, const char *body, size_t len,
 	json_decref(root);
 	res->retryable = tick_wa_error_retryable(res->error_code, http_status);
 	return TICK_EUPSTREAM;
+}
+
+char *
+tick_wa_reaction_payload(const char *to, const char *wamid, const char *emoji)
+{
+	json_t *root;
+	char *s;
+
+	if (to == NULL || *to == '\0' || wamid == NULL || *wamid == '\0' ||
+	    strlen(wamid) > TICK_MAX_WAMID || !tick_wa_emoji_ok(emoji))
+		return NULL;
+	root = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s}}",
+	    "messaging_product", "whatsapp", "recipient_type", "individual",
+	    tick_wa_address_field(to), to, "type", "reaction", "reaction",
+	    "message_id", wamid, "emoji", emoji);
+	if (root == NULL)
+		return NULL;
+	s = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	return s;
+}
+
+char *
+tick_wa_with_context(const char *payload, const char *wamid)
+{
+	json_t *root;
+	json_error_t je;
+	char *s = NULL;
+
+	if (payload == NULL || wamid == NULL || *wamid == '\0' ||
+	    strlen(wamid) > TICK_MAX_WAMID)
+		return NULL;
+	if ((root = json_loads(payload, 0, &je)) == NULL)
+		return NULL;
+	if (json_is_object(root) &&
+	    json_object_set_new(root, "context",
+	        json_pack("{s:s}", "message_id", wamid)) == 0)
+		s = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	return s;
 }

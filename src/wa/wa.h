@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "bounds.h"
 #include "err.h"
 
 enum tick_wa_kind {
@@ -25,6 +26,8 @@ enum tick_wa_kind {
 	TICK_WA_REACTION,
 	TICK_WA_SYSTEM,
 	TICK_WA_UNSUPPORTED,
+	TICK_WA_EDIT,   /* the customer changed an earlier message */
+	TICK_WA_REVOKE, /* the customer deleted an earlier message */
 	TICK_WA_UNKNOWN,
 	TICK_WA__MAX
 };
@@ -76,11 +79,45 @@ struct tick_wa_msg {
 	const char *old_key, *new_wa_id, *new_user_id;
 	/* A user_id_update item's made-up wamid (owned by the batch). */
 	char *event_key;
+	/* Issue 16, richer conversations. An answer to buttons, a list, a
+	 * template's quick reply or a flow: reply_kind is "button_reply",
+	 * "list_reply", "button" or "nfm_reply" (static), reply_title the
+	 * title chosen (owned, cut to TICK_WA_MAX_REPLY_TITLE characters),
+	 * flow_json a flow's response_json as sent (at most
+	 * TICK_WA_MAX_FLOW_JSON bytes, else NULL). All NULL otherwise. */
+	const char *reply_kind;
+	char *reply_title;
+	const char *flow_json;
+	/* context.forwarded: 1; context.frequently_forwarded: 2; else 0. */
+	int forwarded;
+	/* The message a reaction, an edit or a revoke is about (its wamid,
+	 * at most TICK_MAX_WAMID bytes), else NULL. */
+	const char *target_id;
+	/* A reaction's emoji (at most TICK_WA_MAX_EMOJI bytes); NULL or ""
+	 * when the reaction is removed. */
+	const char *emoji;
+	/* 1 for an item of smb_message_echoes (coexistence: the business
+	 * wrote from the WhatsApp Business app): `from` is then the
+	 * customer it went to (the echo's "to"). */
+	int echo;
+	/* 1 for a message of the history field (coexistence: the WhatsApp
+	 * Business app's past conversations, value.history[].threads[]
+	 * .messages[]): `from` is the thread's customer, and echo says
+	 * whether the business sent it. */
+	int history;
 	json_t *raw; /* the message object itself */
 };
 
 /* The longest username kept (bytes; the column's characters). */
 #define TICK_WA_MAX_USERNAME 64
+
+/* The longest reply title kept (characters; the column's size). */
+#define TICK_WA_MAX_REPLY_TITLE 255
+/* The longest flow response_json kept (bytes). */
+#define TICK_WA_MAX_FLOW_JSON TICK_MAX_FLOW_JSON
+/* The longest reaction emoji taken (bytes: a ZWJ sequence of up to 16
+ * characters). */
+#define TICK_WA_MAX_EMOJI TICK_MAX_EMOJI
 
 /* The longest place name or address kept from a location (characters). */
 #define TICK_WA_MAX_PLACE 255
@@ -178,8 +215,37 @@ long long tick_wa_backoff(long long attempts);
 /* The kind for a type name. */
 enum tick_wa_kind tick_wa_kind_of(const char *type);
 /* True when the kind carries something the customer said (and so belongs
- * on a ticket); reactions, system notices and unsupported ones do not. */
+ * on a ticket); reactions, edits, revokes, system notices and unsupported
+ * ones do not. */
 int tick_wa_kind_is_content(enum tick_wa_kind k);
+
+/* True when the kind changes an earlier message rather than adding one:
+ * reactions, edits and revokes (stored, never shown as a message of their
+ * own, never opening a ticket). */
+int tick_wa_kind_is_change(enum tick_wa_kind k);
+
+/*
+ * Whether emoji (may be NULL) is a reaction tick sends: "" (removes), or
+ * valid UTF-8 of 1..16 characters and at most TICK_WA_MAX_EMOJI bytes with
+ * no ASCII letter, digit, space or control character. No I/O.
+ */
+int tick_wa_emoji_ok(const char *emoji);
+
+/*
+ * Builds the Graph API body of a reaction to message wamid: emoji "" takes
+ * the reaction back. A new string (free with free()), or NULL on a bad
+ * argument or ENOMEM.
+ */
+char *
+tick_wa_reaction_payload(const char *to, const char *wamid, const char *emoji);
+
+/*
+ * A copy of the Graph API body payload with context.message_id set to
+ * wamid: the send quotes that message. A new string (free with free()),
+ * or NULL when payload is not a JSON object, wamid is empty or longer than
+ * TICK_MAX_WAMID, or on ENOMEM.
+ */
+char *tick_wa_with_context(const char *payload, const char *wamid);
 
 /*
  * The field of a send that names its addressee: "to" for a phone number

@@ -16,6 +16,7 @@ import { register as registerContacts } from './contacts.test.mjs';
 import { register as registerDashboard } from './dashboard.test.mjs';
 import { register as registerCsat } from './csat.test.mjs';
 import { register as registerModeration } from './moderation.test.mjs';
+import { register as registerRichmsg } from './richmsg.test.mjs';
 
 const LIVE_MS = 2000; // a change shows within two seconds, without a reload
 const PHOTO = makePng(480, 320);
@@ -385,6 +386,182 @@ test('note: an internal note is set apart and never sent', async (b) => {
   assert((await graphSent(t.phone)).length === before, 'nothing sent to WhatsApp');
 });
 
+test('composer: Ctrl+Enter sends, and after a send by the button focus is back in the box', async (b) => {
+  const page = await b.page();
+  await signIn(page);
+  const t = await simulate(`Keyboard check ${uniq()}`);
+  await assignToAdmin(t.id);
+  await openTicket(page, t.id);
+  const box = page.getByLabel('Reply to the customer');
+  const text = `Sent from the keyboard ${uniq()}`;
+  await box.fill(text);
+  await box.press('Control+Enter');
+  await bubble(page, text).waitFor();
+  await eventually(async () => (await graphSent(t.phone)).some((m) => m.body.text && m.body.text.body === text), { what: 'the reply at the Graph API' });
+  assert((await box.inputValue()) === '', 'the box is emptied');
+  const focusIn = (sel) => eventually(async () => page.evaluate((s) => document.activeElement
+    && document.activeElement.tagName === 'TEXTAREA' && document.activeElement.closest(s) !== null, sel), { what: `focus in ${sel}` });
+  const noteText = `Noted ${uniq()}`;
+  await page.getByRole('textbox', { name: 'Internal note' }).fill(noteText);
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await bubble(page, noteText).waitFor();
+  await focusIn('form.note-form');
+  const second = `Sent by the button ${uniq()}`;
+  await box.fill(second);
+  await page.getByRole('button', { name: 'Send reply' }).click();
+  await bubble(page, second).waitFor();
+  await focusIn('form.compose');
+});
+
+test('shortcuts: ? lists them, / searches, j/k and Enter open a ticket, t takes it, r, n and c reach their boxes', async (b) => {
+  const page = await b.page();
+  await signIn(page);
+  const tag = uniq();
+  await simulate(`Shortcut one ${tag}`);
+  const t2 = await simulate(`Shortcut two ${tag}`);
+  await page.goto(`${BASE}/#/inbox`);
+  await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await help.waitFor();
+  assert(await help.getByText('Next / previous ticket in the inbox').isVisible(), 'the list names j/k');
+  await page.keyboard.press('Escape');
+  await help.waitFor({ state: 'detached' });
+  // "/" puts the focus in the search box; typing there is not a shortcut.
+  await page.keyboard.press('/');
+  const search = page.getByRole('searchbox').first();
+  assert(await search.evaluate((el) => el === document.activeElement), 'the search box has the focus');
+  await page.keyboard.type(t2.reference);
+  await page.keyboard.press('Enter');
+  await page.locator('tr.ticket-row').filter({ hasText: t2.reference }).waitFor();
+  // The newest match first (a reference's digits may also end a phone).
+  await eventually(async () => (await page.locator('tr.ticket-row a.ref').first().textContent()) === t2.reference, { what: 'the ticket first' });
+  await search.evaluate((el) => el.blur());
+  await page.keyboard.press('j');
+  assert(await page.evaluate(() => document.activeElement.classList.contains('ref')), 'j focuses the first row');
+  if ((await page.locator('tr.ticket-row').count()) > 1) {
+    await page.keyboard.press('j');
+    await page.keyboard.press('k');
+  }
+  assert(await page.evaluate(() => document.activeElement.textContent) === t2.reference, 'k comes back to it');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`**/#/tickets/${t2.id}`);
+  await page.getByRole('button', { name: 'Take' }).waitFor();
+  await page.locator('body').evaluate((el) => document.activeElement && document.activeElement.blur());
+  await page.keyboard.press('t');
+  await eventually(async () => page.evaluate(() => document.activeElement && document.activeElement.closest('form.compose') !== null),
+    { what: 'after t, the reply box has the focus' });
+  const r = await api('GET', `/api/tickets/${t2.id}`, { token: await adminToken() });
+  assert(r.json.data.assigned_to && r.json.data.assigned_to.id === 1, 'taken');
+  const focusIn = (sel) => page.evaluate((s) => document.activeElement && document.activeElement.closest(s) !== null, sel);
+  await page.locator('body').evaluate(() => document.activeElement.blur());
+  await page.keyboard.press('n');
+  assert(await focusIn('form.note-form'), 'n: the note box');
+  // A letter typed in a box is text, not a shortcut.
+  await page.keyboard.press('r');
+  assert(await focusIn('form.note-form'), 'r typed into the note stays there');
+  await page.locator('body').evaluate(() => document.activeElement.blur());
+  await page.keyboard.press('r');
+  assert(await focusIn('form.compose'), 'r: the reply box');
+  await page.locator('body').evaluate(() => document.activeElement.blur());
+  await page.keyboard.press('c');
+  assert(await focusIn('form.close-form'), 'c: the resolution box');
+  assert(await page.locator('details.close-box').evaluate((d) => d.open), 'the close box is open');
+});
+
+test('background tab: new tickets and messages on my tickets count in the title and notify, until the tab is back', async (b) => {
+  const page = await b.page();
+  // Records notifications and lets the test hide and show the tab.
+  await page.addInitScript(() => {
+    window.__shown = [];
+    window.Notification = class {
+      constructor(title, opts) { window.__shown.push({ title, body: opts && opts.body }); }
+      static requestPermission() { return Promise.resolve('granted'); }
+    };
+    window.Notification.permission = 'granted';
+    let state = 'visible';
+    Object.defineProperty(document, 'visibilityState', { get: () => state, configurable: true });
+    window.__setVisible = (v) => { state = v ? 'visible' : 'hidden'; document.dispatchEvent(new Event('visibilitychange')); };
+  });
+  // Made before the page signs in, so its own events are not news.
+  const mine = await simulate(`Mine ${uniq()}`);
+  await assignToAdmin(mine.id);
+  await signIn(page);
+  await page.getByRole('link', { name: /^My account:/ }).click();
+  await page.getByRole('button', { name: 'Turn on desktop notifications' }).click();
+  await page.getByRole('button', { name: 'Turn off desktop notifications' }).waitFor();
+  await page.goto(`${BASE}/#/inbox`);
+  await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+  await waitLive(page);
+  await page.evaluate(() => window.__setVisible(false));
+  const fresh = await simulate(`Fresh ${uniq()}`);
+  await eventually(async () => /^\(1\) Inbox · tick$/.test(await page.title()), { what: 'the title counts 1' }).catch(async (e) => { throw new Error(`${e.message}: title ${await page.title()}, shown ${JSON.stringify(await page.evaluate(() => window.__shown))}`); });
+  await simulate(`And another thing ${uniq()}`, { phone: mine.phone, name: mine.name });
+  await eventually(async () => /^\(2\) /.test(await page.title()), { what: 'the title counts 2' });
+  const shown = await page.evaluate(() => window.__shown);
+  assert(shown.some((n) => n.title === `New ticket ${fresh.reference}`), `a notification for the new ticket: ${JSON.stringify(shown)}`);
+  assert(shown.some((n) => n.title === `New message on ${mine.reference}`), `and for the message on my ticket: ${JSON.stringify(shown)}`);
+  assert((await page.locator('link[rel="icon"]').getAttribute('href')).startsWith('data:image/png'), 'the favicon has a badge');
+  await page.evaluate(() => window.__setVisible(true));
+  await eventually(async () => (await page.title()) === 'Inbox · tick', { what: 'the count clears' });
+  assert(await page.locator('link[rel="icon"]').getAttribute('href') === '/favicon.svg', 'the plain favicon is back');
+});
+
+test('my account: the name in the header opens it, and the password changes there', async (b) => {
+  const agent = await makeUser('agent');
+  const page = await b.page();
+  await signIn(page, agent.email, agent.password);
+  await page.getByRole('link', { name: /^My account:/ }).click();
+  await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+  const form = page.getByRole('form', { name: 'Change my password' });
+  let posted = 0;
+  page.on('request', (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/auth/password') posted += 1; });
+  const next = `a-new-password-${uniq()}`;
+  // A repeat that differs is caught before anything is sent.
+  await form.getByLabel('Current password').fill(agent.password);
+  await form.getByLabel('New password', { exact: true }).fill(next);
+  await form.getByLabel('Repeat the new password').fill(`${next}x`);
+  await form.getByRole('button', { name: 'Change password' }).click();
+  await form.getByText('does not match the new password').waitFor();
+  assert(posted === 0, 'nothing sent');
+  // A wrong current password is named beside its field.
+  await form.getByLabel('Current password').fill('not-the-password-1');
+  await form.getByLabel('Repeat the new password').fill(next);
+  await form.getByRole('button', { name: 'Change password' }).click();
+  await form.getByText('is not your current password').waitFor();
+  await form.getByLabel('Current password').fill(agent.password);
+  await form.getByRole('button', { name: 'Change password' }).click();
+  await form.getByText('Password changed.').waitFor();
+  assert((await form.getByLabel('New password', { exact: true }).inputValue()) === '', 'the boxes are emptied');
+  const old = await api('POST', '/api/auth/login', { body: { email: agent.email, password: agent.password } });
+  assert(old.status === 401, `the old password is refused: ${old.status}`);
+  const ok = await api('POST', '/api/auth/login', { body: { email: agent.email, password: next } });
+  assert(ok.status === 200, `the new one signs in: ${ok.status} ${ok.text}`);
+  // This session goes on with the cookie the change gave it.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Inbox' }).click();
+  await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+});
+
+test('right-to-left text: customer text and the composers take their direction from their text', async (b) => {
+  const page = await b.page();
+  await signIn(page);
+  const text = `شكرا، أين طلبي؟ ${uniq()}`;
+  const t = await simulate(text);
+  await assignToAdmin(t.id);
+  await openTicket(page, t.id);
+  const item = bubble(page, text);
+  await item.waitFor();
+  assert(await item.locator('.bubble-text').getAttribute('dir') === 'auto', 'the message has dir=auto');
+  for (const name of ['Reply to the customer', 'Internal note']) {
+    const box = page.getByRole('textbox', { name, exact: true });
+    assert(await box.getAttribute('dir') === 'auto', `${name} has dir=auto`);
+  }
+  await page.goto(`${BASE}/#/inbox`);
+  const last = page.locator('.last-msg', { hasText: text });
+  await last.waitFor();
+  assert(await last.getAttribute('dir') === 'auto', 'the inbox snippet has dir=auto');
+});
+
 test('24-hour window: the notice shows and a refused reply says why', async (b) => {
   // A form ticket whose customer never wrote: the window is not open.
   const mobile = `52155${String(uniq()).padStart(8, '0')}`;
@@ -688,5 +865,6 @@ registerContacts(test);
 registerDashboard(test);
 registerCsat(test);
 registerModeration(test);
+registerRichmsg(test);
 
 process.exitCode = await runAll(tests);

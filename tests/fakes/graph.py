@@ -158,6 +158,30 @@ def _text(v, most, what):
     return None
 
 
+def reaction_problem(r):
+    """Why Meta would refuse a reaction (code 131009), or None: a
+    reaction names the message (a wamid) and one emoji, or "" to take it
+    back."""
+    if not isinstance(r, dict):
+        return "reaction is required"
+    mid, emoji = r.get("message_id"), r.get("emoji")
+    if not isinstance(mid, str) or not mid.startswith("wamid."):
+        return "reaction.message_id must be a message id"
+    if not isinstance(emoji, str) or len(emoji) > 16 or any(c.isalnum() and c.isascii() for c in emoji):
+        return "reaction.emoji must be an emoji or empty"
+    return None
+
+
+def context_problem(c):
+    """Why Meta would refuse a send's context (a quoted reply), or None."""
+    if c is None:
+        return None
+    if not isinstance(c, dict) or not isinstance(c.get("message_id"), str) \
+            or not c["message_id"].startswith("wamid."):
+        return "context.message_id must be a message id"
+    return None
+
+
 def interactive_problem(it):
     """What Meta's Cloud API refuses in an interactive list or reply
     buttons message (code 131009), or None: list button at most 20
@@ -437,6 +461,12 @@ class Handler(BaseHTTPRequestHandler):
                 or b.get("type", "text") not in TYPES or not addressee(b):
             record["answer"] = 400
             return self.reply(400, error_body(100))
+        why = context_problem(b.get("context"))
+        if why is None and b.get("type") == "reaction":
+            why = reaction_problem(b.get("reaction"))
+        if why:
+            record["answer"] = 400
+            return self.reply(400, error_body(131009, details=why))
         if b.get("type") == "interactive":
             why = interactive_problem(b.get("interactive"))
             if why:

@@ -5,6 +5,8 @@ import { api, setCsrf, setUnauthorizedHandler } from './api.js';
 import { h, clear } from './dom.js';
 import { roleLabel } from './format.js';
 import { liveState, startLive, stopLive } from './live.js';
+import { showHelp, typing } from './keys.js';
+import { noticeEvent, startAttention } from './attention.js';
 import { can, canAny, session, setUser } from './session.js';
 import * as loginView from './views/login.js';
 import * as inboxView from './views/inbox.js';
@@ -20,6 +22,7 @@ import * as webhooksView from './views/webhooks.js';
 import * as teamsView from './views/teams.js';
 import * as contactsView from './views/contacts.js';
 import * as dashboardView from './views/dashboard.js';
+import * as accountView from './views/account.js';
 
 const POLL_MS = 30000;
 const SIGNED_IN_FLAG = 'tick_signed_in';
@@ -41,6 +44,7 @@ const routes = [
   { path: /^\/teams$/, view: teamsView, nav: 'teams', allowed: () => can('tickets.read') },
   { path: /^\/contacts$/, view: contactsView, nav: 'contacts', allowed: () => can('tickets.read') },
   { path: /^\/dashboard$/, view: dashboardView, nav: 'dashboard', allowed: () => can('stats') },
+  { path: /^\/account$/, view: accountView, nav: 'account', allowed: () => Boolean(session.user) },
 ];
 
 // The first screen after sign-in: the dashboard for those who judge the
@@ -142,6 +146,32 @@ function render() {
   current = { route, instance };
   if (instance.keepFocus) document.title = 'Sign in · tick';
   else focusHeading();
+  if (searchNext) {
+    searchNext = false;
+    main.querySelector('input[type="search"][name="q"]')?.focus();
+  }
+}
+
+// Keyboard shortcuts (keys.js): "?" the list, "/" the inbox search, the
+// rest to the view on screen.
+let searchNext = false;
+function onKey(e) {
+  if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || !session.user) return;
+  if (typing(e.target) || document.querySelector('dialog[open]')) return;
+  if (e.key === '?') {
+    e.preventDefault();
+    showHelp();
+  } else if (e.key === '/') {
+    e.preventDefault();
+    const box = main.querySelector('input[type="search"][name="q"]');
+    if (box) box.focus();
+    else {
+      searchNext = true;
+      navigate('#/inbox');
+    }
+  } else if (current && current.instance && current.instance.onKey && current.instance.onKey(e.key)) {
+    e.preventDefault();
+  }
 }
 
 function focusHeading() {
@@ -173,8 +203,11 @@ function updateHeader(route) {
   brand.setAttribute('href', home());
   brand.setAttribute('aria-label', home() === '#/dashboard' ? 'tick, go to the dashboard' : 'tick, go to the inbox');
   const who = document.getElementById('whoami');
-  clear(who, h('span', { class: 'who-name' }, session.user.name || session.user.email),
-    h('span', { class: 'who-role' }, roleLabel(session.user.role)));
+  // The name opens My account (the password change).
+  clear(who, h('a', { href: '#/account', class: 'who-link', 'aria-current': route && route.nav === 'account' ? 'page' : null,
+    'aria-label': `My account: ${session.user.name || session.user.email}, ${roleLabel(session.user.role)}` },
+  h('span', { class: 'who-name' }, session.user.name || session.user.email),
+  h('span', { class: 'who-role' }, roleLabel(session.user.role))));
 }
 
 // A stream the server ends (about once a minute) reconnects within a
@@ -202,6 +235,7 @@ function paintLive(state) {
 }
 
 function onLiveEvent(ev) {
+  noticeEvent(ev);
   if (current && current.instance && current.instance.onEvent) current.instance.onEvent(ev);
 }
 
@@ -295,6 +329,8 @@ async function signOut() {
 
 function wireChrome() {
   document.getElementById('signout').addEventListener('click', signOut);
+  document.getElementById('shortcuts').addEventListener('click', showHelp);
+  startAttention();
   document.getElementById('availability').addEventListener('change', setAvailability);
   document.getElementById('skip').addEventListener('click', (e) => {
     e.preventDefault();
@@ -314,6 +350,7 @@ function wireChrome() {
     }
   });
   window.addEventListener('hashchange', render);
+  document.addEventListener('keydown', onKey);
 }
 
 async function boot() {

@@ -61,9 +61,18 @@ export function field(name, label, opts = {}) {
     inputmode: opts.inputmode,
     rows: opts.rows,
     accept: opts.accept,
+    // Arabic, Hebrew and Latin text each keep their own direction.
+    dir: opts.kind === 'textarea' || !opts.kind || opts.kind === 'text' || opts.kind === 'search' ? 'auto' : null,
   };
   if (opts.kind === 'textarea') {
     input = h('textarea', common);
+    // Ctrl+Enter (Cmd+Enter on a Mac) sends the box's form.
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && input.form) {
+        e.preventDefault();
+        input.form.requestSubmit();
+      }
+    });
   } else if (opts.kind === 'select') {
     input = h('select', common, (opts.options || []).map(([v, t]) =>
       h('option', { value: v, selected: v === opts.value }, t)));

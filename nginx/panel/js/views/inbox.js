@@ -7,6 +7,7 @@ import {
   age, CATEGORIES, categoryLabel, dateTime, phone, SEVERITIES, severityLabel, STATUSES, statusLabel,
 } from '../format.js';
 import { listSites, sitesInOrder } from '../people.js';
+import { moveAmong } from '../keys.js';
 import { can } from '../session.js';
 
 const OPEN = ['new', 'assigned', 'in_progress'];
@@ -380,7 +381,7 @@ export function mount(main, ctx) {
           : h('span', { class: 'cust-name' }, t.name || ''),
         t.mobile ? h('span', { class: 'cust-mobile' }, phone(t.mobile)) : null,
         t.username ? h('span', { class: 'cust-mobile cust-username' }, `@${t.username}`) : null),
-      h('td', { class: 'c-last', 'data-label': 'Last message' }, h('span', { class: 'last-msg' }, t.last_message || '')),
+      h('td', { class: 'c-last', 'data-label': 'Last message' }, h('span', { class: 'last-msg', dir: 'auto' }, t.last_message || '')),
       h('td', { class: 'c-age', 'data-label': 'Age' }, h('time', { datetime: t.created_at, title: dateTime(t.created_at) }, age(t.created_at, now))),
       h('td', { class: 'c-holder', 'data-label': 'Holder' }, t.assigned_to ? (t.assigned_to.name || `#${t.assigned_to.id}`) : h('span', { class: 'muted' }, 'Unassigned')));
     tr.addEventListener('click', (e) => {
@@ -398,6 +399,12 @@ export function mount(main, ctx) {
   load();
 
   return {
+    // j and k walk the rows' links; Enter on a link opens it.
+    onKey(key) {
+      if (key !== 'j' && key !== 'k') return false;
+      moveAmong([...main.querySelectorAll('tr.ticket-row a.ref')], key === 'j' ? 1 : -1);
+      return true;
+    },
     onEvent(ev) {
       if (ev.ticket_id) fresh.add(Number(ev.ticket_id));
       clearTimeout(debounce);

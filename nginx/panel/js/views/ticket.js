@@ -12,6 +12,7 @@ import { flaggedMark, lastInboxHash, urgentMark } from './inbox.js';
 import { createActions } from './ticket-actions.js';
 import { createReport } from './ticket-report.js';
 import { createService } from './ticket-service.js';
+import { deletedView, editedView, flowView, marksView, quoteView, reactionsView, reactPicker } from './ticket-rich.js';
 
 const FILE_TIMEOUT_MS = 120000; // a file goes to Cloudinary within the request
 const RETRY_TIMEOUT_MS = 60000;
@@ -87,7 +88,10 @@ export function mount(main, ctx) {
   // --- take
   const takeBtn = h('button', { type: 'button', class: 'btn btn-primary' }, 'Take');
   takeBtn.addEventListener('click', () => act(takeBtn, 'Taking…', () =>
-    api('POST', `/api/tickets/${ticket.id}/assign`, {}), 'You hold this ticket now.'));
+    api('POST', `/api/tickets/${ticket.id}/assign`, {}), 'You hold this ticket now.').then((ok) => {
+    // Taken: the next thing to do is to answer.
+    if (ok && !replyForm.hidden) reply.input.focus();
+  }));
   const takeHint = h('p', { class: 'hint', id: 'take-hint' }, 'Take this ticket to reply to the customer.');
   const takeBox = h('div', { class: 'action take-box', hidden: true }, takeHint, takeBtn);
   takeBtn.setAttribute('aria-describedby', 'take-hint');
@@ -102,9 +106,23 @@ export function mount(main, ctx) {
     replyHint.textContent = file ? CAPTION_HINT : REPLY_HINT;
   };
   const replyNotice = h('div', { class: 'reply-notice' });
+  // Issue 16: the customer's message the reply quotes (context_message_id).
+  let quoting = null;
+  const quoteText = h('span', { class: 'quoting-text' });
+  const quoteCancel = h('button', { type: 'button', class: 'btn btn-small' }, 'Do not quote');
+  const quoteBox = h('div', { class: 'quoting', hidden: true, role: 'status' }, 'Replying to: ', quoteText, ' ', quoteCancel);
+  function setQuote(q) {
+    quoting = q;
+    quoteBox.hidden = !q;
+    quoteText.textContent = q ? (q.text || 'a message') : '';
+  }
+  quoteCancel.addEventListener('click', () => {
+    setQuote(null);
+    reply.input.focus();
+  });
   const replyBtn = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Send reply');
   const replyForm = h('form', { class: 'action compose', novalidate: true, hidden: true },
-    replyNotice, reply.wrap, replyFile.wrap, h('div', { class: 'form-actions' }, replyBtn));
+    replyNotice, quoteBox, reply.wrap, replyFile.wrap, h('div', { class: 'form-actions' }, replyBtn));
   replyForm.addEventListener('submit', async (e) => {
     e.preventDefault();
     const message = reply.input.value;
@@ -130,6 +148,7 @@ export function mount(main, ctx) {
     try {
       const body = {};
       if (message || !file) body.message = message;
+      if (quoting && !file) body.context_message_id = quoting.wamid;
       if (file) {
         body.file = await filePayload(file, checked);
         replyBtn.textContent = 'Sending…';
@@ -139,6 +158,7 @@ export function mount(main, ctx) {
       showFieldErrors([reply, replyFile], null);
       reply.input.value = '';
       replyFile.reset();
+      setQuote(null);
       const wa = data && data.whatsapp;
       const att = data && data.attachment;
       const why = (x) => [x.error_title, x.error_code].filter(Boolean).join(', ') || 'unknown error';
@@ -157,6 +177,7 @@ export function mount(main, ctx) {
         ctx.flash(file ? 'Reply with the file sent.' : 'Reply sent.');
       }
       await load();
+      reply.input.focus(); // the agent writes on: focus stays in the box
     } catch (err) {
       if (err.status === 401) return;
       const fileWhy = file ? serverFileError(err, file) : null;
@@ -272,6 +293,7 @@ export function mount(main, ctx) {
     act(noteBtn, 'Adding…', () => api('POST', `/api/tickets/${ticket.id}/notes`, { message: note.input.value }),
       'Note added.', [note]).then((ok) => {
       if (ok) note.input.value = '';
+      note.input.focus(); // the next note or a correction goes on at once
     });
   });
 
@@ -611,6 +633,27 @@ export function mount(main, ctx) {
     }
   }
 
+  // Whether the signed-in user may work the ticket (hold it, or be a
+  // super admin, and it is open): reactions and quotes follow the reply's
+  // rules.
+  function mayWorkNow() {
+    const t = ticket;
+    const mine = t.assigned_to && session.user && t.assigned_to.id === session.user.id;
+    return can('tickets.work') && t.status !== 'closed' && (mine || isAdmin());
+  }
+
+  async function react(waId, emoji) {
+    try {
+      await api('POST', `/api/tickets/${ticket.id}/messages/${waId}/reaction`, { emoji });
+      if (destroyed) return;
+      ctx.flash(emoji ? 'Reaction sent.' : 'Reaction removed.');
+      await load();
+    } catch (err) {
+      if (err.status === 401 || destroyed) return;
+      ctx.flash(`Could not react: ${err.message}`, 'error');
+    }
+  }
+
   function bubble(item) {
     const author = item.author || 'system';
     const note = item.kind === 'note';
@@ -635,14 +678,31 @@ export function mount(main, ctx) {
     } else if (outbound && !wa && item.kind === 'reply') {
       footer.append(h('span', { class: 'mark mark-none', dataset: { status: 'none' } }, 'Not sent on WhatsApp'));
     }
-    let textEl = item.text || !files.length ? h('p', { class: 'bubble-text' }, linkify(item.text ?? '')) : null;
-    if (textEl && item.moderation && item.moderation.flagged) textEl = flaggedText(item, textEl);
+    let textEl = item.deleted ? deletedView()
+      : item.text || !files.length ? h('p', { class: 'bubble-text', dir: 'auto' }, linkify(item.text ?? '')) : null;
+    if (textEl && !item.deleted && item.moderation && item.moderation.flagged) textEl = flaggedText(item, textEl);
+    const edited = editedView(item);
+    if (edited.mark) footer.prepend(edited.mark);
     const body = [
-      h('p', { class: 'bubble-who' }, who),
+      h('p', { class: 'bubble-who' }, item.echo ? 'WhatsApp Business app' : who),
+      quoteView(item),
+      marksView(item),
       files.map((a) => attachmentView(a, author === 'customer' ? (ticket.name || 'the customer') : who)),
       textEl,
+      flowView(item),
+      edited.history,
+      reactionsView(item),
       footer,
     ];
+    // Issue 16: the holder reacts to or quotes a customer's message.
+    if (author === 'customer' && wa && wa.id && wa.wamid && !item.deleted && mayWorkNow()) {
+      const quoteBtn = h('button', { type: 'button', class: 'btn btn-small quote-btn' }, 'Quote in reply');
+      quoteBtn.addEventListener('click', () => {
+        setQuote({ wamid: wa.wamid, text: item.text });
+        reply.input.focus();
+      });
+      body.push(h('div', { class: 'bubble-tools' }, reactPicker(item, (emoji) => react(wa.id, emoji)), quoteBtn));
+    }
     // A refusal for good (the API's retryable: false) is not offered again.
     if (mark && mark.cls === 'failed' && wa.id && can('tickets.work') && wa.retryable !== false) {
       body.push(retryButton(`m:${wa.id}`, markId, retryMessage(wa.id)));
@@ -783,6 +843,18 @@ export function mount(main, ctx) {
   load();
 
   return {
+    // t take, r reply, n note, c close (keys.js).
+    onKey(key) {
+      if (!ticket) return false;
+      if (key === 't' && !takeBox.hidden) takeBtn.click();
+      else if (key === 'r' && !replyForm.hidden) reply.input.focus();
+      else if (key === 'n' && !noteForm.hidden) note.input.focus();
+      else if (key === 'c' && !closeBox.hidden) {
+        closeBox.open = true;
+        resolution.input.focus();
+      } else return false;
+      return true;
+    },
     onEvent(ev) {
       if (!ticket) return;
       if (ev.type !== 'resync' && Number(ev.ticket_id) !== Number(ticket.id)) return;
