@@ -5,7 +5,9 @@
 # Inputs (environment): TICK_SRCDIR, TICK_BUILDDIR, TICK_VAR_DIR,
 # TICK_HTTPS_PORT, TICK_HTTP_PORT, TICK_WORKERS, TICK_WEBHOOK_RATE,
 # TICK_SERVER_NAME (the redirect's target, localhost), METRICS_ALLOW
-# (addresses or CIDRs besides loopback that may GET /metrics), TICK_SOCKET_GROUP
+# (addresses or CIDRs besides loopback that may GET /metrics), TICK_NGINX_SED
+# (one more sed script over nginx's configuration: tests/cluster/run puts
+# two responder hosts in each upstream), TICK_SOCKET_GROUP
 # (as root: the group of the sockets and nginx's workers, tick-web, made
 # when missing; else the user's group), TICK_NGINX_USER (as root, nobody).
 # Everything it starts is recorded in $TICK_VAR_DIR/pids and stopped by
@@ -216,7 +218,7 @@ stack_nginx() {
 		-e "s|@HTTPS_PORT@|$TICK_HTTPS_PORT|g" -e "s|@HTTP_PORT@|$TICK_HTTP_PORT|g" \
 		-e "s|@WEBHOOK_RATE@|$TICK_WEBHOOK_RATE|g" -e "s|@LOGIN_RATE@|$TICK_LOGIN_RATE|g" \
 		-e "s|@API_RATE@|$TICK_API_RATE|g" -e "s|@METRICS_ALLOW@|$TICK_METRICS_ALLOW_LINES|g" \
-		"$TICK_SRCDIR/nginx/tick.conf.in" > "$conf"
+		-e "${TICK_NGINX_SED:-}" "$TICK_SRCDIR/nginx/tick.conf.in" > "$conf"
 	nginx -t -q -p "$TICK_VAR_DIR/nginx" -c "$conf" 2>"$TICK_VAR_DIR/log/nginx-test.log" ||
 		{ cat "$TICK_VAR_DIR/log/nginx-test.log" >&2; return 1; }
 	nginx -p "$TICK_VAR_DIR/nginx" -c "$conf" -g 'daemon off;' 2>>"$TICK_VAR_DIR/log/nginx-error.log" &

@@ -570,7 +570,8 @@ produce_export(void *arg, const struct tick_export_sink *sink, int *stopped)
 	char bom[4] = "0";
 
 	(void)tick_http_query_get(req->query, "bom", bom, sizeof(bom));
-	return tick_contacts_export(req->app->db, bom[0] == '1', sink, stopped);
+	return tick_contacts_export(tick_app_read_db(req->app), bom[0] == '1',
+	    sink, stopped);
 }
 
 void

@@ -35,8 +35,8 @@ report_filters(struct tick_req *req, struct tick_ticket_filters *f,
 		snprintf(f->tz, sizeof(f->tz), "%s",
 		    def && tick_figures_tz_shape(def) ? def : "UTC");
 	}
-	if ((rc = tick_reports_tz_known(req->app->db, f->tz, &known)) !=
-	    TICK_OK) {
+	if ((rc = tick_reports_tz_known(tick_app_read_db(req->app), f->tz,
+	         &known)) != TICK_OK) {
 		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
 		return -1;
 	}
@@ -128,7 +128,7 @@ tick_reports_stats_tickets(struct tick_req *req)
 		        "subsite, observation_type, source, status or team"));
 		return;
 	}
-	if ((rc = tick_reports_series(req->app->db, &f,
+	if ((rc = tick_reports_series(tick_app_read_db(req->app), &f,
 	         (enum tick_figures_group)group, 1, &items)) != TICK_OK) {
 		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
 		return;
@@ -147,7 +147,7 @@ messages_json(struct tick_req *req, const char *tz, long long days,
 	struct tick_reports_messages m;
 	json_t *daily = NULL, *failures = NULL, *billable = NULL, *o;
 	long long agent = agent_only(req);
-	struct tick_db *db = req->app->db;
+	struct tick_db *db = tick_app_read_db(req->app);
 	const struct tick_scope scope = tick_session_scope(req);
 
 	if ((*rc = tick_reports_messages(db, &scope, agent, tz, days, &m)) !=
@@ -225,15 +225,16 @@ tick_reports_dashboard(struct tick_req *req)
 
 	if (report_filters(req, &f, &t) != 0 || days_param(req, &days) != 0)
 		return;
-	if ((rc = tick_reports_headline(req->app->db, &f, &h)) != TICK_OK ||
-	    (rc = tick_reports_times(req->app->db, &f,
+	if ((rc = tick_reports_headline(tick_app_read_db(req->app), &f, &h)) !=
+	        TICK_OK ||
+	    (rc = tick_reports_times(tick_app_read_db(req->app), &f,
 	         TICK_REPORTS_FIRST_RESPONSE, &fr)) != TICK_OK ||
-	    (rc = tick_reports_times(req->app->db, &f, TICK_REPORTS_RESOLUTION,
-	         &res)) != TICK_OK ||
-	    (rc = tick_reports_times(req->app->db, &f, TICK_REPORTS_TAKE,
-	         &take)) != TICK_OK ||
-	    (rc = tick_reports_sla(req->app->db, &f, tick_clock_now(), &sla)) !=
-	        TICK_OK)
+	    (rc = tick_reports_times(tick_app_read_db(req->app), &f,
+	         TICK_REPORTS_RESOLUTION, &res)) != TICK_OK ||
+	    (rc = tick_reports_times(tick_app_read_db(req->app), &f,
+	         TICK_REPORTS_TAKE, &take)) != TICK_OK ||
+	    (rc = tick_reports_sla(tick_app_read_db(req->app), &f,
+	         tick_clock_now(), &sla)) != TICK_OK)
 		goto fail;
 	data = period_json(&f);
 	json_object_set_new(data, "tickets",
@@ -257,8 +258,8 @@ tick_reports_dashboard(struct tick_req *req)
 	    json_pack("{s:o, s:o, s:o}", "first_response", times_json(&fr),
 	        "resolution", times_json(&res), "take", times_json(&take)));
 	for (size_t i = 0; i < sizeof(series) / sizeof(series[0]); i++) {
-		if ((rc = tick_reports_series(req->app->db, &f, series[i],
-		         with_times[i], &items)) != TICK_OK)
+		if ((rc = tick_reports_series(tick_app_read_db(req->app), &f,
+		         series[i], with_times[i], &items)) != TICK_OK)
 			goto fail;
 		json_object_set_new(data, names[i], items);
 	}
@@ -284,8 +285,8 @@ tick_reports_tickets(struct tick_req *req)
 	if (tick_http_page(req, &page, &limit) != TICK_OK ||
 	    report_filters(req, &f, &t) != 0)
 		return;
-	if ((rc = tick_reports_page(req->app->db, &f, page, limit, &items,
-	         &total)) != TICK_OK) {
+	if ((rc = tick_reports_page(tick_app_read_db(req->app), &f, page, limit,
+	         &items, &total)) != TICK_OK) {
 		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
 		return;
 	}
@@ -357,8 +358,8 @@ send_export(struct tick_req *req, const struct tick_ticket_filters *f,
 		tick_http_fail(req, 500, TICK_ENOMEM, NULL, NULL, NULL);
 		return;
 	}
-	rc = tick_export_write(req->app->db, f, fmt, rows, bom, &req->app->cfg,
-	    &sink, &stopped);
+	rc = tick_export_write(tick_app_read_db(req->app), f, fmt, rows, bom,
+	    &req->app->cfg, &sink, &stopped);
 	if (rc == TICK_OK && !stopped)
 		(void)stream_flush(&s);
 	else if (!s.started)
@@ -405,7 +406,8 @@ tick_reports_export(struct tick_req *req)
 		return;
 	}
 	max = tick_config_num(&req->app->cfg, TICK_CFG_EXPORT_MAX_ROWS);
-	if ((rc = tick_reports_count(req->app->db, &f, &n)) != TICK_OK) {
+	if ((rc = tick_reports_count(tick_app_read_db(req->app), &f, &n)) !=
+	    TICK_OK) {
 		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
 		return;
 	}
@@ -485,8 +487,8 @@ tick_reports_transcript(struct tick_req *req)
 		tick_http_fail(req, 500, TICK_ENOMEM, NULL, NULL, NULL);
 		return;
 	}
-	rc = tick_export_transcript(req->app->db, id, notes[0] == '1', &sink,
-	    &stopped);
+	rc = tick_export_transcript(tick_app_read_db(req->app), id,
+	    notes[0] == '1', &sink, &stopped);
 	if (rc == TICK_OK && !stopped)
 		(void)stream_flush(&s);
 	else if (!s.started)

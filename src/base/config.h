@@ -17,6 +17,10 @@ enum tick_cfg {
 	TICK_CFG_DB_NAME,
 	TICK_CFG_DB_USER,
 	TICK_CFG_DB_PASSWORD,
+	/* Where reports, exports and the dashboard read (a replica or another
+	 * Galera node); unset: DB_HOST. DB_READ_PORT unset: DB_PORT. */
+	TICK_CFG_DB_READ_HOST,
+	TICK_CFG_DB_READ_PORT,
 	TICK_CFG_WA_API_URL,
 	TICK_CFG_WA_PHONE_NUMBER_ID,
 	TICK_CFG_WA_ACCESS_TOKEN,

@@ -43,15 +43,26 @@ tick_app_open(struct tick_app *app)
 	tick_clock_init();
 	tick_ticket_set_sla_warning(
 	    tick_config_num(&app->cfg, TICK_CFG_SLA_WARNING_MINUTES) * 60);
+	if (tick_config_get(&app->cfg, TICK_CFG_DB_READ_HOST) != NULL &&
+	    (app->read_db = tick_db_new_read(&app->cfg)) == NULL)
+		return TICK_ENOMEM;
 	return TICK_OK;
+}
+
+struct tick_db *
+tick_app_read_db(struct tick_app *app)
+{
+	return app->read_db != NULL ? app->read_db : app->db;
 }
 
 void
 tick_app_close(struct tick_app *app)
 {
 	tick_db_free(app->db);
+	tick_db_free(app->read_db);
 	tick_wa_client_free(app->wa);
 	app->db = NULL;
+	app->read_db = NULL;
 	app->wa = NULL;
 	tick_config_free(&app->cfg);
 }

@@ -239,6 +239,39 @@ metrics_start(struct tick_app *app, const struct tick_route *routes,
 	free(mr);
 }
 
+/*
+ * Runs the handler, and runs it again (up to TICK_HTTP_DEADLOCK_TRIES
+ * times in all, a little later each time) when it answered 503 after a
+ * deadlock and committed nothing: the deadlock rolled its transaction
+ * back, and nothing it did was sent anywhere (outbound calls follow a
+ * commit). On Galera this is how a certification conflict (another node
+ * changed the same row first) is retried like a local deadlock.
+ */
+static void
+run_handler(struct tick_app *app, const struct tick_route *r,
+    struct tick_req *req)
+{
+	for (int attempt = 1;; attempt++) {
+		unsigned long commits = tick_db_commits(app->db);
+		unsigned long deadlocks = tick_db_deadlocks(app->db);
+
+		r->fn(req);
+		if (attempt >= TICK_HTTP_DEADLOCK_TRIES || req->streamed ||
+		    req->status != 503 || tick_db_in_tx(app->db) ||
+		    tick_db_deadlocks(app->db) == deadlocks ||
+		    tick_db_commits(app->db) != commits)
+			return;
+		tick_log_info("%s %s: a deadlock; run again (%d)", req->method,
+		    req->path, attempt);
+		free(req->out);
+		req->out = NULL;
+		req->out_len = 0;
+		req->status = 0;
+		req->ctype[0] = '\0';
+		req->headers[0] = '\0';
+		usleep(10000u << attempt);
+	}
+}
 static void
 handle(struct tick_app *app, char **envp, struct io *io,
     const struct tick_route *routes, size_t nroutes)
@@ -280,7 +313,7 @@ handle(struct tick_app *app, char **envp, struct io *io,
 	             r->max_body ? r->max_body : TICK_MAX_API_BODY) == 0 &&
 	    (r->perm == TICK_PERM_PUBLIC ||
 	        authenticated(&req, r->perm) == TICK_OK)) {
-		r->fn(&req);
+		run_handler(app, r, &req);
 		if (req.status == 0)
 			tick_http_fail(&req, 500, TICK_ESYS, "internal_error",
 			    "the handler gave no answer", NULL);

@@ -13,6 +13,10 @@
 
 #include "http.h"
 
+/* Runs of a handler in all when it answers 503 after a deadlock, having
+ * committed nothing (a Galera certification conflict is one). */
+#define TICK_HTTP_DEADLOCK_TRIES 3
+
 /* Runs the responder over its route table; returns the exit status. */
 int tick_serve_main(int argc, char **argv, const struct tick_routes *table);
 

@@ -1,7 +1,10 @@
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <errmsg.h>
 #include <mysqld_error.h>
@@ -20,6 +23,10 @@ struct tick_db {
 	const struct tick_config *cfg;
 	MYSQL *conn;
 	int in_tx;
+	int read;              /* connects to DB_READ_HOST (tick_db_new_read) */
+	unsigned long commits; /* COMMITs that succeeded */
+	unsigned long deadlocks; /* statements that failed with a deadlock */
+	int doomed;    /* a deadlock rolled the open transaction back */
 	int connected; /* a connection was made before: the next one is a
 	                * reconnect (counted in the metrics) */
 	struct {
@@ -36,6 +43,10 @@ enum db_stmt {
 	DB_MIG_TABLE,
 	DB_MIG_LOCK,
 	DB_MIG_UNLOCK,
+	DB_MIG_GUARD_TABLE,
+	DB_MIG_GUARD_TAKE,
+	DB_MIG_GUARD_STALE,
+	DB_MIG_GUARD_DROP,
 	DB_MIG_HAS,
 	DB_MIG_RECORD,
 	DB_MIG_VERSION,
@@ -54,6 +65,26 @@ static const char *const stmts[DB_STMT__MAX] = {
 	    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
 	[DB_MIG_LOCK] = "SELECT GET_LOCK('tick_migrate', 60)",
 	[DB_MIG_UNLOCK] = "SELECT RELEASE_LOCK('tick_migrate')",
+	/*
+	 * The cluster-wide guard (GET_LOCK is one node's on Galera): one row,
+	 * taken by an INSERT that only one host can commit, since the cluster
+	 * rejects the other's (duplicate key, or a certification conflict
+	 * seen as a deadlock); the loser waits and tries again.
+	 */
+	[DB_MIG_GUARD_TABLE] =
+	    "CREATE TABLE IF NOT EXISTS schema_migrations_guard ("
+	    " id TINYINT UNSIGNED NOT NULL PRIMARY KEY,"
+	    " holder VARCHAR(128) NOT NULL,"
+	    " taken_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)"
+	    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
+	[DB_MIG_GUARD_TAKE] =
+	    "INSERT INTO schema_migrations_guard (id, holder) VALUES (1, ?)",
+	/* A holder that died (kill -9, a lost host) leaves its row: it is
+	 * taken over once it is older than any migration runs. */
+	[DB_MIG_GUARD_STALE] = "DELETE FROM schema_migrations_guard WHERE id = 1"
+	                       " AND taken_at < NOW(3) - INTERVAL ? SECOND",
+	[DB_MIG_GUARD_DROP] =
+	    "DELETE FROM schema_migrations_guard WHERE id = 1 AND holder = ?",
 	[DB_MIG_HAS] = "SELECT 1 FROM schema_migrations WHERE version = ?",
 	[DB_MIG_RECORD] =
 	    "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
@@ -68,6 +99,16 @@ tick_db_new(const struct tick_config *cfg)
 
 	if (db != NULL)
 		db->cfg = cfg;
+	return db;
+}
+
+struct tick_db *
+tick_db_new_read(const struct tick_config *cfg)
+{
+	struct tick_db *db = tick_db_new(cfg);
+
+	if (db != NULL)
+		db->read = 1;
 	return db;
 }
 
@@ -109,6 +150,8 @@ tick_db_connect(struct tick_db *db)
 {
 	const struct tick_config *c = db->cfg;
 	unsigned int connect_to = 3, io_to = 15;
+	const char *host = tick_config_get(c, TICK_CFG_DB_HOST);
+	long long port = tick_config_num(c, TICK_CFG_DB_PORT);
 	/* READ COMMITTED: locking reads lock the rows they find and no gaps,
 	 * so two new customers never deadlock on an index range; where order
 	 * matters a row lock (the contact, the ticket) gives it. */
@@ -120,6 +163,11 @@ tick_db_connect(struct tick_db *db)
 
 	if (db->conn != NULL)
 		return TICK_OK;
+	if (db->read && tick_config_get(c, TICK_CFG_DB_READ_HOST) != NULL) {
+		host = tick_config_get(c, TICK_CFG_DB_READ_HOST);
+		if (tick_config_num(c, TICK_CFG_DB_READ_PORT) > 0)
+			port = tick_config_num(c, TICK_CFG_DB_READ_PORT);
+	}
 	if ((m = mysql_init(NULL)) == NULL)
 		return TICK_ENOMEM;
 	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &connect_to);
@@ -127,13 +175,12 @@ tick_db_connect(struct tick_db *db)
 	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &io_to);
 	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(m, MYSQL_INIT_COMMAND, init);
-	if (mysql_real_connect(m, tick_config_get(c, TICK_CFG_DB_HOST),
-	        tick_config_get(c, TICK_CFG_DB_USER),
+	if (mysql_real_connect(m, host, tick_config_get(c, TICK_CFG_DB_USER),
 	        tick_config_get(c, TICK_CFG_DB_PASSWORD),
-	        tick_config_get(c, TICK_CFG_DB_NAME),
-	        (unsigned)tick_config_num(c, TICK_CFG_DB_PORT),
+	        tick_config_get(c, TICK_CFG_DB_NAME), (unsigned)port,
 	        tick_config_get(c, TICK_CFG_DB_SOCKET), 0) == NULL) {
-		tick_log_err("%s: %s", __func__, mysql_error(m));
+		tick_log_err("%s: %s%s", __func__,
+		    db->read ? "read host: " : "", mysql_error(m));
 		mysql_close(m);
 		return TICK_EDB;
 	}
@@ -373,6 +420,40 @@ tick_q_out_int(struct tick_q *q, long long *v)
 	q->nout++;
 }
 
+/*
+ * A deadlock rolls the whole transaction back, at once: the statements a
+ * caller might still run (one that ignores a failure) would each commit
+ * alone, and the COMMIT would succeed with nothing in it. So the
+ * transaction is doomed, and its COMMIT fails.
+ */
+static void
+deadlocked(struct tick_db *db)
+{
+	db->deadlocks++;
+	if (db->in_tx)
+		db->doomed = 1;
+}
+
+/*
+ * A statement that could not be prepared. On Galera, a transaction that
+ * another node's write aborted (a brute-force abort) learns it at its next
+ * command, which may be a prepare: that is a deadlock like any other, and
+ * the transaction is run again. A node out of the primary component
+ * answers 1047 until it is back: busy, not broken.
+ */
+static enum tick_err
+prepare_failed(struct tick_db *db, unsigned int errnum)
+{
+	if (errnum == ER_LOCK_DEADLOCK) {
+		deadlocked(db);
+		return TICK_EBUSY;
+	}
+	return errnum == ER_LOCK_WAIT_TIMEOUT ||
+	        errnum == ER_UNKNOWN_COM_ERROR ?
+	    TICK_EBUSY :
+	    TICK_EDB;
+}
+
 /* One attempt: prepare (cached), bind, execute, store. */
 static enum tick_err
 attempt(struct tick_q *q, unsigned int *errnum)
@@ -394,10 +475,10 @@ attempt(struct tick_q *q, unsigned int *errnum)
 			    mysql_stmt_error(q->st), q->sql);
 			mysql_stmt_close(q->st);
 			q->st = NULL;
-			return TICK_EDB;
+			return prepare_failed(db, *errnum);
 		}
 	} else if ((q->st = prepare(db, q->sql, errnum, &q->once)) == NULL)
-		return TICK_EDB;
+		return prepare_failed(db, *errnum);
 	if (mysql_stmt_param_count(q->st) != (unsigned long)q->nin) {
 		tick_log_err("%s: %d parameters bound, %lu expected: %.80s",
 		    __func__, q->nin, mysql_stmt_param_count(q->st), q->sql);
@@ -425,13 +506,19 @@ fail:
 	if (*errnum == ER_DUP_ENTRY)
 		return TICK_ECONFLICT;
 	if (*errnum == ER_LOCK_DEADLOCK || *errnum == ER_LOCK_WAIT_TIMEOUT) {
+		/* On Galera a certification conflict (another node's
+		 * transaction won) comes as a deadlock too, often at COMMIT. */
+		if (*errnum == ER_LOCK_DEADLOCK)
+			deadlocked(q->db);
 		tick_log_warn("%s: %s; the transaction is run again", __func__,
 		    mysql_stmt_error(q->st));
 		return TICK_EBUSY;
 	}
 	tick_log_err("%s: %u %s: %.80s", __func__, *errnum,
 	    mysql_stmt_error(q->st), q->sql);
-	return TICK_EDB;
+	/* 1047 on Galera: the node is out of the primary component ("WSREP
+	 * has not yet prepared node for application use"), which passes. */
+	return *errnum == ER_UNKNOWN_COM_ERROR ? TICK_EBUSY : TICK_EDB;
 }
 
 /*
@@ -697,6 +784,7 @@ tick_db_begin(struct tick_db *db)
 		tick_log_err("%s: nested transaction", __func__);
 		return TICK_EDB;
 	}
+	db->doomed = 0;
 	if ((rc = simple(db, DB_BEGIN)) == TICK_OK)
 		db->in_tx = 1;
 	return rc;
@@ -705,9 +793,23 @@ tick_db_begin(struct tick_db *db)
 enum tick_err
 tick_db_commit(struct tick_db *db)
 {
-	enum tick_err rc = simple(db, DB_COMMIT);
+	enum tick_err rc;
 
+	/* A deadlock that a caller went past: what it stored is gone (on
+	 * Galera, a write of another node's aborted it), so this is no
+	 * commit but a deadlock, and the caller runs it again. */
+	if (db->doomed && db->in_tx) {
+		tick_log_warn("%s: the transaction met a deadlock; not"
+		              " committed",
+		    __func__);
+		tick_db_rollback(db);
+		db->doomed = 0;
+		return TICK_EBUSY;
+	}
+	rc = simple(db, DB_COMMIT);
 	db->in_tx = 0;
+	if (rc == TICK_OK)
+		db->commits++;
 	return rc;
 }
 
@@ -724,6 +826,18 @@ tick_db_rollback(struct tick_db *db)
 		tick_q_done(&q);
 	}
 	db->in_tx = 0;
+}
+
+unsigned long
+tick_db_commits(const struct tick_db *db)
+{
+	return db->commits;
+}
+
+unsigned long
+tick_db_deadlocks(const struct tick_db *db)
+{
+	return db->deadlocks;
 }
 
 /* Runs one statement that is not cached (migration text). */
@@ -793,6 +907,82 @@ apply(struct tick_db *db, const struct tick_migration *m)
 	return TICK_OK;
 }
 
+/* This run's name in the guard row: host and process. */
+static void
+guard_holder(char *out, size_t outsz)
+{
+	char host[64] = "";
+
+	if (gethostname(host, sizeof(host) - 1) != 0)
+		host[0] = '\0';
+	host[sizeof(host) - 1] = '\0';
+	if (snprintf(out, outsz, "%s:%ld", host, (long)getpid()) >= (int)outsz)
+		out[outsz - 1] = '\0';
+}
+
+/*
+ * Takes the cluster-wide migration guard, waiting up to
+ * TICK_MIGRATE_WAIT_S for another host's run to end. Each statement
+ * commits on its own (autocommit), so the row is there for every node
+ * before the first migration starts.
+ */
+static enum tick_err
+guard_take(struct tick_db *db, const char *holder)
+{
+	struct tick_q q;
+	enum tick_err rc;
+	struct timespec pause = { 0, 200 * 1000 * 1000 };
+	int tries = TICK_MIGRATE_WAIT_S * 5, said = 0;
+
+	if ((rc = simple(db, DB_MIG_GUARD_TABLE)) != TICK_OK)
+		return rc;
+	for (int i = 0; i < tries; i++) {
+		tick_q_init(&q, db, stmts[DB_MIG_GUARD_STALE]);
+		tick_q_int(&q, TICK_MIGRATE_STALE_S);
+		if ((rc = tick_q_run(&q)) != TICK_OK && rc != TICK_EBUSY)
+			return rc;
+		tick_q_init(&q, db, stmts[DB_MIG_GUARD_TAKE]);
+		tick_q_str(&q, holder, (size_t)-1);
+		rc = tick_q_run(&q);
+		if (rc == TICK_OK)
+			return TICK_OK;
+		/* Taken (duplicate), or lost to another node's insert
+		 * (certification conflict, seen as a deadlock). */
+		if (rc != TICK_ECONFLICT && rc != TICK_EBUSY)
+			return rc;
+		if (!said++)
+			tick_log_info("migrate: another host is migrating;"
+			              " waiting up to %d s",
+			    TICK_MIGRATE_WAIT_S);
+		nanosleep(&pause, NULL);
+	}
+	tick_log_err("migrate: the guard stayed taken for %d s",
+	    TICK_MIGRATE_WAIT_S);
+	return TICK_ECONFLICT;
+}
+
+static void
+guard_drop(struct tick_db *db, const char *holder)
+{
+	struct tick_q q;
+	enum tick_err rc = TICK_EBUSY;
+	struct timespec pause = { 0, 100 * 1000 * 1000 };
+
+	/* A conflict with another node's write is tried again: a row left
+	 * behind would hold every other host off until it goes stale. */
+	for (int i = 0; i < 5 && rc == TICK_EBUSY; i++) {
+		if (i > 0)
+			nanosleep(&pause, NULL);
+		tick_q_init(&q, db, stmts[DB_MIG_GUARD_DROP]);
+		tick_q_str(&q, holder, (size_t)-1);
+		rc = tick_q_run(&q);
+	}
+	if (rc != TICK_OK)
+		tick_log_warn("migrate: could not drop the guard row; it goes"
+		              " stale in %d s",
+		    TICK_MIGRATE_STALE_S);
+}
+
 enum tick_err
 tick_db_migrate(struct tick_db *db, const struct tick_migration *m, size_t n,
     int *applied)
@@ -800,10 +990,14 @@ tick_db_migrate(struct tick_db *db, const struct tick_migration *m, size_t n,
 	struct tick_q q;
 	long long got = 0;
 	enum tick_err rc;
+	char holder[128];
 
 	*applied = 0;
+	guard_holder(holder, sizeof(holder));
 	if ((rc = simple(db, DB_MIG_TABLE)) != TICK_OK)
 		return rc;
+	/* GET_LOCK serialises runs on one server; the guard row, across a
+	 * cluster's nodes. */
 	tick_q_init(&q, db, stmts[DB_MIG_LOCK]);
 	tick_q_out_int(&q, &got);
 	if ((rc = tick_q_exec(&q)) != TICK_OK || tick_q_fetch(&q) != 1 ||
@@ -813,6 +1007,10 @@ tick_db_migrate(struct tick_db *db, const struct tick_migration *m, size_t n,
 		return rc != TICK_OK ? rc : TICK_ECONFLICT;
 	}
 	tick_q_done(&q);
+	if ((rc = guard_take(db, holder)) != TICK_OK) {
+		(void)simple(db, DB_MIG_UNLOCK);
+		return rc;
+	}
 	for (size_t i = 0; i < n; i++) {
 		long long one = 0;
 		int has;
@@ -839,6 +1037,7 @@ tick_db_migrate(struct tick_db *db, const struct tick_migration *m, size_t n,
 			break;
 		(*applied)++;
 	}
+	guard_drop(db, holder);
 	(void)simple(db, DB_MIG_UNLOCK);
 	return rc;
 }

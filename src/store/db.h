@@ -40,6 +40,10 @@ struct tick_q {
 /* A new handle that has not connected yet; NULL on ENOMEM. cfg is borrowed
  * for the handle's life. */
 struct tick_db *tick_db_new(const struct tick_config *cfg);
+/* A handle for reads that may lag (reports, exports): it connects to
+ * DB_READ_HOST and DB_READ_PORT (DB_PORT when unset), with DB_SOCKET,
+ * DB_NAME and DB_USER as tick_db_new()'s; NULL on ENOMEM. */
+struct tick_db *tick_db_new_read(const struct tick_config *cfg);
 /* Closes the connection and frees the handle; NULL is a no-op. */
 void tick_db_free(struct tick_db *db);
 
@@ -51,6 +55,13 @@ enum tick_err tick_db_begin(struct tick_db *db);
 enum tick_err tick_db_commit(struct tick_db *db);
 /* Rolls back; safe to call after any failure, even with no transaction. */
 void tick_db_rollback(struct tick_db *db);
+
+/* Counters over the handle's life, for a caller that runs a whole unit of
+ * work again after a deadlock (serve.c): the COMMITs that succeeded, and
+ * the statements that failed with a deadlock (1213; on Galera also a
+ * certification conflict with another node). */
+unsigned long tick_db_commits(const struct tick_db *db);
+unsigned long tick_db_deadlocks(const struct tick_db *db);
 
 /* True while a transaction is open on the connection. */
 int tick_db_in_tx(const struct tick_db *db);
@@ -153,9 +164,17 @@ struct tick_migration {
 	const char *sql;
 };
 
+/* Seconds tick_db_migrate() waits for another host's run to end. */
+#define TICK_MIGRATE_WAIT_S 120
+/* Seconds after which a guard row is taken to be left by a run that died. */
+#define TICK_MIGRATE_STALE_S 900
+
 /*
  * Applies, in order, every migration not yet recorded in
- * schema_migrations. Idempotent; serialised across hosts with GET_LOCK.
+ * schema_migrations. Idempotent; serialised on one server with GET_LOCK
+ * and across a Galera cluster's nodes (where GET_LOCK is one node's) by a
+ * guard row in schema_migrations_guard that only one run can insert; the
+ * others wait for it up to TICK_MIGRATE_WAIT_S (then TICK_ECONFLICT).
  * *applied counts the migrations applied now.
  */
 enum tick_err tick_db_migrate(struct tick_db *db,

@@ -25,6 +25,25 @@ test_defaults(void)
 	CU_ASSERT_EQUAL(tick_config_num(&c, TICK_CFG_DB_PORT), 3306);
 	CU_ASSERT_FALSE(tick_config_wa_ready(&c));
 	CU_ASSERT_PTR_NULL(tick_config_get(&c, TICK_CFG_WA_APP_SECRET));
+	/* No read host: reports read where everything else does. */
+	CU_ASSERT_PTR_NULL(tick_config_get(&c, TICK_CFG_DB_READ_HOST));
+	CU_ASSERT_EQUAL(tick_config_num(&c, TICK_CFG_DB_READ_PORT), 0);
+	tick_config_free(&c);
+}
+
+static void
+test_read_host(void)
+{
+	struct tick_config c;
+	char err[256] = "";
+
+	base(&c);
+	tick_config_offer(&c, "DB_READ_HOST", "10.0.0.2");
+	tick_config_offer(&c, "DB_READ_PORT", "3307");
+	CU_ASSERT_EQUAL(tick_config_finish(&c, err, sizeof(err)), TICK_OK);
+	CU_STR_EQ(tick_config_get(&c, TICK_CFG_DB_READ_HOST), "10.0.0.2");
+	CU_ASSERT_EQUAL(tick_config_num(&c, TICK_CFG_DB_READ_PORT), 3307);
+	CU_ASSERT_EQUAL(tick_config_num(&c, TICK_CFG_DB_PORT), 3306);
 	tick_config_free(&c);
 }
 
@@ -50,6 +69,8 @@ test_bad_values_name_the_key(void)
 		{ "DB_PORT", "0" },
 		{ "DB_PORT", "70000" },
 		{ "DB_PORT", "33o6" },
+		{ "DB_READ_PORT", "0" },
+		{ "DB_READ_PORT", "65536" },
 		{ "WHATSAPP_API_URL", "http://graph.facebook.com" },
 		{ "WHATSAPP_PHONE_NUMBER_ID", "12ab" },
 		{ "TICKET_ID_PREFIX", "tk" },
@@ -141,6 +162,7 @@ main(void)
 {
 	static const struct cu_test tests[] = {
 		{ "defaults", test_defaults },
+		{ "a read host and port", test_read_host },
 		{ "required keys", test_required },
 		{ "bad values name their key", test_bad_values_name_the_key },
 		{ "environment wins, aliases",
