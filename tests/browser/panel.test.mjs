@@ -432,8 +432,8 @@ test('shortcuts: ? lists them, / searches, j/k and Enter open a ticket, t takes 
   await help.waitFor({ state: 'detached' });
   // "/" puts the focus in the search box; typing there is not a shortcut.
   await page.keyboard.press('/');
-  const search = page.getByRole('searchbox').first();
-  assert(await search.evaluate((el) => el === document.activeElement), 'the search box has the focus');
+  const search = page.locator('main input[type="search"][name="q"]');
+  await eventually(async () => search.evaluate((el) => el === document.activeElement), { what: 'the focus in the search box' });
   await page.keyboard.type(t2.reference);
   await page.keyboard.press('Enter');
   await page.locator('tr.ticket-row').filter({ hasText: t2.reference }).waitFor();
