@@ -153,7 +153,9 @@ static const char *const stmts[TK_STMT__MAX] = {
 	    " last_activity_at = NOW(3), contact_id = COALESCE(contact_id, ?),"
 	    " last_message = IF(COALESCE(last_reply_id, 0) < ?,"
 	    " LEFT(?, " TICK_STR(SNIPPET_CHARS) "), last_message),"
-	    " last_reply_id = GREATEST(COALESCE(last_reply_id, 0), ?)"
+	    " last_reply_id = GREATEST(COALESCE(last_reply_id, 0), ?),"
+	    /* The customer's answer ends pending (issue 13). */
+	    " status = IF(status = 'pending', 'in_progress', status)"
 	    " WHERE id = ?",
 	[TK_SNIPPET] =
 	    "UPDATE tickets SET last_message = LEFT(?, " TICK_STR(SNIPPET_CHARS)
