@@ -184,12 +184,17 @@ static void
 xlsx_date(struct xlsx *x, lxw_col_t col, const char *s)
 {
 	lxw_datetime dt;
+	int y, mo, d, h, mi, se, n = 0;
 
-	if (strlen(s) != 19)
+	/* Every field bounded and checked; anything else is an empty cell. */
+	if (strlen(s) != 19 ||
+	    sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &se,
+	        &n) != 6 ||
+	    n != 19 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+	    mi > 59 || se > 60 || h < 0 || mi < 0 || se < 0)
 		return;
-	dt.year = atoi(s), dt.month = atoi(s + 5), dt.day = atoi(s + 8);
-	dt.hour = atoi(s + 11), dt.min = atoi(s + 14);
-	dt.sec = atoi(s + 17);
+	dt.year = y, dt.month = mo, dt.day = d, dt.hour = h, dt.min = mi;
+	dt.sec = se;
 	if (worksheet_write_datetime(x->ws, x->row, col, &dt, x->date) !=
 	    LXW_NO_ERROR)
 		x->failed = 1;
