@@ -1,9 +1,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "actions.h"
+#include "bizcal.h"
 #include "db.h"
 #include "log.h"
 #include "report.h"
@@ -621,22 +621,6 @@ tick_reports_messages(struct tick_db *db, const struct tick_scope *scope,
 	return rc;
 }
 
-/* date + i days, as YYYY-MM-DD. */
-static void
-add_days(const char *date, long long i, char out[11])
-{
-	struct tm tm = { 0 };
-	time_t t;
-
-	tm.tm_year = atoi(date) - 1900;
-	tm.tm_mon = atoi(date + 5) - 1;
-	tm.tm_mday = atoi(date + 8) + (int)i;
-	tm.tm_hour = 12;
-	t = timegm(&tm);
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 enum tick_err
 tick_reports_daily(struct tick_db *db, const struct tick_scope *scope,
     long long agent, const char *tz, long long days, json_t **items)
@@ -646,11 +630,19 @@ tick_reports_daily(struct tick_db *db, const struct tick_scope *scope,
 	struct bounds b;
 	struct tick_q q;
 	enum tick_err rc;
+	int32_t first;
 	int r = 1;
 
 	*items = NULL;
 	if ((rc = bounds(db, tz, days, &b)) != TICK_OK)
 		return rc;
+	/* The window's days counted from its first (base/bizcal's dates). */
+	if (tick_bizcal_parse_date(b.first_day, strlen(b.first_day), &first) !=
+	    0) {
+		tick_log_err("%s: first day '%s' is not a date", __func__,
+		    b.first_day);
+		return TICK_EDB;
+	}
 	if ((*items = json_array()) == NULL)
 		return TICK_ENOMEM;
 	tick_q_init(&q, db, stmts[RP_DAILY]);
@@ -666,7 +658,7 @@ tick_reports_daily(struct tick_db *db, const struct tick_scope *scope,
 	for (i = 0; rc == TICK_OK && i < days; i++) {
 		int here;
 
-		add_days(b.first_day, i, want);
+		tick_bizcal_format_date(first + (int32_t)i, want);
 		while (r == 1 && strcmp(day, want) < 0)
 			r = tick_q_fetch(&q);
 		if (r < 0) {
