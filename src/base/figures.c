@@ -76,8 +76,7 @@ tick_figures_bucket_high(int b)
 
 /* The middle of the bucket of the rank-th (0-based) duration. */
 static double
-hist_value(const struct tick_figures_bin *bins, size_t nbins,
-    long long rank)
+hist_value(const struct tick_figures_bin *bins, size_t nbins, long long rank)
 {
 	long long seen = 0;
 	int last = 0;
@@ -96,8 +95,8 @@ hist_value(const struct tick_figures_bin *bins, size_t nbins,
 }
 
 double
-tick_figures_hist_percentile(const struct tick_figures_bin *bins,
-    size_t nbins, double p)
+tick_figures_hist_percentile(const struct tick_figures_bin *bins, size_t nbins,
+    double p)
 {
 	long long n = 0, lo;
 	double rank, frac, a, b;

@@ -78,8 +78,8 @@ double tick_figures_hist_percentile(const struct tick_figures_bin *bins,
  * and the exact sum of its durations in seconds (each at least 0): count
  * and average exact, median and p90 estimated; out->histogram is 1.
  */
-void tick_figures_hist_times(const struct tick_figures_bin *bins,
-    size_t nbins, long double sum, struct tick_figures_times *out);
+void tick_figures_hist_times(const struct tick_figures_bin *bins, size_t nbins,
+    long double sum, struct tick_figures_times *out);
 
 /*
  * The outbound messages by the status each has reached, and the delivery

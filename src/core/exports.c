@@ -552,8 +552,8 @@ pdf_draw(struct tick_db *db, const struct tick_ticket_filters *f,
 		    140);
 	}
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
-		if ((rc = tick_reports_series(db, f, groups[i], 1, &items, NULL)) !=
-		    TICK_OK)
+		if ((rc = tick_reports_series(db, f, groups[i], 1, &items,
+		         NULL)) != TICK_OK)
 			return rc;
 		pdf_table(p, titles[i], items);
 		if (i == 0)

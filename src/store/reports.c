@@ -399,7 +399,8 @@ hist_times(struct tick_db *db, const struct tick_ticket_filters *f, int g,
 		if (any && (r == 0 || strcmp(key, cur) != 0)) {
 			tick_figures_hist_times(bins, nbins, sum, &t);
 			if ((item = json_object_get(by_key, cur)) != NULL &&
-			    json_object_set_new(item, name, times_json(&t)) != 0)
+			    json_object_set_new(item, name, times_json(&t)) !=
+			        0)
 				rc = TICK_ENOMEM;
 			nbins = 0;
 			sum = 0;

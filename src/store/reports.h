@@ -86,8 +86,7 @@ enum tick_reports_duration {
  */
 enum tick_err
 tick_reports_series(struct tick_db *db, const struct tick_ticket_filters *f,
-    enum tick_figures_group g, int with_times, json_t **items,
-    int *histogram);
+    enum tick_figures_group g, int with_times, json_t **items, int *histogram);
 
 /* The duration figure which over the tickets f selects (NULL durations
  * left out), from the histograms as the series' times are

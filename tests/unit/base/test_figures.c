@@ -213,7 +213,8 @@ test_buckets(void)
 		CU_ASSERT_EQUAL(tick_figures_bucket(lo), b);
 		CU_ASSERT_EQUAL(tick_figures_bucket(hi), b);
 		if (b > 0) {
-			CU_ASSERT_EQUAL(tick_figures_bucket_high(b - 1) + 1, lo);
+			CU_ASSERT_EQUAL(tick_figures_bucket_high(b - 1) + 1,
+			    lo);
 		}
 		if (b >= 32) {
 			CU_ASSERT((hi - lo + 1) * 16 <= lo);
@@ -257,7 +258,8 @@ hist_of(const long long *v, size_t n, struct tick_figures_bin *bins,
 	*nbins = 0;
 	for (int b = 0; b < TICK_FIGURES_BUCKETS; b++)
 		if (count[b] > 0)
-			bins[(*nbins)++] = (struct tick_figures_bin){ b, count[b] };
+			bins[(*nbins)++] = (struct tick_figures_bin){ b,
+				count[b] };
 }
 
 /* The histogram's figures against the exact ones on fixed data. */
@@ -308,9 +310,9 @@ test_hist(void)
 		for (size_t i = 0; i < 5000; i++) {
 			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
 			v[i] = round == 0 ? (long long)((x >> 33) % 1209600) :
-			    round == 1    ? 3600 + (long long)((x >> 33) % 600) :
-			                    (long long)((x >> 33) % 40) *
-			            (long long)((x >> 20) % 5000);
+			    round == 1 ? 3600 + (long long)((x >> 33) % 600) :
+			                 (long long)((x >> 33) % 40) *
+			        (long long)((x >> 20) % 5000);
 		}
 		qsort(v, 5000, sizeof(*v), cmp_ll);
 		tick_figures_times(v, 5000, &e);
@@ -321,8 +323,8 @@ test_hist(void)
 		CU_ASSERT(within(h.median, e.median));
 		CU_ASSERT(within(h.p90, e.p90));
 		for (int p = 0; p <= 100; p += 5)
-			CU_ASSERT(within(tick_figures_hist_percentile(bins, nbins,
-			                     p / 100.0),
+			CU_ASSERT(within(tick_figures_hist_percentile(bins,
+			                     nbins, p / 100.0),
 			    tick_figures_percentile(v, 5000, p / 100.0)));
 	}
 	free(v);
