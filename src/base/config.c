@@ -283,6 +283,13 @@ static const struct {
 	    "text", K_CHOICE, 0, 0, ",text,off," },
 	[TICK_CFG_MODERATION_MAX_ATTEMPTS] = { "MODERATION_MAX_ATTEMPTS", NULL,
 	    "8", K_NUM, 1, 50 },
+	/* Agent assistance: the desk's language (what summaries and the
+	 * translations of customers' messages are written in), and the
+	 * conversation's budget in characters. */
+	[TICK_CFG_ASSIST_LANGUAGE] = { "ASSIST_LANGUAGE", NULL, "English",
+	    K_LABEL, 1, 40 },
+	[TICK_CFG_ASSIST_MAX_CHARS] = { "ASSIST_MAX_CHARS", NULL, "12000",
+	    K_NUM, 500, 100000 },
 };
 
 void

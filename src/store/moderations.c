@@ -18,6 +18,7 @@ enum mod_stmt {
 	MD_OF,
 	MD_FLAGGED,
 	MD_REVIEW,
+	MD_IDENTITY,
 	MD_STMT__MAX
 };
 
@@ -66,6 +67,13 @@ static const char *const stmts[MD_STMT__MAX] = {
 	    "UPDATE message_moderation SET review = ?, reviewed_by = ?,"
 	    " reviewed_at = NOW(3)"
 	    " WHERE message_id = ? AND ticket_id = ? AND flagged = 1",
+	/* Who the customer is, so that nothing of it reaches a provider. */
+	[MD_IDENTITY] =
+	    "SELECT COALESCE(t.name, ''), COALESCE(t.mobile, ''),"
+	    " COALESCE(c.profile_name, ''), COALESCE(c.wa_id, ''),"
+	    " t.anonymous FROM tickets t"
+	    " LEFT JOIN whatsapp_contacts c ON c.id = t.contact_id"
+	    " WHERE t.id = ?",
 };
 /* clang-format on */
 
@@ -270,5 +278,26 @@ tick_moderation_review(struct tick_db *db, long long ticket_id,
 	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_affected(&q) == 0)
 		rc = TICK_ENOTFOUND;
 	tick_q_done(&q);
+	return rc;
+}
+
+enum tick_err
+tick_moderation_identity(struct tick_db *db, long long ticket_id,
+    struct tick_moderation_identity *who)
+{
+	struct tick_q q;
+	long long anon = 0;
+	enum tick_err rc;
+
+	memset(who, 0, sizeof(*who));
+	tick_q_init(&q, db, stmts[MD_IDENTITY]);
+	tick_q_int(&q, ticket_id);
+	tick_q_out_str(&q, who->name, sizeof(who->name));
+	tick_q_out_str(&q, who->mobile, sizeof(who->mobile));
+	tick_q_out_str(&q, who->profile_name, sizeof(who->profile_name));
+	tick_q_out_str(&q, who->wa_id, sizeof(who->wa_id));
+	tick_q_out_int(&q, &anon);
+	rc = tick_q_one(&q);
+	who->anonymous = anon != 0;
 	return rc;
 }

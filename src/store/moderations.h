@@ -68,6 +68,18 @@ enum tick_err tick_moderation_ticket_flagged(struct tick_db *db,
 enum tick_err tick_moderation_review(struct tick_db *db, long long ticket_id,
     long long message_id, const char *review, long long user_id);
 
+/* Who ticket_id's customer is (never sent to a provider: what is found of
+ * it in a text is masked). Columns cut to fit; "" when unknown. */
+struct tick_moderation_identity {
+	char name[4 * 255 + 1];
+	char mobile[4 * 15 + 1];
+	char profile_name[4 * 255 + 1];
+	char wa_id[4 * 20 + 1];
+	int anonymous;
+};
+enum tick_err tick_moderation_identity(struct tick_db *db, long long ticket_id,
+    struct tick_moderation_identity *who);
+
 /* SQL for a ticket filter: true when ticket t (the alias) is flagged. */
 #define TICK_MODERATION_FLAGGED_SQL                                         \
 	"EXISTS (SELECT 1 FROM message_moderation mm WHERE mm.ticket_id = " \

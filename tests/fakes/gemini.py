@@ -22,6 +22,7 @@ Usage: gemini.py --key K [--port P] [--port-file F]
 import argparse
 import json
 import os
+import re
 import socketserver
 import threading
 import time
@@ -43,6 +44,29 @@ def verdict(text):
         sug = {"life_saving_rule": "line_of_fire", "observation_type": "near_miss",
                "severity": "high", "confidence": 0.82}
     return json.dumps({"flagged": flagged, "categories": cats, "suggestion": sug})
+
+
+ASSIST = ("summary", "reply", "translation")
+
+
+def assist_answer(member, instruction, conversation):
+    """The model's answer text for an assistance request (tick's schema has
+    the one member summary, reply or translation): deterministic texts that
+    say what they were given, so that tests can check it."""
+    turns = json.loads(conversation)
+    m = re.search(r"(?:written|translation) in (.+?)\. The conversation", instruction)
+    lang = m.group(1) if m else "?"
+    if any("MALFORMED" in t["text"] for t in turns):
+        return '{"%s": "half' % member
+    if member == "summary":
+        c = sum(1 for t in turns if t["role"] == "customer")
+        text = "Summary (%s): %d turns, %d from the customer, %d from agents." % (
+            lang, len(turns), c, len(turns) - c)
+    elif member == "reply":
+        text = "Draft reply (%s): thank you, we are on it." % lang
+    else:
+        text = "Translation (%s): %s" % (lang, turns[-1]["text"])
+    return json.dumps({member: text})
 
 
 class State:
@@ -114,6 +138,8 @@ class Handler(BaseHTTPRequestHandler):
             gc = body["generationConfig"]
             assert gc["responseMimeType"] == "application/json"
             assert gc["responseSchema"]["type"] == "OBJECT"
+            member = next((k for k in gc["responseSchema"].get("properties", {}) if k in ASSIST), None)
+            instruction = body.get("systemInstruction", {}).get("parts", [{}])[0].get("text", "")
             assert isinstance(texts[-1], str)
         except (ValueError, KeyError, IndexError, TypeError, AssertionError):
             return self.error(400, "Invalid JSON payload received.", "INVALID_ARGUMENT")
@@ -138,8 +164,9 @@ class Handler(BaseHTTPRequestHandler):
         if "SAFETYSTOP" in text:
             return self.reply(200, {"candidates": [{"finishReason": "SAFETY", "index": 0, "safetyRatings": [
                 {"category": "HARM_CATEGORY_HATE_SPEECH", "probability": "HIGH"}]}]})
+        answer = assist_answer(member, instruction, text) if member else verdict(text)
         return self.reply(200, {
-            "candidates": [{"content": {"parts": [{"text": verdict(text)}], "role": "model"},
+            "candidates": [{"content": {"parts": [{"text": answer}], "role": "model"},
                             "finishReason": "STOP", "index": 0}],
             "usageMetadata": {"promptTokenCount": 50, "candidatesTokenCount": 40, "totalTokenCount": 90},
             "modelVersion": parts[3].split(":")[0]})

@@ -24,6 +24,7 @@ Usage: openrouter.py --key K [--port P] [--port-file F]
 import argparse
 import json
 import os
+import re
 import socketserver
 import threading
 import time
@@ -45,6 +46,29 @@ def verdict(text):
         sug = {"life_saving_rule": "line_of_fire", "observation_type": "near_miss",
                "severity": "high", "confidence": 0.82}
     return json.dumps({"flagged": flagged, "categories": cats, "suggestion": sug})
+
+
+ASSIST = ("summary", "reply", "translation")
+
+
+def assist_answer(member, instruction, conversation):
+    """The model's answer text for an assistance request (tick's schema has
+    the one member summary, reply or translation): deterministic texts that
+    say what they were given, so that tests can check it."""
+    turns = json.loads(conversation)
+    m = re.search(r"(?:written|translation) in (.+?)\. The conversation", instruction)
+    lang = m.group(1) if m else "?"
+    if any("MALFORMED" in t["text"] for t in turns):
+        return '{"%s": "half' % member
+    if member == "summary":
+        c = sum(1 for t in turns if t["role"] == "customer")
+        text = "Summary (%s): %d turns, %d from the customer, %d from agents." % (
+            lang, len(turns), c, len(turns) - c)
+    elif member == "reply":
+        text = "Draft reply (%s): thank you, we are on it." % lang
+    else:
+        text = "Translation (%s): %s" % (lang, turns[-1]["text"])
+    return json.dumps({member: text})
 
 
 class State:
@@ -118,6 +142,8 @@ class Handler(BaseHTTPRequestHandler):
                 texts += [c] if isinstance(c, str) else [p["text"] for p in c if p["type"] == "text"]
             rf = body["response_format"]
             assert rf["type"] == "json_schema" and rf["json_schema"]["schema"]["type"] == "object"
+            member = next((k for k in rf["json_schema"]["schema"].get("properties", {}) if k in ASSIST), None)
+            instruction = next((m["content"] for m in body["messages"] if m["role"] == "system"), "")
             assert isinstance(texts[-1], str)
         except (ValueError, KeyError, IndexError, TypeError, AssertionError):
             return self.error(400, "Invalid request")
@@ -141,7 +167,9 @@ class Handler(BaseHTTPRequestHandler):
                  "message": {"role": "assistant", "content": None}}]})
         return self.reply(200, {"id": "gen-fake", "object": "chat.completion", "model": body["model"],
                                 "choices": [{"index": 0, "finish_reason": "stop",
-                                             "message": {"role": "assistant", "content": verdict(text)}}],
+                                             "message": {"role": "assistant",
+                                                         "content": assist_answer(member, instruction, text)
+                                                         if member else verdict(text)}}],
                                 "usage": {"prompt_tokens": 50, "completion_tokens": 40, "total_tokens": 90}})
 
 
