@@ -10,6 +10,7 @@ import { can, isAdmin, session } from '../session.js';
 import { confirmDialog } from '../confirm.js';
 import { flaggedMark, lastInboxHash, urgentMark } from './inbox.js';
 import { createActions } from './ticket-actions.js';
+import { createAssist } from './ticket-assist.js';
 import { createReport } from './ticket-report.js';
 import { createService } from './ticket-service.js';
 import { createTemplatePicker } from './ticket-template.js';
@@ -327,8 +328,10 @@ export function mount(main, ctx) {
   const actionsBox = createActions(ctx, { reload: () => load() });
   const service = createService(ctx, { reload: () => load() });
   const templatePicker = createTemplatePicker(ctx, { reload: () => load() });
+  const assist = createAssist(ctx, { ticket: () => ticket,
+    fillReply: (text) => !replyForm.hidden && !reply.input.disabled && ((reply.input.value = text), reply.input.focus(), true) });
   const side = h('aside', { class: 'ticket-side' },
-    report.el,
+    report.el, assist.el,
     h('section', { class: 'card', 'aria-labelledby': 'details-title' }, h('h2', { id: 'details-title' }, 'Details'), details, resolutionBox, transcriptBox),
     h('section', { class: 'card', 'aria-labelledby': 'actions-title' }, h('h2', { id: 'actions-title' }, 'Actions'), actions),
     service.el);
@@ -421,6 +424,7 @@ export function mount(main, ctx) {
     report.render(t, { mayWork: work && t.status !== 'closed' && (mine || isAdmin()) });
     actionsBox.render(t);
     service.render(t);
+    assist.render(t);
   }
 
   function renderDetails(t) {
@@ -703,6 +707,7 @@ export function mount(main, ctx) {
       marksView(item),
       files.map((a) => attachmentView(a, author === 'customer' ? (ticket.name || 'the customer') : who)),
       textEl,
+      assist.forItem(item),
       flowView(item),
       edited.history,
       reactionsView(item),

@@ -1,0 +1,78 @@
+// Browser tests of issue 17's agent assistance on a ticket: "Summarize"
+// shows a summary in the Assistant card, "Suggest reply" fills the reply
+// box without sending anything, "Translate" shows a message's translation
+// under it. The stack runs with MODERATION_PROVIDER none, so the first test
+// answers the assist route in the browser with what the API answers
+// (tests/integration/test_assist.py drives the real route against the
+// provider fakes); the second goes to the real API and sees the assistant
+// off. Registered by panel.test.mjs (TICK_BROWSER_ONLY='^assist' runs these
+// alone).
+import { BASE, assert, assignToAdmin, eventually, graphSent, screenshot, signIn, simulate, sql, uniq } from './lib.mjs';
+
+export function register(test) {
+  test('assist: summarize, suggest a reply into the composer (not sent), translate a message', async (b) => {
+    const words = `La bomba 3 pierde aceite ${uniq()}`;
+    const t = await simulate(words);
+    await assignToAdmin(t.id);
+    const [[mid]] = sql(`SELECT id FROM whatsapp_messages WHERE ticket_id = ${t.id} AND direction = 'in' ORDER BY id LIMIT 1`);
+    const asked = [];
+    const page = await b.page();
+    await page.route(/\/api\/tickets\/\d+\/assist$/, async (route) => {
+      const body = JSON.parse(route.request().postData() || '{}');
+      asked.push(body);
+      const text = body.kind === 'summary' ? 'The customer reports an oil leak at pump 3.'
+        : body.kind === 'reply' ? 'Gracias, enviamos a alguien a la bomba 3.'
+          : 'Pump 3 is leaking oil';
+      await route.fulfill({
+        status: 200, contentType: 'application/json',
+        body: JSON.stringify({ success: true, data: {
+          kind: body.kind, text, provider: 'gemini', model: 'gemini-2.5-flash', latency_ms: 420,
+          language: body.kind === 'reply' ? null : 'English', message_id: body.message_id ?? null } }),
+      });
+    });
+    await signIn(page);
+    await page.goto(`${BASE}/#/tickets/${t.id}`);
+    const card = page.locator('section.assist');
+    await card.waitFor();
+    const sent = (await graphSent(t.phone)).length;
+
+    await card.getByRole('button', { name: 'Summarize' }).click();
+    await card.getByText('The customer reports an oil leak at pump 3.').waitFor();
+    await card.getByText('gemini · gemini-2.5-flash · 0.4 s').waitFor();
+
+    await card.getByRole('button', { name: 'Suggest reply' }).click();
+    const box = page.getByLabel('Reply to the customer');
+    await eventually(async () => (await box.inputValue()) === 'Gracias, enviamos a alguien a la bomba 3.',
+      { what: 'the draft in the reply box' });
+    await card.getByText('A draft is in the reply box').waitFor();
+
+    const item = page.locator(`li.item[data-wa-id="${mid}"]`);
+    await item.getByRole('button', { name: 'Translate' }).click();
+    await item.locator('.translation').getByText('Pump 3 is leaking oil').waitFor();
+    await item.getByText('Translation (English):').waitFor();
+    assert(await item.getByRole('button', { name: 'Translate' }).count() === 0, 'the translation replaces its button');
+    console.log(`     ${await screenshot(page, 'assist')}`);
+
+    assert(JSON.stringify(asked) === JSON.stringify([{ kind: 'summary' }, { kind: 'reply' },
+      { kind: 'translate', message_id: Number(mid) }]), `what the panel asked: ${JSON.stringify(asked)}`);
+    // Nothing reached the customer: the draft waits for the agent.
+    assert((await graphSent(t.phone)).length === sent, 'nothing sent to the customer');
+    assert((await box.inputValue()).includes('bomba 3'), 'the draft is still in the box');
+  });
+
+  test('assist: with no provider the assistant says it is off and its buttons go', async (b) => {
+    const t = await simulate(`Printer jammed ${uniq()}`);
+    const page = await b.page();
+    await signIn(page);
+    await page.goto(`${BASE}/#/tickets/${t.id}`);
+    const card = page.locator('section.assist');
+    await card.waitFor();
+    await page.locator('.translate-btn').first().waitFor();
+    await card.getByRole('button', { name: 'Summarize' }).click();
+    await card.getByText('The assistant is off for this desk.').waitFor();
+    await eventually(async () => (await page.locator('.translate-btn').count()) === 0
+      && (await card.getByRole('button', { name: 'Summarize' }).count()) === 0
+      && !(await card.getByRole('button', { name: 'Suggest reply' }).isVisible()),
+    { what: 'the assistant\'s buttons gone after 409 assist_disabled' });
+  });
+}
