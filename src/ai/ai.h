@@ -78,6 +78,18 @@ char *tick_ai_gemini_request(const char *text);
 char *tick_ai_openrouter_request(const char *model, const char *text);
 
 /*
+ * The same for a customer's photo (data, len bytes of type mime): Gemini's
+ * inline_data with the base64 bytes and the mime type, OpenRouter's
+ * image_url part with a data: URL. NULL when out of memory or mime is not
+ * a photo a provider takes (tick_ai_image_mime_ok()).
+ */
+int tick_ai_image_mime_ok(const char *mime);
+char *
+tick_ai_gemini_image_request(const char *mime, const void *data, size_t len);
+char *tick_ai_openrouter_image_request(const char *model, const char *mime,
+    const void *data, size_t len);
+
+/*
  * Reads the model's own answer text (the JSON object tick asked for) into
  * v. TICK_EINVAL, with err saying what was wrong, when it is not exactly
  * that object: not JSON, a missing or mistyped field, a score out of 0..1,

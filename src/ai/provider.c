@@ -154,20 +154,14 @@ out:
 	return rc;
 }
 
-enum tick_err
-tick_ai_check_text(const struct tick_config *cfg, enum tick_ai_provider p,
-    const char *text, struct tick_ai_result *r)
+/* Sends body (owned, freed here) and reads a verdict into r. */
+static enum tick_err
+check(const struct tick_config *cfg, enum tick_ai_provider p, char *body,
+    struct tick_ai_result *r)
 {
-	const char *model = tick_ai_model(cfg, p);
-	char *body = NULL, *answer = NULL;
+	char *answer = NULL;
 	enum tick_err rc;
 
-	memset(r, 0, sizeof(*r));
-	r->outcome = TICK_AI_RETRY;
-	if (p != TICK_AI_GEMINI && p != TICK_AI_OPENROUTER)
-		return TICK_EINVAL;
-	body = p == TICK_AI_GEMINI ? tick_ai_gemini_request(text) :
-	                             tick_ai_openrouter_request(model, text);
 	if (body == NULL)
 		return TICK_ENOMEM;
 	if ((rc = exchange(cfg, p, body, r, &answer)) != TICK_OK ||
@@ -186,6 +180,38 @@ out:
 	free(body);
 	free(answer);
 	return rc;
+}
+
+enum tick_err
+tick_ai_check_text(const struct tick_config *cfg, enum tick_ai_provider p,
+    const char *text, struct tick_ai_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->outcome = TICK_AI_RETRY;
+	if (p != TICK_AI_GEMINI && p != TICK_AI_OPENROUTER)
+		return TICK_EINVAL;
+	return check(cfg, p,
+	    p == TICK_AI_GEMINI ?
+	        tick_ai_gemini_request(text) :
+	        tick_ai_openrouter_request(tick_ai_model(cfg, p), text),
+	    r);
+}
+
+enum tick_err
+tick_ai_check_image(const struct tick_config *cfg, enum tick_ai_provider p,
+    const char *mime, const void *data, size_t len, struct tick_ai_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->outcome = TICK_AI_RETRY;
+	if ((p != TICK_AI_GEMINI && p != TICK_AI_OPENROUTER) ||
+	    !tick_ai_image_mime_ok(mime) || len == 0)
+		return TICK_EINVAL;
+	return check(cfg, p,
+	    p == TICK_AI_GEMINI ?
+	        tick_ai_gemini_image_request(mime, data, len) :
+	        tick_ai_openrouter_image_request(tick_ai_model(cfg, p), mime,
+	            data, len),
+	    r);
 }
 
 enum tick_err

@@ -45,6 +45,12 @@ tick_ai_model(const struct tick_config *cfg, enum tick_ai_provider p);
 enum tick_err tick_ai_check_text(const struct tick_config *cfg,
     enum tick_ai_provider p, const char *text, struct tick_ai_result *r);
 
+/* The same for a customer's photo (data, len bytes of type mime, one
+ * tick_ai_image_mime_ok() accepts); TICK_EINVAL for another type. */
+enum tick_err
+tick_ai_check_image(const struct tick_config *cfg, enum tick_ai_provider p,
+    const char *mime, const void *data, size_t len, struct tick_ai_result *r);
+
 /*
  * Asks provider p for assistance of kind over conversation (from
  * tick_ai_conversation(): roles and texts, never the customer's number or

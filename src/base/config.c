@@ -278,11 +278,18 @@ static const struct {
 	[TICK_CFG_MODERATION_TIMEOUT_MS] = { "MODERATION_TIMEOUT_MS", NULL,
 	    "8000", K_NUM, 200, 120000 },
 	/* Anonymous safety reports: text (their text is checked, as any
-	 * customer's) or off (never sent to a provider). */
+	 * customer's, their photos are not sent), all (photos too) or off
+	 * (nothing of them is sent to a provider). */
 	[TICK_CFG_MODERATION_ANONYMOUS] = { "MODERATION_ANONYMOUS", NULL,
-	    "text", K_CHOICE, 0, 0, ",text,off," },
+	    "text", K_CHOICE, 0, 0, ",text,all,off," },
 	[TICK_CFG_MODERATION_MAX_ATTEMPTS] = { "MODERATION_MAX_ATTEMPTS", NULL,
 	    "8", K_NUM, 1, 50 },
+	/* Customers' photos: checked (1) or kept away from the provider (0);
+	 * a larger one is a recorded skip. */
+	[TICK_CFG_MODERATION_IMAGES] = { "MODERATION_IMAGES", NULL, "1",
+	    K_CHOICE, 0, 0, ",0,1," },
+	[TICK_CFG_MODERATION_MAX_IMAGE_BYTES] = { "MODERATION_MAX_IMAGE_BYTES",
+	    NULL, "4194304", K_NUM, 1024, 20971520 },
 	/* Agent assistance: the desk's language (what summaries and the
 	 * translations of customers' messages are written in), and the
 	 * conversation's budget in characters. */

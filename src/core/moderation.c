@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,37 @@ tick_moderation_enqueue(struct tick_app *app, long long message_id,
 	    tick_ai_provider_name(p), tick_ai_model(&app->cfg, p));
 }
 
+enum tick_err
+tick_moderation_enqueue_image(struct tick_app *app, long long message_id,
+    long long ticket_id, long long attachment_id, const char *mime,
+    const void *data, size_t len)
+{
+	enum tick_ai_provider p = provider(app);
+	const char *images = tick_config_get(&app->cfg,
+	    TICK_CFG_MODERATION_IMAGES);
+	long long max = tick_config_num(&app->cfg,
+	    TICK_CFG_MODERATION_MAX_IMAGE_BYTES);
+	char why[128];
+
+	/* Only photos, and only when photos may go: MODERATION_IMAGES=0
+	 * leaves no trace and sends nothing. */
+	if (p == TICK_AI_NONE || (images != NULL && strcmp(images, "0") == 0) ||
+	    !tick_ai_image_mime_ok(mime) || data == NULL || len == 0)
+		return TICK_OK;
+	if ((long long)len > max) {
+		snprintf(why, sizeof(why),
+		    "skipped: the photo's %zu bytes are more than "
+		    "MODERATION_MAX_IMAGE_BYTES (%lld)",
+		    len, max);
+		return tick_moderation_add_image(app->db, message_id, ticket_id,
+		    attachment_id, tick_ai_provider_name(p),
+		    tick_ai_model(&app->cfg, p), mime, NULL, 0, why);
+	}
+	return tick_moderation_add_image(app->db, message_id, ticket_id,
+	    attachment_id, tick_ai_provider_name(p),
+	    tick_ai_model(&app->cfg, p), mime, data, len, NULL);
+}
+
 /* One claimed check: asks, then records what came. */
 static enum tick_err
 check_one(struct tick_app *app, enum tick_ai_provider p,
@@ -60,15 +92,44 @@ check_one(struct tick_app *app, enum tick_ai_provider p,
 	json_t *cats = NULL, *sug = NULL;
 	enum tick_err rc;
 
-	/* An anonymous report's text stays home when told so. */
+	int img = job->image_check;
+
+	/* An anonymous report's text stays home when told so, and its photos
+	 * unless told to send them (all). */
 	if (job->anonymous && anon != NULL && strcmp(anon, "off") == 0) {
 		st->failed++;
-		return tick_moderation_fail(app->db, job->message_id,
-		    "not sent: anonymous report (MODERATION_ANONYMOUS=off)", 0);
+		return img ? tick_moderation_skip(app->db, job->message_id, 1,
+		                 "not sent: a photo of an anonymous report "
+		                 "(MODERATION_ANONYMOUS=off)") :
+		             tick_moderation_fail(app->db, job->message_id, 0,
+		                 "not sent: anonymous report "
+		                 "(MODERATION_ANONYMOUS=off)",
+		                 0);
+	}
+	if (img && job->anonymous &&
+	    (anon == NULL || strcmp(anon, "all") != 0)) {
+		st->failed++;
+		return tick_moderation_skip(app->db, job->message_id, 1,
+		    "not sent: a photo of an anonymous report "
+		    "(MODERATION_ANONYMOUS=text)");
+	}
+	if (img && job->image_len == 0) {
+		st->failed++;
+		return tick_moderation_fail(app->db, job->message_id, 1,
+		    "the photo's bytes are gone", 0);
 	}
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return TICK_ENOMEM;
-	if ((rc = tick_ai_check_text(&app->cfg, p, job->text, r)) != TICK_OK)
+	rc = img ? tick_ai_check_image(&app->cfg, p, job->image_mime,
+	               job->image, job->image_len, r) :
+	           tick_ai_check_text(&app->cfg, p, job->text, r);
+	if (rc == TICK_EINVAL && img) {
+		st->failed++;
+		rc = tick_moderation_skip(app->db, job->message_id, 1,
+		    "skipped: not a photo type the provider takes");
+		goto out;
+	}
+	if (rc != TICK_OK)
 		goto out;
 	switch (r->outcome) {
 	case TICK_AI_DONE:
@@ -77,7 +138,7 @@ check_one(struct tick_app *app, enum tick_ai_provider p,
 			goto out;
 		}
 		sug = tick_ai_suggestion_json(&r->verdict);
-		rc = tick_moderation_done(app->db, job->message_id,
+		rc = tick_moderation_done(app->db, job->message_id, img,
 		    tick_ai_provider_name(p), tick_ai_model(&app->cfg, p),
 		    r->verdict.flagged, cats, sug, r->latency_ms,
 		    r->verdict.blocked ? r->verdict.block_reason : NULL);
@@ -88,20 +149,20 @@ check_one(struct tick_app *app, enum tick_ai_provider p,
 	case TICK_AI_FAILED:
 		tick_log_warn("%s: message %lld: %s", __func__, job->message_id,
 		    r->error);
-		rc = tick_moderation_fail(app->db, job->message_id, r->error,
-		    r->latency_ms);
+		rc = tick_moderation_fail(app->db, job->message_id, img,
+		    r->error, r->latency_ms);
 		st->failed++;
 		break;
 	case TICK_AI_RETRY:
 		tick_log_info("%s: message %lld: attempt %lld: %s", __func__,
 		    job->message_id, job->attempts, r->error);
 		if (job->attempts >= max) {
-			rc = tick_moderation_fail(app->db, job->message_id,
+			rc = tick_moderation_fail(app->db, job->message_id, img,
 			    r->error, r->latency_ms);
 			st->failed++;
 		} else {
 			rc = tick_moderation_retry(app->db, job->message_id,
-			    r->error, r->latency_ms,
+			    img, r->error, r->latency_ms,
 			    tick_moderation_backoff(job->attempts,
 			        r->retry_after));
 			st->retry++;
@@ -121,6 +182,9 @@ tick_moderation_run(struct tick_app *app, struct tick_moderation_stats *st)
 	enum tick_ai_provider p = provider(app);
 	long long batch = tick_config_num(&app->cfg, TICK_CFG_OUTBOX_BATCH);
 	long long ids[RUN_MAX];
+	int images[RUN_MAX];
+	size_t max_image = (size_t)tick_config_num(&app->cfg,
+	    TICK_CFG_MODERATION_MAX_IMAGE_BYTES);
 	size_t n = 0;
 	enum tick_err rc;
 
@@ -129,20 +193,21 @@ tick_moderation_run(struct tick_app *app, struct tick_moderation_stats *st)
 		return TICK_OK;
 	if (batch <= 0 || batch > RUN_MAX)
 		batch = RUN_MAX;
-	if ((rc = tick_moderation_due(app->db, ids, (size_t)batch, &n)) !=
-	    TICK_OK)
+	if ((rc = tick_moderation_due(app->db, ids, images, (size_t)batch,
+	         &n)) != TICK_OK)
 		return rc;
 	for (size_t i = 0; i < n; i++) {
 		struct tick_moderation_job job;
 
-		rc = tick_moderation_claim(app->db, ids[i], &job);
+		rc = tick_moderation_claim(app->db, ids[i], images[i],
+		    max_image, &job);
 		if (rc == TICK_ECONFLICT || rc == TICK_ENOTFOUND)
 			continue; /* another run has it */
 		if (rc != TICK_OK)
 			return rc;
 		st->picked++;
 		rc = check_one(app, p, &job, st);
-		free(job.text);
+		tick_moderation_job_clear(&job);
 		if (rc != TICK_OK)
 			return rc;
 	}

@@ -22,36 +22,63 @@ struct tick_db;
 enum tick_err tick_moderation_add(struct tick_db *db, long long message_id,
     long long ticket_id, const char *provider, const char *model);
 
-/* Up to max due pending message ids into ids (*n of them). */
-enum tick_err
-tick_moderation_due(struct tick_db *db, long long *ids, size_t max, size_t *n);
+/*
+ * Records the photo of message_id (attachment attachment_id, of ticket_id)
+ * for a check, its bytes (data, len; mime) kept until the check is over.
+ * With skip set, the row is written as skipped with that reason and no
+ * bytes (too large, ...). A second call for one message changes nothing.
+ */
+enum tick_err tick_moderation_add_image(struct tick_db *db,
+    long long message_id, long long ticket_id, long long attachment_id,
+    const char *provider, const char *model, const char *mime, const void *data,
+    size_t len, const char *skip);
 
-/* What a claimed check needs. text is a new string (free() it). */
+/* Up to max due pending checks into ids (*n of them), images[i] 1 for a
+ * photo's check, 0 for a text's. */
+enum tick_err tick_moderation_due(struct tick_db *db, long long *ids,
+    int *images, size_t max, size_t *n);
+
+/* What a claimed check needs (tick_moderation_job_clear() frees it). */
 struct tick_moderation_job {
 	long long message_id;
+	int image_check;    /* a photo's check, not the text's */
 	long long attempts; /* this one included */
 	int anonymous;      /* its ticket is an anonymous safety report */
-	char *text;
+	char *text;         /* the text's check: the message's text */
+	char *image;        /* the photo's check: its bytes */
+	size_t image_len;
+	char image_mime[4 * 128 + 1];
 };
 
-/* Claims message_id (leases it, counts an attempt) and loads it.
+/* Claims the text (image 0) or photo (1) check of message_id (leases it,
+ * counts an attempt) and loads it, a photo's bytes up to max_image.
  * TICK_ECONFLICT when another run took it or it is no longer due. */
 enum tick_err tick_moderation_claim(struct tick_db *db, long long message_id,
-    struct tick_moderation_job *job);
+    int image, size_t max_image, struct tick_moderation_job *job);
+void tick_moderation_job_clear(struct tick_moderation_job *job);
 
-/* Done: the verdict (categories and suggestion may be NULL). */
+/* Done: the verdict (categories and suggestion may be NULL). A photo's
+ * bytes are dropped by this and by the next three. */
 enum tick_err tick_moderation_done(struct tick_db *db, long long message_id,
-    const char *provider, const char *model, int flagged,
+    int image, const char *provider, const char *model, int flagged,
     const json_t *categories, const json_t *suggestion, long long latency_ms,
     const char *note);
 /* Not now: why, and due again in delay_s seconds. */
 enum tick_err tick_moderation_retry(struct tick_db *db, long long message_id,
-    const char *error, long long latency_ms, long long delay_s);
+    int image, const char *error, long long latency_ms, long long delay_s);
 /* Failed for good: why. */
 enum tick_err tick_moderation_fail(struct tick_db *db, long long message_id,
-    const char *error, long long latency_ms);
+    int image, const char *error, long long latency_ms);
+/* Not sent, on purpose: why. */
+enum tick_err tick_moderation_skip(struct tick_db *db, long long message_id,
+    int image, const char *why);
 
-/* The moderation of message_id as {state, flagged, categories, suggestion,
+/* The photo check of message_id as {state, flagged, categories, review,
+ * error} into *out (a new reference), or *out NULL when it has none. */
+enum tick_err tick_moderation_of_image(struct tick_db *db, long long message_id,
+    json_t **out);
+
+/* The text check of message_id as {state, flagged, categories, suggestion,
  * review} into *out (a new reference), or *out NULL when it has none. */
 enum tick_err
 tick_moderation_of(struct tick_db *db, long long message_id, json_t **out);

@@ -10,7 +10,7 @@ application/json and a responseSchema. Answers candidates[].content.parts[]
 What the model answers follows the text: a text with FLAGME is abusive,
 BLOCKME is refused (promptFeedback.blockReason SAFETY), SAFETYSTOP stops
 with finishReason SAFETY, MALFORMED gets half a JSON object; anything else
-is clean. A text mentioning a near miss gets a suggestion.
+is clean; a photo is judged by the same markers in its bytes. A text mentioning a near miss gets a suggestion.
 
   GET  /_fake/requests                     every request received (bodies)
   POST /_fake/mode {"mode": M, "times": N} ok | http429 | http500 | http402 |
@@ -20,6 +20,7 @@ is clean. A text mentioning a near miss gets a suggestion.
 Usage: gemini.py --key K [--port P] [--port-file F]
 """
 import argparse
+import base64
 import json
 import os
 import re
@@ -135,6 +136,10 @@ class Handler(BaseHTTPRequestHandler):
         try:
             body = json.loads(raw)
             texts = [p["text"] for c in body["contents"] for p in c["parts"] if "text" in p]
+            # A photo: inline_data with its mime type and base64 bytes.
+            images = [(p["inline_data"]["mime_type"], base64.b64decode(p["inline_data"]["data"], validate=True))
+                      for c in body["contents"] for p in c["parts"] if "inline_data" in p]
+            assert all(m.startswith("image/") and b for m, b in images)
             gc = body["generationConfig"]
             assert gc["responseMimeType"] == "application/json"
             assert gc["responseSchema"]["type"] == "OBJECT"
@@ -158,6 +163,10 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "slow":
             time.sleep(5)
         text = texts[-1]
+        if images:
+            # What the model sees in a photo: the fakes read its bytes, so a
+            # test marks an abusive photo with FLAGME in them.
+            text = images[-1][1].decode("latin-1")
         if "BLOCKME" in text:
             return self.reply(200, {"promptFeedback": {"blockReason": "SAFETY", "safetyRatings": [
                 {"category": "HARM_CATEGORY_HARASSMENT", "probability": "HIGH"}]}})

@@ -11,7 +11,7 @@ choices[].message.content with finish_reason; 402 when credits run out,
 What the model answers follows the text: a text with FLAGME is abusive,
 BLOCKME is refused (promptFeedback.blockReason SAFETY), SAFETYSTOP stops
 with finishReason SAFETY, MALFORMED gets half a JSON object; anything else
-is clean (BLOCKME and SAFETYSTOP end with finish_reason content_filter).
+is clean; a photo is judged by the same markers in its bytes (BLOCKME and SAFETYSTOP end with finish_reason content_filter).
 A text mentioning a near miss gets a suggestion.
 
   GET  /_fake/requests                     every request received (bodies)
@@ -22,6 +22,7 @@ A text mentioning a near miss gets a suggestion.
 Usage: openrouter.py --key K [--port P] [--port-file F]
 """
 import argparse
+import base64
 import json
 import os
 import re
@@ -134,12 +135,19 @@ class Handler(BaseHTTPRequestHandler):
         try:
             body = json.loads(raw)
             assert isinstance(body["model"], str) and body["model"]
-            texts = []
+            texts, images = [], []
             for m in body["messages"]:
                 if m["role"] != "user":
                     continue
                 c = m["content"]
                 texts += [c] if isinstance(c, str) else [p["text"] for p in c if p["type"] == "text"]
+                # A photo: an image_url part with a data: URL.
+                for p in [] if isinstance(c, str) else c:
+                    if p["type"] == "image_url":
+                        url = p["image_url"]["url"]
+                        head, _, data = url.partition(",")
+                        assert head.startswith("data:image/") and head.endswith(";base64")
+                        images.append((head[5:-7], base64.b64decode(data, validate=True)))
             rf = body["response_format"]
             assert rf["type"] == "json_schema" and rf["json_schema"]["schema"]["type"] == "object"
             member = next((k for k in rf["json_schema"]["schema"].get("properties", {}) if k in ASSIST), None)
@@ -161,6 +169,10 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "slow":
             time.sleep(5)
         text = texts[-1]
+        if images:
+            # What the model sees in a photo: the fakes read its bytes, so a
+            # test marks an abusive photo with FLAGME in them.
+            text = images[-1][1].decode("latin-1")
         if "BLOCKME" in text or "SAFETYSTOP" in text:
             return self.reply(200, {"id": "gen-fake", "model": body["model"], "choices": [
                 {"index": 0, "finish_reason": "content_filter",
