@@ -1,4 +1,6 @@
-// Browser tests of issue 17's agent assistance on a ticket: "Summarize"
+// Browser tests of issue 17's photo checks and agent assistance on a
+// ticket: a photo the safety check flagged is blurred until clicked, with
+// its categories beside it; and "Summarize"
 // shows a summary in the Assistant card, "Suggest reply" fills the reply
 // box without sending anything, "Translate" shows a message's translation
 // under it. The stack runs with MODERATION_PROVIDER none, so the first test
@@ -7,9 +9,41 @@
 // provider fakes); the second goes to the real API and sees the assistant
 // off. Registered by panel.test.mjs (TICK_BROWSER_ONLY='^assist' runs these
 // alone).
-import { BASE, assert, assignToAdmin, eventually, graphSent, screenshot, signIn, simulate, sql, uniq } from './lib.mjs';
+import {
+  BASE, assert, assignToAdmin, eventually, graphSent, makePng, screenshot, serveCloudinary, signIn, simulate, sql, uniq,
+} from './lib.mjs';
 
 export function register(test) {
+  test('assist: a flagged photo is blurred until clicked, its categories shown', async (b) => {
+    const t = await simulate(`Look at this ${uniq()}`);
+    const [[mid]] = sql(`SELECT id FROM whatsapp_messages WHERE ticket_id = ${t.id} AND direction = 'in' ORDER BY id LIMIT 1`);
+    // The photo kept on Cloudinary and its check as `tick outbox` writes it
+    // (tests/integration/test_moderation.py drives the providers).
+    const url = `https://res.cloudinary.com/testcloud/image/upload/v1717000000/tick/${t.reference}/wa_${mid}`;
+    sql(`INSERT INTO attachments (ticket_id, message_id, direction, state, secure_url, mime_type, bytes)
+         VALUES (${t.id}, ${mid}, 'in', 'stored', '${url}', 'image/png', 2048)`);
+    const [[aid]] = sql(`SELECT id FROM attachments WHERE message_id = ${mid}`);
+    sql(`INSERT INTO message_moderation (message_id, kind, ticket_id, attachment_id, state, provider, model, flagged,
+         categories, latency_ms, attempts) VALUES (${mid}, 'image', ${t.id}, ${aid}, 'done', 'gemini', 'gemini-2.5-flash', 1,
+         '{"harassment":0,"hate":0,"sexual":0.91,"violence":0.62,"self_harm":0,"dangerous":0,"personal_data":0}', 300, 1)`);
+    const page = await b.page();
+    await serveCloudinary(page, makePng(320, 200));
+    await signIn(page);
+    await page.goto(`${BASE}/#/tickets/${t.id}`);
+    await page.locator('.ticket-head').getByText('Flagged').waitFor();
+    const fig = page.locator(`figure.attachment-image[data-att="${aid}"]`);
+    await fig.waitFor();
+    await fig.getByText('Photo flagged by the safety check: sexual content 91%, violence 62%').waitFor();
+    const blur = () => fig.locator('img').evaluate((img) => getComputedStyle(img).filter);
+    assert((await blur()).includes('blur'), `blurred at first: ${await blur()}`);
+    console.log(`     ${await screenshot(page, 'photo-flagged')}`);
+    // The first click shows it here and opens nothing.
+    const pages = page.context().pages().length;
+    await fig.locator('a.thumb').click();
+    await eventually(async () => !(await blur()).includes('blur'), { what: 'the photo unblurred' });
+    assert(page.context().pages().length === pages, 'the first click opened no tab');
+  });
+
   test('assist: summarize, suggest a reply into the composer (not sent), translate a message', async (b) => {
     const words = `La bomba 3 pierde aceite ${uniq()}`;
     const t = await simulate(words);

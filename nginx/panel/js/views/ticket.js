@@ -11,6 +11,7 @@ import { confirmDialog } from '../confirm.js';
 import { flaggedMark, lastInboxHash, urgentMark } from './inbox.js';
 import { createActions } from './ticket-actions.js';
 import { createAssist } from './ticket-assist.js';
+import { flaggedPhoto } from './ticket-photo-check.js';
 import { createReport } from './ticket-report.js';
 import { createService } from './ticket-service.js';
 import { createTemplatePicker } from './ticket-template.js';
@@ -574,10 +575,10 @@ export function mount(main, ctx) {
       `${name}${size}`);
     if (mime.startsWith('image/')) {
       const alt = `${kindWord(mime)}${a.file_name ? ` ${a.file_name}` : ''} from ${from}`;
-      return h('figure', { class: 'attachment attachment-image', dataset },
+      return flaggedPhoto(h('figure', { class: 'attachment attachment-image', dataset },
         h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', class: 'thumb' },
           h('img', { src: thumbnail(url), alt, loading: 'lazy' }),
-          h('span', { class: 'sr-only' }, ' (opens full size)')));
+          h('span', { class: 'sr-only' }, ' (opens full size)'))), a);
     }
     if (mime.startsWith('audio/')) {
       return h('div', { class: 'attachment attachment-audio', dataset },
