@@ -25,6 +25,7 @@ enum kind {
 	K_CHOICE,   /* one of a comma-separated list in def2 */
 	K_LABEL,    /* a title WhatsApp shows: 1..max characters */
 	K_PHONE,    /* a phone number, kept as its international digits */
+	K_UNIT,     /* a decimal number from 0 to 1 */
 };
 
 static const struct {
@@ -290,6 +291,16 @@ static const struct {
 	    K_CHOICE, 0, 0, ",0,1," },
 	[TICK_CFG_MODERATION_MAX_IMAGE_BYTES] = { "MODERATION_MAX_IMAGE_BYTES",
 	    NULL, "4194304", K_NUM, 1024, 20971520 },
+	/* The intake offers a suggestion this sure, or surer (0..1). */
+	[TICK_CFG_MODERATION_SUGGEST_MIN_CONFIDENCE] = { "MODERATION_SUGGEST_MIN_CONFIDENCE",
+	    NULL, "0.7", K_UNIT, 0, 0 },
+	/* {name}: the suggested rule and severity ("Line of fire, High"). */
+	[TICK_CFG_TEXT_INTAKE_CONFIRM] = { "TEXT_INTAKE_CONFIRM", NULL,
+	    "We understood: {name}. Correct?", K_STR, 0, 0 },
+	[TICK_CFG_TEXT_INTAKE_YES] = { "TEXT_INTAKE_YES", NULL, "Yes", K_LABEL,
+	    1, 20 },
+	[TICK_CFG_TEXT_INTAKE_NO_CHOOSE] = { "TEXT_INTAKE_NO_CHOOSE", NULL,
+	    "No, choose", K_LABEL, 1, 20 },
 	/* Agent assistance: the desk's language (what summaries and the
 	 * translations of customers' messages are written in), and the
 	 * conversation's budget in characters. */
@@ -505,6 +516,15 @@ check(struct tick_config *cfg, int k, char *err, size_t errlen)
 			goto bad;
 		snprintf(probe, sizeof(probe), ",%s,", v);
 		if (strstr(keys[k].choices, probe) == NULL)
+			goto bad;
+		return TICK_OK;
+	}
+	case K_UNIT: {
+		char *end = NULL;
+		double d = strtod(v, &end);
+
+		if (len == 0 || end == NULL || *end != '\0' || !(d >= 0) ||
+		    d > 1)
 			goto bad;
 		return TICK_OK;
 	}

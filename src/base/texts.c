@@ -26,6 +26,7 @@ static const enum tick_cfg keys[TICK_TEXT__MAX] = {
 	[TICK_TEXT_SLA_BREACH] = TICK_CFG_TEXT_SLA_BREACH,
 	[TICK_TEXT_CSAT_QUESTION] = TICK_CFG_TEXT_CSAT_QUESTION,
 	[TICK_TEXT_CSAT_THANKS] = TICK_CFG_TEXT_CSAT_THANKS,
+	[TICK_TEXT_INTAKE_CONFIRM] = TICK_CFG_TEXT_INTAKE_CONFIRM,
 };
 
 /* Copies the value of the placeholder at p (one of the vars' or of

@@ -8,7 +8,9 @@
 #include "app.h"
 #include "config.h"
 #include "log.h"
+#include "intake_flow.h"
 #include "moderation.h"
+#include "outbox.h"
 #include "provider.h"
 #include "moderations.h"
 
@@ -79,6 +81,23 @@ tick_moderation_enqueue_image(struct tick_app *app, long long message_id,
 	    tick_ai_model(&app->cfg, p), mime, data, len, NULL);
 }
 
+/* The intake's confirmation of a suggestion, sent at once (the outbox
+ * finishes what does not go now). */
+static enum tick_err
+offer(struct tick_app *app, long long ticket_id)
+{
+	struct tick_outbox_list l = { .n = 0 };
+	int down = 0, sent = 0, failed = 0;
+	enum tick_err rc;
+
+	if ((rc = tick_intake_suggested(app, ticket_id, &l)) != TICK_OK) {
+		tick_outbox_list_clear(&l);
+		return rc;
+	}
+	tick_outbox_send_list(app, &l, &down, &sent, &failed);
+	return TICK_OK;
+}
+
 /* One claimed check: asks, then records what came. */
 static enum tick_err
 check_one(struct tick_app *app, enum tick_ai_provider p,
@@ -145,6 +164,10 @@ check_one(struct tick_app *app, enum tick_ai_provider p,
 		st->done++;
 		if (r->verdict.flagged)
 			st->flagged++;
+		/* A report's suggestion: the guided intake may offer it. */
+		if (rc == TICK_OK && !img && r->verdict.has_suggestion &&
+		    job->ticket_id > 0)
+			rc = offer(app, job->ticket_id);
 		break;
 	case TICK_AI_FAILED:
 		tick_log_warn("%s: message %lld: %s", __func__, job->message_id,

@@ -23,6 +23,7 @@ enum mod_stmt {
 	MD_LOAD_IMAGE,
 	MD_SKIP,
 	MD_OF_IMAGE,
+	MD_SUGGESTION,
 	MD_STMT__MAX
 };
 
@@ -42,7 +43,8 @@ static const char *const stmts[MD_STMT__MAX] = {
 	    " WHERE message_id = ? AND kind = ? AND state = 'pending'"
 	    " AND next_attempt_at <= NOW(3)",
 	[MD_LOAD] =
-	    "SELECT mm.attempts, COALESCE(t.anonymous, 0), COALESCE(w.body, '')"
+	    "SELECT mm.attempts, COALESCE(t.anonymous, 0), COALESCE(w.body, ''),"
+	    " COALESCE(mm.ticket_id, 0)"
 	    " FROM message_moderation mm"
 	    " JOIN whatsapp_messages w ON w.id = mm.message_id"
 	    " LEFT JOIN tickets t ON t.id = w.ticket_id"
@@ -102,6 +104,12 @@ static const char *const stmts[MD_STMT__MAX] = {
 	    "SELECT state, flagged, COALESCE(categories, 'null'),"
 	    " COALESCE(review, ''), COALESCE(error, '')"
 	    " FROM message_moderation WHERE message_id = ? AND kind = 'image'",
+	/* The newest suggestion the model made for the ticket's texts. */
+	[MD_SUGGESTION] =
+	    "SELECT suggestion FROM message_moderation"
+	    " WHERE ticket_id = ? AND kind = 'text' AND state = 'done'"
+	    " AND suggestion IS NOT NULL AND JSON_TYPE(suggestion) = 'OBJECT'"
+	    " ORDER BY message_id DESC LIMIT 1",
 };
 /* clang-format on */
 
@@ -243,6 +251,7 @@ tick_moderation_claim(struct tick_db *db, long long message_id, int image,
 	tick_q_out_int(&q, &job->attempts);
 	tick_q_out_int(&q, &anon);
 	tick_q_out_str(&q, body, 65536);
+	tick_q_out_int(&q, &job->ticket_id);
 	if ((rc = tick_q_one(&q)) == TICK_OK) {
 		job->anonymous = anon != 0;
 		if ((job->text = strdup(body)) == NULL)
@@ -452,4 +461,25 @@ tick_moderation_identity(struct tick_db *db, long long ticket_id,
 	rc = tick_q_one(&q);
 	who->anonymous = anon != 0;
 	return rc;
+}
+
+enum tick_err
+tick_moderation_suggestion(struct tick_db *db, long long ticket_id,
+    json_t **out)
+{
+	char sug[JSON_MAX];
+	struct tick_q q;
+	enum tick_err rc;
+
+	*out = NULL;
+	tick_q_init(&q, db, stmts[MD_SUGGESTION]);
+	tick_q_int(&q, ticket_id);
+	tick_q_out_str(&q, sug, sizeof(sug));
+	rc = tick_q_one(&q);
+	if (rc == TICK_ENOTFOUND)
+		return TICK_OK;
+	if (rc != TICK_OK)
+		return rc;
+	*out = json_loads(sug, 0, NULL);
+	return TICK_OK;
 }

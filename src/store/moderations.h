@@ -41,11 +41,12 @@ enum tick_err tick_moderation_due(struct tick_db *db, long long *ids,
 /* What a claimed check needs (tick_moderation_job_clear() frees it). */
 struct tick_moderation_job {
 	long long message_id;
-	int image_check;    /* a photo's check, not the text's */
-	long long attempts; /* this one included */
-	int anonymous;      /* its ticket is an anonymous safety report */
-	char *text;         /* the text's check: the message's text */
-	char *image;        /* the photo's check: its bytes */
+	int image_check;     /* a photo's check, not the text's */
+	long long ticket_id; /* the text's check: its ticket, 0 for none */
+	long long attempts;  /* this one included */
+	int anonymous;       /* its ticket is an anonymous safety report */
+	char *text;          /* the text's check: the message's text */
+	char *image;         /* the photo's check: its bytes */
 	size_t image_len;
 	char image_mime[4 * 128 + 1];
 };
@@ -82,6 +83,12 @@ enum tick_err tick_moderation_of_image(struct tick_db *db, long long message_id,
  * review} into *out (a new reference), or *out NULL when it has none. */
 enum tick_err
 tick_moderation_of(struct tick_db *db, long long message_id, json_t **out);
+
+/* The newest suggestion the model made for ticket_id's texts, as stored
+ * ({life_saving_rule, observation_type, severity, confidence}: a new
+ * reference), or *out NULL when none. */
+enum tick_err tick_moderation_suggestion(struct tick_db *db,
+    long long ticket_id, json_t **out);
 
 /* Whether any message of ticket_id is flagged and not cleared. */
 enum tick_err tick_moderation_ticket_flagged(struct tick_db *db,

@@ -12,7 +12,7 @@ import os
 import subprocess
 import urllib.request
 
-from harness import (BUILD, admin_token, api, graph, login, make_user, new_phone, one, post_webhook, sign, sql,
+from harness import (BUILD, admin_token, api, graph, graph_sent, login, make_user, new_phone, one, post_webhook, sign, sql,
                      text_message, tick, uniq)
 
 GEMINI = os.environ.get("TICK_GEMINI_URL", "")
@@ -387,3 +387,86 @@ def test_photos_of_anonymous_reports_follow_moderation_anonymous():
     m = photo_of(detail(tid), mid2)["moderation"]
     assert m["state"] == "done" and m["flagged"] is True, m
     assert len(image_requests(GEMINI)) == 1
+
+
+# The guided intake offers the model's suggestion (issue 17, later part).
+from test_intake import button_reply, cleanup, last, list_reply, rows, site, ticket  # noqa: E402
+
+
+def report(phone):
+    t = ticket(phone)
+    return (t["category"], t["observation_type"], t["severity"])
+
+
+def confirm_body(q):
+    return q["interactive"]["body"]["text"]
+
+
+@cleanup
+def test_the_intake_offers_the_suggestion_when_it_arrives_and_yes_applies_it():
+    _sid, code = site()
+    phone = new_phone()
+    arrive("gemini", phone, "Site %s: near miss, a load swung over the walkway" % code)
+    # The site is known: the intake asks what happened at once; the check
+    # has not run yet.
+    assert rows(last(phone))[0].startswith("rule:"), last(phone)
+    outbox("gemini")
+    # The suggestion came: offered with two buttons, never applied alone.
+    q = last(phone)
+    assert q["interactive"]["type"] == "button" and rows(q) == ["confirm:yes", "confirm:no"], q
+    assert confirm_body(q) == "We understood: Line of fire, High. Correct?", q
+    assert report(phone) == ("", "", ""), ticket(phone)
+    assert one("SELECT step FROM intake_forms f JOIN tickets t ON t.id = f.ticket_id "
+               "WHERE t.mobile = '%s'" % phone) == "confirm"
+    webhook_with("gemini", button_reply(phone, "confirm:yes", "Yes"))
+    assert report(phone) == ("line_of_fire", "near_miss", "high"), ticket(phone)
+    # On to the next question: anonymous or not.
+    assert rows(last(phone)) == ["anon:yes", "anon:no"], last(phone)
+
+
+@cleanup
+def test_no_continues_the_normal_questions_and_is_not_asked_again():
+    _sid, code = site()
+    phone = new_phone()
+    arrive("gemini", phone, "%s near miss: a hose whipped past a worker" % code)
+    outbox("gemini")
+    assert rows(last(phone)) == ["confirm:yes", "confirm:no"], last(phone)
+    webhook_with("gemini", button_reply(phone, "confirm:no", "No, choose"))
+    q = last(phone)
+    assert q["interactive"]["type"] == "list" and rows(q)[0].startswith("rule:"), q
+    assert report(phone) == ("", "", "")
+    # Another suggestion later changes nothing: the worker chose to choose.
+    arrive("gemini", phone, "another near miss at the same place")
+    n = len([b for b in graph_sent(phone) if "confirm:yes" in json.dumps(b.get("body"))])
+    outbox("gemini")
+    assert len([b for b in graph_sent(phone) if "confirm:yes" in json.dumps(b.get("body"))]) == n
+    webhook_with("gemini", list_reply(phone, "rule:hot_work", "Hot work"))
+    assert report(phone)[0] == "hot_work"
+
+
+@cleanup
+def test_a_suggestion_known_in_time_is_offered_in_place_of_the_list():
+    site()
+    phone = new_phone()
+    arrive("gemini", phone, "Near miss: a crane load swung over the road")
+    # No site named: the site list first; meanwhile the check runs.
+    assert rows(last(phone))[0].startswith("site:"), last(phone)
+    outbox("gemini")
+    assert rows(last(phone))[0].startswith("site:"), "nothing offered before its step"
+    sid = int(one("SELECT id FROM sites WHERE active = 1 ORDER BY code LIMIT 1"))
+    webhook_with("gemini", list_reply(phone, "site:%d" % sid, "The site"))
+    q = last(phone)
+    assert rows(q) == ["confirm:yes", "confirm:no"], q
+    # Typed words answer it too.
+    webhook_with("gemini", text_message(phone, "yes"))
+    assert report(phone) == ("line_of_fire", "near_miss", "high"), ticket(phone)
+
+
+@cleanup
+def test_a_suggestion_below_the_confidence_is_not_offered():
+    _sid, code = site()
+    phone = new_phone()
+    arrive("gemini", phone, "Site %s: near miss by the pump" % code)
+    before = last(phone)
+    outbox("gemini", env={"MODERATION_SUGGEST_MIN_CONFIDENCE": "0.9"})
+    assert last(phone) == before and rows(before)[0].startswith("rule:"), last(phone)

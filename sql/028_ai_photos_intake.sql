@@ -1,4 +1,4 @@
--- Issue 17 (photos): a customer's photo is checked like a text, through
+-- Issue 17 (photos, and the intake's confirmation below): a customer's photo is checked like a text, through
 -- the same pending/backoff path (`tick outbox`). A message may now carry
 -- two checks: its text and its photo (kind). The photo's bytes are kept
 -- here from the moment the media step has them (its upload to Cloudinary)
@@ -14,3 +14,13 @@ ALTER TABLE message_moderation
   DROP PRIMARY KEY,
   ADD PRIMARY KEY (message_id, kind),
   ADD KEY IF NOT EXISTS ix_moderation_attachment (attachment_id);
+
+-- The guided intake offers the model's suggestion (what happened, the
+-- observation type, the severity) for the worker to confirm with one
+-- button: the form keeps what it offered, and whether it was declined
+-- (then it is not offered again).
+ALTER TABLE intake_forms
+  ADD COLUMN IF NOT EXISTS suggested_category VARCHAR(40) CHARACTER SET ascii NULL,
+  ADD COLUMN IF NOT EXISTS suggested_observation VARCHAR(40) CHARACTER SET ascii NULL,
+  ADD COLUMN IF NOT EXISTS suggested_severity VARCHAR(16) CHARACTER SET ascii NULL,
+  ADD COLUMN IF NOT EXISTS suggestion_declined TINYINT(1) NOT NULL DEFAULT 0;
