@@ -24,3 +24,7 @@ ALTER TABLE intake_forms
   ADD COLUMN IF NOT EXISTS suggested_observation VARCHAR(40) CHARACTER SET ascii NULL,
   ADD COLUMN IF NOT EXISTS suggested_severity VARCHAR(16) CHARACTER SET ascii NULL,
   ADD COLUMN IF NOT EXISTS suggestion_declined TINYINT(1) NOT NULL DEFAULT 0;
+
+-- TEXT_MODERATION_NOTICE goes once per ticket: the check it went for.
+ALTER TABLE message_moderation
+  ADD COLUMN IF NOT EXISTS notice_sent TINYINT(1) NOT NULL DEFAULT 0;

@@ -301,6 +301,10 @@ static const struct {
 	    1, 20 },
 	[TICK_CFG_TEXT_INTAKE_NO_CHOOSE] = { "TEXT_INTAKE_NO_CHOOSE", NULL,
 	    "No, choose", K_LABEL, 1, 20 },
+	/* Told once per ticket to a customer whose message the check flagged;
+	 * empty (the default): never. */
+	[TICK_CFG_TEXT_MODERATION_NOTICE] = { "TEXT_MODERATION_NOTICE", NULL,
+	    "", K_STR, 0, 0 },
 	/* Agent assistance: the desk's language (what summaries and the
 	 * translations of customers' messages are written in), and the
 	 * conversation's budget in characters. */

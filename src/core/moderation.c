@@ -7,10 +7,13 @@
 #include "ai.h"
 #include "app.h"
 #include "config.h"
+#include "db.h"
 #include "log.h"
 #include "intake_flow.h"
 #include "moderation.h"
+#include "notices.h"
 #include "outbox.h"
+#include "tickets.h"
 #include "provider.h"
 #include "moderations.h"
 
@@ -98,6 +101,53 @@ offer(struct tick_app *app, long long ticket_id)
 	return TICK_OK;
 }
 
+/*
+ * A flagged message: TEXT_MODERATION_NOTICE to its customer, once per
+ * ticket (the ticket locked, so two runs never both send it), and only
+ * inside the 24-hour window: a notice about abuse never re-opens a
+ * conversation with a template. Nothing when the text is empty (the
+ * default).
+ */
+static enum tick_err
+notice(struct tick_app *app, const struct tick_moderation_job *job)
+{
+	const char *t = tick_config_get(&app->cfg,
+	    TICK_CFG_TEXT_MODERATION_NOTICE);
+	struct tick_outbox_list l = { .n = 0 };
+	struct tick_text_vars v = { NULL, NULL, NULL, NULL };
+	struct tick_ticket tk;
+	int sent = 0, down = 0, ok = 0, failed = 0;
+	json_t *wa = NULL;
+	enum tick_err rc;
+
+	if (t == NULL || *t == '\0' || job->ticket_id <= 0)
+		return TICK_OK;
+	if ((rc = tick_db_begin(app->db)) != TICK_OK)
+		return rc;
+	rc = tick_ticket_lock(app->db, NULL, job->ticket_id, &tk);
+	if (rc == TICK_OK)
+		rc = tick_moderation_noticed(app->db, job->ticket_id, &sent);
+	if (rc == TICK_OK && !sent && tk.window_open && tk.whatsapp_enabled &&
+	    tk.address[0] != '\0') {
+		v.ref = tk.reference;
+		rc = tick_notice_queue(app, &tk, TICK_TEXT_MODERATION_NOTICE,
+		    &v, &l, &wa);
+		if (rc == TICK_OK)
+			rc = tick_moderation_notice_sent(app->db,
+			    job->message_id, job->image_check);
+	}
+	json_decref(wa);
+	if (rc == TICK_ENOTFOUND)
+		rc = TICK_OK; /* the ticket went meanwhile */
+	if (rc == TICK_OK && (rc = tick_db_commit(app->db)) == TICK_OK) {
+		tick_outbox_send_list(app, &l, &down, &ok, &failed);
+		return TICK_OK;
+	}
+	tick_db_rollback(app->db);
+	tick_outbox_list_clear(&l);
+	return rc;
+}
+
 /* One claimed check: asks, then records what came. */
 static enum tick_err
 check_one(struct tick_app *app, enum tick_ai_provider p,
@@ -164,6 +214,8 @@ check_one(struct tick_app *app, enum tick_ai_provider p,
 		st->done++;
 		if (r->verdict.flagged)
 			st->flagged++;
+		if (rc == TICK_OK && r->verdict.flagged)
+			rc = notice(app, job);
 		/* A report's suggestion: the guided intake may offer it. */
 		if (rc == TICK_OK && !img && r->verdict.has_suggestion &&
 		    job->ticket_id > 0)

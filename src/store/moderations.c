@@ -24,6 +24,8 @@ enum mod_stmt {
 	MD_SKIP,
 	MD_OF_IMAGE,
 	MD_SUGGESTION,
+	MD_NOTICED,
+	MD_NOTICE,
 	MD_STMT__MAX
 };
 
@@ -92,7 +94,7 @@ static const char *const stmts[MD_STMT__MAX] = {
 	    " IF(? IS NULL, NOW(3), NULL))",
 	[MD_LOAD_IMAGE] =
 	    "SELECT mm.attempts, COALESCE(t.anonymous, 0),"
-	    " COALESCE(mm.image_mime, ''), mm.image"
+	    " COALESCE(mm.image_mime, ''), mm.image, COALESCE(mm.ticket_id, 0)"
 	    " FROM message_moderation mm"
 	    " LEFT JOIN tickets t ON t.id = mm.ticket_id"
 	    " WHERE mm.message_id = ? AND mm.kind = 'image'",
@@ -110,6 +112,13 @@ static const char *const stmts[MD_STMT__MAX] = {
 	    " WHERE ticket_id = ? AND kind = 'text' AND state = 'done'"
 	    " AND suggestion IS NOT NULL AND JSON_TYPE(suggestion) = 'OBJECT'"
 	    " ORDER BY message_id DESC LIMIT 1",
+	/* TEXT_MODERATION_NOTICE: once per ticket. */
+	[MD_NOTICED] =
+	    "SELECT COUNT(*) FROM message_moderation"
+	    " WHERE ticket_id = ? AND notice_sent = 1",
+	[MD_NOTICE] =
+	    "UPDATE message_moderation SET notice_sent = 1"
+	    " WHERE message_id = ? AND kind = ?",
 };
 /* clang-format on */
 
@@ -206,6 +215,7 @@ load_image(struct tick_db *db, long long message_id, size_t max,
 	tick_q_out_int(&q, &anon);
 	tick_q_out_str(&q, job->image_mime, sizeof(job->image_mime));
 	tick_q_out_str(&q, job->image, max + 1);
+	tick_q_out_int(&q, &job->ticket_id);
 	if ((rc = tick_q_exec(&q)) == TICK_OK) {
 		r = tick_q_fetch(&q);
 		rc = r == 1 ? TICK_OK : r == 0 ? TICK_ENOTFOUND : TICK_EDB;
@@ -482,4 +492,30 @@ tick_moderation_suggestion(struct tick_db *db, long long ticket_id,
 		return rc;
 	*out = json_loads(sug, 0, NULL);
 	return TICK_OK;
+}
+
+enum tick_err
+tick_moderation_noticed(struct tick_db *db, long long ticket_id, int *sent)
+{
+	struct tick_q q;
+	long long n = 0;
+	enum tick_err rc;
+
+	tick_q_init(&q, db, stmts[MD_NOTICED]);
+	tick_q_int(&q, ticket_id);
+	tick_q_out_int(&q, &n);
+	rc = tick_q_one(&q);
+	*sent = rc == TICK_OK && n > 0;
+	return rc;
+}
+
+enum tick_err
+tick_moderation_notice_sent(struct tick_db *db, long long message_id, int image)
+{
+	struct tick_q q;
+
+	tick_q_init(&q, db, stmts[MD_NOTICE]);
+	tick_q_int(&q, message_id);
+	tick_q_str(&q, kind_of(image), (size_t)-1);
+	return tick_q_run(&q);
 }

@@ -42,7 +42,7 @@ enum tick_err tick_moderation_due(struct tick_db *db, long long *ids,
 struct tick_moderation_job {
 	long long message_id;
 	int image_check;     /* a photo's check, not the text's */
-	long long ticket_id; /* the text's check: its ticket, 0 for none */
+	long long ticket_id; /* its ticket, 0 for none */
 	long long attempts;  /* this one included */
 	int anonymous;       /* its ticket is an anonymous safety report */
 	char *text;          /* the text's check: the message's text */
@@ -89,6 +89,14 @@ tick_moderation_of(struct tick_db *db, long long message_id, json_t **out);
  * reference), or *out NULL when none. */
 enum tick_err tick_moderation_suggestion(struct tick_db *db,
     long long ticket_id, json_t **out);
+
+/* Whether TEXT_MODERATION_NOTICE went for ticket_id (lock the ticket
+ * first: once per ticket), and that it went for the check of message_id
+ * (image 0: its text, 1: its photo). */
+enum tick_err
+tick_moderation_noticed(struct tick_db *db, long long ticket_id, int *sent);
+enum tick_err tick_moderation_notice_sent(struct tick_db *db,
+    long long message_id, int image);
 
 /* Whether any message of ticket_id is flagged and not cleared. */
 enum tick_err tick_moderation_ticket_flagged(struct tick_db *db,

@@ -470,3 +470,34 @@ def test_a_suggestion_below_the_confidence_is_not_offered():
     before = last(phone)
     outbox("gemini", env={"MODERATION_SUGGEST_MIN_CONFIDENCE": "0.9"})
     assert last(phone) == before and rows(before)[0].startswith("rule:"), last(phone)
+
+
+NOTICE = "Please keep this conversation respectful."
+
+
+def notices(phone):
+    return [s for s in graph_sent(phone) if ((s.get("body") or {}).get("text") or {}).get("body") == NOTICE]
+
+
+def test_text_moderation_notice_goes_once_per_ticket_and_is_off_by_default():
+    phone = new_phone()
+    arrive("gemini", phone, "FLAGME first insult")
+    outbox("gemini")
+    assert notices(phone) == [], "off by default"
+    arrive("gemini", phone, "FLAGME second insult")
+    arrive("gemini", phone, "a clean word")
+    outbox("gemini", env={"TEXT_MODERATION_NOTICE": NOTICE})
+    assert len(notices(phone)) == 1, graph_sent(phone)
+    # Once per ticket: another abusive message gets nothing more.
+    arrive("gemini", phone, "FLAGME third insult")
+    outbox("gemini", env={"TEXT_MODERATION_NOTICE": NOTICE})
+    assert len(notices(phone)) == 1, graph_sent(phone)
+    tid = ticket_of(phone)
+    assert one("SELECT COUNT(*) FROM message_moderation WHERE ticket_id = %d AND notice_sent = 1" % tid) == "1"
+    # On the ticket's timeline as tick's own message.
+    assert any(it.get("text") == NOTICE and it["author"] == "system" for it in detail(tid)["timeline"])
+    # A clean ticket never gets it.
+    other = new_phone()
+    arrive("gemini", other, "Hello there")
+    outbox("gemini", env={"TEXT_MODERATION_NOTICE": NOTICE})
+    assert notices(other) == []
