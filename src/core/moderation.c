@@ -34,6 +34,19 @@ tick_moderation_backoff(long long attempts, long retry_after)
 	return d < BACKOFF_MAX ? d : BACKOFF_MAX;
 }
 
+int
+tick_moderation_captioned(const char *text)
+{
+	const char *end;
+
+	if (text == NULL || text[0] != '[' ||
+	    (end = strstr(text, "] ")) == NULL)
+		return 0;
+	for (end += 2; *end == ' '; end++)
+		;
+	return *end != '\0';
+}
+
 static enum tick_ai_provider
 provider(const struct tick_app *app)
 {

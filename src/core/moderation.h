@@ -19,6 +19,10 @@ struct tick_app;
  * next one (1, 2, ...), unless the provider asked for retry_after. Pure. */
 long long tick_moderation_backoff(long long attempts, long retry_after);
 
+/* Whether a file's readable text ("[image] caption", "[document:
+ * name.pdf] caption") carries a caption worth a check. Pure. */
+int tick_moderation_captioned(const char *text);
+
 /*
  * In the caller's transaction: records customer message message_id (of
  * ticket_id) for a check when a provider is configured and the message has
