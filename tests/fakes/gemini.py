@@ -12,6 +12,12 @@ BLOCKME is refused (promptFeedback.blockReason SAFETY), SAFETYSTOP stops
 with finishReason SAFETY, MALFORMED gets half a JSON object; anything else
 is clean; a photo is judged by the same markers in its bytes. A text mentioning a near miss gets a suggestion.
 
+Agent assistance (a schema whose one property is summary, reply or
+translation) gets deterministic texts naming what was asked: "Summary
+(<language>): N turns, ...", "Draft reply (<language>): ...", "Translation
+(<language>): <the last turn's text>"; a conversation with MALFORMED gets
+half an object, BLOCKME a block.
+
   GET  /_fake/requests                     every request received (bodies)
   POST /_fake/mode {"mode": M, "times": N} ok | http429 | http500 | http402 |
                                            slow

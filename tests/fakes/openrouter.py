@@ -14,6 +14,12 @@ with finishReason SAFETY, MALFORMED gets half a JSON object; anything else
 is clean; a photo is judged by the same markers in its bytes (BLOCKME and SAFETYSTOP end with finish_reason content_filter).
 A text mentioning a near miss gets a suggestion.
 
+Agent assistance (a schema whose one property is summary, reply or
+translation) gets deterministic texts naming what was asked: "Summary
+(<language>): N turns, ...", "Draft reply (<language>): ...", "Translation
+(<language>): <the last turn's text>"; a conversation with MALFORMED gets
+half an object, BLOCKME a block.
+
   GET  /_fake/requests                     every request received (bodies)
   POST /_fake/mode {"mode": M, "times": N} ok | http429 | http500 | http402 |
                                            slow
