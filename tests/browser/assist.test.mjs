@@ -42,6 +42,12 @@ export function register(test) {
     await fig.locator('a.thumb').click();
     await eventually(async () => !(await blur()).includes('blur'), { what: 'the photo unblurred' });
     assert(page.context().pages().length === pages, 'the first click opened no tab');
+    // A super admin clears it: the photo is no longer marked, nor the ticket.
+    await fig.getByRole('button', { name: 'Not abusive: clear' }).click();
+    await page.getByText('The message is cleared.').waitFor();
+    await eventually(async () => (await page.locator('.ticket-head').getByText('Flagged').count()) === 0
+      && (await page.locator(`figure.attachment-image[data-att="${aid}"].photo-flagged`).count()) === 0,
+    { what: 'the photo and the ticket unmarked' });
   });
 
   test('assist: summarize, suggest a reply into the composer (not sent), translate a message', async (b) => {

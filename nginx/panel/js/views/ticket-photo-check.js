@@ -3,6 +3,7 @@
 // beside it. The first click only unblurs; the next opens the photo as
 // any other. Photos shown stay shown while the page lives.
 import { h } from '../dom.js';
+import { session } from '../session.js';
 
 const shown = new Set();
 
@@ -18,8 +19,9 @@ function categories(m) {
   return c.map(([k, v]) => `${NAMES[k] || k} ${Math.round(Number(v) * 100)}%`);
 }
 
-// figure: the photo's <figure> (with its a.thumb link); a: the file.
-export function flaggedPhoto(figure, a) {
+// figure: the photo's <figure> (with its a.thumb link); a: the file;
+// clear(button): clears the flag (a super admin's or a site manager's).
+export function flaggedPhoto(figure, a, clear) {
   const m = a && a.moderation;
   if (!m || !m.flagged) return figure;
   const cats = categories(m);
@@ -27,6 +29,12 @@ export function flaggedPhoto(figure, a) {
     'Photo flagged by the safety check', cats.length ? `: ${cats.join(', ')}` : (m.error ? ` (${m.error})` : ''));
   figure.prepend(note);
   figure.classList.add('photo-flagged');
+  const reviewer = session.user && (session.user.role === 'super_admin' || session.user.role === 'site_manager');
+  if (reviewer && clear && a.message_id) {
+    const btn = h('button', { type: 'button', class: 'btn btn-small clear-flag' }, 'Not abusive: clear');
+    btn.addEventListener('click', () => clear(btn));
+    figure.append(btn);
+  }
   if (shown.has(a.id)) {
     figure.classList.add('photo-shown');
     return figure;

@@ -578,7 +578,7 @@ export function mount(main, ctx) {
       return flaggedPhoto(h('figure', { class: 'attachment attachment-image', dataset },
         h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', class: 'thumb' },
           h('img', { src: thumbnail(url), alt, loading: 'lazy' }),
-          h('span', { class: 'sr-only' }, ' (opens full size)'))), a);
+          h('span', { class: 'sr-only' }, ' (opens full size)'))), a, (btn) => clearFlag(a.message_id, btn));
     }
     if (mime.startsWith('audio/')) {
       return h('div', { class: 'attachment attachment-audio', dataset },
