@@ -7,6 +7,7 @@
 #include "assist.h"
 #include "assist_api.h"
 #include "audit_api.h"
+#include "config.h"
 #include "fields.h"
 #include "http.h"
 #include "json.h"
@@ -165,4 +166,23 @@ tick_assist_route(struct tick_req *req)
 out:
 	tick_assist_answer_clear(&a);
 	json_decref(body);
+}
+
+void
+tick_assist_info_route(struct tick_req *req)
+{
+	struct tick_config *cfg = &req->app->cfg;
+	enum tick_ai_provider p = tick_ai_provider_from(
+	    tick_config_get(cfg, TICK_CFG_MODERATION_PROVIDER));
+	const char *lang = tick_config_get(cfg, TICK_CFG_ASSIST_LANGUAGE);
+
+	if (tick_ticket_route_id(req) == 0)
+		return;
+	tick_http_ok(req, 200,
+	    json_pack("{s:b, s:s, s:s, s:s, s:[s,s,s]}", "enabled",
+	        p != TICK_AI_NONE, "provider", tick_ai_provider_name(p),
+	        "model", tick_ai_model(cfg, p), "language",
+	        lang != NULL ? lang : "", "kinds", "summary", "reply",
+	        "translate"),
+	    NULL);
 }

@@ -18,4 +18,11 @@ struct tick_req;
  */
 void tick_assist_route(struct tick_req *req);
 
+/*
+ * GET /api/tickets/:id/assist: whether assistance is on for the ticket
+ * ({enabled, provider, model, language (ASSIST_LANGUAGE), kinds}), so that
+ * the panel offers it only then. Asks no provider. 404 as the ticket.
+ */
+void tick_assist_info_route(struct tick_req *req);
+
 #endif

@@ -50,6 +50,8 @@ static const struct tick_route tickets[] = {
 	{ "POST", "/api/tickets/:id/messages/:messageId/moderation",
 	    tick_moderation_review_route, 0, TICK_PERM_TICKETS_WORK },
 	/* Issue 17: a summary, a draft reply or a translation, on request. */
+	{ "GET", "/api/tickets/:id/assist", tick_assist_info_route, 0,
+	    TICK_PERM_TICKETS_READ },
 	{ "POST", "/api/tickets/:id/assist", tick_assist_route, 0,
 	    TICK_PERM_TICKETS_READ },
 	/* Issue 16: an agent's reaction to a customer's message. */

@@ -37,11 +37,11 @@ class Answer:
         return "%d %r %s" % (self.status, self.headers, self.body[:600])
 
 
-def assist(provider, tid, body, token=None, env=None):
+def assist(provider, tid, body, token=None, env=None, method="POST"):
     """The real tickets responder run as CGI with MODERATION_PROVIDER set."""
-    data = json.dumps(body).encode()
+    data = json.dumps(body).encode() if body is not None else b""
     path = "/api/tickets/%s/assist" % tid
-    e = dict(os.environ, REQUEST_METHOD="POST", DOCUMENT_URI=path, REQUEST_URI=path, QUERY_STRING="",
+    e = dict(os.environ, REQUEST_METHOD=method, DOCUMENT_URI=path, REQUEST_URI=path, QUERY_STRING="",
              CONTENT_LENGTH=str(len(data)), CONTENT_TYPE="application/json", REMOTE_ADDR="127.0.0.1",
              HTTP_AUTHORIZATION="Bearer " + (token or admin_token()), MODERATION_PROVIDER=provider)
     e.update(env or {})
@@ -89,6 +89,22 @@ def test_none_provider_is_409_assist_disabled():
     r = api("POST", "/api/tickets/%d/assist" % tid, admin_token(), {"kind": "summary"})
     assert r.status == 409, r
     assert r.json()["error"]["code"] == "assist_disabled", r
+    # Whether it is on, asked of no provider.
+    r = api("GET", "/api/tickets/%d/assist" % tid, admin_token())
+    assert r.status == 200 and r.json()["data"]["enabled"] is False, r
+    assert r.json()["data"]["provider"] == "none"
+    assert api("GET", "/api/tickets/999999999/assist", admin_token()).status == 404
+
+
+def test_info_says_which_provider_without_asking_it():
+    tid, _, _, _ = conversation()
+    fake(GEMINI, "POST", "/_fake/reset")
+    r = assist("gemini", tid, None, method="GET")
+    assert r.status == 200, r
+    d = r.json()["data"]
+    assert d["enabled"] is True and d["provider"] == "gemini" and d["language"] == "English", d
+    assert d["kinds"] == ["summary", "reply", "translate"]
+    assert fake(GEMINI, "GET", "/_fake/requests") == []
 
 
 def test_summary_with_gemini_sends_roles_and_no_identity():

@@ -3,15 +3,20 @@
 // composer with a draft (never sent by itself), and "Translate" on each
 // message shows its translation under it. Each asks
 // POST /api/tickets/:id/assist; the answer says which provider and model
-// wrote it. When the desk has no provider (409 assist_disabled) the buttons
-// go away for the rest of the visit.
-import { api } from '../api.js';
+// wrote it. Whether the desk has a provider is asked once a visit
+// (GET /api/tickets/:id/assist); without one nothing of this shows, and a
+// 409 assist_disabled met later takes the buttons away.
+import { api, get } from '../api.js';
 import { h, notice, setBusy } from '../dom.js';
 
 let disabled = false;
+// The desk's assistance ({enabled, provider, model, language}), once known.
+let info = null;
+let asking = null;
 
 // hooks: { ticket() -> the ticket shown, fillReply(text) -> true when the
-// composer took the text (the agent may reply now) }.
+// composer took the text (the agent may reply now), rerender() -> shows the
+// ticket again (once it is known that assistance is on) }.
 export function createAssist(ctx, hooks) {
   const status = h('div', { class: 'assist-status', role: 'status', 'aria-live': 'polite' });
   const out = h('div', { class: 'assist-out', hidden: true });
@@ -84,7 +89,8 @@ export function createAssist(ctx, hooks) {
   // The translate control and any translation of one timeline item.
   function forItem(item) {
     const wa = item.whatsapp;
-    if (disabled || !wa || !wa.id || !item.text || item.kind === 'note' || item.deleted) return null;
+    if (disabled || !info || !info.enabled) return null;
+    if (!wa || !wa.id || !item.text || item.kind === 'note' || item.deleted) return null;
     // A flagged text stays behind its Show: no translation of it either.
     if (item.moderation && item.moderation.flagged) return null;
     if (item.author !== 'customer' && item.kind !== 'reply') return null;
@@ -118,8 +124,17 @@ export function createAssist(ctx, hooks) {
     el,
     forItem,
     render(t) {
+      if (!info && !asking) {
+        asking = get(`/api/tickets/${encodeURIComponent(t.id)}/assist`).then((d) => {
+          info = d || { enabled: false };
+          if (info.enabled) hooks.rerender();
+          else el.hidden = true;
+        }, () => {
+          asking = null; // asked again at the next render
+        });
+      }
       // Off for this desk: said once where it was asked, then out of sight.
-      el.hidden = disabled && !status.childElementCount;
+      el.hidden = !info || !info.enabled || (disabled && !status.childElementCount);
       if (ticketId !== t.id) {
         ticketId = t.id;
         translations.clear();

@@ -329,7 +329,7 @@ export function mount(main, ctx) {
   const actionsBox = createActions(ctx, { reload: () => load() });
   const service = createService(ctx, { reload: () => load() });
   const templatePicker = createTemplatePicker(ctx, { reload: () => load() });
-  const assist = createAssist(ctx, { ticket: () => ticket,
+  const assist = createAssist(ctx, { ticket: () => ticket, rerender: () => ticket && !destroyed && render(),
     fillReply: (text) => !replyForm.hidden && !reply.input.disabled && ((reply.input.value = text), reply.input.focus(), true) });
   const side = h('aside', { class: 'ticket-side' },
     report.el, assist.el,
