@@ -13,13 +13,15 @@
 /* What is masked in the texts sent. */
 static const char *const masks[] = { "[name]", "[phone]", "[name]", "[phone]" };
 
-/* The turns of timeline tl that carry text, redacted (texts owned by the
- * caller through *owned, n of them). A customer's message and an agent's
- * reply are turns; tick's own messages and internal notes are not. When
- * message_id is not 0, *at is the index of that message's turn (or -1). */
+/* The turns of timeline tl that carry text, after the form's description
+ * (form; NULL for none), redacted (texts owned by the caller, n of them).
+ * A customer's message and an agent's reply are turns; tick's own
+ * messages and internal notes are not. When message_id is not 0, *at is
+ * the index of that message's turn (or -1). */
 static enum tick_err
-turns_of(const json_t *tl, const struct tick_moderation_identity *who,
-    long long message_id, struct tick_ai_turn **turns, size_t *n, long long *at)
+turns_of(const json_t *tl, const char *form,
+    const struct tick_moderation_identity *who, long long message_id,
+    struct tick_ai_turn **turns, size_t *n, long long *at)
 {
 	const char *needles[4] = { who->name, who->mobile, who->profile_name,
 		who->wa_id };
@@ -28,8 +30,18 @@ turns_of(const json_t *tl, const struct tick_moderation_identity *who,
 
 	*n = 0;
 	*at = -1;
-	if ((*turns = calloc(cap + 1, sizeof(**turns))) == NULL)
+	if ((*turns = calloc(cap + 2, sizeof(**turns))) == NULL)
 		return TICK_ENOMEM;
+	/* A ticket from the form: its description is the customer's first
+	 * word (the timeline holds only what came after). */
+	if (form != NULL && *form != '\0') {
+		char *t = tick_ai_redact(form, needles, masks, 4);
+
+		if (t == NULL)
+			return TICK_ENOMEM;
+		(*turns)[*n].role = TICK_AI_CUSTOMER;
+		(*turns)[(*n)++].text = t;
+	}
 	json_array_foreach (tl, i, it) {
 		const char *kind = json_string_value(
 		    json_object_get(it, "kind"));
@@ -84,7 +96,7 @@ tick_assist(struct tick_app *app, long long ticket_id,
 	struct tick_timeline_page page = { TICK_TIMELINE_MAX, 0, 0 };
 	struct tick_moderation_identity *who = NULL;
 	struct tick_ai_turn *turns = NULL, *sel = NULL;
-	const char *language = ask->language;
+	const char *language = ask->language, *source;
 	json_t *t = NULL, *conv = NULL;
 	size_t n = 0, k = 0;
 	long long at = -1;
@@ -108,9 +120,13 @@ tick_assist(struct tick_app *app, long long ticket_id,
 	}
 	if ((t = tick_ticket_json_page(app->db, ticket_id, &page, &rc)) == NULL)
 		goto out;
-	if ((rc = turns_of(json_object_get(t, "timeline"), who,
-	         ask->kind == TICK_AI_TRANSLATE ? ask->message_id : 0, &turns,
-	         &n, &at)) != TICK_OK)
+	source = json_string_value(json_object_get(t, "source"));
+	if ((rc = turns_of(json_object_get(t, "timeline"),
+	         source != NULL && strcmp(source, "whatsapp") != 0 ?
+	             json_string_value(json_object_get(t, "description")) :
+	             NULL,
+	         who, ask->kind == TICK_AI_TRANSLATE ? ask->message_id : 0,
+	         &turns, &n, &at)) != TICK_OK)
 		goto out;
 	/* The turns sent (borrowed from turns). */
 	if ((sel = calloc(n + 1, sizeof(*sel))) == NULL) {

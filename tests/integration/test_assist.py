@@ -272,3 +272,18 @@ def test_anonymous_reports_follow_moderation_anonymous():
     r = assist("gemini", tid, {"kind": "summary"})
     assert r.status == 200, r
     assert "Ana Ruiz" not in json.dumps(fake(GEMINI, "GET", "/_fake/requests"))
+
+
+def test_a_form_tickets_description_is_the_customers_first_turn():
+    fake(GEMINI, "POST", "/_fake/reset")
+    phone = new_phone()
+    r = api("POST", "/api/tickets", admin_token(), {
+        "name": "Olga Formby", "mobile": "+" + phone, "issue_type": "safety",
+        "description": "Olga Formby here: the guard rail on level 3 is loose"})
+    assert r.status == 201, r
+    tid = r.json()["data"]["id"]
+    r = assist("gemini", tid, {"kind": "summary"})
+    assert r.status == 200, r
+    assert r.json()["data"]["text"].startswith("Summary (English): 1 turns, 1 from the customer"), r
+    turns = json.loads(fake(GEMINI, "GET", "/_fake/requests")[-1]["body"]["contents"][0]["parts"][0]["text"])
+    assert turns == [{"role": "customer", "text": "[name] here: the guard rail on level 3 is loose"}], turns
