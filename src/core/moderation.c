@@ -195,6 +195,14 @@ check_one(struct tick_app *app, enum tick_ai_provider p,
 		    "not sent: a photo of an anonymous report "
 		    "(MODERATION_ANONYMOUS=text)");
 	}
+	if (img &&
+	    job->image_len > (size_t)tick_config_num(&app->cfg,
+	                         TICK_CFG_MODERATION_MAX_IMAGE_BYTES)) {
+		st->failed++;
+		return tick_moderation_skip(app->db, job->message_id, 1,
+		    "skipped: the photo is larger than "
+		    "MODERATION_MAX_IMAGE_BYTES");
+	}
 	if (img && job->image_len == 0) {
 		st->failed++;
 		return tick_moderation_fail(app->db, job->message_id, 1,

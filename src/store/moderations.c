@@ -94,7 +94,9 @@ static const char *const stmts[MD_STMT__MAX] = {
 	    " IF(? IS NULL, NOW(3), NULL))",
 	[MD_LOAD_IMAGE] =
 	    "SELECT mm.attempts, COALESCE(t.anonymous, 0),"
-	    " COALESCE(mm.image_mime, ''), mm.image, COALESCE(mm.ticket_id, 0)"
+	    " COALESCE(mm.image_mime, ''),"
+	    " IF(LENGTH(mm.image) <= ?, mm.image, NULL),"
+	    " COALESCE(LENGTH(mm.image), 0), COALESCE(mm.ticket_id, 0)"
 	    " FROM message_moderation mm"
 	    " LEFT JOIN tickets t ON t.id = mm.ticket_id"
 	    " WHERE mm.message_id = ? AND mm.kind = 'image'",
@@ -202,7 +204,7 @@ static enum tick_err
 load_image(struct tick_db *db, long long message_id, size_t max,
     struct tick_moderation_job *job)
 {
-	long long anon = 0;
+	long long anon = 0, total = 0;
 	struct tick_q q;
 	enum tick_err rc;
 	int r;
@@ -210,19 +212,25 @@ load_image(struct tick_db *db, long long message_id, size_t max,
 	if ((job->image = malloc(max + 1)) == NULL)
 		return TICK_ENOMEM;
 	tick_q_init(&q, db, stmts[MD_LOAD_IMAGE]);
+	/* Bytes over max (the cap lowered since) are not read: a skip. */
+	tick_q_int(&q, (long long)max);
 	tick_q_int(&q, message_id);
 	tick_q_out_int(&q, &job->attempts);
 	tick_q_out_int(&q, &anon);
 	tick_q_out_str(&q, job->image_mime, sizeof(job->image_mime));
 	tick_q_out_str(&q, job->image, max + 1);
+	tick_q_out_int(&q, &total);
 	tick_q_out_int(&q, &job->ticket_id);
 	if ((rc = tick_q_exec(&q)) == TICK_OK) {
 		r = tick_q_fetch(&q);
 		rc = r == 1 ? TICK_OK : r == 0 ? TICK_ENOTFOUND : TICK_EDB;
 		if (r == 1) {
 			job->anonymous = anon != 0;
+			/* NULL: none left, or over max (then its length). */
 			if (tick_q_isnull(&q, 3))
-				job->image_len = 0;
+				job->image_len = total > (long long)max ?
+				    (size_t)total :
+				    0;
 			else
 				job->image_len = tick_q_outlen(&q, 3);
 		}

@@ -367,6 +367,13 @@ def test_a_photo_over_the_cap_is_a_recorded_skip():
     assert "MODERATION_MAX_IMAGE_BYTES" in m["error"], m
     assert one("SELECT image IS NULL FROM message_moderation WHERE message_id = %d" % mid) == "1"
     assert image_requests(GEMINI) == []
+    # Kept under the cap, checked after it was lowered: skipped too, never
+    # a cut photo.
+    mid2 = photo_arrive("gemini", phone, jpeg(b"FLAGME"))
+    outbox("gemini", env={"MODERATION_MAX_IMAGE_BYTES": "1024"})
+    m = photo_of(detail(ticket_of(phone)), mid2)["moderation"]
+    assert m["state"] == "skipped" and "MODERATION_MAX_IMAGE_BYTES" in m["error"], m
+    assert image_requests(GEMINI) == []
 
 
 def test_photos_of_anonymous_reports_follow_moderation_anonymous():
