@@ -227,7 +227,8 @@ check_one(struct tick_app *app, enum tick_ai_provider p,
 			rc = TICK_ENOMEM;
 			goto out;
 		}
-		sug = tick_ai_suggestion_json(&r->verdict);
+		/* A report's suggestion comes from its texts only. */
+		sug = img ? NULL : tick_ai_suggestion_json(&r->verdict);
 		rc = tick_moderation_done(app->db, job->message_id, img,
 		    tick_ai_provider_name(p), tick_ai_model(&app->cfg, p),
 		    r->verdict.flagged, cats, sug, r->latency_ms,
@@ -235,12 +236,19 @@ check_one(struct tick_app *app, enum tick_ai_provider p,
 		st->done++;
 		if (r->verdict.flagged)
 			st->flagged++;
-		if (rc == TICK_OK && r->verdict.flagged)
-			rc = notice(app, job);
+		/* The check is recorded: a notice or an offer that fails now
+		 * is logged and stops no other check. */
+		if (rc == TICK_OK && r->verdict.flagged &&
+		    notice(app, job) != TICK_OK)
+			tick_log_warn("%s: message %lld: the moderation notice "
+			              "failed",
+			    __func__, job->message_id);
 		/* A report's suggestion: the guided intake may offer it. */
 		if (rc == TICK_OK && !img && r->verdict.has_suggestion &&
-		    job->ticket_id > 0)
-			rc = offer(app, job->ticket_id);
+		    job->ticket_id > 0 && offer(app, job->ticket_id) != TICK_OK)
+			tick_log_warn("%s: ticket %lld: the intake's offer of "
+			              "the suggestion failed",
+			    __func__, job->ticket_id);
 		break;
 	case TICK_AI_FAILED:
 		tick_log_warn("%s: message %lld: %s", __func__, job->message_id,
