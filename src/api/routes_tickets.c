@@ -38,6 +38,9 @@ static const struct tick_route tickets[] = {
 	    TICK_MAX_UPLOAD_BODY, TICK_PERM_TICKETS_WORK },
 	{ "POST", "/api/tickets/:id/close", tick_work_close, 0,
 	    TICK_PERM_TICKETS_WORK },
+	/* Issue 16: the agent is typing (a read mark with the indicator). */
+	{ "POST", "/api/tickets/:id/typing", tick_work_typing, 0,
+	    TICK_PERM_TICKETS_WORK },
 	/* Issue 16: an approved template, its variables filled. */
 	{ "POST", "/api/tickets/:id/template", tick_work_template, 0,
 	    TICK_PERM_TICKETS_WORK },
