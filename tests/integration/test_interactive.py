@@ -322,3 +322,48 @@ def test_a_failed_read_mark_is_left_to_the_outbox():
     from harness import tick
     assert tick("outbox").returncode == 0
     assert reads_of(first)[-1]["answer"] == 200
+
+
+def test_canned_replies_are_managed_by_managers_and_read_by_everyone():
+    admin, manager, agent = admin_token(), token_for("site_manager"), token_for("agent")
+    code = "greet-%d" % uniq()
+    body = {"code": code, "title": "Greeting", "text": "Hello {name}, this is {agent} about {reference}.",
+            "buttons": ["Yes", "No"]}
+    assert api("POST", "/api/canned-replies", agent, body).status == 403
+    r = api("POST", "/api/canned-replies", manager, body)
+    assert r.status == 201, r.json()
+    c = r.json()["data"]
+    assert c["code"] == code and c["buttons"] == ["Yes", "No"] and c["text"] == body["text"], c
+    cid = c["id"]
+    assert api("POST", "/api/canned-replies", admin, body).json()["error"]["code"] == "duplicate"
+    # Everyone who reads tickets finds it by code or title.
+    r = api("GET", "/api/canned-replies?q=%s" % code[:8], agent)
+    assert r.status == 200 and [x["id"] for x in r.json()["data"]["items"]] == [cid], r.json()
+    r = api("GET", "/api/canned-replies?q=Greet", agent)
+    assert cid in [x["id"] for x in r.json()["data"]["items"]]
+    assert api("GET", "/api/canned-replies?q=100%25_nothing", agent).json()["data"]["items"] == []
+    assert api("GET", "/api/canned-replies/%d" % cid, agent).json()["data"]["title"] == "Greeting"
+    # Changes: the members given; null clears the buttons.
+    r = api("PUT", "/api/canned-replies/%d" % cid, admin, {"title": "Hello", "buttons": None})
+    assert r.status == 200 and r.json()["data"]["title"] == "Hello" and r.json()["data"]["buttons"] == [], r.json()
+    assert r.json()["data"]["text"] == body["text"]
+    assert api("PUT", "/api/canned-replies/%d" % cid, agent, {"title": "x"}).status == 403
+    # Bad input names the field.
+    for bad, field in [({"code": "Has Space", "title": "t", "text": "x"}, "code"),
+                       ({"code": "ok-%d" % uniq(), "title": "t", "text": "x" * 4097}, "text"),
+                       ({"code": "ok-%d" % uniq(), "title": "", "text": "x"}, "title"),
+                       ({"code": "ok-%d" % uniq(), "title": "t", "text": "x", "buttons": ["a"] * 4}, "buttons"),
+                       ({"code": "ok-%d" % uniq(), "title": "t", "text": "x", "buttons": ["b" * 21]}, "buttons[0]"),
+                       ({"code": "ok-%d" % uniq(), "title": "t", "text": "x", "buttons": ["a", "a"]}, "buttons[1]"),
+                       ({"code": "ok-%d" % uniq(), "title": "t", "text": "x", "extra": 1}, "extra")]:
+        field_422(api("POST", "/api/canned-replies", admin, bad), field)
+    # 4096 characters (not bytes) is a good text.
+    r = api("POST", "/api/canned-replies", admin, {"code": "long-%d" % uniq(), "title": "Long", "text": "\u00e9" * 4096})
+    assert r.status == 201, r.json()
+    # Audited, then gone.
+    assert api("DELETE", "/api/canned-replies/%d" % cid, manager).status == 200
+    assert api("GET", "/api/canned-replies/%d" % cid, agent).status == 404
+    assert api("DELETE", "/api/canned-replies/%d" % cid, manager).status == 404
+    acts = [r[0] for r in sql("SELECT action FROM audit_log WHERE entity = 'canned_reply' AND entity_id = '%d'"
+                              " ORDER BY id" % cid)]
+    assert acts == ["canned.create", "canned.update", "canned.delete"], acts
