@@ -645,9 +645,9 @@ bad:
 	return -1;
 }
 
-static void send_reply(struct tick_req *req, long long id,
-    const char *message, const char *wire, const struct tick_ia *ia,
-    const struct tick_file *f, const char *context);
+static void send_reply(struct tick_req *req, long long id, const char *message,
+    const char *wire, const struct tick_ia *ia, const struct tick_file *f,
+    const char *context);
 
 void
 tick_work_send_reply(struct tick_req *req, long long id, const char *message,
@@ -958,8 +958,7 @@ tick_work_reply(struct tick_req *req)
 		msg = json_string_value(json_object_get(body, "message"));
 		if (reply_shape(req, body, msg ? msg : "", &f, &sent, &ia) ==
 		    0) {
-			send_reply(req, id, msg ? msg : "", sent, &ia, &f,
-			    ctx);
+			send_reply(req, id, msg ? msg : "", sent, &ia, &f, ctx);
 			free(sent);
 		}
 		free(f.data);

@@ -157,12 +157,12 @@ row(const json_t *r, struct tick_ia *ia, size_t s, size_t j, char *field,
 	        &c->title, why, whysz) != 0)
 		return fail(field, fieldsz, why, 0, "",
 		    "list.sections[%zu].rows[%zu].title", s, j);
-	if (text_of(json_object_get(r, "description"), 1,
-	        TICK_IA_ROW_DESC_MAX, &c->description, why, whysz) != 0)
+	if (text_of(json_object_get(r, "description"), 1, TICK_IA_ROW_DESC_MAX,
+	        &c->description, why, whysz) != 0)
 		return fail(field, fieldsz, why, 0, "",
 		    "list.sections[%zu].rows[%zu].description", s, j);
-	if (id_of(json_object_get(r, "id"), c, ia->nchoices,
-	        TICK_IA_ROW_ID_MAX, why, whysz) != 0)
+	if (id_of(json_object_get(r, "id"), c, ia->nchoices, TICK_IA_ROW_ID_MAX,
+	        why, whysz) != 0)
 		return fail(field, fieldsz, why, 0, "",
 		    "list.sections[%zu].rows[%zu].id", s, j);
 	ia->nchoices++;
@@ -259,7 +259,7 @@ tick_ia_parse(const json_t *body, const char *text, struct tick_ia *ia,
     char *field, size_t fieldsz, char *why, size_t whysz)
 {
 	const json_t *b = json_object_get(body, "buttons"),
-		     *l = json_object_get(body, "list");
+	             *l = json_object_get(body, "list");
 	enum tick_err rc;
 
 	memset(ia, 0, sizeof(*ia));
@@ -275,7 +275,7 @@ tick_ia_parse(const json_t *body, const char *text, struct tick_ia *ia,
 	if (b == NULL && l == NULL) {
 		/* header and footer belong to buttons or a list. */
 		const json_t *h = json_object_get(body, "header"),
-			     *f = json_object_get(body, "footer");
+		             *f = json_object_get(body, "footer");
 
 		if (h != NULL && !json_is_null(h))
 			return fail(field, fieldsz, why, whysz,
@@ -306,8 +306,7 @@ tick_ia_parse(const json_t *body, const char *text, struct tick_ia *ia,
 	/* The customer's answer names its choice by id: one each. */
 	for (size_t i = 1; i < ia->nchoices; i++)
 		for (size_t j = 0; j < i; j++)
-			if (strcmp(ia->choices[i].id, ia->choices[j].id) ==
-			    0) {
+			if (strcmp(ia->choices[i].id, ia->choices[j].id) == 0) {
 				/* A made-up id yields to the one given. */
 				size_t at = ia->choices[i].id ==
 				        ia->choices[i].idbuf ?

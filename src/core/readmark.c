@@ -44,8 +44,7 @@ tick_readmark_queue(struct tick_app *app, const struct tick_ticket *tk,
 	if (!tk->window_open)
 		return TICK_OK;
 	*why = TICK_READMARK_NOTHING;
-	rc = tick_readmarks_last_inbound(app->db, tk->id, wamid,
-	    sizeof(wamid));
+	rc = tick_readmarks_last_inbound(app->db, tk->id, wamid, sizeof(wamid));
 	if (rc == TICK_ENOTFOUND || (rc == TICK_OK && wamid[0] == '\0'))
 		return TICK_OK;
 	if (rc != TICK_OK)

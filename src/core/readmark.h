@@ -40,8 +40,8 @@ const char *tick_readmark_skip_name(enum tick_readmark_skip why);
  * the customer's contact and to no ticket: it never shows in the
  * timeline. *why says whether it was queued.
  */
-enum tick_err tick_readmark_queue(struct tick_app *app,
-    const struct tick_ticket *tk, int typing, struct tick_outbox_list *l,
-    enum tick_readmark_skip *why);
+enum tick_err
+tick_readmark_queue(struct tick_app *app, const struct tick_ticket *tk,
+    int typing, struct tick_outbox_list *l, enum tick_readmark_skip *why);
 
 #endif

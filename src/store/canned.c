@@ -72,16 +72,16 @@ bind_row(struct tick_q *q, struct row *r)
 static json_t *
 row_json(const struct tick_q *q, const struct row *r)
 {
-	json_t *b = tick_q_isnull(q, 4) ? NULL : json_loads(r->buttons, 0, NULL);
+	json_t *b = tick_q_isnull(q, 4) ? NULL :
+	                                  json_loads(r->buttons, 0, NULL);
 
 	if (b != NULL && !json_is_array(b)) {
 		json_decref(b);
 		b = NULL;
 	}
 	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:s}",
-	    "id", (json_int_t)r->id, "code", r->code, "title", r->title,
-	    "text", r->text, "buttons", b != NULL ? b : json_array(),
-	    "created_by",
+	    "id", (json_int_t)r->id, "code", r->code, "title", r->title, "text",
+	    r->text, "buttons", b != NULL ? b : json_array(), "created_by",
 	    r->created_by ? json_integer((json_int_t)r->created_by) :
 	                    json_null(),
 	    "created_by_name",

@@ -33,8 +33,8 @@ struct tick_canned_in {
  * code, title, text, buttons [titles], created_by, created_by_name,
  * updated_by, created_at, updated_at}.
  */
-enum tick_err tick_canned_list(struct tick_db *db, const char *q,
-    json_t **items);
+enum tick_err
+tick_canned_list(struct tick_db *db, const char *q, json_t **items);
 
 /* One canned reply as in the list: a new object, or NULL with *rc
  * (TICK_ENOTFOUND when there is none). */

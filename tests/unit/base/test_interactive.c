@@ -199,8 +199,8 @@ test_limits(void)
 		{ "row description", TICK_IA_ROW_DESC_MAX },
 		{ "section title", TICK_IA_SECTION_TITLE_MAX },
 	};
-	static const char *const want[] = { "buttons[0].title",
-		"buttons[0].id", "header", "footer", "list.button",
+	static const char *const want[] = { "buttons[0].title", "buttons[0].id",
+		"header", "footer", "list.button",
 		"list.sections[0].rows[0].title",
 		"list.sections[0].rows[0].description",
 		"list.sections[0].title" };
@@ -209,7 +209,8 @@ test_limits(void)
 
 	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
 		for (size_t extra = 0; extra < 2; extra++) {
-			json_t *t = chars(i % 2 ? "\xf0\x9f\x98\x80" : "\xc3\xa9",
+			json_t *t = chars(i % 2 ? "\xf0\x9f\x98\x80" :
+			                          "\xc3\xa9",
 			    edges[i].max + extra);
 			json_t *b;
 
@@ -222,23 +223,19 @@ test_limits(void)
 				    "title", "ok");
 			switch (i) {
 			case 0:
-				json_object_set(json_array_get(json_object_get(
-				                    b, "buttons"),
+				json_object_set(json_array_get(json_object_get(b,
+				                                   "buttons"),
 				                    0),
 				    "title", t);
 				break;
 			case 1:
-				json_object_set(json_array_get(json_object_get(
-				                    b, "buttons"),
+				json_object_set(json_array_get(json_object_get(b,
+				                                   "buttons"),
 				                    0),
 				    "id", t);
 				break;
-			case 2:
-				json_object_set(b, "header", t);
-				break;
-			case 3:
-				json_object_set(b, "footer", t);
-				break;
+			case 2: json_object_set(b, "header", t); break;
+			case 3: json_object_set(b, "footer", t); break;
 			case 4:
 				json_object_set(json_object_get(b, "list"),
 				    "button", t);
@@ -248,8 +245,9 @@ test_limits(void)
 				    json_object_get(json_object_get(b, "list"),
 				        "sections"),
 				    0);
-				json_t *row = json_array_get(
-				    json_object_get(sec, "rows"), 0);
+				json_t *row =
+				    json_array_get(json_object_get(sec, "rows"),
+				        0);
 
 				if (i == 5)
 					json_object_set(row, "title", t);
