@@ -39,7 +39,7 @@ enum tick_ia_kind {
  * in idbuf when the request gave none); description NULL when none. */
 struct tick_ia_choice {
 	const char *id, *title, *description;
-	char idbuf[16];
+	char idbuf[32]; /* "opt-" and any size_t */
 };
 
 struct tick_ia_section {
