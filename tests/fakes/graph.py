@@ -19,6 +19,8 @@ received.
   POST /_fake/qr_mode {"mode": M, "times": N}   next N QR code calls: ok | http500 |
         timeout | error:<code>
   POST /_fake/qr_limit {"limit": N}             codes a number may have (2000)
+  POST /_fake/read_mode {"mode": M, "times": N}  next N read marks: ok | http500 | error:<code>
+        (the sends' mode leaves read marks alone)
   POST /_fake/lookup_mode {"mode": M, "times": N}  next N number lookups: ok | http500 |
         no_number (answers without display_phone_number)
   POST /_fake/mode {"mode": M, "times": N}      next N sends (default all) answer M:
@@ -109,6 +111,8 @@ class State:
         self.lookups = []
         self.lookup_mode = "ok"
         self.lookup_times = None
+        self.read_mode = "ok"
+        self.read_times = None
         self.templates = []
         self.template_lists = []
         self.template_counter = 0
@@ -552,11 +556,11 @@ class Handler(BaseHTTPRequestHandler):
             with st.lock:
                 st.requests, st.mode, st.times = [], "ok", None
                 st.qr_requests, st.lookups = [], []
-                st.qr_mode = st.lookup_mode = "ok"
-                st.qr_times = st.lookup_times = None
+                st.qr_mode = st.lookup_mode = st.read_mode = "ok"
+                st.qr_times = st.lookup_times = st.read_times = None
                 st.qr_limit = 2000
             return self.reply(200, {"ok": True})
-        if parts in (["_fake", "qr_mode"], ["_fake", "lookup_mode"]):
+        if parts in (["_fake", "qr_mode"], ["_fake", "lookup_mode"], ["_fake", "read_mode"]):
             req = json.loads(raw or b"{}")
             name = parts[1][:-5]
             with st.lock:
@@ -605,7 +609,8 @@ class Handler(BaseHTTPRequestHandler):
             if why:
                 record["answer"] = 400
                 return self.reply(400, error_body(100, details=why))
-            mode = st.take_mode()
+            # Steered apart (read_mode): the sends' mode stays theirs.
+            mode = st.take("read")
             record["mode"] = mode
             if mode == "http500":
                 record["answer"] = 500

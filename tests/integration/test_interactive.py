@@ -13,8 +13,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (BUILD, PNID, admin_token, api, graph, graph_mode, new_phone,  # noqa: E402
-                     one, post_webhook, sign, sql, text_message, token_for, uniq)
+from harness import (BUILD, PNID, admin_token, api, graph, new_phone,  # noqa: E402
+                     one, post_webhook, sql, text_message, token_for, uniq)
 
 
 def cgi(method, uri, body, env, token):
@@ -312,11 +312,10 @@ def test_read_receipts_off_sends_neither():
 def test_a_failed_read_mark_is_left_to_the_outbox():
     phone, tid, first = start()
     tok = admin_token()
-    graph_mode("http500", 1)
+    graph("POST", "/_fake/read_mode", {"mode": "http500", "times": 1})
     r = api("POST", "/api/tickets/%d/typing" % tid, tok)
     assert r.status == 202, r
     assert reads_of(first)[-1]["answer"] == 500
-    graph_mode("ok")
     sql("UPDATE whatsapp_messages SET next_attempt_at = NOW(3) WHERE type = 'read' AND payload LIKE '%%%s%%'"
         % first)
     from harness import tick
