@@ -137,6 +137,10 @@ enum tick_cfg {
 	/* Agent assistance (issue 17): core/assist. */
 	TICK_CFG_ASSIST_LANGUAGE,
 	TICK_CFG_ASSIST_MAX_CHARS,
+	/* Issue 16: read marks and the typing indicator (1 on, 0 off), and
+	 * the text put before each agent's reply ({agent}: their name). */
+	TICK_CFG_WA_READ_RECEIPTS,
+	TICK_CFG_WA_AGENT_PREFIX,
 	TICK_CFG__MAX
 };
 
