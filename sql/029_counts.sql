@@ -110,11 +110,12 @@ CREATE PROCEDURE tick_counts_move(di VARCHAR(8), vo INT UNSIGNED, so VARCHAR(16)
   CALL tick_counts_add(di, vo, so, -1); END IF; IF cn AND NOT newfirst THEN
   CALL tick_counts_add(di, vn, sn, 1); END IF; END IF; END;
 
--- After the rollup's triggers (sql/020), in the order of the key's dim.
+-- After the rollup's triggers (sql/020). A new ticket is one statement of
+-- five rows, in key order (measured: a CALL a row cost twice as much).
 DROP TRIGGER IF EXISTS tickets_counts_ins;
 CREATE TRIGGER tickets_counts_ins AFTER INSERT ON tickets FOR EACH ROW
   BEGIN IF NEW.deleted_at IS NULL THEN
-  CALL tick_counts_add('all', 0, NEW.status, 1); CALL tick_counts_add('holder', NEW.assigned_to, NEW.status, 1); CALL tick_counts_add('site', NEW.site_id, NEW.status, 1); CALL tick_counts_add('subsite', NEW.subsite_id, NEW.status, 1); CALL tick_counts_add('team', NEW.team_id, NEW.status, 1); END IF; END;
+  INSERT INTO ticket_counts (dim, val, status, n) VALUES ('all', 0, NEW.status, 1), ('holder', IFNULL(NEW.assigned_to, 0), NEW.status, 1), ('site', IFNULL(NEW.site_id, 0), NEW.status, 1), ('subsite', IFNULL(NEW.subsite_id, 0), NEW.status, 1), ('team', IFNULL(NEW.team_id, 0), NEW.status, 1) ON DUPLICATE KEY UPDATE n = n + VALUES(n); END IF; END;
 
 DROP TRIGGER IF EXISTS tickets_counts_upd;
 CREATE TRIGGER tickets_counts_upd AFTER UPDATE ON tickets FOR EACH ROW
@@ -124,7 +125,7 @@ CREATE TRIGGER tickets_counts_upd AFTER UPDATE ON tickets FOR EACH ROW
 DROP TRIGGER IF EXISTS tickets_counts_del;
 CREATE TRIGGER tickets_counts_del AFTER DELETE ON tickets FOR EACH ROW
   BEGIN IF OLD.deleted_at IS NULL THEN
-  CALL tick_counts_add('all', 0, OLD.status, -1); CALL tick_counts_add('holder', OLD.assigned_to, OLD.status, -1); CALL tick_counts_add('site', OLD.site_id, OLD.status, -1); CALL tick_counts_add('subsite', OLD.subsite_id, OLD.status, -1); CALL tick_counts_add('team', OLD.team_id, OLD.status, -1); END IF; END;
+  INSERT INTO ticket_counts (dim, val, status, n) VALUES ('all', 0, OLD.status, -1), ('holder', IFNULL(OLD.assigned_to, 0), OLD.status, -1), ('site', IFNULL(OLD.site_id, 0), OLD.status, -1), ('subsite', IFNULL(OLD.subsite_id, 0), OLD.status, -1), ('team', IFNULL(OLD.team_id, 0), OLD.status, -1) ON DUPLICATE KEY UPDATE n = n + VALUES(n); END IF; END;
 
 -- The tickets there already (the rows are rebuilt whole: the migration may
 -- run again after a failure).
