@@ -227,3 +227,13 @@ def test_actions_and_flags_stored_on_the_ticket_equal_a_recount():
     sql("DELETE FROM ticket_actions WHERE ticket_id = %d" % tid)
     check((0, 0, False))
     assert one("SELECT next_action_due FROM tickets WHERE id = %d" % tid) == "NULL"
+
+
+def test_a_total_from_the_counters_is_one_primary_key_range():
+    """The statement list_total runs for a kept filter (store/tickets.c):
+    the primary key, a range of at most five rows per value, no scan."""
+    for dim, vals, status in (("all", "0", " AND status IN ('new', 'assigned')"), ("holder", "0", ""),
+                              ("site", "1, 2", " AND status IN ('new')")):
+        rows = sql("EXPLAIN SELECT CAST(COALESCE(SUM(n), 0) AS SIGNED) FROM ticket_counts"
+                   " WHERE dim = '%s' AND val IN (%s)%s" % (dim, vals, status))
+        assert len(rows) == 1 and rows[0][5] == "PRIMARY" and rows[0][3] in ("range", "ref"), rows
