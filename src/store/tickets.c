@@ -1524,6 +1524,56 @@ counts_total(struct tick_db *db, const struct tick_ticket_filters *f, int dim,
 	return rc;
 }
 
+/* An agent's inbox with statuses alone (the panel's default), exactly:
+ * TICK_SCOPE_SQL's team part as counters. An agent in no team sees every
+ * ticket; one in teams sees the tickets of no team and of their teams
+ * (ticket_counts' team rows) and the ones they hold in other teams (their
+ * holder index: a few rows). */
+static enum tick_err
+agent_total(struct tick_db *db, const struct tick_ticket_filters *f,
+    struct tick_list_page *p)
+{
+	struct tick_sql sql = { .len = 0 };
+	struct tick_q q;
+	long long n = 0;
+	enum tick_err rc;
+
+	tick_sql_add(&sql,
+	    "SELECT CAST(IF(EXISTS (SELECT 1 FROM team_members"
+	    " WHERE user_id = ?), (SELECT COALESCE(SUM(c.n), 0)"
+	    " FROM ticket_counts c WHERE c.dim = 'team' AND (c.val = 0"
+	    " OR c.val IN (SELECT team_id FROM team_members"
+	    " WHERE user_id = ?))");
+	where_in(&sql, "c.status", f->nstatus);
+	tick_sql_add(&sql,
+	    ") + (SELECT COUNT(*) FROM tickets t WHERE t.deleted_at IS NULL"
+	    " AND t.assigned_to = ? AND t.team_id NOT IN (SELECT team_id"
+	    " FROM team_members WHERE user_id = ?)");
+	where_in(&sql, "t.status", f->nstatus);
+	tick_sql_add(&sql,
+	    "), (SELECT COALESCE(SUM(c.n), 0)"
+	    " FROM ticket_counts c WHERE c.dim = 'all'");
+	where_in(&sql, "c.status", f->nstatus);
+	tick_sql_add(&sql, ")) AS SIGNED)");
+	tick_q_init_built(&q, db, &sql);
+	tick_q_int(&q, f->scope.user_id);
+	tick_q_int(&q, f->scope.user_id);
+	for (size_t i = 0; i < f->nstatus; i++)
+		tick_q_str(&q, f->status[i], (size_t)-1);
+	tick_q_int(&q, f->scope.user_id);
+	tick_q_int(&q, f->scope.user_id);
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < f->nstatus; i++)
+			tick_q_str(&q, f->status[i], (size_t)-1);
+	tick_q_out_int(&q, &n);
+	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
+		rc = TICK_EDB;
+	tick_q_done(&q);
+	p->total_estimate = 0;
+	p->total = n > 0 ? n : 0;
+	return rc;
+}
+
 /* The matches of f: from the counters when they keep f's filter (issue
  * 18), else counted up to TICK_LIST_TOTAL_MAX + 1 rows only. */
 static enum tick_err
@@ -1532,6 +1582,7 @@ list_total(struct tick_db *db, const struct tick_ticket_filters *f,
 {
 	struct tick_sql sql = { .len = 0 };
 	long long vals[2 * TICK_FILTER_VALUES_MAX];
+	struct tick_ticket_filters unscoped = *f;
 	struct tick_q q;
 	long long n = 0;
 	size_t nvals = 0;
@@ -1540,6 +1591,11 @@ list_total(struct tick_db *db, const struct tick_ticket_filters *f,
 
 	if ((dim = tick_ticket_counts_dim(f, vals, &nvals)) >= 0)
 		return counts_total(db, f, dim, vals, nvals, p);
+	memset(&unscoped.scope, 0, sizeof(unscoped.scope));
+	if (f->scope.teams_only && !f->scope.sites_only &&
+	    f->scope.user_id > 0 &&
+	    tick_ticket_counts_dim(&unscoped, vals, &nvals) == TICK_COUNTS_ALL)
+		return agent_total(db, f, p);
 	tick_sql_add(&sql, "SELECT COUNT(*) FROM (SELECT 1 FROM tickets t");
 	tick_ticket_where(&sql, f);
 	tick_sql_add(&sql, " LIMIT ?) x");

@@ -150,12 +150,27 @@ def test_each_single_filter_answers_its_exact_count():
     want = int(one("SELECT COUNT(*) FROM tickets WHERE deleted_at IS NULL AND assigned_to = %d AND team_id = %d"
                    % (w["agent"], tb)))
     assert total("assigned_to=%d&team=%d" % (w["agent"], tb)) == (want, False)
-    # A scoped agent (in a team) counts what they see, from the tickets.
+    # An agent counts what their teams let them see: the tickets of no
+    # team and of their teams from the counters, and the ones they hold in
+    # another team (here one in tc) from the tickets.
+    tc = team()
     sql("INSERT IGNORE INTO team_members (team_id, user_id) VALUES (%d, %d)" % (ta, w["agent"]))
-    got = total("status=new,assigned,in_progress,pending,closed", w["agent_tok"])
-    assert got[1] is False and got[0] == int(one(
-        "SELECT COUNT(*) FROM tickets WHERE deleted_at IS NULL AND (team_id IS NULL OR assigned_to = %d"
-        " OR team_id = %d)" % (w["agent"], ta))), got
+    sql("UPDATE tickets SET team_id = %d WHERE id = %d" % (tc, w["ids"][0]))
+    seen = ("deleted_at IS NULL AND (team_id IS NULL OR assigned_to = {0} OR team_id IN"
+            " (SELECT team_id FROM team_members WHERE user_id = {0}))").format(w["agent"])
+    assert int(one("SELECT COUNT(*) FROM tickets WHERE %s AND team_id = %d" % (seen, tc))) == 1
+    for query, where in (("", "1"), ("status=new", "status = 'new'"),
+                         ("status=new,assigned,in_progress&sort=activity",
+                          "status IN ('new', 'assigned', 'in_progress')")):
+        want = int(one("SELECT COUNT(*) FROM tickets WHERE %s AND %s" % (seen, where)))
+        assert total(query, w["agent_tok"]) == (want, False), (query, want)
+    # An agent of no team sees every ticket; other filters count the
+    # tickets, within the scope, and agree.
+    _uid, lone = agent()
+    want = int(one("SELECT COUNT(*) FROM tickets WHERE deleted_at IS NULL AND status <> 'closed'"))
+    assert total("status=new,assigned,in_progress,pending", lone) == (want, False)
+    want = int(one("SELECT COUNT(*) FROM tickets WHERE %s AND assigned_to IS NULL" % seen))
+    assert total("unassigned=1", w["agent_tok"]) == (want, False)
 
 
 # The stored values of every ticket against a recount: rows that differ.
