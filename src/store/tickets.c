@@ -1442,9 +1442,95 @@ cursor_bind(struct tick_q *q, const struct tick_cursor *c)
 	tick_q_int(q, c->id);
 }
 
-/* The matches of f, counted up to TICK_LIST_TOTAL_MAX + 1 rows only. */
+/* ticket_counts' dims (sql/029_counts.sql), in its ENUM's order. */
+static const char *const count_dims[TICK_COUNTS__MAX] = {
+	[TICK_COUNTS_ALL] = "all",
+	[TICK_COUNTS_HOLDER] = "holder",
+	[TICK_COUNTS_SITE] = "site",
+	[TICK_COUNTS_SUBSITE] = "subsite",
+	[TICK_COUNTS_TEAM] = "team",
+};
+
+int
+tick_ticket_counts_dim(const struct tick_ticket_filters *f, long long *vals,
+    size_t *nvals)
+{
+	int dim = TICK_COUNTS_ALL, given = 0;
+
+	*nvals = 0;
+	/* A scope, a search, dates, the report's keys, a tag, the AI flag:
+	 * the tickets themselves. */
+	if (scoped(&f->scope) || f->q[0] || f->from[0] || f->to[0] ||
+	    f->ncategories > 0 || f->nseverities > 0 || f->nobservations > 0 ||
+	    f->tag[0] || f->flagged || (f->nsites > 0 && !f->sites_resolved))
+		return -1;
+	vals[(*nvals)++] = 0;
+	if (f->assigned_to > 0 || f->unassigned) {
+		given++;
+		dim = TICK_COUNTS_HOLDER;
+		vals[0] = f->unassigned ? 0 : f->assigned_to;
+	}
+	if (f->team_id != 0) {
+		given++;
+		dim = TICK_COUNTS_TEAM;
+		vals[0] = f->team_id > 0 ? f->team_id : 0;
+	}
+	if (f->sites_resolved && f->nsites > 0) {
+		const long long *ids = f->nsite_ids > 0 ? f->site_ids :
+		                                          f->subsite_ids;
+
+		given++;
+		/* Sites and sub-sites together may name one ticket twice;
+		 * no site at all matches nothing, which the tickets say
+		 * at once. */
+		if ((f->nsite_ids > 0) == (f->nsubsite_ids > 0))
+			return -1;
+		dim = f->nsite_ids > 0 ? TICK_COUNTS_SITE : TICK_COUNTS_SUBSITE;
+		*nvals = f->nsite_ids > 0 ? f->nsite_ids : f->nsubsite_ids;
+		for (size_t i = 0; i < *nvals; i++)
+			vals[i] = ids[i];
+	}
+	return given > 1 ? -1 : dim;
+}
+
+/* The matches of f from ticket_counts, exactly (dim, vals as
+ * tick_ticket_counts_dim gave them): one primary-key range. */
 static enum tick_err
-list_total(struct tick_db *db, const struct tick_ticket_filters *f,
+counts_total(struct tick_db *db, const struct tick_ticket_filters *f, int dim,
+    const long long *vals, size_t nvals, struct tick_list_page *p)
+{
+	struct tick_sql sql = { .len = 0 };
+	struct tick_q q;
+	long long n = 0;
+	enum tick_err rc;
+
+	tick_sql_add(&sql,
+	    "SELECT CAST(COALESCE(SUM(n), 0) AS SIGNED)"
+	    " FROM ticket_counts WHERE dim = ?");
+	where_ids(&sql, " AND val IN (?", nvals);
+	where_in(&sql, "status", f->nstatus);
+	tick_q_init_built(&q, db, &sql);
+	tick_q_str(&q, count_dims[dim], (size_t)-1);
+	for (size_t i = 0; i < nvals; i++)
+		tick_q_int(&q, vals[i]);
+	for (size_t i = 0; i < f->nstatus; i++)
+		tick_q_str(&q, f->status[i], (size_t)-1);
+	tick_q_out_int(&q, &n);
+	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
+		rc = TICK_EDB;
+	tick_q_done(&q);
+	p->total_estimate = 0;
+	p->total = n > 0 ? n : 0;
+	return rc;
+}
+
+/* An agent's inbox with statuses alone (the panel's default), exactly:
+ * TICK_SCOPE_SQL's team part as counters. An agent in no team sees every
+ * ticket; one in teams sees the tickets of no team and of their teams
+ * (ticket_counts' team rows) and the ones they hold in other teams (their
+ * holder index: a few rows). */
+static enum tick_err
+agent_total(struct tick_db *db, const struct tick_ticket_filters *f,
     struct tick_list_page *p)
 {
 	struct tick_sql sql = { .len = 0 };
@@ -1452,6 +1538,64 @@ list_total(struct tick_db *db, const struct tick_ticket_filters *f,
 	long long n = 0;
 	enum tick_err rc;
 
+	tick_sql_add(&sql,
+	    "SELECT CAST(IF(EXISTS (SELECT 1 FROM team_members"
+	    " WHERE user_id = ?), (SELECT COALESCE(SUM(c.n), 0)"
+	    " FROM ticket_counts c WHERE c.dim = 'team' AND (c.val = 0"
+	    " OR c.val IN (SELECT team_id FROM team_members"
+	    " WHERE user_id = ?))");
+	where_in(&sql, "c.status", f->nstatus);
+	tick_sql_add(&sql,
+	    ") + (SELECT COUNT(*) FROM tickets t WHERE t.deleted_at IS NULL"
+	    " AND t.assigned_to = ? AND t.team_id NOT IN (SELECT team_id"
+	    " FROM team_members WHERE user_id = ?)");
+	where_in(&sql, "t.status", f->nstatus);
+	tick_sql_add(&sql,
+	    "), (SELECT COALESCE(SUM(c.n), 0)"
+	    " FROM ticket_counts c WHERE c.dim = 'all'");
+	where_in(&sql, "c.status", f->nstatus);
+	tick_sql_add(&sql, ")) AS SIGNED)");
+	tick_q_init_built(&q, db, &sql);
+	tick_q_int(&q, f->scope.user_id);
+	tick_q_int(&q, f->scope.user_id);
+	for (size_t i = 0; i < f->nstatus; i++)
+		tick_q_str(&q, f->status[i], (size_t)-1);
+	tick_q_int(&q, f->scope.user_id);
+	tick_q_int(&q, f->scope.user_id);
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < f->nstatus; i++)
+			tick_q_str(&q, f->status[i], (size_t)-1);
+	tick_q_out_int(&q, &n);
+	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
+		rc = TICK_EDB;
+	tick_q_done(&q);
+	p->total_estimate = 0;
+	p->total = n > 0 ? n : 0;
+	return rc;
+}
+
+/* The matches of f: from the counters when they keep f's filter (issue
+ * 18), else counted up to TICK_LIST_TOTAL_MAX + 1 rows only. */
+static enum tick_err
+list_total(struct tick_db *db, const struct tick_ticket_filters *f,
+    struct tick_list_page *p)
+{
+	struct tick_sql sql = { .len = 0 };
+	long long vals[2 * TICK_FILTER_VALUES_MAX];
+	struct tick_ticket_filters unscoped = *f;
+	struct tick_q q;
+	long long n = 0;
+	size_t nvals = 0;
+	enum tick_err rc;
+	int dim;
+
+	if ((dim = tick_ticket_counts_dim(f, vals, &nvals)) >= 0)
+		return counts_total(db, f, dim, vals, nvals, p);
+	memset(&unscoped.scope, 0, sizeof(unscoped.scope));
+	if (f->scope.teams_only && !f->scope.sites_only &&
+	    f->scope.user_id > 0 &&
+	    tick_ticket_counts_dim(&unscoped, vals, &nvals) == TICK_COUNTS_ALL)
+		return agent_total(db, f, p);
 	tick_sql_add(&sql, "SELECT COUNT(*) FROM (SELECT 1 FROM tickets t");
 	tick_ticket_where(&sql, f);
 	tick_sql_add(&sql, " LIMIT ?) x");
@@ -1543,16 +1687,16 @@ tick_ticket_list(struct tick_db *db, const struct tick_ticket_filters *given,
 	if ((rc = list_total(db, f, p)) != TICK_OK)
 		goto out;
 
-	/* The snippet is the ticket's own column (issue 18), not a
-	 * sub-query per row; one row past the page says whether another
-	 * page follows. */
+	/* The snippet, the open actions and the AI flag are the ticket's
+	 * own columns (issue 18, sql/025 and 029), not sub-queries per row;
+	 * overdue actions are counted only on a ticket whose earliest open
+	 * action was due before today. One row past the page says whether
+	 * another page follows. */
 	tick_sql_add(&list,
-	    "SELECT " TICKET_COLUMNS " t.last_message,"
-	    " (SELECT COUNT(*) FROM ticket_actions a"
-	    " WHERE a.ticket_id = t.id AND a.status = 'open'),"
-	    " (SELECT COUNT(*) FROM ticket_actions a"
-	    " WHERE a.ticket_id = t.id AND " TICK_ACTION_OVERDUE_SQL
-	    ")" TICKET_TEAM_COLUMNS ", ");
+	    "SELECT " TICKET_COLUMNS " t.last_message, t.open_actions,"
+	    " IF(t.next_action_due < UTC_DATE(), (SELECT COUNT(*)"
+	    " FROM ticket_actions a WHERE a.ticket_id = t.id AND " TICK_ACTION_OVERDUE_SQL
+	    "), 0)" TICKET_TEAM_COLUMNS ", ");
 	tick_sql_add(&list, keyed ? sort_key_sql[f->sort] : "NULL");
 	tick_sql_add(&list, " FROM" TICKET_FROM);
 	tick_ticket_where(&list, f);

@@ -203,6 +203,29 @@ struct tick_ticket_filters {
  * million rows on every page. */
 #define TICK_LIST_TOTAL_MAX 10000
 
+/* Issue 18: the inbox's totals kept per status in ticket_counts
+ * (sql/029_counts.sql), in one of these dims. */
+enum tick_counts_dim {
+	TICK_COUNTS_ALL,     /* every ticket (val 0) */
+	TICK_COUNTS_HOLDER,  /* assigned_to; val 0: nobody */
+	TICK_COUNTS_SITE,    /* site_id (a top-level site's, sub-sites' too) */
+	TICK_COUNTS_SUBSITE, /* subsite_id */
+	TICK_COUNTS_TEAM,    /* team_id; val 0: no team */
+	TICK_COUNTS__MAX
+};
+
+/*
+ * Which ticket_counts rows answer f's total exactly: the dim (an enum
+ * tick_counts_dim), with its values in vals (room for 2 *
+ * TICK_FILTER_VALUES_MAX), *nvals of them, the statuses being f's (none:
+ * every status). -1 when the counters do not keep f's filter: a scope, a
+ * search, dates, the report's keys, a tag, the AI flag, or more than one
+ * of a holder (mine, assigned_to, unassigned), sites and a team. f's
+ * sites must be resolved to ids (sites_resolved). Pure.
+ */
+int tick_ticket_counts_dim(const struct tick_ticket_filters *f, long long *vals,
+    size_t *nvals);
+
 /* Which page of the inbox, and what the list says about the rest. */
 struct tick_list_page {
 	long long page, limit; /* 1-based page (used without after), 1..100 */
