@@ -126,6 +126,12 @@ enum tick_cfg {
 	TICK_CFG_MODERATION_TIMEOUT_MS,
 	TICK_CFG_MODERATION_ANONYMOUS,
 	TICK_CFG_MODERATION_MAX_ATTEMPTS,
+	/* Consent and the window (issue 16): keywords that stop or resume
+	 * marketing (comma-separated, empty: off) and the reminder sent 23
+	 * hours after a customer's last message (empty: off). */
+	TICK_CFG_TEXT_OPT_OUT_KEYWORDS,
+	TICK_CFG_TEXT_OPT_IN_KEYWORDS,
+	TICK_CFG_WINDOW_REMINDER_TEXT,
 	TICK_CFG__MAX
 };
 
