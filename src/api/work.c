@@ -706,7 +706,8 @@ send_reply(struct tick_req *req, long long id, const char *message,
 			snprintf(cat, sizeof(cat), "%s", ro->tpl.category);
 		else
 			configured_category(req, tmpl, cat, sizeof(cat));
-		rc = tick_consent_template_ok(db, tk.contact_id, cat);
+		rc = tick_consent_template_ok(db, tk.contact_id, tk.mobile,
+		    cat);
 		if (rc != TICK_OK) {
 			abort_tx(req, &l, NULL);
 			if (rc == TICK_EFORBIDDEN)
@@ -1172,8 +1173,8 @@ tick_work_template(struct tick_req *req)
 	}
 	/* A customer who stopped marketing gets no MARKETING template
 	 * (issue 16): refused before anything is stored. */
-	if ((rc = tick_consent_template_ok(db, tk.contact_id, tpl.category)) !=
-	    TICK_OK) {
+	if ((rc = tick_consent_template_ok(db, tk.contact_id, tk.mobile,
+	         tpl.category)) != TICK_OK) {
 		abort_tx(req, &l, NULL);
 		if (rc == TICK_EFORBIDDEN)
 			opted_out(req, "name");

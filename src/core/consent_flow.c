@@ -92,15 +92,15 @@ tick_consent_keyword_message(struct tick_app *app, long long contact_id,
 
 enum tick_err
 tick_consent_template_ok(struct tick_db *db, long long contact_id,
-    const char *category)
+    const char *mobile, const char *category)
 {
 	enum tick_err rc;
 	int out = 0;
 
 	if (category == NULL || strcasecmp(category, "MARKETING") != 0)
 		return TICK_OK;
-	if ((rc = tick_contact_marketing_opted_out(db, contact_id, &out)) !=
-	    TICK_OK)
+	if ((rc = tick_contact_marketing_opted_out(db, contact_id, mobile,
+	         &out)) != TICK_OK)
 		return rc;
 	return out ? TICK_EFORBIDDEN : TICK_OK;
 }

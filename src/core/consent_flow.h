@@ -46,10 +46,11 @@ enum tick_err tick_consent_keyword_message(struct tick_app *app,
 
 /*
  * Whether a template of category (MARKETING, UTILITY, AUTHENTICATION;
- * any case) may go to contact id: TICK_OK, or TICK_EFORBIDDEN when it
- * is a marketing one and the contact stopped marketing.
+ * any case) may go to contact id (0: the contact of mobile, a form
+ * ticket's): TICK_OK, or TICK_EFORBIDDEN when it is a marketing one and
+ * the contact stopped marketing.
  */
 enum tick_err tick_consent_template_ok(struct tick_db *db, long long contact_id,
-    const char *category);
+    const char *mobile, const char *category);
 
 #endif

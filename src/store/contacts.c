@@ -35,6 +35,7 @@ enum contacts_stmt {
 	CT_MK_LOCK,
 	CT_MK_SET,
 	CT_MK_GET,
+	CT_MK_GET_PHONE,
 	CT_STMT__MAX
 };
 
@@ -174,6 +175,11 @@ static const char *const stmts[CT_STMT__MAX] = {
 	    " FROM_UNIXTIME(?)), FROM_UNIXTIME(?)) WHERE id = ?",
 	[CT_MK_GET] =
 	    "SELECT marketing_opt_out FROM whatsapp_contacts WHERE id = ?",
+	/* A form ticket names no contact: its mobile's contact decides. */
+	[CT_MK_GET_PHONE] =
+	    "SELECT marketing_opt_out FROM whatsapp_contacts"
+	    " WHERE contact_key = ? OR wa_id = ?"
+	    " ORDER BY marketing_opt_out DESC LIMIT 1",
 };
 /* clang-format on */
 
@@ -820,17 +826,22 @@ tick_contact_marketing_set(struct tick_db *db, long long id, int change,
 
 enum tick_err
 tick_contact_marketing_opted_out(struct tick_db *db, long long id,
-    int *opted_out)
+    const char *phone, int *opted_out)
 {
 	long long out = 0;
 	struct tick_q q;
 	enum tick_err rc;
 
 	*opted_out = 0;
-	if (id <= 0)
+	if (id > 0) {
+		tick_q_init(&q, db, stmts[CT_MK_GET]);
+		tick_q_int(&q, id);
+	} else if (phone != NULL && *phone != '\0') {
+		tick_q_init(&q, db, stmts[CT_MK_GET_PHONE]);
+		tick_q_str(&q, phone, (size_t)-1);
+		tick_q_str(&q, phone, (size_t)-1);
+	} else
 		return TICK_OK;
-	tick_q_init(&q, db, stmts[CT_MK_GET]);
-	tick_q_int(&q, id);
 	tick_q_out_int(&q, &out);
 	rc = tick_q_one(&q);
 	*opted_out = out != 0;

@@ -151,9 +151,10 @@ enum tick_err tick_contact_marketing_lock(struct tick_db *db, long long id,
 enum tick_err tick_contact_marketing_set(struct tick_db *db, long long id,
     int change, int opted_out, const char *source, long long at);
 
-/* Whether contact id (0: none, never) stopped marketing. */
+/* Whether contact id stopped marketing; with id 0, the contact of phone
+ * (digits; NULL or "": nobody, never). */
 enum tick_err tick_contact_marketing_opted_out(struct tick_db *db, long long id,
-    int *opted_out);
+    const char *phone, int *opted_out);
 
 /* Deletes contact id's card rows (tags, the contact), for an erasure. */
 enum tick_err tick_contact_erase_rows(struct tick_db *db, long long id);

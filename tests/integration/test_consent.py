@@ -131,6 +131,15 @@ def test_marketing_template_refused_utility_and_replies_go():
     r = api("POST", "/api/tickets/%d/reply" % tid, tok, {"message": "a service reply"})
     assert r.status == 201 and r.json()["data"]["whatsapp"]["status"] == "sent", r
     assert outs(tid) == before + 2
+    # A form ticket for the same number: its contact decides too.
+    r = api("POST", "/api/tickets", admin_token(), {
+        "name": "Ana Ruiz", "mobile": phone, "description": "by the form", "issue_type": "hardware",
+        "whatsapp_enabled": True, "whatsapp_notifications": False})
+    assert r.status == 201, r
+    fid = r.json()["data"]["id"]
+    assert api("POST", "/api/tickets/%d/assign" % fid, admin_token()).status == 200
+    r = api("POST", "/api/tickets/%d/template" % fid, admin_token(), {"name": base + "_promo"})
+    assert r.status == 422 and r.json()["error"]["code"] == "opted_out", r
 
 
 def test_keywords_mark_and_clear_and_the_message_stays():
