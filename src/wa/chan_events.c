@@ -65,7 +65,7 @@ read_preferences(const json_t *value, struct tick_wa_chan_event *ev, size_t max,
 	size_t k;
 
 	json_array_foreach (arr, k, item) {
-		struct tick_wa_chan_event *e = &ev[*n];
+		struct tick_wa_chan_event *e;
 		const char *cat = tick_json_str(item, "category");
 		const char *v = tick_json_str(item, "value");
 		const char *wa = tick_json_str(item, "wa_id");
@@ -76,6 +76,7 @@ read_preferences(const json_t *value, struct tick_wa_chan_event *ev, size_t max,
 			(*skipped)++;
 			continue;
 		}
+		e = &ev[*n];
 		memset(e, 0, sizeof(*e));
 		if (wa != NULL && !tick_valid_digits(wa, strlen(wa), 20))
 			wa = NULL;

@@ -1002,8 +1002,11 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 			if (tick_wa_chan_field(field)) {
 				size_t got = 0;
 
+				/* No array when nothing was counted. */
 				tick_wa_chan_read(field, value,
-				    out->chan_events + out->nchan_events,
+				    out->chan_events != NULL ?
+				        out->chan_events + out->nchan_events :
+				        NULL,
 				    nchan - out->nchan_events, &got,
 				    &out->skipped);
 				out->nchan_events += got;
