@@ -53,6 +53,8 @@ export function register(test) {
     await link.click();
     await admin.getByRole('heading', { level: 1 }).filter({ hasText: /WhatsApp/ }).waitFor();
     await admin.locator('#channel-health').getByText(RED).waitFor();
+    // The status screen says the same, with since when.
+    await admin.locator('.wa-status dd', { hasText: RED }).waitFor();
 
     // A good send clears it for everyone.
     const ok = await api('POST', `/api/tickets/${t.id}/reply`, { token: tok, body: { message: 'sorry, here now' } });
