@@ -58,7 +58,10 @@
 	", t.sla_policy_id, sp.name, " ISO("t.first_response_due_at") "," \
 	" " ISO("t.next_response_due_at") ", " ISO("t.resolution_due_at") "," \
 	" t.pending_since IS NOT NULL," \
-	" CAST(COALESCE(UNIX_TIMESTAMP(" TICK_SLA_NEXT_DUE_SQL "), 0) AS SIGNED)"
+	" CAST(COALESCE(UNIX_TIMESTAMP(" TICK_SLA_NEXT_DUE_SQL "), 0) AS SIGNED)" \
+	TICKET_CONSENT_COLUMNS
+/* The customer's marketing consent (issue 16, C_MARKETING). */
+#define TICKET_CONSENT_COLUMNS ", COALESCE(wc.marketing_opt_out, 0)"
 /* clang-format on */
 
 /* The list's last message: tickets.last_message, VARCHAR(300). */
@@ -97,6 +100,8 @@ enum tickets_stmt {
 	TK_CLOSE,
 	TK_RESPONDED,
 	TK_ACTIVITY,
+	TK_REMIND_DUE,
+	TK_REMIND_MARK,
 	TK_OPEN_FOR_MOBILE,
 	TK_SET_REPORT,
 	TK_SITE,
@@ -262,6 +267,28 @@ static const char *const stmts[TK_STMT__MAX] = {
 	    " NOW(3)), status = IF(status IN ('new', 'assigned'), 'in_progress',"
 	    " status), last_activity_at = NOW(3) WHERE id = ?",
 	[TK_ACTIVITY] = "UPDATE tickets SET last_activity_at = NOW(3) WHERE id = ?",
+	/* The window reminder (issue 16): open WhatsApp tickets whose
+	 * customer last wrote between the two times (23 and 24 hours ago),
+	 * not reminded of that message yet, and that no agent answered
+	 * since. */
+	[TK_REMIND_DUE] =
+	    "SELECT t.id FROM tickets t WHERE t.last_customer_message_at"
+	    " <= FROM_UNIXTIME(?) AND t.last_customer_message_at >"
+	    " FROM_UNIXTIME(?) AND t.status <> 'closed' AND t.deleted_at IS NULL"
+	    " AND t.whatsapp_enabled = 1 AND (t.window_reminder_for IS NULL OR"
+	    " t.window_reminder_for < t.last_customer_message_at)"
+	    " AND NOT EXISTS (SELECT 1 FROM replies r WHERE r.ticket_id = t.id"
+	    " AND r.author = 'agent' AND r.internal = 0"
+	    " AND r.created_at >= t.last_customer_message_at)"
+	    " ORDER BY t.last_customer_message_at LIMIT ?",
+	/* Claims one: a second run (or a second message) finds it done. */
+	[TK_REMIND_MARK] =
+	    "UPDATE tickets SET window_reminder_for = last_customer_message_at,"
+	    " updated_at = updated_at WHERE id = ?"
+	    " AND last_customer_message_at <= FROM_UNIXTIME(?)"
+	    " AND last_customer_message_at > FROM_UNIXTIME(?)"
+	    " AND (window_reminder_for IS NULL"
+	    " OR window_reminder_for < last_customer_message_at)",
 	[TK_OPEN_FOR_MOBILE] =
 	    "SELECT id FROM tickets WHERE mobile = ? AND status <> 'closed'"
 	    " AND deleted_at IS NULL ORDER BY id DESC LIMIT 1",
@@ -523,6 +550,7 @@ struct row {
 	/* The WhatsApp contact's username and business-scoped user id. */
 	char username[TICK_COL_BUF(64)], wa_user_id[TICK_COL_BUF(128)];
 	long long sla_policy, sla_paused, sla_next;
+	long long marketing_opt_out; /* C_MARKETING */
 	char sla_name[TICK_COL_BUF(100)], sla_first[40], sla_nextat[40],
 	    sla_resolution[40];
 	char site_code[TICK_COL_BUF(10)], site_name[TICK_COL_BUF(100)],
@@ -614,6 +642,7 @@ bind_row(struct tick_q *q, struct row *r)
 	tick_q_out_str(q, r->sla_resolution, sizeof(r->sla_resolution));
 	tick_q_out_int(q, &r->sla_paused);
 	tick_q_out_int(q, &r->sla_next);
+	tick_q_out_int(q, &r->marketing_opt_out);
 }
 
 /* Column i of the fetched row as a JSON string, or null. */
@@ -639,9 +668,11 @@ enum {
 	C_TEAM = C_LAST_MESSAGE + 3,
 	/* After the team, the AI flag, the username and the user id. */
 	C_SLA = C_TEAM + 5,
-	/* The list's sort key, after the SLA's seven columns
-	 * (tick_ticket_list). */
-	C_LAST_KEY = C_SLA + 7
+	/* After the SLA's seven columns: the customer stopped marketing
+	 * (issue 16, consent). */
+	C_MARKETING = C_SLA + 7,
+	/* The list's sort key, after those (tick_ticket_list). */
+	C_LAST_KEY = C_MARKETING + 1
 };
 
 /* {"id", "code", "name"} of the site in columns c..c+2, or null. */
@@ -786,6 +817,9 @@ row_json(const struct tick_q *q, const struct row *r, int full)
 	    masked ? json_null() : col(q, C_TEAM + 3, r->username));
 	json_object_set_new(o, "whatsapp_user_id",
 	    masked ? json_null() : col(q, C_TEAM + 4, r->wa_user_id));
+	/* Issue 16: the customer stopped marketing messages. */
+	json_object_set_new(o, "marketing_opt_out",
+	    json_boolean(r->marketing_opt_out != 0));
 	/* The detail lists its actions (api/actions_api.c); a row counts
 	 * them. */
 	if (!full) {
@@ -2073,6 +2107,51 @@ tick_ticket_identity(struct tick_db *db, long long id, json_t **out)
 		        NULL)
 			rc = TICK_ENOMEM;
 	}
+	tick_q_done(&q);
+	return rc;
+}
+
+enum tick_err
+tick_ticket_reminders_due(struct tick_db *db, int64_t from, int64_t to,
+    long long *ids, size_t max, size_t *n)
+{
+	struct tick_q q;
+	enum tick_err rc;
+	long long id = 0;
+	int f;
+
+	*n = 0;
+	tick_q_init(&q, db, stmts[TK_REMIND_DUE]);
+	tick_q_int(&q, (long long)to);
+	tick_q_int(&q, (long long)from);
+	tick_q_int(&q, (long long)max);
+	tick_q_out_int(&q, &id);
+	rc = tick_q_exec(&q);
+	while (rc == TICK_OK && *n < max && (f = tick_q_fetch(&q)) != 0) {
+		if (f < 0) {
+			rc = TICK_EDB;
+			break;
+		}
+		ids[(*n)++] = id;
+	}
+	tick_q_done(&q);
+	return rc;
+}
+
+enum tick_err
+tick_ticket_reminder_claim(struct tick_db *db, long long id, int64_t from,
+    int64_t to, int *claimed)
+{
+	struct tick_q q;
+	enum tick_err rc;
+
+	*claimed = 0;
+	tick_q_init(&q, db, stmts[TK_REMIND_MARK]);
+	tick_q_int(&q, id);
+	tick_q_int(&q, (long long)to);
+	tick_q_int(&q, (long long)from);
+	if ((rc = tick_q_exec(&q)) == TICK_OK)
+		*claimed = tick_q_affected(&q) == 1;
 	tick_q_done(&q);
 	return rc;
 }

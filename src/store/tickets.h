@@ -108,6 +108,20 @@ enum tick_err tick_ticket_touch_customer(struct tick_db *db,
 int tick_ticket_may_work(const struct tick_ticket *tk, long long user_id,
     int admin);
 
+/*
+ * The window reminder (issue 16): ids (at most max) of open WhatsApp
+ * tickets whose customer last wrote after from and at or before to (Unix
+ * seconds), not reminded of that message yet, with no agent reply since.
+ */
+enum tick_err tick_ticket_reminders_due(struct tick_db *db, int64_t from,
+    int64_t to, long long *ids, size_t max, size_t *n);
+
+/* Inside a transaction: marks ticket id reminded of its customer's last
+ * message when it is still due (as above); *claimed says whether this
+ * call did (so a reminder goes once). */
+enum tick_err tick_ticket_reminder_claim(struct tick_db *db, long long id,
+    int64_t from, int64_t to, int *claimed);
+
 /* Inside a transaction: locks ticket id. TICK_ENOTFOUND when missing,
  * deleted or outside scope (NULL: every ticket). */
 enum tick_err tick_ticket_lock(struct tick_db *db,
