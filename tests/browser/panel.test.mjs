@@ -22,6 +22,7 @@ import { register as registerRichmsg } from './richmsg.test.mjs';
 import { register as registerTemplates } from './templates.test.mjs';
 import { register as registerInbox } from './inbox.test.mjs';
 import { register as registerCanned } from './canned.test.mjs';
+import { register as registerChannel } from './channel.test.mjs';
 
 const LIVE_MS = 2000; // a change shows within two seconds, without a reload
 const PHOTO = makePng(480, 320);
@@ -882,5 +883,6 @@ registerRichmsg(test);
 registerTemplates(test);
 registerInbox(test);
 registerCanned(test);
+registerChannel(test);
 
 process.exitCode = await runAll(tests);
