@@ -5,8 +5,6 @@ Requests go through nginx (both sets behind one upstream) or, where a test
 needs one set, straight to that set's FastCGI port."""
 import json
 import os
-import queue
-import random
 import re
 import socket
 import struct
@@ -16,7 +14,9 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.environ["TICK_SRCDIR"], "tests", "integration"))
+sys.path.insert(0, os.path.join(os.environ["TICK_SRCDIR"], "tests", "lib"))
 import harness as h  # noqa: E402
+from meta import Meta, report_statuses, sends as graph_sends, tally  # noqa: E402
 
 SRC = os.environ["TICK_SRCDIR"]
 VAR = os.environ["TICK_VAR_DIR"]
@@ -304,73 +304,6 @@ def test_two_nodes_updating_one_ticket_at_once():
 
 # --- the fault case under load ---------------------------------------------
 
-class Meta:
-    """Plays Meta: signed webhooks at a bounded rate through nginx, each
-    delivered again until it gets a 200 (and a few again after one)."""
-
-    def __init__(self, customers=30, rate=20.0, threads=4):
-        self.phones = [h.new_phone() for _ in range(customers)]
-        self.rate = rate
-        self.q = queue.Queue()
-        self.lock = threading.Lock()
-        self.phase = "start"
-        self.stats = {}       # phase -> {"requests": n, "status": {code: n}}
-        self.first = {}       # wamid -> phase it was first sent in
-        self.ok = set()       # wamids answered 200 at least once
-        self.payload = {}
-        self.stop = threading.Event()
-        self.producing = threading.Event()
-        self.workers = [threading.Thread(target=self.work, daemon=True) for _ in range(threads)]
-        for w in self.workers:
-            w.start()
-        self.producer = threading.Thread(target=self.produce, daemon=True)
-        self.producer.start()
-
-    def produce(self):
-        i = 0
-        while not self.stop.is_set():
-            if self.producing.is_set():
-                i += 1
-                wamid = "wamid.LOAD%d" % h.uniq()
-                phone = random.choice(self.phones)
-                with self.lock:
-                    self.first[wamid] = self.phase
-                    self.payload[wamid] = h.text_message(phone, "load message %d" % i, wamid=wamid)
-                self.q.put((wamid, 0))
-            time.sleep(1.0 / self.rate)
-
-    def work(self):
-        while not self.stop.is_set():
-            try:
-                wamid, due = self.q.get(timeout=0.2)
-            except queue.Empty:
-                continue
-            if due > time.time():
-                time.sleep(min(0.2, due - time.time()))
-                self.q.put((wamid, due))
-                continue
-            try:
-                st = h.post_webhook(self.payload[wamid]).status
-            except Exception:
-                st = 0  # no answer at all
-            with self.lock:
-                ph = self.stats.setdefault(self.phase, {"requests": 0, "status": {}})
-                ph["requests"] += 1
-                ph["status"][st] = ph["status"].get(st, 0) + 1
-                if st == 200:
-                    self.ok.add(wamid)
-            if st != 200:
-                # Meta tries again, soon and then less often.
-                self.q.put((wamid, time.time() + 0.5))
-            elif random.random() < 0.03:
-                # Duplicates happen even after a 200.
-                self.q.put((wamid, time.time() + 0.3))
-
-    def pending(self):
-        with self.lock:
-            return len(set(self.first) - self.ok)
-
-
 def test_node_and_host_killed_under_load_lose_nothing_and_send_nothing_twice():
     meta = Meta()
     recovery = {}
@@ -420,11 +353,7 @@ def test_node_and_host_killed_under_load_lose_nothing_and_send_nothing_twice():
 
     # What Meta does after the sends: a status webhook for each message the
     # Graph API took (the answer to a send may have been lost with set B).
-    reqs = [r for r in h.graph("GET", "/_fake/requests")
-            if r.get("wamid") and (r.get("body") or {}).get("to")]
-    for r in reqs:
-        st = h.graph("GET", "/_fake/status?wamid=%s" % r["wamid"])
-        assert h.post_webhook(st).status == 200
+    report_statuses()
     # The sends a dead host had leased: the clock moves past the lease,
     # then both hosts' `tick outbox` run at once.
     node_sql(1, "UPDATE whatsapp_messages SET next_attempt_at = NOW(3) - INTERVAL 1 SECOND"
@@ -437,14 +366,7 @@ def test_node_and_host_killed_under_load_lose_nothing_and_send_nothing_twice():
     time.sleep(1.5)  # the cron loops' last runs
 
     wamids = list(meta.first)
-    stored = {}
-    for chunk in range(0, len(wamids), 200):
-        ids = "','".join(wamids[chunk:chunk + 200])
-        for w, c in node_sql(3, "SELECT wamid, COUNT(*) FROM whatsapp_messages WHERE direction = 'in'"
-                                " AND wamid IN ('%s') GROUP BY wamid" % ids):
-            stored[w] = int(c)
-    lost = {w for w in wamids if w not in stored}
-    dup = {w for w, c in stored.items() if c > 1}
+    lost, dup = tally(lambda q: node_sql(3, q), wamids)
     split = node_sql(2, "SELECT c.wa_id FROM whatsapp_messages m JOIN whatsapp_contacts c ON c.id = m.contact_id"
                         " WHERE m.direction = 'in' AND c.wa_id IN ('%s') GROUP BY c.wa_id"
                         " HAVING COUNT(DISTINCT m.ticket_id) > 1" % "','".join(meta.phones))
@@ -454,12 +376,7 @@ def test_node_and_host_killed_under_load_lose_nothing_and_send_nothing_twice():
     outs = node_sql(1, "SELECT m.id, m.status FROM whatsapp_messages m JOIN whatsapp_contacts c"
                        " ON c.id = m.contact_id WHERE m.direction = 'out' AND c.wa_id IN ('%s')"
                        % "','".join(meta.phones))
-    sends = {}
-    for r in h.graph("GET", "/_fake/requests"):
-        b = r.get("body") or {}
-        if b.get("to") in meta.phones and r.get("wamid"):
-            key = b.get("biz_opaque_callback_data")
-            sends[key] = sends.get(key, 0) + 1
+    sends = graph_sends(meta.phones)
     out_ids = {i for i, _ in outs}
     unsent = sorted(i for i in out_ids if sends.get(i, 0) == 0)
     twice = sorted(k for k, c in sends.items() if c > 1)
