@@ -253,7 +253,18 @@ def phase(name, inject, undo, allowed=(200, 503), check=None):
     outs = h.sql("SELECT m.id, m.status, m.wamid IS NOT NULL, m.next_attempt_at IS NOT NULL"
                  " FROM whatsapp_messages m JOIN whatsapp_contacts c ON c.id = m.contact_id"
                  " WHERE m.direction = 'out' AND c.wa_id IN ('%s')" % phones)
-    took = sends(m.phones)
+    reqs = h.graph("GET", "/_fake/requests")
+    took = sends(m.phones, reqs)
+    # And by what was sent: two rows for one message would be two sends
+    # of the same text to the same customer (each text here is unique:
+    # confirmations name their ticket, replies carry a number).
+    bodies = {}
+    for q in reqs:
+        b = q.get("body") or {}
+        if b.get("to") in m.phones and q.get("wamid") and b.get("type") == "text":
+            k = (b["to"], b["text"]["body"])
+            bodies[k] = bodies.get(k, 0) + 1
+    twice_body = sorted(k for k, c in bodies.items() if c > 1)
     out_ids = {o[0] for o in outs}
     unsent = [o for o in outs if took.get(o[0], 0) == 0 or o[3] == "1" or o[1] in ("pending", "failed")]
     twice = sorted(k for k, c in took.items() if c > 1)
@@ -289,6 +300,7 @@ def phase(name, inject, undo, allowed=(200, 503), check=None):
     assert not unsent, ("not sent", unsent[:5])
     assert not twice, ("sent twice", twice[:5])
     assert not stray, ("sends of no row", stray[:5])
+    assert not twice_body, ("the same text sent twice", twice_body[:5])
     assert not photos_bad, ("photos not stored once", photos_bad[:5])
     assert not reply_lost, ("replies answered 201, not stored", reply_lost[:5])
     assert not reply_dup, ("replies stored twice", reply_dup[:5])
