@@ -10,7 +10,7 @@ at the fake Graph API by the outbox row's id) or left unsent, every photo
 stored, every reply answered 201 stored once, the webhook's answers only
 200 or 503 (a 200 for a message MariaDB does not hold shows as lost), and
 the desk healthy again within RECOVERY_MAX seconds. Prints the table."""
-import json
+import base64
 import os
 import random
 import re
@@ -69,7 +69,7 @@ def image_or_text(phone, wamid, i):
     if i % 5:
         return h.text_message(phone, "load message %d" % i, wamid=wamid)
     media_id = str(800000000 + h.uniq())
-    h.graph("POST", "/_fake/media", {"id": media_id, "content_b64": __import__("base64").b64encode(JPEG).decode(),
+    h.graph("POST", "/_fake/media", {"id": media_id, "content_b64": base64.b64encode(JPEG).decode(),
                                      "mime_type": "image/jpeg"})
     p = h.text_message(phone, "x", wamid=wamid)
     m = p["entry"][0]["changes"][0]["value"]["messages"][0]
@@ -194,8 +194,10 @@ def recover(r):
 def outbox_until_quiet():
     """`tick outbox` until nothing is due, the clock moved past each
     backoff and breaker as time would, Meta posting the status of each send
-    the Graph API took before each run: (runs, last output)."""
+    the Graph API took before each run: (runs, messages sent, files
+    stored)."""
     out = ""
+    sent = stored = 0
     for n in range(1, OUTBOX_RUNS_MAX + 1):
         report_statuses(seen=run().seen)
         h.sql("UPDATE whatsapp_messages SET next_attempt_at = NOW(3) - INTERVAL 1 SECOND"
@@ -206,16 +208,20 @@ def outbox_until_quiet():
         res = h.tick("outbox", env={"OUTBOX_SEND_GRACE_S": "0"})
         assert res.returncode == 0, (res.stdout, res.stderr)
         out = res.stdout
-        m = re.search(r"(\d+) due, (\d+) sent, (\d+) failed; media: (\d+) due", out)
+        m = re.search(r"(\d+) due, (\d+) sent, (\d+) failed; media: (\d+) due, (\d+) stored", out)
         assert m, out
+        sent += int(m.group(2))
+        stored += int(m.group(5))
         if m.group(1) == "0" and m.group(4) == "0":
             report_statuses(seen=run().seen)
-            return n, out
+            return n, sent, stored
     raise AssertionError("tick outbox still busy after %d runs: %s" % (OUTBOX_RUNS_MAX, out))
 
 
-def phase(name, inject, undo, allowed=(200, 503), check=None):
-    """One fault under load; see the module's comment."""
+def phase(name, inject, undo, allowed=(200, 503), check=None, finished=None):
+    """One fault under load; see the module's comment. finished: "sent"
+    or "stored" when the fault must have left sends or files for `tick
+    outbox` to finish (so the fault did bite)."""
     r = run()
     m = r.meta
     m.phase = name
@@ -237,7 +243,7 @@ def phase(name, inject, undo, allowed=(200, 503), check=None):
     r.agents.running.clear()
     left = m.drain(DRAIN_MAX)
     t_end = time.time()
-    runs, _ = outbox_until_quiet()
+    runs, ob_sent, ob_stored = outbox_until_quiet()
 
     wamids = [w for w in m.first]
     lost, dup = tally(h.sql, wamids)
@@ -289,9 +295,10 @@ def phase(name, inject, undo, allowed=(200, 503), check=None):
     secs = max(t_end - t_start, 0.001)
     r.rows.append((name, stats["requests"] / secs, stats["status"], r.agents.stats.get(name, {}),
                    len([w for w in lost if m.first[w] == name]), len([w for w in dup if m.first[w] == name]),
-                   rec, extra))
-    print("     %-16s %d messages so far, %d outbound rows, %d photos, %d replies; outbox quiet after %d run(s)"
-          % (name, len(wamids), len(outs), len(photos), len(answers), runs), flush=True)
+                   rec, extra, ob_sent, ob_stored))
+    print("     %-16s %d messages so far, %d outbound rows, %d photos, %d replies; outbox quiet after %d run(s),"
+          " %d sent, %d files stored" % (name, len(wamids), len(outs), len(photos), len(answers), runs, ob_sent,
+                                         ob_stored), flush=True)
     assert left == 0, "%d messages never got a 200" % left
     assert not lost, ("lost", sorted(lost)[:5])
     assert not dup, ("stored twice", sorted(dup)[:5])
@@ -304,6 +311,10 @@ def phase(name, inject, undo, allowed=(200, 503), check=None):
     assert not photos_bad, ("photos not stored once", photos_bad[:5])
     assert not reply_lost, ("replies answered 201, not stored", reply_lost[:5])
     assert not reply_dup, ("replies stored twice", reply_dup[:5])
+    if finished == "sent":
+        assert ob_sent > 0, "the fault left no send for tick outbox"
+    if finished == "stored":
+        assert ob_stored > 0, "the fault left no file for tick outbox"
 
 
 def graph_mode(mode):
@@ -331,11 +342,11 @@ def test_mariadb_killed_and_restarted():
 
 
 def test_graph_refuses_connections():
-    phase("graph_refused", lambda: proxy("graph", False), lambda _: proxy("graph", True))
+    phase("graph_refused", lambda: proxy("graph", False), lambda _: proxy("graph", True), finished="sent")
 
 
 def test_graph_answers_500():
-    phase("graph_500", lambda: graph_mode("http500"), lambda _: graph_mode("ok"))
+    phase("graph_500", lambda: graph_mode("http500"), lambda _: graph_mode("ok"), finished="sent")
 
 
 def test_graph_slower_than_the_send_timeout():
@@ -346,10 +357,16 @@ def test_graph_slower_than_the_send_timeout():
         time.sleep(2.6)  # the last slow answers
 
     phase("graph_slow", lambda: graph_mode("slow:2500"), undo)
+    # The fault bit: the Graph API took sends whose answer came too late.
+    late = [q for q in h.graph("GET", "/_fake/requests") if q.get("mode") == "slow:2500" and q.get("wamid")]
+    assert late, "no send outlived the timeout"
+    print("     graph_slow: %d sends taken by the Graph API after tick stopped waiting; each sent once"
+          % len(late), flush=True)
 
 
 def test_cloudinary_refuses_connections():
-    phase("cloudinary_down", lambda: proxy("cloudinary", False), lambda _: proxy("cloudinary", True))
+    phase("cloudinary_down", lambda: proxy("cloudinary", False), lambda _: proxy("cloudinary", True),
+          finished="stored")
 
 
 def test_a_worker_killed_mid_request():
@@ -490,13 +507,16 @@ def fmt(st):
 def test_the_table():
     r = run()
     r.close()
-    print("\n     %-16s %9s  %-26s %-22s %5s %5s %9s" % ("fault", "load req/s", "webhook answers",
-                                                       "agent answers", "lost", "dup", "recovery"))
-    for name, rate, st, ast, lost, dup, rec, _ in r.rows:
-        print("     %-16s %9.1f  %-26s %-22s %5d %5d %9s" % (
-            name, rate, fmt(st), fmt(ast), lost, dup, "-" if rec is None else "%.1f s" % rec))
+    print("\n     %-16s %9s  %-26s %-22s %5s %5s %9s %8s" % ("fault", "load req/s", "webhook answers",
+                                                            "agent answers", "lost", "dup", "recovery",
+                                                            "outbox"))
+    for name, rate, st, ast, lost, dup, rec, _, ob_sent, ob_stored in r.rows:
+        print("     %-16s %9.1f  %-26s %-22s %5d %5d %9s %8s" % (
+            name, rate, fmt(st), fmt(ast), lost, dup, "-" if rec is None else "%.1f s" % rec,
+            "%d+%d" % (ob_sent, ob_stored)))
     print("     recovery: seconds from undoing the fault to GET /api/health 200 and a new message"
-          " stored (bound %d s)" % RECOVERY_MAX)
+          " stored (bound %d s); outbox: messages sent + files stored by `tick outbox` afterwards"
+          % RECOVERY_MAX)
     assert r.rows
 
 
