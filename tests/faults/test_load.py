@@ -289,6 +289,9 @@ def phase(name, inject, undo, allowed=(200, 503), check=None, finished=None):
             replied[t] = int(c)
     reply_lost = [t for t, st in answers.items() if st in (200, 201) and t not in replied]
     reply_dup = [t for t, c in replied.items() if c > 1]
+    # An agent told 5xx tries again: had the reply been stored, the
+    # customer would get it twice.
+    reply_ghost = [t for t, st in answers.items() if st not in (200, 201) and t in replied]
 
     stats = m.stats.get(name, {"requests": 0, "status": {}})
     bad_answers = {k: v for k, v in stats["status"].items() if k not in allowed}
@@ -311,6 +314,7 @@ def phase(name, inject, undo, allowed=(200, 503), check=None, finished=None):
     assert not photos_bad, ("photos not stored once", photos_bad[:5])
     assert not reply_lost, ("replies answered 201, not stored", reply_lost[:5])
     assert not reply_dup, ("replies stored twice", reply_dup[:5])
+    assert not reply_ghost, ("replies answered an error but stored", [(t, answers[t]) for t in reply_ghost[:5]])
     if finished == "sent":
         assert ob_sent > 0, "the fault left no send for tick outbox"
     if finished == "stored":
