@@ -302,6 +302,117 @@ def test_two_nodes_updating_one_ticket_at_once():
     assert bad == [], bad
 
 
+def fcgi_events(s, token, last_id, want, seconds=20):
+    """GET /api/events from set s's events responder, read as it streams:
+    the event ids in the order they came, until want (a list holding one
+    set, filled in while the stream runs) is there and every id of it
+    arrived, or seconds passed; then the connection is dropped, as a
+    browser closing its tab does."""
+    params = {"REQUEST_METHOD": "GET", "DOCUMENT_URI": "/api/events",
+              "REQUEST_URI": "/api/events?last_event_id=%d" % last_id, "SCRIPT_NAME": "/api/events",
+              "QUERY_STRING": "last_event_id=%d" % last_id, "CONTENT_LENGTH": "0", "CONTENT_TYPE": "",
+              "REMOTE_ADDR": "127.0.0.1", "SERVER_PROTOCOL": "HTTP/1.1", "HTTPS": "on",
+              "SERVER_NAME": "localhost", "HTTP_AUTHORIZATION": "Bearer " + token}
+    conn = socket.create_connection(("127.0.0.1", set_port(s, "events")), 5)
+    conn.settimeout(0.5)
+    ids = []
+    try:
+        conn.sendall(_fcgi_record(1, struct.pack("!HB5x", 1, 0)) + _fcgi_record(4, _fcgi_pairs(params)) +
+                     _fcgi_record(4, b"") + _fcgi_record(5, b""))
+        buf = b""
+        text = ""
+        deadline = time.time() + seconds
+        while time.time() < deadline and not (want and want[0] <= set(ids)):
+            try:
+                chunk = conn.recv(65536)
+            except socket.timeout:
+                continue
+            if not chunk:
+                break
+            buf += chunk
+            while len(buf) >= 8:
+                _, kind, _, clen, pad = struct.unpack("!BBHHB", buf[:7])
+                if len(buf) < 8 + clen + pad:
+                    break
+                if kind == 6:
+                    text += buf[8:8 + clen].decode("utf-8", "replace")
+                buf = buf[8 + clen + pad:]
+            while "\n\n" in text:
+                block, _, text = text.partition("\n\n")
+                for line in block.split("\n"):
+                    if line.startswith("id: "):
+                        ids.append(int(line[4:]))
+    finally:
+        conn.close()
+    return ids
+
+
+def test_events_written_on_two_nodes_stream_once_and_in_order_from_either():
+    """Events written on node 1 and node 2 at once (their ids interleave by
+    Galera's auto-increment steps), some by a transaction that holds its
+    event 0.3 s before it commits: a stream on set A (node 1) and one on
+    set B (node 2), both from the same id, each hand out every event once,
+    in the order they were written (created_at, then id), none skipped. A
+    node may take a lower id after another took a higher one, so a stream
+    in id order skipped events here; the 700 ms age rule keeps an event
+    written early and committed late from being passed over."""
+    token = h.admin_token()
+    start = int(node_one(1, "SELECT COALESCE(MAX(id), 0) FROM events"))
+    per_node = 40
+    # Each node holds one of its transactions while the other writes on.
+    script = {1: [], 2: []}
+    for n in (1, 2):
+        for i in range(per_node):
+            if i % 8 == (3 if n == 1 else 7):
+                script[n].append("BEGIN; INSERT INTO events (type) VALUES ('ticket.updated'); DO SLEEP(0.3);"
+                                 " COMMIT;")
+            else:
+                script[n].append("INSERT INTO events (type) VALUES ('ticket.updated'); DO SLEEP(0.02);")
+    got = {}
+    expect = []
+
+    def read(s):
+        got[s] = fcgi_events(s, token, start, expect, seconds=40)
+
+    # The streams run while both nodes write.
+    readers = [threading.Thread(target=read, args=(s,)) for s in "AB"]
+    for t in readers:
+        t.start()
+    time.sleep(0.5)
+    writers = [subprocess.Popen(
+        ["mariadb", "--no-defaults", "--socket", os.path.join(VAR, "db", "node%d.sock" % n), "-u", USER, "tick",
+         "-e", " ".join(script[n])], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for n in (1, 2)]
+    for w in writers:
+        out, _ = w.communicate(timeout=60)
+        assert w.returncode == 0, out
+    # In the order they happened: created_at, then id.
+    written = [int(r[0]) for r in node_sql(3, "SELECT id FROM events WHERE id > %d ORDER BY created_at, id"
+                                              % start)]
+    expect.append(set(written))
+    for t in readers:
+        t.join(timeout=60)
+    # Other tests write no events meanwhile: these are the writers'.
+    assert len(written) >= 2 * per_node, (len(written), written[:10])
+    # Both nodes took ids: they interleave, and not in time order.
+    assert len({i % NODES for i in written}) >= 2, written[:10]
+    late = sum(1 for a, b in zip(written, written[1:]) if b < a)
+    for s in "AB":
+        ids = got.get(s) or []
+        mine = [i for i in ids if i > start]
+        assert len(mine) == len(set(mine)), (s, "an event twice")
+        # In the order they were written, which is not id order across
+        # nodes (each node counts ids by its own steps).
+        assert mine == [i for i in written if i in set(mine)], (s, "out of order")
+        missing = sorted(set(written) - set(mine))
+        if missing:
+            rows = node_sql(3, "SELECT id, DATE_FORMAT(created_at, '%%H:%%i:%%s.%%f'), @@auto_increment_offset"
+                               " FROM events WHERE id > %d ORDER BY id" % start)
+            print("     stream %s: %s\n     written: %s" % (s, mine, rows))
+        assert not missing, (s, "skipped", missing[:10])
+    print("     %d events written on nodes 1 and 2 (%d of them with a lower id than the one before),"
+          " each streamed once and in order by set A and set B" % (len(written), late))
+
+
 # --- the fault case under load ---------------------------------------------
 
 def test_node_and_host_killed_under_load_lose_nothing_and_send_nothing_twice():
@@ -410,6 +521,7 @@ if __name__ == "__main__":
            test_reports_read_from_the_read_host,
            test_two_nodes_writing_one_customer_at_once_are_retried,
            test_two_nodes_updating_one_ticket_at_once,
+           test_events_written_on_two_nodes_stream_once_and_in_order_from_either,
            test_node_and_host_killed_under_load_lose_nothing_and_send_nothing_twice]
            if not only or t.__name__ in only or t.__name__ == "test_every_node_is_synced_in_one_cluster"],
           name="cluster")
