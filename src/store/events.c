@@ -5,9 +5,10 @@
 #include "events.h"
 
 /*
- * Rows are read once they are this old, so that a transaction that took
- * an earlier id but committed later is never skipped: every transaction
- * here commits within milliseconds of writing its event.
+ * Rows are read once they are TICK_EVENTS_SETTLE_MS old, in (created_at,
+ * id) order, so that a transaction that wrote an earlier event but
+ * committed later is never skipped: every transaction here commits within
+ * milliseconds of writing its event.
  */
 /* A stream not heard of for STALE_SECONDS (its worker died) no longer
  * counts against its user's limit. */
