@@ -415,9 +415,11 @@ def test_a_worker_killed_mid_request():
             else:
                 r.meta.q.put((wamid, time.time() + r.meta.retry))
 
+        held["text"] = "held reply %d" % h.uniq()
+
         def reply():
             held["reply"] = h.api("POST", "/api/tickets/%d/reply" % tid, h.admin_token(),
-                                  {"message": "held reply %d" % h.uniq()}).status
+                                  {"message": held["text"]}).status
 
         ts = [threading.Thread(target=deliver), threading.Thread(target=reply)]
         for t in ts:
@@ -440,6 +442,9 @@ def test_a_worker_killed_mid_request():
           % (held.get("killed"), held.get("webhook"), held.get("reply")), flush=True)
     assert len(held.get("killed", [])) == 2 * int(os.environ.get("TICK_WORKERS", "2")), held
     assert held.get("webhook") == 502 and held.get("reply") == 502, held
+    # The reply its worker died with was rolled back: the agent, told 502,
+    # sends it again and the customer gets it once.
+    assert h.one("SELECT COUNT(*) FROM replies WHERE message = '%s'" % held["text"]) == "0"
     # The pools replaced them.
     for name in ("webhook", "tickets"):
         assert len(workers(name)) == int(os.environ.get("TICK_WORKERS", "2")), name
