@@ -1,7 +1,9 @@
 /* Routes of the tickets responder: tickets, their corrective actions,
  * replies and the agents' WhatsApp routes. Each responder links only its own table and the handlers it names. */
 #include "actions_api.h"
+#include "assist_api.h"
 #include "bounds.h"
+#include "canned_api.h"
 #include "moderation_api.h"
 #include "routes.h"
 #include "session.h"
@@ -38,6 +40,9 @@ static const struct tick_route tickets[] = {
 	    TICK_MAX_UPLOAD_BODY, TICK_PERM_TICKETS_WORK },
 	{ "POST", "/api/tickets/:id/close", tick_work_close, 0,
 	    TICK_PERM_TICKETS_WORK },
+	/* Issue 16: the agent is typing (a read mark with the indicator). */
+	{ "POST", "/api/tickets/:id/typing", tick_work_typing, 0,
+	    TICK_PERM_TICKETS_WORK },
 	/* Issue 16: an approved template, its variables filled. */
 	{ "POST", "/api/tickets/:id/template", tick_work_template, 0,
 	    TICK_PERM_TICKETS_WORK },
@@ -48,6 +53,11 @@ static const struct tick_route tickets[] = {
 	/* Issue 17: a reviewer clears or confirms a flagged message. */
 	{ "POST", "/api/tickets/:id/messages/:messageId/moderation",
 	    tick_moderation_review_route, 0, TICK_PERM_TICKETS_WORK },
+	/* Issue 17: a summary, a draft reply or a translation, on request. */
+	{ "GET", "/api/tickets/:id/assist", tick_assist_info_route, 0,
+	    TICK_PERM_TICKETS_READ },
+	{ "POST", "/api/tickets/:id/assist", tick_assist_route, 0,
+	    TICK_PERM_TICKETS_READ },
 	/* Issue 16: an agent's reaction to a customer's message. */
 	{ "POST", "/api/tickets/:id/messages/:messageId/reaction",
 	    tick_work_react, 0, TICK_PERM_TICKETS_WORK },
@@ -108,6 +118,17 @@ static const struct tick_route tickets[] = {
 	    TICK_PERM_TEMPLATES_ADMIN },
 	{ "DELETE", "/api/templates/:name", tick_templates_delete_route, 0,
 	    TICK_PERM_TEMPLATES_ADMIN },
+	/* Issue 16: canned replies shared by the desk. */
+	{ "GET", "/api/canned-replies", tick_canned_list_route, 0,
+	    TICK_PERM_TICKETS_READ },
+	{ "POST", "/api/canned-replies", tick_canned_create_route, 0,
+	    TICK_PERM_CANNED_ADMIN },
+	{ "GET", "/api/canned-replies/:id", tick_canned_get_route, 0,
+	    TICK_PERM_TICKETS_READ },
+	{ "PUT", "/api/canned-replies/:id", tick_canned_update_route, 0,
+	    TICK_PERM_CANNED_ADMIN },
+	{ "DELETE", "/api/canned-replies/:id", tick_canned_delete_route, 0,
+	    TICK_PERM_CANNED_ADMIN },
 	/* Issue 13: business hours and SLA policies. */
 	{ "GET", "/api/calendars", tick_calendars_list, 0,
 	    TICK_PERM_TICKETS_READ },
@@ -137,6 +158,8 @@ static const struct tick_route tickets[] = {
 	    TICK_PERM_WA_SEND },
 	{ "GET", "/api/whatsapp/status", tick_wa_api_status, 0,
 	    TICK_PERM_WA_STATUS },
+	{ "GET", "/api/whatsapp/health", tick_wa_api_health, 0,
+	    TICK_PERM_SIGNED_IN },
 	{ "POST", "/api/whatsapp/simulate-message", tick_wa_api_simulate, 0,
 	    TICK_PERM_WA_SIMULATE },
 	{ "GET", "/api/whatsapp/identity-conflicts",

@@ -12,12 +12,15 @@
 #include "events.h"
 #include "b64.h"
 #include "http.h"
+#include "interactive.h"
 #include "json.h"
+#include "texts.h"
 #include "log.h"
 #include "media.h"
 #include "notices.h"
 #include "notify.h"
 #include "outbox.h"
+#include "readmark.h"
 #include "replies.h"
 #include "richmsgs.h"
 #include "ticket_args.h"
@@ -33,6 +36,7 @@
 #include "work.h"
 #include "sla.h"
 #include "clock.h"
+#include "consent_flow.h"
 
 static int
 is_admin(const struct tick_req *req)
@@ -559,6 +563,130 @@ result_json(long long out_id, const char *status,
 	        !tick_wa_error_permanent(r ? r->error_code : 0));
 }
 
+/*
+ * The text as the customer reads it: WHATSAPP_AGENT_PREFIX, {agent} the
+ * signed-in user's name, before message. A new string (free with free()),
+ * or NULL when out of memory.
+ */
+static char *
+agent_text(struct tick_req *req, const char *message)
+{
+	const char *tmpl = tick_config_get(&req->app->cfg,
+	    TICK_CFG_WA_AGENT_PREFIX);
+	struct tick_text_extra agent = { "{agent}", req->user.name };
+	size_t sz, used;
+	char *out;
+
+	if (tmpl == NULL || *tmpl == '\0')
+		return strdup(message);
+	/* A rendered prefix is the template and one name per {agent}. */
+	sz = strlen(tmpl) * (strlen(req->user.name) + 1) + strlen(message) + 1;
+	if ((out = malloc(sz)) == NULL)
+		return NULL;
+	if (tick_text_render_tmpl_with(tmpl, NULL, &agent, 1, out, sz) !=
+	    TICK_OK) {
+		free(out);
+		return NULL;
+	}
+	used = strlen(out);
+	memcpy(out + used, message, strlen(message) + 1);
+	return out;
+}
+
+/*
+ * A reply's text as sent (the agent prefix included) and its buttons or
+ * list (members of body, which may be NULL), checked against WhatsApp's
+ * limits before anything is stored. 0 with *sent (a new string) and ia,
+ * or -1 answered 422 naming the field.
+ */
+static int
+reply_shape(struct tick_req *req, const json_t *body, const char *message,
+    const struct tick_file *f, char **sent, struct tick_ia *ia)
+{
+	char field[96], why[200];
+	int with_file = f != NULL && f->data != NULL;
+
+	memset(ia, 0, sizeof(*ia));
+	/* A file's caption goes as it is (the media module sends it). */
+	*sent = with_file ? strdup(message) : agent_text(req, message);
+	if (*sent == NULL) {
+		tick_http_fail(req, 500, TICK_ENOMEM, NULL, NULL, NULL);
+		return -1;
+	}
+	if (body != NULL && with_file &&
+	    (json_object_get(body, "buttons") != NULL ||
+	        json_object_get(body, "list") != NULL)) {
+		snprintf(field, sizeof(field), "%s",
+		    json_object_get(body, "buttons") != NULL ? "buttons" :
+		                                               "list");
+		snprintf(why, sizeof(why),
+		    "a reply with a file cannot carry buttons or a list");
+		goto bad;
+	}
+	if (body != NULL && !with_file &&
+	    tick_ia_parse(body, *sent, ia, field, sizeof(field), why,
+	        sizeof(why)) != TICK_OK)
+		goto bad;
+	/* The prefix counts: a text is never cut, it is refused. */
+	if (!with_file && ia->kind == TICK_IA_NONE &&
+	    tick_valid_utf8_chars(*sent) > TICK_MAX_WA_TEXT) {
+		snprintf(field, sizeof(field), "message");
+		snprintf(why, sizeof(why),
+		    "with the agent prefix the message is more than %d "
+		    "characters",
+		    TICK_MAX_WA_TEXT);
+		goto bad;
+	}
+	return 0;
+bad:
+	free(*sent);
+	*sent = NULL;
+	tick_http_invalid(req, "the reply does not fit WhatsApp's limits",
+	    json_pack("{s:s}", field, why));
+	return -1;
+}
+
+/* An approved template of the library, checked and filled (issue 16):
+ * what a reply outside the window re-opens the conversation with. */
+struct reopen_tpl {
+	struct tick_wa_tpl tpl;
+	json_t *comps; /* owned: the payload's components */
+	char *text;    /* owned: the message as the customer reads it */
+};
+
+static void send_reply(struct tick_req *req, long long id, const char *message,
+    const char *wire, const struct tick_ia *ia, const struct tick_file *f,
+    const char *context, const struct reopen_tpl *ro);
+
+/* 422 opted_out: the customer stopped marketing (issue 16). */
+static void
+opted_out(struct tick_req *req, const char *field)
+{
+	tick_http_fail(req, 422, TICK_EINVAL, "opted_out",
+	    "the customer stopped marketing messages: a MARKETING template "
+	    "cannot be sent to them (UTILITY and AUTHENTICATION ones can)",
+	    json_pack("{s:s}", field,
+	        "a MARKETING template to a customer who opted out"));
+}
+
+/* The category of the configured re-opening template in the library
+ * ("" when it is not there). */
+static void
+configured_category(struct tick_req *req, const char *name, char *out,
+    size_t outsz)
+{
+	struct tick_wa_tpl t;
+	json_t *tc = NULL;
+
+	out[0] = '\0';
+	if (name != NULL &&
+	    tick_template_get(req->app->db, name,
+	        tick_config_get(&req->app->cfg, TICK_CFG_WA_TEMPLATE_LANG), &t,
+	        &tc) == TICK_OK)
+		snprintf(out, outsz, "%s", t.category);
+	json_decref(tc);
+}
+
 void
 tick_work_send_reply(struct tick_req *req, long long id, const char *message,
     const struct tick_file *f)
@@ -569,6 +697,23 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 void
 tick_work_send_reply_ctx(struct tick_req *req, long long id,
     const char *message, const struct tick_file *f, const char *context)
+{
+	struct tick_ia ia;
+	char *sent;
+
+	if (reply_shape(req, NULL, message, f, &sent, &ia) != 0)
+		return;
+	send_reply(req, id, message, sent, &ia, f, context, NULL);
+	free(sent);
+}
+
+/* Stores the reply message (wire: as WhatsApp gets it, with its buttons
+ * or list ia) on ticket id, then sends it; outside the window ro (may be
+ * NULL) is the template that re-opens the conversation. Answers req. */
+static void
+send_reply(struct tick_req *req, long long id, const char *message,
+    const char *wire, const struct tick_ia *ia, const struct tick_file *f,
+    const char *context, const struct reopen_tpl *ro)
 {
 	long long attachment = 0;
 	const char *tmpl = tick_config_get(&req->app->cfg,
@@ -626,7 +771,7 @@ tick_work_send_reply_ctx(struct tick_req *req, long long id,
 			.whatsapp_enabled = tk.whatsapp_enabled,
 			.has_recipient = tk.address[0] != '\0',
 			.window_open = tk.window_open,
-			.template_set = tmpl != NULL,
+			.template_set = tmpl != NULL || ro != NULL,
 			.wa_type = f != NULL ? f->wa_type : NULL,
 			.has_text = message != NULL && message[0] != '\0' };
 
@@ -644,8 +789,30 @@ tick_work_send_reply_ctx(struct tick_req *req, long long id,
 			    "outside the 24-hour window");
 		tick_http_fail(req, 422, TICK_EINVAL, "outside_window", notice,
 		    json_pack("{s:s}", "hint",
-		        "set WHATSAPP_TEMPLATE_NAME to re-open conversations"));
+		        "give a template, or set WHATSAPP_TEMPLATE_NAME, to "
+		        "re-open conversations"));
 		return;
+	}
+	/* The template that re-opens must not be marketing to a customer
+	 * who stopped it. */
+	if (plan.action == TICK_NOTIFY_HOLD && (f == NULL || f->data == NULL)) {
+		char cat[33];
+
+		if (ro != NULL)
+			snprintf(cat, sizeof(cat), "%s", ro->tpl.category);
+		else
+			configured_category(req, tmpl, cat, sizeof(cat));
+		rc = tick_consent_template_ok(db, tk.contact_id, tk.mobile,
+		    cat);
+		if (rc != TICK_OK) {
+			abort_tx(req, &l, NULL);
+			if (rc == TICK_EFORBIDDEN)
+				opted_out(req,
+				    ro != NULL ? "template.name" : "template");
+			else
+				tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+			return;
+		}
 	}
 	rc = add_reply(req, id, message, 0, &reply_id);
 	if (rc == TICK_OK)
@@ -663,7 +830,13 @@ tick_work_send_reply_ctx(struct tick_req *req, long long id,
 		    f->data, f->len, &attachment);
 		use_wa = 0;
 	} else if (rc == TICK_OK && use_wa) {
-		char *payload = tick_wa_text_payload(tk.address, message);
+		int ia_on = ia->kind != TICK_IA_NONE;
+		char *payload = ia_on ?
+		    tick_wa_interactive_payload(tk.address, wire, ia) :
+		    tick_wa_text_payload(tk.address, wire);
+		/* The timeline's text keeps the choices readable; the reply
+		 * keeps the agent's own words. */
+		char *readable = ia_on ? tick_ia_readable(ia, message) : NULL;
 
 		/* A quoted reply carries context.message_id. */
 		if (payload != NULL && context != NULL) {
@@ -673,18 +846,38 @@ tick_work_send_reply_ctx(struct tick_req *req, long long id,
 			payload = quoted;
 		}
 		held = plan.action == TICK_NOTIFY_HOLD;
-		rc = payload == NULL ?
+		rc = payload == NULL || (ia_on && readable == NULL) ?
 		    TICK_ENOMEM :
-		    tick_outbox_add(db, id, tk.contact_id, reply_id, "text",
-		        message, payload, held, &out_id, held ? NULL : &l);
+		    tick_outbox_add(db, id, tk.contact_id, reply_id,
+		        ia_on ? "interactive" : "text",
+		        ia_on ? readable : message, payload, held, &out_id,
+		        held ? NULL : &l);
 		free(payload);
-		if (rc == TICK_OK && held)
+		free(readable);
+		if (rc == TICK_OK && held && ro != NULL) {
+			/* The agent's own template re-opens (issue 16). */
+			char *tp = tick_wa_tpl_payload(tk.address, ro->tpl.name,
+			    ro->tpl.language, ro->comps);
+
+			rc = tp == NULL ?
+			    TICK_ENOMEM :
+			    tick_outbox_add(db, id, tk.contact_id, 0,
+			        "template", ro->text, tp, 0, &tpl_id, &l);
+			free(tp);
+		} else if (rc == TICK_OK && held)
 			rc = tick_outbox_add_template(req->app, id,
 			    tk.contact_id, tk.address, &tpl_id, &l);
 		if (rc == TICK_OK)
 			rc = tick_reply_link(db, reply_id, out_id);
 		if (rc == TICK_OK && context != NULL)
 			rc = tick_richmsg_set_context(db, out_id, context);
+		/* The customer's messages are read now: one mark, after
+		 * the reply. */
+		if (rc == TICK_OK && !held) {
+			enum tick_readmark_skip skip;
+
+			rc = tick_readmark_queue(req->app, &tk, 0, &l, &skip);
+		}
 	}
 	if (rc != TICK_OK || (rc = tick_db_commit(db)) != TICK_OK) {
 		abort_tx(req, &l, NULL);
@@ -720,10 +913,16 @@ tick_work_send_reply_ctx(struct tick_req *req, long long id,
 		wa = result_json(out_id, "held", NULL);
 		json_object_set_new(wa, "template",
 		    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)tpl_id,
-		        "name", tmpl, "status", failed ? "failed" : "sent"));
+		        "name", ro != NULL ? ro->tpl.name : tmpl, "status",
+		        failed ? "failed" : "sent"));
 	} else {
 		rc = tick_outbox_deliver(req->app, l.items[0].id, 0,
 		    l.items[0].marked, l.items[0].payload, 0, &res);
+		/* Then the read mark, unless the Graph API is failing. */
+		for (size_t i = 1; i < l.n; i++)
+			(void)tick_outbox_deliver(req->app, l.items[i].id, 0,
+			    l.items[i].marked, l.items[i].payload,
+			    rc != TICK_OK, NULL);
 		tick_outbox_list_clear(&l);
 		if (rc == TICK_OK)
 			wa = result_json(out_id, "sent", &res);
@@ -813,22 +1012,65 @@ context_arg(struct tick_req *req, const json_t *body, const char **ctx)
 	return 0;
 }
 
+static int template_arg(struct tick_req *req, const json_t *body,
+    const char *prefix, struct tick_wa_tpl *t, json_t **comps, char **text);
+
+/* An optional template {name, language, parameters} that re-opens the
+ * window (issue 16): 0 with *got set when given and checked, or -1
+ * answered. */
+static int
+reopen_arg(struct tick_req *req, const json_t *body, struct reopen_tpl *ro,
+    int *got)
+{
+	const json_t *v = json_object_get(body, "template");
+
+	*got = 0;
+	memset(ro, 0, sizeof(*ro));
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_object(v)) {
+		tick_http_invalid(req, "template is an object",
+		    json_pack("{s:s}", "template",
+		        "{name, language, parameters} of an approved template"));
+		return -1;
+	}
+	if (template_arg(req, v, "template.", &ro->tpl, &ro->comps,
+	        &ro->text) != 0)
+		return -1;
+	*got = 1;
+	return 0;
+}
+
 void
 tick_work_reply(struct tick_req *req)
 {
 	long long id = tick_ticket_route_id(req);
 	const char *msg, *ctx;
+	struct reopen_tpl ro;
 	struct tick_file f;
 	json_t *body;
+	int got = 0;
 
+	memset(&ro, 0, sizeof(ro));
 	if (id == 0 || (body = tick_http_json_body(req)) == NULL)
 		return;
 	if (context_arg(req, body, &ctx) == 0 &&
+	    reopen_arg(req, body, &ro, &got) == 0 &&
 	    reply_body(req, body, &f) == 0) {
+		struct tick_ia ia;
+		char *sent;
+
 		msg = json_string_value(json_object_get(body, "message"));
-		tick_work_send_reply_ctx(req, id, msg ? msg : "", &f, ctx);
+		if (reply_shape(req, body, msg ? msg : "", &f, &sent, &ia) ==
+		    0) {
+			send_reply(req, id, msg ? msg : "", sent, &ia, &f, ctx,
+			    got ? &ro : NULL);
+			free(sent);
+		}
 		free(f.data);
 	}
+	json_decref(ro.comps);
+	free(ro.text);
 	json_decref(body);
 }
 
@@ -933,10 +1175,22 @@ out:
 	json_decref(body);
 }
 
-/* The template a send names, checked and filled: 0, or -1 answered. */
+/* 422 validation_failed naming prefix+field. */
+static void
+tpl_invalid(struct tick_req *req, const char *msg, const char *prefix,
+    const char *field, const char *why)
+{
+	char key[128];
+
+	snprintf(key, sizeof(key), "%s%s", prefix, field);
+	tick_http_invalid(req, msg, json_pack("{s:s}", key, why));
+}
+
+/* The template a send names, checked and filled: 0, or -1 answered. Its
+ * fields are named in a 422 after prefix ("" or "template."). */
 static int
-template_arg(struct tick_req *req, const json_t *body, struct tick_wa_tpl *t,
-    json_t **comps, char **text)
+template_arg(struct tick_req *req, const json_t *body, const char *prefix,
+    struct tick_wa_tpl *t, json_t **comps, char **text)
 {
 	const char *name = tick_json_str(body, "name");
 	const char *lang = tick_json_str(body, "language");
@@ -950,9 +1204,8 @@ template_arg(struct tick_req *req, const json_t *body, struct tick_wa_tpl *t,
 	json_object_foreach ((json_t *)body, key, v) {
 		if (strcmp(key, "name") != 0 && strcmp(key, "language") != 0 &&
 		    strcmp(key, "parameters") != 0) {
-			tick_http_invalid(req, "unknown field",
-			    json_pack("{s:s}", key,
-			        "only name, language and parameters"));
+			tpl_invalid(req, "unknown field", prefix, key,
+			    "only name, language and parameters");
 			return -1;
 		}
 	}
@@ -960,23 +1213,20 @@ template_arg(struct tick_req *req, const json_t *body, struct tick_wa_tpl *t,
 		lang = tick_config_get(&req->app->cfg,
 		    TICK_CFG_WA_TEMPLATE_LANG);
 	if (!tick_wa_tpl_name_ok(name)) {
-		tick_http_invalid(req, "the template is invalid",
-		    json_pack("{s:s}", "name",
-		        "a template's name: a-z, 0-9 and _"));
+		tpl_invalid(req, "the template is invalid", prefix, "name",
+		    "a template's name: a-z, 0-9 and _");
 		return -1;
 	}
 	if (!tick_wa_tpl_lang_ok(lang)) {
-		tick_http_invalid(req, "the template is invalid",
-		    json_pack("{s:s}", "language",
-		        "a language code such as en_US"));
+		tpl_invalid(req, "the template is invalid", prefix, "language",
+		    "a language code such as en_US");
 		return -1;
 	}
 	rc = tick_template_get(req->app->db, name, lang, t, &tc);
 	if (rc == TICK_ENOTFOUND) {
-		tick_http_invalid(req, "no such template",
-		    json_pack("{s:s}", "name",
-		        "not in the template library in this language: sync "
-		        "the templates or pick another"));
+		tpl_invalid(req, "no such template", prefix, "name",
+		    "not in the template library in this language: sync "
+		    "the templates or pick another");
 		return -1;
 	}
 	if (rc != TICK_OK) {
@@ -987,8 +1237,8 @@ template_arg(struct tick_req *req, const json_t *body, struct tick_wa_tpl *t,
 		snprintf(why, sizeof(why),
 		    "the template is %s: only APPROVED templates are sent",
 		    t->status);
-		tick_http_invalid(req, "the template cannot be sent",
-		    json_pack("{s:s}", "name", why));
+		tpl_invalid(req, "the template cannot be sent", prefix, "name",
+		    why);
 		json_decref(tc);
 		return -1;
 	}
@@ -997,9 +1247,8 @@ template_arg(struct tick_req *req, const json_t *body, struct tick_wa_tpl *t,
 	json_decref(tc);
 	t->components = NULL;
 	if (rc == TICK_EINVAL) {
-		tick_http_invalid(req,
-		    "the parameters do not match the template",
-		    json_pack("{s:s}", field[0] ? field : "parameters", why));
+		tpl_invalid(req, "the parameters do not match the template",
+		    prefix, field[0] ? field : "parameters", why);
 		return -1;
 	}
 	if (rc != TICK_OK) {
@@ -1024,7 +1273,7 @@ tick_work_template(struct tick_req *req)
 
 	if (id == 0 || (body = tick_http_json_body(req)) == NULL)
 		return;
-	if (template_arg(req, body, &tpl, &comps, &text) != 0)
+	if (template_arg(req, body, "", &tpl, &comps, &text) != 0)
 		goto out;
 	if (tick_ticket_begin_locked(req, id, &tk) != 0)
 		goto out;
@@ -1045,6 +1294,17 @@ tick_work_template(struct tick_req *req)
 		        "the ticket has no WhatsApp number or user id" :
 		        "WhatsApp is off for this ticket",
 		    NULL);
+		goto out;
+	}
+	/* A customer who stopped marketing gets no MARKETING template
+	 * (issue 16): refused before anything is stored. */
+	if ((rc = tick_consent_template_ok(db, tk.contact_id, tk.mobile,
+	         tpl.category)) != TICK_OK) {
+		abort_tx(req, &l, NULL);
+		if (rc == TICK_EFORBIDDEN)
+			opted_out(req, "name");
+		else
+			tick_http_fail(req, 0, rc, NULL, NULL, NULL);
 		goto out;
 	}
 	/* Stored first, as the customer will read it; sent after the
@@ -1271,4 +1531,42 @@ tick_work_retry_attachment(struct tick_req *req)
 		return;
 	}
 	tick_http_ok(req, 200, t, "tried again; see its state");
+}
+
+void
+tick_work_typing(struct tick_req *req)
+{
+	struct tick_outbox_list l = { .n = 0 };
+	long long id = tick_ticket_route_id(req);
+	enum tick_readmark_skip why = TICK_READMARK_OFF;
+	struct tick_ticket tk;
+	enum tick_err rc = TICK_OK;
+	int down = 0, sent = 0, failed = 0;
+
+	if (id == 0 || tick_ticket_begin_locked(req, id, &tk) != 0)
+		return;
+	/* Only whoever may reply makes the customer see someone typing. */
+	if (tk.status == TICK_STATUS_CLOSED ||
+	    !tick_ticket_may_work(&tk, req->user.id, is_admin(req))) {
+		tick_db_rollback(req->app->db);
+		tick_http_ok(req, 202,
+		    json_pack("{s:b, s:s}", "sent", 0, "reason",
+		        tk.status == TICK_STATUS_CLOSED ? "ticket_closed" :
+		                                          "not_holder"),
+		    NULL);
+		return;
+	}
+	rc = tick_readmark_queue(req->app, &tk, 1, &l, &why);
+	if (rc != TICK_OK || (rc = tick_db_commit(req->app->db)) != TICK_OK) {
+		abort_tx(req, &l, NULL);
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		return;
+	}
+	tick_outbox_send_list(req->app, &l, &down, &sent, &failed);
+	tick_http_ok(req, 202,
+	    why == TICK_READMARK_QUEUED ?
+	        json_pack("{s:b}", "sent", 1) :
+	        json_pack("{s:b, s:s}", "sent", 0, "reason",
+	            tick_readmark_skip_name(why)),
+	    NULL);
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "channel.h"
 #include "db.h"
 #include "bounds.h"
 #include "log.h"
@@ -85,8 +86,9 @@ static const char *const stmts[OB_STMT__MAX] = {
 	[OB_INFLIGHT] =
 	    "UPDATE whatsapp_messages SET send_started_at = NOW(3),"
 	    " attempts = attempts + 1, last_attempt_at = NOW(3) WHERE id = ?",
+	/* A read mark is answered without a message id: wamid stays NULL. */
 	[OB_SENT] =
-	    "UPDATE whatsapp_messages SET wamid = ?, phone_number_id = ?,"
+	    "UPDATE whatsapp_messages SET wamid = NULLIF(?, ''), phone_number_id = ?,"
 	    " status = IF(status_rank < 2, 'accepted', status),"
 	    " status_rank = GREATEST(status_rank, 2),"
 	    " error_code = NULL, error_title = NULL, send_started_at = NULL,"
@@ -485,6 +487,11 @@ with_opaque(const char *payload, long long id)
 	if ((root = json_loads(payload, 0, NULL)) == NULL ||
 	    !json_is_object(root))
 		goto out;
+	/* A read mark has no status webhook to echo it: sent as it is. */
+	if (json_object_get(root, "status") != NULL) {
+		s = json_dumps(root, JSON_COMPACT);
+		goto out;
+	}
 	if (json_object_set_new(root, "biz_opaque_callback_data",
 	        json_string(opaque)) != 0)
 		goto out;
@@ -565,6 +572,9 @@ send_row(struct tick_app *app, long long id, long long attempts, int marked,
 		tick_log_err("%s: message %lld: could not record the outcome;"
 		             " its status webhook will",
 		    __func__, id);
+	/* A rejected token or a locked account is the channel's, not the
+	 * message's: recorded and told once; a success clears it. */
+	tick_channel_after_send(app->db, sent, res);
 	return sent;
 }
 

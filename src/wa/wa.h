@@ -157,7 +157,8 @@ struct tick_wa_status {
 /* The longest biz_opaque_callback_data Meta takes, in bytes. */
 #define TICK_WA_MAX_OPAQUE 512
 
-struct tick_wa_tpl_event; /* templates.h */
+struct tick_wa_tpl_event;  /* templates.h */
+struct tick_wa_chan_event; /* chan_events.h */
 
 struct tick_wa_batch {
 	json_t *root; /* owned */
@@ -165,6 +166,10 @@ struct tick_wa_batch {
 	 * tick_wa_tpl_field), strings borrowed from root; owned array. */
 	struct tick_wa_tpl_event *tpl_events;
 	size_t ntpl_events;
+	/* Consent and the channel's health (chan_events.h: user_preferences,
+	 * phone_number_quality_update, account_update); owned array. */
+	struct tick_wa_chan_event *chan_events;
+	size_t nchan_events;
 	struct tick_wa_msg *msgs; /* owned array */
 	size_t nmsgs;
 	struct tick_wa_status *statuses; /* owned array */
@@ -313,6 +318,29 @@ char *tick_wa_list_payload(const char *to, const char *body, const char *button,
  */
 char *tick_wa_buttons_payload(const char *to, const char *body,
     const struct tick_wa_choice *buttons, size_t n);
+
+struct tick_ia;
+
+/*
+ * The Graph API body that marks the customer's message wamid read, with
+ * the typing indicator when typing: {"messaging_product": "whatsapp",
+ * "status": "read", "message_id": wamid, "typing_indicator": {"type":
+ * "text"}}. Meta answers {"success": true}, which
+ * tick_wa_parse_send_response() takes as sent (no wamid). A new string,
+ * or NULL.
+ */
+char *tick_wa_read_payload(const char *wamid, int typing);
+
+/*
+ * Builds the Graph API body of an agent's buttons or list ia (checked by
+ * tick_ia_parse, kind not TICK_IA_NONE) under body text, with its header
+ * and footer as Meta documents them: {"type": "interactive",
+ * "interactive": {"type": "button"|"list", "header": {"type": "text",
+ * "text"}, "body": {"text"}, "footer": {"text"}, "action": {...}}}. Nothing
+ * is cut. A new string (free with free()), or NULL.
+ */
+char *tick_wa_interactive_payload(const char *to, const char *body,
+    const struct tick_ia *ia);
 
 /* What the Graph API answered to a send. */
 struct tick_wa_result {

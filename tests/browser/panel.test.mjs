@@ -16,10 +16,13 @@ import { register as registerContacts } from './contacts.test.mjs';
 import { register as registerDashboard } from './dashboard.test.mjs';
 import { register as registerCsat } from './csat.test.mjs';
 import { register as registerModeration } from './moderation.test.mjs';
+import { register as registerAssist } from './assist.test.mjs';
 import { register as registerSla } from './sla.test.mjs';
 import { register as registerRichmsg } from './richmsg.test.mjs';
 import { register as registerTemplates } from './templates.test.mjs';
 import { register as registerInbox } from './inbox.test.mjs';
+import { register as registerCanned } from './canned.test.mjs';
+import { register as registerChannel } from './channel.test.mjs';
 
 const LIVE_MS = 2000; // a change shows within two seconds, without a reload
 const PHOTO = makePng(480, 320);
@@ -874,9 +877,12 @@ registerContacts(test);
 registerDashboard(test);
 registerCsat(test);
 registerModeration(test);
+registerAssist(test);
 registerSla(test);
 registerRichmsg(test);
 registerTemplates(test);
 registerInbox(test);
+registerCanned(test);
+registerChannel(test);
 
 process.exitCode = await runAll(tests);

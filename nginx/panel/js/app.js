@@ -7,6 +7,7 @@ import { roleLabel } from './format.js';
 import { liveState, startLive, stopLive } from './live.js';
 import { showHelp, typing } from './keys.js';
 import { noticeEvent, startAttention } from './attention.js';
+import { channelEvent, startChannel, stopChannel } from './channel.js';
 import { can, canAny, session, setUser } from './session.js';
 import * as loginView from './views/login.js';
 import * as inboxView from './views/inbox.js';
@@ -23,6 +24,7 @@ import * as teamsView from './views/teams.js';
 import * as contactsView from './views/contacts.js';
 import * as dashboardView from './views/dashboard.js';
 import * as accountView from './views/account.js';
+import * as cannedView from './views/canned.js';
 
 const POLL_MS = 30000;
 const SIGNED_IN_FLAG = 'tick_signed_in';
@@ -45,6 +47,7 @@ const routes = [
   { path: /^\/contacts$/, view: contactsView, nav: 'contacts', allowed: () => can('tickets.read') },
   { path: /^\/dashboard$/, view: dashboardView, nav: 'dashboard', allowed: () => can('stats') },
   { path: /^\/account$/, view: accountView, nav: 'account', allowed: () => Boolean(session.user) },
+  { path: /^\/canned$/, view: cannedView, nav: 'canned', allowed: cannedView.mayManageCanned },
 ];
 
 // The first screen after sign-in: the dashboard for those who judge the
@@ -236,6 +239,7 @@ function paintLive(state) {
 
 function onLiveEvent(ev) {
   noticeEvent(ev);
+  channelEvent(ev);
   if (current && current.instance && current.instance.onEvent) current.instance.onEvent(ev);
 }
 
@@ -291,6 +295,7 @@ async function signedIn() {
   loadAvailability();
   startLive({ event: onLiveEvent, state: showLive, reconnect: checkSession });
   startPolling();
+  startChannel();
   const target = returnTo || home();
   returnTo = '';
   navigate(target, { replace: true });
@@ -298,6 +303,7 @@ async function signedIn() {
 
 function signedOut(message) {
   stopLive();
+  stopChannel();
   clearInterval(pollTimer);
   setUser(null);
   setCsrf('');
@@ -362,6 +368,7 @@ async function boot() {
     loadAvailability();
     startLive({ event: onLiveEvent, state: showLive, reconnect: checkSession });
     startPolling();
+    startChannel();
   } catch (e) {
     setUser(null);
     if (e.status === 401) {

@@ -10,10 +10,13 @@ import { can, isAdmin, session } from '../session.js';
 import { confirmDialog } from '../confirm.js';
 import { flaggedMark, lastInboxHash, urgentMark } from './inbox.js';
 import { createActions } from './ticket-actions.js';
+import { createAssist } from './ticket-assist.js';
+import { flaggedPhoto } from './ticket-photo-check.js';
 import { createReport } from './ticket-report.js';
 import { createService } from './ticket-service.js';
 import { createTemplatePicker } from './ticket-template.js';
-import { deletedView, editedView, flowView, marksView, quoteView, reactionsView, reactPicker } from './ticket-rich.js';
+import { choicesView, deletedView, editedView, flowView, marksView, quoteView, reactionsView, reactPicker } from './ticket-rich.js';
+import { attachComposer } from '../canned.js';
 
 const FILE_TIMEOUT_MS = 120000; // a file goes to Cloudinary within the request
 const RETRY_TIMEOUT_MS = 60000;
@@ -131,6 +134,8 @@ export function mount(main, ctx) {
   const replyBtn = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Send reply');
   const replyForm = h('form', { class: 'action compose', novalidate: true, hidden: true },
     replyLocked, replyNotice, quoteBox, reply.wrap, replyFile.wrap, h('div', { class: 'form-actions' }, replyBtn));
+  const canned = attachComposer(reply.input, () => ticket); // "/" picker, buttons, typing (issue 16)
+  reply.wrap.after(canned.el);
   replyForm.addEventListener('submit', async (e) => {
     e.preventDefault();
     const message = reply.input.value;
@@ -157,6 +162,7 @@ export function mount(main, ctx) {
       const body = {};
       if (message || !file) body.message = message;
       if (quoting && !file) body.context_message_id = quoting.wamid;
+      if (!file) Object.assign(body, canned.extra());
       if (file) {
         body.file = await filePayload(file, checked);
         replyBtn.textContent = 'Sending…';
@@ -167,6 +173,7 @@ export function mount(main, ctx) {
       reply.input.value = '';
       replyFile.reset();
       setQuote(null);
+      canned.reset();
       const wa = data && data.whatsapp;
       const att = data && data.attachment;
       const why = (x) => [x.error_title, x.error_code].filter(Boolean).join(', ') || 'unknown error';
@@ -327,8 +334,10 @@ export function mount(main, ctx) {
   const actionsBox = createActions(ctx, { reload: () => load() });
   const service = createService(ctx, { reload: () => load() });
   const templatePicker = createTemplatePicker(ctx, { reload: () => load() });
+  const assist = createAssist(ctx, { ticket: () => ticket, rerender: () => ticket && !destroyed && render(),
+    fillReply: (text) => !replyForm.hidden && !reply.input.disabled && ((reply.input.value = text), reply.input.focus(), true) });
   const side = h('aside', { class: 'ticket-side' },
-    report.el,
+    report.el, assist.el,
     h('section', { class: 'card', 'aria-labelledby': 'details-title' }, h('h2', { id: 'details-title' }, 'Details'), details, resolutionBox, transcriptBox),
     h('section', { class: 'card', 'aria-labelledby': 'actions-title' }, h('h2', { id: 'actions-title' }, 'Actions'), actions),
     service.el);
@@ -421,6 +430,7 @@ export function mount(main, ctx) {
     report.render(t, { mayWork: work && t.status !== 'closed' && (mine || isAdmin()) });
     actionsBox.render(t);
     service.render(t);
+    assist.render(t);
   }
 
   function renderDetails(t) {
@@ -570,10 +580,10 @@ export function mount(main, ctx) {
       `${name}${size}`);
     if (mime.startsWith('image/')) {
       const alt = `${kindWord(mime)}${a.file_name ? ` ${a.file_name}` : ''} from ${from}`;
-      return h('figure', { class: 'attachment attachment-image', dataset },
+      return flaggedPhoto(h('figure', { class: 'attachment attachment-image', dataset },
         h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', class: 'thumb' },
           h('img', { src: thumbnail(url), alt, loading: 'lazy' }),
-          h('span', { class: 'sr-only' }, ' (opens full size)')));
+          h('span', { class: 'sr-only' }, ' (opens full size)'))), a, (btn) => clearFlag(a.message_id, btn));
     }
     if (mime.startsWith('audio/')) {
       return h('div', { class: 'attachment attachment-audio', dataset },
@@ -703,6 +713,8 @@ export function mount(main, ctx) {
       marksView(item),
       files.map((a) => attachmentView(a, author === 'customer' ? (ticket.name || 'the customer') : who)),
       textEl,
+      assist.forItem(item),
+      choicesView(item),
       flowView(item),
       edited.history,
       reactionsView(item),
