@@ -10,7 +10,7 @@
 ALTER TABLE tickets
   ADD COLUMN IF NOT EXISTS waiting_since DATETIME(3) NULL,
   ADD COLUMN IF NOT EXISTS waiting_key DATETIME(3)
-    AS (COALESCE(waiting_since, '9999-12-31 00:00:00.000')) PERSISTENT;
+    AS (COALESCE(waiting_since, TIMESTAMP '9999-12-31 00:00:00.000')) PERSISTENT;
 
 -- Backfill, open tickets only (nobody waits on a closed one): the oldest
 -- customer message after the agents' last reply; a WhatsApp ticket no
