@@ -20,6 +20,8 @@ import { register as registerSla } from './sla.test.mjs';
 import { register as registerRichmsg } from './richmsg.test.mjs';
 import { register as registerTemplates } from './templates.test.mjs';
 import { register as registerInbox } from './inbox.test.mjs';
+import { register as registerAttentionInbox } from './attention_inbox.test.mjs';
+import { register as registerLayout } from './layout.test.mjs';
 
 const LIVE_MS = 2000; // a change shows within two seconds, without a reload
 const PHOTO = makePng(480, 320);
@@ -32,6 +34,12 @@ async function adminName() {
 async function openTicket(page, id) {
   await page.goto(`${BASE}/#/tickets/${id}`);
   await page.locator('.timeline .item').first().waitFor();
+}
+
+// Issue 19: Reply and Note are tabs of one composer; the note box shows
+// under its tab.
+async function noteTab(page) {
+  await page.getByRole('tab', { name: 'Note' }).click();
 }
 
 function bubble(page, text) {
@@ -81,9 +89,13 @@ test('live: a simulated customer message appears in the open inbox without a rel
   const text = `My order never arrived ${uniq()}`;
   const t = await simulate(text);
   const start = Date.now();
+  // Issue 19: a new ticket waits in the "N new" pill (rows never reorder
+  // under the pointer); the pill shows it.
+  await page.locator('button.new-pill').waitFor({ timeout: LIVE_MS });
+  const took = Date.now() - start;
+  await page.locator('button.new-pill').click();
   await page.waitForFunction((ref) => [...document.querySelectorAll('tr.ticket-row .ref')].some((a) => a.textContent === ref),
     t.reference, { polling: 50, timeout: LIVE_MS });
-  const took = Date.now() - start;
   const row = page.locator('tr.ticket-row', { hasText: t.reference });
   assert((await row.locator('.last-msg').textContent()) === text, 'the row shows the last message');
   assert((await row.locator('.cust-name').textContent()) === t.name, 'the row shows the customer');
@@ -247,6 +259,7 @@ test('an ended session lands on the sign-in page with a message, then back', asy
   // The live stream notices at once; any action would too.
   const signInPage = page.getByRole('heading', { name: 'Sign in to tick' });
   await signInPage.waitFor({ timeout: 3000 }).catch(async () => {
+    await noteTab(page);
     await page.getByRole('textbox', { name: 'Internal note' }).fill('x');
     await page.getByRole('button', { name: 'Add note' }).click();
     await signInPage.waitFor();
@@ -380,6 +393,7 @@ test('note: an internal note is set apart and never sent', async (b) => {
   await openTicket(page, t.id);
   const before = (await graphSent(t.phone)).length;
   const text = `Called the warehouse, parcel found ${uniq()}`;
+  await noteTab(page);
   await page.getByRole('textbox', { name: 'Internal note' }).fill(text);
   await page.getByRole('button', { name: 'Add note' }).click();
   const item = bubble(page, text);
@@ -405,10 +419,12 @@ test('composer: Ctrl+Enter sends, and after a send by the button focus is back i
   const focusIn = (sel) => eventually(async () => page.evaluate((s) => document.activeElement
     && document.activeElement.tagName === 'TEXTAREA' && document.activeElement.closest(s) !== null, sel), { what: `focus in ${sel}` });
   const noteText = `Noted ${uniq()}`;
+  await noteTab(page);
   await page.getByRole('textbox', { name: 'Internal note' }).fill(noteText);
   await page.getByRole('button', { name: 'Add note' }).click();
   await bubble(page, noteText).waitFor();
   await focusIn('form.note-form');
+  await page.getByRole('tab', { name: 'Reply' }).click();
   const second = `Sent by the button ${uniq()}`;
   await box.fill(second);
   await page.getByRole('button', { name: 'Send reply' }).click();
@@ -562,6 +578,7 @@ test('right-to-left text: customer text and the composers take their direction f
   await item.waitFor();
   assert(await item.locator('.bubble-text').getAttribute('dir') === 'auto', 'the message has dir=auto');
   for (const name of ['Reply to the customer', 'Internal note']) {
+    if (name === 'Internal note') await noteTab(page);
     const box = page.getByRole('textbox', { name, exact: true });
     assert(await box.getAttribute('dir') === 'auto', `${name} has dir=auto`);
   }
@@ -878,5 +895,7 @@ registerSla(test);
 registerRichmsg(test);
 registerTemplates(test);
 registerInbox(test);
+registerAttentionInbox(test);
+registerLayout(test);
 
 process.exitCode = await runAll(tests);
