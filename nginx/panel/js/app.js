@@ -211,6 +211,8 @@ function renderSplit(route, params, query) {
   } else {
     updateHeader(route);
     current.route = route;
+    // Back to the inbox from a ticket: the list as it is now.
+    if (!ticketId && s.ticketId && s.list.reload) s.list.reload();
   }
   if (s.ticketId !== ticketId || ticketId === null) {
     if (s.ticket && s.ticket.destroy) {
@@ -240,7 +242,6 @@ function renderSplit(route, params, query) {
     } else {
       s.ticketPane.append(h('p', { class: 'pane-empty' }, 'Open a ticket from the list to read and answer it here.'));
       s.readId = null;
-      if (s.list.refresh) s.list.refresh();
     }
     if (s.list.select) s.list.select(ticketId);
   }
@@ -454,12 +455,19 @@ function wireChrome() {
     }
   });
   window.addEventListener('hashchange', render);
-  // Across the split view's width the screen is laid out again.
+  // Across the split view's width the screen is laid out again, once the
+  // width has settled (a full-page screenshot or a rotation passes by).
+  let splitTimer = null;
   SPLIT.addEventListener('change', () => {
-    if (current && (current.split || current.route.view === inboxView || current.route.view === ticketView)) {
-      destroyCurrent();
-      render();
-    }
+    clearTimeout(splitTimer);
+    splitTimer = setTimeout(() => {
+      if (!current || !current.route) return;
+      const splitView = current.route.view === inboxView || current.route.view === ticketView;
+      if (splitView && Boolean(current.split) !== SPLIT.matches) {
+        destroyCurrent();
+        render();
+      }
+    }, 250);
   });
   document.addEventListener('keydown', onKey);
 }

@@ -311,7 +311,7 @@ export function mount(main, ctx) {
   // At phone width the filters fold away under a summary of what they are.
   const summaryText = h('span', { class: 'filter-summary' });
   // Beside a ticket (the split view) the filters start folded too.
-  const more = h('details', { class: 'filter-more', open: !ctx.isEmbedded && window.matchMedia('(min-width: 48rem)').matches },
+  const more = h('details', { class: 'filter-more', open: !ctx.selected && window.matchMedia('(min-width: 48rem)').matches },
     h('summary', {}, 'Filters ', summaryText), h('div', { class: 'filter-row' }, statusSet, whoSet, sevSet, reportWrap, sortWrap));
   const summarize = () => {
     const s = st.status.length === 0 || st.status.length === STATUSES.length ? 'Any status' : st.status.map(statusLabel).join(', ');
@@ -322,7 +322,7 @@ export function mount(main, ctx) {
   };
   summarize();
   const wide = window.matchMedia('(min-width: 48rem)');
-  const onWide = () => { if (wide.matches && !ctx.isEmbedded) more.open = true; };
+  const onWide = () => { if (wide.matches && !selected) more.open = true; };
   wide.addEventListener('change', onWide);
 
   main.append(header, stats,
@@ -549,6 +549,7 @@ export function mount(main, ctx) {
       debounce = setTimeout(ev.type === 'resync' ? load : soft, 100);
     },
     refresh: soft,
+    reload: load,
     // The split view's open ticket (app.js): its row is marked, and read.
     select(id) {
       selected = id ? String(id) : null;
