@@ -310,8 +310,9 @@ export function mount(main, ctx) {
 
   // At phone width the filters fold away under a summary of what they are.
   const summaryText = h('span', { class: 'filter-summary' });
-  // Beside a ticket (the split view) the filters start folded too.
-  const more = h('details', { class: 'filter-more', open: !ctx.selected && window.matchMedia('(min-width: 48rem)').matches },
+  // In the desktop's split view (app.js) the filters start folded too, so
+  // that the rows are above the fold; the summary says what they are.
+  const more = h('details', { class: 'filter-more', open: !ctx.isEmbedded && window.matchMedia('(min-width: 48rem)').matches },
     h('summary', {}, 'Filters ', summaryText), h('div', { class: 'filter-row' }, statusSet, whoSet, sevSet, reportWrap, sortWrap));
   const summarize = () => {
     const s = st.status.length === 0 || st.status.length === STATUSES.length ? 'Any status' : st.status.map(statusLabel).join(', ');
@@ -322,7 +323,7 @@ export function mount(main, ctx) {
   };
   summarize();
   const wide = window.matchMedia('(min-width: 48rem)');
-  const onWide = () => { if (wide.matches && !selected) more.open = true; };
+  const onWide = () => { if (wide.matches && !ctx.isEmbedded) more.open = true; };
   wide.addEventListener('change', onWide);
 
   main.append(header, stats,
