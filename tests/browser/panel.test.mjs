@@ -22,6 +22,7 @@ import { register as registerTemplates } from './templates.test.mjs';
 import { register as registerInbox } from './inbox.test.mjs';
 import { register as registerAttentionInbox } from './attention_inbox.test.mjs';
 import { register as registerLayout } from './layout.test.mjs';
+import { register as registerCanned } from './canned.test.mjs';
 
 const LIVE_MS = 2000; // a change shows within two seconds, without a reload
 const PHOTO = makePng(480, 320);
@@ -899,5 +900,6 @@ registerTemplates(test);
 registerInbox(test);
 registerAttentionInbox(test);
 registerLayout(test);
+registerCanned(test);
 
 process.exitCode = await runAll(tests);

@@ -24,6 +24,7 @@ import * as contactsView from './views/contacts.js';
 import * as dashboardView from './views/dashboard.js';
 import * as accountView from './views/account.js';
 import { createCustomer } from './views/customer.js';
+import * as cannedView from './views/canned.js';
 
 const POLL_MS = 30000;
 // Issue 19: from this width the inbox and the open ticket sit side by
@@ -49,6 +50,7 @@ const routes = [
   { path: /^\/contacts$/, view: contactsView, nav: 'contacts', allowed: () => can('tickets.read') },
   { path: /^\/dashboard$/, view: dashboardView, nav: 'dashboard', allowed: () => can('stats') },
   { path: /^\/account$/, view: accountView, nav: 'account', allowed: () => Boolean(session.user) },
+  { path: /^\/canned$/, view: cannedView, nav: 'canned', allowed: cannedView.mayManageCanned },
 ];
 
 // The first screen after sign-in: the dashboard for those who judge the
