@@ -23,6 +23,7 @@ import { register as registerInbox } from './inbox.test.mjs';
 import { register as registerAttentionInbox } from './attention_inbox.test.mjs';
 import { register as registerLayout } from './layout.test.mjs';
 import { register as registerCanned } from './canned.test.mjs';
+import { register as registerChannel } from './channel.test.mjs';
 
 const LIVE_MS = 2000; // a change shows within two seconds, without a reload
 const PHOTO = makePng(480, 320);
@@ -901,5 +902,6 @@ registerInbox(test);
 registerAttentionInbox(test);
 registerLayout(test);
 registerCanned(test);
+registerChannel(test);
 
 process.exitCode = await runAll(tests);

@@ -7,6 +7,7 @@ import { roleLabel } from './format.js';
 import { liveState, startLive, stopLive } from './live.js';
 import { showHelp, typing } from './keys.js';
 import { noticeEvent, startAttention } from './attention.js';
+import { channelEvent, startChannel, stopChannel } from './channel.js';
 import { can, canAny, session, setUser } from './session.js';
 import * as loginView from './views/login.js';
 import * as inboxView from './views/inbox.js';
@@ -343,6 +344,7 @@ function paintLive(state) {
 
 function onLiveEvent(ev) {
   noticeEvent(ev);
+  channelEvent(ev);
   if (current && current.instance && current.instance.onEvent) current.instance.onEvent(ev);
 }
 
@@ -398,6 +400,7 @@ async function signedIn() {
   loadAvailability();
   startLive({ event: onLiveEvent, state: showLive, reconnect: checkSession });
   startPolling();
+  startChannel();
   const target = returnTo || home();
   returnTo = '';
   navigate(target, { replace: true });
@@ -405,6 +408,7 @@ async function signedIn() {
 
 function signedOut(message) {
   stopLive();
+  stopChannel();
   clearInterval(pollTimer);
   setUser(null);
   setCsrf('');
@@ -483,6 +487,7 @@ async function boot() {
     loadAvailability();
     startLive({ event: onLiveEvent, state: showLive, reconnect: checkSession });
     startPolling();
+    startChannel();
   } catch (e) {
     setUser(null);
     if (e.status === 401) {
