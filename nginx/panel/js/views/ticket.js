@@ -339,7 +339,9 @@ export function mount(main, ctx) {
   const readOnly = h('p', { class: 'hint read-only', hidden: true });
   const resolutionBox = h('div', { class: 'resolution', hidden: true });
 
-  const actions = h('section', { class: 'actions', 'aria-label': 'Actions' },
+  // Inside the card headed "Actions": a plain box, not a second landmark of
+  // the same name (axe's landmark-unique).
+  const actions = h('div', { class: 'actions' },
     actionStatus, takeBox, statusForm, assignForm, closeBox, readOnly);
   const report = createReport(ctx, { reload: () => load() });
   const actionsBox = createActions(ctx, { reload: () => load() });
@@ -364,24 +366,24 @@ export function mount(main, ctx) {
   const tabReply = h('button', { type: 'button', role: 'tab', id: `${replyPanelId}-tab`, 'aria-controls': replyPanelId, class: 'composer-tab' }, 'Reply');
   const tabNote = h('button', { type: 'button', role: 'tab', id: `${notePanelId}-tab`, 'aria-controls': notePanelId, class: 'composer-tab' }, 'Note');
   const tablist = h('div', { role: 'tablist', 'aria-label': 'Write', class: 'composer-tabs' }, tabReply, tabNote);
-  Object.assign(replyForm, { id: replyPanelId });
-  replyForm.setAttribute('role', 'tabpanel');
-  replyForm.setAttribute('aria-labelledby', tabReply.id);
-  Object.assign(noteForm, { id: notePanelId });
-  noteForm.setAttribute('role', 'tabpanel');
-  noteForm.setAttribute('aria-labelledby', tabNote.id);
-  const composer = h('section', { class: 'composer', 'aria-label': 'Composer', hidden: true }, tablist, replyForm, noteForm);
+  // The tab panels wrap the forms (a form may not take role="tabpanel":
+  // axe's aria-allowed-role).
+  const replyPanel = h('div', { role: 'tabpanel', id: replyPanelId, 'aria-labelledby': tabReply.id }, replyForm);
+  const notePanel = h('div', { role: 'tabpanel', id: notePanelId, 'aria-labelledby': tabNote.id }, noteForm);
+  const composer = h('section', { class: 'composer', 'aria-label': 'Composer', hidden: true }, tablist, replyPanel, notePanel);
   function applyTabs() {
     if (composerTab === 'reply' && !replyAvail && noteAvail) composerTab = 'note';
     if (composerTab === 'note' && !noteAvail && replyAvail) composerTab = 'reply';
     composer.hidden = !replyAvail && !noteAvail;
     tabReply.hidden = !replyAvail;
     tabNote.hidden = !noteAvail;
-    for (const [tab, form, name, avail] of [[tabReply, replyForm, 'reply', replyAvail], [tabNote, noteForm, 'note', noteAvail]]) {
+    for (const [tab, form, panel, name, avail] of [[tabReply, replyForm, replyPanel, 'reply', replyAvail],
+      [tabNote, noteForm, notePanel, 'note', noteAvail]]) {
       const on = avail && composerTab === name;
       tab.setAttribute('aria-selected', String(on));
       tab.tabIndex = on ? 0 : -1;
       form.hidden = !on;
+      panel.hidden = !on;
     }
   }
   function selectTab(name) {
