@@ -26,6 +26,7 @@ import { register as registerLayout } from './layout.test.mjs';
 import { register as registerCanned } from './canned.test.mjs';
 import { register as registerChannel } from './channel.test.mjs';
 import { register as registerAxe } from './axe.test.mjs';
+import { register as registerClosing } from './closing.test.mjs';
 
 const LIVE_MS = 2000; // a change shows within two seconds, without a reload
 const PHOTO = makePng(480, 320);
@@ -907,5 +908,6 @@ registerLayout(test);
 registerCanned(test);
 registerChannel(test);
 registerAxe(test);
+registerClosing(test);
 
 process.exitCode = await runAll(tests);
