@@ -27,6 +27,7 @@ import { register as registerCanned } from './canned.test.mjs';
 import { register as registerChannel } from './channel.test.mjs';
 import { register as registerAxe } from './axe.test.mjs';
 import { register as registerClosing } from './closing.test.mjs';
+import { register as registerSetup } from './setup.test.mjs';
 
 const LIVE_MS = 2000; // a change shows within two seconds, without a reload
 const PHOTO = makePng(480, 320);
@@ -909,5 +910,6 @@ registerCanned(test);
 registerChannel(test);
 registerAxe(test);
 registerClosing(test);
+registerSetup(test);
 
 process.exitCode = await runAll(tests);
