@@ -266,6 +266,7 @@ tick_ticket_filters_parse(struct tick_req *req, int strict,
 		tick_search_read(f->q,
 		    tick_config_get(&req->app->cfg, TICK_CFG_TICKET_ID_PREFIX),
 		    &words);
+		snprintf(f->qwords, sizeof(f->qwords), "%s", words.words);
 		snprintf(f->qref, sizeof(f->qref), "%s", words.ref);
 		if (words.rdigits[0] != '\0')
 			snprintf(f->qmobile, sizeof(f->qmobile), "%s%%",

@@ -41,6 +41,13 @@ tick_search_read(const char *q, const char *prefix, struct tick_search *out)
 	size_t n = 0, skip = 0;
 	const char *p = q;
 
+	n = strlen(q);
+	out->words[0] = '\0';
+	if (n < sizeof(out->words)) {
+		for (size_t i = 0; i <= n; i++)
+			out->words[i] = q[i] == '*' ? ' ' : q[i];
+	}
+	n = 0;
 	read_ref(q, prefix, out->ref, sizeof(out->ref));
 	tick_search_cjk(q, out->cjk, sizeof(out->cjk));
 	out->digits[0] = '\0';

@@ -30,7 +30,14 @@ tick_ref_format(const char *prefix, long long id, char *out, size_t outsz);
  * characters, each at most 17 bytes as a bigram token, plus quotes. */
 #define TICK_SEARCH_CJK_MAX 1400
 
+/* Bytes of a search's words: GET /api/tickets caps q at 200. */
+#define TICK_SEARCH_WORDS_MAX 256
+
 struct tick_search {
+	/* q for FULLTEXT's natural language mode: InnoDB still reads "*"
+	 * there, and fails on a q of only "*", quotes and spaces (a 503),
+	 * so every "*" is a space; "" when q does not fit. */
+	char words[TICK_SEARCH_WORDS_MAX];
 	char ref[48]; /* the reference it names, or "" */
 	char digits[TICK_SEARCH_PHONE_MAX + 1]; /* a mobile's digits, or "" */
 	char rdigits[TICK_SEARCH_PHONE_MAX + 1]; /* digits reversed */

@@ -1450,9 +1450,9 @@ tick_ticket_bind_where(struct tick_q *q, const struct tick_ticket_filters *f)
 	if (f->q[0]) {
 		tick_q_str(q, f->q, (size_t)-1);
 		tick_q_str(q, f->qref[0] ? f->qref : f->q, (size_t)-1);
-		tick_q_str(q, f->q, (size_t)-1);
+		tick_q_str(q, f->qwords, (size_t)-1);
 		tick_q_str(q, f->qlike, (size_t)-1);
-		tick_q_str(q, f->q, (size_t)-1);
+		tick_q_str(q, f->qwords, (size_t)-1);
 		if (f->qmobile[0])
 			tick_q_str(q, f->qmobile, (size_t)-1);
 		if (f->qcjk[0]) {

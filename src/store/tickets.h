@@ -185,6 +185,7 @@ struct tick_ticket_filters {
 	 * an index range) for a phone number however written, or "", and
 	 * its Chinese and Japanese runs as a boolean query over the bigram
 	 * columns, or "" (sql/033_search.sql). */
+	char qwords[TICK_SEARCH_WORDS_MAX]; /* q for FULLTEXT (base/refs) */
 	char qref[48], qmobile[TICK_SEARCH_PHONE_MAX + 2];
 	char qcjk[TICK_SEARCH_CJK_MAX];
 	char from[24], to[24]; /* YYYY-MM-DD[THH:MM:SS], "" when absent */

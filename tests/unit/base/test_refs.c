@@ -66,6 +66,25 @@ test_read(void)
 	}
 }
 
+/* FULLTEXT's words: "*" never reaches InnoDB's parser. */
+static void
+test_words(void)
+{
+	struct tick_search s;
+	char big[300];
+
+	tick_search_read("boiler*", "TKT", &s);
+	CU_STR_EQ(s.words, "boiler ");
+	tick_search_read("\"*\" *", "TKT", &s);
+	CU_STR_EQ(s.words, "\" \"  ");
+	tick_search_read("Ana Ruiz", "TKT", &s);
+	CU_STR_EQ(s.words, "Ana Ruiz");
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	tick_search_read(big, "TKT", &s);
+	CU_STR_EQ(s.words, "");
+}
+
 /* The mobile's digits reversed: a prefix of the stored mobile reversed. */
 static void
 test_reversed(void)
@@ -145,6 +164,7 @@ main(void)
 	static const struct cu_test tests[] = {
 		{ "format", test_format },
 		{ "search", test_read },
+		{ "words", test_words },
 		{ "reversed", test_reversed },
 		{ "cjk", test_cjk },
 		{ NULL, NULL },
