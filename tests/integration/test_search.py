@@ -124,8 +124,9 @@ def test_hostile_searches_answer_200_or_422():
     for q in ("%", "_", "\"", "+", "*", "-", "'", "()", "\"中", "中*\"", "+-+", "@@", "中" * 66):
         r = api("GET", "/api/tickets?q=" + urllib.parse.quote(q), admin_token())
         assert r.status == 200, (q, r)
+    # Too long: the inbox's filters answer 400 naming q (as before).
     r = api("GET", "/api/tickets?q=" + "a" * 201, admin_token())
-    assert r.status == 422 and r.json()["error"]["details"].get("q"), r
+    assert r.status == 400 and "q must be" in r.json()["error"]["message"], r
 
 
 # The search part of the statement store/tickets.c builds, every kind in.
