@@ -39,7 +39,7 @@ struct tick_search {
 	 * so every "*" is a space; "" when q does not fit. */
 	char words[TICK_SEARCH_WORDS_MAX];
 	char ref[48]; /* the reference it names, or "" */
-	char digits[TICK_SEARCH_PHONE_MAX + 1]; /* a mobile's digits, or "" */
+	char digits[TICK_SEARCH_PHONE_MAX + 1];  /* a mobile's digits, or "" */
 	char rdigits[TICK_SEARCH_PHONE_MAX + 1]; /* digits reversed */
 	/* Its Chinese and Japanese runs as a FULLTEXT boolean query over the
 	 * bigram columns (sql/033_search.sql), or "". */
@@ -73,7 +73,6 @@ tick_search_read(const char *q, const char *prefix, struct tick_search *out);
  * run's last character). "" when q has no CJK character, or out is too
  * small (a longer q than the limits allow). Malformed UTF-8 ends a run.
  */
-void
-tick_search_cjk(const char *q, char *out, size_t outsz);
+void tick_search_cjk(const char *q, char *out, size_t outsz);
 
 #endif
