@@ -17,6 +17,7 @@
 #include "identities.h"
 #include "ingest.h"
 #include "sla.h"
+#include "sla_policies.h"
 #include "clock.h"
 #include "contacts.h"
 #include "csat_flow.h"
@@ -464,6 +465,9 @@ store_message(struct tick_app *app, long long event_id,
 	struct tick_db *db = app->db;
 	struct tick_ticket_ref t;
 	struct tick_csat_inbound rated;
+	/* The ticket's SLA state as the SLA step read it, for the night
+	 * text (one read of the ticket, issue 18). */
+	struct tick_sla_ticket sla_t, *sla = &sla_t;
 	long long contact_id = 0, msg_id, reply_id = 0, out_id, team = 0,
 	          holder = 0;
 	char key[160], ref[40], *raw = NULL;
@@ -474,6 +478,7 @@ store_message(struct tick_app *app, long long event_id,
 	enum tick_err rc;
 
 	memset(job, 0, sizeof(*job));
+	sla_t.id = 0;
 	ignored = tick_wa_pnid_mismatch(want_pnid, m->phone_number_id);
 	/* E.164 numbers have at most 15 digits; longer ids stay on the contact. */
 	if (m->from != NULL && strlen(m->from) <= TICK_TICKET_MOBILE_MAX)
@@ -632,7 +637,7 @@ store_message(struct tick_app *app, long long event_id,
 			    (rc = tick_intake_active(app, t.id, &asking)) !=
 			        TICK_OK ||
 			    (rc = tick_sla_customer_wrote(db, t.id,
-			         tick_clock_now())) != TICK_OK)
+			         tick_clock_now(), sla)) != TICK_OK)
 				goto out;
 		} else {
 			struct tick_text_vars v = { NULL, NULL, NULL, NULL };
@@ -673,15 +678,15 @@ store_message(struct tick_app *app, long long event_id,
 			 * and may give it to a member at once (issue 13). */
 			if ((rc = tick_assign_route_new(db, t.id, &team,
 			         &holder)) != TICK_OK ||
-			    (rc = tick_sla_start(db, t.id, tick_clock_now())) !=
-			        TICK_OK)
+			    (rc = tick_sla_start_ticket(db, t.id,
+			         tick_clock_now(), sla)) != TICK_OK)
 				goto out;
 		}
 		/* Outside business hours: the night text, once a day. */
 		if (rc == TICK_OK &&
 		    (rc = tick_sla_out_of_hours(app, t.id, contact_id,
 		         m->from != NULL ? m->from : m->from_user_id,
-		         tick_clock_now(), l, &ooh)) != TICK_OK)
+		         tick_clock_now(), sla, l, &ooh)) != TICK_OK)
 			goto out;
 		/* A text, or a file's caption: recorded for the AI safety
 		 * check with the message, checked by `tick outbox` once this
