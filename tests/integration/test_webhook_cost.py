@@ -17,7 +17,7 @@ from harness import new_phone, one, sign, sql, text_message  # noqa: E402
 from test_faults import cgi  # noqa: E402
 
 # The figures after issue 18's cuts (before them: 24 and 34).
-APPEND_MAX = 18
+APPEND_MAX = 17
 NEW_TICKET_MAX = 37
 
 
