@@ -54,9 +54,11 @@ left_of(const struct tick_calendar *c, int64_t now, int64_t due)
 	return (long long)tick_bizcal_between(&c->cal, now, due, NULL, 0);
 }
 
-/* Which policy applies to t now: its id, 0 for none. */
+/* Which policy applies to t now: its id, 0 for none. t was read without
+ * its tags (tick_sla_ticket_row): they are read only when a policy names
+ * a tag (issue 18: one statement less per message otherwise). */
 static enum tick_err
-match(struct tick_db *db, const struct tick_sla_ticket *t, long long *id)
+match(struct tick_db *db, struct tick_sla_ticket *t, long long *id)
 {
 	static struct tick_sla_criteria p[TICK_SLA_POLICIES_MAX];
 	const char *tags[TICK_SLA_TAGS_MAX];
@@ -65,17 +67,22 @@ match(struct tick_db *db, const struct tick_sla_ticket *t, long long *id)
 		.site_id = t->site_id,
 		.team_id = t->team_id,
 		.tags = tags,
-		.ntags = t->ntags };
+		.ntags = 0 };
 	enum tick_err rc;
-	size_t n = 0;
+	size_t n = 0, k;
 	long i;
 
-	for (size_t k = 0; k < t->ntags; k++)
-		tags[k] = t->tags[k];
 	*id = 0;
 	if ((rc = tick_sla_policy_criteria(db, p, TICK_SLA_POLICIES_MAX, &n)) !=
 	    TICK_OK)
 		return rc;
+	for (k = 0; k < n && p[k].tag[0] == '\0'; k++)
+		;
+	if (k < n && (rc = tick_sla_ticket_tags(db, t)) != TICK_OK)
+		return rc;
+	for (k = 0; k < t->ntags; k++)
+		tags[k] = t->tags[k];
+	f.ntags = t->ntags;
 	if ((i = tick_sla_pick(p, n, &f)) >= 0)
 		*id = p[i].id;
 	return TICK_OK;
@@ -229,7 +236,7 @@ refresh(struct tick_db *db, long long id, int64_t now, int from_now,
 	long long policy = 0;
 	enum tick_err rc;
 
-	if ((rc = tick_sla_ticket_get(db, id, t)) != TICK_OK)
+	if ((rc = tick_sla_ticket_row(db, id, t)) != TICK_OK)
 		return rc;
 	if (strcmp(t->status, "closed") == 0)
 		return TICK_OK;
