@@ -33,7 +33,7 @@ export function axeFailures(violations) {
 // Injects axe through the DevTools protocol (page.evaluate is not bound by
 // the panel's CSP, so nothing is loosened for the test) and runs it on the
 // whole document.
-async function audit(page, where) {
+export async function audit(page, where) {
   await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
     const r = await window.axe.run(document, { resultTypes: ['violations'] });

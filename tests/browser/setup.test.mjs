@@ -8,6 +8,7 @@ import {
   BASE, PHONE, adminToken, api, assert, eventually, makeUser, messagePayload, newPhone, postWebhook, signIn,
 } from './lib.mjs';
 import { setupChecklist, showSetup, webhookUrl } from '../../nginx/panel/js/setup.js';
+import { audit } from './axe.test.mjs';
 
 const LAPTOP = { width: 1366, height: 768 };
 
@@ -70,6 +71,8 @@ export function register(test) {
       const url = await item('webhook_url').locator('code').textContent();
       assert(url === `${BASE}/api/whatsapp/webhook`, `the webhook URL: ${url}`);
       assert(await item('template').getByRole('link', { name: 'Go to WhatsApp' }).getAttribute('href') === '#/whatsapp', 'template link');
+      const found = await audit(page, `setup checklist ${label}`);
+      assert(found.length === 0, `axe found:\n  ${found.join('\n  ')}`);
       await item('agents').getByRole('link', { name: 'Go to Users' }).click();
       await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
     });

@@ -280,7 +280,8 @@ export function mount(main, ctx) {
     h('summary', {}, 'Close with a resolution'), closeForm);
   // Open corrective actions hold the ticket open: the API answers 409
   // open_actions, and the agent may close it anyway (force).
-  let closeAsked = false; // the waiting customer's question answered
+  // The waiting_since the agent agreed to close over (asked once a wait).
+  let closeAskedFor = null;
   closeForm.addEventListener('submit', (e) => {
     e.preventDefault();
     if (!resolution.input.value.trim()) {
@@ -289,7 +290,7 @@ export function mount(main, ctx) {
     }
     const text = resolution.input.value;
     // Issue 19: the customer's last message is unanswered: ask first.
-    if (ticket.waiting_since && !closeAsked) {
+    if (ticket.waiting_since && closeAskedFor !== ticket.waiting_since) {
       const since = parseTime(ticket.waiting_since);
       const waited = span(since ? Math.max(0, (Date.now() - since.getTime()) / 1000) : 0);
       const preview = closingPreview(ticket.notices, text);
@@ -304,12 +305,11 @@ export function mount(main, ctx) {
           closeBtn.focus();
           return;
         }
-        closeAsked = true;
+        closeAskedFor = ticket.waiting_since;
         closeForm.requestSubmit();
       });
       return;
     }
-    closeAsked = false;
     const close = async (force) => {
       try {
         return await api('POST', `/api/tickets/${ticket.id}/close`, force ? { resolution: text, force: true } : { resolution: text });
