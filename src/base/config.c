@@ -678,6 +678,10 @@ tick_config_load(struct tick_config *cfg, char *err, size_t errlen)
 	}
 	rc = read_file(path && *path ? path : "tick.env", path && *path, &text,
 	    &len, err, errlen);
+	/* An installed desk's own file, when neither was there. */
+	if (rc == TICK_OK && text == NULL && !(path && *path))
+		rc = read_file(TICK_CONFIG_SYSTEM_FILE, 0, &text, &len, err,
+		    errlen);
 	if (rc == TICK_OK && text != NULL)
 		rc = tick_config_parse_text(cfg, text, len, err, errlen);
 	free(text);
