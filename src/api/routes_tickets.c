@@ -2,6 +2,7 @@
  * replies and the agents' WhatsApp routes. Each responder links only its own table and the handlers it names. */
 #include "actions_api.h"
 #include "bounds.h"
+#include "canned_api.h"
 #include "moderation_api.h"
 #include "routes.h"
 #include "session.h"
@@ -37,6 +38,9 @@ static const struct tick_route tickets[] = {
 	{ "POST", "/api/tickets/:id/reply", tick_work_reply,
 	    TICK_MAX_UPLOAD_BODY, TICK_PERM_TICKETS_WORK },
 	{ "POST", "/api/tickets/:id/close", tick_work_close, 0,
+	    TICK_PERM_TICKETS_WORK },
+	/* Issue 16: the agent is typing (a read mark with the indicator). */
+	{ "POST", "/api/tickets/:id/typing", tick_work_typing, 0,
 	    TICK_PERM_TICKETS_WORK },
 	/* Issue 16: an approved template, its variables filled. */
 	{ "POST", "/api/tickets/:id/template", tick_work_template, 0,
@@ -108,6 +112,17 @@ static const struct tick_route tickets[] = {
 	    TICK_PERM_TEMPLATES_ADMIN },
 	{ "DELETE", "/api/templates/:name", tick_templates_delete_route, 0,
 	    TICK_PERM_TEMPLATES_ADMIN },
+	/* Issue 16: canned replies shared by the desk. */
+	{ "GET", "/api/canned-replies", tick_canned_list_route, 0,
+	    TICK_PERM_TICKETS_READ },
+	{ "POST", "/api/canned-replies", tick_canned_create_route, 0,
+	    TICK_PERM_CANNED_ADMIN },
+	{ "GET", "/api/canned-replies/:id", tick_canned_get_route, 0,
+	    TICK_PERM_TICKETS_READ },
+	{ "PUT", "/api/canned-replies/:id", tick_canned_update_route, 0,
+	    TICK_PERM_CANNED_ADMIN },
+	{ "DELETE", "/api/canned-replies/:id", tick_canned_delete_route, 0,
+	    TICK_PERM_CANNED_ADMIN },
 	/* Issue 13: business hours and SLA policies. */
 	{ "GET", "/api/calendars", tick_calendars_list, 0,
 	    TICK_PERM_TICKETS_READ },

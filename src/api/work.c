@@ -12,12 +12,15 @@
 #include "events.h"
 #include "b64.h"
 #include "http.h"
+#include "interactive.h"
 #include "json.h"
+#include "texts.h"
 #include "log.h"
 #include "media.h"
 #include "notices.h"
 #include "notify.h"
 #include "outbox.h"
+#include "readmark.h"
 #include "replies.h"
 #include "richmsgs.h"
 #include "ticket_args.h"
@@ -559,6 +562,93 @@ result_json(long long out_id, const char *status,
 	        !tick_wa_error_permanent(r ? r->error_code : 0));
 }
 
+/*
+ * The text as the customer reads it: WHATSAPP_AGENT_PREFIX, {agent} the
+ * signed-in user's name, before message. A new string (free with free()),
+ * or NULL when out of memory.
+ */
+static char *
+agent_text(struct tick_req *req, const char *message)
+{
+	const char *tmpl = tick_config_get(&req->app->cfg,
+	    TICK_CFG_WA_AGENT_PREFIX);
+	struct tick_text_extra agent = { "{agent}", req->user.name };
+	size_t sz, used;
+	char *out;
+
+	if (tmpl == NULL || *tmpl == '\0')
+		return strdup(message);
+	/* A rendered prefix is the template and one name per {agent}. */
+	sz = strlen(tmpl) * (strlen(req->user.name) + 1) + strlen(message) + 1;
+	if ((out = malloc(sz)) == NULL)
+		return NULL;
+	if (tick_text_render_tmpl_with(tmpl, NULL, &agent, 1, out, sz) !=
+	    TICK_OK) {
+		free(out);
+		return NULL;
+	}
+	used = strlen(out);
+	memcpy(out + used, message, strlen(message) + 1);
+	return out;
+}
+
+/*
+ * A reply's text as sent (the agent prefix included) and its buttons or
+ * list (members of body, which may be NULL), checked against WhatsApp's
+ * limits before anything is stored. 0 with *sent (a new string) and ia,
+ * or -1 answered 422 naming the field.
+ */
+static int
+reply_shape(struct tick_req *req, const json_t *body, const char *message,
+    const struct tick_file *f, char **sent, struct tick_ia *ia)
+{
+	char field[96], why[200];
+	int with_file = f != NULL && f->data != NULL;
+
+	memset(ia, 0, sizeof(*ia));
+	/* A file's caption goes as it is (the media module sends it). */
+	*sent = with_file ? strdup(message) : agent_text(req, message);
+	if (*sent == NULL) {
+		tick_http_fail(req, 500, TICK_ENOMEM, NULL, NULL, NULL);
+		return -1;
+	}
+	if (body != NULL && with_file &&
+	    (json_object_get(body, "buttons") != NULL ||
+	        json_object_get(body, "list") != NULL)) {
+		snprintf(field, sizeof(field), "%s",
+		    json_object_get(body, "buttons") != NULL ? "buttons" :
+		                                               "list");
+		snprintf(why, sizeof(why),
+		    "a reply with a file cannot carry buttons or a list");
+		goto bad;
+	}
+	if (body != NULL && !with_file &&
+	    tick_ia_parse(body, *sent, ia, field, sizeof(field), why,
+	        sizeof(why)) != TICK_OK)
+		goto bad;
+	/* The prefix counts: a text is never cut, it is refused. */
+	if (!with_file && ia->kind == TICK_IA_NONE &&
+	    tick_valid_utf8_chars(*sent) > TICK_MAX_WA_TEXT) {
+		snprintf(field, sizeof(field), "message");
+		snprintf(why, sizeof(why),
+		    "with the agent prefix the message is more than %d "
+		    "characters",
+		    TICK_MAX_WA_TEXT);
+		goto bad;
+	}
+	return 0;
+bad:
+	free(*sent);
+	*sent = NULL;
+	tick_http_invalid(req, "the reply does not fit WhatsApp's limits",
+	    json_pack("{s:s}", field, why));
+	return -1;
+}
+
+static void send_reply(struct tick_req *req, long long id, const char *message,
+    const char *wire, const struct tick_ia *ia, const struct tick_file *f,
+    const char *context);
+
 void
 tick_work_send_reply(struct tick_req *req, long long id, const char *message,
     const struct tick_file *f)
@@ -569,6 +659,22 @@ tick_work_send_reply(struct tick_req *req, long long id, const char *message,
 void
 tick_work_send_reply_ctx(struct tick_req *req, long long id,
     const char *message, const struct tick_file *f, const char *context)
+{
+	struct tick_ia ia;
+	char *sent;
+
+	if (reply_shape(req, NULL, message, f, &sent, &ia) != 0)
+		return;
+	send_reply(req, id, message, sent, &ia, f, context);
+	free(sent);
+}
+
+/* Stores the reply message (wire: as WhatsApp gets it, with its buttons
+ * or list ia) on ticket id, then sends it. Answers req. */
+static void
+send_reply(struct tick_req *req, long long id, const char *message,
+    const char *wire, const struct tick_ia *ia, const struct tick_file *f,
+    const char *context)
 {
 	long long attachment = 0;
 	const char *tmpl = tick_config_get(&req->app->cfg,
@@ -663,7 +769,13 @@ tick_work_send_reply_ctx(struct tick_req *req, long long id,
 		    f->data, f->len, &attachment);
 		use_wa = 0;
 	} else if (rc == TICK_OK && use_wa) {
-		char *payload = tick_wa_text_payload(tk.address, message);
+		int ia_on = ia->kind != TICK_IA_NONE;
+		char *payload = ia_on ?
+		    tick_wa_interactive_payload(tk.address, wire, ia) :
+		    tick_wa_text_payload(tk.address, wire);
+		/* The timeline's text keeps the choices readable; the reply
+		 * keeps the agent's own words. */
+		char *readable = ia_on ? tick_ia_readable(ia, message) : NULL;
 
 		/* A quoted reply carries context.message_id. */
 		if (payload != NULL && context != NULL) {
@@ -673,11 +785,14 @@ tick_work_send_reply_ctx(struct tick_req *req, long long id,
 			payload = quoted;
 		}
 		held = plan.action == TICK_NOTIFY_HOLD;
-		rc = payload == NULL ?
+		rc = payload == NULL || (ia_on && readable == NULL) ?
 		    TICK_ENOMEM :
-		    tick_outbox_add(db, id, tk.contact_id, reply_id, "text",
-		        message, payload, held, &out_id, held ? NULL : &l);
+		    tick_outbox_add(db, id, tk.contact_id, reply_id,
+		        ia_on ? "interactive" : "text",
+		        ia_on ? readable : message, payload, held, &out_id,
+		        held ? NULL : &l);
 		free(payload);
+		free(readable);
 		if (rc == TICK_OK && held)
 			rc = tick_outbox_add_template(req->app, id,
 			    tk.contact_id, tk.address, &tpl_id, &l);
@@ -685,6 +800,13 @@ tick_work_send_reply_ctx(struct tick_req *req, long long id,
 			rc = tick_reply_link(db, reply_id, out_id);
 		if (rc == TICK_OK && context != NULL)
 			rc = tick_richmsg_set_context(db, out_id, context);
+		/* The customer's messages are read now: one mark, after
+		 * the reply. */
+		if (rc == TICK_OK && !held) {
+			enum tick_readmark_skip skip;
+
+			rc = tick_readmark_queue(req->app, &tk, 0, &l, &skip);
+		}
 	}
 	if (rc != TICK_OK || (rc = tick_db_commit(db)) != TICK_OK) {
 		abort_tx(req, &l, NULL);
@@ -724,6 +846,11 @@ tick_work_send_reply_ctx(struct tick_req *req, long long id,
 	} else {
 		rc = tick_outbox_deliver(req->app, l.items[0].id, 0,
 		    l.items[0].marked, l.items[0].payload, 0, &res);
+		/* Then the read mark, unless the Graph API is failing. */
+		for (size_t i = 1; i < l.n; i++)
+			(void)tick_outbox_deliver(req->app, l.items[i].id, 0,
+			    l.items[i].marked, l.items[i].payload,
+			    rc != TICK_OK, NULL);
 		tick_outbox_list_clear(&l);
 		if (rc == TICK_OK)
 			wa = result_json(out_id, "sent", &res);
@@ -825,8 +952,15 @@ tick_work_reply(struct tick_req *req)
 		return;
 	if (context_arg(req, body, &ctx) == 0 &&
 	    reply_body(req, body, &f) == 0) {
+		struct tick_ia ia;
+		char *sent;
+
 		msg = json_string_value(json_object_get(body, "message"));
-		tick_work_send_reply_ctx(req, id, msg ? msg : "", &f, ctx);
+		if (reply_shape(req, body, msg ? msg : "", &f, &sent, &ia) ==
+		    0) {
+			send_reply(req, id, msg ? msg : "", sent, &ia, &f, ctx);
+			free(sent);
+		}
 		free(f.data);
 	}
 	json_decref(body);
@@ -1271,4 +1405,42 @@ tick_work_retry_attachment(struct tick_req *req)
 		return;
 	}
 	tick_http_ok(req, 200, t, "tried again; see its state");
+}
+
+void
+tick_work_typing(struct tick_req *req)
+{
+	struct tick_outbox_list l = { .n = 0 };
+	long long id = tick_ticket_route_id(req);
+	enum tick_readmark_skip why = TICK_READMARK_OFF;
+	struct tick_ticket tk;
+	enum tick_err rc = TICK_OK;
+	int down = 0, sent = 0, failed = 0;
+
+	if (id == 0 || tick_ticket_begin_locked(req, id, &tk) != 0)
+		return;
+	/* Only whoever may reply makes the customer see someone typing. */
+	if (tk.status == TICK_STATUS_CLOSED ||
+	    !tick_ticket_may_work(&tk, req->user.id, is_admin(req))) {
+		tick_db_rollback(req->app->db);
+		tick_http_ok(req, 202,
+		    json_pack("{s:b, s:s}", "sent", 0, "reason",
+		        tk.status == TICK_STATUS_CLOSED ? "ticket_closed" :
+		                                          "not_holder"),
+		    NULL);
+		return;
+	}
+	rc = tick_readmark_queue(req->app, &tk, 1, &l, &why);
+	if (rc != TICK_OK || (rc = tick_db_commit(req->app->db)) != TICK_OK) {
+		abort_tx(req, &l, NULL);
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		return;
+	}
+	tick_outbox_send_list(req->app, &l, &down, &sent, &failed);
+	tick_http_ok(req, 202,
+	    why == TICK_READMARK_QUEUED ?
+	        json_pack("{s:b}", "sent", 1) :
+	        json_pack("{s:b, s:s}", "sent", 0, "reason",
+	            tick_readmark_skip_name(why)),
+	    NULL);
 }

@@ -72,6 +72,16 @@ void tick_work_send_reply_ctx(struct tick_req *req, long long id,
 void tick_work_react(struct tick_req *req);
 
 /*
+ * POST /api/tickets/:id/typing: the agent started typing a reply. The
+ * customer's last message is marked read with the typing indicator
+ * (core/readmark: at most once per 20 seconds per ticket, through the
+ * outbox). Answers 202 {sent: true} when it went out now, or {sent:
+ * false, reason} (throttled, off, outside_window, no_inbound_message,
+ * no_whatsapp, not_holder, ticket_closed).
+ */
+void tick_work_typing(struct tick_req *req);
+
+/*
  * Whether the closing notice, template tmpl (TEXT_TICKET_CLOSED) rendered
  * with ref and resolution, is one WhatsApp text: at most TICK_MAX_WA_TEXT
  * characters. Returns 1 when it is; 0 otherwise, with *room the most

@@ -283,6 +283,10 @@ static const struct {
 	    "text", K_CHOICE, 0, 0, ",text,off," },
 	[TICK_CFG_MODERATION_MAX_ATTEMPTS] = { "MODERATION_MAX_ATTEMPTS", NULL,
 	    "8", K_NUM, 1, 50 },
+	[TICK_CFG_WA_READ_RECEIPTS] = { "WHATSAPP_READ_RECEIPTS", NULL, "1",
+	    K_NUM, 0, 1 },
+	[TICK_CFG_WA_AGENT_PREFIX] = { "WHATSAPP_AGENT_PREFIX", NULL, NULL,
+	    K_STR, 0, 0 },
 };
 
 void

@@ -133,6 +133,10 @@ enum tick_cfg {
 	TICK_CFG_MODERATION_TIMEOUT_MS,
 	TICK_CFG_MODERATION_ANONYMOUS,
 	TICK_CFG_MODERATION_MAX_ATTEMPTS,
+	/* Issue 16: read marks and the typing indicator (1 on, 0 off), and
+	 * the text put before each agent's reply ({agent}: their name). */
+	TICK_CFG_WA_READ_RECEIPTS,
+	TICK_CFG_WA_AGENT_PREFIX,
 	TICK_CFG__MAX
 };
 

@@ -34,6 +34,7 @@ enum tick_perm {
 	TICK_PERM_CONTACTS_ADMIN,  /* create, change, import, export, merge */
 	TICK_PERM_CONTACTS_ERASE,  /* delete contacts, erase a person's data */
 	TICK_PERM_TEMPLATES_ADMIN, /* sync, create, delete WhatsApp templates */
+	TICK_PERM_CANNED_ADMIN,    /* create, change, delete canned replies */
 	TICK_PERM__MAX
 };
 

@@ -85,8 +85,9 @@ static const char *const stmts[OB_STMT__MAX] = {
 	[OB_INFLIGHT] =
 	    "UPDATE whatsapp_messages SET send_started_at = NOW(3),"
 	    " attempts = attempts + 1, last_attempt_at = NOW(3) WHERE id = ?",
+	/* A read mark is answered without a message id: wamid stays NULL. */
 	[OB_SENT] =
-	    "UPDATE whatsapp_messages SET wamid = ?, phone_number_id = ?,"
+	    "UPDATE whatsapp_messages SET wamid = NULLIF(?, ''), phone_number_id = ?,"
 	    " status = IF(status_rank < 2, 'accepted', status),"
 	    " status_rank = GREATEST(status_rank, 2),"
 	    " error_code = NULL, error_title = NULL, send_started_at = NULL,"
@@ -485,6 +486,11 @@ with_opaque(const char *payload, long long id)
 	if ((root = json_loads(payload, 0, NULL)) == NULL ||
 	    !json_is_object(root))
 		goto out;
+	/* A read mark has no status webhook to echo it: sent as it is. */
+	if (json_object_get(root, "status") != NULL) {
+		s = json_dumps(root, JSON_COMPACT);
+		goto out;
+	}
 	if (json_object_set_new(root, "biz_opaque_callback_data",
 	        json_string(opaque)) != 0)
 		goto out;

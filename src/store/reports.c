@@ -30,10 +30,12 @@ enum reports_stmt {
 	RP_STMT__MAX
 };
 
-/* Messages a scope sees: on its tickets, or (everyone) on none. */
+/* Messages a scope sees: on its tickets, or (everyone) on none. Read
+ * marks (issue 16) are not messages: they are left out. */
 #define MSG_FROM                                                              \
 	" FROM whatsapp_messages m LEFT JOIN tickets t ON t.id = m.ticket_id" \
 	" WHERE m.created_at >= ? AND (t.id IS NULL OR t.deleted_at IS NULL)" \
+	" AND m.type <> 'read'"                                               \
 	" AND " TICK_SCOPE_SQL " AND (? = 0 OR t.assigned_to = ?)"
 
 /* clang-format off */

@@ -70,10 +70,13 @@ static const char *const stmts[RM_STMT__MAX] = {
 	    "SELECT m.id, m.context_wamid, IF(q.revoked_at IS NULL,"
 	    " LEFT(q.body, " STR(TICK_RICHMSG_SNIPPET) "), NULL), m.forwarded,"
 	    " m.reply_kind, m.reply_ref, m.reply_title, m.flow_response,"
-	    " " ISO("m.edited_at") ", m.revoked_at IS NOT NULL, m.echo, m.imported"
+	    " " ISO("m.edited_at") ", m.revoked_at IS NOT NULL, m.echo, m.imported,"
+	    " IF(m.direction = 'out' AND m.type = 'interactive',"
+	    " JSON_EXTRACT(m.payload, '$.interactive'), NULL)"
 	    " FROM whatsapp_messages m"
 	    " LEFT JOIN whatsapp_messages q ON q.wamid = m.context_wamid"
 	    " WHERE m.ticket_id = ? AND (m.context_wamid IS NOT NULL"
+	    " OR (m.direction = 'out' AND m.type = 'interactive')"
 	    " OR m.forwarded > 0 OR m.reply_kind IS NOT NULL"
 	    " OR m.edited_at IS NOT NULL OR m.revoked_at IS NOT NULL OR m.echo = 1"
 	    " OR m.imported = 1)"
@@ -269,10 +272,57 @@ col(const struct tick_q *q, int i, const char *s)
 	return tick_q_isnull(q, i) ? json_null() : json_string(s);
 }
 
+/*
+ * The buttons or list an outbound interactive message offered, from its
+ * Graph API object (ia, JSON text), in the reply route's shape:
+ * {"type": "buttons", "header", "footer", "buttons": [{id, title}]} or
+ * {"type": "list", "header", "footer", "list": {button, sections}}. NULL
+ * when it is neither.
+ */
+static json_t *
+choices_of(const char *ia)
+{
+	json_t *o = json_loads(ia, 0, NULL), *out = NULL, *arr, *b;
+	json_t *action = json_object_get(o, "action");
+	const char *type = json_string_value(json_object_get(o, "type"));
+	size_t i;
+
+	if (type == NULL || !json_is_object(action))
+		goto done;
+	if (strcmp(type, "button") == 0) {
+		if ((arr = json_array()) == NULL)
+			goto done;
+		json_array_foreach (json_object_get(action, "buttons"), i, b) {
+			json_t *r = json_object_get(b, "reply");
+
+			json_array_append_new(arr,
+			    json_pack("{s:O?, s:O?}", "id",
+			        json_object_get(r, "id"), "title",
+			        json_object_get(r, "title")));
+		}
+		out = json_pack("{s:s, s:o}", "type", "buttons", "buttons",
+		    arr);
+	} else if (strcmp(type, "list") == 0)
+		out = json_pack("{s:s, s:{s:O?, s:O?}}", "type", "list", "list",
+		    "button", json_object_get(action, "button"), "sections",
+		    json_object_get(action, "sections"));
+	for (i = 0; out != NULL && i < 2; i++) {
+		const char *k = i == 0 ? "header" : "footer";
+		json_t *t = json_object_get(json_object_get(o, k), "text");
+
+		json_object_set_new(out, k,
+		    t != NULL ? json_incref(t) : json_null());
+	}
+done:
+	json_decref(o);
+	return out;
+}
+
 static enum tick_err
 rich(struct tick_db *db, long long ticket_id, json_t *tl)
 {
 	static char flow[TICK_MAX_FLOW_JSON + 1];
+	static char offered[TICK_MAX_OUTBOUND_PAYLOAD + 1];
 	char ctx[TICK_COL_BUF(TICK_MAX_WAMID)],
 	    snippet[TICK_COL_BUF(TICK_RICHMSG_SNIPPET)], kind[17],
 	    ref[TICK_COL_BUF(256)], title[TICK_COL_BUF(255)], edited[40];
@@ -296,6 +346,7 @@ rich(struct tick_db *db, long long ticket_id, json_t *tl)
 	tick_q_out_int(&q, &revoked);
 	tick_q_out_int(&q, &echo);
 	tick_q_out_int(&q, &imported);
+	tick_q_out_str(&q, offered, sizeof(offered));
 	rc = tick_q_exec(&q);
 	while (rc == TICK_OK && (r = tick_q_fetch(&q)) != 0) {
 		if (r < 0) {
@@ -323,6 +374,13 @@ rich(struct tick_db *db, long long ticket_id, json_t *tl)
 		json_object_set_new(item, "echo", json_boolean(echo != 0));
 		json_object_set_new(item, "imported",
 		    json_boolean(imported != 0));
+		/* What an agent's buttons or list offered. */
+		if (!tick_q_isnull(&q, 12)) {
+			json_t *c = choices_of(offered);
+
+			json_object_set_new(item, "choices",
+			    c != NULL ? c : json_null());
+		}
 		/* Deleted by the customer: the desk no longer shows what it
 		 * said (the row keeps it until the contact is erased). */
 		if (revoked) {
@@ -420,6 +478,7 @@ tick_richmsg_attach(struct tick_db *db, long long ticket_id, json_t *tl)
 		json_object_set_new(item, "forwarded", json_false());
 		json_object_set_new(item, "frequently_forwarded", json_false());
 		json_object_set_new(item, "interactive", json_null());
+		json_object_set_new(item, "choices", json_null());
 		json_object_set_new(item, "edited", json_false());
 		json_object_set_new(item, "edited_at", json_null());
 		json_object_set_new(item, "edits", json_array());

@@ -88,8 +88,11 @@ enum tick_err tick_richmsg_on_ticket(struct tick_db *db, long long ticket_id,
  * Gives each item of timeline tl (ticket_id's) its rich fields:
  * "reactions" [{emoji, by, user}], "context" {message_id, quoted} or
  * null, "forwarded", "frequently_forwarded", "interactive" {kind, id,
- * title, response_json} or null, "edited", "edited_at", "edits" [{text,
- * at}], "deleted" (its text then null) and "echo". Items without a
+ * title, response_json} or null, "choices" (what an outbound buttons
+ * or list message offered: {type "buttons"|"list", header, footer,
+ * buttons [{id, title}] | list {button, sections}}) or null, "edited",
+ * "edited_at", "edits" [{text, at}], "deleted" (its text then null) and
+ * "echo". Items without a
  * WhatsApp message get the empty values.
  */
 enum tick_err

@@ -10,6 +10,7 @@
 #include "valid.h"
 #include "identity.h"
 #include "wa_template_rules.h"
+#include "interactive.h"
 #include "wa.h"
 #include "wa_errors.h"
 
@@ -1273,6 +1274,79 @@ out:
 }
 
 char *
+tick_wa_interactive_payload(const char *to, const char *body,
+    const struct tick_ia *ia)
+{
+	json_t *o = NULL, *action = NULL, *arr = NULL;
+	const struct tick_ia_choice *c;
+
+	if (to == NULL || body == NULL || ia == NULL ||
+	    (ia->kind != TICK_IA_BUTTONS && ia->kind != TICK_IA_LIST))
+		return NULL;
+	if ((o = json_pack("{s:s, s:{s:s}}", "type",
+	         ia->kind == TICK_IA_BUTTONS ? "button" : "list", "body",
+	         "text", body)) == NULL)
+		return NULL;
+	if (ia->header != NULL)
+		json_object_set_new(o, "header",
+		    json_pack("{s:s, s:s}", "type", "text", "text",
+		        ia->header));
+	if (ia->footer != NULL)
+		json_object_set_new(o, "footer",
+		    json_pack("{s:s}", "text", ia->footer));
+	if ((arr = json_array()) == NULL)
+		goto fail;
+	if (ia->kind == TICK_IA_BUTTONS) {
+		for (size_t i = 0; i < ia->nchoices; i++) {
+			c = &ia->choices[i];
+			if (json_array_append_new(arr,
+			        json_pack("{s:s, s:{s:s, s:s}}", "type",
+			            "reply", "reply", "id", c->id, "title",
+			            c->title)) != 0)
+				goto fail;
+		}
+		action = json_pack("{s:O}", "buttons", arr);
+	} else {
+		for (size_t s = 0; s < ia->nsections; s++) {
+			const struct tick_ia_section *sec = &ia->sections[s];
+			json_t *rows = json_array(), *so;
+
+			for (size_t i = 0; rows != NULL && i < sec->n; i++) {
+				json_t *r;
+
+				c = &ia->choices[sec->first + i];
+				r = json_pack("{s:s, s:s}", "id", c->id,
+				    "title", c->title);
+				if (r != NULL && c->description != NULL)
+					json_object_set_new(r, "description",
+					    json_string(c->description));
+				if (json_array_append_new(rows, r) != 0) {
+					json_decref(rows);
+					rows = NULL;
+				}
+			}
+			so = rows == NULL ? NULL :
+			                    json_pack("{s:o}", "rows", rows);
+			if (so != NULL && sec->title != NULL)
+				json_object_set_new(so, "title",
+				    json_string(sec->title));
+			if (json_array_append_new(arr, so) != 0)
+				goto fail;
+		}
+		action = json_pack("{s:s, s:O}", "button", ia->button,
+		    "sections", arr);
+	}
+	if (action == NULL || json_object_set_new(o, "action", action) != 0)
+		goto fail;
+	json_decref(arr);
+	return interactive_payload(to, o);
+fail:
+	json_decref(arr);
+	json_decref(o);
+	return NULL;
+}
+
+char *
 tick_wa_template_payload(const char *to, const char *name, const char *lang)
 {
 	json_t *root;
@@ -1345,6 +1419,13 @@ tick_wa_parse_send_response(int http_status, const char *body, size_t len,
 			res->retryable = 0;
 			return TICK_OK;
 		}
+		/* A read mark's answer: {"success": true}, no message. */
+		if (msgs == NULL &&
+		    json_is_true(json_object_get(root, "success"))) {
+			json_decref(root);
+			res->retryable = 0;
+			return TICK_OK;
+		}
 		snprintf(res->error_title, sizeof(res->error_title),
 		    "Graph API answered %d without a message id", http_status);
 	} else if ((e = tick_json_obj(root, "error")) != NULL) {
@@ -1358,6 +1439,26 @@ tick_wa_parse_send_response(int http_status, const char *body, size_t len,
 	json_decref(root);
 	res->retryable = tick_wa_error_retryable(res->error_code, http_status);
 	return TICK_EUPSTREAM;
+}
+
+char *
+tick_wa_read_payload(const char *wamid, int typing)
+{
+	json_t *root;
+	char *s;
+
+	if (wamid == NULL || *wamid == '\0' || strlen(wamid) > TICK_MAX_WAMID)
+		return NULL;
+	root = json_pack("{s:s, s:s, s:s}", "messaging_product", "whatsapp",
+	    "status", "read", "message_id", wamid);
+	if (root != NULL && typing)
+		json_object_set_new(root, "typing_indicator",
+		    json_pack("{s:s}", "type", "text"));
+	if (root == NULL)
+		return NULL;
+	s = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	return s;
 }
 
 char *

@@ -314,6 +314,29 @@ char *tick_wa_list_payload(const char *to, const char *body, const char *button,
 char *tick_wa_buttons_payload(const char *to, const char *body,
     const struct tick_wa_choice *buttons, size_t n);
 
+struct tick_ia;
+
+/*
+ * The Graph API body that marks the customer's message wamid read, with
+ * the typing indicator when typing: {"messaging_product": "whatsapp",
+ * "status": "read", "message_id": wamid, "typing_indicator": {"type":
+ * "text"}}. Meta answers {"success": true}, which
+ * tick_wa_parse_send_response() takes as sent (no wamid). A new string,
+ * or NULL.
+ */
+char *tick_wa_read_payload(const char *wamid, int typing);
+
+/*
+ * Builds the Graph API body of an agent's buttons or list ia (checked by
+ * tick_ia_parse, kind not TICK_IA_NONE) under body text, with its header
+ * and footer as Meta documents them: {"type": "interactive",
+ * "interactive": {"type": "button"|"list", "header": {"type": "text",
+ * "text"}, "body": {"text"}, "footer": {"text"}, "action": {...}}}. Nothing
+ * is cut. A new string (free with free()), or NULL.
+ */
+char *tick_wa_interactive_payload(const char *to, const char *body,
+    const struct tick_ia *ia);
+
 /* What the Graph API answered to a send. */
 struct tick_wa_result {
 	int http_status;       /* 0 when no answer came */

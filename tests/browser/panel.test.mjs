@@ -20,6 +20,7 @@ import { register as registerSla } from './sla.test.mjs';
 import { register as registerRichmsg } from './richmsg.test.mjs';
 import { register as registerTemplates } from './templates.test.mjs';
 import { register as registerInbox } from './inbox.test.mjs';
+import { register as registerCanned } from './canned.test.mjs';
 
 const LIVE_MS = 2000; // a change shows within two seconds, without a reload
 const PHOTO = makePng(480, 320);
@@ -878,5 +879,6 @@ registerSla(test);
 registerRichmsg(test);
 registerTemplates(test);
 registerInbox(test);
+registerCanned(test);
 
 process.exitCode = await runAll(tests);

@@ -5,7 +5,9 @@ It answers like the real one: same paths, same JSON, same errors, same
 bearer-token check. Tests steer it through /_fake/ and read back what it
 received.
 
-  POST /{version}/{phone-number-id}/messages   send a message
+  POST /{version}/{phone-number-id}/messages   send a message; or a read mark
+        {messaging_product, status: read, message_id, typing_indicator?: {type:
+        text}} -> {"success": true} (recorded with "read": true)
   GET  /{version}/{phone-number-id}             the phone number (status check);
         with ?fields=display_phone_number only that (and the id)
   POST /{version}/{phone-number-id}/message_qrdls  Meta's QR code API: {prefilled_message
@@ -17,6 +19,8 @@ received.
   POST /_fake/qr_mode {"mode": M, "times": N}   next N QR code calls: ok | http500 |
         timeout | error:<code>
   POST /_fake/qr_limit {"limit": N}             codes a number may have (2000)
+  POST /_fake/read_mode {"mode": M, "times": N}  next N read marks: ok | http500 | error:<code>
+        (the sends' mode leaves read marks alone)
   POST /_fake/lookup_mode {"mode": M, "times": N}  next N number lookups: ok | http500 |
         no_number (answers without display_phone_number)
   POST /_fake/mode {"mode": M, "times": N}      next N sends (default all) answer M:
@@ -107,6 +111,8 @@ class State:
         self.lookups = []
         self.lookup_mode = "ok"
         self.lookup_times = None
+        self.read_mode = "ok"
+        self.read_times = None
         self.templates = []
         self.template_lists = []
         self.template_counter = 0
@@ -199,6 +205,21 @@ def reaction_problem(r):
     return None
 
 
+def read_problem(b):
+    """Why Meta would refuse a read mark (with or without the typing
+    indicator), or None: {messaging_product, status: read, message_id:
+    wamid..., typing_indicator?: {type: text}} and nothing else."""
+    extra = set(b) - {"messaging_product", "status", "message_id", "typing_indicator"}
+    if extra:
+        return "a read status takes no %s" % ", ".join(sorted(extra))
+    mid = b.get("message_id")
+    if not isinstance(mid, str) or not mid.startswith("wamid."):
+        return "message_id must be a message id"
+    if "typing_indicator" in b and b["typing_indicator"] != {"type": "text"}:
+        return "typing_indicator must be {type: text}"
+    return None
+
+
 def context_problem(c):
     """Why Meta would refuse a send's context (a quoted reply), or None."""
     if c is None:
@@ -217,6 +238,21 @@ def interactive_problem(it):
     unique and at most 200 (rows) or 256 (buttons) characters."""
     if not isinstance(it, dict):
         return "interactive is required"
+    extra = set(it) - {"type", "header", "body", "footer", "action"}
+    if extra:
+        return "interactive has unknown fields: %s" % ", ".join(sorted(extra))
+    if "header" in it:
+        h = it["header"]
+        if not isinstance(h, dict) or h.get("type") != "text":
+            return "header must be {type: text, text} (this fake knows no media header)"
+        why = _text(h.get("text"), 60, "header.text")
+        if why:
+            return why
+    if "footer" in it:
+        f = it["footer"]
+        why = _text(f.get("text") if isinstance(f, dict) else None, 60, "footer.text")
+        if why:
+            return why
     body = it.get("body")
     why = _text(body.get("text") if isinstance(body, dict) else None, 1024, "body.text")
     if why:
@@ -520,11 +556,11 @@ class Handler(BaseHTTPRequestHandler):
             with st.lock:
                 st.requests, st.mode, st.times = [], "ok", None
                 st.qr_requests, st.lookups = [], []
-                st.qr_mode = st.lookup_mode = "ok"
-                st.qr_times = st.lookup_times = None
+                st.qr_mode = st.lookup_mode = st.read_mode = "ok"
+                st.qr_times = st.lookup_times = st.read_times = None
                 st.qr_limit = 2000
             return self.reply(200, {"ok": True})
-        if parts in (["_fake", "qr_mode"], ["_fake", "lookup_mode"]):
+        if parts in (["_fake", "qr_mode"], ["_fake", "lookup_mode"], ["_fake", "read_mode"]):
             req = json.loads(raw or b"{}")
             name = parts[1][:-5]
             with st.lock:
@@ -566,6 +602,26 @@ class Handler(BaseHTTPRequestHandler):
             record["answer"] = 400
             return self.reply(400, error_body(100, "Unsupported post request. Object with ID '%s' does not exist" % parts[1]))
         b = record["body"]
+        if isinstance(b, dict) and b.get("status") == "read" \
+                and b.get("messaging_product") == "whatsapp":
+            # A read mark (and the typing indicator): {"success": true}.
+            why = read_problem(b)
+            if why:
+                record["answer"] = 400
+                return self.reply(400, error_body(100, details=why))
+            # Steered apart (read_mode): the sends' mode stays theirs.
+            mode = st.take("read")
+            record["mode"] = mode
+            if mode == "http500":
+                record["answer"] = 500
+                return self.reply(500, error_body(1))
+            if mode.startswith("error:"):
+                code = int(mode.split(":", 1)[1])
+                record["answer"] = 401 if code == 190 else 400
+                return self.reply(record["answer"], error_body(code))
+            record["answer"] = 200
+            record["read"] = True
+            return self.reply(200, {"success": True})
         if not isinstance(b, dict) or b.get("messaging_product") != "whatsapp" \
                 or b.get("type", "text") not in TYPES or not addressee(b):
             record["answer"] = 400

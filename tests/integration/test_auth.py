@@ -28,6 +28,7 @@ PERMS = {
     "contacts.admin": {"super_admin", "site_manager"},
     "contacts.erase": {"super_admin"},
     "templates.admin": {"super_admin"},
+    "canned.admin": {"super_admin", "site_manager"},
 }
 
 # Every signed-in route, with a request that reaches the handler without
@@ -104,6 +105,12 @@ ROUTES = [
     ("POST", "/api/templates", {}, "templates.admin"),
     ("DELETE", "/api/templates/Bad-Name", None, "templates.admin"),
     ("POST", "/api/tickets/999999/template", {}, "tickets.work"),
+    ("POST", "/api/tickets/999999/typing", None, "tickets.work"),
+    ("GET", "/api/canned-replies", None, "tickets.read"),
+    ("POST", "/api/canned-replies", {}, "canned.admin"),
+    ("GET", "/api/canned-replies/999999", None, "tickets.read"),
+    ("PUT", "/api/canned-replies/999999", {}, "canned.admin"),
+    ("DELETE", "/api/canned-replies/999999", None, "canned.admin"),
 ]
 
 

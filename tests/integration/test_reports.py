@@ -222,7 +222,8 @@ def test_overview_equals_sql_recounts():
     d = ok(api("GET", "/api/analytics/overview?days=30", admin_token()))
     since = window_start()
     base = ("FROM whatsapp_messages m LEFT JOIN tickets t ON t.id = m.ticket_id"
-            " WHERE m.created_at >= '%s' AND (t.id IS NULL OR t.deleted_at IS NULL)" % since)
+            " WHERE m.created_at >= '%s' AND (t.id IS NULL OR t.deleted_at IS NULL)"
+            " AND m.type <> 'read'" % since)
     r = sql("SELECT COUNT(*), COUNT(DISTINCT m.ticket_id), SUM(m.direction = 'in'),"
             " SUM(m.direction = 'out' AND m.status = 'sent'),"
             " SUM(m.direction = 'out' AND m.status = 'delivered'),"

@@ -23,6 +23,7 @@ import * as teamsView from './views/teams.js';
 import * as contactsView from './views/contacts.js';
 import * as dashboardView from './views/dashboard.js';
 import * as accountView from './views/account.js';
+import * as cannedView from './views/canned.js';
 
 const POLL_MS = 30000;
 const SIGNED_IN_FLAG = 'tick_signed_in';
@@ -45,6 +46,7 @@ const routes = [
   { path: /^\/contacts$/, view: contactsView, nav: 'contacts', allowed: () => can('tickets.read') },
   { path: /^\/dashboard$/, view: dashboardView, nav: 'dashboard', allowed: () => can('stats') },
   { path: /^\/account$/, view: accountView, nav: 'account', allowed: () => Boolean(session.user) },
+  { path: /^\/canned$/, view: cannedView, nav: 'canned', allowed: cannedView.mayManageCanned },
 ];
 
 // The first screen after sign-in: the dashboard for those who judge the

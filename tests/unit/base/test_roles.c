@@ -30,6 +30,7 @@ test_every_cell(void)
 		{ TICK_PERM_CONTACTS_ADMIN, { 1, 1, 0, 0 } },
 		{ TICK_PERM_CONTACTS_ERASE, { 1, 0, 0, 0 } },
 		{ TICK_PERM_TEMPLATES_ADMIN, { 1, 0, 0, 0 } },
+		{ TICK_PERM_CANNED_ADMIN, { 1, 1, 0, 0 } },
 	};
 
 	CU_ASSERT_EQUAL_FATAL(sizeof(want) / sizeof(want[0]), TICK_PERM__MAX);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cu.h"
+#include "interactive.h"
 #include "wa_errors.h"
 #include "valid.h"
 #include "wa.h"
@@ -774,6 +775,107 @@ test_template_quick_payload(void)
 	    tick_wa_template_quick_payload(NULL, "t", "en", pl, 1));
 }
 
+/* An agent's buttons and list, as Meta documents them; read marks. */
+static void
+test_agent_interactive_payload(void)
+{
+	static const char *const expect_buttons =
+	    "{\"messaging_product\":\"whatsapp\",\"recipient_type\":"
+	    "\"individual\",\"to\":\"5215512345678\",\"type\":"
+	    "\"interactive\",\"interactive\":{\"type\":\"button\","
+	    "\"body\":{\"text\":\"Ok?\"},\"header\":{\"type\":\"text\","
+	    "\"text\":\"H\"},\"footer\":{\"text\":\"F\"},\"action\":"
+	    "{\"buttons\":[{\"type\":\"reply\",\"reply\":{\"id\":\"y\","
+	    "\"title\":\"Yes\"}},{\"type\":\"reply\",\"reply\":{\"id\":"
+	    "\"opt-2\",\"title\":\"No\"}}]}}}";
+	json_t *b = json_loads("{\"buttons\": [{\"id\": \"y\", \"title\": "
+	                       "\"Yes\"}, {\"title\": \"No\"}], \"header\": "
+	                       "\"H\", \"footer\": \"F\"}",
+	    0, NULL);
+	json_t *l = json_loads("{\"list\": {\"button\": \"Pick\", "
+	                       "\"sections\": [{\"title\": \"A\", \"rows\": "
+	                       "[{\"title\": \"One\", \"description\": "
+	                       "\"d\"}]}, {\"title\": \"B\", \"rows\": "
+	                       "[{\"id\": \"two\", \"title\": \"Two\"}]}]}}",
+	    0, NULL);
+	struct tick_ia ia;
+	char field[96], why[200], *s;
+	json_t *o, *secs;
+
+	CU_ASSERT_EQUAL_FATAL(tick_ia_parse(b, "Ok?", &ia, field, sizeof(field),
+	                          why, sizeof(why)),
+	    TICK_OK);
+	s = tick_wa_interactive_payload("5215512345678", "Ok?", &ia);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_STR_EQ(s, expect_buttons);
+	free(s);
+	CU_ASSERT_EQUAL_FATAL(tick_ia_parse(l, "Which?", &ia, field,
+	                          sizeof(field), why, sizeof(why)),
+	    TICK_OK);
+	s = tick_wa_interactive_payload("US.123", "Which?", &ia);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	o = json_loads(s, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	CU_STR_EQ(json_string_value(json_object_get(o, "recipient")), "US.123");
+	{
+		json_t *whole = o;
+
+		o = json_incref(json_object_get(whole, "interactive"));
+		json_decref(whole);
+	}
+	CU_STR_EQ(json_string_value(json_object_get(o, "type")), "list");
+	CU_ASSERT_PTR_NULL(json_object_get(o, "header"));
+	secs = json_object_get(json_object_get(o, "action"), "sections");
+	CU_ASSERT_EQUAL(json_array_size(secs), 2);
+	CU_STR_EQ(json_string_value(json_object_get(
+	              json_array_get(json_object_get(json_array_get(secs, 1),
+	                                 "rows"),
+	                  0),
+	              "id")),
+	    "two");
+	CU_STR_EQ(json_string_value(json_object_get(
+	              json_array_get(json_object_get(json_array_get(secs, 0),
+	                                 "rows"),
+	                  0),
+	              "description")),
+	    "d");
+	json_decref(o);
+	free(s);
+	/* A plain reply is not interactive. */
+	ia.kind = TICK_IA_NONE;
+	CU_ASSERT_PTR_NULL(tick_wa_interactive_payload("1", "x", &ia));
+	json_decref(b);
+	json_decref(l);
+
+	s = tick_wa_read_payload("wamid.X1", 1);
+	CU_STR_EQ(s,
+	    "{\"messaging_product\":\"whatsapp\",\"status\":\"read\","
+	    "\"message_id\":\"wamid.X1\",\"typing_indicator\":{\"type\":"
+	    "\"text\"}}");
+	free(s);
+	s = tick_wa_read_payload("wamid.X1", 0);
+	CU_STR_EQ(s,
+	    "{\"messaging_product\":\"whatsapp\",\"status\":\"read\","
+	    "\"message_id\":\"wamid.X1\"}");
+	free(s);
+	CU_ASSERT_PTR_NULL(tick_wa_read_payload("", 1));
+	CU_ASSERT_PTR_NULL(tick_wa_read_payload(NULL, 1));
+}
+
+/* Meta answers a read mark {"success": true}: sent, with no message id. */
+static void
+test_read_response(void)
+{
+	struct tick_wa_result r;
+	const char *ok = "{\"success\":true}", *no = "{\"success\":false}";
+
+	CU_ASSERT_EQUAL(tick_wa_parse_send_response(200, ok, strlen(ok), &r),
+	    TICK_OK);
+	CU_STR_EQ(r.wamid, "");
+	CU_ASSERT_EQUAL(tick_wa_parse_send_response(200, no, strlen(no), &r),
+	    TICK_EUPSTREAM);
+}
+
 int
 main(void)
 {
@@ -796,6 +898,9 @@ main(void)
 		{ "send responses", test_send_response },
 		{ "text payload", test_payload },
 		{ "interactive payloads", test_interactive_payloads },
+		{ "an agent's buttons and lists, read marks",
+		    test_agent_interactive_payload },
+		{ "read mark answers", test_read_response },
 		{ "template quick replies", test_template_quick_payload },
 		{ NULL, NULL },
 	};

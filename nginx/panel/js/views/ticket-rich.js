@@ -58,6 +58,23 @@ export function flowView(item) {
   return h('details', { class: 'flow-answer' }, h('summary', null, 'Flow answers'), h('pre', null, shown));
 }
 
+// The buttons or list an agent's message offered (issue 16).
+export function choicesView(item) {
+  const c = item.choices;
+  if (!c) return null;
+  if (c.type === 'buttons') {
+    return h('ul', { class: 'choices choices-buttons', 'aria-label': 'Reply buttons sent' },
+      (c.buttons || []).map((b) => h('li', { class: 'chip' }, b.title)));
+  }
+  const sections = (c.list && c.list.sections) || [];
+  return h('details', { class: 'choices choices-list' },
+    h('summary', null, `List: ${(c.list && c.list.button) || 'options'}`),
+    sections.map((s) => h('div', { class: 'choices-section' },
+      s.title ? h('p', { class: 'choices-title' }, s.title) : null,
+      h('ul', null, (s.rows || []).map((r) => h('li', null, r.title,
+        r.description ? h('span', { class: 'muted' }, ` · ${r.description}`) : null))))));
+}
+
 // The text of a message the customer deleted.
 export function deletedView() {
   return h('p', { class: 'bubble-text deleted-mark' },

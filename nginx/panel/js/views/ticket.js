@@ -13,7 +13,8 @@ import { createActions } from './ticket-actions.js';
 import { createReport } from './ticket-report.js';
 import { createService } from './ticket-service.js';
 import { createTemplatePicker } from './ticket-template.js';
-import { deletedView, editedView, flowView, marksView, quoteView, reactionsView, reactPicker } from './ticket-rich.js';
+import { choicesView, deletedView, editedView, flowView, marksView, quoteView, reactionsView, reactPicker } from './ticket-rich.js';
+import { attachComposer } from '../canned.js';
 
 const FILE_TIMEOUT_MS = 120000; // a file goes to Cloudinary within the request
 const RETRY_TIMEOUT_MS = 60000;
@@ -131,6 +132,8 @@ export function mount(main, ctx) {
   const replyBtn = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Send reply');
   const replyForm = h('form', { class: 'action compose', novalidate: true, hidden: true },
     replyLocked, replyNotice, quoteBox, reply.wrap, replyFile.wrap, h('div', { class: 'form-actions' }, replyBtn));
+  const canned = attachComposer(reply.input, () => ticket); // "/" picker, buttons, typing (issue 16)
+  reply.wrap.after(canned.el);
   replyForm.addEventListener('submit', async (e) => {
     e.preventDefault();
     const message = reply.input.value;
@@ -157,6 +160,7 @@ export function mount(main, ctx) {
       const body = {};
       if (message || !file) body.message = message;
       if (quoting && !file) body.context_message_id = quoting.wamid;
+      if (!file) Object.assign(body, canned.extra());
       if (file) {
         body.file = await filePayload(file, checked);
         replyBtn.textContent = 'Sending…';
@@ -167,6 +171,7 @@ export function mount(main, ctx) {
       reply.input.value = '';
       replyFile.reset();
       setQuote(null);
+      canned.reset();
       const wa = data && data.whatsapp;
       const att = data && data.attachment;
       const why = (x) => [x.error_title, x.error_code].filter(Boolean).join(', ') || 'unknown error';
@@ -703,6 +708,7 @@ export function mount(main, ctx) {
       marksView(item),
       files.map((a) => attachmentView(a, author === 'customer' ? (ticket.name || 'the customer') : who)),
       textEl,
+      choicesView(item),
       flowView(item),
       edited.history,
       reactionsView(item),
