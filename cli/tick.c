@@ -21,6 +21,7 @@
 #include "ingest.h"
 #include "hooks_out.h"
 #include "moderation.h"
+#include "notices.h"
 #include "outbox.h"
 #include "sla.h"
 #include "clock.h"
@@ -89,11 +90,14 @@ outbox(struct tick_app *app)
 	struct tick_hooks_stats hs;
 	struct tick_retention_stats rs;
 	struct tick_moderation_stats mo;
-	long long pruned = 0, bodies = 0, pairs = 0, assigned = 0, alerts = 0;
+	long long pruned = 0, bodies = 0, pairs = 0, assigned = 0, alerts = 0,
+	          reminders = 0;
 
 	/* SLA warnings and escalations first (issue 13): their texts are
 	 * outbox rows this run sends. */
 	if (tick_sla_sweep(app, tick_clock_now(), &alerts) != TICK_OK ||
+	    tick_notices_window_reminders(app, tick_clock_now(), &reminders) !=
+	        TICK_OK ||
 	    tick_outbox_run(app, &st) != TICK_OK ||
 	    tick_assign_drain_all(app->db, &assigned) != TICK_OK ||
 	    tick_media_run(app, &ms) != TICK_OK ||
@@ -118,6 +122,9 @@ outbox(struct tick_app *app)
 	    hs.dead, hs.disabled);
 	if (alerts > 0)
 		printf("tick outbox: %lld SLA alerts\n", alerts);
+	/* The window reminder (issue 16, WINDOW_REMINDER_TEXT). */
+	if (reminders > 0)
+		printf("tick outbox: %lld window reminders\n", reminders);
 	/* AI safety checks (issue 17), when a provider is configured. */
 	if (mo.picked > 0)
 		printf("tick outbox: moderation: %d due, %d done (%d flagged), "

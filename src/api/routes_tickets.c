@@ -152,6 +152,8 @@ static const struct tick_route tickets[] = {
 	    TICK_PERM_WA_SEND },
 	{ "GET", "/api/whatsapp/status", tick_wa_api_status, 0,
 	    TICK_PERM_WA_STATUS },
+	{ "GET", "/api/whatsapp/health", tick_wa_api_health, 0,
+	    TICK_PERM_SIGNED_IN },
 	{ "POST", "/api/whatsapp/simulate-message", tick_wa_api_simulate, 0,
 	    TICK_PERM_WA_SIMULATE },
 	{ "GET", "/api/whatsapp/identity-conflicts",

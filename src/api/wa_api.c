@@ -9,6 +9,7 @@
 #include "audit.h"
 #include "audit_api.h"
 #include "bounds.h"
+#include "channel.h"
 #include "crypto.h"
 #include "db.h"
 #include "http.h"
@@ -111,7 +112,7 @@ tick_wa_api_status(struct tick_req *req)
 {
 	const struct tick_config *cfg = &req->app->cfg;
 	char live[8];
-	json_t *data, *last_ok = NULL, *last_error = NULL;
+	json_t *data, *last_ok = NULL, *last_error = NULL, *health = NULL;
 	enum tick_err rc;
 
 	if ((rc = tick_outbox_last(req->app->db, &last_ok, &last_error)) !=
@@ -140,6 +141,10 @@ tick_wa_api_status(struct tick_req *req)
 		json_t *info = NULL;
 
 		rc = tick_wa_check_phone(req->app->wa, &info, &res);
+		/* The check is a Graph call like a send: a 190 is the token's,
+		 * and an answer clears it. */
+		if (rc == TICK_OK || res.error_code != 0)
+			tick_channel_after_send(req->app->db, rc, &res);
 		json_object_set_new(data, "live",
 		    rc == TICK_OK ?
 		        json_pack("{s:b, s:o}", "ok", 1, "phone", info) :
@@ -153,7 +158,27 @@ tick_wa_api_status(struct tick_req *req)
 		                json_null(),
 		            "error_title", res.error_title));
 	}
+	/* Issue 16: the channel's health (base/channel_rules). */
+	if ((rc = tick_channel_health(req->app->db, &health)) != TICK_OK) {
+		json_decref(data);
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		return;
+	}
+	json_object_set_new(data, "health", health);
 	tick_http_ok(req, 200, data, NULL);
+}
+
+void
+tick_wa_api_health(struct tick_req *req)
+{
+	json_t *health = NULL;
+	enum tick_err rc;
+
+	if ((rc = tick_channel_health(req->app->db, &health)) != TICK_OK) {
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		return;
+	}
+	tick_http_ok(req, 200, health, NULL);
 }
 
 static const struct tick_field simulate_fields[] = {

@@ -8,6 +8,9 @@ struct tick_req;
 void tick_wa_api_send(struct tick_req *req);
 /* GET /api/whatsapp/status[?live=1]. */
 void tick_wa_api_status(struct tick_req *req);
+/* GET /api/whatsapp/health (every signed-in user, for the panel's
+ * banner): the channel's health, as in the status's `health`. */
+void tick_wa_api_health(struct tick_req *req);
 /* POST /api/whatsapp/simulate-message {phone, name, text}. */
 void tick_wa_api_simulate(struct tick_req *req);
 /* GET /api/whatsapp/identity-conflicts[?status=open|all] (super admin):

@@ -36,6 +36,7 @@
 #include "work.h"
 #include "sla.h"
 #include "clock.h"
+#include "consent_flow.h"
 
 static int
 is_admin(const struct tick_req *req)
@@ -645,9 +646,46 @@ bad:
 	return -1;
 }
 
+/* An approved template of the library, checked and filled (issue 16):
+ * what a reply outside the window re-opens the conversation with. */
+struct reopen_tpl {
+	struct tick_wa_tpl tpl;
+	json_t *comps; /* owned: the payload's components */
+	char *text;    /* owned: the message as the customer reads it */
+};
+
 static void send_reply(struct tick_req *req, long long id, const char *message,
     const char *wire, const struct tick_ia *ia, const struct tick_file *f,
-    const char *context);
+    const char *context, const struct reopen_tpl *ro);
+
+/* 422 opted_out: the customer stopped marketing (issue 16). */
+static void
+opted_out(struct tick_req *req, const char *field)
+{
+	tick_http_fail(req, 422, TICK_EINVAL, "opted_out",
+	    "the customer stopped marketing messages: a MARKETING template "
+	    "cannot be sent to them (UTILITY and AUTHENTICATION ones can)",
+	    json_pack("{s:s}", field,
+	        "a MARKETING template to a customer who opted out"));
+}
+
+/* The category of the configured re-opening template in the library
+ * ("" when it is not there). */
+static void
+configured_category(struct tick_req *req, const char *name, char *out,
+    size_t outsz)
+{
+	struct tick_wa_tpl t;
+	json_t *tc = NULL;
+
+	out[0] = '\0';
+	if (name != NULL &&
+	    tick_template_get(req->app->db, name,
+	        tick_config_get(&req->app->cfg, TICK_CFG_WA_TEMPLATE_LANG), &t,
+	        &tc) == TICK_OK)
+		snprintf(out, outsz, "%s", t.category);
+	json_decref(tc);
+}
 
 void
 tick_work_send_reply(struct tick_req *req, long long id, const char *message,
@@ -665,16 +703,17 @@ tick_work_send_reply_ctx(struct tick_req *req, long long id,
 
 	if (reply_shape(req, NULL, message, f, &sent, &ia) != 0)
 		return;
-	send_reply(req, id, message, sent, &ia, f, context);
+	send_reply(req, id, message, sent, &ia, f, context, NULL);
 	free(sent);
 }
 
 /* Stores the reply message (wire: as WhatsApp gets it, with its buttons
- * or list ia) on ticket id, then sends it. Answers req. */
+ * or list ia) on ticket id, then sends it; outside the window ro (may be
+ * NULL) is the template that re-opens the conversation. Answers req. */
 static void
 send_reply(struct tick_req *req, long long id, const char *message,
     const char *wire, const struct tick_ia *ia, const struct tick_file *f,
-    const char *context)
+    const char *context, const struct reopen_tpl *ro)
 {
 	long long attachment = 0;
 	const char *tmpl = tick_config_get(&req->app->cfg,
@@ -732,7 +771,7 @@ send_reply(struct tick_req *req, long long id, const char *message,
 			.whatsapp_enabled = tk.whatsapp_enabled,
 			.has_recipient = tk.address[0] != '\0',
 			.window_open = tk.window_open,
-			.template_set = tmpl != NULL,
+			.template_set = tmpl != NULL || ro != NULL,
 			.wa_type = f != NULL ? f->wa_type : NULL,
 			.has_text = message != NULL && message[0] != '\0' };
 
@@ -750,8 +789,30 @@ send_reply(struct tick_req *req, long long id, const char *message,
 			    "outside the 24-hour window");
 		tick_http_fail(req, 422, TICK_EINVAL, "outside_window", notice,
 		    json_pack("{s:s}", "hint",
-		        "set WHATSAPP_TEMPLATE_NAME to re-open conversations"));
+		        "give a template, or set WHATSAPP_TEMPLATE_NAME, to "
+		        "re-open conversations"));
 		return;
+	}
+	/* The template that re-opens must not be marketing to a customer
+	 * who stopped it. */
+	if (plan.action == TICK_NOTIFY_HOLD && (f == NULL || f->data == NULL)) {
+		char cat[33];
+
+		if (ro != NULL)
+			snprintf(cat, sizeof(cat), "%s", ro->tpl.category);
+		else
+			configured_category(req, tmpl, cat, sizeof(cat));
+		rc = tick_consent_template_ok(db, tk.contact_id, tk.mobile,
+		    cat);
+		if (rc != TICK_OK) {
+			abort_tx(req, &l, NULL);
+			if (rc == TICK_EFORBIDDEN)
+				opted_out(req,
+				    ro != NULL ? "template.name" : "template");
+			else
+				tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+			return;
+		}
 	}
 	rc = add_reply(req, id, message, 0, &reply_id);
 	if (rc == TICK_OK)
@@ -793,7 +854,17 @@ send_reply(struct tick_req *req, long long id, const char *message,
 		        held ? NULL : &l);
 		free(payload);
 		free(readable);
-		if (rc == TICK_OK && held)
+		if (rc == TICK_OK && held && ro != NULL) {
+			/* The agent's own template re-opens (issue 16). */
+			char *tp = tick_wa_tpl_payload(tk.address, ro->tpl.name,
+			    ro->tpl.language, ro->comps);
+
+			rc = tp == NULL ?
+			    TICK_ENOMEM :
+			    tick_outbox_add(db, id, tk.contact_id, 0,
+			        "template", ro->text, tp, 0, &tpl_id, &l);
+			free(tp);
+		} else if (rc == TICK_OK && held)
 			rc = tick_outbox_add_template(req->app, id,
 			    tk.contact_id, tk.address, &tpl_id, &l);
 		if (rc == TICK_OK)
@@ -842,7 +913,8 @@ send_reply(struct tick_req *req, long long id, const char *message,
 		wa = result_json(out_id, "held", NULL);
 		json_object_set_new(wa, "template",
 		    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)tpl_id,
-		        "name", tmpl, "status", failed ? "failed" : "sent"));
+		        "name", ro != NULL ? ro->tpl.name : tmpl, "status",
+		        failed ? "failed" : "sent"));
 	} else {
 		rc = tick_outbox_deliver(req->app, l.items[0].id, 0,
 		    l.items[0].marked, l.items[0].payload, 0, &res);
@@ -940,17 +1012,50 @@ context_arg(struct tick_req *req, const json_t *body, const char **ctx)
 	return 0;
 }
 
+static int template_arg(struct tick_req *req, const json_t *body,
+    const char *prefix, struct tick_wa_tpl *t, json_t **comps, char **text);
+
+/* An optional template {name, language, parameters} that re-opens the
+ * window (issue 16): 0 with *got set when given and checked, or -1
+ * answered. */
+static int
+reopen_arg(struct tick_req *req, const json_t *body, struct reopen_tpl *ro,
+    int *got)
+{
+	const json_t *v = json_object_get(body, "template");
+
+	*got = 0;
+	memset(ro, 0, sizeof(*ro));
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_object(v)) {
+		tick_http_invalid(req, "template is an object",
+		    json_pack("{s:s}", "template",
+		        "{name, language, parameters} of an approved template"));
+		return -1;
+	}
+	if (template_arg(req, v, "template.", &ro->tpl, &ro->comps,
+	        &ro->text) != 0)
+		return -1;
+	*got = 1;
+	return 0;
+}
+
 void
 tick_work_reply(struct tick_req *req)
 {
 	long long id = tick_ticket_route_id(req);
 	const char *msg, *ctx;
+	struct reopen_tpl ro;
 	struct tick_file f;
 	json_t *body;
+	int got = 0;
 
+	memset(&ro, 0, sizeof(ro));
 	if (id == 0 || (body = tick_http_json_body(req)) == NULL)
 		return;
 	if (context_arg(req, body, &ctx) == 0 &&
+	    reopen_arg(req, body, &ro, &got) == 0 &&
 	    reply_body(req, body, &f) == 0) {
 		struct tick_ia ia;
 		char *sent;
@@ -958,11 +1063,14 @@ tick_work_reply(struct tick_req *req)
 		msg = json_string_value(json_object_get(body, "message"));
 		if (reply_shape(req, body, msg ? msg : "", &f, &sent, &ia) ==
 		    0) {
-			send_reply(req, id, msg ? msg : "", sent, &ia, &f, ctx);
+			send_reply(req, id, msg ? msg : "", sent, &ia, &f, ctx,
+			    got ? &ro : NULL);
 			free(sent);
 		}
 		free(f.data);
 	}
+	json_decref(ro.comps);
+	free(ro.text);
 	json_decref(body);
 }
 
@@ -1067,10 +1175,22 @@ out:
 	json_decref(body);
 }
 
-/* The template a send names, checked and filled: 0, or -1 answered. */
+/* 422 validation_failed naming prefix+field. */
+static void
+tpl_invalid(struct tick_req *req, const char *msg, const char *prefix,
+    const char *field, const char *why)
+{
+	char key[128];
+
+	snprintf(key, sizeof(key), "%s%s", prefix, field);
+	tick_http_invalid(req, msg, json_pack("{s:s}", key, why));
+}
+
+/* The template a send names, checked and filled: 0, or -1 answered. Its
+ * fields are named in a 422 after prefix ("" or "template."). */
 static int
-template_arg(struct tick_req *req, const json_t *body, struct tick_wa_tpl *t,
-    json_t **comps, char **text)
+template_arg(struct tick_req *req, const json_t *body, const char *prefix,
+    struct tick_wa_tpl *t, json_t **comps, char **text)
 {
 	const char *name = tick_json_str(body, "name");
 	const char *lang = tick_json_str(body, "language");
@@ -1084,9 +1204,8 @@ template_arg(struct tick_req *req, const json_t *body, struct tick_wa_tpl *t,
 	json_object_foreach ((json_t *)body, key, v) {
 		if (strcmp(key, "name") != 0 && strcmp(key, "language") != 0 &&
 		    strcmp(key, "parameters") != 0) {
-			tick_http_invalid(req, "unknown field",
-			    json_pack("{s:s}", key,
-			        "only name, language and parameters"));
+			tpl_invalid(req, "unknown field", prefix, key,
+			    "only name, language and parameters");
 			return -1;
 		}
 	}
@@ -1094,23 +1213,20 @@ template_arg(struct tick_req *req, const json_t *body, struct tick_wa_tpl *t,
 		lang = tick_config_get(&req->app->cfg,
 		    TICK_CFG_WA_TEMPLATE_LANG);
 	if (!tick_wa_tpl_name_ok(name)) {
-		tick_http_invalid(req, "the template is invalid",
-		    json_pack("{s:s}", "name",
-		        "a template's name: a-z, 0-9 and _"));
+		tpl_invalid(req, "the template is invalid", prefix, "name",
+		    "a template's name: a-z, 0-9 and _");
 		return -1;
 	}
 	if (!tick_wa_tpl_lang_ok(lang)) {
-		tick_http_invalid(req, "the template is invalid",
-		    json_pack("{s:s}", "language",
-		        "a language code such as en_US"));
+		tpl_invalid(req, "the template is invalid", prefix, "language",
+		    "a language code such as en_US");
 		return -1;
 	}
 	rc = tick_template_get(req->app->db, name, lang, t, &tc);
 	if (rc == TICK_ENOTFOUND) {
-		tick_http_invalid(req, "no such template",
-		    json_pack("{s:s}", "name",
-		        "not in the template library in this language: sync "
-		        "the templates or pick another"));
+		tpl_invalid(req, "no such template", prefix, "name",
+		    "not in the template library in this language: sync "
+		    "the templates or pick another");
 		return -1;
 	}
 	if (rc != TICK_OK) {
@@ -1121,8 +1237,8 @@ template_arg(struct tick_req *req, const json_t *body, struct tick_wa_tpl *t,
 		snprintf(why, sizeof(why),
 		    "the template is %s: only APPROVED templates are sent",
 		    t->status);
-		tick_http_invalid(req, "the template cannot be sent",
-		    json_pack("{s:s}", "name", why));
+		tpl_invalid(req, "the template cannot be sent", prefix, "name",
+		    why);
 		json_decref(tc);
 		return -1;
 	}
@@ -1131,9 +1247,8 @@ template_arg(struct tick_req *req, const json_t *body, struct tick_wa_tpl *t,
 	json_decref(tc);
 	t->components = NULL;
 	if (rc == TICK_EINVAL) {
-		tick_http_invalid(req,
-		    "the parameters do not match the template",
-		    json_pack("{s:s}", field[0] ? field : "parameters", why));
+		tpl_invalid(req, "the parameters do not match the template",
+		    prefix, field[0] ? field : "parameters", why);
 		return -1;
 	}
 	if (rc != TICK_OK) {
@@ -1158,7 +1273,7 @@ tick_work_template(struct tick_req *req)
 
 	if (id == 0 || (body = tick_http_json_body(req)) == NULL)
 		return;
-	if (template_arg(req, body, &tpl, &comps, &text) != 0)
+	if (template_arg(req, body, "", &tpl, &comps, &text) != 0)
 		goto out;
 	if (tick_ticket_begin_locked(req, id, &tk) != 0)
 		goto out;
@@ -1179,6 +1294,17 @@ tick_work_template(struct tick_req *req)
 		        "the ticket has no WhatsApp number or user id" :
 		        "WhatsApp is off for this ticket",
 		    NULL);
+		goto out;
+	}
+	/* A customer who stopped marketing gets no MARKETING template
+	 * (issue 16): refused before anything is stored. */
+	if ((rc = tick_consent_template_ok(db, tk.contact_id, tk.mobile,
+	         tpl.category)) != TICK_OK) {
+		abort_tx(req, &l, NULL);
+		if (rc == TICK_EFORBIDDEN)
+			opted_out(req, "name");
+		else
+			tick_http_fail(req, 0, rc, NULL, NULL, NULL);
 		goto out;
 	}
 	/* Stored first, as the customer will read it; sent after the

@@ -287,6 +287,16 @@ static const struct {
 	    K_NUM, 0, 1 },
 	[TICK_CFG_WA_AGENT_PREFIX] = { "WHATSAPP_AGENT_PREFIX", NULL, NULL,
 	    K_STR, 0, 0 },
+	/* Consent (issue 16, base/consent): a customer message whose whole
+	 * text is one of these words stops, or resumes, marketing; empty
+	 * lists are off. The window reminder (empty: off) goes 23 hours
+	 * after a customer's last message that no agent answered. */
+	[TICK_CFG_TEXT_OPT_OUT_KEYWORDS] = { "TEXT_OPT_OUT_KEYWORDS", NULL, "",
+	    K_STR, 0, 0 },
+	[TICK_CFG_TEXT_OPT_IN_KEYWORDS] = { "TEXT_OPT_IN_KEYWORDS", NULL, "",
+	    K_STR, 0, 0 },
+	[TICK_CFG_WINDOW_REMINDER_TEXT] = { "WINDOW_REMINDER_TEXT", NULL, "",
+	    K_STR, 0, 0 },
 };
 
 void

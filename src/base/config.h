@@ -137,6 +137,12 @@ enum tick_cfg {
 	 * the text put before each agent's reply ({agent}: their name). */
 	TICK_CFG_WA_READ_RECEIPTS,
 	TICK_CFG_WA_AGENT_PREFIX,
+	/* Consent and the window (issue 16): keywords that stop or resume
+	 * marketing (comma-separated, empty: off) and the reminder sent 23
+	 * hours after a customer's last message (empty: off). */
+	TICK_CFG_TEXT_OPT_OUT_KEYWORDS,
+	TICK_CFG_TEXT_OPT_IN_KEYWORDS,
+	TICK_CFG_WINDOW_REMINDER_TEXT,
 	TICK_CFG__MAX
 };
 

@@ -8,6 +8,9 @@
 
 #include "app.h"
 #include "assign.h"
+#include "chan_events.h"
+#include "channel.h"
+#include "consent_flow.h"
 #include "db.h"
 #include "events.h"
 #include "identity.h"
@@ -607,6 +610,12 @@ store_message(struct tick_app *app, long long event_id,
 		goto commit;
 	}
 
+	/* STOP (or START) as the whole text: the contact's marketing
+	 * consent moves; the message is stored as usual all the same. */
+	if (m->kind == TICK_WA_TEXT &&
+	    (rc = tick_consent_keyword_message(app, contact_id, m->text,
+	         m->timestamp)) != TICK_OK)
+		goto out;
 	rc = TICK_OK;
 	if (tick_wa_kind_is_content(m->kind)) {
 		if (t.id != 0) {
@@ -1011,6 +1020,14 @@ ingest(struct tick_app *app, const struct tick_wa_batch *batch,
 			        batch->tpl_events[i].name :
 			        batch->tpl_events[i].meta_id);
 	}
+
+	/* Consent and the channel's health (issue 16): a user's marketing
+	 * preference, the number's quality, the account's state. A
+	 * redelivery changes nothing (each rule says so). */
+	for (size_t i = 0; rc == TICK_OK && i < batch->nchan_events; i++)
+		rc = batch->chan_events[i].kind == TICK_WA_CHAN_PREFERENCE ?
+		    tick_consent_preference(db, &batch->chan_events[i]) :
+		    tick_channel_apply_event(db, &batch->chan_events[i]);
 
 	/* A lone message that failed took its raw event with it. */
 	if (single && (rc != TICK_OK || sum->failed > 0) &&

@@ -7,6 +7,8 @@
 #ifndef TICK_NOTICES_H
 #define TICK_NOTICES_H
 
+#include <stdint.h>
+
 #include <jansson.h>
 
 #include "err.h"
@@ -26,5 +28,15 @@ struct tick_outbox_list;
 enum tick_err tick_notice_queue(struct tick_app *app,
     const struct tick_ticket *tk, enum tick_text t,
     const struct tick_text_vars *v, struct tick_outbox_list *l, json_t **wa);
+
+/*
+ * The window reminder (WINDOW_REMINDER_TEXT, issue 16; empty: off): for
+ * each open ticket whose customer last wrote 23 to 24 hours before now
+ * (Unix seconds) and that no agent answered since, the text is sent once
+ * for that message, while the customer can still answer inside the
+ * window. For `tick outbox`; *n says how many were queued.
+ */
+enum tick_err
+tick_notices_window_reminders(struct tick_app *app, int64_t now, long long *n);
 
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "channel.h"
 #include "db.h"
 #include "bounds.h"
 #include "log.h"
@@ -571,6 +572,9 @@ send_row(struct tick_app *app, long long id, long long attempts, int marked,
 		tick_log_err("%s: message %lld: could not record the outcome;"
 		             " its status webhook will",
 		    __func__, id);
+	/* A rejected token or a locked account is the channel's, not the
+	 * message's: recorded and told once; a success clears it. */
+	tick_channel_after_send(app->db, sent, res);
 	return sent;
 }
 

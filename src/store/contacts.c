@@ -30,6 +30,12 @@ enum contacts_stmt {
 	CT_MG_REKEY,
 	CT_TICKET_IDS,
 	CT_EACH,
+	CT_MK_FIND,
+	CT_MK_CREATE,
+	CT_MK_LOCK,
+	CT_MK_SET,
+	CT_MK_GET,
+	CT_MK_GET_PHONE,
 	CT_STMT__MAX
 };
 
@@ -45,7 +51,9 @@ enum contacts_stmt {
 	" AND t.deleted_at IS NULL)," \
 	" " ISO("c.created_at") ", " ISO("c.updated_at") "," \
 	" (SELECT GROUP_CONCAT(ct.tag ORDER BY ct.tag SEPARATOR ',')" \
-	" FROM contact_tags ct WHERE ct.contact_id = c.id)"
+	" FROM contact_tags ct WHERE ct.contact_id = c.id)," \
+	" c.marketing_opt_out, " ISO("c.marketing_opt_out_at") "," \
+	" c.marketing_opt_out_source"
 
 static const char *const stmts[CT_STMT__MAX] = {
 	[CT_GET] = "SELECT " CONTACT_COLUMNS " FROM whatsapp_contacts c"
@@ -108,6 +116,12 @@ static const char *const stmts[CT_STMT__MAX] = {
 	    " k.user_id = COALESCE(k.user_id, g.user_id),"
 	    " k.opted_out_at = IF(k.opted_out, k.opted_out_at, g.opted_out_at),"
 	    " k.opted_out = GREATEST(k.opted_out, g.opted_out),"
+	    " k.marketing_opt_out_at = IF(k.marketing_opt_out,"
+	    " k.marketing_opt_out_at, g.marketing_opt_out_at),"
+	    " k.marketing_opt_out_source = IF(k.marketing_opt_out,"
+	    " k.marketing_opt_out_source, g.marketing_opt_out_source),"
+	    " k.marketing_opt_out = GREATEST(k.marketing_opt_out,"
+	    " g.marketing_opt_out),"
 	    " k.last_inbound_at = GREATEST(COALESCE(k.last_inbound_at,"
 	    " g.last_inbound_at), COALESCE(g.last_inbound_at,"
 	    " k.last_inbound_at)),"
@@ -135,16 +149,47 @@ static const char *const stmts[CT_STMT__MAX] = {
 	    " c.opted_out, (SELECT COUNT(*) FROM tickets t"
 	    " WHERE t.contact_id = c.id AND t.deleted_at IS NULL),"
 	    " " ISO("c.created_at") " FROM whatsapp_contacts c ORDER BY c.id",
+	/* Issue 16: marketing consent. The user a preference names, by
+	 * its phone or its user id. */
+	[CT_MK_FIND] =
+	    "SELECT id FROM whatsapp_contacts WHERE (? IS NOT NULL AND"
+	    " (contact_key = ? OR wa_id = ?)) OR (? IS NOT NULL AND user_id = ?)"
+	    " ORDER BY contact_key = COALESCE(?, '') DESC, id LIMIT 1 FOR UPDATE",
+	[CT_MK_CREATE] =
+	    "INSERT INTO whatsapp_contacts (contact_key, wa_id, user_id)"
+	    " VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)",
+	[CT_MK_LOCK] =
+	    "SELECT marketing_opt_out,"
+	    " COALESCE(CAST(UNIX_TIMESTAMP(marketing_pref_at) AS SIGNED), 0)"
+	    " FROM whatsapp_contacts WHERE id = ? FOR UPDATE",
+	/* (change?, opted out, source, at): the state moves only on a
+	 * change; the preference's time always. */
+	[CT_MK_SET] =
+	    "UPDATE whatsapp_contacts SET"
+	    " marketing_opt_out_at = IF(?, IF(?, FROM_UNIXTIME(?), NULL),"
+	    " marketing_opt_out_at),"
+	    " marketing_opt_out_source = IF(?, IF(?, ?, NULL),"
+	    " marketing_opt_out_source),"
+	    " marketing_opt_out = IF(?, ?, marketing_opt_out),"
+	    " marketing_pref_at = GREATEST(COALESCE(marketing_pref_at,"
+	    " FROM_UNIXTIME(?)), FROM_UNIXTIME(?)) WHERE id = ?",
+	[CT_MK_GET] =
+	    "SELECT marketing_opt_out FROM whatsapp_contacts WHERE id = ?",
+	/* A form ticket names no contact: its mobile's contact decides. */
+	[CT_MK_GET_PHONE] =
+	    "SELECT marketing_opt_out FROM whatsapp_contacts"
+	    " WHERE contact_key = ? OR wa_id = ?"
+	    " ORDER BY marketing_opt_out DESC LIMIT 1",
 };
 /* clang-format on */
 
 /* One row of CONTACT_COLUMNS. */
 struct contact_row {
-	long long id, opted_out, open, total;
+	long long id, opted_out, open, total, marketing;
 	char name[TICK_COL_BUF(255)], profile[TICK_COL_BUF(255)], phone[84],
 	    user_id[TICK_COL_BUF(128)], email[TICK_COL_BUF(254)], fields[65536],
 	    notes[65536], opted_at[40], inbound[40], created[40], updated[40],
-	    tags[TICK_TAGS_MAX * 4 * 40];
+	    tags[TICK_TAGS_MAX * 4 * 40], marketing_at[40], marketing_src[33];
 };
 
 static void
@@ -167,6 +212,9 @@ bind_row(struct tick_q *q, struct contact_row *r)
 	tick_q_out_str(q, r->created, sizeof(r->created));
 	tick_q_out_str(q, r->updated, sizeof(r->updated));
 	tick_q_out_str(q, r->tags, sizeof(r->tags));
+	tick_q_out_int(q, &r->marketing);
+	tick_q_out_str(q, r->marketing_at, sizeof(r->marketing_at));
+	tick_q_out_str(q, r->marketing_src, sizeof(r->marketing_src));
 }
 
 static json_t *
@@ -205,6 +253,15 @@ row_json(const struct tick_q *q, const struct contact_row *r)
 	    str_or_null(q, 10, r->inbound), "open_tickets", (json_int_t)r->open,
 	    "tickets_total", (json_int_t)r->total, "created_at", r->created,
 	    "updated_at", r->updated);
+	/* Issue 16: marketing stopped (user_preferences or a keyword). */
+	if (o != NULL) {
+		json_object_set_new(o, "marketing_opt_out",
+		    json_boolean(r->marketing != 0));
+		json_object_set_new(o, "marketing_opt_out_at",
+		    str_or_null(q, 17, r->marketing_at));
+		json_object_set_new(o, "marketing_opt_out_source",
+		    str_or_null(q, 18, r->marketing_src));
+	}
 	return o;
 }
 
@@ -690,4 +747,103 @@ tick_contacts_each(struct tick_db *db,
 	tick_q_done(&q);
 	free(b);
 	return rc;
+}
+
+enum tick_err
+tick_contact_for_preference(struct tick_db *db, const char *wa_id,
+    const char *user_id, long long *id)
+{
+	char key[TICK_MAX_USER_ID + 8];
+	struct tick_q q;
+	enum tick_err rc;
+
+	*id = 0;
+	if (wa_id == NULL && user_id == NULL)
+		return TICK_EINVAL;
+	tick_q_init(&q, db, stmts[CT_MK_FIND]);
+	tick_q_str(&q, wa_id, (size_t)-1);
+	tick_q_str(&q, wa_id, (size_t)-1);
+	tick_q_str(&q, wa_id, (size_t)-1);
+	tick_q_str(&q, user_id, (size_t)-1);
+	tick_q_str(&q, user_id, (size_t)-1);
+	tick_q_str(&q, wa_id, (size_t)-1);
+	tick_q_out_int(&q, id);
+	if ((rc = tick_q_one(&q)) != TICK_ENOTFOUND)
+		return rc;
+	/* Someone who never wrote: a contact keeps the preference. */
+	if (wa_id != NULL)
+		snprintf(key, sizeof(key), "%s", wa_id);
+	else
+		snprintf(key, sizeof(key), "user:%s", user_id);
+	tick_q_init(&q, db, stmts[CT_MK_CREATE]);
+	tick_q_str(&q, key, (size_t)-1);
+	tick_q_str(&q, wa_id, (size_t)-1);
+	tick_q_str(&q, user_id, (size_t)-1);
+	if ((rc = tick_q_exec(&q)) == TICK_OK)
+		*id = (long long)tick_q_insert_id(&q);
+	tick_q_done(&q);
+	return rc;
+}
+
+enum tick_err
+tick_contact_marketing_lock(struct tick_db *db, long long id, int *opted_out,
+    long long *pref_at)
+{
+	long long out = 0;
+	struct tick_q q;
+	enum tick_err rc;
+
+	*pref_at = 0;
+	tick_q_init(&q, db, stmts[CT_MK_LOCK]);
+	tick_q_int(&q, id);
+	tick_q_out_int(&q, &out);
+	tick_q_out_int(&q, pref_at);
+	rc = tick_q_one(&q);
+	*opted_out = out != 0;
+	return rc;
+}
+
+enum tick_err
+tick_contact_marketing_set(struct tick_db *db, long long id, int change,
+    int opted_out, const char *source, long long at)
+{
+	struct tick_q q;
+
+	tick_q_init(&q, db, stmts[CT_MK_SET]);
+	tick_q_int(&q, change != 0);
+	tick_q_int(&q, opted_out != 0);
+	tick_q_int(&q, at);
+	tick_q_int(&q, change != 0);
+	tick_q_int(&q, opted_out != 0);
+	tick_q_str(&q, source, (size_t)-1);
+	tick_q_int(&q, change != 0);
+	tick_q_int(&q, opted_out != 0);
+	tick_q_int(&q, at);
+	tick_q_int(&q, at);
+	tick_q_int(&q, id);
+	return tick_q_run(&q);
+}
+
+enum tick_err
+tick_contact_marketing_opted_out(struct tick_db *db, long long id,
+    const char *phone, int *opted_out)
+{
+	long long out = 0;
+	struct tick_q q;
+	enum tick_err rc;
+
+	*opted_out = 0;
+	if (id > 0) {
+		tick_q_init(&q, db, stmts[CT_MK_GET]);
+		tick_q_int(&q, id);
+	} else if (phone != NULL && *phone != '\0') {
+		tick_q_init(&q, db, stmts[CT_MK_GET_PHONE]);
+		tick_q_str(&q, phone, (size_t)-1);
+		tick_q_str(&q, phone, (size_t)-1);
+	} else
+		return TICK_OK;
+	tick_q_out_int(&q, &out);
+	rc = tick_q_one(&q);
+	*opted_out = out != 0;
+	return rc == TICK_ENOTFOUND ? TICK_OK : rc;
 }

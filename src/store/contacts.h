@@ -59,7 +59,8 @@ tick_contacts_list(struct tick_db *db, const struct tick_contact_filter *f,
  * Contact id as JSON (a new object): {id, name, profile_name, phone,
  * whatsapp_user_id, email, tags, custom_fields, notes, opted_out,
  * opted_out_at, last_inbound_at, open_tickets, tickets_total, created_at,
- * updated_at}, and with tickets its tickets [{id, reference, status,
+ * updated_at, marketing_opt_out, marketing_opt_out_at,
+ * marketing_opt_out_source}, and with tickets its tickets [{id, reference, status,
  * created_at, closed_at}]. *rc TICK_ENOTFOUND when there is none.
  */
 json_t *tick_contact_json(struct tick_db *db, long long id, int tickets,
@@ -125,6 +126,35 @@ struct tick_contact_row {
 enum tick_err tick_contacts_each(struct tick_db *db,
     int (*row)(void *arg, const struct tick_contact_row *r), void *arg,
     int *stopped);
+
+/* ---- Marketing consent (issue 16; base/consent decides). */
+
+/*
+ * Inside a transaction: the contact a preference names (by wa_id, else
+ * by user_id; either may be NULL, not both), locked, or a new one with
+ * only those keys when nobody has them. *id its row.
+ */
+enum tick_err tick_contact_for_preference(struct tick_db *db, const char *wa_id,
+    const char *user_id, long long *id);
+
+/* Inside a transaction: locks contact id and reads whether it stopped
+ * marketing and the time of its newest preference (Unix seconds, 0 for
+ * none). TICK_ENOTFOUND when there is no such contact. */
+enum tick_err tick_contact_marketing_lock(struct tick_db *db, long long id,
+    int *opted_out, long long *pref_at);
+
+/*
+ * Writes a preference of contact id as of at (Unix seconds): with change,
+ * marketing_opt_out becomes opted_out (its time at, its source source;
+ * both cleared on a resume); the preference's time moves on either way.
+ */
+enum tick_err tick_contact_marketing_set(struct tick_db *db, long long id,
+    int change, int opted_out, const char *source, long long at);
+
+/* Whether contact id stopped marketing; with id 0, the contact of phone
+ * (digits; NULL or "": nobody, never). */
+enum tick_err tick_contact_marketing_opted_out(struct tick_db *db, long long id,
+    const char *phone, int *opted_out);
 
 /* Deletes contact id's card rows (tags, the contact), for an erasure. */
 enum tick_err tick_contact_erase_rows(struct tick_db *db, long long id);

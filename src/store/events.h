@@ -41,6 +41,10 @@ struct tick_db;
  * member of staff (the holder, the team, the site's managers). */
 #define TICK_EV_SLA_WARNING "sla.warning"
 #define TICK_EV_SLA_BREACH "sla.breach"
+/* The WhatsApp channel's health changed (issue 16): a token or account
+ * failure began or ended, Meta told of the number's quality or the
+ * account. About no ticket; for everyone (the panel's banner). */
+#define TICK_EV_CHANNEL_CHANGED "channel.changed"
 
 /* Most rows one tick_events_read() returns. */
 #define TICK_EVENTS_READ_MAX 200

@@ -58,7 +58,10 @@
 	", t.sla_policy_id, sp.name, " ISO("t.first_response_due_at") "," \
 	" " ISO("t.next_response_due_at") ", " ISO("t.resolution_due_at") "," \
 	" t.pending_since IS NOT NULL," \
-	" CAST(COALESCE(UNIX_TIMESTAMP(" TICK_SLA_NEXT_DUE_SQL "), 0) AS SIGNED)"
+	" CAST(COALESCE(UNIX_TIMESTAMP(" TICK_SLA_NEXT_DUE_SQL "), 0) AS SIGNED)" \
+	TICKET_CONSENT_COLUMNS
+/* The customer's marketing consent (issue 16, C_MARKETING). */
+#define TICKET_CONSENT_COLUMNS ", COALESCE(wc.marketing_opt_out, 0)"
 /* clang-format on */
 
 /* The list's last message: tickets.last_message, VARCHAR(300). */
@@ -97,6 +100,8 @@ enum tickets_stmt {
 	TK_CLOSE,
 	TK_RESPONDED,
 	TK_ACTIVITY,
+	TK_REMIND_DUE,
+	TK_REMIND_MARK,
 	TK_OPEN_FOR_MOBILE,
 	TK_SET_REPORT,
 	TK_SITE,
@@ -262,6 +267,28 @@ static const char *const stmts[TK_STMT__MAX] = {
 	    " NOW(3)), status = IF(status IN ('new', 'assigned'), 'in_progress',"
 	    " status), last_activity_at = NOW(3) WHERE id = ?",
 	[TK_ACTIVITY] = "UPDATE tickets SET last_activity_at = NOW(3) WHERE id = ?",
+	/* The window reminder (issue 16): open WhatsApp tickets whose
+	 * customer last wrote between the two times (23 and 24 hours ago),
+	 * not reminded of that message yet, and that no agent answered
+	 * since. */
+	[TK_REMIND_DUE] =
+	    "SELECT t.id FROM tickets t WHERE t.last_customer_message_at"
+	    " <= FROM_UNIXTIME(?) AND t.last_customer_message_at >"
+	    " FROM_UNIXTIME(?) AND t.status <> 'closed' AND t.deleted_at IS NULL"
+	    " AND t.whatsapp_enabled = 1 AND (t.window_reminder_for IS NULL OR"
+	    " t.window_reminder_for < t.last_customer_message_at)"
+	    " AND NOT EXISTS (SELECT 1 FROM replies r WHERE r.ticket_id = t.id"
+	    " AND r.author = 'agent' AND r.internal = 0"
+	    " AND r.created_at >= t.last_customer_message_at)"
+	    " ORDER BY t.last_customer_message_at LIMIT ?",
+	/* Claims one: a second run (or a second message) finds it done. */
+	[TK_REMIND_MARK] =
+	    "UPDATE tickets SET window_reminder_for = last_customer_message_at,"
+	    " updated_at = updated_at WHERE id = ?"
+	    " AND last_customer_message_at <= FROM_UNIXTIME(?)"
+	    " AND last_customer_message_at > FROM_UNIXTIME(?)"
+	    " AND (window_reminder_for IS NULL"
+	    " OR window_reminder_for < last_customer_message_at)",
 	[TK_OPEN_FOR_MOBILE] =
 	    "SELECT id FROM tickets WHERE mobile = ? AND status <> 'closed'"
 	    " AND deleted_at IS NULL ORDER BY id DESC LIMIT 1",
@@ -523,6 +550,7 @@ struct row {
 	/* The WhatsApp contact's username and business-scoped user id. */
 	char username[TICK_COL_BUF(64)], wa_user_id[TICK_COL_BUF(128)];
 	long long sla_policy, sla_paused, sla_next;
+	long long marketing_opt_out; /* C_MARKETING */
 	char sla_name[TICK_COL_BUF(100)], sla_first[40], sla_nextat[40],
 	    sla_resolution[40];
 	char site_code[TICK_COL_BUF(10)], site_name[TICK_COL_BUF(100)],
@@ -614,6 +642,7 @@ bind_row(struct tick_q *q, struct row *r)
 	tick_q_out_str(q, r->sla_resolution, sizeof(r->sla_resolution));
 	tick_q_out_int(q, &r->sla_paused);
 	tick_q_out_int(q, &r->sla_next);
+	tick_q_out_int(q, &r->marketing_opt_out);
 }
 
 /* Column i of the fetched row as a JSON string, or null. */
@@ -639,9 +668,11 @@ enum {
 	C_TEAM = C_LAST_MESSAGE + 3,
 	/* After the team, the AI flag, the username and the user id. */
 	C_SLA = C_TEAM + 5,
-	/* The list's sort key, after the SLA's seven columns
-	 * (tick_ticket_list). */
-	C_LAST_KEY = C_SLA + 7
+	/* After the SLA's seven columns: the customer stopped marketing
+	 * (issue 16, consent). */
+	C_MARKETING = C_SLA + 7,
+	/* The list's sort key, after those (tick_ticket_list). */
+	C_LAST_KEY = C_MARKETING + 1
 };
 
 /* {"id", "code", "name"} of the site in columns c..c+2, or null. */
@@ -786,6 +817,9 @@ row_json(const struct tick_q *q, const struct row *r, int full)
 	    masked ? json_null() : col(q, C_TEAM + 3, r->username));
 	json_object_set_new(o, "whatsapp_user_id",
 	    masked ? json_null() : col(q, C_TEAM + 4, r->wa_user_id));
+	/* Issue 16: the customer stopped marketing messages. */
+	json_object_set_new(o, "marketing_opt_out",
+	    json_boolean(r->marketing_opt_out != 0));
 	/* The detail lists its actions (api/actions_api.c); a row counts
 	 * them. */
 	if (!full) {
@@ -1442,9 +1476,95 @@ cursor_bind(struct tick_q *q, const struct tick_cursor *c)
 	tick_q_int(q, c->id);
 }
 
-/* The matches of f, counted up to TICK_LIST_TOTAL_MAX + 1 rows only. */
+/* ticket_counts' dims (sql/029_counts.sql), in its ENUM's order. */
+static const char *const count_dims[TICK_COUNTS__MAX] = {
+	[TICK_COUNTS_ALL] = "all",
+	[TICK_COUNTS_HOLDER] = "holder",
+	[TICK_COUNTS_SITE] = "site",
+	[TICK_COUNTS_SUBSITE] = "subsite",
+	[TICK_COUNTS_TEAM] = "team",
+};
+
+int
+tick_ticket_counts_dim(const struct tick_ticket_filters *f, long long *vals,
+    size_t *nvals)
+{
+	int dim = TICK_COUNTS_ALL, given = 0;
+
+	*nvals = 0;
+	/* A scope, a search, dates, the report's keys, a tag, the AI flag:
+	 * the tickets themselves. */
+	if (scoped(&f->scope) || f->q[0] || f->from[0] || f->to[0] ||
+	    f->ncategories > 0 || f->nseverities > 0 || f->nobservations > 0 ||
+	    f->tag[0] || f->flagged || (f->nsites > 0 && !f->sites_resolved))
+		return -1;
+	vals[(*nvals)++] = 0;
+	if (f->assigned_to > 0 || f->unassigned) {
+		given++;
+		dim = TICK_COUNTS_HOLDER;
+		vals[0] = f->unassigned ? 0 : f->assigned_to;
+	}
+	if (f->team_id != 0) {
+		given++;
+		dim = TICK_COUNTS_TEAM;
+		vals[0] = f->team_id > 0 ? f->team_id : 0;
+	}
+	if (f->sites_resolved && f->nsites > 0) {
+		const long long *ids = f->nsite_ids > 0 ? f->site_ids :
+		                                          f->subsite_ids;
+
+		given++;
+		/* Sites and sub-sites together may name one ticket twice;
+		 * no site at all matches nothing, which the tickets say
+		 * at once. */
+		if ((f->nsite_ids > 0) == (f->nsubsite_ids > 0))
+			return -1;
+		dim = f->nsite_ids > 0 ? TICK_COUNTS_SITE : TICK_COUNTS_SUBSITE;
+		*nvals = f->nsite_ids > 0 ? f->nsite_ids : f->nsubsite_ids;
+		for (size_t i = 0; i < *nvals; i++)
+			vals[i] = ids[i];
+	}
+	return given > 1 ? -1 : dim;
+}
+
+/* The matches of f from ticket_counts, exactly (dim, vals as
+ * tick_ticket_counts_dim gave them): one primary-key range. */
 static enum tick_err
-list_total(struct tick_db *db, const struct tick_ticket_filters *f,
+counts_total(struct tick_db *db, const struct tick_ticket_filters *f, int dim,
+    const long long *vals, size_t nvals, struct tick_list_page *p)
+{
+	struct tick_sql sql = { .len = 0 };
+	struct tick_q q;
+	long long n = 0;
+	enum tick_err rc;
+
+	tick_sql_add(&sql,
+	    "SELECT CAST(COALESCE(SUM(n), 0) AS SIGNED)"
+	    " FROM ticket_counts WHERE dim = ?");
+	where_ids(&sql, " AND val IN (?", nvals);
+	where_in(&sql, "status", f->nstatus);
+	tick_q_init_built(&q, db, &sql);
+	tick_q_str(&q, count_dims[dim], (size_t)-1);
+	for (size_t i = 0; i < nvals; i++)
+		tick_q_int(&q, vals[i]);
+	for (size_t i = 0; i < f->nstatus; i++)
+		tick_q_str(&q, f->status[i], (size_t)-1);
+	tick_q_out_int(&q, &n);
+	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
+		rc = TICK_EDB;
+	tick_q_done(&q);
+	p->total_estimate = 0;
+	p->total = n > 0 ? n : 0;
+	return rc;
+}
+
+/* An agent's inbox with statuses alone (the panel's default), exactly:
+ * TICK_SCOPE_SQL's team part as counters. An agent in no team sees every
+ * ticket; one in teams sees the tickets of no team and of their teams
+ * (ticket_counts' team rows) and the ones they hold in other teams (their
+ * holder index: a few rows). */
+static enum tick_err
+agent_total(struct tick_db *db, const struct tick_ticket_filters *f,
     struct tick_list_page *p)
 {
 	struct tick_sql sql = { .len = 0 };
@@ -1452,6 +1572,64 @@ list_total(struct tick_db *db, const struct tick_ticket_filters *f,
 	long long n = 0;
 	enum tick_err rc;
 
+	tick_sql_add(&sql,
+	    "SELECT CAST(IF(EXISTS (SELECT 1 FROM team_members"
+	    " WHERE user_id = ?), (SELECT COALESCE(SUM(c.n), 0)"
+	    " FROM ticket_counts c WHERE c.dim = 'team' AND (c.val = 0"
+	    " OR c.val IN (SELECT team_id FROM team_members"
+	    " WHERE user_id = ?))");
+	where_in(&sql, "c.status", f->nstatus);
+	tick_sql_add(&sql,
+	    ") + (SELECT COUNT(*) FROM tickets t WHERE t.deleted_at IS NULL"
+	    " AND t.assigned_to = ? AND t.team_id NOT IN (SELECT team_id"
+	    " FROM team_members WHERE user_id = ?)");
+	where_in(&sql, "t.status", f->nstatus);
+	tick_sql_add(&sql,
+	    "), (SELECT COALESCE(SUM(c.n), 0)"
+	    " FROM ticket_counts c WHERE c.dim = 'all'");
+	where_in(&sql, "c.status", f->nstatus);
+	tick_sql_add(&sql, ")) AS SIGNED)");
+	tick_q_init_built(&q, db, &sql);
+	tick_q_int(&q, f->scope.user_id);
+	tick_q_int(&q, f->scope.user_id);
+	for (size_t i = 0; i < f->nstatus; i++)
+		tick_q_str(&q, f->status[i], (size_t)-1);
+	tick_q_int(&q, f->scope.user_id);
+	tick_q_int(&q, f->scope.user_id);
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < f->nstatus; i++)
+			tick_q_str(&q, f->status[i], (size_t)-1);
+	tick_q_out_int(&q, &n);
+	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
+		rc = TICK_EDB;
+	tick_q_done(&q);
+	p->total_estimate = 0;
+	p->total = n > 0 ? n : 0;
+	return rc;
+}
+
+/* The matches of f: from the counters when they keep f's filter (issue
+ * 18), else counted up to TICK_LIST_TOTAL_MAX + 1 rows only. */
+static enum tick_err
+list_total(struct tick_db *db, const struct tick_ticket_filters *f,
+    struct tick_list_page *p)
+{
+	struct tick_sql sql = { .len = 0 };
+	long long vals[2 * TICK_FILTER_VALUES_MAX];
+	struct tick_ticket_filters unscoped = *f;
+	struct tick_q q;
+	long long n = 0;
+	size_t nvals = 0;
+	enum tick_err rc;
+	int dim;
+
+	if ((dim = tick_ticket_counts_dim(f, vals, &nvals)) >= 0)
+		return counts_total(db, f, dim, vals, nvals, p);
+	memset(&unscoped.scope, 0, sizeof(unscoped.scope));
+	if (f->scope.teams_only && !f->scope.sites_only &&
+	    f->scope.user_id > 0 &&
+	    tick_ticket_counts_dim(&unscoped, vals, &nvals) == TICK_COUNTS_ALL)
+		return agent_total(db, f, p);
 	tick_sql_add(&sql, "SELECT COUNT(*) FROM (SELECT 1 FROM tickets t");
 	tick_ticket_where(&sql, f);
 	tick_sql_add(&sql, " LIMIT ?) x");
@@ -1543,16 +1721,16 @@ tick_ticket_list(struct tick_db *db, const struct tick_ticket_filters *given,
 	if ((rc = list_total(db, f, p)) != TICK_OK)
 		goto out;
 
-	/* The snippet is the ticket's own column (issue 18), not a
-	 * sub-query per row; one row past the page says whether another
-	 * page follows. */
+	/* The snippet, the open actions and the AI flag are the ticket's
+	 * own columns (issue 18, sql/025 and 029), not sub-queries per row;
+	 * overdue actions are counted only on a ticket whose earliest open
+	 * action was due before today. One row past the page says whether
+	 * another page follows. */
 	tick_sql_add(&list,
-	    "SELECT " TICKET_COLUMNS " t.last_message,"
-	    " (SELECT COUNT(*) FROM ticket_actions a"
-	    " WHERE a.ticket_id = t.id AND a.status = 'open'),"
-	    " (SELECT COUNT(*) FROM ticket_actions a"
-	    " WHERE a.ticket_id = t.id AND " TICK_ACTION_OVERDUE_SQL
-	    ")" TICKET_TEAM_COLUMNS ", ");
+	    "SELECT " TICKET_COLUMNS " t.last_message, t.open_actions,"
+	    " IF(t.next_action_due < UTC_DATE(), (SELECT COUNT(*)"
+	    " FROM ticket_actions a WHERE a.ticket_id = t.id AND " TICK_ACTION_OVERDUE_SQL
+	    "), 0)" TICKET_TEAM_COLUMNS ", ");
 	tick_sql_add(&list, keyed ? sort_key_sql[f->sort] : "NULL");
 	tick_sql_add(&list, " FROM" TICKET_FROM);
 	tick_ticket_where(&list, f);
@@ -1929,6 +2107,51 @@ tick_ticket_identity(struct tick_db *db, long long id, json_t **out)
 		        NULL)
 			rc = TICK_ENOMEM;
 	}
+	tick_q_done(&q);
+	return rc;
+}
+
+enum tick_err
+tick_ticket_reminders_due(struct tick_db *db, int64_t from, int64_t to,
+    long long *ids, size_t max, size_t *n)
+{
+	struct tick_q q;
+	enum tick_err rc;
+	long long id = 0;
+	int f;
+
+	*n = 0;
+	tick_q_init(&q, db, stmts[TK_REMIND_DUE]);
+	tick_q_int(&q, (long long)to);
+	tick_q_int(&q, (long long)from);
+	tick_q_int(&q, (long long)max);
+	tick_q_out_int(&q, &id);
+	rc = tick_q_exec(&q);
+	while (rc == TICK_OK && *n < max && (f = tick_q_fetch(&q)) != 0) {
+		if (f < 0) {
+			rc = TICK_EDB;
+			break;
+		}
+		ids[(*n)++] = id;
+	}
+	tick_q_done(&q);
+	return rc;
+}
+
+enum tick_err
+tick_ticket_reminder_claim(struct tick_db *db, long long id, int64_t from,
+    int64_t to, int *claimed)
+{
+	struct tick_q q;
+	enum tick_err rc;
+
+	*claimed = 0;
+	tick_q_init(&q, db, stmts[TK_REMIND_MARK]);
+	tick_q_int(&q, id);
+	tick_q_int(&q, (long long)to);
+	tick_q_int(&q, (long long)from);
+	if ((rc = tick_q_exec(&q)) == TICK_OK)
+		*claimed = tick_q_affected(&q) == 1;
 	tick_q_done(&q);
 	return rc;
 }

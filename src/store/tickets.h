@@ -108,6 +108,20 @@ enum tick_err tick_ticket_touch_customer(struct tick_db *db,
 int tick_ticket_may_work(const struct tick_ticket *tk, long long user_id,
     int admin);
 
+/*
+ * The window reminder (issue 16): ids (at most max) of open WhatsApp
+ * tickets whose customer last wrote after from and at or before to (Unix
+ * seconds), not reminded of that message yet, with no agent reply since.
+ */
+enum tick_err tick_ticket_reminders_due(struct tick_db *db, int64_t from,
+    int64_t to, long long *ids, size_t max, size_t *n);
+
+/* Inside a transaction: marks ticket id reminded of its customer's last
+ * message when it is still due (as above); *claimed says whether this
+ * call did (so a reminder goes once). */
+enum tick_err tick_ticket_reminder_claim(struct tick_db *db, long long id,
+    int64_t from, int64_t to, int *claimed);
+
 /* Inside a transaction: locks ticket id. TICK_ENOTFOUND when missing,
  * deleted or outside scope (NULL: every ticket). */
 enum tick_err tick_ticket_lock(struct tick_db *db,
@@ -202,6 +216,29 @@ struct tick_ticket_filters {
  * "more than TICK_LIST_TOTAL_MAX" (total_estimate) instead of counting a
  * million rows on every page. */
 #define TICK_LIST_TOTAL_MAX 10000
+
+/* Issue 18: the inbox's totals kept per status in ticket_counts
+ * (sql/029_counts.sql), in one of these dims. */
+enum tick_counts_dim {
+	TICK_COUNTS_ALL,     /* every ticket (val 0) */
+	TICK_COUNTS_HOLDER,  /* assigned_to; val 0: nobody */
+	TICK_COUNTS_SITE,    /* site_id (a top-level site's, sub-sites' too) */
+	TICK_COUNTS_SUBSITE, /* subsite_id */
+	TICK_COUNTS_TEAM,    /* team_id; val 0: no team */
+	TICK_COUNTS__MAX
+};
+
+/*
+ * Which ticket_counts rows answer f's total exactly: the dim (an enum
+ * tick_counts_dim), with its values in vals (room for 2 *
+ * TICK_FILTER_VALUES_MAX), *nvals of them, the statuses being f's (none:
+ * every status). -1 when the counters do not keep f's filter: a scope, a
+ * search, dates, the report's keys, a tag, the AI flag, or more than one
+ * of a holder (mine, assigned_to, unassigned), sites and a team. f's
+ * sites must be resolved to ids (sites_resolved). Pure.
+ */
+int tick_ticket_counts_dim(const struct tick_ticket_filters *f, long long *vals,
+    size_t *nvals);
 
 /* Which page of the inbox, and what the list says about the rest. */
 struct tick_list_page {

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chan_events.h"
 #include "crypto.h"
 #include "intake.h"
 #include "json.h"
@@ -598,6 +599,9 @@ tick_wa_batch_free(struct tick_wa_batch *b)
 	free(b->msgs);
 	free(b->statuses);
 	free(b->tpl_events);
+	for (size_t i = 0; i < b->nchan_events; i++)
+		json_decref(b->chan_events[i].info);
+	free(b->chan_events);
 	json_decref(b->root);
 	memset(b, 0, sizeof(*b));
 }
@@ -877,7 +881,7 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
     char *err, size_t errlen)
 {
 	json_t *entries, *entry, *changes, *change, *value, *arr, *item;
-	size_t i, j, k, total = 0, history = 0, ntpl = 0;
+	size_t i, j, k, total = 0, history = 0, ntpl = 0, nchan = 0;
 	const char *object;
 	char *copy = NULL;
 	enum tick_err rc;
@@ -932,6 +936,9 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 			history += history_size(value);
 			ntpl += tick_wa_tpl_field(
 			    tick_json_str(change, "field"));
+			nchan += tick_wa_chan_count(tick_json_str(change,
+			                                "field"),
+			    value);
 		}
 	}
 	if (total > TICK_MAX_WEBHOOK_ITEMS) {
@@ -964,6 +971,18 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 		snprintf(err, errlen, "out of memory");
 		return TICK_ENOMEM;
 	}
+	if (nchan > TICK_MAX_WEBHOOK_ITEMS) {
+		snprintf(err, errlen,
+		    "more than %d preference and channel updates in one body",
+		    TICK_MAX_WEBHOOK_ITEMS);
+		return TICK_ETOOBIG;
+	}
+	if (nchan > 0 &&
+	    (out->chan_events = calloc(nchan, sizeof(*out->chan_events))) ==
+	        NULL) {
+		snprintf(err, errlen, "out of memory");
+		return TICK_ENOMEM;
+	}
 
 	json_array_foreach (entries, i, entry) {
 		changes = tick_json_arr(entry, "changes");
@@ -979,6 +998,19 @@ tick_wa_parse_webhook(const char *body, size_t len, struct tick_wa_batch *out,
 			if (value != NULL && field != NULL &&
 			    strcmp(field, "user_id_update") == 0) {
 				read_user_id_updates(out, value);
+				continue;
+			}
+			if (tick_wa_chan_field(field)) {
+				size_t got = 0;
+
+				/* No array when nothing was counted. */
+				tick_wa_chan_read(field, value,
+				    out->chan_events != NULL ?
+				        out->chan_events + out->nchan_events :
+				        NULL,
+				    nchan - out->nchan_events, &got,
+				    &out->skipped);
+				out->nchan_events += got;
 				continue;
 			}
 			if (tick_wa_tpl_field(field)) {

@@ -157,7 +157,8 @@ struct tick_wa_status {
 /* The longest biz_opaque_callback_data Meta takes, in bytes. */
 #define TICK_WA_MAX_OPAQUE 512
 
-struct tick_wa_tpl_event; /* templates.h */
+struct tick_wa_tpl_event;  /* templates.h */
+struct tick_wa_chan_event; /* chan_events.h */
 
 struct tick_wa_batch {
 	json_t *root; /* owned */
@@ -165,6 +166,10 @@ struct tick_wa_batch {
 	 * tick_wa_tpl_field), strings borrowed from root; owned array. */
 	struct tick_wa_tpl_event *tpl_events;
 	size_t ntpl_events;
+	/* Consent and the channel's health (chan_events.h: user_preferences,
+	 * phone_number_quality_update, account_update); owned array. */
+	struct tick_wa_chan_event *chan_events;
+	size_t nchan_events;
 	struct tick_wa_msg *msgs; /* owned array */
 	size_t nmsgs;
 	struct tick_wa_status *statuses; /* owned array */

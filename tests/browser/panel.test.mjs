@@ -21,6 +21,7 @@ import { register as registerRichmsg } from './richmsg.test.mjs';
 import { register as registerTemplates } from './templates.test.mjs';
 import { register as registerInbox } from './inbox.test.mjs';
 import { register as registerCanned } from './canned.test.mjs';
+import { register as registerChannel } from './channel.test.mjs';
 
 const LIVE_MS = 2000; // a change shows within two seconds, without a reload
 const PHOTO = makePng(480, 320);
@@ -880,5 +881,6 @@ registerRichmsg(test);
 registerTemplates(test);
 registerInbox(test);
 registerCanned(test);
+registerChannel(test);
 
 process.exitCode = await runAll(tests);

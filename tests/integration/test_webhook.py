@@ -112,7 +112,9 @@ def test_signed_text_creates_ticket_and_confirmation():
     assert len(sent) == 1, sent
     b = sent[0]["body"]
     assert sent[0]["authorization"] == "Bearer " + os.environ["WHATSAPP_ACCESS_TOKEN"]
-    assert sent[0]["path"] == "/v25.0/%s/messages" % PNID
+    # The version WHATSAPP_API_URL names (v25.0; TICK_GRAPH_VERSION=v26.0).
+    version = os.environ.get("WHATSAPP_API_URL", "/v25.0").rstrip("/").rsplit("/", 1)[1]
+    assert sent[0]["path"] == "/%s/%s/messages" % (version, PNID)
     assert b["type"] == "text" and ref in b["text"]["body"], b
     out = confirmation(phone)
     assert len(out) == 1 and out[0][1] == "accepted" and out[0][2] == sent[0]["wamid"], out

@@ -7,6 +7,7 @@ import { roleLabel } from './format.js';
 import { liveState, startLive, stopLive } from './live.js';
 import { showHelp, typing } from './keys.js';
 import { noticeEvent, startAttention } from './attention.js';
+import { channelEvent, startChannel, stopChannel } from './channel.js';
 import { can, canAny, session, setUser } from './session.js';
 import * as loginView from './views/login.js';
 import * as inboxView from './views/inbox.js';
@@ -238,6 +239,7 @@ function paintLive(state) {
 
 function onLiveEvent(ev) {
   noticeEvent(ev);
+  channelEvent(ev);
   if (current && current.instance && current.instance.onEvent) current.instance.onEvent(ev);
 }
 
@@ -293,6 +295,7 @@ async function signedIn() {
   loadAvailability();
   startLive({ event: onLiveEvent, state: showLive, reconnect: checkSession });
   startPolling();
+  startChannel();
   const target = returnTo || home();
   returnTo = '';
   navigate(target, { replace: true });
@@ -300,6 +303,7 @@ async function signedIn() {
 
 function signedOut(message) {
   stopLive();
+  stopChannel();
   clearInterval(pollTimer);
   setUser(null);
   setCsrf('');
@@ -364,6 +368,7 @@ async function boot() {
     loadAvailability();
     startLive({ event: onLiveEvent, state: showLive, reconnect: checkSession });
     startPolling();
+    startChannel();
   } catch (e) {
     setUser(null);
     if (e.status === 401) {

@@ -16,6 +16,8 @@ export const EVENT_TYPES = [
   'sla.warning', 'sla.breach',
   // The customer's rating of a closed ticket (issue 13).
   'ticket.csat', 'ticket.csat_low',
+  // The WhatsApp channel's health changed (issue 16): the banner.
+  'channel.changed',
 ];
 
 const URL_EVENTS = '/api/events';

@@ -8,6 +8,21 @@ function yesNo(v) {
   return v ? 'Yes' : 'No';
 }
 
+// The channel's health (issue 16): its state, each problem since when,
+// and what Meta last said of the number's quality and of the account.
+function healthRows(hl, row) {
+  if (!hl) return [];
+  const since = (p) => (p.since ? `, since ${dateTime(p.since)}` : '');
+  const q = hl.quality;
+  const a = hl.account;
+  return [
+    row('Channel health', h('span', { class: hl.state === 'ok' ? 'ok' : 'bad' },
+      hl.state === 'ok' ? 'OK' : hl.problems.map((p) => `${p.title || p.kind}${since(p)}`).join('; '))),
+    row('Quality and limit', q ? `${q.rating || 'unknown'}${q.event ? ` (${q.event})` : ''}${q.messaging_limit ? `, limit ${q.messaging_limit}` : ''}${q.at ? `, ${dateTime(q.at)}` : ''}` : 'Nothing from Meta yet'),
+    row('Account', a ? `${a.title || a.event || 'updated'}${a.at ? `, ${dateTime(a.at)}` : ''}` : 'Nothing from Meta yet'),
+  ];
+}
+
 export function mount(main, ctx) {
   let destroyed = false;
   const sections = [];
@@ -36,7 +51,8 @@ export function mount(main, ctx) {
         row('Verify token set', yesNo(d.verify_token_set)),
         row('Template', d.template || 'None: replies outside the 24-hour window are refused'),
         row('Last successful send', d.last_success_at ? dateTime(d.last_success_at) : 'None yet'),
-        row('Last error', err ? `${err.title || 'error'}${err.code ? ` (code ${err.code})` : ''}${err.at ? `, ${dateTime(err.at)}` : ''}` : 'None')));
+        row('Last error', err ? `${err.title || 'error'}${err.code ? ` (code ${err.code})` : ''}${err.at ? `, ${dateTime(err.at)}` : ''}` : 'None'),
+        ...healthRows(d.health, row)));
       if (live && d.live) {
         const l = d.live;
         clear(liveOut, l.ok
