@@ -7,7 +7,9 @@
 # TICK_SERVER_NAME (the redirect's target, localhost), METRICS_ALLOW
 # (addresses or CIDRs besides loopback that may GET /metrics), TICK_NGINX_SED
 # (one more sed script over nginx's configuration: tests/cluster/run puts
-# two responder hosts in each upstream), TICK_SOCKET_GROUP
+# two responder hosts in each upstream), TICK_DB_ARGS (more options for
+# mariadbd: tests/faults/run puts every temporary table on disk),
+# TICK_SOCKET_GROUP
 # (as root: the group of the sockets and nginx's workers, tick-web, made
 # when missing; else the user's group), TICK_NGINX_USER (as root, nobody).
 # Everything it starts is recorded in $TICK_VAR_DIR/pids and stopped by
@@ -104,7 +106,7 @@ stack_mariadbd() {
 		--log-error="$TICK_VAR_DIR/log/mariadb.log" --innodb-buffer-pool-size=256M \
 		--innodb-flush-log-at-trx-commit=${TICK_DB_FLUSH:-1} \
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
-		--max-connections=500 >/dev/null 2>&1 &
+		--max-connections=500 ${TICK_DB_ARGS:-} >/dev/null 2>&1 &
 	if [ "${1:-}" = restart ]; then stack_retrack mariadb $!; else stack_track mariadb $!; fi
 	# Crash recovery after a hard stop can take a while.
 	stack_wait "mariadb --no-defaults --socket='$sock' -u'$user' -e 'SELECT 1'" 600 ||

@@ -78,6 +78,18 @@ char *tick_ai_gemini_request(const char *text);
 char *tick_ai_openrouter_request(const char *model, const char *text);
 
 /*
+ * The same for a customer's photo (data, len bytes of type mime): Gemini's
+ * inline_data with the base64 bytes and the mime type, OpenRouter's
+ * image_url part with a data: URL. NULL when out of memory or mime is not
+ * a photo a provider takes (tick_ai_image_mime_ok()).
+ */
+int tick_ai_image_mime_ok(const char *mime);
+char *
+tick_ai_gemini_image_request(const char *mime, const void *data, size_t len);
+char *tick_ai_openrouter_image_request(const char *model, const char *mime,
+    const void *data, size_t len);
+
+/*
  * Reads the model's own answer text (the JSON object tick asked for) into
  * v. TICK_EINVAL, with err saying what was wrong, when it is not exactly
  * that object: not JSON, a missing or mistyped field, a score out of 0..1,
@@ -103,5 +115,81 @@ enum tick_err tick_ai_parse_openrouter(const char *body, size_t len,
  * of memory, or for no suggestion). */
 json_t *tick_ai_categories_json(const struct tick_ai_verdict *v);
 json_t *tick_ai_suggestion_json(const struct tick_ai_verdict *v);
+
+/*
+ * Agent assistance (issue 17): on an agent's request, never sent by
+ * itself. What the model sees is a conversation of roles and texts, never
+ * who the customer is.
+ */
+enum tick_ai_assist_kind {
+	TICK_AI_SUMMARY,   /* a summary of the conversation */
+	TICK_AI_REPLY,     /* a draft of the agent's next reply */
+	TICK_AI_TRANSLATE, /* a translation of the conversation's last turn */
+	TICK_AI_ASSIST__MAX
+};
+
+/* Who wrote a turn. */
+enum tick_ai_role { TICK_AI_CUSTOMER, TICK_AI_AGENT };
+
+/* One turn: borrowed text (UTF-8). */
+struct tick_ai_turn {
+	enum tick_ai_role role;
+	const char *text;
+};
+
+/* The longest assistant's answer accepted, in characters. */
+#define TICK_AI_MAX_ASSIST_TEXT 8000
+/* The longest target language named ("Spanish", "pt-BR"), in characters. */
+#define TICK_AI_MAX_LANGUAGE 40
+
+/* "summary", "reply", "translate"; the kind of a name, or -1. */
+const char *tick_ai_assist_kind_name(enum tick_ai_assist_kind k);
+int tick_ai_assist_kind_from(const char *name);
+
+/* True when s is a language name the instruction may carry: 1..
+ * TICK_AI_MAX_LANGUAGE characters of letters (any script), spaces, '-'
+ * and '_', starting with a letter. Nothing else reaches the prompt. */
+int tick_ai_language_ok(const char *s);
+
+/*
+ * The conversation sent: [{"role": "customer"|"agent", "text"}], the
+ * newest turns whose texts fit budget characters in all (the oldest are
+ * dropped first; a newest turn alone over the budget keeps its first
+ * budget characters, cut on a character boundary). Empty texts are
+ * skipped. A new reference, or NULL when out of memory.
+ */
+json_t *
+tick_ai_conversation(const struct tick_ai_turn *turns, size_t n, size_t budget);
+
+/*
+ * A copy of text with every occurrence of each of the n needles (at least
+ * 3 bytes long; shorter ones are ignored) replaced by its mask ("[name]",
+ * "[phone]"), ASCII letters compared without case. A new string (free()
+ * it) or NULL when out of memory.
+ */
+char *tick_ai_redact(const char *text, const char *const *needles,
+    const char *const *masks, size_t n);
+
+/*
+ * The request body for kind over conversation (from
+ * tick_ai_conversation()), the answer asked in language, or in the
+ * customer's own language when language is NULL. For TICK_AI_TRANSLATE
+ * the last turn is the one translated. A new string (free() it) or NULL
+ * when out of memory.
+ */
+char *tick_ai_assist_request(enum tick_ai_provider p, const char *model,
+    enum tick_ai_assist_kind kind, const json_t *conversation,
+    const char *language);
+
+/*
+ * Reads provider p's HTTP 200 body (len bytes) for kind into *text (a new
+ * string, free() it): the model's JSON must be exactly the object asked
+ * for, its one member a non-empty valid UTF-8 string of at most
+ * TICK_AI_MAX_ASSIST_TEXT characters. A safety block, a malformed or
+ * partial answer is TICK_EINVAL with err saying what; *text is then NULL.
+ */
+enum tick_err
+tick_ai_parse_assist(enum tick_ai_provider p, enum tick_ai_assist_kind kind,
+    const char *body, size_t len, char **text, char *err, size_t errsz);
 
 #endif

@@ -23,10 +23,10 @@
  * stream of its user ended it. */
 #define BEAT_POLLS 5
 
-/* Where to start: Last-Event-ID (or ?last_event_id=), else now; -1 when
- * the database does not answer. */
-static long long
-start_id(struct tick_req *req)
+/* Where to start: after Last-Event-ID (or ?last_event_id=), else now;
+ * TICK_EDB when the database does not answer. */
+static enum tick_err
+start_at(struct tick_req *req, struct tick_events_cursor *c)
 {
 	const char *h = tick_http_param(req, "HTTP_LAST_EVENT_ID");
 	char v[24];
@@ -35,26 +35,26 @@ start_id(struct tick_req *req)
 	if (h != NULL &&
 	    tick_valid_num(h, strlen(h), 0, 9223372036854775807LL, &id) ==
 	        TICK_OK)
-		return id;
+		return tick_events_cursor_of(req->app->db, id, c);
 	if (tick_http_query_get(req->query, "last_event_id", v, sizeof(v)) ==
 	        TICK_OK &&
 	    tick_valid_num(v, strlen(v), 0, 9223372036854775807LL, &id) ==
 	        TICK_OK)
-		return id;
-	if (tick_events_start(req->app->db, &id) != TICK_OK)
-		id = -1;
-	return id;
+		return tick_events_cursor_of(req->app->db, id, c);
+	return tick_events_start(req->app->db, c);
 }
 
-static void events_loop(struct tick_req *req, long long last, long long stream);
+static void events_loop(struct tick_req *req, struct tick_events_cursor last,
+    long long stream);
 
 void
 tick_events_stream(struct tick_req *req)
 {
-	long long last = start_id(req), stream = 0;
+	struct tick_events_cursor last;
+	long long stream = 0;
 	struct tick_db *db = req->app->db;
 
-	if (last < 0 ||
+	if (start_at(req, &last) != TICK_OK ||
 	    tick_events_open_stream(db, req->user.id,
 	        tick_config_num(&req->app->cfg,
 	            TICK_CFG_EVENTS_STREAMS_PER_USER),
@@ -98,7 +98,8 @@ send_event(struct tick_req *req, const struct tick_event *e)
 }
 
 static void
-events_loop(struct tick_req *req, long long last, long long stream)
+events_loop(struct tick_req *req, struct tick_events_cursor last,
+    long long stream)
 {
 	/* Static: a worker serves one stream at a time. */
 	static struct tick_event ev[TICK_EVENTS_READ_MAX];
@@ -115,10 +116,10 @@ events_loop(struct tick_req *req, long long last, long long stream)
 		int alive;
 		enum tick_err rc;
 
-		rc = tick_events_read(req->app->db, &scope, last, ev,
+		rc = tick_events_read(req->app->db, &scope, &last, ev,
 		    TICK_EVENTS_READ_MAX, &n);
 		for (i = 0; i < n; i++) {
-			last = ev[i].id;
+			last = ev[i].cursor;
 			if (send_event(req, &ev[i]) != 0)
 				return; /* the browser went away */
 			pinged = time(NULL);

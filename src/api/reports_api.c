@@ -96,6 +96,14 @@ by_status_json(const struct tick_figures_outbound *o)
 	    (json_int_t)o->played, "failed", (json_int_t)o->failed);
 }
 
+/* How the answer's medians and 90th percentiles were reached. */
+static json_t *
+precision_json(int histogram)
+{
+	return json_string(histogram ? TICK_FIGURES_HIST_PRECISION :
+	                               TICK_FIGURES_EXACT_PRECISION);
+}
+
 /* The filters as the answer repeats them. */
 static json_t *
 period_json(const struct tick_ticket_filters *f)
@@ -113,7 +121,7 @@ tick_reports_stats_tickets(struct tick_req *req)
 	char g[16] = "day";
 	json_t *items = NULL, *data;
 	enum tick_err rc;
-	int group;
+	int group, histogram = 0;
 
 	if (report_filters(req, &f, &t) != 0)
 		return;
@@ -129,12 +137,14 @@ tick_reports_stats_tickets(struct tick_req *req)
 		return;
 	}
 	if ((rc = tick_reports_series(tick_app_read_db(req->app), &f,
-	         (enum tick_figures_group)group, 1, &items)) != TICK_OK) {
+	         (enum tick_figures_group)group, 1, &items, &histogram)) !=
+	    TICK_OK) {
 		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
 		return;
 	}
 	data = period_json(&f);
 	json_object_set_new(data, "group", json_string(g));
+	json_object_set_new(data, "percentiles", precision_json(histogram));
 	json_object_set_new(data, "items", items);
 	tick_http_ok(req, 200, data, NULL);
 }
@@ -222,6 +232,7 @@ tick_reports_dashboard(struct tick_req *req)
 	json_t *data = NULL, *items, *wa;
 	long long days;
 	enum tick_err rc;
+	int histogram;
 
 	if (report_filters(req, &f, &t) != 0 || days_param(req, &days) != 0)
 		return;
@@ -257,12 +268,15 @@ tick_reports_dashboard(struct tick_req *req)
 	json_object_set_new(data, "times",
 	    json_pack("{s:o, s:o, s:o}", "first_response", times_json(&fr),
 	        "resolution", times_json(&res), "take", times_json(&take)));
+	histogram = fr.histogram || res.histogram || take.histogram;
 	for (size_t i = 0; i < sizeof(series) / sizeof(series[0]); i++) {
 		if ((rc = tick_reports_series(tick_app_read_db(req->app), &f,
-		         series[i], with_times[i], &items)) != TICK_OK)
+		         series[i], with_times[i], &items, &histogram)) !=
+		    TICK_OK)
 			goto fail;
 		json_object_set_new(data, names[i], items);
 	}
+	json_object_set_new(data, "percentiles", precision_json(histogram));
 	if ((wa = messages_json(req, f.tz, days, &rc)) == NULL)
 		goto fail;
 	json_object_set_new(data, "whatsapp", wa);

@@ -1,6 +1,7 @@
 /* Routes of the tickets responder: tickets, their corrective actions,
  * replies and the agents' WhatsApp routes. Each responder links only its own table and the handlers it names. */
 #include "actions_api.h"
+#include "assist_api.h"
 #include "bounds.h"
 #include "canned_api.h"
 #include "moderation_api.h"
@@ -52,6 +53,11 @@ static const struct tick_route tickets[] = {
 	/* Issue 17: a reviewer clears or confirms a flagged message. */
 	{ "POST", "/api/tickets/:id/messages/:messageId/moderation",
 	    tick_moderation_review_route, 0, TICK_PERM_TICKETS_WORK },
+	/* Issue 17: a summary, a draft reply or a translation, on request. */
+	{ "GET", "/api/tickets/:id/assist", tick_assist_info_route, 0,
+	    TICK_PERM_TICKETS_READ },
+	{ "POST", "/api/tickets/:id/assist", tick_assist_route, 0,
+	    TICK_PERM_TICKETS_READ },
 	/* Issue 16: an agent's reaction to a customer's message. */
 	{ "POST", "/api/tickets/:id/messages/:messageId/reaction",
 	    tick_work_react, 0, TICK_PERM_TICKETS_WORK },

@@ -6,8 +6,9 @@
 
 #include "b64.h"
 
-char *
-tick_b64url_encode(const void *in, size_t len)
+/* url: base64url without padding; else standard base64 with it. */
+static char *
+encode(const void *in, size_t len, int url)
 {
 	base64_encodestate st;
 	size_t cap, o = 0;
@@ -26,12 +27,24 @@ tick_b64url_encode(const void *in, size_t len)
 	for (int i = 0; i < n; i++) {
 		char c = out[i];
 
-		if (c == '\n' || c == '\r' || c == '=')
+		if (c == '\n' || c == '\r' || (url && c == '='))
 			continue;
-		out[o++] = c == '+' ? '-' : c == '/' ? '_' : c;
+		out[o++] = !url ? c : c == '+' ? '-' : c == '/' ? '_' : c;
 	}
 	out[o] = '\0';
 	return out;
+}
+
+char *
+tick_b64url_encode(const void *in, size_t len)
+{
+	return encode(in, len, 1);
+}
+
+char *
+tick_b64_encode(const void *in, size_t len)
+{
+	return encode(in, len, 0);
 }
 
 /* url: the alphabet uses - and _ instead of + and /. */

@@ -14,6 +14,9 @@
 /* Encodes in[0..len) as base64url without padding. Returns a new string
  * (free with free()) or NULL. */
 char *tick_b64url_encode(const void *in, size_t len);
+/* Encodes in[0..len) as standard base64 (+ and /) with padding, on one
+ * line. Returns a new string (free with free()) or NULL. */
+char *tick_b64_encode(const void *in, size_t len);
 
 /*
  * Decodes base64url (padding optional) from in[0..len) into a new buffer

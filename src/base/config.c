@@ -25,6 +25,7 @@ enum kind {
 	K_CHOICE,   /* one of a comma-separated list in def2 */
 	K_LABEL,    /* a title WhatsApp shows: 1..max characters */
 	K_PHONE,    /* a phone number, kept as its international digits */
+	K_UNIT,     /* a decimal number from 0 to 1 */
 };
 
 static const struct {
@@ -278,11 +279,39 @@ static const struct {
 	[TICK_CFG_MODERATION_TIMEOUT_MS] = { "MODERATION_TIMEOUT_MS", NULL,
 	    "8000", K_NUM, 200, 120000 },
 	/* Anonymous safety reports: text (their text is checked, as any
-	 * customer's) or off (never sent to a provider). */
+	 * customer's, their photos are not sent), all (photos too) or off
+	 * (nothing of them is sent to a provider). */
 	[TICK_CFG_MODERATION_ANONYMOUS] = { "MODERATION_ANONYMOUS", NULL,
-	    "text", K_CHOICE, 0, 0, ",text,off," },
+	    "text", K_CHOICE, 0, 0, ",text,all,off," },
 	[TICK_CFG_MODERATION_MAX_ATTEMPTS] = { "MODERATION_MAX_ATTEMPTS", NULL,
 	    "8", K_NUM, 1, 50 },
+	/* Customers' photos: checked (1) or kept away from the provider (0);
+	 * a larger one is a recorded skip. */
+	[TICK_CFG_MODERATION_IMAGES] = { "MODERATION_IMAGES", NULL, "1",
+	    K_CHOICE, 0, 0, ",0,1," },
+	[TICK_CFG_MODERATION_MAX_IMAGE_BYTES] = { "MODERATION_MAX_IMAGE_BYTES",
+	    NULL, "4194304", K_NUM, 1024, 20971520 },
+	/* The intake offers a suggestion this sure, or surer (0..1). */
+	[TICK_CFG_MODERATION_SUGGEST_MIN_CONFIDENCE] = { "MODERATION_SUGGEST_MIN_CONFIDENCE",
+	    NULL, "0.7", K_UNIT, 0, 0 },
+	/* {name}: the suggested rule and severity ("Line of fire, High"). */
+	[TICK_CFG_TEXT_INTAKE_CONFIRM] = { "TEXT_INTAKE_CONFIRM", NULL,
+	    "We understood: {name}. Correct?", K_STR, 0, 0 },
+	[TICK_CFG_TEXT_INTAKE_YES] = { "TEXT_INTAKE_YES", NULL, "Yes", K_LABEL,
+	    1, 20 },
+	[TICK_CFG_TEXT_INTAKE_NO_CHOOSE] = { "TEXT_INTAKE_NO_CHOOSE", NULL,
+	    "No, choose", K_LABEL, 1, 20 },
+	/* Told once per ticket to a customer whose message the check flagged;
+	 * empty (the default): never. */
+	[TICK_CFG_TEXT_MODERATION_NOTICE] = { "TEXT_MODERATION_NOTICE", NULL,
+	    "", K_STR, 0, 0 },
+	/* Agent assistance: the desk's language (what summaries and the
+	 * translations of customers' messages are written in), and the
+	 * conversation's budget in characters. */
+	[TICK_CFG_ASSIST_LANGUAGE] = { "ASSIST_LANGUAGE", NULL, "English",
+	    K_LABEL, 1, 40 },
+	[TICK_CFG_ASSIST_MAX_CHARS] = { "ASSIST_MAX_CHARS", NULL, "12000",
+	    K_NUM, 500, 100000 },
 	[TICK_CFG_WA_READ_RECEIPTS] = { "WHATSAPP_READ_RECEIPTS", NULL, "1",
 	    K_NUM, 0, 1 },
 	[TICK_CFG_WA_AGENT_PREFIX] = { "WHATSAPP_AGENT_PREFIX", NULL, NULL,
@@ -505,6 +534,15 @@ check(struct tick_config *cfg, int k, char *err, size_t errlen)
 			goto bad;
 		snprintf(probe, sizeof(probe), ",%s,", v);
 		if (strstr(keys[k].choices, probe) == NULL)
+			goto bad;
+		return TICK_OK;
+	}
+	case K_UNIT: {
+		char *end = NULL;
+		double d = strtod(v, &end);
+
+		if (len == 0 || end == NULL || *end != '\0' || !(d >= 0) ||
+		    d > 1)
 			goto bad;
 		return TICK_OK;
 	}

@@ -133,6 +133,17 @@ enum tick_cfg {
 	TICK_CFG_MODERATION_TIMEOUT_MS,
 	TICK_CFG_MODERATION_ANONYMOUS,
 	TICK_CFG_MODERATION_MAX_ATTEMPTS,
+	TICK_CFG_MODERATION_IMAGES,
+	TICK_CFG_MODERATION_MAX_IMAGE_BYTES,
+	/* The guided intake offers the model's suggestion (issue 17). */
+	TICK_CFG_MODERATION_SUGGEST_MIN_CONFIDENCE,
+	TICK_CFG_TEXT_INTAKE_CONFIRM,
+	TICK_CFG_TEXT_INTAKE_YES,
+	TICK_CFG_TEXT_INTAKE_NO_CHOOSE,
+	TICK_CFG_TEXT_MODERATION_NOTICE,
+	/* Agent assistance (issue 17): core/assist. */
+	TICK_CFG_ASSIST_LANGUAGE,
+	TICK_CFG_ASSIST_MAX_CHARS,
 	/* Issue 16: read marks and the typing indicator (1 on, 0 off), and
 	 * the text put before each agent's reply ({agent}: their name). */
 	TICK_CFG_WA_READ_RECEIPTS,

@@ -41,6 +41,106 @@ tick_figures_times(const long long *sorted, size_t n,
 	out->p90 = tick_figures_round2(tick_figures_percentile(sorted, n, 0.9));
 }
 
+int
+tick_figures_bucket(long long secs)
+{
+	long long v = secs < 0 ? 0 : secs > 2147483647LL ? 2147483647LL : secs;
+	int bits = 0, s;
+
+	if (v < 32)
+		return (int)v;
+	for (long long x = v; x != 0; x >>= 1)
+		bits++;
+	s = bits - 5;
+	return 16 * s + (int)(v >> s);
+}
+
+long long
+tick_figures_bucket_low(int b)
+{
+	int s;
+
+	if (b < 32)
+		return b < 0 ? 0 : b;
+	s = b / 16 - 1;
+	return (long long)(b % 16 + 16) << s;
+}
+
+long long
+tick_figures_bucket_high(int b)
+{
+	if (b < 32)
+		return b < 0 ? 0 : b;
+	return tick_figures_bucket_low(b) + (1LL << (b / 16 - 1)) - 1;
+}
+
+/* The middle of the bucket of the rank-th (0-based) duration. */
+static double
+hist_value(const struct tick_figures_bin *bins, size_t nbins, long long rank)
+{
+	long long seen = 0;
+	int last = 0;
+
+	for (size_t i = 0; i < nbins; i++) {
+		if (bins[i].n <= 0)
+			continue;
+		last = bins[i].bucket;
+		seen += bins[i].n;
+		if (rank < seen)
+			break;
+	}
+	return ((double)tick_figures_bucket_low(last) +
+	           (double)tick_figures_bucket_high(last)) /
+	    2.0;
+}
+
+double
+tick_figures_hist_percentile(const struct tick_figures_bin *bins, size_t nbins,
+    double p)
+{
+	long long n = 0, lo;
+	double rank, frac, a, b;
+
+	for (size_t i = 0; i < nbins; i++)
+		if (bins[i].n > 0)
+			n += bins[i].n;
+	if (n == 0)
+		return 0;
+	if (p <= 0)
+		return hist_value(bins, nbins, 0);
+	if (p >= 1)
+		return hist_value(bins, nbins, n - 1);
+	rank = p * (double)(n - 1);
+	lo = (long long)rank;
+	frac = rank - (double)lo;
+	a = hist_value(bins, nbins, lo);
+	if (lo + 1 >= n)
+		return a;
+	b = hist_value(bins, nbins, lo + 1);
+	return a + (b - a) * frac;
+}
+
+void
+tick_figures_hist_times(const struct tick_figures_bin *bins, size_t nbins,
+    long double sum, struct tick_figures_times *out)
+{
+	long long n = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->histogram = 1;
+	for (size_t i = 0; i < nbins; i++)
+		if (bins[i].n > 0)
+			n += bins[i].n;
+	out->count = n;
+	if (n == 0)
+		return;
+	out->average = tick_figures_round2((double)(sum / (long double)n));
+	out->median = tick_figures_round2(
+	    tick_figures_hist_percentile(bins, nbins, 0.5));
+	out->p90 = tick_figures_round2(
+	    tick_figures_hist_percentile(bins, nbins, 0.9));
+}
+
 long long
 tick_figures_sent(const struct tick_figures_outbound *o)
 {

@@ -23,9 +23,63 @@ double tick_figures_percentile(const long long *sorted, size_t n, double p);
 struct tick_figures_times {
 	long long count;
 	double average, median, p90; /* seconds; 0 when count is 0 */
+	/* 1 when median and p90 are estimates from a histogram (within
+	 * TICK_FIGURES_HIST_ERROR); count and average stay exact. */
+	int histogram;
 };
 void tick_figures_times(const long long *sorted, size_t n,
     struct tick_figures_times *out);
+
+/*
+ * Durations kept as a histogram (issue 12, Scale): the figures over a
+ * million tickets sum counts per bucket instead of reading every value.
+ * Buckets are log-spaced with 16 per power of two: a whole number of
+ * seconds v (negative ones count as 0, those past 2^31 - 1 as 2^31 - 1) is
+ * bucket v below 32 (exact), else, with s the bit length of v less 5,
+ * bucket 16 s + (v >> s): the 2^s values from (v >> s) << s. The SQL
+ * function tick_duration_bucket (sql/031_report_speed.sql) computes the
+ * same with integers only.
+ *
+ * A percentile estimated from a histogram takes the middle of the bucket
+ * each rank falls in, so it is off by at most (width - 1) / 2 seconds from
+ * the exact one, and a bucket's width is at most 1/16 of its lowest value:
+ * the estimate is within TICK_FIGURES_HIST_ERROR (1/32, 3.125%) of the
+ * exact PERCENTILE_CONT, and exact below 32 seconds.
+ */
+#define TICK_FIGURES_BUCKETS 448 /* buckets 0 .. 447 */
+#define TICK_FIGURES_HIST_ERROR (1.0 / 32.0)
+/* What an answer says of its percentiles. */
+#define TICK_FIGURES_HIST_PRECISION "histogram, within 3.125%"
+#define TICK_FIGURES_EXACT_PRECISION "exact"
+
+/* The bucket of a duration of secs seconds: 0 .. TICK_FIGURES_BUCKETS - 1. */
+int tick_figures_bucket(long long secs);
+/* The first and the last whole second of bucket b (b in range). */
+long long tick_figures_bucket_low(int b);
+long long tick_figures_bucket_high(int b);
+
+/* One bucket of a histogram: n durations fell in bucket. */
+struct tick_figures_bin {
+	int bucket;
+	long long n;
+};
+
+/*
+ * The p-th percentile (0 <= p <= 1) estimated from nbins bins sorted by
+ * bucket (each bucket once; bins with n <= 0 are skipped): the closest
+ * ranks as tick_figures_percentile, each valued at the middle of its
+ * bucket. 0 when the bins hold nothing.
+ */
+double tick_figures_hist_percentile(const struct tick_figures_bin *bins,
+    size_t nbins, double p);
+
+/*
+ * The duration figure from a histogram of nbins bins (sorted by bucket)
+ * and the exact sum of its durations in seconds (each at least 0): count
+ * and average exact, median and p90 estimated; out->histogram is 1.
+ */
+void tick_figures_hist_times(const struct tick_figures_bin *bins, size_t nbins,
+    long double sum, struct tick_figures_times *out);
 
 /*
  * The outbound messages by the status each has reached, and the delivery

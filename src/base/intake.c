@@ -130,6 +130,7 @@ static const char *const step_names[TICK_INTAKE_STEP__MAX] = {
 	[TICK_INTAKE_SEVERITY] = "severity",
 	[TICK_INTAKE_ANONYMOUS] = "anonymous",
 	[TICK_INTAKE_LOCATION] = "location",
+	[TICK_INTAKE_CONFIRM] = "confirm",
 	[TICK_INTAKE_DONE] = "done",
 	[TICK_INTAKE_EXPIRED] = "expired",
 };
@@ -256,6 +257,7 @@ ask_of(enum tick_intake_step s)
 	case TICK_INTAKE_SEVERITY: return TICK_INTAKE_ASK_SEVERITY;
 	case TICK_INTAKE_ANONYMOUS: return TICK_INTAKE_ASK_ANONYMOUS;
 	case TICK_INTAKE_LOCATION: return TICK_INTAKE_ASK_LOCATION;
+	case TICK_INTAKE_CONFIRM: return TICK_INTAKE_ASK_CONFIRM;
 	case TICK_INTAKE_DONE: return TICK_INTAKE_ASK_DONE;
 	default: return TICK_INTAKE_ASK_NONE;
 	}
@@ -326,6 +328,7 @@ foreign_reply(const struct tick_intake_input *in, enum tick_intake_step s)
 		[TICK_INTAKE_OBSERVATION] = "obs:",
 		[TICK_INTAKE_SEVERITY] = "sev:",
 		[TICK_INTAKE_ANONYMOUS] = "anon:",
+		[TICK_INTAKE_CONFIRM] = "confirm:",
 	};
 	const char *p = step_prefixes[s];
 
@@ -335,7 +338,71 @@ foreign_reply(const struct tick_intake_input *in, enum tick_intake_step s)
 		return 0;
 	if (s == TICK_INTAKE_SITE && more_page(in->reply_id) > 0)
 		return 0;
+	/* The list of what happened, tapped while its suggestion was
+	 * offered, answers the confirmation. */
+	if (s == TICK_INTAKE_CONFIRM && strncmp(in->reply_id, "rule:", 5) == 0)
+		return 0;
 	return p == NULL || strncmp(in->reply_id, p, strlen(p)) != 0;
+}
+
+/* Whether in carries a whole suggestion from the vocabularies. */
+static int
+has_suggestion(const struct tick_intake_input *in)
+{
+	return in->sug_category != NULL && in->sug_observation != NULL &&
+	    in->sug_severity != NULL &&
+	    tick_report_find(TICK_REPORT_CATEGORY, in->sug_category) != NULL &&
+	    tick_report_find(TICK_REPORT_OBSERVATION, in->sug_observation) !=
+	    NULL &&
+	    tick_report_find(TICK_REPORT_SEVERITY, in->sug_severity) != NULL;
+}
+
+/* Offers in's suggestion: the confirm step in place of the lists. */
+static void
+offer(struct tick_intake_outcome *out, const struct tick_intake_input *in)
+{
+	struct tick_intake_form *n = &out->next;
+
+	snprintf(n->sug_category, sizeof(n->sug_category), "%s",
+	    in->sug_category);
+	snprintf(n->sug_observation, sizeof(n->sug_observation), "%s",
+	    in->sug_observation);
+	snprintf(n->sug_severity, sizeof(n->sug_severity), "%s",
+	    in->sug_severity);
+	go(out, TICK_INTAKE_CONFIRM);
+}
+
+/* The worker said no (or chose otherwise): the lists, and no offer again. */
+static void
+decline(struct tick_intake_outcome *out, enum tick_intake_step then)
+{
+	struct tick_intake_form *n = &out->next;
+
+	n->declined = 1;
+	n->sug_category[0] = n->sug_observation[0] = n->sug_severity[0] = '\0';
+	go(out, then);
+}
+
+/* The worker said yes: the suggestion is the report's. */
+static void
+accept(struct tick_intake_outcome *out, const struct tick_intake_form *f)
+{
+	const struct tick_report_choice *c, *o, *s;
+
+	c = tick_report_find(TICK_REPORT_CATEGORY, f->sug_category);
+	o = tick_report_find(TICK_REPORT_OBSERVATION, f->sug_observation);
+	s = tick_report_find(TICK_REPORT_SEVERITY, f->sug_severity);
+	if (c == NULL || o == NULL || s == NULL) {
+		decline(out, TICK_INTAKE_CATEGORY);
+		return;
+	}
+	out->category = c->key;
+	out->observation_type = o->key;
+	out->severity = s->key;
+	out->critical = tick_report_is_critical(s->key);
+	out->next.sug_category[0] = out->next.sug_observation[0] =
+	    out->next.sug_severity[0] = '\0';
+	go(out, TICK_INTAKE_ANONYMOUS);
 }
 
 void
@@ -354,6 +421,14 @@ tick_intake_step(const struct tick_config *cfg,
 		return;
 	if (in->kind == TICK_INTAKE_IN_TIMEOUT) {
 		out->next.step = TICK_INTAKE_EXPIRED;
+		goto out;
+	}
+	/* The suggestion came while the question of what happened waits: it
+	 * is offered now. At any other step it changes nothing. */
+	if (in->kind == TICK_INTAKE_IN_SUGGESTION) {
+		if (s == TICK_INTAKE_CATEGORY && !f->declined &&
+		    has_suggestion(in))
+			offer(out, in);
 		goto out;
 	}
 	if (s == TICK_INTAKE_START) {
@@ -387,7 +462,10 @@ tick_intake_step(const struct tick_config *cfg,
 	    (in->kind == TICK_INTAKE_IN_TEXT &&
 	        says(in->text, "skip", title_of(cfg, TICK_CFG_TEXT_INTAKE_SKIP),
 	            NULL))) {
-		advance(out, s);
+		if (s == TICK_INTAKE_CONFIRM)
+			decline(out, TICK_INTAKE_CATEGORY);
+		else
+			advance(out, s);
 		goto out;
 	}
 	/* "anonymous" at any other step: so be it, and the question
@@ -463,11 +541,43 @@ tick_intake_step(const struct tick_config *cfg,
 		}
 		advance(out, s);
 		break;
+	case TICK_INTAKE_CONFIRM: {
+		const struct tick_report_choice *c;
+
+		if ((in->kind == TICK_INTAKE_IN_REPLY &&
+		        strcmp(in->reply_id, "confirm:yes") == 0) ||
+		    (in->kind == TICK_INTAKE_IN_TEXT &&
+		        says(in->text, "yes", "correct",
+		            title_of(cfg, TICK_CFG_TEXT_INTAKE_YES))))
+			accept(out, f);
+		else if ((in->kind == TICK_INTAKE_IN_REPLY &&
+		             strcmp(in->reply_id, "confirm:no") == 0) ||
+		    (in->kind == TICK_INTAKE_IN_TEXT &&
+		        says(in->text, "no", "choose",
+		            title_of(cfg, TICK_CFG_TEXT_INTAKE_NO_CHOOSE))))
+			decline(out, TICK_INTAKE_CATEGORY);
+		else if ((c = pick(TICK_REPORT_CATEGORY, in)) != NULL) {
+			/* What happened, chosen from the list or typed. */
+			out->category = c->key;
+			decline(out, TICK_INTAKE_OBSERVATION);
+		} else if (out->next.asked < 2)
+			mismatch(out, s);
+		else
+			decline(out, TICK_INTAKE_CATEGORY);
+		break;
+	}
 	default: /* the location step takes a location or skip only */
 		mismatch(out, s);
 		break;
 	}
 out:
+	/* About to ask what happened, a suggestion at hand and not declined:
+	 * offered instead. */
+	if (out->ask == TICK_INTAKE_ASK_CATEGORY &&
+	    out->next.step == TICK_INTAKE_CATEGORY &&
+	    s != TICK_INTAKE_CATEGORY && s != TICK_INTAKE_CONFIRM &&
+	    !out->next.declined && has_suggestion(in))
+		offer(out, in);
 	out->changed = memcmp(&out->next, f, sizeof(*f)) != 0;
 }
 
@@ -550,6 +660,7 @@ tick_intake_question(const struct tick_config *cfg, enum tick_intake_ask ask,
 		[TICK_INTAKE_ASK_ANONYMOUS] = TICK_TEXT_INTAKE_ANONYMOUS,
 		[TICK_INTAKE_ASK_LOCATION] = TICK_TEXT_INTAKE_LOCATION,
 		[TICK_INTAKE_ASK_DONE] = TICK_TEXT_INTAKE_DONE,
+		[TICK_INTAKE_ASK_CONFIRM] = TICK_TEXT_INTAKE_CONFIRM,
 	};
 	char id[24];
 	int more;
@@ -560,6 +671,7 @@ tick_intake_question(const struct tick_config *cfg, enum tick_intake_ask ask,
 		return TICK_EINVAL;
 	switch (ask) {
 	case TICK_INTAKE_ASK_ANONYMOUS:
+	case TICK_INTAKE_ASK_CONFIRM:
 	case TICK_INTAKE_ASK_LOCATION: q->kind = TICK_INTAKE_Q_BUTTONS; break;
 	case TICK_INTAKE_ASK_DONE: q->kind = TICK_INTAKE_Q_TEXT; break;
 	default: q->kind = TICK_INTAKE_Q_LIST; break;
@@ -602,7 +714,28 @@ tick_intake_question(const struct tick_config *cfg, enum tick_intake_ask ask,
 		row(q, "", "skip", title_of(cfg, TICK_CFG_TEXT_INTAKE_SKIP),
 		    NULL);
 		break;
+	case TICK_INTAKE_ASK_CONFIRM:
+		row(q, "confirm:", "yes",
+		    title_of(cfg, TICK_CFG_TEXT_INTAKE_YES), NULL);
+		row(q, "confirm:", "no",
+		    title_of(cfg, TICK_CFG_TEXT_INTAKE_NO_CHOOSE), NULL);
+		break;
 	default: break;
 	}
 	return body(cfg, texts[ask], v, q);
+}
+
+void
+tick_intake_suggestion_words(const struct tick_intake_form *f, char *out,
+    size_t outsz)
+{
+	const struct tick_report_choice *c, *s;
+
+	if (outsz == 0)
+		return;
+	out[0] = '\0';
+	c = tick_report_find(TICK_REPORT_CATEGORY, f->sug_category);
+	s = tick_report_find(TICK_REPORT_SEVERITY, f->sug_severity);
+	if (c != NULL && s != NULL)
+		snprintf(out, outsz, "%s, %s", c->title, s->title);
 }

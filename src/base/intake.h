@@ -64,6 +64,9 @@ enum tick_intake_step {
 	TICK_INTAKE_SEVERITY,
 	TICK_INTAKE_ANONYMOUS,
 	TICK_INTAKE_LOCATION,
+	/* The model's suggestion of what happened and how severe, offered for
+	 * the worker to confirm (issue 17) in place of those three lists. */
+	TICK_INTAKE_CONFIRM,
 	TICK_INTAKE_DONE,    /* every step answered or skipped */
 	TICK_INTAKE_EXPIRED, /* left alone too long: a plain ticket now */
 	TICK_INTAKE_STEP__MAX
@@ -82,6 +85,10 @@ struct tick_intake_form {
 	long long site_id;    /* the report's site, 0 when not known */
 	long long subsite_id; /* its sub-site, 0 when none */
 	int has_location, has_photo;
+	/* The suggestion offered at the confirm step (keys of base/report),
+	 * "" when none. Once declined, none is offered again. */
+	char sug_category[40], sug_observation[40], sug_severity[16];
+	int declined;
 };
 
 enum tick_intake_input_kind {
@@ -91,6 +98,9 @@ enum tick_intake_input_kind {
 	TICK_INTAKE_IN_MEDIA,    /* a photo, video, document, voice note */
 	TICK_INTAKE_IN_OTHER,    /* anything else the customer sent */
 	TICK_INTAKE_IN_TIMEOUT,  /* the form was left alone too long */
+	/* The model's suggestion came (`tick outbox`): offered when the form
+	 * waits at the question of what happened. */
+	TICK_INTAKE_IN_SUGGESTION,
 };
 
 /* One answer, as core/intake saw it. Strings are borrowed. */
@@ -104,6 +114,10 @@ struct tick_intake_input {
 	/* Whether any active site exists (the site step is skipped when
 	 * none does). */
 	int sites_exist;
+	/* A suggestion of the model for the report (keys of base/report,
+	 * confident enough), all three or none (NULL): looked up by the
+	 * caller. The form offers it instead of asking what happened. */
+	const char *sug_category, *sug_observation, *sug_severity;
 };
 
 /* What the intake asks next. */
@@ -116,6 +130,8 @@ enum tick_intake_ask {
 	TICK_INTAKE_ASK_ANONYMOUS,
 	TICK_INTAKE_ASK_LOCATION,
 	TICK_INTAKE_ASK_DONE, /* the last word: thank you */
+	/* "We understood: ... Correct?" with Yes and "No, choose" */
+	TICK_INTAKE_ASK_CONFIRM,
 	TICK_INTAKE_ASK__MAX
 };
 
@@ -184,7 +200,8 @@ struct tick_intake_site {
 
 /*
  * Builds question ask into q, its texts from cfg (v fills {ref} and
- * {name}; may be NULL). For ASK_SITE, sites[0..n) are the active sites
+ * {name}; may be NULL; for ASK_CONFIRM {name} is the suggestion as
+ * tick_intake_suggestion_words() says it). For ASK_SITE, sites[0..n) are the active sites
  * from the first of the page on (the caller reads up to
  * TICK_INTAKE_ROWS_MAX + 1 of them): when they do not fit one list, nine
  * are shown and a "More sites" row that asks for page + 1. TICK_EINVAL for
@@ -194,6 +211,11 @@ enum tick_err
 tick_intake_question(const struct tick_config *cfg, enum tick_intake_ask ask,
     const struct tick_text_vars *v, const struct tick_intake_site *sites,
     size_t n, int page, struct tick_intake_question *q);
+
+/* The suggestion of form f in words ("Line of fire, High": the rule's and
+ * the severity's titles) into out; "" when f has none. */
+void tick_intake_suggestion_words(const struct tick_intake_form *f, char *out,
+    size_t outsz);
 
 /* Sites a page of the list shows before its "More sites" row. */
 #define TICK_INTAKE_SITES_PER_PAGE (TICK_INTAKE_ROWS_MAX - 1)

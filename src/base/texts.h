@@ -42,6 +42,8 @@ enum tick_text {
 	/* CSAT (issue 13): the rating question ({ref}) and the thanks. */
 	TICK_TEXT_CSAT_QUESTION,
 	TICK_TEXT_CSAT_THANKS,
+	TICK_TEXT_INTAKE_CONFIRM,
+	TICK_TEXT_MODERATION_NOTICE,
 	TICK_TEXT__MAX
 };
 

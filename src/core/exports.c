@@ -544,9 +544,16 @@ pdf_draw(struct tick_db *db, const struct tick_ticket_filters *f,
 	    "s (%lld tickets)",
 	    res.average, res.median, res.p90, res.count);
 	pdf_text(p, PDF_M, 10, line, 140);
+	if (fr.histogram || res.histogram) {
+		pdf_line(p, 14);
+		pdf_text(p, PDF_M, 9,
+		    "Medians and 90th percentiles estimated from histograms, "
+		    "within 3.125%",
+		    140);
+	}
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
-		if ((rc = tick_reports_series(db, f, groups[i], 1, &items)) !=
-		    TICK_OK)
+		if ((rc = tick_reports_series(db, f, groups[i], 1, &items,
+		         NULL)) != TICK_OK)
 			return rc;
 		pdf_table(p, titles[i], items);
 		if (i == 0)

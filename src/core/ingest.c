@@ -683,9 +683,13 @@ store_message(struct tick_app *app, long long event_id,
 		         m->from != NULL ? m->from : m->from_user_id,
 		         tick_clock_now(), l, &ooh)) != TICK_OK)
 			goto out;
-		/* A text: recorded for the AI safety check with the message,
-		 * checked by `tick outbox` once this commits (issue 17). */
-		if (rc == TICK_OK && m->kind == TICK_WA_TEXT)
+		/* A text, or a file's caption: recorded for the AI safety
+		 * check with the message, checked by `tick outbox` once this
+		 * commits (issue 17). */
+		if (rc == TICK_OK &&
+		    (m->kind == TICK_WA_TEXT ||
+		        (m->media_id != NULL &&
+		            tick_moderation_captioned(m->text))))
 			rc = tick_moderation_enqueue(app, msg_id, t.id,
 			    m->text);
 		/* A photo, document, voice note, video or sticker: recorded

@@ -14,6 +14,7 @@
 #include "intake.h"
 #include "intake_flow.h"
 #include "log.h"
+#include "moderations.h"
 #include "notify.h"
 #include "outbox.h"
 #include "sites.h"
@@ -144,6 +145,50 @@ site_answer(struct tick_app *app, struct tick_intake_input *in)
 	return rc == TICK_ENOTFOUND ? TICK_OK : rc;
 }
 
+/*
+ * The model's suggestion for ticket_id's report (issue 17), when one was
+ * made with a confidence of MODERATION_SUGGEST_MIN_CONFIDENCE or more,
+ * into in (its keys in the buffers given). Nothing otherwise.
+ */
+struct suggestion {
+	char category[40], observation[40], severity[16];
+};
+
+static enum tick_err
+suggestion_in(struct tick_app *app, long long ticket_id, struct suggestion *s,
+    struct tick_intake_input *in)
+{
+	const char *min = tick_config_get(&app->cfg,
+	    TICK_CFG_MODERATION_SUGGEST_MIN_CONFIDENCE);
+	json_t *j = NULL;
+	const char *c, *o, *v;
+	enum tick_err rc;
+	double conf;
+
+	if ((rc = tick_moderation_suggestion(app->db, ticket_id, &j)) !=
+	        TICK_OK ||
+	    j == NULL)
+		return rc;
+	c = json_string_value(json_object_get(j, "life_saving_rule"));
+	o = json_string_value(json_object_get(j, "observation_type"));
+	v = json_string_value(json_object_get(j, "severity"));
+	conf = json_number_value(json_object_get(j, "confidence"));
+	if (c != NULL && o != NULL && v != NULL &&
+	    conf >= (min != NULL ? strtod(min, NULL) : 0.7) &&
+	    strlen(c) < sizeof(s->category) &&
+	    strlen(o) < sizeof(s->observation) &&
+	    strlen(v) < sizeof(s->severity)) {
+		snprintf(s->category, sizeof(s->category), "%s", c);
+		snprintf(s->observation, sizeof(s->observation), "%s", o);
+		snprintf(s->severity, sizeof(s->severity), "%s", v);
+		in->sug_category = s->category;
+		in->sug_observation = s->observation;
+		in->sug_severity = s->severity;
+	}
+	json_decref(j);
+	return TICK_OK;
+}
+
 /* Sets on the ticket what the answer said. */
 static enum tick_err
 apply_report(struct tick_app *app, long long ticket_id,
@@ -248,9 +293,14 @@ build_question(struct tick_app *app, const struct tick_ticket *tk,
 	struct tick_site_code rows[TICK_SITE_CODES_PAGE_MAX];
 	struct tick_intake_site sites[TICK_SITE_CODES_PAGE_MAX];
 	struct tick_text_vars v = { tk->reference, NULL, NULL, NULL };
+	char words[200];
 	size_t n = 0;
 	enum tick_err rc;
 
+	if (o->ask == TICK_INTAKE_ASK_CONFIRM) {
+		tick_intake_suggestion_words(&o->next, words, sizeof(words));
+		v.name = words;
+	}
 	if (o->ask == TICK_INTAKE_ASK_SITE) {
 		rc = tick_site_codes_page(app->db,
 		    (long long)o->next.page * TICK_INTAKE_SITES_PER_PAGE, rows,
@@ -373,6 +423,7 @@ apply(struct tick_app *app, long long ticket_id, const struct tick_wa_msg *m,
 	static struct tick_intake_question q;
 	struct tick_intake_outcome o;
 	struct tick_intake_input in;
+	struct suggestion sug;
 	struct tick_ticket tk;
 	struct tick_form f;
 	const char *to;
@@ -395,6 +446,12 @@ apply(struct tick_app *app, long long ticket_id, const struct tick_wa_msg *m,
 	else if (f.f.step == TICK_INTAKE_SITE)
 		rc = site_answer(app, &in);
 	if (rc != TICK_OK)
+		return rc;
+	/* The question of what happened may come next: the model's
+	 * suggestion, when there is one, is offered in its place. */
+	if (!f.stale && !f.f.declined &&
+	    (f.f.step == TICK_INTAKE_START || f.f.step == TICK_INTAKE_SITE) &&
+	    (rc = suggestion_in(app, ticket_id, &sug, &in)) != TICK_OK)
 		return rc;
 	tick_intake_step(&app->cfg, &f.f, &in, &o);
 	to = m->from != NULL        ? m->from :
@@ -451,4 +508,55 @@ tick_intake_redelivered(struct tick_app *app, const struct tick_wa_msg *m,
 	tick_log_info("%s: message %s: applying it to ticket %lld's form now",
 	    __func__, m->wamid, ticket_id);
 	return tick_intake_answer(app, ticket_id, m, message_id, l);
+}
+
+/* The suggestion came: offered when the form waits at what happened. */
+static enum tick_err
+suggested(struct tick_app *app, long long ticket_id, struct tick_outbox_list *l)
+{
+	static struct tick_intake_question q;
+	struct tick_intake_outcome o;
+	struct tick_intake_input in;
+	struct suggestion sug;
+	struct tick_ticket tk;
+	struct tick_form f;
+	enum tick_err rc;
+
+	if ((rc = tick_ticket_lock(app->db, NULL, ticket_id, &tk)) != TICK_OK ||
+	    (rc = tick_form_lock(app->db, ticket_id,
+	         tick_config_num(&app->cfg, TICK_CFG_INTAKE_TIMEOUT_MINUTES),
+	         &f)) != TICK_OK)
+		return rc == TICK_ENOTFOUND ? TICK_OK : rc;
+	if (f.stale || f.f.declined || f.f.step != TICK_INTAKE_CATEGORY ||
+	    tk.address[0] == '\0')
+		return TICK_OK;
+	memset(&in, 0, sizeof(in));
+	in.kind = TICK_INTAKE_IN_SUGGESTION;
+	if ((rc = suggestion_in(app, ticket_id, &sug, &in)) != TICK_OK)
+		return rc;
+	tick_intake_step(&app->cfg, &f.f, &in, &o);
+	if (o.ask == TICK_INTAKE_ASK_NONE)
+		return TICK_OK;
+	if ((rc = build_question(app, &tk, &o, &q)) != TICK_OK ||
+	    (rc = tick_form_save(app->db, ticket_id, &o.next, NULL, 0)) !=
+	        TICK_OK)
+		return rc;
+	return queue_question(app, &tk, tk.address, &q, l);
+}
+
+enum tick_err
+tick_intake_suggested(struct tick_app *app, long long ticket_id,
+    struct tick_outbox_list *l)
+{
+	size_t n0 = l->n;
+	enum tick_err rc;
+
+	if ((rc = tick_db_begin(app->db)) != TICK_OK)
+		return rc;
+	if ((rc = suggested(app, ticket_id, l)) != TICK_OK ||
+	    (rc = tick_db_commit(app->db)) != TICK_OK) {
+		tick_db_rollback(app->db);
+		drop_from(l, n0);
+	}
+	return rc;
 }

@@ -59,4 +59,15 @@ enum tick_err tick_intake_answer(struct tick_app *app, long long ticket_id,
 enum tick_err tick_intake_redelivered(struct tick_app *app,
     const struct tick_wa_msg *m, struct tick_outbox_list *l);
 
+/*
+ * The AI check of a text of ticket_id made a suggestion (issue 17), with
+ * no transaction open: when the ticket's form waits at the question of
+ * what happened and the suggestion is confident enough
+ * (MODERATION_SUGGEST_MIN_CONFIDENCE), the form moves to its confirm step
+ * and the question "We understood: ... Correct?" (Yes, "No, choose") is
+ * queued on l, in a transaction of its own. Else nothing.
+ */
+enum tick_err tick_intake_suggested(struct tick_app *app, long long ticket_id,
+    struct tick_outbox_list *l);
+
 #endif

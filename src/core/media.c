@@ -13,6 +13,7 @@
 #include "events.h"
 #include "log.h"
 #include "media.h"
+#include "moderation.h"
 #include "net.h"
 #include "notify.h"
 #include "outbox.h"
@@ -54,7 +55,7 @@ static const char *const stmts[MD_STMT__MAX] = {
 	    "SELECT COALESCE(a.media_id, ''), a.mime_type, a.sha256, a.file_name,"
 	    " a.attempts, COALESCE(a.ticket_id, 0), COALESCE(t.reference, ''),"
 	    " COALESCE(t.mobile, ''), COALESCE(t.contact_id, 0), a.direction,"
-	    " COALESCE(a.reply_id, 0), a.content"
+	    " COALESCE(a.reply_id, 0), a.content, COALESCE(a.message_id, 0)"
 	    " FROM attachments a LEFT JOIN tickets t ON t.id = a.ticket_id"
 	    " WHERE a.id = ? AND a.state = 'pending'",
 	[MD_DEFER] = "UPDATE attachments SET next_attempt_at = NOW(3),"
@@ -214,7 +215,7 @@ tick_media_add_inbound(struct tick_db *db, long long ticket_id,
 struct pending {
 	char media_id[65], mime[129], sha256[129], name[256], ref[33],
 	    mobile[16], direction[4];
-	long long attempts, ticket_id, contact_id, reply_id;
+	long long attempts, ticket_id, contact_id, reply_id, message_id;
 	char *content; /* owned; the bytes when they were given to tick */
 	size_t content_len;
 };
@@ -243,6 +244,7 @@ load(struct tick_db *db, long long id, long long max, struct pending *p)
 	tick_q_out_str(&q, p->direction, sizeof(p->direction));
 	tick_q_out_int(&q, &p->reply_id);
 	tick_q_out_str(&q, p->content, (size_t)max + 1);
+	tick_q_out_int(&q, &p->message_id);
 	if ((rc = tick_q_exec(&q)) == TICK_OK) {
 		r = tick_q_fetch(&q);
 		rc = r == 1 ? TICK_OK : r == 0 ? TICK_ENOTFOUND : TICK_EDB;
@@ -320,9 +322,12 @@ fail(struct tick_app *app, long long id, const struct pending *p,
 	tick_outbox_list_clear(&l);
 }
 
+/* Kept: recorded, and a customer's photo (data, len) goes to its safety
+ * check in the same transaction. */
 static enum tick_err
 stored(struct tick_app *app, long long id, const struct pending *p,
-    const struct tick_cld_result *res, const char *mime)
+    const struct tick_cld_result *res, const char *mime, const void *data,
+    size_t len)
 {
 	struct tick_db *db = app->db;
 	enum tick_err rc;
@@ -347,6 +352,10 @@ stored(struct tick_app *app, long long id, const struct pending *p,
 		rc = tick_q_exec(&q);
 		tick_q_done(&q);
 	}
+	if (rc == TICK_OK && strcmp(p->direction, "in") == 0 &&
+	    p->message_id > 0)
+		rc = tick_moderation_enqueue_image(app, p->message_id,
+		    p->ticket_id, id, mime, data, len);
 	if (rc == TICK_OK && p->ticket_id)
 		rc = tick_events_emit(db, TICK_EV_MESSAGE_STATUS, p->ticket_id);
 	if (rc == TICK_OK)
@@ -600,8 +609,8 @@ upload:
 	    p.name[0] ? p.name : public_id, mime, folder, public_id, &up);
 	tick_outbox_gate_record(app, TICK_OUTBOX_HOST_CLOUDINARY,
 	    tick_outbox_host_failed(rc, up.http_status));
-	free(data);
 	if (rc != TICK_OK) {
+		free(data);
 		/* Rate limits, 5xx and bad credentials (fixed later) retry. */
 		fail(app, id, &p, up.error,
 		    up.retryable || up.http_status == 401 ||
@@ -609,8 +618,9 @@ upload:
 		    0);
 		return rc;
 	}
-	if ((rc = stored(app, id, &p, &up, mime)) == TICK_OK &&
-	    strcmp(p.direction, "out") == 0 && p.reply_id > 0)
+	rc = stored(app, id, &p, &up, mime, data, len);
+	free(data);
+	if (rc == TICK_OK && strcmp(p.direction, "out") == 0 && p.reply_id > 0)
 		send_outgoing(app, &p, up.secure_url, mime);
 	return rc;
 }

@@ -201,6 +201,23 @@ lost(unsigned int e)
 	    e == CR_COMMANDS_OUT_OF_SYNC || e == ER_UNKNOWN_STMT_HANDLER;
 }
 
+int
+tick_db_error_passes(unsigned int errnum)
+{
+	switch (errnum) {
+	case ER_LOCK_DEADLOCK:
+	case ER_LOCK_WAIT_TIMEOUT:
+	case ER_UNKNOWN_COM_ERROR: /* 1047: the node is not ready */
+	case ER_DISK_FULL:
+	case ER_ERROR_ON_WRITE:
+	case ER_RECORD_FILE_FULL:
+	case ER_OUTOFMEMORY:
+	case ER_OUT_OF_SORTMEMORY:
+	case ER_OUT_OF_RESOURCES: return 1;
+	default: return 0;
+	}
+}
+
 /* *own is set when the statement did not fit the cache: the caller closes
  * it after its run. */
 static MYSQL_STMT *
@@ -448,10 +465,7 @@ prepare_failed(struct tick_db *db, unsigned int errnum)
 		deadlocked(db);
 		return TICK_EBUSY;
 	}
-	return errnum == ER_LOCK_WAIT_TIMEOUT ||
-	        errnum == ER_UNKNOWN_COM_ERROR ?
-	    TICK_EBUSY :
-	    TICK_EDB;
+	return tick_db_error_passes(errnum) ? TICK_EBUSY : TICK_EDB;
 }
 
 /* One attempt: prepare (cached), bind, execute, store. */
@@ -517,8 +531,9 @@ fail:
 	tick_log_err("%s: %u %s: %.80s", __func__, *errnum,
 	    mysql_stmt_error(q->st), q->sql);
 	/* 1047 on Galera: the node is out of the primary component ("WSREP
-	 * has not yet prepared node for application use"), which passes. */
-	return *errnum == ER_UNKNOWN_COM_ERROR ? TICK_EBUSY : TICK_EDB;
+	 * has not yet prepared node for application use"); a full tmpdir or
+	 * disk: both pass, and what failed for them is tried again later. */
+	return tick_db_error_passes(*errnum) ? TICK_EBUSY : TICK_EDB;
 }
 
 /*

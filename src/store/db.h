@@ -50,6 +50,17 @@ void tick_db_free(struct tick_db *db);
 /* Connects when not connected. TICK_EDB when the server cannot be reached. */
 enum tick_err tick_db_connect(struct tick_db *db);
 
+/*
+ * Whether server error errnum (mysqld_error.h) is one that passes, the
+ * server's state and not the statement's: a deadlock or a lock wait, a
+ * Galera node out of the primary component (1047), a full disk or tmpdir
+ * (1021, 1026 errno 28 writing, 1114 a full temporary table), memory or
+ * resources out (1037, 1038, 1041). Statements failing so answer
+ * TICK_EBUSY: the webhook then answers 503 and Meta delivers again, never
+ * a 200 for a message not stored.
+ */
+int tick_db_error_passes(unsigned int errnum);
+
 /* Transactions. Begin reconnects first when the connection was lost. */
 enum tick_err tick_db_begin(struct tick_db *db);
 enum tick_err tick_db_commit(struct tick_db *db);

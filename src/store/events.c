@@ -1,10 +1,14 @@
+#include <stdio.h>
+#include <string.h>
+
 #include "db.h"
 #include "events.h"
 
 /*
- * Rows are read once they are this old, so that a transaction that took
- * an earlier id but committed later is never skipped: every transaction
- * here commits within milliseconds of writing its event.
+ * Rows are read once they are TICK_EVENTS_SETTLE_MS old, in (created_at,
+ * id) order, so that a transaction that wrote an earlier event but
+ * committed later is never skipped: every transaction here commits within
+ * milliseconds of writing its event.
  */
 /* A stream not heard of for STALE_SECONDS (its worker died) no longer
  * counts against its user's limit. */
@@ -15,6 +19,7 @@ enum events_stmt {
 	EV_INSERT_BY_ID,
 	EV_INSERT_BY_WAMID,
 	EV_START,
+	EV_CURSOR_OF,
 	EV_SINCE,
 	EV_PRUNE,
 	EV_STREAM_ADD,
@@ -36,17 +41,25 @@ static const char *const stmts[EV_STMT__MAX] = {
 	[EV_INSERT_BY_WAMID] =
 	    "INSERT INTO events (type, ticket_id) SELECT ?, ticket_id"
 	    " FROM whatsapp_messages WHERE wamid = ? AND ticket_id IS NOT NULL",
-	[EV_START] = "SELECT COALESCE(MAX(id), 0) FROM events"
-	             " WHERE created_at <= NOW(3) - INTERVAL " TICK_EVENTS_SETTLE_MS
-	             "000 MICROSECOND",
+	/* Where a new stream starts: the settled moment, now. */
+	[EV_START] = "SELECT DATE_FORMAT(NOW(3) - INTERVAL " TICK_EVENTS_SETTLE_MS
+	             "000 MICROSECOND, '%Y-%m-%d %H:%i:%s.%f')",
+	[EV_CURSOR_OF] =
+	    "SELECT DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f') FROM events"
+	    " WHERE id = ?",
+	/* In (created_at, id) order, not id order: on Galera a node may take
+	 * a lower id after another node took a higher one (each counts by its
+	 * own steps), and only the time says which came first. */
 	[EV_SINCE] =
 	    "SELECT e.id, e.type, COALESCE(e.ticket_id, 0), t.reference, t.status,"
 	    " DATE_FORMAT(e.created_at, '%Y-%m-%dT%H:%i:%s.%fZ'),"
-	    " COALESCE(e.user_id, 0)"
+	    " COALESCE(e.user_id, 0),"
+	    " DATE_FORMAT(e.created_at, '%Y-%m-%d %H:%i:%s.%f')"
 	    " FROM events e LEFT JOIN tickets t ON t.id = e.ticket_id"
-	    " WHERE e.id > ? AND e.created_at <= NOW(3) - INTERVAL " TICK_EVENTS_SETTLE_MS
+	    " WHERE e.created_at >= ? AND (e.created_at > ? OR e.id > ?)"
+	    " AND e.created_at <= NOW(3) - INTERVAL " TICK_EVENTS_SETTLE_MS
 	    "000 MICROSECOND AND (e.ticket_id IS NULL OR " TICK_SCOPE_SQL ")"
-	    " ORDER BY e.id LIMIT ?",
+	    " ORDER BY e.created_at, e.id LIMIT ?",
 	[EV_PRUNE] =
 	    "DELETE FROM events WHERE created_at < NOW(3) - INTERVAL 7 DAY"
 	    " LIMIT 10000",
@@ -121,14 +134,14 @@ tick_events_emit_for_message(struct tick_db *db, const char *type,
 }
 
 enum tick_err
-tick_events_start(struct tick_db *db, long long *id)
+tick_events_start(struct tick_db *db, struct tick_events_cursor *c)
 {
 	struct tick_q q;
 	enum tick_err rc;
 
-	*id = 0;
+	memset(c, 0, sizeof(*c));
 	tick_q_init(&q, db, stmts[EV_START]);
-	tick_q_out_int(&q, id);
+	tick_q_out_str(&q, c->at, sizeof(c->at));
 	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
 		rc = TICK_EDB;
 	tick_q_done(&q);
@@ -136,8 +149,39 @@ tick_events_start(struct tick_db *db, long long *id)
 }
 
 enum tick_err
+tick_events_cursor_of(struct tick_db *db, long long id,
+    struct tick_events_cursor *c)
+{
+	struct tick_q q;
+	enum tick_err rc;
+	int got = 0;
+
+	/* From the beginning: every event kept. */
+	if (id <= 0) {
+		memset(c, 0, sizeof(*c));
+		snprintf(c->at, sizeof(c->at), "%s",
+		    "1000-01-01 00:00:00.000000");
+		return TICK_OK;
+	}
+	tick_q_init(&q, db, stmts[EV_CURSOR_OF]);
+	tick_q_int(&q, id);
+	tick_q_out_str(&q, c->at, sizeof(c->at));
+	if ((rc = tick_q_exec(&q)) == TICK_OK)
+		got = tick_q_fetch(&q) == 1;
+	tick_q_done(&q);
+	if (rc != TICK_OK)
+		return rc;
+	/* An event pruned (a week old): start from now. */
+	if (!got)
+		return tick_events_start(db, c);
+	c->id = id;
+	return TICK_OK;
+}
+
+enum tick_err
 tick_events_read(struct tick_db *db, const struct tick_scope *scope,
-    long long after, struct tick_event *ev, size_t max, size_t *n)
+    const struct tick_events_cursor *after, struct tick_event *ev, size_t max,
+    size_t *n)
 {
 	struct tick_event row;
 	struct tick_q q;
@@ -149,7 +193,9 @@ tick_events_read(struct tick_db *db, const struct tick_scope *scope,
 	if (max == 0)
 		return TICK_OK;
 	tick_q_init(&q, db, stmts[EV_SINCE]);
-	tick_q_int(&q, after);
+	tick_q_str(&q, after->at, (size_t)-1);
+	tick_q_str(&q, after->at, (size_t)-1);
+	tick_q_int(&q, after->id);
 	tick_scope_bind(&q, scope);
 	tick_q_int(&q, (long long)max);
 	tick_q_out_int(&q, &row.id);
@@ -159,12 +205,14 @@ tick_events_read(struct tick_db *db, const struct tick_scope *scope,
 	tick_q_out_str(&q, row.status, sizeof(row.status));
 	tick_q_out_str(&q, row.at, sizeof(row.at));
 	tick_q_out_int(&q, &row.user_id);
+	tick_q_out_str(&q, row.cursor.at, sizeof(row.cursor.at));
 	rc = tick_q_exec(&q);
 	/* A fetch error (already logged) ends the batch: the stream resumes
 	 * after the last row it got. */
 	while (rc == TICK_OK && *n < max && tick_q_fetch(&q) == 1) {
 		row.has_reference = !tick_q_isnull(&q, 3);
 		row.has_status = !tick_q_isnull(&q, 4);
+		row.cursor.id = row.id;
 		ev[(*n)++] = row;
 	}
 	tick_q_done(&q);

@@ -49,15 +49,25 @@ struct tick_db;
 /* Most rows one tick_events_read() returns. */
 #define TICK_EVENTS_READ_MAX 200
 
+/* Where a reader of `events` is: after the event created at `at`
+ * ("YYYY-MM-DD HH:MM:SS.ffffff", UTC) with id `id`. Events are read in
+ * (created_at, id) order: on Galera ids are not in time order across
+ * nodes. */
+struct tick_events_cursor {
+	char at[32];
+	long long id;
+};
+
 /* One row of `events`, with its ticket's reference and status. */
 struct tick_event {
 	long long id;
 	long long ticket_id; /* 0 when the event is about no ticket */
 	long long user_id;   /* the user it is meant for; 0: everyone */
 	char type[33];
-	char reference[33]; /* "" when has_reference is 0 */
-	char status[16];    /* "" when has_status is 0 */
-	char at[40];        /* created_at, ISO 8601 in UTC */
+	char reference[33];               /* "" when has_reference is 0 */
+	char status[16];                  /* "" when has_status is 0 */
+	char at[40];                      /* created_at, ISO 8601 in UTC */
+	struct tick_events_cursor cursor; /* a reader after this event */
 	int has_reference;
 	int has_status;
 };
@@ -81,23 +91,31 @@ enum tick_err tick_events_emit_for_message(struct tick_db *db, const char *type,
  * For `tick outbox`, which cron runs. */
 enum tick_err tick_events_prune(struct tick_db *db, long long *n);
 
-/* The id a new stream starts after (it sees only newer events): the
- * newest settled event's, 0 when there is none. TICK_EDB when the
- * database does not answer. */
-enum tick_err tick_events_start(struct tick_db *db, long long *id);
+/* Where a new stream starts (it sees only newer events): after the
+ * settled moment, now. TICK_EDB when the database does not answer. */
+enum tick_err
+tick_events_start(struct tick_db *db, struct tick_events_cursor *c);
+
+/* Where a stream resuming after event id (Last-Event-ID) starts: after
+ * that event; from the first event kept when id is 0; from now when the
+ * event is gone (pruned). TICK_EDB when the database does not answer. */
+enum tick_err tick_events_cursor_of(struct tick_db *db, long long id,
+    struct tick_events_cursor *c);
 
 /*
  * Reads into ev (caller storage for max rows; at most
- * TICK_EVENTS_READ_MAX are read) the settled events after id `after`,
- * oldest first, and sets *n to their number. An event is settled once it
- * is old enough that no transaction which took an earlier id can still
- * commit, so a reader resuming after the last id it read misses nothing.
- * A row that cannot be fetched ends the read early (logged): the rows
- * before it are returned with TICK_OK. TICK_EDB when the query fails.
+ * TICK_EVENTS_READ_MAX are read) the settled events after cursor `after`,
+ * in (created_at, id) order, and sets *n to their number. An event is
+ * settled once it is old enough that no transaction which wrote an
+ * earlier one can still commit (on any node, while nodes apply each
+ * other's writes within TICK_EVENTS_SETTLE_MS), so a reader resuming
+ * after the last event it read (its ev[].cursor) misses nothing. A row
+ * that cannot be fetched ends the read early (logged): the rows before it
+ * are returned with TICK_OK. TICK_EDB when the query fails.
  */
-enum tick_err
-tick_events_read(struct tick_db *db, const struct tick_scope *scope,
-    long long after, struct tick_event *ev, size_t max, size_t *n);
+enum tick_err tick_events_read(struct tick_db *db,
+    const struct tick_scope *scope, const struct tick_events_cursor *after,
+    struct tick_event *ev, size_t max, size_t *n);
 
 /*
  * Records a new live stream of user and ends that user's oldest streams

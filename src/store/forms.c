@@ -14,12 +14,17 @@ static const char *const stmts[FM_STMT__MAX] = {
 	[FM_LOCK] =
 	    "SELECT step, asked, page, COALESCE(site_id, 0),"
 	    " COALESCE(subsite_id, 0), has_location, has_photo, last_message_id,"
-	    " updated_at < NOW(3) - INTERVAL ? MINUTE"
+	    " updated_at < NOW(3) - INTERVAL ? MINUTE,"
+	    " COALESCE(suggested_category, ''),"
+	    " COALESCE(suggested_observation, ''),"
+	    " COALESCE(suggested_severity, ''), suggestion_declined"
 	    " FROM intake_forms WHERE ticket_id = ? FOR UPDATE",
 	/* last_message_id only moves forward. */
 	[FM_SAVE] =
 	    "UPDATE intake_forms SET step = ?, asked = ?, page = ?, site_id = ?,"
 	    " subsite_id = ?, has_location = ?, has_photo = ?,"
+	    " suggested_category = ?, suggested_observation = ?,"
+	    " suggested_severity = ?, suggestion_declined = ?,"
 	    " last_wamid = COALESCE(?, last_wamid),"
 	    " last_message_id = GREATEST(last_message_id, ?), updated_at = NOW(3)"
 	    " WHERE ticket_id = ?",
@@ -49,7 +54,8 @@ tick_form_lock(struct tick_db *db, long long ticket_id,
     long long timeout_minutes, struct tick_form *out)
 {
 	char step[TICK_COL_BUF(16)] = "";
-	long long asked = 0, page = 0, loc = 0, photo = 0, stale = 0;
+	long long asked = 0, page = 0, loc = 0, photo = 0, stale = 0,
+	          declined = 0;
 	struct tick_q q;
 	enum tick_err rc;
 
@@ -66,6 +72,11 @@ tick_form_lock(struct tick_db *db, long long ticket_id,
 	tick_q_out_int(&q, &photo);
 	tick_q_out_int(&q, &out->last_message_id);
 	tick_q_out_int(&q, &stale);
+	tick_q_out_str(&q, out->f.sug_category, sizeof(out->f.sug_category));
+	tick_q_out_str(&q, out->f.sug_observation,
+	    sizeof(out->f.sug_observation));
+	tick_q_out_str(&q, out->f.sug_severity, sizeof(out->f.sug_severity));
+	tick_q_out_int(&q, &declined);
 	if ((rc = tick_q_one(&q)) != TICK_OK)
 		return rc;
 	/* A step this build does not know ends the form: no question it
@@ -77,6 +88,7 @@ tick_form_lock(struct tick_db *db, long long ticket_id,
 	out->f.has_location = loc != 0;
 	out->f.has_photo = photo != 0;
 	out->stale = stale != 0;
+	out->f.declined = declined != 0;
 	return TICK_OK;
 }
 
@@ -94,6 +106,11 @@ tick_form_save(struct tick_db *db, long long ticket_id,
 	tick_q_opt_int(&q, f->subsite_id);
 	tick_q_int(&q, f->has_location ? 1 : 0);
 	tick_q_int(&q, f->has_photo ? 1 : 0);
+	tick_q_str(&q, f->sug_category[0] ? f->sug_category : NULL, (size_t)-1);
+	tick_q_str(&q, f->sug_observation[0] ? f->sug_observation : NULL,
+	    (size_t)-1);
+	tick_q_str(&q, f->sug_severity[0] ? f->sug_severity : NULL, (size_t)-1);
+	tick_q_int(&q, f->declined ? 1 : 0);
 	tick_q_str(&q, wamid, (size_t)-1);
 	tick_q_int(&q, message_id);
 	tick_q_int(&q, ticket_id);

@@ -24,6 +24,7 @@ enum hooks_stmt {
 	HK_RESEND,
 	HK_ACTIVE,
 	HK_LOCK_SUB,
+	HK_CURSOR_AT,
 	HK_UPTO,
 	HK_FAN,
 	HK_CURSOR,
@@ -95,15 +96,24 @@ static const char *const stmts[HK_STMT__MAX] = {
 	[HK_LOCK_SUB] =
 	    "SELECT last_event_id, events FROM webhook_subscriptions WHERE id = ?"
 	    " AND active = 1 AND deleted_at IS NULL FOR UPDATE",
+	/* Events are fanned out in (created_at, id) order after the cursor's
+	 * event: on Galera a node may take a lower id after another node took
+	 * a higher one. A cursor whose event is gone starts from the first. */
+	[HK_CURSOR_AT] =
+	    "SELECT DATE_FORMAT(COALESCE((SELECT created_at FROM events"
+	    " WHERE id = ?), '1000-01-01'), '%Y-%m-%d %H:%i:%s.%f')",
 	[HK_UPTO] =
-	    "SELECT COALESCE(MAX(id), 0) FROM (SELECT id FROM events WHERE id > ?"
-	    " AND created_at <= NOW(3) - INTERVAL " TICK_EVENTS_SETTLE_MS
-	    "000 MICROSECOND ORDER BY id LIMIT ?) x",
+	    "SELECT x.id, DATE_FORMAT(x.created_at, '%Y-%m-%d %H:%i:%s.%f')"
+	    " FROM (SELECT id, created_at FROM events WHERE created_at >= ?"
+	    " AND (created_at > ? OR id > ?) AND created_at <= NOW(3) - INTERVAL "
+	    TICK_EVENTS_SETTLE_MS "000 MICROSECOND ORDER BY created_at, id"
+	    " LIMIT ?) x ORDER BY x.created_at DESC, x.id DESC LIMIT 1",
 	[HK_FAN] =
 	    "INSERT IGNORE INTO webhook_deliveries (subscription_id, event_id,"
 	    " type, ticket_id, event_at) SELECT ?, e.id, e.type, e.ticket_id,"
-	    " e.created_at FROM events e WHERE e.id > ? AND e.id <= ?"
-	    " AND FIND_IN_SET(e.type, ?)",
+	    " e.created_at FROM events e WHERE e.created_at >= ?"
+	    " AND (e.created_at > ? OR e.id > ?) AND (e.created_at < ?"
+	    " OR (e.created_at = ? AND e.id <= ?)) AND FIND_IN_SET(e.type, ?)",
 	[HK_CURSOR] =
 	    "UPDATE webhook_subscriptions SET last_event_id = ? WHERE id = ?",
 	[HK_DUE] =
@@ -432,7 +442,7 @@ static enum tick_err
 fan_one(struct tick_db *db, long long sub, long long max, long long *made)
 {
 	long long cursor = 0, upto = 0, n = 0;
-	char events[401] = "";
+	char events[401] = "", at[32] = "", upto_at[32] = "";
 	struct tick_q q;
 	enum tick_err rc;
 
@@ -444,15 +454,27 @@ fan_one(struct tick_db *db, long long sub, long long max, long long *made)
 	tick_q_out_str(&q, events, sizeof(events));
 	if ((rc = tick_q_one(&q)) != TICK_OK)
 		goto out; /* deactivated meanwhile: nothing to do */
+	tick_q_init(&q, db, stmts[HK_CURSOR_AT]);
+	tick_q_int(&q, cursor);
+	tick_q_out_str(&q, at, sizeof(at));
+	if ((rc = tick_q_one(&q)) != TICK_OK)
+		goto out;
 	tick_q_init(&q, db, stmts[HK_UPTO]);
+	tick_q_str(&q, at, (size_t)-1);
+	tick_q_str(&q, at, (size_t)-1);
 	tick_q_int(&q, cursor);
 	tick_q_int(&q, max);
 	tick_q_out_int(&q, &upto);
-	if ((rc = tick_q_one(&q)) != TICK_OK || upto <= cursor)
-		goto out;
+	tick_q_out_str(&q, upto_at, sizeof(upto_at));
+	if ((rc = tick_q_one(&q)) != TICK_OK)
+		goto out; /* nothing new */
 	tick_q_init(&q, db, stmts[HK_FAN]);
 	tick_q_int(&q, sub);
+	tick_q_str(&q, at, (size_t)-1);
+	tick_q_str(&q, at, (size_t)-1);
 	tick_q_int(&q, cursor);
+	tick_q_str(&q, upto_at, (size_t)-1);
+	tick_q_str(&q, upto_at, (size_t)-1);
 	tick_q_int(&q, upto);
 	tick_q_str(&q, events, (size_t)-1);
 	if ((rc = tick_q_count(&q, &n)) != TICK_OK)

@@ -347,20 +347,116 @@ put_times(json_t *by_key, const char *key, const char *name,
 	json_object_set_new(item, name, times_json(&t));
 }
 
+/* Sets member name of the items of by_key to the figures of histograms
+ * of durations which (sql/031_report_speed.sql) over the rollup keys f
+ * selects, grouped by g's key (or all in one, key "", when g is -1).
+ * *count: the durations seen in all; *usable 0 (and nothing read) when the
+ * rollup cannot serve f (a tag, a search, a bound with a time of day). */
+static enum tick_err
+hist_times(struct tick_db *db, const struct tick_ticket_filters *f, int g,
+    enum tick_reports_duration which, const char *name, json_t *by_key,
+    long long *count, int *usable)
+{
+	struct tick_sql s = { .len = 0 }, w = { .len = 0 };
+	struct tick_figures_bin *bins = NULL;
+	struct tick_figures_times t;
+	char key[TICK_COL_BUF(100)] = "", cur[sizeof(key)] = "";
+	long long bucket = 0, n = 0, secs = 0;
+	long double sum = 0;
+	size_t nbins = 0;
+	struct tick_q q;
+	enum tick_err rc;
+	json_t *item;
+	int r, any = 0;
+
+	*count = 0;
+	*usable = tick_ticket_where_rollup(&w, f) == 0 && !w.overflow;
+	if (!*usable)
+		return TICK_OK;
+	if ((bins = calloc(TICK_FIGURES_BUCKETS, sizeof(*bins))) == NULL)
+		return TICK_ENOMEM;
+	tick_sql_add(&s, "SELECT ");
+	tick_sql_add(&s, g >= 0 ? groups[g].key : "''");
+	tick_sql_add(&s,
+	    ", t.bucket, COALESCE(SUM(t.n), 0), COALESCE(SUM(t.secs), 0)"
+	    " FROM ticket_durations t");
+	tick_sql_add(&s, w.text);
+	tick_sql_add(&s, " AND t.measure = ? GROUP BY 1, 2 ORDER BY 1, 2");
+	tick_q_init_built(&q, db, &s);
+	bind_tz(&q, f, g >= 0 ? groups[g].ntz : 0);
+	tick_ticket_bind_where(&q, f);
+	tick_q_int(&q, (long long)which);
+	tick_q_out_str(&q, key, sizeof(key));
+	tick_q_out_int(&q, &bucket);
+	tick_q_out_int(&q, &n);
+	tick_q_out_int(&q, &secs);
+	rc = tick_q_exec(&q);
+	while (rc == TICK_OK) {
+		r = tick_q_fetch(&q);
+		if (r < 0) {
+			rc = TICK_EDB;
+			break;
+		}
+		/* A key ends: its figures from its buckets. */
+		if (any && (r == 0 || strcmp(key, cur) != 0)) {
+			tick_figures_hist_times(bins, nbins, sum, &t);
+			if ((item = json_object_get(by_key, cur)) != NULL &&
+			    json_object_set_new(item, name, times_json(&t)) !=
+			        0)
+				rc = TICK_ENOMEM;
+			nbins = 0;
+			sum = 0;
+		}
+		if (r == 0 || rc != TICK_OK)
+			break;
+		any = 1;
+		memcpy(cur, key, sizeof(cur));
+		if (n <= 0)
+			continue;
+		/* One row a bucket, in order: at most TICK_FIGURES_BUCKETS. */
+		if (nbins == TICK_FIGURES_BUCKETS || bucket < 0 ||
+		    bucket >= TICK_FIGURES_BUCKETS) {
+			tick_log_err("%s: bucket %lld out of range", __func__,
+			    bucket);
+			rc = TICK_EDB;
+			break;
+		}
+		bins[nbins++] = (struct tick_figures_bin){ (int)bucket, n };
+		sum += secs;
+		*count += n;
+	}
+	tick_q_done(&q);
+	free(bins);
+	return rc;
+}
+
 /* Reads the durations which of the tickets f selects, grouped by g's key
- * (or all in one, key "", when g is -1), into the items of by_key. */
+ * (or all in one, key "", when g is -1), into the items of by_key: from
+ * the histograms where the rollup serves f and more than
+ * TICK_MAX_EXACT_DURATIONS durations are there (*histogram set to 1),
+ * else exact, from each ticket's duration. */
 static enum tick_err
 series_times(struct tick_db *db, const struct tick_ticket_filters *f, int g,
-    enum tick_reports_duration which, const char *name, json_t *by_key)
+    enum tick_reports_duration which, const char *name, json_t *by_key,
+    int *histogram)
 {
 	struct tick_sql s = { .len = 0 };
 	struct values a = { NULL, 0, 0 };
 	char key[TICK_COL_BUF(100)] = "", cur[sizeof(key)] = "";
-	long long secs = 0;
+	long long secs = 0, count = 0;
 	struct tick_q q;
 	enum tick_err rc;
-	int r, any = 0;
+	int r, any = 0, usable = 0;
 
+	rc = hist_times(db, f, g, which, name, by_key, &count, &usable);
+	if (rc != TICK_OK)
+		return rc;
+	if (usable && count > TICK_MAX_EXACT_DURATIONS) {
+		if (histogram != NULL)
+			*histogram = 1;
+		return TICK_OK;
+	}
+	/* Few enough (or not in the rollup): exact, over the tickets. */
 	tick_sql_add(&s, "SELECT ");
 	tick_sql_add(&s, g >= 0 ? groups[g].key : "''");
 	tick_sql_add(&s, ", ");
@@ -410,13 +506,13 @@ tick_reports_csat_json(const struct tick_figures_csat *c)
 
 enum tick_err
 tick_reports_series(struct tick_db *db, const struct tick_ticket_filters *f,
-    enum tick_figures_group g, int with_times, json_t **items)
+    enum tick_figures_group g, int with_times, json_t **items, int *histogram)
 {
 	struct tick_sql s = { .len = 0 }, w = { .len = 0 };
 	char key[TICK_COL_BUF(100)], label[TICK_COL_BUF(100)];
 	long long total = 0, open = 0, closed = 0;
 	struct tick_figures_csat csat = { 0, 0 };
-	static const struct tick_figures_times none = { 0, 0, 0, 0 };
+	static const struct tick_figures_times none = { 0, 0, 0, 0, 0 };
 	json_t *by_key = NULL, *item;
 	struct tick_q q;
 	enum tick_err rc;
@@ -495,10 +591,10 @@ tick_reports_series(struct tick_db *db, const struct tick_ticket_filters *f,
 	tick_q_done(&q);
 	if (rc == TICK_OK && with_times)
 		rc = series_times(db, f, (int)g, TICK_REPORTS_FIRST_RESPONSE,
-		    "first_response", by_key);
+		    "first_response", by_key, histogram);
 	if (rc == TICK_OK && with_times)
 		rc = series_times(db, f, (int)g, TICK_REPORTS_RESOLUTION,
-		    "resolution", by_key);
+		    "resolution", by_key, histogram);
 out:
 	json_decref(by_key);
 	if (rc != TICK_OK) {
@@ -519,7 +615,7 @@ tick_reports_times(struct tick_db *db, const struct tick_ticket_filters *f,
 	memset(out, 0, sizeof(*out));
 	if (by_key == NULL)
 		return TICK_ENOMEM;
-	rc = series_times(db, f, -1, which, "t", by_key);
+	rc = series_times(db, f, -1, which, "t", by_key, &out->histogram);
 	if (rc == TICK_OK &&
 	    (t = json_object_get(json_object_get(by_key, ""), "t")) != NULL) {
 		out->count = json_integer_value(json_object_get(t, "count"));
@@ -765,6 +861,9 @@ const char *const tick_report_columns[] = { "reference", "created", "site",
 const size_t tick_report_ncolumns = sizeof(tick_report_columns) /
     sizeof(tick_report_columns[0]);
 
+/* The messages' counts and the last message are kept on the ticket
+ * (sql/031_report_speed.sql, sql/025_list_speed.sql): a row reads no
+ * other table but its names. */
 /* clang-format off */
 #define ROW_SELECT \
 	"SELECT t.id, t.reference, " LOCAL_TEXT("t.created_at") "," \
@@ -776,15 +875,8 @@ const size_t tick_report_ncolumns = sizeof(tick_report_columns) /
 	" COALESCE(" LOCAL_TEXT("t.closed_at") ", '')," \
 	" COALESCE(TIMESTAMPDIFF(SECOND, t.created_at, t.first_response_at), -1)," \
 	" COALESCE(TIMESTAMPDIFF(SECOND, t.created_at, t.closed_at), -1)," \
-	" (SELECT COUNT(*) FROM whatsapp_messages m WHERE m.ticket_id = t.id" \
-	" AND m.direction = 'in')," \
-	" (SELECT COUNT(*) FROM whatsapp_messages m WHERE m.ticket_id = t.id" \
-	" AND m.direction = 'out')," \
-	" (SELECT COUNT(*) FROM whatsapp_messages m WHERE m.ticket_id = t.id" \
-	" AND m.direction = 'out' AND m.billable = 1)," \
-	" COALESCE((SELECT LEFT(x.message, 100) FROM replies x" \
-	" WHERE x.ticket_id = t.id AND x.internal = 0" \
-	" ORDER BY x.id DESC LIMIT 1), '')" \
+	" t.messages_in, t.messages_out, t.billable_messages," \
+	" COALESCE(LEFT(t.last_message, 100), '')" \
 	" FROM tickets t LEFT JOIN users u ON u.id = t.assigned_to" \
 	" LEFT JOIN sites st ON st.id = t.site_id" \
 	" LEFT JOIN sites sb ON sb.id = t.subsite_id"

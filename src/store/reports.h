@@ -78,15 +78,19 @@ enum tick_reports_duration {
  * median, p90}, resolution {...}} per value of group g among the tickets f
  * selects, in key order (days, weeks and months in f->tz, which must be
  * set). A ticket with no value of g (no site, nobody holding it) is key
- * "". Without with_times the times are zeros (each costs a pass over the
- * tickets).
+ * "". Without with_times the times are zeros. The times come from the
+ * duration histograms (sql/031_report_speed.sql) when the rollup serves f
+ * and more than TICK_MAX_EXACT_DURATIONS durations are there: then
+ * *histogram (unless NULL) is set to 1 (medians and p90 within
+ * TICK_FIGURES_HIST_ERROR); else they are exact, read ticket by ticket.
  */
 enum tick_err
 tick_reports_series(struct tick_db *db, const struct tick_ticket_filters *f,
-    enum tick_figures_group g, int with_times, json_t **items);
+    enum tick_figures_group g, int with_times, json_t **items, int *histogram);
 
 /* The duration figure which over the tickets f selects (NULL durations
- * left out). */
+ * left out), from the histograms as the series' times are
+ * (out->histogram says so). */
 enum tick_err
 tick_reports_times(struct tick_db *db, const struct tick_ticket_filters *f,
     enum tick_reports_duration which, struct tick_figures_times *out);

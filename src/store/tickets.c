@@ -1046,6 +1046,30 @@ timeline_moderation(struct tick_db *db, json_t *tl)
 	return rc;
 }
 
+/* Each customer's photo of files arr answers "moderation": its AI check
+ * (issue 17), or null when it has none. */
+static enum tick_err
+attachments_moderation(struct tick_db *db, json_t *arr)
+{
+	enum tick_err rc = TICK_OK;
+	json_t *a, *m;
+	size_t i;
+
+	json_array_foreach (arr, i, a) {
+		long long mid = json_integer_value(
+		    json_object_get(a, "message_id"));
+		const char *dir = json_string_value(
+		    json_object_get(a, "direction"));
+
+		m = NULL;
+		if (mid > 0 && dir != NULL && strcmp(dir, "in") == 0 &&
+		    (rc = tick_moderation_of_image(db, mid, &m)) != TICK_OK)
+			break;
+		json_object_set_new(a, "moderation", m ? m : json_null());
+	}
+	return rc;
+}
+
 /* The ticket's files: message_id or reply_id say where each belongs. */
 static enum tick_err
 attachments(struct tick_db *db, long long id, json_t *o)
@@ -1094,6 +1118,8 @@ attachments(struct tick_db *db, long long id, json_t *o)
 		        "created_at", when));
 	}
 	tick_q_done(&q);
+	if (rc == TICK_OK)
+		rc = attachments_moderation(db, arr);
 	if (rc == TICK_OK)
 		json_object_set_new(o, "attachments", arr);
 	else

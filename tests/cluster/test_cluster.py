@@ -5,8 +5,6 @@ Requests go through nginx (both sets behind one upstream) or, where a test
 needs one set, straight to that set's FastCGI port."""
 import json
 import os
-import queue
-import random
 import re
 import socket
 import struct
@@ -16,7 +14,9 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.environ["TICK_SRCDIR"], "tests", "integration"))
+sys.path.insert(0, os.path.join(os.environ["TICK_SRCDIR"], "tests", "lib"))
 import harness as h  # noqa: E402
+from meta import Meta, report_statuses, sends as graph_sends, tally  # noqa: E402
 
 SRC = os.environ["TICK_SRCDIR"]
 VAR = os.environ["TICK_VAR_DIR"]
@@ -302,74 +302,118 @@ def test_two_nodes_updating_one_ticket_at_once():
     assert bad == [], bad
 
 
+def fcgi_events(s, token, last_id, want, seconds=20):
+    """GET /api/events from set s's events responder, read as it streams:
+    the event ids in the order they came, until want (a list holding one
+    set, filled in while the stream runs) is there and every id of it
+    arrived, or seconds passed; then the connection is dropped, as a
+    browser closing its tab does."""
+    params = {"REQUEST_METHOD": "GET", "DOCUMENT_URI": "/api/events",
+              "REQUEST_URI": "/api/events?last_event_id=%d" % last_id, "SCRIPT_NAME": "/api/events",
+              "QUERY_STRING": "last_event_id=%d" % last_id, "CONTENT_LENGTH": "0", "CONTENT_TYPE": "",
+              "REMOTE_ADDR": "127.0.0.1", "SERVER_PROTOCOL": "HTTP/1.1", "HTTPS": "on",
+              "SERVER_NAME": "localhost", "HTTP_AUTHORIZATION": "Bearer " + token}
+    conn = socket.create_connection(("127.0.0.1", set_port(s, "events")), 5)
+    conn.settimeout(0.5)
+    ids = []
+    try:
+        conn.sendall(_fcgi_record(1, struct.pack("!HB5x", 1, 0)) + _fcgi_record(4, _fcgi_pairs(params)) +
+                     _fcgi_record(4, b"") + _fcgi_record(5, b""))
+        buf = b""
+        text = ""
+        deadline = time.time() + seconds
+        while time.time() < deadline and not (want and want[0] <= set(ids)):
+            try:
+                chunk = conn.recv(65536)
+            except socket.timeout:
+                continue
+            if not chunk:
+                break
+            buf += chunk
+            while len(buf) >= 8:
+                _, kind, _, clen, pad = struct.unpack("!BBHHB", buf[:7])
+                if len(buf) < 8 + clen + pad:
+                    break
+                if kind == 6:
+                    text += buf[8:8 + clen].decode("utf-8", "replace")
+                buf = buf[8 + clen + pad:]
+            while "\n\n" in text:
+                block, _, text = text.partition("\n\n")
+                for line in block.split("\n"):
+                    if line.startswith("id: "):
+                        ids.append(int(line[4:]))
+    finally:
+        conn.close()
+    return ids
+
+
+def test_events_written_on_two_nodes_stream_once_and_in_order_from_either():
+    """Events written on node 1 and node 2 at once (their ids interleave by
+    Galera's auto-increment steps), some by a transaction that holds its
+    event 0.3 s before it commits: a stream on set A (node 1) and one on
+    set B (node 2), both from the same id, each hand out every event once,
+    in the order they were written (created_at, then id), none skipped. A
+    node may take a lower id after another took a higher one, so a stream
+    in id order skipped events here; the 700 ms age rule keeps an event
+    written early and committed late from being passed over."""
+    token = h.admin_token()
+    start = int(node_one(1, "SELECT COALESCE(MAX(id), 0) FROM events"))
+    per_node = 40
+    # Each node holds one of its transactions while the other writes on.
+    script = {1: [], 2: []}
+    for n in (1, 2):
+        for i in range(per_node):
+            if i % 8 == (3 if n == 1 else 7):
+                script[n].append("BEGIN; INSERT INTO events (type) VALUES ('ticket.updated'); DO SLEEP(0.3);"
+                                 " COMMIT;")
+            else:
+                script[n].append("INSERT INTO events (type) VALUES ('ticket.updated'); DO SLEEP(0.02);")
+    got = {}
+    expect = []
+
+    def read(s):
+        got[s] = fcgi_events(s, token, start, expect, seconds=40)
+
+    # The streams run while both nodes write.
+    readers = [threading.Thread(target=read, args=(s,)) for s in "AB"]
+    for t in readers:
+        t.start()
+    time.sleep(0.5)
+    writers = [subprocess.Popen(
+        ["mariadb", "--no-defaults", "--socket", os.path.join(VAR, "db", "node%d.sock" % n), "-u", USER, "tick",
+         "-e", " ".join(script[n])], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for n in (1, 2)]
+    for w in writers:
+        out, _ = w.communicate(timeout=60)
+        assert w.returncode == 0, out
+    # In the order they happened: created_at, then id.
+    written = [int(r[0]) for r in node_sql(3, "SELECT id FROM events WHERE id > %d ORDER BY created_at, id"
+                                              % start)]
+    expect.append(set(written))
+    for t in readers:
+        t.join(timeout=60)
+    # Other tests write no events meanwhile: these are the writers'.
+    assert len(written) >= 2 * per_node, (len(written), written[:10])
+    # Both nodes took ids: they interleave, and not in time order.
+    assert len({i % NODES for i in written}) >= 2, written[:10]
+    late = sum(1 for a, b in zip(written, written[1:]) if b < a)
+    for s in "AB":
+        ids = got.get(s) or []
+        mine = [i for i in ids if i > start]
+        assert len(mine) == len(set(mine)), (s, "an event twice")
+        # In the order they were written, which is not id order across
+        # nodes (each node counts ids by its own steps).
+        assert mine == [i for i in written if i in set(mine)], (s, "out of order")
+        missing = sorted(set(written) - set(mine))
+        if missing:
+            rows = node_sql(3, "SELECT id, DATE_FORMAT(created_at, '%%H:%%i:%%s.%%f'), @@auto_increment_offset"
+                               " FROM events WHERE id > %d ORDER BY id" % start)
+            print("     stream %s: %s\n     written: %s" % (s, mine, rows))
+        assert not missing, (s, "skipped", missing[:10])
+    print("     %d events written on nodes 1 and 2 (%d of them with a lower id than the one before),"
+          " each streamed once and in order by set A and set B" % (len(written), late))
+
+
 # --- the fault case under load ---------------------------------------------
-
-class Meta:
-    """Plays Meta: signed webhooks at a bounded rate through nginx, each
-    delivered again until it gets a 200 (and a few again after one)."""
-
-    def __init__(self, customers=30, rate=20.0, threads=4):
-        self.phones = [h.new_phone() for _ in range(customers)]
-        self.rate = rate
-        self.q = queue.Queue()
-        self.lock = threading.Lock()
-        self.phase = "start"
-        self.stats = {}       # phase -> {"requests": n, "status": {code: n}}
-        self.first = {}       # wamid -> phase it was first sent in
-        self.ok = set()       # wamids answered 200 at least once
-        self.payload = {}
-        self.stop = threading.Event()
-        self.producing = threading.Event()
-        self.workers = [threading.Thread(target=self.work, daemon=True) for _ in range(threads)]
-        for w in self.workers:
-            w.start()
-        self.producer = threading.Thread(target=self.produce, daemon=True)
-        self.producer.start()
-
-    def produce(self):
-        i = 0
-        while not self.stop.is_set():
-            if self.producing.is_set():
-                i += 1
-                wamid = "wamid.LOAD%d" % h.uniq()
-                phone = random.choice(self.phones)
-                with self.lock:
-                    self.first[wamid] = self.phase
-                    self.payload[wamid] = h.text_message(phone, "load message %d" % i, wamid=wamid)
-                self.q.put((wamid, 0))
-            time.sleep(1.0 / self.rate)
-
-    def work(self):
-        while not self.stop.is_set():
-            try:
-                wamid, due = self.q.get(timeout=0.2)
-            except queue.Empty:
-                continue
-            if due > time.time():
-                time.sleep(min(0.2, due - time.time()))
-                self.q.put((wamid, due))
-                continue
-            try:
-                st = h.post_webhook(self.payload[wamid]).status
-            except Exception:
-                st = 0  # no answer at all
-            with self.lock:
-                ph = self.stats.setdefault(self.phase, {"requests": 0, "status": {}})
-                ph["requests"] += 1
-                ph["status"][st] = ph["status"].get(st, 0) + 1
-                if st == 200:
-                    self.ok.add(wamid)
-            if st != 200:
-                # Meta tries again, soon and then less often.
-                self.q.put((wamid, time.time() + 0.5))
-            elif random.random() < 0.03:
-                # Duplicates happen even after a 200.
-                self.q.put((wamid, time.time() + 0.3))
-
-    def pending(self):
-        with self.lock:
-            return len(set(self.first) - self.ok)
-
 
 def test_node_and_host_killed_under_load_lose_nothing_and_send_nothing_twice():
     meta = Meta()
@@ -420,11 +464,7 @@ def test_node_and_host_killed_under_load_lose_nothing_and_send_nothing_twice():
 
     # What Meta does after the sends: a status webhook for each message the
     # Graph API took (the answer to a send may have been lost with set B).
-    reqs = [r for r in h.graph("GET", "/_fake/requests")
-            if r.get("wamid") and (r.get("body") or {}).get("to")]
-    for r in reqs:
-        st = h.graph("GET", "/_fake/status?wamid=%s" % r["wamid"])
-        assert h.post_webhook(st).status == 200
+    report_statuses()
     # The sends a dead host had leased: the clock moves past the lease,
     # then both hosts' `tick outbox` run at once.
     node_sql(1, "UPDATE whatsapp_messages SET next_attempt_at = NOW(3) - INTERVAL 1 SECOND"
@@ -437,14 +477,7 @@ def test_node_and_host_killed_under_load_lose_nothing_and_send_nothing_twice():
     time.sleep(1.5)  # the cron loops' last runs
 
     wamids = list(meta.first)
-    stored = {}
-    for chunk in range(0, len(wamids), 200):
-        ids = "','".join(wamids[chunk:chunk + 200])
-        for w, c in node_sql(3, "SELECT wamid, COUNT(*) FROM whatsapp_messages WHERE direction = 'in'"
-                                " AND wamid IN ('%s') GROUP BY wamid" % ids):
-            stored[w] = int(c)
-    lost = {w for w in wamids if w not in stored}
-    dup = {w for w, c in stored.items() if c > 1}
+    lost, dup = tally(lambda q: node_sql(3, q), wamids)
     split = node_sql(2, "SELECT c.wa_id FROM whatsapp_messages m JOIN whatsapp_contacts c ON c.id = m.contact_id"
                         " WHERE m.direction = 'in' AND c.wa_id IN ('%s') GROUP BY c.wa_id"
                         " HAVING COUNT(DISTINCT m.ticket_id) > 1" % "','".join(meta.phones))
@@ -454,12 +487,7 @@ def test_node_and_host_killed_under_load_lose_nothing_and_send_nothing_twice():
     outs = node_sql(1, "SELECT m.id, m.status FROM whatsapp_messages m JOIN whatsapp_contacts c"
                        " ON c.id = m.contact_id WHERE m.direction = 'out' AND c.wa_id IN ('%s')"
                        % "','".join(meta.phones))
-    sends = {}
-    for r in h.graph("GET", "/_fake/requests"):
-        b = r.get("body") or {}
-        if b.get("to") in meta.phones and r.get("wamid"):
-            key = b.get("biz_opaque_callback_data")
-            sends[key] = sends.get(key, 0) + 1
+    sends = graph_sends(meta.phones)
     out_ids = {i for i, _ in outs}
     unsent = sorted(i for i in out_ids if sends.get(i, 0) == 0)
     twice = sorted(k for k, c in sends.items() if c > 1)
@@ -493,6 +521,7 @@ if __name__ == "__main__":
            test_reports_read_from_the_read_host,
            test_two_nodes_writing_one_customer_at_once_are_retried,
            test_two_nodes_updating_one_ticket_at_once,
+           test_events_written_on_two_nodes_stream_once_and_in_order_from_either,
            test_node_and_host_killed_under_load_lose_nothing_and_send_nothing_twice]
            if not only or t.__name__ in only or t.__name__ == "test_every_node_is_synced_in_one_cluster"],
           name="cluster")

@@ -10,7 +10,13 @@ application/json and a responseSchema. Answers candidates[].content.parts[]
 What the model answers follows the text: a text with FLAGME is abusive,
 BLOCKME is refused (promptFeedback.blockReason SAFETY), SAFETYSTOP stops
 with finishReason SAFETY, MALFORMED gets half a JSON object; anything else
-is clean. A text mentioning a near miss gets a suggestion.
+is clean; a photo is judged by the same markers in its bytes. A text mentioning a near miss gets a suggestion.
+
+Agent assistance (a schema whose one property is summary, reply or
+translation) gets deterministic texts naming what was asked: "Summary
+(<language>): N turns, ...", "Draft reply (<language>): ...", "Translation
+(<language>): <the last turn's text>"; a conversation with MALFORMED gets
+half an object, BLOCKME a block.
 
   GET  /_fake/requests                     every request received (bodies)
   POST /_fake/mode {"mode": M, "times": N} ok | http429 | http500 | http402 |
@@ -20,8 +26,10 @@ is clean. A text mentioning a near miss gets a suggestion.
 Usage: gemini.py --key K [--port P] [--port-file F]
 """
 import argparse
+import base64
 import json
 import os
+import re
 import socketserver
 import threading
 import time
@@ -43,6 +51,29 @@ def verdict(text):
         sug = {"life_saving_rule": "line_of_fire", "observation_type": "near_miss",
                "severity": "high", "confidence": 0.82}
     return json.dumps({"flagged": flagged, "categories": cats, "suggestion": sug})
+
+
+ASSIST = ("summary", "reply", "translation")
+
+
+def assist_answer(member, instruction, conversation):
+    """The model's answer text for an assistance request (tick's schema has
+    the one member summary, reply or translation): deterministic texts that
+    say what they were given, so that tests can check it."""
+    turns = json.loads(conversation)
+    m = re.search(r"(?:written|translation) in (.+?)\. The conversation", instruction)
+    lang = m.group(1) if m else "?"
+    if any("MALFORMED" in t["text"] for t in turns):
+        return '{"%s": "half' % member
+    if member == "summary":
+        c = sum(1 for t in turns if t["role"] == "customer")
+        text = "Summary (%s): %d turns, %d from the customer, %d from agents." % (
+            lang, len(turns), c, len(turns) - c)
+    elif member == "reply":
+        text = "Draft reply (%s): thank you, we are on it." % lang
+    else:
+        text = "Translation (%s): %s" % (lang, turns[-1]["text"])
+    return json.dumps({member: text})
 
 
 class State:
@@ -111,9 +142,15 @@ class Handler(BaseHTTPRequestHandler):
         try:
             body = json.loads(raw)
             texts = [p["text"] for c in body["contents"] for p in c["parts"] if "text" in p]
+            # A photo: inline_data with its mime type and base64 bytes.
+            images = [(p["inline_data"]["mime_type"], base64.b64decode(p["inline_data"]["data"], validate=True))
+                      for c in body["contents"] for p in c["parts"] if "inline_data" in p]
+            assert all(m.startswith("image/") and b for m, b in images)
             gc = body["generationConfig"]
             assert gc["responseMimeType"] == "application/json"
             assert gc["responseSchema"]["type"] == "OBJECT"
+            member = next((k for k in gc["responseSchema"].get("properties", {}) if k in ASSIST), None)
+            instruction = body.get("systemInstruction", {}).get("parts", [{}])[0].get("text", "")
             assert isinstance(texts[-1], str)
         except (ValueError, KeyError, IndexError, TypeError, AssertionError):
             return self.error(400, "Invalid JSON payload received.", "INVALID_ARGUMENT")
@@ -132,14 +169,19 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "slow":
             time.sleep(5)
         text = texts[-1]
+        if images:
+            # What the model sees in a photo: the fakes read its bytes, so a
+            # test marks an abusive photo with FLAGME in them.
+            text = images[-1][1].decode("latin-1")
         if "BLOCKME" in text:
             return self.reply(200, {"promptFeedback": {"blockReason": "SAFETY", "safetyRatings": [
                 {"category": "HARM_CATEGORY_HARASSMENT", "probability": "HIGH"}]}})
         if "SAFETYSTOP" in text:
             return self.reply(200, {"candidates": [{"finishReason": "SAFETY", "index": 0, "safetyRatings": [
                 {"category": "HARM_CATEGORY_HATE_SPEECH", "probability": "HIGH"}]}]})
+        answer = assist_answer(member, instruction, text) if member else verdict(text)
         return self.reply(200, {
-            "candidates": [{"content": {"parts": [{"text": verdict(text)}], "role": "model"},
+            "candidates": [{"content": {"parts": [{"text": answer}], "role": "model"},
                             "finishReason": "STOP", "index": 0}],
             "usageMetadata": {"promptTokenCount": 50, "candidatesTokenCount": 40, "totalTokenCount": 90},
             "modelVersion": parts[3].split(":")[0]})

@@ -11,8 +11,14 @@ choices[].message.content with finish_reason; 402 when credits run out,
 What the model answers follows the text: a text with FLAGME is abusive,
 BLOCKME is refused (promptFeedback.blockReason SAFETY), SAFETYSTOP stops
 with finishReason SAFETY, MALFORMED gets half a JSON object; anything else
-is clean (BLOCKME and SAFETYSTOP end with finish_reason content_filter).
+is clean; a photo is judged by the same markers in its bytes (BLOCKME and SAFETYSTOP end with finish_reason content_filter).
 A text mentioning a near miss gets a suggestion.
+
+Agent assistance (a schema whose one property is summary, reply or
+translation) gets deterministic texts naming what was asked: "Summary
+(<language>): N turns, ...", "Draft reply (<language>): ...", "Translation
+(<language>): <the last turn's text>"; a conversation with MALFORMED gets
+half an object, BLOCKME a block.
 
   GET  /_fake/requests                     every request received (bodies)
   POST /_fake/mode {"mode": M, "times": N} ok | http429 | http500 | http402 |
@@ -22,8 +28,10 @@ A text mentioning a near miss gets a suggestion.
 Usage: openrouter.py --key K [--port P] [--port-file F]
 """
 import argparse
+import base64
 import json
 import os
+import re
 import socketserver
 import threading
 import time
@@ -45,6 +53,29 @@ def verdict(text):
         sug = {"life_saving_rule": "line_of_fire", "observation_type": "near_miss",
                "severity": "high", "confidence": 0.82}
     return json.dumps({"flagged": flagged, "categories": cats, "suggestion": sug})
+
+
+ASSIST = ("summary", "reply", "translation")
+
+
+def assist_answer(member, instruction, conversation):
+    """The model's answer text for an assistance request (tick's schema has
+    the one member summary, reply or translation): deterministic texts that
+    say what they were given, so that tests can check it."""
+    turns = json.loads(conversation)
+    m = re.search(r"(?:written|translation) in (.+?)\. The conversation", instruction)
+    lang = m.group(1) if m else "?"
+    if any("MALFORMED" in t["text"] for t in turns):
+        return '{"%s": "half' % member
+    if member == "summary":
+        c = sum(1 for t in turns if t["role"] == "customer")
+        text = "Summary (%s): %d turns, %d from the customer, %d from agents." % (
+            lang, len(turns), c, len(turns) - c)
+    elif member == "reply":
+        text = "Draft reply (%s): thank you, we are on it." % lang
+    else:
+        text = "Translation (%s): %s" % (lang, turns[-1]["text"])
+    return json.dumps({member: text})
 
 
 class State:
@@ -110,14 +141,23 @@ class Handler(BaseHTTPRequestHandler):
         try:
             body = json.loads(raw)
             assert isinstance(body["model"], str) and body["model"]
-            texts = []
+            texts, images = [], []
             for m in body["messages"]:
                 if m["role"] != "user":
                     continue
                 c = m["content"]
                 texts += [c] if isinstance(c, str) else [p["text"] for p in c if p["type"] == "text"]
+                # A photo: an image_url part with a data: URL.
+                for p in [] if isinstance(c, str) else c:
+                    if p["type"] == "image_url":
+                        url = p["image_url"]["url"]
+                        head, _, data = url.partition(",")
+                        assert head.startswith("data:image/") and head.endswith(";base64")
+                        images.append((head[5:-7], base64.b64decode(data, validate=True)))
             rf = body["response_format"]
             assert rf["type"] == "json_schema" and rf["json_schema"]["schema"]["type"] == "object"
+            member = next((k for k in rf["json_schema"]["schema"].get("properties", {}) if k in ASSIST), None)
+            instruction = next((m["content"] for m in body["messages"] if m["role"] == "system"), "")
             assert isinstance(texts[-1], str)
         except (ValueError, KeyError, IndexError, TypeError, AssertionError):
             return self.error(400, "Invalid request")
@@ -135,13 +175,19 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "slow":
             time.sleep(5)
         text = texts[-1]
+        if images:
+            # What the model sees in a photo: the fakes read its bytes, so a
+            # test marks an abusive photo with FLAGME in them.
+            text = images[-1][1].decode("latin-1")
         if "BLOCKME" in text or "SAFETYSTOP" in text:
             return self.reply(200, {"id": "gen-fake", "model": body["model"], "choices": [
                 {"index": 0, "finish_reason": "content_filter",
                  "message": {"role": "assistant", "content": None}}]})
         return self.reply(200, {"id": "gen-fake", "object": "chat.completion", "model": body["model"],
                                 "choices": [{"index": 0, "finish_reason": "stop",
-                                             "message": {"role": "assistant", "content": verdict(text)}}],
+                                             "message": {"role": "assistant",
+                                                         "content": assist_answer(member, instruction, text)
+                                                         if member else verdict(text)}}],
                                 "usage": {"prompt_tokens": 50, "completion_tokens": 40, "total_tokens": 90}})
 
 

@@ -1,11 +1,13 @@
 /* libFuzzer: AI providers' answers (Gemini, OpenRouter) and the model's
- * verdict JSON. */
+ * verdict JSON, and the assistants' answers. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ai.h"
 #include "report.h"
+#include "valid.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -46,5 +48,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (tick_ai_parse_openrouter((const char *)data, size, &v, err,
 	        sizeof(err)) == TICK_OK)
 		check(&v);
+	/* An assistant's answer: a non-empty text with no NUL, or nothing. */
+	for (int p = TICK_AI_GEMINI; p <= TICK_AI_OPENROUTER; p++)
+		for (int k = 0; k < TICK_AI_ASSIST__MAX; k++) {
+			char *text = (char *)1;
+			enum tick_err rc =
+			    tick_ai_parse_assist((enum tick_ai_provider)p,
+			        (enum tick_ai_assist_kind)k, (const char *)data,
+			        size, &text, err, sizeof(err));
+
+			if (rc == TICK_OK ? text == NULL || text[0] == '\0' ||
+			            !tick_valid_utf8(text, strlen(text)) :
+			                    text != NULL)
+				__builtin_trap();
+			free(text);
+		}
 	return 0;
 }

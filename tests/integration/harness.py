@@ -60,12 +60,12 @@ def sign(body, secret=None):
     return "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
 
 
-def post_webhook(payload, signed=True, path="/api/whatsapp/webhook", secret=None):
+def post_webhook(payload, signed=True, path="/api/whatsapp/webhook", secret=None, timeout=30):
     body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
     headers = {"Content-Type": "application/json"}
     if signed:
         headers["X-Hub-Signature-256"] = sign(body, secret)
-    return request("POST", path, body, headers)
+    return request("POST", path, body, headers, timeout=timeout)
 
 
 _seq = [int(time.time() * 1000) % 1000000]

@@ -5,7 +5,7 @@ import os
 import ssl
 import time
 
-from harness import PORT, VAR, admin_token, api, new_phone, one, post_webhook, text_message
+from harness import PORT, VAR, admin_token, api, new_phone, one, post_webhook, sql, text_message
 
 _ctx = ssl.create_default_context(cafile=os.path.join(VAR, "tls", "cert.pem"))
 
@@ -98,3 +98,31 @@ def test_the_outbox_prunes_week_old_events():
     assert res.returncode == 0 and "%d old events pruned" % old in res.stdout, res.stdout
     assert one("SELECT COUNT(*) FROM events WHERE created_at < NOW() - INTERVAL 7 DAY") == "0"
     assert int(one("SELECT COUNT(*) FROM events")) > 0   # recent ones stay
+
+
+def test_a_lower_id_written_later_still_comes_after_last_event_id():
+    """On Galera a node may take a lower id after another node took a
+    higher one: the stream goes by the time an event was written, then its
+    id, so resuming after the higher one still hands out the lower one."""
+    token = admin_token()
+    top = int(one("SELECT COALESCE(MAX(id), 0) FROM events"))
+    high, low = top + 1000, top + 500
+    # Both after the newest event so far, the lower id 0.1 s later.
+    time.sleep(0.05)
+    sql("INSERT INTO events (id, type, created_at) VALUES (%d, 'ticket.updated', NOW(3)),"
+        " (%d, 'ticket.updated', NOW(3) + INTERVAL 100000 MICROSECOND)" % (high, low))
+    conn, r = stream(token, last_id=high)
+    try:
+        events = read_events(r, lambda ev: any(e[0] == low for e in ev), seconds=4)
+    finally:
+        conn.close()
+    ids = [e[0] for e in events]
+    assert low in ids and high not in ids, ids
+    # From before both: in the order they were written.
+    conn, r = stream(token, last_id=top)
+    try:
+        events = read_events(r, lambda ev: any(e[0] == low for e in ev), seconds=4)
+    finally:
+        conn.close()
+    ids = [e[0] for e in events if e[0] in (high, low)]
+    assert ids == [high, low], ids

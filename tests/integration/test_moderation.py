@@ -1,4 +1,4 @@
-"""Issue 17, first part: AI safety checks of customers' texts. A text is
+"""Issue 17: AI safety checks of customers' texts and photos. A text is
 recorded for a check in the webhook's transaction (the webhook never waits
 for a provider) and `tick outbox` asks the fake Gemini or OpenRouter: clean
 and flagged texts, a safety block, the provider down then recovered, a 429
@@ -6,13 +6,14 @@ with Retry-After, malformed JSON from the model recorded as failed, nothing
 of the customer's identity sent, an agent's review (clear, confirm,
 audited), the inbox's flagged filter, and with MODERATION_PROVIDER none
 nothing changes."""
+import base64
 import json
 import os
 import subprocess
 import urllib.request
 
-from harness import (BUILD, admin_token, api, login, make_user, new_phone, one, post_webhook, sign, sql,
-                     text_message, tick)
+from harness import (BUILD, admin_token, api, graph, graph_sent, login, make_user, new_phone, one, post_webhook, sign, sql,
+                     text_message, tick, uniq)
 
 GEMINI = os.environ.get("TICK_GEMINI_URL", "")
 OPENROUTER = os.environ.get("TICK_OPENROUTER_URL", "")
@@ -26,21 +27,21 @@ def fake(base, method, path, obj=None):
         return json.loads(r.read())
 
 
-def webhook_with(provider, payload):
+def webhook_with(provider, payload, env=None):
     """The real webhook responder run as CGI with MODERATION_PROVIDER set
     (the stack's own runs with none)."""
     body = json.dumps(payload).encode()
     path = "/api/whatsapp/webhook"
     env = dict(os.environ, REQUEST_METHOD="POST", DOCUMENT_URI=path, REQUEST_URI=path, QUERY_STRING="",
                CONTENT_LENGTH=str(len(body)), CONTENT_TYPE="application/json", REMOTE_ADDR="127.0.0.1",
-               HTTP_X_HUB_SIGNATURE_256=sign(body), MODERATION_PROVIDER=provider)
+               HTTP_X_HUB_SIGNATURE_256=sign(body), MODERATION_PROVIDER=provider, **(env or {}))
     out = subprocess.run([os.path.join(BUILD, "cgi-bin", "webhook.fcgi")], env=env, input=body,
                          capture_output=True, timeout=60)
     assert out.stdout.startswith(b"Status: 200"), out.stdout[:300] + out.stderr[-2000:]
 
 
-def outbox(provider):
-    r = tick("outbox", env={"MODERATION_PROVIDER": provider})
+def outbox(provider, env=None):
+    r = tick("outbox", env=dict({"MODERATION_PROVIDER": provider}, **(env or {})))
     assert r.returncode == 0, r.stderr
     return r.stdout
 
@@ -254,3 +255,257 @@ def test_erasing_a_contact_erases_its_checks():
     r = api("POST", "/api/contacts/%d/erase" % cid, admin_token())
     assert r.status == 200, r
     assert one("SELECT COUNT(*) FROM message_moderation WHERE message_id = %d OR ticket_id = %d" % (mid, tid)) == "0"
+
+
+# Photos (issue 17, later part): checked once kept, through the same path.
+def photo_arrive(provider, phone, data, caption=None, env=None, name="Ana Ruiz"):
+    """A customer's photo through the webhook run with provider; the fake
+    Graph API serves its bytes and the fake Cloudinary keeps it. Returns the
+    message's id."""
+    media_id = str(900000000 + uniq())
+    graph("POST", "/_fake/media", {"id": media_id, "content_b64": base64.b64encode(data).decode(),
+                                   "mime_type": "image/jpeg"})
+    p = text_message(phone, "x", name=name)
+    m = p["entry"][0]["changes"][0]["value"]["messages"][0]
+    del m["text"]
+    m["type"], m["image"] = "image", dict({"id": media_id, "mime_type": "image/jpeg"},
+                                          **({"caption": caption} if caption else {}))
+    webhook_with(provider, p, env)
+    return message_id(m["id"])
+
+
+def photo_of(t, mid):
+    for a in t["attachments"]:
+        if a.get("message_id") == mid:
+            return a
+    raise AssertionError("no file of message %d: %r" % (mid, t["attachments"]))
+
+
+def image_requests(base):
+    out = []
+    for q in fake(base, "GET", "/_fake/requests"):
+        blob = json.dumps(q["body"])
+        if "inline_data" in blob or "image_url" in blob:
+            out.append(q)
+    return out
+
+
+def jpeg(marker=b""):
+    return b"\xff\xd8\xff\xe0" + os.urandom(1500) + marker + os.urandom(500) + b"\xff\xd9"
+
+
+def test_a_flagged_photo_is_flagged_on_its_file_and_the_ticket():
+    fake(GEMINI, "POST", "/_fake/reset")
+    phone = new_phone()
+    data = jpeg(b"FLAGME")
+    mid = photo_arrive("gemini", phone, data, caption="the pump, see the photo", name="Bea Photo")
+    tid = ticket_of(phone)
+    # Kept with the message, checked later: pending, its bytes held.
+    row = one("SELECT CONCAT(state, '|', attachment_id IS NOT NULL, '|', LENGTH(image), '|', image_mime) "
+              "FROM message_moderation WHERE message_id = %d AND kind = 'image'" % mid)
+    assert row == "pending|1|%d|image/jpeg" % len(data), row
+    assert photo_of(detail(tid), mid)["moderation"]["state"] == "pending"
+    outbox("gemini")
+    t = detail(tid)
+    m = photo_of(t, mid)["moderation"]
+    assert m["state"] == "done" and m["flagged"] is True and m["categories"]["harassment"] > 0.5, m
+    assert t["flagged"] is True
+    # The caption was checked as a text, apart, and is clean.
+    m = item_of(t, mid)["moderation"]
+    assert m["state"] == "done" and m["flagged"] is False, m
+    # The bytes are gone once checked.
+    assert one("SELECT image IS NULL FROM message_moderation WHERE message_id = %d AND kind = 'image'" % mid) == "1"
+    # What the fake received: the photo as inline_data (base64, mime type),
+    # and nothing of the customer.
+    reqs = image_requests(GEMINI)
+    assert len(reqs) == 1, reqs
+    parts = reqs[0]["body"]["contents"][0]["parts"]
+    img = [p["inline_data"] for p in parts if "inline_data" in p]
+    assert img[0]["mime_type"] == "image/jpeg" and base64.b64decode(img[0]["data"]) == data
+    blob = json.dumps(fake(GEMINI, "GET", "/_fake/requests"))
+    assert phone not in blob and "Bea Photo" not in blob
+    # A reviewer clears the photo as any flagged message.
+    r = api("POST", "/api/tickets/%d/messages/%d/moderation" % (tid, mid), admin_token(), {"action": "clear"})
+    assert r.status == 200 and r.json()["data"]["flagged"] is False, r
+    assert photo_of(r.json()["data"], mid)["moderation"]["flagged"] is False
+
+
+def test_a_clean_photo_through_openrouter_goes_as_a_data_url():
+    fake(OPENROUTER, "POST", "/_fake/reset")
+    phone = new_phone()
+    data = jpeg()
+    mid = photo_arrive("openrouter", phone, data)
+    outbox("openrouter")
+    m = photo_of(detail(ticket_of(phone)), mid)["moderation"]
+    assert m["state"] == "done" and m["flagged"] is False, m
+    reqs = image_requests(OPENROUTER)
+    assert len(reqs) == 1, reqs
+    user = [x for x in reqs[0]["body"]["messages"] if x["role"] == "user"][0]
+    url = [p["image_url"]["url"] for p in user["content"] if p["type"] == "image_url"][0]
+    assert url == "data:image/jpeg;base64," + base64.b64encode(data).decode()
+
+
+def test_moderation_images_0_sends_no_photo():
+    fake(GEMINI, "POST", "/_fake/reset")
+    phone = new_phone()
+    # A photo without a caption: nothing of it is checked.
+    mid = photo_arrive("gemini", phone, jpeg(b"FLAGME"), env={"MODERATION_IMAGES": "0"})
+    outbox("gemini", env={"MODERATION_IMAGES": "0"})
+    assert one("SELECT COUNT(*) FROM message_moderation WHERE message_id = %d" % mid) == "0"
+    assert image_requests(GEMINI) == []
+    t = detail(ticket_of(phone))
+    assert photo_of(t, mid)["moderation"] is None and t["flagged"] is False
+
+
+def test_a_photo_over_the_cap_is_a_recorded_skip():
+    fake(GEMINI, "POST", "/_fake/reset")
+    phone = new_phone()
+    mid = photo_arrive("gemini", phone, jpeg(b"FLAGME"), env={"MODERATION_MAX_IMAGE_BYTES": "1024"})
+    outbox("gemini")
+    m = photo_of(detail(ticket_of(phone)), mid)["moderation"]
+    assert m["state"] == "skipped" and m["flagged"] is False, m
+    assert "MODERATION_MAX_IMAGE_BYTES" in m["error"], m
+    assert one("SELECT image IS NULL FROM message_moderation WHERE message_id = %d" % mid) == "1"
+    assert image_requests(GEMINI) == []
+    # Kept under the cap, checked after it was lowered: skipped too, never
+    # a cut photo.
+    mid2 = photo_arrive("gemini", phone, jpeg(b"FLAGME"))
+    outbox("gemini", env={"MODERATION_MAX_IMAGE_BYTES": "1024"})
+    m = photo_of(detail(ticket_of(phone)), mid2)["moderation"]
+    assert m["state"] == "skipped" and "MODERATION_MAX_IMAGE_BYTES" in m["error"], m
+    assert image_requests(GEMINI) == []
+
+
+def test_photos_of_anonymous_reports_follow_moderation_anonymous():
+    fake(GEMINI, "POST", "/_fake/reset")
+    phone = new_phone()
+    first = arrive("gemini", phone, "A report to keep anonymous")
+    tid = ticket_of(phone)
+    sql("UPDATE tickets SET anonymous = 1 WHERE id = %d" % tid)
+    mid = photo_arrive("gemini", phone, jpeg(b"FLAGME"))
+    outbox("gemini")
+    m = photo_of(detail(tid), mid)["moderation"]
+    assert m["state"] == "skipped" and "anonymous" in m["error"], m
+    assert image_requests(GEMINI) == []
+    # The text still goes (the default, text).
+    assert item_of(detail(tid), first)["moderation"]["state"] == "done"
+    # all: photos too.
+    mid2 = photo_arrive("gemini", phone, jpeg(b"FLAGME"))
+    outbox("gemini", env={"MODERATION_ANONYMOUS": "all"})
+    m = photo_of(detail(tid), mid2)["moderation"]
+    assert m["state"] == "done" and m["flagged"] is True, m
+    assert len(image_requests(GEMINI)) == 1
+
+
+# The guided intake offers the model's suggestion (issue 17, later part).
+from test_intake import button_reply, cleanup, last, list_reply, rows, site, ticket  # noqa: E402
+
+
+def report(phone):
+    t = ticket(phone)
+    return (t["category"], t["observation_type"], t["severity"])
+
+
+def confirm_body(q):
+    return q["interactive"]["body"]["text"]
+
+
+@cleanup
+def test_the_intake_offers_the_suggestion_when_it_arrives_and_yes_applies_it():
+    _sid, code = site()
+    phone = new_phone()
+    arrive("gemini", phone, "Site %s: near miss, a load swung over the walkway" % code)
+    # The site is known: the intake asks what happened at once; the check
+    # has not run yet.
+    assert rows(last(phone))[0].startswith("rule:"), last(phone)
+    outbox("gemini")
+    # The suggestion came: offered with two buttons, never applied alone.
+    q = last(phone)
+    assert q["interactive"]["type"] == "button" and rows(q) == ["confirm:yes", "confirm:no"], q
+    assert confirm_body(q) == "We understood: Line of fire, High. Correct?", q
+    assert report(phone) == ("", "", ""), ticket(phone)
+    assert one("SELECT step FROM intake_forms f JOIN tickets t ON t.id = f.ticket_id "
+               "WHERE t.mobile = '%s'" % phone) == "confirm"
+    webhook_with("gemini", button_reply(phone, "confirm:yes", "Yes"))
+    assert report(phone) == ("line_of_fire", "near_miss", "high"), ticket(phone)
+    # On to the next question: anonymous or not.
+    assert rows(last(phone)) == ["anon:yes", "anon:no"], last(phone)
+
+
+@cleanup
+def test_no_continues_the_normal_questions_and_is_not_asked_again():
+    _sid, code = site()
+    phone = new_phone()
+    arrive("gemini", phone, "%s near miss: a hose whipped past a worker" % code)
+    outbox("gemini")
+    assert rows(last(phone)) == ["confirm:yes", "confirm:no"], last(phone)
+    webhook_with("gemini", button_reply(phone, "confirm:no", "No, choose"))
+    q = last(phone)
+    assert q["interactive"]["type"] == "list" and rows(q)[0].startswith("rule:"), q
+    assert report(phone) == ("", "", "")
+    # Another suggestion later changes nothing: the worker chose to choose.
+    arrive("gemini", phone, "another near miss at the same place")
+    n = len([b for b in graph_sent(phone) if "confirm:yes" in json.dumps(b.get("body"))])
+    outbox("gemini")
+    assert len([b for b in graph_sent(phone) if "confirm:yes" in json.dumps(b.get("body"))]) == n
+    webhook_with("gemini", list_reply(phone, "rule:hot_work", "Hot work"))
+    assert report(phone)[0] == "hot_work"
+
+
+@cleanup
+def test_a_suggestion_known_in_time_is_offered_in_place_of_the_list():
+    site()
+    phone = new_phone()
+    arrive("gemini", phone, "Near miss: a crane load swung over the road")
+    # No site named: the site list first; meanwhile the check runs.
+    assert rows(last(phone))[0].startswith("site:"), last(phone)
+    outbox("gemini")
+    assert rows(last(phone))[0].startswith("site:"), "nothing offered before its step"
+    sid = int(one("SELECT id FROM sites WHERE active = 1 ORDER BY code LIMIT 1"))
+    webhook_with("gemini", list_reply(phone, "site:%d" % sid, "The site"))
+    q = last(phone)
+    assert rows(q) == ["confirm:yes", "confirm:no"], q
+    # Typed words answer it too.
+    webhook_with("gemini", text_message(phone, "yes"))
+    assert report(phone) == ("line_of_fire", "near_miss", "high"), ticket(phone)
+
+
+@cleanup
+def test_a_suggestion_below_the_confidence_is_not_offered():
+    _sid, code = site()
+    phone = new_phone()
+    arrive("gemini", phone, "Site %s: near miss by the pump" % code)
+    before = last(phone)
+    outbox("gemini", env={"MODERATION_SUGGEST_MIN_CONFIDENCE": "0.9"})
+    assert last(phone) == before and rows(before)[0].startswith("rule:"), last(phone)
+
+
+NOTICE = "Please keep this conversation respectful."
+
+
+def notices(phone):
+    return [s for s in graph_sent(phone) if ((s.get("body") or {}).get("text") or {}).get("body") == NOTICE]
+
+
+def test_text_moderation_notice_goes_once_per_ticket_and_is_off_by_default():
+    phone = new_phone()
+    arrive("gemini", phone, "FLAGME first insult")
+    outbox("gemini")
+    assert notices(phone) == [], "off by default"
+    arrive("gemini", phone, "FLAGME second insult")
+    arrive("gemini", phone, "a clean word")
+    outbox("gemini", env={"TEXT_MODERATION_NOTICE": NOTICE})
+    assert len(notices(phone)) == 1, graph_sent(phone)
+    # Once per ticket: another abusive message gets nothing more.
+    arrive("gemini", phone, "FLAGME third insult")
+    outbox("gemini", env={"TEXT_MODERATION_NOTICE": NOTICE})
+    assert len(notices(phone)) == 1, graph_sent(phone)
+    tid = ticket_of(phone)
+    assert one("SELECT COUNT(*) FROM message_moderation WHERE ticket_id = %d AND notice_sent = 1" % tid) == "1"
+    # On the ticket's timeline as tick's own message.
+    assert any(it.get("text") == NOTICE and it["author"] == "system" for it in detail(tid)["timeline"])
+    # A clean ticket never gets it.
+    other = new_phone()
+    arrive("gemini", other, "Hello there")
+    outbox("gemini", env={"TEXT_MODERATION_NOTICE": NOTICE})
+    assert notices(other) == []

@@ -198,3 +198,26 @@ def test_subscriptions_are_checked_and_audited():
     assert listed["event_types"] == ["ticket.created", "ticket.updated", "ticket.assigned", "ticket.status",
                                      "ticket.closed", "message.received", "message.status", "reply.created",
                                      "note.created", "ticket.csat", "ticket.csat_low"], listed["event_types"]
+
+
+def test_a_lower_id_written_after_a_higher_one_is_still_delivered():
+    """On Galera a node may take a lower id after another node took a
+    higher one: deliveries follow the time an event was written, then its
+    id, so the subscription's cursor past the higher one still finds the
+    lower one."""
+    rcv = Receiver()
+    sub = subscribe(rcv, events=["ticket.updated"])
+    tid = new_ticket()
+    top = int(one("SELECT COALESCE(MAX(id), 0) FROM events"))
+    high, low = top + 1000, top + 500
+    sql("INSERT INTO events (id, type, ticket_id, created_at) VALUES (%d, 'ticket.updated', %d, NOW(3))"
+        % (high, tid))
+    outbox()
+    assert one("SELECT last_event_id FROM webhook_subscriptions WHERE id = %d" % sub["id"]) == str(high)
+    sql("INSERT INTO events (id, type, ticket_id, created_at) VALUES (%d, 'ticket.updated', %d, NOW(3))"
+        % (low, tid))
+    outbox()
+    got = sorted(int(r[0]) for r in sql("SELECT event_id FROM webhook_deliveries WHERE subscription_id = %d"
+                                        % sub["id"]))
+    assert got == [low, high], got
+    assert sorted(b["id"] for b in rcv.bodies("ticket.updated")) == sorted(["evt_%d" % high, "evt_%d" % low])

@@ -1,5 +1,6 @@
 /* The reports' figures on fixed data with known answers, and CSV fields
  * with their formula neutralisation. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "csv.h"
@@ -189,12 +190,154 @@ test_sla(void)
 		    cases[i].rate, 1e-9);
 }
 
+/* Every bucket's edges map back to it, the buckets tile the seconds with
+ * no gap, and a bucket is at most 1/16 of its lowest value wide. */
+static void
+test_buckets(void)
+{
+	static const struct {
+		long long v;
+		int b;
+	} cases[] = { { -5, 0 }, { 0, 0 }, { 1, 1 }, { 31, 31 }, { 32, 32 },
+		{ 33, 32 }, { 34, 33 }, { 63, 47 }, { 64, 48 }, { 60, 46 },
+		{ 120, 62 }, { 300, 82 }, { 3600, 140 }, { 7200, 156 },
+		{ 86400, 213 }, { 2147483647LL, 447 }, { 1LL << 40, 447 } };
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CU_ASSERT_EQUAL(tick_figures_bucket(cases[i].v), cases[i].b);
+	for (int b = 0; b < TICK_FIGURES_BUCKETS; b++) {
+		long long lo = tick_figures_bucket_low(b);
+		long long hi = tick_figures_bucket_high(b);
+
+		CU_ASSERT(lo <= hi);
+		CU_ASSERT_EQUAL(tick_figures_bucket(lo), b);
+		CU_ASSERT_EQUAL(tick_figures_bucket(hi), b);
+		if (b > 0) {
+			CU_ASSERT_EQUAL(tick_figures_bucket_high(b - 1) + 1,
+			    lo);
+		}
+		if (b >= 32) {
+			CU_ASSERT((hi - lo + 1) * 16 <= lo);
+		} else {
+			CU_ASSERT_EQUAL(lo, hi);
+		}
+	}
+	CU_ASSERT_EQUAL(tick_figures_bucket_high(TICK_FIGURES_BUCKETS - 1),
+	    2147483647LL);
+}
+
+static int
+cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Relative distance of an estimate from the exact figure, allowing for
+ * the rounding to two decimals. */
+static int
+within(double est, double exact)
+{
+	double d = est > exact ? est - exact : exact - est;
+
+	return d <= exact * TICK_FIGURES_HIST_ERROR + 0.01;
+}
+
+static void
+hist_of(const long long *v, size_t n, struct tick_figures_bin *bins,
+    size_t *nbins, long double *sum)
+{
+	long long count[TICK_FIGURES_BUCKETS] = { 0 };
+
+	*sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		count[tick_figures_bucket(v[i])]++;
+		*sum += v[i] < 0 ? 0 : v[i];
+	}
+	*nbins = 0;
+	for (int b = 0; b < TICK_FIGURES_BUCKETS; b++)
+		if (count[b] > 0)
+			bins[(*nbins)++] = (struct tick_figures_bin){ b,
+				count[b] };
+}
+
+/* The histogram's figures against the exact ones on fixed data. */
+static void
+test_hist(void)
+{
+	static const long long skew[] = { 60, 60, 120, 300, 3600 };
+	static const long long small[] = { 0, 3, 3, 7, 12, 31 };
+	struct tick_figures_bin bins[TICK_FIGURES_BUCKETS];
+	struct tick_figures_times h, e;
+	long long *v;
+	long double sum;
+	size_t nbins;
+	unsigned long long x = 12345;
+
+	/* Known answers: middles 60.5, 121.5, 295.5 and 3647.5. */
+	hist_of(skew, 5, bins, &nbins, &sum);
+	CU_ASSERT_EQUAL(nbins, 4);
+	tick_figures_hist_times(bins, nbins, sum, &h);
+	CU_ASSERT_EQUAL(h.count, 5);
+	CU_ASSERT_EQUAL(h.histogram, 1);
+	NEAR(h.average, 828);
+	NEAR(h.median, 121.5);
+	NEAR(h.p90, 2306.7);
+	NEAR(tick_figures_hist_percentile(bins, nbins, 0), 60.5);
+	NEAR(tick_figures_hist_percentile(bins, nbins, 1), 3647.5);
+	/* Below 32 seconds the buckets are exact. */
+	hist_of(small, 6, bins, &nbins, &sum);
+	tick_figures_hist_times(bins, nbins, sum, &h);
+	tick_figures_times(small, 6, &e);
+	NEAR(h.median, e.median);
+	NEAR(h.p90, e.p90);
+	NEAR(h.average, e.average);
+	/* Nothing, and bins with nothing in them. */
+	tick_figures_hist_times(NULL, 0, 0, &h);
+	CU_ASSERT_EQUAL(h.count, 0);
+	NEAR(h.median, 0);
+	bins[0] = (struct tick_figures_bin){ 40, 0 };
+	bins[1] = (struct tick_figures_bin){ 100, 2 };
+	NEAR(tick_figures_hist_percentile(bins, 2, 0.5),
+	    (tick_figures_bucket_low(100) + tick_figures_bucket_high(100)) /
+	        2.0);
+	/* 5,000 durations spread from seconds to weeks (a fixed LCG), and
+	 * the same values bunched: within the bound every time. */
+	v = malloc(5000 * sizeof(*v));
+	CU_ASSERT_FATAL(v != NULL);
+	for (int round = 0; round < 3; round++) {
+		for (size_t i = 0; i < 5000; i++) {
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			v[i] = round == 0 ? (long long)((x >> 33) % 1209600) :
+			    round == 1 ? 3600 + (long long)((x >> 33) % 600) :
+			                 (long long)((x >> 33) % 40) *
+			        (long long)((x >> 20) % 5000);
+		}
+		qsort(v, 5000, sizeof(*v), cmp_ll);
+		tick_figures_times(v, 5000, &e);
+		hist_of(v, 5000, bins, &nbins, &sum);
+		tick_figures_hist_times(bins, nbins, sum, &h);
+		CU_ASSERT_EQUAL(h.count, e.count);
+		NEAR(h.average, e.average);
+		CU_ASSERT(within(h.median, e.median));
+		CU_ASSERT(within(h.p90, e.p90));
+		for (int p = 0; p <= 100; p += 5)
+			CU_ASSERT(within(tick_figures_hist_percentile(bins,
+			                     nbins, p / 100.0),
+			    tick_figures_percentile(v, 5000, p / 100.0)));
+	}
+	free(v);
+}
+
 int
 main(void)
 {
 	static const struct cu_test tests[] = {
 		{ "percentile", test_percentile },
 		{ "times", test_times },
+		{ "buckets", test_buckets },
+		{ "hist", test_hist },
 		{ "delivery", test_delivery },
 		{ "tz_and_groups", test_tz_and_groups },
 		{ "csv", test_csv },

@@ -591,6 +591,105 @@ test_limits(void)
 	CU_ASSERT_EQUAL(setup_cfg(NULL, NULL), 0);
 }
 
+/* Issue 17: the model's suggestion, offered for the worker to confirm. */
+static void
+with_suggestion(struct tick_intake_input *in)
+{
+	in->sug_category = "line_of_fire";
+	in->sug_observation = "near_miss";
+	in->sug_severity = "critical";
+}
+
+static void
+test_confirm(void)
+{
+	struct tick_intake_form f = form(TICK_INTAKE_SITE);
+	struct tick_intake_input in = reply("site:5");
+	struct tick_intake_outcome o;
+	struct tick_intake_question q;
+	struct tick_text_vars v = { "TKT-000042", NULL, NULL, NULL };
+	char words[100];
+
+	/* The site answered, a suggestion at hand: offered in place of the
+	 * question of what happened. */
+	in.site_id = 5;
+	with_suggestion(&in);
+	tick_intake_step(&cfg, &f, &in, &o);
+	CU_ASSERT_EQUAL(o.next.step, TICK_INTAKE_CONFIRM);
+	CU_ASSERT_EQUAL(o.ask, TICK_INTAKE_ASK_CONFIRM);
+	CU_STR_EQ(o.next.sug_category, "line_of_fire");
+	CU_ASSERT_PTR_NULL(o.category); /* never applied alone */
+	tick_intake_suggestion_words(&o.next, words, sizeof(words));
+	CU_STR_EQ(words, "Line of fire, Critical");
+	v.name = words;
+	CU_ASSERT_EQUAL(tick_intake_question(&cfg, TICK_INTAKE_ASK_CONFIRM, &v,
+	                    NULL, 0, 0, &q),
+	    TICK_OK);
+	CU_ASSERT_EQUAL(q.kind, TICK_INTAKE_Q_BUTTONS);
+	CU_STR_EQ(q.body, "We understood: Line of fire, Critical. Correct?");
+	CU_ASSERT_EQUAL(q.nrows, 2);
+	CU_STR_EQ(q.rows[0].id, "confirm:yes");
+	CU_STR_EQ(q.rows[1].title, "No, choose");
+	/* Yes: the three are the report's, the next question is anonymity. */
+	f = o.next;
+	in = reply("confirm:yes");
+	tick_intake_step(&cfg, &f, &in, &o);
+	CU_STR_EQ(o.category, "line_of_fire");
+	CU_STR_EQ(o.observation_type, "near_miss");
+	CU_STR_EQ(o.severity, "critical");
+	CU_ASSERT_TRUE(o.critical);
+	CU_ASSERT_EQUAL(o.next.step, TICK_INTAKE_ANONYMOUS);
+	CU_STR_EQ(o.next.sug_category, "");
+	/* No (button, typed, or skip): the lists, and never offered again. */
+	in = reply("confirm:no");
+	tick_intake_step(&cfg, &f, &in, &o);
+	CU_ASSERT_PTR_NULL(o.category);
+	CU_ASSERT_EQUAL(o.next.step, TICK_INTAKE_CATEGORY);
+	CU_ASSERT_EQUAL(o.ask, TICK_INTAKE_ASK_CATEGORY);
+	CU_ASSERT_TRUE(o.next.declined);
+	in = text("No");
+	tick_intake_step(&cfg, &f, &in, &o);
+	CU_ASSERT_EQUAL(o.next.step, TICK_INTAKE_CATEGORY);
+	in = text("skip");
+	tick_intake_step(&cfg, &f, &in, &o);
+	CU_ASSERT_EQUAL(o.next.step, TICK_INTAKE_CATEGORY);
+	/* The category list tapped instead: that is the answer. */
+	in = reply("rule:hot_work");
+	tick_intake_step(&cfg, &f, &in, &o);
+	CU_STR_EQ(o.category, "hot_work");
+	CU_ASSERT_EQUAL(o.next.step, TICK_INTAKE_OBSERVATION);
+	/* Anything else: asked once more, then the lists. */
+	in = text("maybe");
+	tick_intake_step(&cfg, &f, &in, &o);
+	CU_ASSERT_EQUAL(o.next.step, TICK_INTAKE_CONFIRM);
+	CU_ASSERT_EQUAL(o.next.asked, 2);
+	f = o.next;
+	tick_intake_step(&cfg, &f, &in, &o);
+	CU_ASSERT_EQUAL(o.next.step, TICK_INTAKE_CATEGORY);
+	/* The suggestion arriving later: offered at the question of what
+	 * happened only, and not once declined. */
+	f = form(TICK_INTAKE_CATEGORY);
+	memset(&in, 0, sizeof(in));
+	in.kind = TICK_INTAKE_IN_SUGGESTION;
+	with_suggestion(&in);
+	tick_intake_step(&cfg, &f, &in, &o);
+	CU_ASSERT_EQUAL(o.next.step, TICK_INTAKE_CONFIRM);
+	f.declined = 1;
+	tick_intake_step(&cfg, &f, &in, &o);
+	CU_ASSERT_EQUAL(o.ask, TICK_INTAKE_ASK_NONE);
+	CU_ASSERT_FALSE(o.changed);
+	f = form(TICK_INTAKE_SEVERITY);
+	tick_intake_step(&cfg, &f, &in, &o);
+	CU_ASSERT_FALSE(o.changed);
+	/* A suggestion outside the vocabularies is never offered. */
+	f = form(TICK_INTAKE_CATEGORY);
+	in.sug_severity = "apocalyptic";
+	tick_intake_step(&cfg, &f, &in, &o);
+	CU_ASSERT_FALSE(o.changed);
+	CU_ASSERT_EQUAL(tick_intake_step_parse("confirm", &f.step), 0);
+	CU_ASSERT_EQUAL(f.step, TICK_INTAKE_CONFIRM);
+}
+
 int
 main(void)
 {
@@ -603,6 +702,7 @@ main(void)
 		{ "skip, timeout, done, redelivery", test_skip_timeout_done },
 		{ "questions", test_questions },
 		{ "limits and cuts", test_limits },
+		{ "confirm a suggestion", test_confirm },
 		{ NULL, NULL },
 	};
 	int rc;

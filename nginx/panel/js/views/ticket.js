@@ -10,6 +10,8 @@ import { can, isAdmin, session } from '../session.js';
 import { confirmDialog } from '../confirm.js';
 import { flaggedMark, lastInboxHash, urgentMark } from './inbox.js';
 import { createActions } from './ticket-actions.js';
+import { createAssist } from './ticket-assist.js';
+import { flaggedPhoto } from './ticket-photo-check.js';
 import { createReport } from './ticket-report.js';
 import { createService } from './ticket-service.js';
 import { createTemplatePicker } from './ticket-template.js';
@@ -332,8 +334,10 @@ export function mount(main, ctx) {
   const actionsBox = createActions(ctx, { reload: () => load() });
   const service = createService(ctx, { reload: () => load() });
   const templatePicker = createTemplatePicker(ctx, { reload: () => load() });
+  const assist = createAssist(ctx, { ticket: () => ticket, rerender: () => ticket && !destroyed && render(),
+    fillReply: (text) => !replyForm.hidden && !reply.input.disabled && ((reply.input.value = text), reply.input.focus(), true) });
   const side = h('aside', { class: 'ticket-side' },
-    report.el,
+    report.el, assist.el,
     h('section', { class: 'card', 'aria-labelledby': 'details-title' }, h('h2', { id: 'details-title' }, 'Details'), details, resolutionBox, transcriptBox),
     h('section', { class: 'card', 'aria-labelledby': 'actions-title' }, h('h2', { id: 'actions-title' }, 'Actions'), actions),
     service.el);
@@ -426,6 +430,7 @@ export function mount(main, ctx) {
     report.render(t, { mayWork: work && t.status !== 'closed' && (mine || isAdmin()) });
     actionsBox.render(t);
     service.render(t);
+    assist.render(t);
   }
 
   function renderDetails(t) {
@@ -575,10 +580,10 @@ export function mount(main, ctx) {
       `${name}${size}`);
     if (mime.startsWith('image/')) {
       const alt = `${kindWord(mime)}${a.file_name ? ` ${a.file_name}` : ''} from ${from}`;
-      return h('figure', { class: 'attachment attachment-image', dataset },
+      return flaggedPhoto(h('figure', { class: 'attachment attachment-image', dataset },
         h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', class: 'thumb' },
           h('img', { src: thumbnail(url), alt, loading: 'lazy' }),
-          h('span', { class: 'sr-only' }, ' (opens full size)')));
+          h('span', { class: 'sr-only' }, ' (opens full size)'))), a, (btn) => clearFlag(a.message_id, btn));
     }
     if (mime.startsWith('audio/')) {
       return h('div', { class: 'attachment attachment-audio', dataset },
@@ -708,6 +713,7 @@ export function mount(main, ctx) {
       marksView(item),
       files.map((a) => attachmentView(a, author === 'customer' ? (ticket.name || 'the customer') : who)),
       textEl,
+      assist.forItem(item),
       choicesView(item),
       flowView(item),
       edited.history,
