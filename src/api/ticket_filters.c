@@ -298,9 +298,12 @@ tick_ticket_filters_parse(struct tick_req *req, int strict,
 			f->sort = 2;
 		else if (strcmp(v, "sla") == 0)
 			f->sort = 3;
+		else if (strcmp(v, "waiting") == 0)
+			f->sort = 4;
 		else
 			return bad(req, strict, "sort",
-			    "sort must be newest, oldest, activity or sla");
+			    "sort must be newest, oldest, activity, sla or "
+			    "waiting");
 	}
 	return 0;
 }

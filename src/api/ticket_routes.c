@@ -11,9 +11,11 @@
 #include "events.h"
 #include "http.h"
 #include "json.h"
+#include "log.h"
 #include "media.h"
 #include "notices.h"
 #include "outbox.h"
+#include "reads.h"
 #include "report.h"
 #include "reports.h"
 #include "session.h"
@@ -62,22 +64,30 @@ tick_tickets_list(struct tick_req *req)
 	struct tick_list_page p = { .page = 1 };
 	struct tick_cursor c;
 	json_t *items = NULL;
+	long long mine = 0;
 	enum tick_err rc;
 
 	if (tick_http_page(req, &p.page, &p.limit) != TICK_OK ||
 	    tick_ticket_filters_parse(req, 0, &f, &text) != 0 ||
 	    list_cursor(req, f.sort, &c, &p.after) != 0)
 		return;
-	if ((rc = tick_ticket_list(req->app->db, &f, &p, &items)) != TICK_OK) {
+	/* Issue 19: "New for me" counts the asker's unread queue whatever
+	 * the filters show. */
+	if ((rc = tick_ticket_list(req->app->db, &f, &p, &items)) != TICK_OK ||
+	    (rc = tick_ticket_new_for_me(req->app->db, &f.scope, &mine)) !=
+	        TICK_OK) {
+		json_decref(items);
 		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
 		return;
 	}
 	/* total is exact up to TICK_LIST_TOTAL_MAX; beyond it says so. */
 	tick_http_ok(req, 200,
-	    json_pack("{s:o, s:I, s:b, s:I, s:I, s:o}", "items", items, "total",
-	        (json_int_t)p.total, "total_estimate", p.total_estimate, "page",
-	        (json_int_t)p.page, "limit", (json_int_t)p.limit, "next_cursor",
-	        p.next_cursor[0] ? json_string(p.next_cursor) : json_null()),
+	    json_pack("{s:o, s:I, s:b, s:I, s:I, s:o, s:I}", "items", items,
+	        "total", (json_int_t)p.total, "total_estimate",
+	        p.total_estimate, "page", (json_int_t)p.page, "limit",
+	        (json_int_t)p.limit, "next_cursor",
+	        p.next_cursor[0] ? json_string(p.next_cursor) : json_null(),
+	        "new_for_me", (json_int_t)mine),
 	    NULL);
 }
 
@@ -85,12 +95,22 @@ void
 tick_tickets_get(struct tick_req *req)
 {
 	long long id = tick_ticket_route_id(req);
+	char before[64];
 	json_t *t;
 
 	if (id == 0)
 		return;
 	if ((t = tick_ticket_json_req(req, id)) == NULL)
 		return;
+	/* Issue 19: opening the ticket reads what the customer wrote, for
+	 * this agent (the inbox's unread mark); a page of older messages is
+	 * no opening. A mark not kept costs only a mark. */
+	if (tick_http_query_get(req->query, "timeline_before", before,
+	        sizeof(before)) == TICK_ENOTFOUND &&
+	    req->user.id > 0 &&
+	    tick_reads_mark(req->app->db, req->user.id, id) != TICK_OK)
+		tick_log_warn("%s: ticket %lld: read mark not kept", __func__,
+		    id);
 	/* Its corrective actions, and how many are open and overdue. */
 	if (tick_actions_ticket_json(req, id, t) != 0) {
 		json_decref(t);

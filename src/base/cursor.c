@@ -40,7 +40,7 @@ tick_cursor_format(const struct tick_cursor *c, char *out, size_t outsz)
 	enum tick_err rc = TICK_OK;
 	int n;
 
-	if (c->sort < 0 || c->sort > 2 || c->id <= 0 ||
+	if (c->sort < 0 || c->sort > 4 || c->sort == 3 || c->id <= 0 ||
 	    memchr(c->key, '\0', sizeof(c->key)) == NULL || !key_ok(c->key))
 		return TICK_EINVAL;
 	n = snprintf(plain, sizeof(plain), "1|%d|%s|%lld", c->sort, c->key,
@@ -73,7 +73,8 @@ tick_cursor_parse(const char *in, size_t len, struct tick_cursor *c)
 		return TICK_EINVAL;
 	p = (char *)plain;
 	if (memchr(p, '\0', plen) != NULL || plen < 6 ||
-	    strncmp(p, "1|", 2) != 0 || p[2] < '0' || p[2] > '2' || p[3] != '|')
+	    strncmp(p, "1|", 2) != 0 || p[2] < '0' || p[2] > '4' ||
+	    p[2] == '3' || p[3] != '|')
 		goto out;
 	c->sort = p[2] - '0';
 	p += 4;

@@ -1,7 +1,8 @@
 /*
  * tick: the inbox's keyset cursor (GET /api/tickets?cursor=). Opaque to
  * clients: base64url of "1|<sort>|<sort key>|<id>", the version, the list's
- * sort (0 newest, 1 oldest, 2 activity), the last row's sort key
+ * sort (0 newest, 1 oldest, 2 activity, 4 waiting; 3, the SLA, pages by
+ * number only), the last row's sort key
  * ("YYYY-MM-DD HH:MM:SS" with up to 6 fractional digits, or "" for a NULL
  * key) and its id. No I/O.
  */
@@ -16,7 +17,7 @@
 #define TICK_CURSOR_MAX 128
 
 struct tick_cursor {
-	int sort;     /* 0 newest, 1 oldest, 2 activity */
+	int sort;     /* 0 newest, 1 oldest, 2 activity, 4 waiting */
 	char key[27]; /* "YYYY-MM-DD HH:MM:SS[.ffffff]" or "" (NULL key) */
 	long long id; /* the last row's id, > 0 */
 };

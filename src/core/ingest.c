@@ -17,6 +17,7 @@
 #include "identities.h"
 #include "ingest.h"
 #include "sla.h"
+#include "sla_policies.h"
 #include "clock.h"
 #include "contacts.h"
 #include "csat_flow.h"
@@ -76,11 +77,13 @@ static const char *const stmts[IN_STMT__MAX] = {
 	    " last_inbound_at = NOW(3)",
 	/* A contact by either key (identity.h), locked for the decision. */
 	[IN_CONTACT_BY_WA] =
-	    "SELECT id, COALESCE(wa_id, ''), COALESCE(user_id, '')"
+	    "SELECT id, COALESCE(wa_id, ''), COALESCE(user_id, ''),"
+	    " first_inbound_at IS NOT NULL"
 	    " FROM whatsapp_contacts WHERE wa_id = ? ORDER BY id LIMIT 1"
 	    " FOR UPDATE",
 	[IN_CONTACT_BY_USER] =
-	    "SELECT id, COALESCE(wa_id, ''), COALESCE(user_id, '')"
+	    "SELECT id, COALESCE(wa_id, ''), COALESCE(user_id, ''),"
+	    " first_inbound_at IS NOT NULL"
 	    " FROM whatsapp_contacts WHERE user_id = ? ORDER BY id LIMIT 1"
 	    " FOR UPDATE",
 	[IN_CONTACT_UPDATE] =
@@ -237,16 +240,18 @@ insert_event(struct tick_db *db, const struct raw *ev, long long *id)
 }
 
 /* The contact found by key (wa_id or user id); c->id 0 when none. The
- * strings live in bufs. */
+ * strings live in bufs. *seen: whether the contact's first message is
+ * already marked (first_inbound_at). */
 static enum tick_err
 find_contact(struct tick_db *db, enum ingest_stmt st, const char *key,
     struct tick_id_contact *c, char wa[TICK_COL_BUF(20)],
-    char uid[TICK_COL_BUF(TICK_MAX_USER_ID)])
+    char uid[TICK_COL_BUF(TICK_MAX_USER_ID)], long long *seen)
 {
 	struct tick_q q;
 	enum tick_err rc;
 
 	memset(c, 0, sizeof(*c));
+	*seen = 0;
 	if (key == NULL)
 		return TICK_OK;
 	tick_q_init(&q, db, stmts[st]);
@@ -254,9 +259,11 @@ find_contact(struct tick_db *db, enum ingest_stmt st, const char *key,
 	tick_q_out_int(&q, &c->id);
 	tick_q_out_str(&q, wa, TICK_COL_BUF(20));
 	tick_q_out_str(&q, uid, TICK_COL_BUF(TICK_MAX_USER_ID));
+	tick_q_out_int(&q, seen);
 	rc = tick_q_one(&q);
 	if (rc == TICK_ENOTFOUND) {
 		c->id = 0;
+		*seen = 0;
 		return TICK_OK;
 	}
 	if (rc != TICK_OK)
@@ -270,13 +277,16 @@ find_contact(struct tick_db *db, enum ingest_stmt st, const char *key,
  * The contact a message is from (identity.h decides): found by its phone
  * or its user id, created, or given the keys an identity event moves
  * to; a conflict is recorded for a super admin. *contact_id 0 when an
- * event names no one tick knows.
+ * event names no one tick knows. *seen: the contact (found and locked
+ * here) has its first message marked already, so the welcome's mark
+ * would change nothing (0 when unsure: the mark then decides).
  */
 static enum tick_err
 resolve_contact(struct tick_db *db, const struct tick_wa_msg *m,
-    const char *key, long long *contact_id)
+    const char *key, long long *contact_id, int *seen)
 {
 	char wa[3][TICK_COL_BUF(20)], uid[3][TICK_COL_BUF(TICK_MAX_USER_ID)];
+	long long marked[3] = { 0, 0, 0 };
 	struct tick_id_input in;
 	struct tick_id_decision d;
 	struct tick_q q;
@@ -284,13 +294,14 @@ resolve_contact(struct tick_db *db, const struct tick_wa_msg *m,
 
 	memset(&in, 0, sizeof(in));
 	*contact_id = 0;
+	*seen = 0;
 	in.event = (enum tick_id_event)m->ident;
 	if (in.event == TICK_ID_USER_ID_UPDATE) {
 		in.wa_id = m->from;
 		in.user_id = m->new_user_id;
 		in.old_key = m->old_key;
 		rc = find_contact(db, IN_CONTACT_BY_USER, in.old_key,
-		    &in.by_old, wa[2], uid[2]);
+		    &in.by_old, wa[2], uid[2], &marked[2]);
 		if (rc != TICK_OK)
 			return rc;
 	} else if (in.event == TICK_ID_NUMBER_CHANGED) {
@@ -298,7 +309,7 @@ resolve_contact(struct tick_db *db, const struct tick_wa_msg *m,
 		in.user_id = m->new_user_id;
 		in.old_key = m->old_key;
 		rc = find_contact(db, IN_CONTACT_BY_WA, in.old_key, &in.by_old,
-		    wa[2], uid[2]);
+		    wa[2], uid[2], &marked[2]);
 		if (rc != TICK_OK)
 			return rc;
 	} else {
@@ -306,9 +317,9 @@ resolve_contact(struct tick_db *db, const struct tick_wa_msg *m,
 		in.user_id = m->from_user_id;
 	}
 	if ((rc = find_contact(db, IN_CONTACT_BY_WA, in.wa_id, &in.by_wa_id,
-	         wa[0], uid[0])) != TICK_OK ||
+	         wa[0], uid[0], &marked[0])) != TICK_OK ||
 	    (rc = find_contact(db, IN_CONTACT_BY_USER, in.user_id,
-	         &in.by_user_id, wa[1], uid[1])) != TICK_OK)
+	         &in.by_user_id, wa[1], uid[1], &marked[1])) != TICK_OK)
 		return rc;
 	tick_id_resolve(&in, &d);
 	switch (d.action) {
@@ -338,6 +349,9 @@ resolve_contact(struct tick_db *db, const struct tick_wa_msg *m,
 		if (rc != TICK_OK)
 			return rc;
 		*contact_id = d.contact_id;
+		*seen = (in.by_wa_id.id == d.contact_id && marked[0]) ||
+		    (in.by_user_id.id == d.contact_id && marked[1]) ||
+		    (in.by_old.id == d.contact_id && marked[2]);
 		break;
 	default: break;
 	}
@@ -369,15 +383,16 @@ echo_contact(struct tick_db *db, const struct tick_wa_msg *m,
 {
 	char wa[TICK_COL_BUF(20)], uid[TICK_COL_BUF(TICK_MAX_USER_ID)];
 	struct tick_id_contact c;
+	long long marked = 0;
 	enum tick_err rc;
 
 	*contact_id = 0;
-	if ((rc = find_contact(db, IN_CONTACT_BY_WA, m->from, &c, wa, uid)) !=
-	    TICK_OK)
+	if ((rc = find_contact(db, IN_CONTACT_BY_WA, m->from, &c, wa, uid,
+	         &marked)) != TICK_OK)
 		return rc;
 	if (c.id == 0 &&
 	    (rc = find_contact(db, IN_CONTACT_BY_USER, m->from_user_id, &c, wa,
-	         uid)) != TICK_OK)
+	         uid, &marked)) != TICK_OK)
 		return rc;
 	*contact_id = c.id;
 	return TICK_OK;
@@ -464,16 +479,22 @@ store_message(struct tick_app *app, long long event_id,
 	struct tick_db *db = app->db;
 	struct tick_ticket_ref t;
 	struct tick_csat_inbound rated;
+	/* The ticket's SLA state as the SLA step read it, for the night
+	 * text (one read of the ticket, issue 18). */
+	struct tick_sla_ticket sla_t, *sla = &sla_t;
 	long long contact_id = 0, msg_id, reply_id = 0, out_id, team = 0,
 	          holder = 0;
 	char key[160], ref[40], *raw = NULL;
 	int n, query, created = 0, asking = 0, ooh = 0, welcomed = 0;
+	/* The contact's first message was marked before this one. */
+	int seen = 0;
 	/* Echoes and history imports are not the customer writing now. */
 	int passive = m->echo || m->history;
 	struct tick_q q;
 	enum tick_err rc;
 
 	memset(job, 0, sizeof(*job));
+	sla_t.id = 0;
 	ignored = tick_wa_pnid_mismatch(want_pnid, m->phone_number_id);
 	/* E.164 numbers have at most 15 digits; longer ids stay on the contact. */
 	if (m->from != NULL && strlen(m->from) <= TICK_TICKET_MOBILE_MAX)
@@ -498,7 +519,7 @@ store_message(struct tick_app *app, long long event_id,
 	    (rc = echo_contact(db, m, &contact_id)) != TICK_OK)
 		goto out;
 	if (ignored == NULL && !passive &&
-	    (rc = resolve_contact(db, m, key, &contact_id)) != TICK_OK)
+	    (rc = resolve_contact(db, m, key, &contact_id, &seen)) != TICK_OK)
 		goto out;
 	/* The customer's open ticket, locked, so that the message can be
 	 * stored already on it. */
@@ -626,13 +647,15 @@ store_message(struct tick_app *app, long long event_id,
 			sum->replies++;
 			if ((rc = tick_events_emit(db, TICK_EV_MESSAGE_RECEIVED,
 			         t.id)) != TICK_OK ||
-			    (rc = tick_sla_welcome(app, t.id, contact_id,
-			         m->from != NULL ? m->from : m->from_user_id,
-			         tick_clock_now(), l, &welcomed)) != TICK_OK ||
+			    (!seen &&
+			        (rc = tick_sla_welcome(app, t.id, contact_id,
+			             m->from != NULL ? m->from : m->from_user_id,
+			             tick_clock_now(), l, &welcomed)) !=
+			            TICK_OK) ||
 			    (rc = tick_intake_active(app, t.id, &asking)) !=
 			        TICK_OK ||
 			    (rc = tick_sla_customer_wrote(db, t.id,
-			         tick_clock_now())) != TICK_OK)
+			         tick_clock_now(), sla)) != TICK_OK)
 				goto out;
 		} else {
 			struct tick_text_vars v = { NULL, NULL, NULL, NULL };
@@ -648,8 +671,10 @@ store_message(struct tick_app *app, long long event_id,
 			         t.id)) != TICK_OK)
 				goto out;
 			/* A first message ever: the welcome (issue 13), before
-			 * the confirmation. */
-			if ((rc = tick_sla_welcome(app, t.id, contact_id,
+			 * the confirmation (a contact marked already, found
+			 * locked, needs no statement to know it is not). */
+			if (!seen &&
+			    (rc = tick_sla_welcome(app, t.id, contact_id,
 			         m->from != NULL ? m->from : m->from_user_id,
 			         tick_clock_now(), l, &welcomed)) != TICK_OK)
 				goto out;
@@ -673,15 +698,15 @@ store_message(struct tick_app *app, long long event_id,
 			 * and may give it to a member at once (issue 13). */
 			if ((rc = tick_assign_route_new(db, t.id, &team,
 			         &holder)) != TICK_OK ||
-			    (rc = tick_sla_start(db, t.id, tick_clock_now())) !=
-			        TICK_OK)
+			    (rc = tick_sla_start_ticket(db, t.id,
+			         tick_clock_now(), sla)) != TICK_OK)
 				goto out;
 		}
 		/* Outside business hours: the night text, once a day. */
 		if (rc == TICK_OK &&
 		    (rc = tick_sla_out_of_hours(app, t.id, contact_id,
 		         m->from != NULL ? m->from : m->from_user_id,
-		         tick_clock_now(), l, &ooh)) != TICK_OK)
+		         tick_clock_now(), sla, l, &ooh)) != TICK_OK)
 			goto out;
 		/* A text, or a file's caption: recorded for the AI safety
 		 * check with the message, checked by `tick outbox` once this

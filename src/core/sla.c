@@ -54,9 +54,11 @@ left_of(const struct tick_calendar *c, int64_t now, int64_t due)
 	return (long long)tick_bizcal_between(&c->cal, now, due, NULL, 0);
 }
 
-/* Which policy applies to t now: its id, 0 for none. */
+/* Which policy applies to t now: its id, 0 for none. t was read without
+ * its tags (tick_sla_ticket_row): they are read only when a policy names
+ * a tag (issue 18: one statement less per message otherwise). */
 static enum tick_err
-match(struct tick_db *db, const struct tick_sla_ticket *t, long long *id)
+match(struct tick_db *db, struct tick_sla_ticket *t, long long *id)
 {
 	static struct tick_sla_criteria p[TICK_SLA_POLICIES_MAX];
 	const char *tags[TICK_SLA_TAGS_MAX];
@@ -65,40 +67,57 @@ match(struct tick_db *db, const struct tick_sla_ticket *t, long long *id)
 		.site_id = t->site_id,
 		.team_id = t->team_id,
 		.tags = tags,
-		.ntags = t->ntags };
+		.ntags = 0 };
 	enum tick_err rc;
-	size_t n = 0;
+	size_t n = 0, k;
 	long i;
 
-	for (size_t k = 0; k < t->ntags; k++)
-		tags[k] = t->tags[k];
 	*id = 0;
 	if ((rc = tick_sla_policy_criteria(db, p, TICK_SLA_POLICIES_MAX, &n)) !=
 	    TICK_OK)
 		return rc;
+	for (k = 0; k < n && p[k].tag[0] == '\0'; k++)
+		;
+	if (k < n && (rc = tick_sla_ticket_tags(db, t)) != TICK_OK)
+		return rc;
+	for (k = 0; k < t->ntags; k++)
+		tags[k] = t->tags[k];
+	f.ntags = t->ntags;
 	if ((i = tick_sla_pick(p, n, &f)) >= 0)
 		*id = p[i].id;
 	return TICK_OK;
 }
 
-static enum tick_err
-refresh(struct tick_db *db, long long id, int64_t now, int from_now);
+static enum tick_err refresh(struct tick_db *db, long long id, int64_t now,
+    int from_now, struct tick_sla_ticket *t);
 
 enum tick_err
 tick_sla_refresh(struct tick_db *db, long long id, int64_t now)
 {
-	return refresh(db, id, now, 0);
+	struct tick_sla_ticket t;
+
+	return refresh(db, id, now, 0, &t);
 }
 
 enum tick_err
 tick_sla_start(struct tick_db *db, long long id, int64_t now)
 {
-	return refresh(db, id, now, 1);
+	struct tick_sla_ticket t;
+
+	return refresh(db, id, now, 1, &t);
+}
+
+enum tick_err
+tick_sla_start_ticket(struct tick_db *db, long long id, int64_t now,
+    struct tick_sla_ticket *t)
+{
+	return refresh(db, id, now, 1, t);
 }
 
 enum tick_err
 tick_sla_out_of_hours(struct tick_app *app, long long id, long long contact_id,
-    const char *to, int64_t now, struct tick_outbox_list *l, int *sent)
+    const char *to, int64_t now, const struct tick_sla_ticket *known,
+    struct tick_outbox_list *l, int *sent)
 {
 	char text[TICK_MAX_WA_TEXT * 4 + 1], cut[TICK_MAX_WA_TEXT * 4 + 1];
 	const char *tmpl = tick_config_get(&app->cfg,
@@ -106,25 +125,31 @@ tick_sla_out_of_hours(struct tick_app *app, long long id, long long contact_id,
 	struct tick_text_vars v = { NULL, NULL, NULL, NULL };
 	struct tick_calendar *c = NULL;
 	struct tick_sla_ticket t;
-	long long out_id = 0;
+	long long out_id = 0, team_id;
 	enum tick_err rc;
 	int first = 0;
 
 	*sent = 0;
 	if (to == NULL || tmpl == NULL || tmpl[0] == '\0')
 		return TICK_OK;
-	if ((rc = tick_sla_ticket_get(app->db, id, &t)) != TICK_OK)
-		return rc;
+	/* The ticket as the caller read it in this transaction (its team
+	 * and reference), else read here. */
+	if (known == NULL || known->id != id) {
+		if ((rc = tick_sla_ticket_get(app->db, id, &t)) != TICK_OK)
+			return rc;
+		known = &t;
+	}
+	team_id = known->team_id;
+	v.ref = known->reference;
 	if ((c = malloc(sizeof(*c))) == NULL)
 		return TICK_ENOMEM;
-	if ((rc = tick_calendar_for_team(app->db, t.team_id, c)) != TICK_OK ||
+	if ((rc = tick_calendar_for_team(app->db, team_id, c)) != TICK_OK ||
 	    c->id == 0 || tick_bizcal_is_open(&c->cal, now))
 		goto out;
 	if ((rc = tick_calendar_ooh_mark(app->db, id,
 	         tick_bizcal_local_day(c->cal.tz, now), &first)) != TICK_OK ||
 	    !first)
 		goto out;
-	v.ref = t.reference;
 	if ((rc = tick_text_render(&app->cfg, TICK_TEXT_OUT_OF_HOURS, &v, text,
 	         sizeof(text))) != TICK_OK)
 		goto out;
@@ -174,105 +199,138 @@ tick_sla_welcome(struct tick_app *app, long long id, long long contact_id,
 	return rc;
 }
 
+/* Whether the SLA state tick_sla_ticket_put writes differs. */
+static int
+sla_same(const struct tick_sla_ticket *a, const struct tick_sla_ticket *b)
+{
+	return a->policy_id == b->policy_id && a->started_at == b->started_at &&
+	    a->first_due == b->first_due && a->next_due == b->next_due &&
+	    a->resolution_due == b->resolution_due &&
+	    a->pending_since == b->pending_since &&
+	    a->first_left == b->first_left && a->next_left == b->next_left &&
+	    a->resolution_left == b->resolution_left;
+}
+
+/* Loads the ticket's calendar into *c (allocated on first use). */
 static enum tick_err
-refresh(struct tick_db *db, long long id, int64_t now, int from_now)
+calendar(struct tick_db *db, long long team_id, struct tick_calendar **c)
+{
+	if (*c != NULL)
+		return TICK_OK;
+	if ((*c = malloc(sizeof(**c))) == NULL)
+		return TICK_ENOMEM;
+	return tick_calendar_for_team(db, team_id, *c);
+}
+
+/* *t is left as the ticket's SLA state after the refresh. */
+static enum tick_err
+refresh(struct tick_db *db, long long id, int64_t now, int from_now,
+    struct tick_sla_ticket *t_out)
 {
 	struct tick_sla_targets tg;
 	struct tick_calendar *c = NULL;
-	struct tick_sla_ticket t;
+	struct tick_sla_ticket *t = t_out;
+	/* What was read, to write only a change (issue 18: a plain append
+	 * needs neither the calendar nor the UPDATE). */
+	struct tick_sla_ticket was;
 	long long policy = 0;
 	enum tick_err rc;
 
-	if ((rc = tick_sla_ticket_get(db, id, &t)) != TICK_OK)
+	if ((rc = tick_sla_ticket_row(db, id, t)) != TICK_OK)
 		return rc;
-	if (strcmp(t.status, "closed") == 0)
+	if (strcmp(t->status, "closed") == 0)
 		return TICK_OK;
+	was = *t;
 	/* A new ticket's clock starts at the SLA's now, not the database's
 	 * (a test moves the former). */
 	if (from_now)
-		t.started_at = now;
-	if ((c = malloc(sizeof(*c))) == NULL)
-		return TICK_ENOMEM;
-	if ((rc = tick_calendar_for_team(db, t.team_id, c)) != TICK_OK)
-		goto out;
-	if (strcmp(t.status, "pending") == 0) {
+		t->started_at = now;
+	if (strcmp(t->status, "pending") == 0) {
 		/* The clock stops: keep what is left of each due time. */
-		if (t.pending_since == 0) {
-			t.pending_since = now;
-			t.first_left = t.first_response_at == 0 ?
-			    left_of(c, now, t.first_due) :
+		if (t->pending_since == 0) {
+			if ((rc = calendar(db, t->team_id, &c)) != TICK_OK)
+				goto out;
+			t->pending_since = now;
+			t->first_left = t->first_response_at == 0 ?
+			    left_of(c, now, t->first_due) :
 			    -1;
-			t.next_left = left_of(c, now, t.next_due);
-			t.resolution_left = left_of(c, now, t.resolution_due);
-			t.first_due = t.first_response_at == 0 ? 0 :
-			                                         t.first_due;
-			t.next_due = t.resolution_due = 0;
-			rc = tick_sla_ticket_put(db, &t);
+			t->next_left = left_of(c, now, t->next_due);
+			t->resolution_left = left_of(c, now, t->resolution_due);
+			t->first_due = t->first_response_at == 0 ? 0 :
+			                                           t->first_due;
+			t->next_due = t->resolution_due = 0;
+			rc = tick_sla_ticket_put(db, t);
 		}
 		goto out;
 	}
-	if (t.pending_since > 0) {
+	if (t->pending_since > 0) {
 		/* Back from pending: the clock runs on from now. */
-		if (t.first_left >= 0)
-			(void)tick_bizcal_add(&c->cal, now, t.first_left, NULL,
-			    0, &t.first_due);
-		if (t.next_left >= 0)
-			(void)tick_bizcal_add(&c->cal, now, t.next_left, NULL,
-			    0, &t.next_due);
-		if (t.resolution_left >= 0)
-			(void)tick_bizcal_add(&c->cal, now, t.resolution_left,
-			    NULL, 0, &t.resolution_due);
-		t.pending_since = 0;
-		t.first_left = t.next_left = t.resolution_left = -1;
+		if ((rc = calendar(db, t->team_id, &c)) != TICK_OK)
+			goto out;
+		if (t->first_left >= 0)
+			(void)tick_bizcal_add(&c->cal, now, t->first_left, NULL,
+			    0, &t->first_due);
+		if (t->next_left >= 0)
+			(void)tick_bizcal_add(&c->cal, now, t->next_left, NULL,
+			    0, &t->next_due);
+		if (t->resolution_left >= 0)
+			(void)tick_bizcal_add(&c->cal, now, t->resolution_left,
+			    NULL, 0, &t->resolution_due);
+		t->pending_since = 0;
+		t->first_left = t->next_left = t->resolution_left = -1;
 	}
-	if ((rc = match(db, &t, &policy)) != TICK_OK)
+	if ((rc = match(db, t, &policy)) != TICK_OK)
 		goto out;
-	if (policy != t.policy_id) {
+	if (policy != t->policy_id) {
 		/* A new policy: its targets from the ticket's creation. */
 		memset(&tg, 0, sizeof(tg));
+		if ((rc = calendar(db, t->team_id, &c)) != TICK_OK)
+			goto out;
 		if (policy > 0 &&
 		    (rc = tick_sla_policy_targets(db, policy, &tg)) != TICK_OK)
 			goto out;
-		t.policy_id = policy;
-		t.first_due = t.first_response_at == 0 ?
-		    due_after(c, t.started_at, tg.first_min) :
+		t->policy_id = policy;
+		t->first_due = t->first_response_at == 0 ?
+		    due_after(c, t->started_at, tg.first_min) :
 		    0;
-		t.resolution_due = due_after(c, t.started_at,
+		t->resolution_due = due_after(c, t->started_at,
 		    tg.resolution_min);
 		if (tg.next_min <= 0)
-			t.next_due = 0;
+			t->next_due = 0;
 	}
-	rc = tick_sla_ticket_put(db, &t);
+	if (!sla_same(t, &was))
+		rc = tick_sla_ticket_put(db, t);
 out:
 	free(c);
 	return rc;
 }
 
 enum tick_err
-tick_sla_customer_wrote(struct tick_db *db, long long id, int64_t now)
+tick_sla_customer_wrote(struct tick_db *db, long long id, int64_t now,
+    struct tick_sla_ticket *out)
 {
 	struct tick_sla_targets tg;
 	struct tick_calendar *c = NULL;
-	struct tick_sla_ticket t;
 	enum tick_err rc;
 
-	if ((rc = tick_sla_refresh(db, id, now)) != TICK_OK ||
-	    (rc = tick_sla_ticket_get(db, id, &t)) != TICK_OK)
+	/* The refresh leaves the ticket as it wrote it: no second read. */
+	if ((rc = refresh(db, id, now, 0, out)) != TICK_OK)
 		return rc;
 	/* Before a first response the first-response due time runs; a
 	 * running next-response due time keeps its start. */
-	if (t.policy_id <= 0 || t.first_response_at == 0 || t.next_due > 0 ||
-	    strcmp(t.status, "closed") == 0 || strcmp(t.status, "pending") == 0)
+	if (out->policy_id <= 0 || out->first_response_at == 0 ||
+	    out->next_due > 0 || strcmp(out->status, "closed") == 0 ||
+	    strcmp(out->status, "pending") == 0)
 		return TICK_OK;
-	if ((rc = tick_sla_policy_targets(db, t.policy_id, &tg)) != TICK_OK)
+	if ((rc = tick_sla_policy_targets(db, out->policy_id, &tg)) != TICK_OK)
 		return rc == TICK_ENOTFOUND ? TICK_OK : rc;
 	if (tg.next_min <= 0)
 		return TICK_OK;
 	if ((c = malloc(sizeof(*c))) == NULL)
 		return TICK_ENOMEM;
-	if ((rc = tick_calendar_for_team(db, t.team_id, c)) == TICK_OK) {
-		t.next_due = due_after(c, now, tg.next_min);
-		rc = tick_sla_ticket_put(db, &t);
+	if ((rc = tick_calendar_for_team(db, out->team_id, c)) == TICK_OK) {
+		out->next_due = due_after(c, now, tg.next_min);
+		rc = tick_sla_ticket_put(db, out);
 	}
 	free(c);
 	return rc;

@@ -17,6 +17,7 @@
 struct tick_app;
 struct tick_db;
 struct tick_outbox_list;
+struct tick_sla_ticket;
 
 /*
  * Inside the transaction that created or changed ticket id (locks it):
@@ -30,16 +31,22 @@ enum tick_err tick_sla_refresh(struct tick_db *db, long long id, int64_t now);
 /* tick_sla_refresh for a ticket just created: its due times run from now
  * (the SLA clock's, which a test may move). */
 enum tick_err tick_sla_start(struct tick_db *db, long long id, int64_t now);
+/* tick_sla_start that leaves the ticket's SLA state as written in *t (for
+ * tick_sla_out_of_hours in the same transaction: no second read). */
+enum tick_err tick_sla_start_ticket(struct tick_db *db, long long id,
+    int64_t now, struct tick_sla_ticket *t);
 
 /*
  * Inside the transaction that stored a customer's message on ticket id:
  * outside the business hours of the ticket's calendar, TEXT_OUT_OF_HOURS
  * to `to` (digits) once per ticket per local day, queued on l. Nothing
  * without a calendar, or with TEXT_OUT_OF_HOURS empty. *sent says so.
+ * known (borrowed, may be NULL): ticket id as read in this transaction,
+ * else it is read here.
  */
-enum tick_err
-tick_sla_out_of_hours(struct tick_app *app, long long id, long long contact_id,
-    const char *to, int64_t now, struct tick_outbox_list *l, int *sent);
+enum tick_err tick_sla_out_of_hours(struct tick_app *app, long long id,
+    long long contact_id, const char *to, int64_t now,
+    const struct tick_sla_ticket *known, struct tick_outbox_list *l, int *sent);
 
 /*
  * Inside the transaction that stored a customer's message on ticket id
@@ -53,9 +60,10 @@ tick_sla_welcome(struct tick_app *app, long long id, long long contact_id,
     const char *to, int64_t now, struct tick_outbox_list *l, int *sent);
 
 /* Inside a transaction: the customer wrote on ticket id: after a first
- * response, the next response is due (when the policy has that target). */
-enum tick_err
-tick_sla_customer_wrote(struct tick_db *db, long long id, int64_t now);
+ * response, the next response is due (when the policy has that target).
+ * *t is left as the ticket's SLA state (refreshed, as written). */
+enum tick_err tick_sla_customer_wrote(struct tick_db *db, long long id,
+    int64_t now, struct tick_sla_ticket *t);
 
 /* Inside a transaction, before the reply marks the first response: staff
  * answered the customer on ticket id: a due time already past at now is

@@ -39,6 +39,9 @@ tick_reply_add(struct tick_db *db, long long ticket_id, const char *message,
 	/* The inbox shows the newest reply; a note stays inside. */
 	if (rc == TICK_OK && !internal)
 		rc = tick_ticket_set_snippet(db, ticket_id, *id, message);
+	/* The customer was answered: nobody waits (issue 19). */
+	if (rc == TICK_OK && !internal)
+		rc = tick_ticket_answered(db, ticket_id);
 	return rc;
 }
 

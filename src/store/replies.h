@@ -18,7 +18,8 @@ struct tick_db;
  * Inside a transaction: a reply (internal 0) or an internal note
  * (internal 1) by user user_id, named author (cut on a character boundary
  * to TICK_REPLY_AUTHOR_MAX), on ticket ticket_id. *id is the new row. A
- * reply also becomes the ticket's list snippet (tick_ticket_set_snippet).
+ * reply also becomes the ticket's list snippet (tick_ticket_set_snippet)
+ * and ends the customer's wait (tick_ticket_answered).
  * message and author are borrowed.
  */
 enum tick_err

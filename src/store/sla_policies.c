@@ -305,13 +305,11 @@ tick_sla_policy_targets(struct tick_db *db, long long id,
 }
 
 enum tick_err
-tick_sla_ticket_get(struct tick_db *db, long long id, struct tick_sla_ticket *t)
+tick_sla_ticket_row(struct tick_db *db, long long id, struct tick_sla_ticket *t)
 {
 	long long v[7] = { 0 };
-	char tag[33 * 4];
 	enum tick_err rc;
 	struct tick_q q;
-	int f;
 
 	memset(t, 0, sizeof(*t));
 	tick_q_init(&q, db, stmts[SL_TICKET]);
@@ -337,8 +335,20 @@ tick_sla_ticket_get(struct tick_db *db, long long id, struct tick_sla_ticket *t)
 	t->next_due = v[3];
 	t->resolution_due = v[4];
 	t->pending_since = v[5];
+	return TICK_OK;
+}
+
+enum tick_err
+tick_sla_ticket_tags(struct tick_db *db, struct tick_sla_ticket *t)
+{
+	char tag[33 * 4];
+	enum tick_err rc;
+	struct tick_q q;
+	int f;
+
+	t->ntags = 0;
 	tick_q_init(&q, db, stmts[SL_TICKET_TAGS]);
-	tick_q_int(&q, id);
+	tick_q_int(&q, t->id);
 	tick_q_out_str(&q, tag, sizeof(tag));
 	rc = tick_q_exec(&q);
 	while (rc == TICK_OK && (f = tick_q_fetch(&q)) != 0) {
@@ -351,6 +361,16 @@ tick_sla_ticket_get(struct tick_db *db, long long id, struct tick_sla_ticket *t)
 	}
 	tick_q_done(&q);
 	return rc;
+}
+
+enum tick_err
+tick_sla_ticket_get(struct tick_db *db, long long id, struct tick_sla_ticket *t)
+{
+	enum tick_err rc;
+
+	if ((rc = tick_sla_ticket_row(db, id, t)) != TICK_OK)
+		return rc;
+	return tick_sla_ticket_tags(db, t);
 }
 
 enum tick_err

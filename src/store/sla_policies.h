@@ -93,6 +93,12 @@ struct tick_sla_ticket {
 /* Reads (and, in a transaction, locks) ticket id's SLA state. */
 enum tick_err tick_sla_ticket_get(struct tick_db *db, long long id,
     struct tick_sla_ticket *t);
+/* tick_sla_ticket_get without the tags (t->ntags 0): one statement. */
+enum tick_err tick_sla_ticket_row(struct tick_db *db, long long id,
+    struct tick_sla_ticket *t);
+/* Reads the tags of ticket t->id into t (replacing any). */
+enum tick_err
+tick_sla_ticket_tags(struct tick_db *db, struct tick_sla_ticket *t);
 /* Writes policy_id, started_at, the due times, pending_since and the
  * *_left values of t. */
 enum tick_err

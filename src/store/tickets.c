@@ -10,6 +10,7 @@
 #include "db.h"
 #include "log.h"
 #include "moderations.h"
+#include "reads.h"
 #include "refs.h"
 #include "report.h"
 #include "richmsgs.h"
@@ -45,7 +46,9 @@
 	" LEFT JOIN sites sb ON sb.id = t.subsite_id" \
 	" LEFT JOIN teams tm ON tm.id = t.team_id" \
 	" LEFT JOIN whatsapp_contacts wc ON wc.id = t.contact_id" \
-	" LEFT JOIN sla_policies sp ON sp.id = t.sla_policy_id"
+	" LEFT JOIN sla_policies sp ON sp.id = t.sla_policy_id" \
+	" LEFT JOIN replies lr ON lr.id = t.last_reply_id" \
+	" LEFT JOIN users lu ON lu.id = lr.user_id"
 /* The ticket's team (issue 13), after the row's last columns; then
  * the AI flag (issue 17), the WhatsApp identity (issue 16) and the SLA
  * (issue 13, from C_SLA). */
@@ -62,6 +65,13 @@
 	TICKET_CONSENT_COLUMNS
 /* The customer's marketing consent (issue 16, C_MARKETING). */
 #define TICKET_CONSENT_COLUMNS ", COALESCE(wc.marketing_opt_out, 0)"
+/* What needs the agent (issue 19, from C_ATTN, after the consent): since
+ * when the customer waits, and who wrote the last message the list shows
+ * (its author, user and name; NULL when it is the description). The list
+ * adds whether the ticket is unread for the one asking; the detail NULL. */
+#define TICKET_ATTN_COLUMNS \
+	", " ISO("t.waiting_since") ", lr.author, lr.user_id," \
+	" COALESCE(lu.name, lr.replied_by)"
 /* clang-format on */
 
 /* The list's last message: tickets.last_message, VARCHAR(300). */
@@ -75,6 +85,7 @@ enum tickets_stmt {
 	TK_BY_REF_FOR_CONTACT,
 	TK_CREATE_WA,
 	TK_CREATE_FORM,
+	TK_ANSWERED,
 	TK_SET_REF,
 	TK_REPLY_CUSTOMER,
 	TK_TOUCH_CUSTOMER,
@@ -133,8 +144,11 @@ static const char *const stmts[TK_STMT__MAX] = {
 	[TK_CREATE_WA] =
 	    "INSERT INTO tickets (name, mobile, description, status, whatsapp_enabled,"
 	    " whatsapp_notifications, source, contact_id, last_customer_message_at,"
-	    " last_activity_at)"
-	    " VALUES (?, ?, ?, 'new', 1, 1, 'whatsapp', ?, NOW(3), NOW(3))",
+	    " last_activity_at, waiting_since)"
+	    /* The customer waits from their first message (issue 19). */
+	    " VALUES (?, ?, ?, 'new', 1, 1, 'whatsapp', ?, NOW(3), NOW(3), NOW(3))",
+	/* An agent answered (issue 19): nobody waits. */
+	[TK_ANSWERED] = "UPDATE tickets SET waiting_since = NULL WHERE id = ?",
 	[TK_CREATE_FORM] =
 	    "INSERT INTO tickets (name, email, mobile, description, issue_type,"
 	    " issue_type_other, issue_title, whatsapp_enabled, whatsapp_notifications,"
@@ -159,6 +173,8 @@ static const char *const stmts[TK_STMT__MAX] = {
 	    " last_message = IF(COALESCE(last_reply_id, 0) < ?,"
 	    " LEFT(?, " TICK_STR(SNIPPET_CHARS) "), last_message),"
 	    " last_reply_id = GREATEST(COALESCE(last_reply_id, 0), ?),"
+	    /* The oldest unanswered message says since when (issue 19). */
+	    " waiting_since = COALESCE(waiting_since, NOW(3)),"
 	    /* The customer's answer ends pending (issue 13). */
 	    " status = IF(status = 'pending', 'in_progress', status)"
 	    " WHERE id = ?",
@@ -187,7 +203,7 @@ static const char *const stmts[TK_STMT__MAX] = {
 	    " FROM tickets t WHERE id = ? AND deleted_at IS NULL"
 	    " AND " TICK_SCOPE_SQL " FOR UPDATE",
 	[TK_GET] = "SELECT " TICKET_COLUMNS " NULL, 0, 0" TICKET_TEAM_COLUMNS
-	           " FROM" TICKET_FROM
+	           TICKET_ATTN_COLUMNS ", NULL FROM" TICKET_FROM
 	           " WHERE t.id = ? AND t.deleted_at IS NULL",
 	/* Replies and notes, with the WhatsApp message each carried. */
 	[TK_TIMELINE_REPLIES] =
@@ -259,8 +275,9 @@ static const char *const stmts[TK_STMT__MAX] = {
 	    " last_activity_at = NOW(3) WHERE id = ?",
 	[TK_CLOSE] =
 	    "UPDATE tickets SET status = 'closed', closed_at = NOW(3),"
-	    " closed_by = ?, resolution = ?, last_activity_at = NOW(3)"
-	    " WHERE id = ?",
+	    " closed_by = ?, resolution = ?, last_activity_at = NOW(3),"
+	    /* Nobody waits on a closed ticket (issue 19). */
+	    " waiting_since = NULL WHERE id = ?",
 	/* The first reply is the first response; it starts the work. */
 	[TK_RESPONDED] =
 	    "UPDATE tickets SET first_response_at = COALESCE(first_response_at,"
@@ -492,6 +509,52 @@ tick_ticket_set_snippet(struct tick_db *db, long long ticket_id,
 	return tick_q_run(&q);
 }
 
+static int scoped(const struct tick_scope *s);
+
+enum tick_err
+tick_ticket_answered(struct tick_db *db, long long ticket_id)
+{
+	struct tick_q q;
+
+	tick_q_init(&q, db, stmts[TK_ANSWERED]);
+	tick_q_int(&q, ticket_id);
+	return tick_q_run(&q);
+}
+
+enum tick_err
+tick_ticket_new_for_me(struct tick_db *db, const struct tick_scope *scope,
+    long long *n)
+{
+	struct tick_sql sql = { .len = 0 };
+	struct tick_q q;
+	enum tick_err rc;
+
+	*n = 0;
+	/* The open statuses by name, so the status index serves it. */
+	tick_sql_add(&sql,
+	    "SELECT COUNT(*) FROM (SELECT 1 FROM tickets t"
+	    " WHERE t.deleted_at IS NULL"
+	    " AND t.status IN ('new', 'assigned', 'in_progress', 'pending')"
+	    " AND (t.assigned_to IS NULL OR t.assigned_to = ?)"
+	    " AND " TICK_READS_UNREAD_SQL);
+	if (scoped(scope))
+		tick_sql_add(&sql, " AND " TICK_SCOPE_SQL);
+	tick_sql_add(&sql, " LIMIT ?) x");
+	tick_q_init_built(&q, db, &sql);
+	tick_q_int(&q, scope->user_id);
+	tick_q_int(&q, scope->user_id);
+	if (scoped(scope))
+		tick_scope_bind(&q, scope);
+	tick_q_int(&q, TICK_LIST_TOTAL_MAX + 1);
+	tick_q_out_int(&q, n);
+	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
+		rc = TICK_EDB;
+	tick_q_done(&q);
+	if (*n > TICK_LIST_TOTAL_MAX)
+		*n = TICK_LIST_TOTAL_MAX;
+	return rc;
+}
+
 enum tick_err
 tick_ticket_lock(struct tick_db *db, const struct tick_scope *scope,
     long long id, struct tick_ticket *t)
@@ -561,6 +624,10 @@ struct row {
 	char *description; /* TEXT_BUF bytes each, owned */
 	char *resolution;
 	char *last_message; /* the list's snippet: SNIPPET_BUF bytes */
+	/* Issue 19: since when the customer waits, the last message's
+	 * author (customer, agent, system), user and name, unread. */
+	char waiting[40], last_kind[16], last_name[TICK_COL_BUF(100)];
+	long long last_uid, unread;
 };
 
 /* A TEXT column holds at most 65,535 bytes. */
@@ -643,6 +710,11 @@ bind_row(struct tick_q *q, struct row *r)
 	tick_q_out_int(q, &r->sla_paused);
 	tick_q_out_int(q, &r->sla_next);
 	tick_q_out_int(q, &r->marketing_opt_out);
+	tick_q_out_str(q, r->waiting, sizeof(r->waiting));
+	tick_q_out_str(q, r->last_kind, sizeof(r->last_kind));
+	tick_q_out_int(q, &r->last_uid);
+	tick_q_out_str(q, r->last_name, sizeof(r->last_name));
+	tick_q_out_int(q, &r->unread);
 }
 
 /* Column i of the fetched row as a JSON string, or null. */
@@ -671,8 +743,11 @@ enum {
 	/* After the SLA's seven columns: the customer stopped marketing
 	 * (issue 16, consent). */
 	C_MARKETING = C_SLA + 7,
-	/* The list's sort key, after those (tick_ticket_list). */
-	C_LAST_KEY = C_MARKETING + 1
+	/* What needs the agent (issue 19), after the consent: waiting_since,
+	 * the last author's kind, user and name, unread. */
+	C_ATTN = C_MARKETING + 1,
+	/* The list's sort key, after those five (tick_ticket_list). */
+	C_LAST_KEY = C_ATTN + 5
 };
 
 /* {"id", "code", "name"} of the site in columns c..c+2, or null. */
@@ -747,6 +822,25 @@ sla_json(const struct tick_q *q, const struct row *r)
 	        json_null() :
 	        json_integer((json_int_t)left),
 	    "paused", (int)r->sla_paused);
+}
+
+/* {kind, user_id, name} of who wrote the message the list shows: the
+ * customer (also for the description, when no reply is there yet; the
+ * name hidden on an anonymous report), an agent, or tick itself. */
+static json_t *
+last_author_json(const struct tick_q *q, const struct row *r, int masked)
+{
+	const char *kind = tick_q_isnull(q, C_ATTN + 1) ? "customer" :
+	                                                  r->last_kind;
+
+	if (strcmp(kind, "customer") == 0)
+		return json_pack("{s:s, s:n, s:s}", "kind", "customer",
+		    "user_id", "name", masked ? TICK_ANONYMOUS_NAME : r->name);
+	return json_pack("{s:s, s:o, s:o}", "kind", kind, "user_id",
+	    tick_q_isnull(q, C_ATTN + 2) ?
+	        json_null() :
+	        json_integer((json_int_t)r->last_uid),
+	    "name", col(q, C_ATTN + 3, r->last_name));
 }
 
 static json_t *
@@ -828,6 +922,11 @@ row_json(const struct tick_q *q, const struct row *r, int full)
 		json_object_set_new(o, "overdue_actions",
 		    json_integer((json_int_t)r->overdue_actions));
 	}
+	json_object_set_new(o, "waiting_since", col(q, C_ATTN, r->waiting));
+	json_object_set_new(o, "last_author", last_author_json(q, r, masked));
+	if (!full)
+		json_object_set_new(o, "unread",
+		    json_boolean(!tick_q_isnull(q, C_ATTN + 4) && r->unread));
 	if (!full)
 		json_object_set_new(o, "last_message",
 		    tick_q_isnull(q, C_LAST_MESSAGE) ?
@@ -1466,11 +1565,21 @@ tick_ticket_resolve(struct tick_db *db, const struct tick_scope *scope,
 
 /* The sort key of the list's order as the cursor carries it; NULL for a
  * sort that pages by number only. */
-static const char *const sort_key_sql[3] = {
+static const char *const sort_key_sql[5] = {
 	"DATE_FORMAT(t.created_at, '%Y-%m-%d %H:%i:%s')",
 	"DATE_FORMAT(t.created_at, '%Y-%m-%d %H:%i:%s')",
 	"DATE_FORMAT(t.last_activity_at, '%Y-%m-%d %H:%i:%s.%f')",
+	NULL, /* sla: by number */
+	/* waiting (issue 19): never NULL, see sql/030 */
+	"DATE_FORMAT(t.waiting_key, '%Y-%m-%d %H:%i:%s.%f')",
 };
+
+/* Whether sort pages by cursor (has a key above). */
+static int
+sort_keyed(int sort)
+{
+	return sort >= 0 && sort <= 4 && sort_key_sql[sort] != NULL;
+}
 
 /* The rows after cursor c in sort c->sort's order, written so that the
  * sort's index serves it as a range (col <= key) and the id breaks ties:
@@ -1478,7 +1587,10 @@ static const char *const sort_key_sql[3] = {
 static void
 cursor_where(struct tick_sql *s, const struct tick_cursor *c)
 {
-	if (c->sort == 2 && c->key[0] == '\0')
+	if (c->sort == 4)
+		tick_sql_add(s,
+		    " AND t.waiting_key >= ? AND (t.waiting_key > ? OR t.id > ?)");
+	else if (c->sort == 2 && c->key[0] == '\0')
 		tick_sql_add(s, " AND t.last_activity_at IS NULL AND t.id < ?");
 	else if (c->sort == 2)
 		tick_sql_add(s,
@@ -1723,7 +1835,7 @@ tick_ticket_list(struct tick_db *db, const struct tick_ticket_filters *given,
 	struct tick_sql list = { .len = 0 };
 	struct tick_cursor last = { .sort = given->sort };
 	char key[sizeof(last.key)] = "";
-	int keyed = given->sort >= 0 && given->sort <= 2, more = 0;
+	int keyed = sort_keyed(given->sort), more = 0;
 	long long n = 0;
 	json_t *o;
 	enum tick_err rc;
@@ -1756,7 +1868,8 @@ tick_ticket_list(struct tick_db *db, const struct tick_ticket_filters *given,
 	    "SELECT " TICKET_COLUMNS " t.last_message, t.open_actions,"
 	    " IF(t.next_action_due < UTC_DATE(), (SELECT COUNT(*)"
 	    " FROM ticket_actions a WHERE a.ticket_id = t.id AND " TICK_ACTION_OVERDUE_SQL
-	    "), 0)" TICKET_TEAM_COLUMNS ", ");
+	    "), 0)" TICKET_TEAM_COLUMNS TICKET_ATTN_COLUMNS
+	    ", " TICK_READS_UNREAD_SQL ", ");
 	tick_sql_add(&list, keyed ? sort_key_sql[f->sort] : "NULL");
 	tick_sql_add(&list, " FROM" TICKET_FROM);
 	tick_ticket_where(&list, f);
@@ -1767,9 +1880,11 @@ tick_ticket_list(struct tick_db *db, const struct tick_ticket_filters *given,
 	        f->sort == 1 ? " ORDER BY t.created_at, t.id" :
 	        f->sort == 3 ? " ORDER BY " TICK_SLA_NEXT_DUE_SQL
 	                       " IS NULL, " TICK_SLA_NEXT_DUE_SQL ", t.id" :
+	        f->sort == 4 ? " ORDER BY t.waiting_key, t.id" :
 	                       " ORDER BY t.last_activity_at DESC, t.id DESC");
 	tick_sql_add(&list, " LIMIT ? OFFSET ?");
 	tick_q_init_built(&q, db, &list);
+	tick_q_int(&q, f->scope.user_id); /* unread for whom */
 	tick_ticket_bind_where(&q, f);
 	if (p->after != NULL)
 		cursor_bind(&q, p->after);

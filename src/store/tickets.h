@@ -187,7 +187,9 @@ struct tick_ticket_filters {
 	/* The IANA zone from and to are in (MariaDB's time zone tables);
 	 * "" for UTC as the inbox has it. */
 	char tz[65];
-	int sort; /* 0 newest, 1 oldest, 2 last activity, 3 SLA (soonest due) */
+	/* 0 newest, 1 oldest, 2 last activity, 3 SLA (soonest due), 4 the
+	 * customer waiting longest (issue 19) */
+	int sort;
 	/* Reports (issue 11): sites by id or code (a site's tickets include
 	 * its sub-sites'), and keys; borrowed, n of each. */
 	const char *sites[TICK_FILTER_VALUES_MAX];
@@ -273,6 +275,18 @@ tick_ticket_sync_snippet(struct tick_db *db, long long message_id);
 
 enum tick_err tick_ticket_set_snippet(struct tick_db *db, long long ticket_id,
     long long reply_id, const char *text);
+
+/* Issue 19: an agent replied on ticket_id (a note is no reply): its
+ * waiting_since is cleared, in the transaction that adds the reply. */
+enum tick_err tick_ticket_answered(struct tick_db *db, long long ticket_id);
+
+/*
+ * Issue 19, "New for me": how many open tickets the user of scope sees,
+ * held by them or by nobody (their queues), are unread by them
+ * (TICK_READS_UNREAD_SQL); counted up to TICK_LIST_TOTAL_MAX + 1 rows.
+ */
+enum tick_err tick_ticket_new_for_me(struct tick_db *db,
+    const struct tick_scope *scope, long long *n);
 
 /* The WHERE clause of f (constant fragments: " WHERE t.deleted_at IS NULL
  * AND ..." over tickets alias t) and its values, bound in the same order:

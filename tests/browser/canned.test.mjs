@@ -89,7 +89,10 @@ export function register(test) {
     await page.getByText('Reply sent.').waitFor();
     let sent = null;
     await eventually(async () => {
-      sent = (await graphSent(phone)).find((x) => x.body.type === 'interactive');
+      // The reply's buttons (not the guided intake's site list, which an
+      // active site another test left makes tick ask a new customer).
+      sent = (await graphSent(phone)).find((x) => x.body.type === 'interactive' && x.body.interactive
+        && x.body.interactive.type === 'button');
       return Boolean(sent);
     }, { what: 'the interactive reply sent to Meta' });
     const ia = sent.body.interactive;

@@ -5,7 +5,7 @@
 // marked asked with SQL; the answer comes through the signed webhook.
 import {
   BASE, adminToken, api, assert, assignToAdmin, eventually, makeUser, messagePayload, postWebhook, screenshot,
-  signIn, simulate, sql, uniq,
+  openFilters, signIn, simulate, sql, uniq,
 } from './lib.mjs';
 
 export function register(test) {
@@ -82,6 +82,7 @@ export function register(test) {
     await page.getByRole('link', { name: t.reference }).waitFor();
     assert(await page.getByRole('link', { name: other.reference }).count() === 0, 'the tag filter leaves other tickets out');
     await page.goto(`${BASE}/#/inbox`);
+    await openFilters(page);
     const teamSel = page.getByLabel('Team', { exact: true });
     await eventually(async () => (await teamSel.locator('option').count()) > 2, { what: 'the teams in the filter' });
     await teamSel.selectOption(String(team.id));

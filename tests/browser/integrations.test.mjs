@@ -206,6 +206,7 @@ export function register(test) {
       await page.goto(`${BASE}/#/tickets/${t.id}`);
       await page.locator('.timeline .item').first().waitFor();
       const noteText = `Called back ${uniq()}`;
+      await page.getByRole('tab', { name: 'Note' }).click();
       await page.getByRole('textbox', { name: 'Internal note' }).fill(noteText);
       await page.getByRole('button', { name: 'Add note' }).click();
       await page.locator('.timeline .item.kind-note').first().waitFor();

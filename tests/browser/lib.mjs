@@ -332,6 +332,14 @@ export async function signIn(page, email = ADMIN_EMAIL, password = ADMIN_PASSWOR
   await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
 }
 
+// Unfolds the inbox's filters (folded on a phone and, beside the open
+// ticket, on a desktop: issue 19).
+export async function openFilters(page) {
+  const more = page.locator('details.filter-more');
+  await more.waitFor();
+  if (!(await more.evaluate((d) => d.open))) await more.locator('summary').click();
+}
+
 // Waits for the panel's live stream to be up (the header says "Live").
 export async function waitLive(page, timeout = 5000) {
   await page.locator('#live.live-on').waitFor({ timeout });

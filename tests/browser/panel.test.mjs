@@ -21,6 +21,8 @@ import { register as registerSla } from './sla.test.mjs';
 import { register as registerRichmsg } from './richmsg.test.mjs';
 import { register as registerTemplates } from './templates.test.mjs';
 import { register as registerInbox } from './inbox.test.mjs';
+import { register as registerAttentionInbox } from './attention_inbox.test.mjs';
+import { register as registerLayout } from './layout.test.mjs';
 import { register as registerCanned } from './canned.test.mjs';
 import { register as registerChannel } from './channel.test.mjs';
 
@@ -35,6 +37,12 @@ async function adminName() {
 async function openTicket(page, id) {
   await page.goto(`${BASE}/#/tickets/${id}`);
   await page.locator('.timeline .item').first().waitFor();
+}
+
+// Issue 19: Reply and Note are tabs of one composer; the note box shows
+// under its tab.
+async function noteTab(page) {
+  await page.getByRole('tab', { name: 'Note' }).click();
 }
 
 function bubble(page, text) {
@@ -84,9 +92,14 @@ test('live: a simulated customer message appears in the open inbox without a rel
   const text = `My order never arrived ${uniq()}`;
   const t = await simulate(text);
   const start = Date.now();
+  // Issue 19: a new ticket waits in the "N new" pill (rows never reorder
+  // under the pointer), which shows it; an empty list shows it at once.
+  await page.waitForFunction((ref) => [...document.querySelectorAll('tr.ticket-row .ref')].some((a) => a.textContent === ref)
+    || !document.querySelector('button.new-pill').hidden, t.reference, { polling: 50, timeout: LIVE_MS });
+  const took = Date.now() - start;
+  if (await page.locator('button.new-pill').isVisible()) await page.locator('button.new-pill').click();
   await page.waitForFunction((ref) => [...document.querySelectorAll('tr.ticket-row .ref')].some((a) => a.textContent === ref),
     t.reference, { polling: 50, timeout: LIVE_MS });
-  const took = Date.now() - start;
   const row = page.locator('tr.ticket-row', { hasText: t.reference });
   assert((await row.locator('.last-msg').textContent()) === text, 'the row shows the last message');
   assert((await row.locator('.cust-name').textContent()) === t.name, 'the row shows the customer');
@@ -164,7 +177,8 @@ test('a <script> a customer sent renders as text and never runs', async (b) => {
   await signIn(page);
   const text = `<script>window.__tickPwned=1</script><img src=x onerror="window.__tickPwned=2"><b>bold</b> ${uniq()}`;
   const t = await simulate(text, { name: '<i>Mallory</i>' });
-  await page.goto(`${BASE}/#/inbox`);
+  // Found by its reference (a live arrival would wait in the "N new" pill).
+  await page.goto(`${BASE}/#/inbox?q=${t.reference}`);
   const row = page.locator('tr.ticket-row', { hasText: t.reference });
   await row.waitFor();
   assert((await row.locator('.last-msg').textContent()) === text, 'the inbox shows the text as typed');
@@ -250,6 +264,7 @@ test('an ended session lands on the sign-in page with a message, then back', asy
   // The live stream notices at once; any action would too.
   const signInPage = page.getByRole('heading', { name: 'Sign in to tick' });
   await signInPage.waitFor({ timeout: 3000 }).catch(async () => {
+    await noteTab(page);
     await page.getByRole('textbox', { name: 'Internal note' }).fill('x');
     await page.getByRole('button', { name: 'Add note' }).click();
     await signInPage.waitFor();
@@ -383,6 +398,7 @@ test('note: an internal note is set apart and never sent', async (b) => {
   await openTicket(page, t.id);
   const before = (await graphSent(t.phone)).length;
   const text = `Called the warehouse, parcel found ${uniq()}`;
+  await noteTab(page);
   await page.getByRole('textbox', { name: 'Internal note' }).fill(text);
   await page.getByRole('button', { name: 'Add note' }).click();
   const item = bubble(page, text);
@@ -408,10 +424,12 @@ test('composer: Ctrl+Enter sends, and after a send by the button focus is back i
   const focusIn = (sel) => eventually(async () => page.evaluate((s) => document.activeElement
     && document.activeElement.tagName === 'TEXTAREA' && document.activeElement.closest(s) !== null, sel), { what: `focus in ${sel}` });
   const noteText = `Noted ${uniq()}`;
+  await noteTab(page);
   await page.getByRole('textbox', { name: 'Internal note' }).fill(noteText);
   await page.getByRole('button', { name: 'Add note' }).click();
   await bubble(page, noteText).waitFor();
   await focusIn('form.note-form');
+  await page.getByRole('tab', { name: 'Reply' }).click();
   const second = `Sent by the button ${uniq()}`;
   await box.fill(second);
   await page.getByRole('button', { name: 'Send reply' }).click();
@@ -565,6 +583,7 @@ test('right-to-left text: customer text and the composers take their direction f
   await item.waitFor();
   assert(await item.locator('.bubble-text').getAttribute('dir') === 'auto', 'the message has dir=auto');
   for (const name of ['Reply to the customer', 'Internal note']) {
+    if (name === 'Internal note') await noteTab(page);
     const box = page.getByRole('textbox', { name, exact: true });
     assert(await box.getAttribute('dir') === 'auto', `${name} has dir=auto`);
   }
@@ -882,6 +901,8 @@ registerSla(test);
 registerRichmsg(test);
 registerTemplates(test);
 registerInbox(test);
+registerAttentionInbox(test);
+registerLayout(test);
 registerCanned(test);
 registerChannel(test);
 

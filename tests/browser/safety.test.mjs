@@ -6,7 +6,7 @@
 // TICK_BROWSER_ONLY='^safety' runs these alone).
 import {
   BASE, DESKTOP, PHONE, adminToken, api, assert, assignToAdmin, eventually, makeSite, makeUser, screenshot, setReport,
-  signIn, simulate, siteCode, uniq, waitLive,
+  openFilters, signIn, simulate, siteCode, uniq, waitLive,
 } from './lib.mjs';
 
 // The ticket page once its report card is painted.
@@ -437,6 +437,7 @@ export function register(test) {
     assert((await row(t3).locator('.c-site').textContent()) === '—', 'no site');
 
     // Site, from the select the sites API fills.
+    await openFilters(page);
     const siteSel = page.getByLabel('Site', { exact: true });
     await eventually(async () => (await siteSel.locator(`option[value="${a.id}"]`).count()) === 1, { what: 'the site filter to fill' });
     await siteSel.selectOption(String(a.id));
@@ -464,6 +465,7 @@ export function register(test) {
     const url = `${BASE}/#/inbox?q=${word}&site=${z.id}&category=driving&severity=low`;
     await page.goto(url);
     await row(t2).waitFor();
+    await openFilters(page);
     assert((await row(t1).count()) === 0 && (await row(t3).count()) === 0, 'the URL\'s filters hold');
     await eventually(async () => (await siteSel.inputValue()) === String(z.id), { what: 'the site select to show the URL\'s site' });
     assert((await page.getByLabel('Category', { exact: true }).inputValue()) === 'driving', 'the category select');

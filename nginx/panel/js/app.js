@@ -24,9 +24,13 @@ import * as teamsView from './views/teams.js';
 import * as contactsView from './views/contacts.js';
 import * as dashboardView from './views/dashboard.js';
 import * as accountView from './views/account.js';
+import { createCustomer } from './views/customer.js';
 import * as cannedView from './views/canned.js';
 
 const POLL_MS = 30000;
+// Issue 19: from this width the inbox and the open ticket sit side by
+// side (and from 87.5rem, 1400 px, the customer's pane beside them).
+const SPLIT = window.matchMedia('(min-width: 64rem)');
 const SIGNED_IN_FLAG = 'tick_signed_in';
 
 const routes = [
@@ -129,6 +133,11 @@ function render() {
     render();
     return;
   }
+  if ((route.view === inboxView || route.view === ticketView) && SPLIT.matches &&
+      !(route.allowed && !route.allowed())) {
+    renderSplit(route, params, query);
+    return;
+  }
   destroyCurrent();
   updateHeader(route);
   clear(main);
@@ -149,6 +158,102 @@ function render() {
   current = { route, instance };
   if (instance.keepFocus) document.title = 'Sign in · tick';
   else focusHeading();
+  if (searchNext) {
+    searchNext = false;
+    main.querySelector('input[type="search"][name="q"]')?.focus();
+  }
+}
+
+// The desktop's split view (issue 19): the inbox on the left stays while
+// tickets open on the right, so a row's click changes only the right pane;
+// the URL's hash still names the ticket (reload and back work). The list
+// keeps its own filters (lastInboxHash) while a ticket is open.
+function renderSplit(route, params, query) {
+  const ticketId = route.view === ticketView ? params.id : null;
+  let s = current && current.split ? current.split : null;
+  if (s && !ticketId && s.listQuery !== query.toString()) s = null;
+  if (!s) {
+    destroyCurrent();
+    updateHeader(route);
+    clear(main);
+    const listPane = h('section', { class: 'pane pane-list', 'aria-label': 'Ticket list' });
+    const ticketPane = h('section', { class: 'pane pane-ticket', 'aria-label': 'Open ticket' });
+    const customerPane = h('aside', { class: 'pane pane-customer', 'aria-label': 'Customer' });
+    main.classList.add('split');
+    // The panes fill the window under the header (CSSOM, not an inline
+    // style: the CSP holds).
+    document.documentElement.style.setProperty('--topbar-h', `${topbar.offsetHeight}px`);
+    main.append(h('div', { class: 'split-panes' }, listPane, ticketPane, customerPane));
+    const listQuery = ticketId ? new URLSearchParams(inboxView.lastInboxHash.split('?')[1] || '') : query;
+    s = { listPane, ticketPane, customerPane, ticket: null, ticketId: null, listQuery: listQuery.toString() };
+    s.list = inboxView.mount(listPane, {
+      params: {}, query: listQuery, navigate, flash, main: listPane, selected: ticketId,
+      isEmbedded: () => Boolean(s.ticketId),
+    }) || {};
+    s.customer = createCustomer(customerPane);
+    const instance = {
+      onKey: (key) => Boolean((s.ticket && s.ticket.onKey && s.ticket.onKey(key)) || (s.list.onKey && s.list.onKey(key))),
+      onEvent: (ev) => {
+        if (s.list.onEvent) s.list.onEvent(ev);
+        if (s.ticket && s.ticket.onEvent) s.ticket.onEvent(ev);
+      },
+      refresh: () => {
+        if (s.list.refresh) s.list.refresh();
+        if (s.ticket && s.ticket.refresh) s.ticket.refresh();
+      },
+      destroy: () => {
+        for (const x of [s.ticket, s.list]) {
+          try {
+            if (x && x.destroy) x.destroy();
+          } catch (e) { /* a view's cleanup never stops navigation */ }
+        }
+        main.classList.remove('split');
+      },
+    };
+    current = { route, instance, split: s };
+  } else {
+    updateHeader(route);
+    current.route = route;
+    // Back to the inbox from a ticket: the list as it is now.
+    if (!ticketId && s.ticketId && s.list.reload) s.list.reload();
+  }
+  if (s.ticketId !== ticketId || ticketId === null) {
+    if (s.ticket && s.ticket.destroy) {
+      try {
+        s.ticket.destroy();
+      } catch (e) { /* as above */ }
+    }
+    s.ticket = null;
+    s.ticketId = ticketId;
+    clear(s.ticketPane);
+    clear(s.customerPane);
+    s.customer = createCustomer(s.customerPane);
+    main.classList.toggle('split-open', Boolean(ticketId));
+    if (ticketId) {
+      s.ticket = ticketView.mount(s.ticketPane, {
+        params, query, navigate, flash, main: s.ticketPane,
+        onTicket: (t) => {
+          s.customer.render(t);
+          // Opened, so read: the list's rows and "New for me" follow, in
+          // place.
+          if (s.readId !== t.id) {
+            s.readId = t.id;
+            if (s.list.refresh) s.list.refresh();
+          }
+        },
+      }) || {};
+    } else {
+      s.ticketPane.append(h('p', { class: 'pane-empty' }, 'Open a ticket from the list to read and answer it here.'));
+      s.readId = null;
+    }
+    if (s.list.select) s.list.select(ticketId);
+  }
+  const h1 = (ticketId ? s.ticketPane : s.listPane).querySelector('h1');
+  if (h1) {
+    h1.setAttribute('tabindex', '-1');
+    h1.focus({ preventScroll: true });
+    document.title = `${h1.textContent} · tick`;
+  }
   if (searchNext) {
     searchNext = false;
     main.querySelector('input[type="search"][name="q"]')?.focus();
@@ -356,6 +461,20 @@ function wireChrome() {
     }
   });
   window.addEventListener('hashchange', render);
+  // Across the split view's width the screen is laid out again, once the
+  // width has settled (a full-page screenshot or a rotation passes by).
+  let splitTimer = null;
+  SPLIT.addEventListener('change', () => {
+    clearTimeout(splitTimer);
+    splitTimer = setTimeout(() => {
+      if (!current || !current.route) return;
+      const splitView = current.route.view === inboxView || current.route.view === ticketView;
+      if (splitView && Boolean(current.split) !== SPLIT.matches) {
+        destroyCurrent();
+        render();
+      }
+    }, 250);
+  });
   document.addEventListener('keydown', onKey);
 }
 

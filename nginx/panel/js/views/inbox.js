@@ -5,6 +5,13 @@
 // counted past, a row added meanwhile shifts nothing); a page number alone
 // (a shared link) asks by number. Beyond 10,000 matches the API stops
 // counting (total_estimate) and the inbox says "10,000+".
+// Issue 19 (what needs me): each row says since when the customer waits,
+// who wrote last ("You:", a colleague's name, the customer), whether it
+// is unread for me (bold, and in words for a screen reader, until I open
+// it) and whether WhatsApp's 24-hour window has closed; the head counts
+// what is new for me. Live updates change the rows already shown in
+// place and never reorder them under the pointer: what would be new on
+// the page collects in an "N new" button that refreshes the list.
 import { api, query } from '../api.js';
 import { clear, h, nextId, notice } from '../dom.js';
 import {
@@ -12,11 +19,11 @@ import {
 } from '../format.js';
 import { listSites, sitesInOrder } from '../people.js';
 import { moveAmong } from '../keys.js';
-import { can } from '../session.js';
+import { can, session } from '../session.js';
 
 const OPEN = ['new', 'assigned', 'in_progress', 'pending'];
-const SORTS = [['activity', 'Recent activity'], ['newest', 'Newest first'], ['oldest', 'Oldest first'],
-  ['sla', 'Time left (SLA)']];
+const SORTS = [['activity', 'Recent activity'], ['waiting', 'Waiting longest'], ['newest', 'Newest first'],
+  ['oldest', 'Oldest first'], ['sla', 'Time left (SLA)']];
 const LIMITS = [10, 25, 50, 100];
 const SEVERITY_KEYS = SEVERITIES.map(([k]) => k);
 const CATEGORY_KEYS = CATEGORIES.map(([k]) => k);
@@ -43,6 +50,24 @@ export function slaMark(sla) {
   const name = sla.policy.name ? `SLA ${sla.policy.name}` : 'SLA';
   return h('span', { class: `badge sla sla-${c.state}`, title: name, dataset: { sla: c.state } },
     h('span', { 'aria-hidden': 'true' }, sign), c.text);
+}
+
+// Issue 19: WhatsApp's 24-hour window has closed on an open WhatsApp
+// ticket: free text is refused, only a template goes. A word and a sign.
+export function windowClosedMark(t) {
+  const reachable = t.whatsapp_enabled && (t.mobile || t.whatsapp_user_id || t.username);
+  if (!reachable || t.status === 'closed' || t.whatsapp_window_open !== false) return null;
+  return h('span', { class: 'badge window-closed', title: 'More than 24 hours since the customer last wrote: only a template can go' },
+    h('span', { 'aria-hidden': 'true' }, '⌛ '), '24 h window closed');
+}
+
+// Who wrote the message a row shows: "You", a colleague, or the customer.
+export function authorLabel(a) {
+  if (!a) return '';
+  if (a.kind === 'agent' && session.user && a.user_id === session.user.id) return 'You';
+  if (a.kind === 'agent') return a.name || 'Agent';
+  if (a.kind === 'system') return 'tick';
+  return 'Customer';
 }
 
 // A severity as a badge whose text says it (critical also reads urgent
@@ -95,6 +120,12 @@ function hashOf(st) {
 
 export function mount(main, ctx) {
   const st = stateFrom(ctx.query);
+  // Beside an open ticket (the desktop's split view, app.js) the URL names
+  // the ticket: the list keeps its filters in lastInboxHash only.
+  let selected = ctx.selected ? String(ctx.selected) : null;
+  // Rows shown now (id -> row element), and what a live update found new.
+  let shown = new Map();
+  let pending = null;
   let seq = 0;
   let fresh = new Set();
   let debounce = null;
@@ -259,13 +290,29 @@ export function mount(main, ctx) {
   const list = h('div', { class: 'ticket-list' });
   const pager = h('nav', { class: 'pager', 'aria-label': 'Pages' });
 
+  // Issue 19: how many tickets in my queues (mine or nobody's) are unread
+  // for me. Plain text, not a live region: it is not announced on every
+  // refresh.
+  const newForMe = h('p', { class: 'new-for-me', hidden: true });
+  // New arrivals wait here instead of reordering the rows (issue 19).
+  const pill = h('button', { type: 'button', class: 'btn btn-small new-pill', hidden: true });
+  pill.addEventListener('click', () => {
+    const data = pending;
+    pending = null;
+    pill.hidden = true;
+    if (data) renderList(data);
+    else load();
+    list.querySelector('tr.ticket-row a.ref')?.focus({ preventScroll: true });
+  });
   const header = h('div', { class: 'page-head' },
-    h('h1', {}, 'Inbox'),
+    h('h1', {}, 'Inbox'), newForMe,
     can('tickets.work') ? h('a', { class: 'btn btn-primary', href: '#/new' }, 'New ticket') : null);
 
   // At phone width the filters fold away under a summary of what they are.
   const summaryText = h('span', { class: 'filter-summary' });
-  const more = h('details', { class: 'filter-more', open: window.matchMedia('(min-width: 48rem)').matches },
+  // In the desktop's split view (app.js) the filters start folded too, so
+  // that the rows are above the fold; the summary says what they are.
+  const more = h('details', { class: 'filter-more', open: !ctx.isEmbedded && window.matchMedia('(min-width: 48rem)').matches },
     h('summary', {}, 'Filters ', summaryText), h('div', { class: 'filter-row' }, statusSet, whoSet, sevSet, reportWrap, sortWrap));
   const summarize = () => {
     const s = st.status.length === 0 || st.status.length === STATUSES.length ? 'Any status' : st.status.map(statusLabel).join(', ');
@@ -276,19 +323,19 @@ export function mount(main, ctx) {
   };
   summarize();
   const wide = window.matchMedia('(min-width: 48rem)');
-  const onWide = () => { if (wide.matches) more.open = true; };
+  const onWide = () => { if (wide.matches && !ctx.isEmbedded) more.open = true; };
   wide.addEventListener('change', onWide);
 
   main.append(header, stats,
     h('section', { class: 'filters', 'aria-label': 'Filters' }, searchForm, more),
-    status, list, pager);
+    status, h('div', { class: 'pill-row' }, pill), list, pager);
 
   function update() {
     summarize();
     if (st.page === 1) cursors = {};
     const hash = hashOf(st);
     lastInboxHash = hash;
-    if (location.hash !== hash) history.replaceState(null, '', hash);
+    if (!(ctx.isEmbedded && ctx.isEmbedded()) && location.hash !== hash) history.replaceState(null, '', hash);
     load();
   }
 
@@ -312,10 +359,8 @@ export function mount(main, ctx) {
     } catch (e) { /* counts are a nicety: the list shows its own errors */ }
   }
 
-  async function load() {
-    const mySeq = ++seq;
-    list.setAttribute('aria-busy', 'true');
-    const params = {
+  function listParams() {
+    return {
       status: st.status.length ? st.status : null,
       q: st.q,
       mine: st.who === 'mine' ? 1 : null,
@@ -330,6 +375,14 @@ export function mount(main, ctx) {
       page: cursors[st.page] ? null : st.page,
       limit: st.limit,
     };
+  }
+
+  async function load() {
+    const mySeq = ++seq;
+    list.setAttribute('aria-busy', 'true');
+    const params = listParams();
+    pending = null;
+    pill.hidden = true;
     loadStats();
     try {
       const { data } = await api('GET', `/api/tickets${query(params)}`);
@@ -344,7 +397,50 @@ export function mount(main, ctx) {
     }
   }
 
+  function showNewForMe(data) {
+    const n = Number(data.new_for_me);
+    newForMe.hidden = !Number.isFinite(n);
+    newForMe.textContent = `New for me: ${n >= 10000 ? '10,000+' : n}`;
+    newForMe.classList.toggle('has-new', n > 0);
+  }
+
+  // A live update: the rows shown change in place, in their places; rows
+  // that would be new on this page wait in the pill until it is clicked.
+  async function soft() {
+    if (!shown.size) return load();
+    const mySeq = ++seq;
+    try {
+      const { data } = await api('GET', `/api/tickets${query(listParams())}`);
+      if (mySeq !== seq || destroyed) return;
+      showNewForMe(data);
+      const now = Date.now();
+      let arrived = 0;
+      for (const t of data.items || []) {
+        const old = shown.get(String(t.id));
+        if (!old) {
+          arrived += 1;
+          continue;
+        }
+        const focused = old.contains(document.activeElement);
+        const tr = row(t, now);
+        old.replaceWith(tr);
+        shown.set(String(t.id), tr);
+        if (focused) tr.querySelector('a.ref')?.focus({ preventScroll: true });
+      }
+      pending = arrived ? data : null;
+      pill.hidden = !arrived;
+      pill.textContent = `${arrived} new`;
+      pill.setAttribute('aria-label', `${arrived} new or moved ticket${arrived === 1 ? '' : 's'}: show them`);
+      loadStats();
+    } catch (err) {
+      // The next update or refresh tries again.
+    }
+  }
+
   function renderList(data) {
+    showNewForMe(data);
+    pending = null;
+    pill.hidden = true;
     const items = data.items || [];
     const total = Number(data.total || 0);
     const estimated = data.total_estimate === true;
@@ -358,14 +454,16 @@ export function mount(main, ctx) {
     const focused = document.activeElement && document.activeElement.closest ? document.activeElement.closest('tr.ticket-row') : null;
     const focusedId = focused && list.contains(focused) ? focused.dataset.id : null;
     if (!items.length) {
+      shown = new Map();
       clear(list, h('p', { class: 'empty' }, st.page > 1 ? 'No tickets on this page.' : 'No tickets match these filters.'));
     } else {
       const now = Date.now();
       const rows = items.map((t) => row(t, now));
+      shown = new Map(rows.map((tr) => [tr.dataset.id, tr]));
       clear(list, h('table', { class: 'tickets' },
         h('caption', { class: 'sr-only' }, 'Tickets'),
         h('thead', {}, h('tr', {},
-          ['Reference', 'Status', 'Site', 'Severity', 'Customer', 'Last message', 'Age', 'Holder'].map((c) => h('th', { scope: 'col' }, c)))),
+          ['Reference', 'Status', 'Site', 'Severity', 'Customer', 'Last message', 'Waiting', 'Holder'].map((c) => h('th', { scope: 'col' }, c)))),
         h('tbody', {}, rows)));
       if (focusedId) list.querySelector(`tr[data-id="${CSS.escape(focusedId)}"] a.ref`)?.focus({ preventScroll: true });
     }
@@ -389,10 +487,18 @@ export function mount(main, ctx) {
   function row(t, now) {
     const href = `#/tickets/${t.id}`;
     const overdue = Number(t.overdue_actions || 0);
+    const who = authorLabel(t.last_author);
+    const open = selected !== null && (selected === String(t.id) || selected === t.reference);
+    // The ticket open beside the list is being read.
+    t = { ...t, unread: t.unread && !open };
     const tr = h('tr', { class: ['ticket-row', fresh.has(t.id) ? 'is-fresh' : '', t.assigned_to ? '' : 'is-unassigned',
-      t.urgent ? 'is-urgent' : ''],
-    dataset: { id: String(t.id), severity: t.severity || '' } },
-      h('td', { class: 'c-ref', 'data-label': 'Reference' }, h('a', { href, class: 'ref' }, t.reference || `#${t.id}`),
+      t.urgent ? 'is-urgent' : '', t.unread ? 'is-unread' : '', open ? 'is-open' : ''],
+    dataset: { id: String(t.id), severity: t.severity || '', unread: t.unread ? '1' : '0' } },
+      h('td', { class: 'c-ref', 'data-label': 'Reference' },
+        t.unread ? h('span', { class: 'unread-mark', title: 'Unread: the customer wrote since you last opened it' },
+          h('span', { 'aria-hidden': 'true' }, '● '), h('span', { class: 'sr-only' }, 'Unread: ')) : null,
+        h('a', { href, class: 'ref', 'aria-current': open ? 'true' : null }, t.reference || `#${t.id}`),
+        windowClosedMark(t) ? [' ', windowClosedMark(t)] : null,
         t.urgent ? [' ', urgentMark()] : null,
         t.flagged ? [' ', flaggedMark()] : null,
         overdue > 0 ? [' ', h('span', { class: 'badge overdue' }, h('span', { 'aria-hidden': 'true' }, '⏰ '),
@@ -410,8 +516,12 @@ export function mount(main, ctx) {
           : h('span', { class: 'cust-name' }, t.name || ''),
         t.mobile ? h('span', { class: 'cust-mobile' }, phone(t.mobile)) : null,
         t.username ? h('span', { class: 'cust-mobile cust-username' }, `@${t.username}`) : null),
-      h('td', { class: 'c-last', 'data-label': 'Last message' }, h('span', { class: 'last-msg', dir: 'auto' }, t.last_message || '')),
-      h('td', { class: 'c-age', 'data-label': 'Age' }, h('time', { datetime: t.created_at, title: dateTime(t.created_at) }, age(t.created_at, now))),
+      h('td', { class: 'c-last', 'data-label': 'Last message' },
+        who ? h('span', { class: ['last-who', `last-who-${t.last_author.kind}`] }, `${who}: `) : null,
+        h('span', { class: 'last-msg', dir: 'auto' }, t.last_message || '')),
+      h('td', { class: ['c-waiting', t.waiting_since ? 'is-waiting' : ''], 'data-label': 'Waiting' }, t.waiting_since
+        ? h('time', { datetime: t.waiting_since, title: `Waiting since ${dateTime(t.waiting_since)}` }, age(t.waiting_since, now))
+        : h('span', { class: 'muted', title: `Opened ${dateTime(t.created_at)}` }, '—')),
       h('td', { class: 'c-holder', 'data-label': 'Holder' }, t.assigned_to ? (t.assigned_to.name || `#${t.assigned_to.id}`) : h('span', { class: 'muted' }, 'Unassigned')));
     tr.addEventListener('click', (e) => {
       if (e.target.closest('a, button, input, select')) return;
@@ -437,9 +547,24 @@ export function mount(main, ctx) {
     onEvent(ev) {
       if (ev.ticket_id) fresh.add(Number(ev.ticket_id));
       clearTimeout(debounce);
-      debounce = setTimeout(load, 100);
+      debounce = setTimeout(ev.type === 'resync' ? load : soft, 100);
     },
-    refresh: load,
+    refresh: soft,
+    reload: load,
+    // The split view's open ticket (app.js): its row is marked, and read.
+    select(id) {
+      selected = id ? String(id) : null;
+      for (const tr of list.querySelectorAll('tr.ticket-row')) {
+        const on = selected !== null && (tr.dataset.id === selected || tr.querySelector('a.ref')?.textContent === selected);
+        tr.classList.toggle('is-open', on);
+        tr.querySelector('a.ref')?.setAttribute('aria-current', on ? 'true' : 'false');
+        if (on && tr.classList.contains('is-unread')) {
+          tr.classList.remove('is-unread');
+          tr.dataset.unread = '0';
+          tr.querySelector('.unread-mark')?.remove();
+        }
+      }
+    },
     destroy() {
       destroyed = true;
       clearTimeout(debounce);

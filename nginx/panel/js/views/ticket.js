@@ -2,6 +2,11 @@
 // with each outbound message's delivery mark and its files, internal notes
 // set apart, and the actions the signed-in role allows (take, reply with or
 // without a file, retry what failed, status, close, note).
+// Issue 19: the problem statement under the title; Reply and Note are two
+// tabs of one composer docked under the conversation (the forms keep their
+// classes form.compose and form.note-form, their textareas the names
+// message and note: the hook points of the composer's add-ons); on a phone
+// a bottom bar holds Take, Reply and Close and the details fold away.
 import { api, get, query } from '../api.js';
 import { clear, field, h, nextId, notice, setBusy, setFieldError, showFieldErrors } from '../dom.js';
 import { filePayload, filePicker, fileSize, serverFileError } from '../files.js';
@@ -77,7 +82,9 @@ export function mount(main, ctx) {
   const badge = h('span', { class: 'badge' });
   const marks = h('span', { class: 'ticket-marks' });
   const subtitle = h('p', { class: 'ticket-sub' });
-  const headline = h('div', { class: 'ticket-head' }, h('div', { class: 'ticket-head-main' }, title, badge, marks), subtitle);
+  // What the customer asked, in view without scrolling (issue 19).
+  const problem = h('p', { class: 'problem', dir: 'auto', hidden: true });
+  const headline = h('div', { class: 'ticket-head' }, h('div', { class: 'ticket-head-main' }, title, badge, marks), subtitle, problem);
   const loadStatus = h('div', { class: 'list-status', role: 'status', 'aria-live': 'polite' });
   const windowNotice = h('div', { class: 'window-notice', hidden: true });
   const timeline = h('ol', { class: 'timeline' });
@@ -97,7 +104,10 @@ export function mount(main, ctx) {
   takeBtn.addEventListener('click', () => act(takeBtn, 'Taking…', () =>
     api('POST', `/api/tickets/${ticket.id}/assign`, {}), 'You hold this ticket now.').then((ok) => {
     // Taken: the next thing to do is to answer.
-    if (ok && !replyForm.hidden) reply.input.focus();
+    if (ok && replyAvail) {
+      selectTab('reply');
+      reply.input.focus();
+    }
   }));
   const takeHint = h('p', { class: 'hint', id: 'take-hint' }, 'Take this ticket to reply to the customer.');
   const takeBox = h('div', { class: 'action take-box', hidden: true }, takeHint, takeBtn);
@@ -191,6 +201,7 @@ export function mount(main, ctx) {
       } else {
         ctx.flash(file ? 'Reply with the file sent.' : 'Reply sent.');
       }
+      pinned = true; // the conversation shows its end, the reply in it
       await load();
       reply.input.focus(); // the agent writes on: focus stays in the box
     } catch (err) {
@@ -306,7 +317,7 @@ export function mount(main, ctx) {
       return;
     }
     act(noteBtn, 'Adding…', () => api('POST', `/api/tickets/${ticket.id}/notes`, { message: note.input.value }),
-      'Note added.', [note]).then((ok) => {
+      'Note added.', [note], () => { pinned = true; }).then((ok) => {
       if (ok) note.input.value = '';
       note.input.focus(); // the next note or a correction goes on at once
     });
@@ -335,15 +346,87 @@ export function mount(main, ctx) {
   const service = createService(ctx, { reload: () => load() });
   const templatePicker = createTemplatePicker(ctx, { reload: () => load() });
   const assist = createAssist(ctx, { ticket: () => ticket, rerender: () => ticket && !destroyed && render(),
-    fillReply: (text) => !replyForm.hidden && !reply.input.disabled && ((reply.input.value = text), reply.input.focus(), true) });
+    // The Reply tab takes the draft, whichever tab was open (issue 19).
+    fillReply: (text) => replyAvail && !reply.input.disabled && (selectTab('reply'), (reply.input.value = text), reply.input.focus(), true) });
   const side = h('aside', { class: 'ticket-side' },
     report.el, assist.el,
-    h('section', { class: 'card', 'aria-labelledby': 'details-title' }, h('h2', { id: 'details-title' }, 'Details'), details, resolutionBox, transcriptBox),
+    h('section', { class: 'card', 'aria-labelledby': 'details-title' },
+      h('details', { class: 'details-box', open: !window.matchMedia('(max-width: 37.49rem)').matches },
+        h('summary', {}, h('h2', { id: 'details-title' }, 'Details')), details, resolutionBox, transcriptBox)),
     h('section', { class: 'card', 'aria-labelledby': 'actions-title' }, h('h2', { id: 'actions-title' }, 'Actions'), actions),
     service.el);
-  const conversation = h('div', { class: 'ticket-main' }, windowNotice, timelineBox, replyForm, templatePicker.el, noteForm, actionsBox.el);
+  // --- one composer, Reply and Note as tabs (issue 19)
+  let composerTab = 'reply';
+  let replyAvail = false;
+  let noteAvail = false;
+  const replyPanelId = nextId('composer-reply');
+  const notePanelId = nextId('composer-note');
+  const tabReply = h('button', { type: 'button', role: 'tab', id: `${replyPanelId}-tab`, 'aria-controls': replyPanelId, class: 'composer-tab' }, 'Reply');
+  const tabNote = h('button', { type: 'button', role: 'tab', id: `${notePanelId}-tab`, 'aria-controls': notePanelId, class: 'composer-tab' }, 'Note');
+  const tablist = h('div', { role: 'tablist', 'aria-label': 'Write', class: 'composer-tabs' }, tabReply, tabNote);
+  Object.assign(replyForm, { id: replyPanelId });
+  replyForm.setAttribute('role', 'tabpanel');
+  replyForm.setAttribute('aria-labelledby', tabReply.id);
+  Object.assign(noteForm, { id: notePanelId });
+  noteForm.setAttribute('role', 'tabpanel');
+  noteForm.setAttribute('aria-labelledby', tabNote.id);
+  const composer = h('section', { class: 'composer', 'aria-label': 'Composer', hidden: true }, tablist, replyForm, noteForm);
+  function applyTabs() {
+    if (composerTab === 'reply' && !replyAvail && noteAvail) composerTab = 'note';
+    if (composerTab === 'note' && !noteAvail && replyAvail) composerTab = 'reply';
+    composer.hidden = !replyAvail && !noteAvail;
+    tabReply.hidden = !replyAvail;
+    tabNote.hidden = !noteAvail;
+    for (const [tab, form, name, avail] of [[tabReply, replyForm, 'reply', replyAvail], [tabNote, noteForm, 'note', noteAvail]]) {
+      const on = avail && composerTab === name;
+      tab.setAttribute('aria-selected', String(on));
+      tab.tabIndex = on ? 0 : -1;
+      form.hidden = !on;
+    }
+  }
+  function selectTab(name) {
+    composerTab = name;
+    applyTabs();
+  }
+  for (const [tab, name, input] of [[tabReply, 'reply', () => reply.input], [tabNote, 'note', () => note.input]]) {
+    tab.addEventListener('click', () => {
+      selectTab(name);
+      input().focus();
+    });
+  }
+  // Arrow keys move between the tabs (the tablist pattern).
+  tablist.addEventListener('keydown', (e) => {
+    if (!['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(e.key)) return;
+    const tabs = [tabReply, tabNote].filter((t) => !t.hidden);
+    if (tabs.length < 2) return;
+    e.preventDefault();
+    const i = tabs.indexOf(document.activeElement);
+    const next = e.key === 'Home' ? tabs[0] : e.key === 'End' ? tabs[tabs.length - 1]
+      : tabs[(Math.max(0, i) + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
+    selectTab(next === tabReply ? 'reply' : 'note');
+    next.focus();
+  });
 
-  main.append(back, headline, loadStatus, h('div', { class: 'ticket-layout' }, conversation, side));
+  // --- the phone's bottom bar: Take, Reply, Close within the thumb's reach
+  const barTake = h('button', { type: 'button', class: 'btn btn-primary' }, 'Take');
+  const barReply = h('button', { type: 'button', class: 'btn' }, 'Reply');
+  const barClose = h('button', { type: 'button', class: 'btn btn-danger' }, 'Close');
+  barTake.addEventListener('click', () => takeBtn.click());
+  barReply.addEventListener('click', () => {
+    selectTab('reply');
+    reply.input.focus();
+    reply.input.scrollIntoView({ block: 'center' });
+  });
+  barClose.addEventListener('click', () => {
+    closeBox.open = true;
+    resolution.input.focus();
+    resolution.input.scrollIntoView({ block: 'center' });
+  });
+  const bottomBar = h('nav', { class: 'bottom-bar', 'aria-label': 'Ticket actions' }, barTake, barReply, barClose);
+
+  const conversation = h('div', { class: 'ticket-main' }, windowNotice, timelineBox, templatePicker.el, composer, actionsBox.el);
+
+  main.append(back, headline, loadStatus, h('div', { class: 'ticket-layout' }, conversation, side), bottomBar);
   main.classList.add('wide');
 
   function restList(rest) {
@@ -352,13 +435,14 @@ export function mount(main, ctx) {
   }
 
   // Runs an action, shows its error beside the actions, reloads the ticket.
-  async function act(button, busyText, call, okText, fields = []) {
+  async function act(button, busyText, call, okText, fields = [], before = null) {
     actionStatus.replaceChildren();
     setBusy(button, true, busyText);
     try {
       await call();
       showFieldErrors(fields, null);
       ctx.flash(okText);
+      if (before) before();
       await load();
       return true;
     } catch (err) {
@@ -420,6 +504,9 @@ export function mount(main, ctx) {
     clear(subtitle, h('span', { class: 'sub-name' }, t.name || ''), t.mobile ? h('span', { class: 'sub-mobile' }, phone(t.mobile)) : null,
       t.username ? h('span', { class: 'sub-mobile sub-username' }, `@${t.username}`) : null,
       h('span', { class: 'sub-holder' }, t.assigned_to ? `Held by ${t.assigned_to.name || `#${t.assigned_to.id}`}` : 'Unassigned'));
+    const said = [t.issue_title, t.description].filter(Boolean).join(' — ');
+    problem.hidden = !said;
+    problem.textContent = said.length > 300 ? `${Array.from(said).slice(0, 300).join('')}…` : said;
     renderDetails(t);
     transcriptHref();
     renderWindow(t);
@@ -431,6 +518,7 @@ export function mount(main, ctx) {
     actionsBox.render(t);
     service.render(t);
     assist.render(t);
+    if (ctx.onTicket) ctx.onTicket(t);
   }
 
   function renderDetails(t) {
@@ -845,7 +933,7 @@ export function mount(main, ctx) {
     const mayWork = work && open && (mine || admin);
 
     takeBox.hidden = !(work && open && !t.assigned_to);
-    replyForm.hidden = !mayWork;
+    replyAvail = mayWork;
     // The same rule as the window notice: WhatsApp takes only a template.
     const closed = windowClosed(t);
     replyLocked.hidden = !closed;
@@ -856,8 +944,13 @@ export function mount(main, ctx) {
     reply.input.setAttribute('aria-describedby', closed ? `${replyLocked.id} ${replyDescribedBy}` : replyDescribedBy);
     templatePicker.render(t, mayWork && closed);
     takeHint.textContent = mayWork ? 'Nobody holds this ticket yet.' : 'Take this ticket to reply to the customer.';
-    noteForm.hidden = !work;
+    noteAvail = work;
+    applyTabs();
     closeBox.hidden = !mayWork;
+    barTake.hidden = takeBox.hidden;
+    barReply.hidden = !replyAvail;
+    barClose.hidden = closeBox.hidden;
+    bottomBar.hidden = barTake.hidden && barReply.hidden && barClose.hidden;
 
     const next = work ? nextStatuses(t.status, admin) : [];
     const allowed = next.filter((s) => admin || mine || (s === 'assigned' && !t.assigned_to));
@@ -882,9 +975,13 @@ export function mount(main, ctx) {
     onKey(key) {
       if (!ticket) return false;
       if (key === 't' && !takeBox.hidden) takeBtn.click();
-      else if (key === 'r' && !replyForm.hidden) reply.input.focus();
-      else if (key === 'n' && !noteForm.hidden) note.input.focus();
-      else if (key === 'c' && !closeBox.hidden) {
+      else if (key === 'r' && replyAvail) {
+        selectTab('reply');
+        reply.input.focus();
+      } else if (key === 'n' && noteAvail) {
+        selectTab('note');
+        note.input.focus();
+      } else if (key === 'c' && !closeBox.hidden) {
         closeBox.open = true;
         resolution.input.focus();
       } else return false;
