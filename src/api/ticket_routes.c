@@ -116,6 +116,11 @@ tick_tickets_get(struct tick_req *req)
 		json_decref(t);
 		return;
 	}
+	/* What Take and Close would tell the customer (issue 19). */
+	if (tick_work_notices_json(req, t) != 0) {
+		json_decref(t);
+		return;
+	}
 	tick_http_ok(req, 200, t, NULL);
 }
 

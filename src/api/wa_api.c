@@ -113,10 +113,19 @@ tick_wa_api_status(struct tick_req *req)
 	const struct tick_config *cfg = &req->app->cfg;
 	char live[8];
 	json_t *data, *last_ok = NULL, *last_error = NULL, *health = NULL;
+	json_t *last_webhook = NULL;
 	enum tick_err rc;
 
 	if ((rc = tick_outbox_last(req->app->db, &last_ok, &last_error)) !=
 	    TICK_OK) {
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		return;
+	}
+	/* Whether Meta reaches the desk: the setup checklist (issue 19). */
+	if ((rc = tick_ingest_last_event(req->app->db, &last_webhook)) !=
+	    TICK_OK) {
+		json_decref(last_ok);
+		json_decref(last_error);
 		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
 		return;
 	}
@@ -134,6 +143,10 @@ tick_wa_api_status(struct tick_req *req)
 	        json_string(tick_config_get(cfg, TICK_CFG_WA_TEMPLATE_NAME)) :
 	        json_null(),
 	    "last_success_at", last_ok, "last_error", last_error);
+	if (data != NULL)
+		json_object_set_new(data, "last_webhook_at", last_webhook);
+	else
+		json_decref(last_webhook);
 	if (tick_http_query_get(req->query, "live", live, sizeof(live)) ==
 	        TICK_OK &&
 	    strcmp(live, "1") == 0) {

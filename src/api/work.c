@@ -92,6 +92,48 @@ tick_work_closing_fits(const char *tmpl, const char *ref,
 	return 0;
 }
 
+/* One notice as the customer would get it, or JSON null when they would
+ * not hear of it (notifications off, no WhatsApp, an empty text). */
+static json_t *
+notice_preview(struct tick_req *req, enum tick_cfg key, int told,
+    const struct tick_text_vars *v)
+{
+	char out[TICK_MAX_WA_TEXT * 4 + 1];
+	const char *tmpl = tick_config_get(&req->app->cfg, key);
+
+	if (!told || tmpl == NULL || tmpl[0] == '\0' ||
+	    tick_text_render_tmpl(tmpl, v, out, sizeof(out)) != TICK_OK ||
+	    out[0] == '\0')
+		return json_null();
+	return json_string(out);
+}
+
+int
+tick_work_notices_json(struct tick_req *req, json_t *t)
+{
+	const char *ref = json_string_value(json_object_get(t, "reference"));
+	json_t *mobile = json_object_get(t, "mobile");
+	int told = json_is_true(json_object_get(t, "whatsapp_enabled")) &&
+	    json_is_true(json_object_get(t, "whatsapp_notifications")) &&
+	    !(json_is_string(mobile) && json_string_length(mobile) == 0);
+	/* The resolution stays a placeholder: the panel shows the closing
+	 * text with what the agent types in its place. */
+	struct tick_text_vars take = { ref, tick_text_status_label("assigned"),
+		NULL, NULL };
+	struct tick_text_vars close = { ref, tick_text_status_label("closed"),
+		"{resolution}", NULL };
+	json_t *n = json_pack("{s:o, s:o}", "take",
+	    notice_preview(req, TICK_CFG_TEXT_STATUS_CHANGED, told, &take),
+	    "close",
+	    notice_preview(req, TICK_CFG_TEXT_TICKET_CLOSED, told, &close));
+
+	if (n == NULL || json_object_set_new(t, "notices", n) != 0) {
+		tick_http_fail(req, 500, TICK_ENOMEM, NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
 void
 tick_work_commit_send(struct tick_req *req, json_t *answer, enum tick_err rc,
     struct tick_outbox_list *l, json_t *wa, int status, const char *message)

@@ -92,6 +92,15 @@ int tick_work_closing_fits(const char *tmpl, const char *ref,
     const char *resolution, size_t *room);
 
 /*
+ * Adds "notices" to ticket t (its JSON, as GET /api/tickets/:id answers):
+ * {"take", "close"}, the text the customer gets when an agent takes the
+ * ticket (TEXT_STATUS_CHANGED) and when it is closed (TEXT_TICKET_CLOSED,
+ * "{resolution}" left in place), each null when the customer is not told.
+ * Returns 0; -1 having answered the error.
+ */
+int tick_work_notices_json(struct tick_req *req, json_t *t);
+
+/*
  * Commits the transaction that built answer (owned; NULL when building it
  * failed with rc), sends what l queued, and answers status with answer
  * and its "whatsapp_notice" (wa, owned: what was queued, its status as

@@ -50,6 +50,7 @@ enum ingest_stmt {
 	IN_STATUS,
 	IN_STATUS_APPLY,
 	IN_STATUS_PRICING,
+	IN_EVENT_LAST,
 	IN_STMT__MAX
 };
 
@@ -65,6 +66,10 @@ static const char *const stmts[IN_STMT__MAX] = {
 	[IN_EVENT_PRUNE] =
 	    "DELETE FROM webhook_events"
 	    " WHERE received_at < NOW(3) - INTERVAL ? DAY ORDER BY received_at LIMIT ?",
+	/* The newest delivery's time, along idx_events_received (issue 19). */
+	[IN_EVENT_LAST] =
+	    "SELECT DATE_FORMAT(MAX(received_at), '%Y-%m-%dT%H:%i:%s.%fZ')"
+	    " FROM webhook_events",
 	/* LAST_INSERT_ID(id) makes the insert id the row's id either way. */
 	[IN_CONTACT] =
 	    "INSERT INTO whatsapp_contacts (contact_key, wa_id, user_id,"
@@ -1104,4 +1109,26 @@ tick_ingest_webhook(struct tick_app *app, const struct tick_wa_batch *batch,
 		tick_metrics_add(TICK_METRIC_WEBHOOK_DEFERRED,
 		    (uint64_t)((long long)batch->nmsgs - seen));
 	return rc;
+}
+
+enum tick_err
+tick_ingest_last_event(struct tick_db *db, json_t **at)
+{
+	char when[40] = "";
+	enum tick_err rc;
+	struct tick_q q;
+	int none = 1;
+
+	*at = NULL;
+	tick_q_init(&q, db, stmts[IN_EVENT_LAST]);
+	tick_q_out_str(&q, when, sizeof(when));
+	if ((rc = tick_q_exec(&q)) == TICK_OK && tick_q_fetch(&q) != 1)
+		rc = TICK_EDB;
+	if (rc == TICK_OK)
+		none = tick_q_isnull(&q, 0);
+	tick_q_done(&q);
+	if (rc != TICK_OK)
+		return rc;
+	*at = none ? json_null() : json_string(when);
+	return *at != NULL ? TICK_OK : TICK_ENOMEM;
 }

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "err.h"
 
 struct tick_app;
@@ -66,5 +68,11 @@ int tick_ingest_status_query(const char *text, const char *prefix, char *ref,
 struct tick_db;
 enum tick_err
 tick_ingest_prune_events(struct tick_db *db, long long days, long long *n);
+
+/*
+ * *at (new): when the newest webhook delivery still kept arrived (ISO 8601,
+ * UTC), JSON null when none is. TICK_EDB when the database fails.
+ */
+enum tick_err tick_ingest_last_event(struct tick_db *db, json_t **at);
 
 #endif

@@ -150,6 +150,10 @@ export function register(test) {
     const replyTab = tabs.getByRole('tab', { name: 'Reply' });
     const noteTab = tabs.getByRole('tab', { name: 'Note' });
     await eventually(async () => (await replyTab.getAttribute('aria-selected')) === 'true', { what: 'Reply selected' });
+    // Take is done once it has put the focus in the reply box (it selects
+    // Reply as it ends: a Note click before that would be undone).
+    await eventually(async () => page.evaluate(() => document.activeElement && document.activeElement.closest('form.compose') !== null),
+      { what: 'Take done, the focus in the reply box' });
     assert(await page.getByLabel('Internal note', { exact: true }).isHidden(), 'one panel at a time');
     await noteTab.click();
     assert((await noteTab.getAttribute('aria-selected')) === 'true', 'Note selected');

@@ -443,9 +443,36 @@ def test_whatsapp_status():
     d = r.json()["data"]
     assert d["configured"] is True and d["signature_check"] is True and d["last_success_at"], d
     assert d["last_error"] and d["last_error"]["title"], d
+    # Issue 19: when the newest webhook arrived (the setup checklist's).
+    wa_ticket()
+    d = api("GET", "/api/whatsapp/status", token).json()["data"]
+    newest = one("SELECT DATE_FORMAT(MAX(received_at), '%Y-%m-%dT%H:%i:%s.%fZ') FROM webhook_events")
+    assert d["last_webhook_at"] == newest, (d["last_webhook_at"], newest)
     r = api("GET", "/api/whatsapp/status?live=1", token)
     assert r.json()["data"]["live"]["ok"] is True, r
     assert r.json()["data"]["live"]["phone"]["verified_name"] == "Fake Desk"
+
+
+def test_ticket_says_what_take_and_close_tell_the_customer():
+    # Issue 19: the panel shows these before Take and Close.
+    token = admin_token()
+    tid, phone = wa_ticket("where is my parcel?")
+    t = api("GET", "/api/tickets/%d" % tid, token).json()["data"]
+    ref = t["reference"]
+    assert ref in t["notices"]["take"], t["notices"]
+    assert ref in t["notices"]["close"] and "{resolution}" in t["notices"]["close"], t["notices"]
+    assert api("POST", "/api/tickets/%d/assign" % tid, token, {}).status == 200
+    assert t["notices"]["take"] in texts_to(phone), texts_to(phone)
+    r = api("POST", "/api/tickets/%d/close" % tid, token, {"resolution": "Sent again"})
+    assert r.status == 200, r
+    assert t["notices"]["close"].replace("{resolution}", "Sent again") in texts_to(phone), texts_to(phone)
+    # No WhatsApp notices on the ticket: the customer is told nothing.
+    r = api("POST", "/api/tickets", token, {
+        "name": "Quiet", "description": "no notices", "issue_type": "hardware",
+        "whatsapp_enabled": False, "whatsapp_notifications": False})
+    assert r.status == 201, r
+    t = api("GET", "/api/tickets/%d" % r.json()["data"]["id"], token).json()["data"]
+    assert t["notices"] == {"take": None, "close": None}, t["notices"]
 
 
 def test_edit_and_delete():

@@ -201,3 +201,20 @@ export const DELIVERY_STATES = Object.keys(DELIVERY_STATE_LABELS);
 export function deliveryStateLabel(s) {
   return DELIVERY_STATE_LABELS[s] || String(s || '');
 }
+
+// Issue 19: what Take tells the customer beforehand, from the ticket's
+// notices (GET /api/tickets/:id): take is the text, or null when the
+// customer is not told.
+export function takeNoticeHint(notices) {
+  const text = notices && typeof notices.take === 'string' ? notices.take : null;
+  return text === null ? 'The customer is not told when you take it.'
+    : `The customer is told when you take it: “${text}”`;
+}
+
+// The closing message exactly as it goes: notices.close with each
+// "{resolution}" replaced by the resolution typed; null when the customer
+// is not told.
+export function closingPreview(notices, resolution) {
+  const text = notices && typeof notices.close === 'string' ? notices.close : null;
+  return text === null ? null : text.split('{resolution}').join(resolution);
+}

@@ -12,7 +12,7 @@
 // what is new for me. Live updates change the rows already shown in
 // place and never reorder them under the pointer: what would be new on
 // the page collects in an "N new" button that refreshes the list.
-import { api, query } from '../api.js';
+import { api, get, query } from '../api.js';
 import { clear, h, nextId, notice } from '../dom.js';
 import {
   age, CATEGORIES, categoryLabel, dateTime, phone, SEVERITIES, severityLabel, slaChip, STATUSES, statusLabel,
@@ -20,6 +20,7 @@ import {
 import { listSites, sitesInOrder } from '../people.js';
 import { moveAmong } from '../keys.js';
 import { can, session } from '../session.js';
+import { setupChecklist, showSetup } from '../setup.js';
 
 const OPEN = ['new', 'assigned', 'in_progress', 'pending'];
 const SORTS = [['activity', 'Recent activity'], ['waiting', 'Waiting longest'], ['newest', 'Newest first'],
@@ -437,6 +438,35 @@ export function mount(main, ctx) {
     }
   }
 
+  // Issue 19: on an empty desk a super admin gets the setup checklist
+  // instead (js/setup.js has the rules). Best effort: the plain empty
+  // message stays when anything here fails.
+  async function setupInstead(empty, page) {
+    if (!session.user || session.user.role !== 'super_admin' || page !== 1) return;
+    try {
+      const stats = await get('/api/tickets/stats');
+      if (!showSetup({ role: session.user.role, deskTotal: Number(stats.total), page })) return;
+      const [status, users] = await Promise.all([get('/api/whatsapp/status'), get('/api/users?limit=1')]);
+      if (!empty.isConnected) return;
+      empty.replaceWith(setupView(setupChecklist({ status, users: Number(users.total), origin: location.origin })));
+    } catch (e) { /* the empty message stays */ }
+  }
+
+  function setupView(items) {
+    const titleId = nextId('setup-title');
+    const left = items.filter((i) => !i.done).length;
+    return h('section', { class: 'setup', 'aria-labelledby': titleId },
+      h('h2', { id: titleId }, 'Set up your desk'),
+      h('p', {}, left ? `No tickets yet. ${left} of ${items.length} steps left before customers can write in:`
+        : 'No tickets yet. Everything is set up: the first WhatsApp message makes the first ticket.'),
+      h('ol', { class: 'setup-list' }, items.map((i) => h('li', { class: ['setup-item', i.done ? 'is-done' : 'is-todo'], 'data-key': i.key },
+        h('span', { class: 'setup-mark', 'aria-hidden': 'true' }, i.done ? '✓' : '○'),
+        h('span', { class: 'setup-text' },
+          h('strong', {}, `${i.done ? 'Done' : 'Not done'}: ${i.label}`), ' ',
+          i.url ? [i.detail.split(i.url)[0], h('code', { class: 'setup-url' }, i.url), i.detail.split(i.url).slice(1).join(i.url)] : i.detail, ' ',
+          h('a', { href: i.href }, i.href === '#/users' ? 'Go to Users' : 'Go to WhatsApp'))))));
+  }
+
   function renderList(data) {
     showNewForMe(data);
     pending = null;
@@ -455,7 +485,9 @@ export function mount(main, ctx) {
     const focusedId = focused && list.contains(focused) ? focused.dataset.id : null;
     if (!items.length) {
       shown = new Map();
-      clear(list, h('p', { class: 'empty' }, st.page > 1 ? 'No tickets on this page.' : 'No tickets match these filters.'));
+      const empty = h('p', { class: 'empty' }, st.page > 1 ? 'No tickets on this page.' : 'No tickets match these filters.');
+      clear(list, empty);
+      setupInstead(empty, st.page);
     } else {
       const now = Date.now();
       const rows = items.map((t) => row(t, now));

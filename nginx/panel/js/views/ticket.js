@@ -10,7 +10,7 @@
 import { api, get, query } from '../api.js';
 import { clear, field, h, nextId, notice, setBusy, setFieldError, showFieldErrors } from '../dom.js';
 import { filePayload, filePicker, fileSize, serverFileError } from '../files.js';
-import { dateTime, deliveryMark, phone, shortTime, statusLabel } from '../format.js';
+import { closingPreview, dateTime, deliveryMark, parseTime, phone, shortTime, span, statusLabel, takeNoticeHint } from '../format.js';
 import { can, isAdmin, session } from '../session.js';
 import { confirmDialog } from '../confirm.js';
 import { flaggedMark, lastInboxHash, urgentMark } from './inbox.js';
@@ -110,8 +110,11 @@ export function mount(main, ctx) {
     }
   }));
   const takeHint = h('p', { class: 'hint', id: 'take-hint' }, 'Take this ticket to reply to the customer.');
-  const takeBox = h('div', { class: 'action take-box', hidden: true }, takeHint, takeBtn);
-  takeBtn.setAttribute('aria-describedby', 'take-hint');
+  // Issue 19: Take says beforehand whether the customer is told (the
+  // TEXT_STATUS_CHANGED notice, as GET /api/tickets/:id's notices.take).
+  const takeNotice = h('p', { class: 'hint take-notice', id: 'take-notice' });
+  const takeBox = h('div', { class: 'action take-box', hidden: true }, takeHint, takeNotice, takeBtn);
+  takeBtn.setAttribute('aria-describedby', 'take-hint take-notice');
 
   // --- reply, with an optional file
   const reply = field('message', 'Reply to the customer', { kind: 'textarea', rows: 3, maxlength: 4096,
@@ -253,14 +256,32 @@ export function mount(main, ctx) {
 
   // --- close
   const resolution = field('resolution', 'Resolution', { kind: 'textarea', rows: 3, maxlength: 5000,
-    hint: 'Required. The customer is told the ticket is closed, resolution included, in one WhatsApp message (at most 4096 characters in all).' });
+    hint: 'Required. Kept on the ticket; the customer reads it only where the closing message shown below includes it (one WhatsApp message, at most 4096 characters in all).' });
+  // Issue 19: exactly what the customer will get (notices.close with the
+  // resolution in place), shown before it goes.
+  const closePreviewText = h('p', { class: 'pre close-preview-text', dir: 'auto' });
+  const closePreviewHead = h('p', { class: 'hint' });
+  const closePreview = h('div', { class: 'close-preview', id: nextId('close-preview') }, closePreviewHead, closePreviewText);
+  function renderClosePreview() {
+    const text = ticket ? closingPreview(ticket.notices, resolution.input.value) : null;
+    closePreviewHead.textContent = text === null
+      ? 'The customer is not told of the closing (no WhatsApp notice for this ticket).'
+      : 'The customer gets this WhatsApp message:';
+    closePreviewText.hidden = text === null;
+    closePreviewText.textContent = text || '';
+  }
+  resolution.input.addEventListener('input', renderClosePreview);
+  resolution.input.setAttribute('aria-describedby',
+    `${resolution.input.getAttribute('aria-describedby') || ''} ${closePreview.id}`.trim());
   const closeBtn = h('button', { type: 'submit', class: 'btn btn-danger' }, 'Close ticket');
   const closeForm = h('form', { class: 'close-form', novalidate: true },
-    resolution.wrap, h('div', { class: 'form-actions' }, closeBtn));
+    resolution.wrap, closePreview, h('div', { class: 'form-actions' }, closeBtn));
   const closeBox = h('details', { class: 'action close-box', hidden: true },
     h('summary', {}, 'Close with a resolution'), closeForm);
   // Open corrective actions hold the ticket open: the API answers 409
   // open_actions, and the agent may close it anyway (force).
+  // The waiting_since the agent agreed to close over (asked once a wait).
+  let closeAskedFor = null;
   closeForm.addEventListener('submit', (e) => {
     e.preventDefault();
     if (!resolution.input.value.trim()) {
@@ -268,6 +289,27 @@ export function mount(main, ctx) {
       return;
     }
     const text = resolution.input.value;
+    // Issue 19: the customer's last message is unanswered: ask first.
+    if (ticket.waiting_since && closeAskedFor !== ticket.waiting_since) {
+      const since = parseTime(ticket.waiting_since);
+      const waited = span(since ? Math.max(0, (Date.now() - since.getTime()) / 1000) : 0);
+      const preview = closingPreview(ticket.notices, text);
+      confirmDialog({
+        title: 'The customer is waiting for an answer',
+        body: [h('p', {}, `Their last message has had no answer for ${waited}. Close the ticket anyway?`),
+          preview === null ? h('p', {}, 'The customer is not told of the closing.')
+            : [h('p', {}, 'The customer gets this WhatsApp message:'), h('p', { class: 'pre', dir: 'auto' }, preview)]],
+        confirm: 'Close anyway', cancel: 'Keep it open', danger: true,
+      }).then((yes) => {
+        if (!yes) {
+          closeBtn.focus();
+          return;
+        }
+        closeAskedFor = ticket.waiting_since;
+        closeForm.requestSubmit();
+      });
+      return;
+    }
     const close = async (force) => {
       try {
         return await api('POST', `/api/tickets/${ticket.id}/close`, force ? { resolution: text, force: true } : { resolution: text });
@@ -339,7 +381,9 @@ export function mount(main, ctx) {
   const readOnly = h('p', { class: 'hint read-only', hidden: true });
   const resolutionBox = h('div', { class: 'resolution', hidden: true });
 
-  const actions = h('section', { class: 'actions', 'aria-label': 'Actions' },
+  // Inside the card headed "Actions": a plain box, not a second landmark of
+  // the same name (axe's landmark-unique).
+  const actions = h('div', { class: 'actions' },
     actionStatus, takeBox, statusForm, assignForm, closeBox, readOnly);
   const report = createReport(ctx, { reload: () => load() });
   const actionsBox = createActions(ctx, { reload: () => load() });
@@ -364,24 +408,24 @@ export function mount(main, ctx) {
   const tabReply = h('button', { type: 'button', role: 'tab', id: `${replyPanelId}-tab`, 'aria-controls': replyPanelId, class: 'composer-tab' }, 'Reply');
   const tabNote = h('button', { type: 'button', role: 'tab', id: `${notePanelId}-tab`, 'aria-controls': notePanelId, class: 'composer-tab' }, 'Note');
   const tablist = h('div', { role: 'tablist', 'aria-label': 'Write', class: 'composer-tabs' }, tabReply, tabNote);
-  Object.assign(replyForm, { id: replyPanelId });
-  replyForm.setAttribute('role', 'tabpanel');
-  replyForm.setAttribute('aria-labelledby', tabReply.id);
-  Object.assign(noteForm, { id: notePanelId });
-  noteForm.setAttribute('role', 'tabpanel');
-  noteForm.setAttribute('aria-labelledby', tabNote.id);
-  const composer = h('section', { class: 'composer', 'aria-label': 'Composer', hidden: true }, tablist, replyForm, noteForm);
+  // The tab panels wrap the forms (a form may not take role="tabpanel":
+  // axe's aria-allowed-role).
+  const replyPanel = h('div', { role: 'tabpanel', id: replyPanelId, 'aria-labelledby': tabReply.id }, replyForm);
+  const notePanel = h('div', { role: 'tabpanel', id: notePanelId, 'aria-labelledby': tabNote.id }, noteForm);
+  const composer = h('section', { class: 'composer', 'aria-label': 'Composer', hidden: true }, tablist, replyPanel, notePanel);
   function applyTabs() {
     if (composerTab === 'reply' && !replyAvail && noteAvail) composerTab = 'note';
     if (composerTab === 'note' && !noteAvail && replyAvail) composerTab = 'reply';
     composer.hidden = !replyAvail && !noteAvail;
     tabReply.hidden = !replyAvail;
     tabNote.hidden = !noteAvail;
-    for (const [tab, form, name, avail] of [[tabReply, replyForm, 'reply', replyAvail], [tabNote, noteForm, 'note', noteAvail]]) {
+    for (const [tab, form, panel, name, avail] of [[tabReply, replyForm, replyPanel, 'reply', replyAvail],
+      [tabNote, noteForm, notePanel, 'note', noteAvail]]) {
       const on = avail && composerTab === name;
       tab.setAttribute('aria-selected', String(on));
       tab.tabIndex = on ? 0 : -1;
       form.hidden = !on;
+      panel.hidden = !on;
     }
   }
   function selectTab(name) {
@@ -408,7 +452,7 @@ export function mount(main, ctx) {
   });
 
   // --- the phone's bottom bar: Take, Reply, Close within the thumb's reach
-  const barTake = h('button', { type: 'button', class: 'btn btn-primary' }, 'Take');
+  const barTake = h('button', { type: 'button', class: 'btn btn-primary', 'aria-describedby': 'take-notice' }, 'Take');
   const barReply = h('button', { type: 'button', class: 'btn' }, 'Reply');
   const barClose = h('button', { type: 'button', class: 'btn btn-danger' }, 'Close');
   barTake.addEventListener('click', () => takeBtn.click());
@@ -944,6 +988,8 @@ export function mount(main, ctx) {
     reply.input.setAttribute('aria-describedby', closed ? `${replyLocked.id} ${replyDescribedBy}` : replyDescribedBy);
     templatePicker.render(t, mayWork && closed);
     takeHint.textContent = mayWork ? 'Nobody holds this ticket yet.' : 'Take this ticket to reply to the customer.';
+    takeNotice.textContent = takeNoticeHint(t.notices);
+    renderClosePreview();
     noteAvail = work;
     applyTabs();
     closeBox.hidden = !mayWork;
