@@ -173,14 +173,8 @@ tick_canned_list_route(struct tick_req *req)
 		    json_pack("{s:s}", "q", "at most 100 characters"));
 		return;
 	}
-	if ((rc = tick_canned_list(req->app->db, q, &items)) != TICK_OK) {
-		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
-		return;
-	}
-	tick_http_ok(req, 200,
-	    json_pack("{s:o, s:I}", "items", items, "total",
-	        (json_int_t)json_array_size(items)),
-	    NULL);
+	rc = tick_canned_list(req->app->db, q, &items);
+	tick_http_ok_list(req, rc, items);
 }
 
 void
@@ -190,12 +184,7 @@ tick_canned_get_route(struct tick_req *req)
 	enum tick_err rc = TICK_ENOTFOUND;
 	json_t *o = id > 0 ? tick_canned_json(req->app->db, id, &rc) : NULL;
 
-	if (o != NULL)
-		tick_http_ok(req, 200, o, NULL);
-	else if (rc == TICK_ENOTFOUND)
-		not_found(req);
-	else
-		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+	tick_http_ok_found(req, 200, o, rc, "no such canned reply", NULL);
 }
 
 void

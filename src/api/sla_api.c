@@ -190,12 +190,7 @@ read_calendar(struct tick_req *req, json_t *body, int create,
 					break;
 				}
 	}
-	if (json_object_size(errors) == 0) {
-		json_decref(errors);
-		return 0;
-	}
-	tick_http_invalid(req, "the calendar has invalid fields", errors);
-	return -1;
+	return tick_http_fields_ok(req, "the calendar has invalid fields", errors);
 }
 
 /* The teams named by team_ids use calendar id (those that named it and
@@ -231,14 +226,7 @@ answer_calendar(struct tick_req *req, int status, long long id, const char *msg)
 	enum tick_err rc;
 	json_t *c = tick_calendar_json(req->app->db, id, &rc);
 
-	if (c == NULL) {
-		if (rc == TICK_ENOTFOUND)
-			not_found(req, "no such calendar");
-		else
-			tick_http_fail(req, 0, rc, NULL, NULL, NULL);
-		return;
-	}
-	tick_http_ok(req, status, c, msg);
+	tick_http_ok_found(req, status, c, rc, "no such calendar", msg);
 }
 
 void
@@ -247,14 +235,7 @@ tick_calendars_list(struct tick_req *req)
 	json_t *items = NULL;
 	enum tick_err rc = tick_calendar_list(req->app->db, &items);
 
-	if (rc != TICK_OK) {
-		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
-		return;
-	}
-	tick_http_ok(req, 200,
-	    json_pack("{s:o, s:I}", "items", items, "total",
-	        (json_int_t)json_array_size(items)),
-	    NULL);
+	tick_http_ok_list(req, rc, items);
 }
 
 void
@@ -483,12 +464,7 @@ read_policy(struct tick_req *req, json_t *body, int create,
 		in->reassign = json_is_true(v);
 	}
 	(void)has;
-	if (json_object_size(errors) == 0) {
-		json_decref(errors);
-		return 0;
-	}
-	tick_http_invalid(req, "the SLA policy has invalid fields", errors);
-	return -1;
+	return tick_http_fields_ok(req, "the SLA policy has invalid fields", errors);
 }
 
 static void
@@ -497,14 +473,7 @@ answer_policy(struct tick_req *req, int status, long long id, const char *msg)
 	enum tick_err rc;
 	json_t *p = tick_sla_policy_json(req->app->db, id, &rc);
 
-	if (p == NULL) {
-		if (rc == TICK_ENOTFOUND)
-			not_found(req, "no such SLA policy");
-		else
-			tick_http_fail(req, 0, rc, NULL, NULL, NULL);
-		return;
-	}
-	tick_http_ok(req, status, p, msg);
+	tick_http_ok_found(req, status, p, rc, "no such SLA policy", msg);
 }
 
 void
@@ -513,14 +482,7 @@ tick_sla_policies_list(struct tick_req *req)
 	json_t *items = NULL;
 	enum tick_err rc = tick_sla_policy_list(req->app->db, &items);
 
-	if (rc != TICK_OK) {
-		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
-		return;
-	}
-	tick_http_ok(req, 200,
-	    json_pack("{s:o, s:I}", "items", items, "total",
-	        (json_int_t)json_array_size(items)),
-	    NULL);
+	tick_http_ok_list(req, rc, items);
 }
 
 void

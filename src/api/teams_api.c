@@ -43,14 +43,7 @@ answer_team(struct tick_req *req, int status, long long id, const char *msg)
 	enum tick_err rc;
 	json_t *t = tick_team_json(req->app->db, id, &rc);
 
-	if (t == NULL) {
-		if (rc == TICK_ENOTFOUND)
-			no_such_team(req);
-		else
-			tick_http_fail(req, 0, rc, NULL, NULL, NULL);
-		return;
-	}
-	tick_http_ok(req, status, t, msg);
+	tick_http_ok_found(req, status, t, rc, "no such team", msg);
 }
 
 /* Waiting tickets of team id go out (after a change that may give
@@ -144,12 +137,7 @@ read_team(struct tick_req *req, json_t *body, int create,
 		else if (!json_is_null(v))
 			in->agent_capacity = (long long)json_integer_value(v);
 	}
-	if (json_object_size(errors) == 0) {
-		json_decref(errors);
-		return 0;
-	}
-	tick_http_invalid(req, "the team has invalid fields", errors);
-	return -1;
+	return tick_http_fields_ok(req, "the team has invalid fields", errors);
 }
 
 void
@@ -158,14 +146,7 @@ tick_teams_list(struct tick_req *req)
 	json_t *items = NULL;
 	enum tick_err rc = tick_team_list(req->app->db, &items);
 
-	if (rc != TICK_OK) {
-		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
-		return;
-	}
-	tick_http_ok(req, 200,
-	    json_pack("{s:o, s:I}", "items", items, "total",
-	        (json_int_t)json_array_size(items)),
-	    NULL);
+	tick_http_ok_list(req, rc, items);
 }
 
 void

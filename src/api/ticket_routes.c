@@ -201,12 +201,8 @@ check_body(struct tick_req *req, json_t *body, const struct tick_field *f,
 		return -1;
 	}
 	cross_check(body, errors, cur_type, cur_other, cur_mobile, cur_wa);
-	if (json_object_size(errors) == 0) {
-		json_decref(errors);
-		return 0;
-	}
-	tick_http_invalid(req, "some fields are missing or invalid", errors);
-	return -1;
+	return tick_http_fields_ok(req, "some fields are missing or invalid",
+	    errors);
 }
 
 /* ---- A safety report's fields on PUT /api/tickets/:id (issue 11). */

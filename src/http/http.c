@@ -465,6 +465,43 @@ tick_http_stream_write(struct tick_req *req, const char *buf, size_t len)
 }
 
 void
+tick_http_ok_list(struct tick_req *req, enum tick_err rc, json_t *items)
+{
+	if (rc != TICK_OK) {
+		json_decref(items);
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		return;
+	}
+	tick_http_ok(req, 200,
+	    json_pack("{s:o, s:I}", "items", items, "total",
+	        (json_int_t)json_array_size(items)),
+	    NULL);
+}
+
+void
+tick_http_ok_found(struct tick_req *req, int status, json_t *obj,
+    enum tick_err rc, const char *what, const char *message)
+{
+	if (obj != NULL)
+		tick_http_ok(req, status, obj, message);
+	else if (rc == TICK_ENOTFOUND)
+		tick_http_fail(req, 404, TICK_ENOTFOUND, "not_found", what, NULL);
+	else
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+}
+
+int
+tick_http_fields_ok(struct tick_req *req, const char *message, json_t *errors)
+{
+	if (json_object_size(errors) == 0) {
+		json_decref(errors);
+		return 0;
+	}
+	tick_http_invalid(req, message, errors);
+	return -1;
+}
+
+void
 tick_http_ok_page(struct tick_req *req, json_t *items, long long total,
     long long page, long long limit)
 {
