@@ -131,24 +131,12 @@ finish(struct tick_req *req, enum tick_err rc, long long id, int status,
 	struct tick_db *db = req->app->db;
 	json_t *o;
 
-	if (rc == TICK_OK)
-		rc = tick_db_commit(db);
-	if (rc != TICK_OK) {
-		tick_db_rollback(db);
-		if (rc == TICK_ECONFLICT)
-			tick_http_fail(req, 409, TICK_ECONFLICT, "duplicate",
-			    "another canned reply has this code",
-			    json_pack("{s:s}", "code", "is taken"));
-		else if (rc == TICK_ENOTFOUND)
-			not_found(req);
-		else
-			tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+	if (tick_http_end_write(req, rc, "code",
+	        "another canned reply has this code",
+	        "no such canned reply") != 0)
 		return;
-	}
 	if (status == 0) {
-		tick_http_ok(req, 200,
-		    json_pack("{s:I, s:b}", "id", (json_int_t)id, "deleted", 1),
-		    msg);
+		tick_http_ok_deleted(req, id, msg);
 		return;
 	}
 	if ((o = tick_canned_json(db, id, &rc)) == NULL) {

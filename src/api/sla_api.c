@@ -24,32 +24,12 @@ not_found(struct tick_req *req, const char *what)
 	tick_http_fail(req, 404, TICK_ENOTFOUND, "not_found", what, NULL);
 }
 
-static void
-duplicate(struct tick_req *req, const char *what)
-{
-	tick_http_fail(req, 409, TICK_ECONFLICT, "duplicate", what,
-	    json_pack("{s:s}", "name", "is taken"));
-}
-
 /* Ends a write: commit, or roll back and answer the failure. 0 when
  * committed. */
 static int
 finish_tx(struct tick_req *req, enum tick_err rc, const char *dup)
 {
-	struct tick_db *db = req->app->db;
-
-	if (rc == TICK_OK)
-		rc = tick_db_commit(db);
-	if (rc == TICK_OK)
-		return 0;
-	tick_db_rollback(db);
-	if (rc == TICK_ECONFLICT)
-		duplicate(req, dup);
-	else if (rc == TICK_ENOTFOUND)
-		not_found(req, "no such item");
-	else
-		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
-	return -1;
+	return tick_http_end_write(req, rc, "name", dup, "no such item");
 }
 
 /* ---- /api/calendars */
@@ -190,7 +170,8 @@ read_calendar(struct tick_req *req, json_t *body, int create,
 					break;
 				}
 	}
-	return tick_http_fields_ok(req, "the calendar has invalid fields", errors);
+	return tick_http_fields_ok(req, "the calendar has invalid fields",
+	    errors);
 }
 
 /* The teams named by team_ids use calendar id (those that named it and
@@ -333,9 +314,7 @@ tick_calendars_delete(struct tick_req *req)
 		rc = tick_audit_req(req, "calendar.delete", "calendar", id,
 		    json_pack("{s:O}", "calendar", before));
 	if (finish_tx(req, rc, "") == 0)
-		tick_http_ok(req, 200,
-		    json_pack("{s:I, s:b}", "id", (json_int_t)id, "deleted", 1),
-		    "calendar deleted");
+		tick_http_ok_deleted(req, id, "calendar deleted");
 	json_decref(before);
 }
 
@@ -464,7 +443,8 @@ read_policy(struct tick_req *req, json_t *body, int create,
 		in->reassign = json_is_true(v);
 	}
 	(void)has;
-	return tick_http_fields_ok(req, "the SLA policy has invalid fields", errors);
+	return tick_http_fields_ok(req, "the SLA policy has invalid fields",
+	    errors);
 }
 
 static void
@@ -566,8 +546,6 @@ tick_sla_policies_delete(struct tick_req *req)
 		rc = tick_audit_req(req, "sla_policy.delete", "sla_policy", id,
 		    json_pack("{s:O}", "policy", before));
 	if (finish_tx(req, rc, "") == 0)
-		tick_http_ok(req, 200,
-		    json_pack("{s:I, s:b}", "id", (json_int_t)id, "deleted", 1),
-		    "SLA policy deleted");
+		tick_http_ok_deleted(req, id, "SLA policy deleted");
 	json_decref(before);
 }

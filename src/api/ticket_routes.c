@@ -712,8 +712,7 @@ tick_tickets_delete(struct tick_req *req)
 		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
 		return;
 	}
-	tick_http_ok(req, 200,
-	    json_pack("{s:I, s:b}", "id", (json_int_t)id, "deleted", 1),
+	tick_http_ok_deleted(req, id,
 	    "ticket removed from the lists; its record is kept");
 }
 

@@ -159,8 +159,22 @@ void tick_http_ok_found(struct tick_req *req, int status, json_t *obj,
  * The end of a body's field checks: 0 when errors (taken) is empty, else
  * answers 422 validation_failed with message and errors and returns -1.
  */
-int tick_http_fields_ok(struct tick_req *req, const char *message,
-    json_t *errors);
+int
+tick_http_fields_ok(struct tick_req *req, const char *message, json_t *errors);
+
+/* Answers 200 {id, deleted: true} with message. */
+void
+tick_http_ok_deleted(struct tick_req *req, long long id, const char *message);
+
+/*
+ * Ends a write on the worker's connection: when rc is TICK_OK commits and
+ * returns 0; otherwise (or when the commit fails) rolls back, answers and
+ * returns -1: 409 duplicate saying dup with details {field: "is taken"}
+ * on TICK_ECONFLICT when field is not NULL, 404 not_found saying what on
+ * TICK_ENOTFOUND when what is not NULL, else rc's own error.
+ */
+int tick_http_end_write(struct tick_req *req, enum tick_err rc,
+    const char *field, const char *dup, const char *what);
 
 /* The route parameter i as a positive id, or 0 when it is not one. */
 long long tick_http_param_id(const struct tick_req *req, size_t i);
