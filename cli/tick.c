@@ -332,7 +332,9 @@ main(int argc, char **argv)
 	if (argc < 2)
 		return usage();
 	if (strcmp(argv[1], "version") == 0) {
-		printf("tick %s\n", PACKAGE_VERSION);
+		printf("tick %s\nconfiguration: TICK_CONFIG, else ./tick.env, "
+		       "else %s\ndata: %s\n",
+		    PACKAGE_VERSION, TICK_CONFIG_SYSTEM_FILE, TICK_DATADIR);
 		return 0;
 	}
 	if (strcmp(argv[1], "migrate") != 0 && strcmp(argv[1], "outbox") != 0 &&

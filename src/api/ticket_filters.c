@@ -266,13 +266,12 @@ tick_ticket_filters_parse(struct tick_req *req, int strict,
 		tick_search_read(f->q,
 		    tick_config_get(&req->app->cfg, TICK_CFG_TICKET_ID_PREFIX),
 		    &words);
+		snprintf(f->qwords, sizeof(f->qwords), "%s", words.words);
 		snprintf(f->qref, sizeof(f->qref), "%s", words.ref);
-		if (words.digits[0] != '\0')
-			snprintf(f->qmobile, sizeof(f->qmobile), "%%%s",
-			    words.digits);
-		else
+		if (words.rdigits[0] != '\0')
 			snprintf(f->qmobile, sizeof(f->qmobile), "%s%%",
-			    f->qlike);
+			    words.rdigits);
+		snprintf(f->qcjk, sizeof(f->qcjk), "%s", words.cjk);
 	}
 	if (date_filter(req, strict, "from", f->from, sizeof(f->from)) != 0 ||
 	    date_filter(req, strict, "to", f->to, sizeof(f->to)) != 0)

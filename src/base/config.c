@@ -728,8 +728,16 @@ tick_config_load(struct tick_config *cfg, char *err, size_t errlen)
 			return rc;
 		}
 	}
-	rc = read_file(path && *path ? path : "tick.env", path && *path, &text,
-	    &len, err, errlen);
+	if (path != NULL && *path != '\0')
+		rc = read_file(path, 1, &text, &len, err, errlen);
+	else if (access(".", X_OK) == 0)
+		rc = read_file("tick.env", 0, &text, &len, err, errlen);
+	else /* `sudo -u tick tick ...` from a directory tick cannot enter */
+		rc = TICK_OK;
+	/* An installed desk's own file, when neither was there. */
+	if (rc == TICK_OK && text == NULL && !(path && *path))
+		rc = read_file(TICK_CONFIG_SYSTEM_FILE, 0, &text, &len, err,
+		    errlen);
 	if (rc == TICK_OK && text != NULL)
 		rc = tick_config_parse_text(cfg, text, len, err, errlen);
 	free(text);

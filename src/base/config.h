@@ -1,10 +1,17 @@
 /*
  * tick: configuration. The environment comes first; a KEY=VALUE file named
- * by TICK_CONFIG (default ./tick.env when present) fills what it leaves
- * unset; then defaults; then every value is validated.
+ * by TICK_CONFIG (default ./tick.env when present, else the installed
+ * TICK_CONFIG_SYSTEM_FILE when present) fills what it leaves unset; then
+ * defaults; then every value is validated.
  */
 #ifndef TICK_CONFIG_H
 #define TICK_CONFIG_H
+
+/* The installed desk's configuration file: $(sysconfdir)/tick/tick.env,
+ * compiled in by Makefile.am (make install); TICK_CONFIG overrides it. */
+#ifndef TICK_CONFIG_SYSTEM_FILE
+#define TICK_CONFIG_SYSTEM_FILE "/etc/tick/tick.env"
+#endif
 
 #include <stddef.h>
 

@@ -1444,17 +1444,34 @@ where_rest(struct tick_sql *s, const struct tick_ticket_filters *f)
 	/* Issue 17: a message flagged by the AI check and not cleared. */
 	if (f->flagged)
 		tick_sql_add(s, " AND " TICK_MODERATION_FLAGGED_SQL);
-	/* An anonymous report is found by its reference and its words, never
-	 * by the reporter's name or number. */
-	if (f->q[0])
+	/* Each kind of search is its own indexed lookup (the reference's
+	 * unique key, the reversed mobile's index, the FULLTEXT indexes of
+	 * tickets, replies and their CJK bigrams), their ids joined by UNION:
+	 * one OR over them all read every ticket. An anonymous report is
+	 * found by its reference and its words, never by the reporter's name
+	 * or number. */
+	if (f->q[0]) {
 		tick_sql_add(s,
-		    " AND (t.reference IN (?, ?) OR (t.anonymous = 0 AND"
-		    " (t.mobile LIKE ?"
-		    " OR t.name LIKE CONCAT('%', ?, '%')))"
-		    " OR (MATCH(t.name, t.description, t.issue_title) AGAINST (?)"
-		    " AND (t.anonymous = 0 OR t.name NOT LIKE CONCAT('%', ?, '%')))"
-		    " OR t.id IN (SELECT r.ticket_id FROM replies r"
-		    " WHERE MATCH(r.message) AGAINST (?)))");
+		    " AND t.id IN (SELECT h.id FROM ("
+		    "SELECT x.id FROM tickets x WHERE x.reference IN (?, ?)"
+		    " UNION SELECT x.id FROM tickets x"
+		    " WHERE MATCH(x.name, x.description, x.issue_title)"
+		    " AGAINST (?) AND (x.anonymous = 0 OR"
+		    " x.name NOT LIKE CONCAT('%', ?, '%'))"
+		    " UNION SELECT r.ticket_id FROM replies r"
+		    " WHERE MATCH(r.message) AGAINST (?)");
+		if (f->qmobile[0])
+			tick_sql_add(s,
+			    " UNION SELECT x.id FROM tickets x"
+			    " WHERE x.mobile_rev LIKE ? AND x.anonymous = 0");
+		if (f->qcjk[0])
+			tick_sql_add(s,
+			    " UNION SELECT x.id FROM tickets x"
+			    " WHERE MATCH(x.search_cjk) AGAINST (? IN BOOLEAN MODE)"
+			    " UNION SELECT r.ticket_id FROM replies r"
+			    " WHERE MATCH(r.search_cjk) AGAINST (? IN BOOLEAN MODE)");
+		tick_sql_add(s, ") h)");
+	}
 }
 
 /* Whether scope s limits the tickets at all. When it does not, the built
@@ -1532,11 +1549,15 @@ tick_ticket_bind_where(struct tick_q *q, const struct tick_ticket_filters *f)
 	if (f->q[0]) {
 		tick_q_str(q, f->q, (size_t)-1);
 		tick_q_str(q, f->qref[0] ? f->qref : f->q, (size_t)-1);
-		tick_q_str(q, f->qmobile, (size_t)-1);
+		tick_q_str(q, f->qwords, (size_t)-1);
 		tick_q_str(q, f->qlike, (size_t)-1);
-		tick_q_str(q, f->q, (size_t)-1);
-		tick_q_str(q, f->qlike, (size_t)-1);
-		tick_q_str(q, f->q, (size_t)-1);
+		tick_q_str(q, f->qwords, (size_t)-1);
+		if (f->qmobile[0])
+			tick_q_str(q, f->qmobile, (size_t)-1);
+		if (f->qcjk[0]) {
+			tick_q_str(q, f->qcjk, (size_t)-1);
+			tick_q_str(q, f->qcjk, (size_t)-1);
+		}
 	}
 }
 

@@ -10,6 +10,7 @@
 #include "bounds.h"
 #include "cursor.h"
 #include "err.h"
+#include "refs.h"
 #include "status.h"
 
 struct tick_db;
@@ -179,10 +180,14 @@ struct tick_ticket_filters {
 	int unassigned;
 	char q[201], qlike[420]; /* the search, and it escaped for LIKE */
 	/* What the search names besides its words (base/refs): the reference
-	 * it spells ("1" is TKT-000001) or "", and the LIKE pattern a mobile
-	 * is matched with: the mobile's end ("%612345678") for a phone
-	 * number however written, else the search as the mobile's start. */
-	char qref[48], qmobile[424];
+	 * it spells ("1" is TKT-000001) or "", the LIKE pattern of the
+	 * mobile's end reversed ("876543216%", matched against mobile_rev:
+	 * an index range) for a phone number however written, or "", and
+	 * its Chinese and Japanese runs as a boolean query over the bigram
+	 * columns, or "" (sql/033_search.sql). */
+	char qwords[TICK_SEARCH_WORDS_MAX]; /* q for FULLTEXT (base/refs) */
+	char qref[48], qmobile[TICK_SEARCH_PHONE_MAX + 2];
+	char qcjk[TICK_SEARCH_CJK_MAX];
 	char from[24], to[24]; /* YYYY-MM-DD[THH:MM:SS], "" when absent */
 	/* The IANA zone from and to are in (MariaDB's time zone tables);
 	 * "" for UTC as the inbox has it. */

@@ -25,6 +25,7 @@ import { register as registerAttentionInbox } from './attention_inbox.test.mjs';
 import { register as registerLayout } from './layout.test.mjs';
 import { register as registerCanned } from './canned.test.mjs';
 import { register as registerChannel } from './channel.test.mjs';
+import { register as registerChoices } from './choices.test.mjs';
 
 const LIVE_MS = 2000; // a change shows within two seconds, without a reload
 const PHOTO = makePng(480, 320);
@@ -905,5 +906,6 @@ registerAttentionInbox(test);
 registerLayout(test);
 registerCanned(test);
 registerChannel(test);
+registerChoices(test);
 
 process.exitCode = await runAll(tests);

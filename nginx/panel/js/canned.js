@@ -2,9 +2,10 @@
 // "/" at the start of a word opens a searchable picker of the desk's canned
 // replies (arrows, Enter, Escape; a listbox the text box points into with
 // aria-activedescendant) that inserts the reply with {name}, {reference}
-// and {agent} filled, and its buttons into the reply's buttons; and the
-// typing signal (POST /api/tickets/:id/typing) at most once per 20 s.
+// and {agent} filled, and its buttons into the reply's button editor
+// (js/choices.js, which also makes lists); and the typing signal (POST /api/tickets/:id/typing) at most once per 20 s.
 import { api, get } from './api.js';
+import { attachChoices } from './choices.js';
 import { h, nextId } from './dom.js';
 import { session } from './session.js';
 
@@ -25,37 +26,24 @@ export function fillCanned(text, t) {
 
 // Hooks the picker, the buttons and the typing signal to the textarea
 // input of the reply form; ticket() answers the ticket shown. Returns
-// {el: the buttons box to put in the form, extra(): members for the reply
-// body, reset()}.
+// {el: the buttons and list controls to put in the form, extra(): members
+// for the reply body, fieldsFor(details): the editors' fields under the
+// API's names, for showFieldErrors, reset()}.
 export function attachComposer(input, ticket) {
   const listId = nextId('canned-list');
   const list = h('ul', { class: 'canned-list', id: listId, role: 'listbox', 'aria-label': 'Canned replies', hidden: true });
   const empty = h('p', { class: 'canned-empty muted', hidden: true, role: 'status' });
   const picker = h('div', { class: 'canned-picker' }, list, empty);
-  const chips = h('span', { class: 'canned-buttons-list' });
-  const removeBtn = h('button', { type: 'button', class: 'btn btn-small' }, 'Remove buttons');
-  const buttonsBox = h('div', { class: 'canned-buttons', hidden: true, role: 'group', 'aria-label': 'Reply buttons' },
-    'Buttons sent with this reply: ', chips, ' ', removeBtn);
-  const el = h('div', { class: 'canned-extras' }, picker, buttonsBox);
+  const choices = attachChoices(input);
+  const el = h('div', { class: 'canned-extras' }, picker, choices.el);
   input.setAttribute('aria-autocomplete', 'list');
   input.setAttribute('aria-controls', listId);
 
-  let buttons = [];
   let cache = null; // {at, items}
   let shown = [];
   let active = -1;
   let token = null; // {start, end} of the "/word" being completed
   let lastTyping = 0;
-
-  function setButtons(titles) {
-    buttons = (titles || []).slice(0, 3);
-    chips.replaceChildren(...buttons.map((b) => h('span', { class: 'chip' }, b)));
-    buttonsBox.hidden = buttons.length === 0;
-  }
-  removeBtn.addEventListener('click', () => {
-    setButtons([]);
-    input.focus();
-  });
 
   function close() {
     list.hidden = true;
@@ -136,7 +124,7 @@ export function attachComposer(input, ticket) {
     input.value = v.slice(0, token.start) + text + v.slice(token.end);
     const caret = token.start + text.length;
     input.setSelectionRange(caret, caret);
-    if (c.buttons && c.buttons.length) setButtons(c.buttons);
+    if (c.buttons && c.buttons.length) choices.setButtons(c.buttons);
     close();
     input.dispatchEvent(new Event('change', { bubbles: true }));
     input.focus();
@@ -175,9 +163,10 @@ export function attachComposer(input, ticket) {
 
   return {
     el,
-    extra: () => (buttons.length ? { buttons: buttons.map((title) => ({ title })) } : {}),
+    extra: () => choices.extra(),
+    fieldsFor: (details) => choices.fieldsFor(details),
     reset: () => {
-      setButtons([]);
+      choices.reset();
       close();
     },
   };

@@ -213,7 +213,7 @@ export function mount(main, ctx) {
       } else if (err.code === 'outside_window') {
         replyNotice.replaceChildren(notice('warn', h('strong', {}, 'Outside the 24-hour window. '), err.message));
       } else if (err.status === 422) {
-        const rest = showFieldErrors([reply, replyFile], err.details);
+        const rest = showFieldErrors([reply, replyFile, ...canned.fieldsFor(err.details)], err.details);
         replyNotice.replaceChildren(notice('error', err.message, restList(rest)));
       } else {
         replyNotice.replaceChildren(notice('error', err.message));
