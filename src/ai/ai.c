@@ -373,33 +373,31 @@ tick_ai_parse_verdict(const char *text, size_t len, struct tick_ai_verdict *v,
 			fail(err, errsz, "suggestion is not an object", NULL);
 			goto out;
 		}
-		if (!choice(json_object_get(sug, "life_saving_rule"),
-		        TICK_REPORT_CATEGORY, v->life_saving_rule,
-		        sizeof(v->life_saving_rule))) {
-			fail(err, errsz,
-			    "suggestion.life_saving_rule is not "
-			    "a known rule",
-			    NULL);
-			goto out;
-		}
-		if (!choice(json_object_get(sug, "observation_type"),
-		        TICK_REPORT_OBSERVATION, v->observation_type,
-		        sizeof(v->observation_type))) {
-			fail(err, errsz,
-			    "suggestion.observation_type is not "
-			    "a known type",
-			    NULL);
-			goto out;
-		}
-		if (!choice(json_object_get(sug, "severity"),
-		        TICK_REPORT_SEVERITY, v->severity,
-		        sizeof(v->severity))) {
-			fail(err, errsz,
-			    "suggestion.severity is not a known "
-			    "severity",
-			    NULL);
-			goto out;
-		}
+		/* The suggestion's words, each from its vocabulary. */
+		const struct {
+			const char *member;
+			enum tick_report_kind kind;
+			char *buf;
+			size_t cap;
+			const char *why;
+		} words[] = {
+			{ "life_saving_rule", TICK_REPORT_CATEGORY,
+			    v->life_saving_rule, sizeof(v->life_saving_rule),
+			    "suggestion.life_saving_rule is not a known rule" },
+			{ "observation_type", TICK_REPORT_OBSERVATION,
+			    v->observation_type, sizeof(v->observation_type),
+			    "suggestion.observation_type is not a known type" },
+			{ "severity", TICK_REPORT_SEVERITY, v->severity,
+			    sizeof(v->severity),
+			    "suggestion.severity is not a known severity" },
+		};
+
+		for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+			if (!choice(json_object_get(sug, words[i].member),
+			        words[i].kind, words[i].buf, words[i].cap)) {
+				fail(err, errsz, words[i].why, NULL);
+				goto out;
+			}
 		if ((v->confidence = unit(json_object_get(sug, "confidence"))) <
 		    0) {
 			fail(err, errsz, "suggestion.confidence is not in 0..1",

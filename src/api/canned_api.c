@@ -131,24 +131,12 @@ finish(struct tick_req *req, enum tick_err rc, long long id, int status,
 	struct tick_db *db = req->app->db;
 	json_t *o;
 
-	if (rc == TICK_OK)
-		rc = tick_db_commit(db);
-	if (rc != TICK_OK) {
-		tick_db_rollback(db);
-		if (rc == TICK_ECONFLICT)
-			tick_http_fail(req, 409, TICK_ECONFLICT, "duplicate",
-			    "another canned reply has this code",
-			    json_pack("{s:s}", "code", "is taken"));
-		else if (rc == TICK_ENOTFOUND)
-			not_found(req);
-		else
-			tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+	if (tick_http_end_write(req, rc, "code",
+	        "another canned reply has this code",
+	        "no such canned reply") != 0)
 		return;
-	}
 	if (status == 0) {
-		tick_http_ok(req, 200,
-		    json_pack("{s:I, s:b}", "id", (json_int_t)id, "deleted", 1),
-		    msg);
+		tick_http_ok_deleted(req, id, msg);
 		return;
 	}
 	if ((o = tick_canned_json(db, id, &rc)) == NULL) {
@@ -173,14 +161,8 @@ tick_canned_list_route(struct tick_req *req)
 		    json_pack("{s:s}", "q", "at most 100 characters"));
 		return;
 	}
-	if ((rc = tick_canned_list(req->app->db, q, &items)) != TICK_OK) {
-		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
-		return;
-	}
-	tick_http_ok(req, 200,
-	    json_pack("{s:o, s:I}", "items", items, "total",
-	        (json_int_t)json_array_size(items)),
-	    NULL);
+	rc = tick_canned_list(req->app->db, q, &items);
+	tick_http_ok_list(req, rc, items);
 }
 
 void
@@ -190,12 +172,7 @@ tick_canned_get_route(struct tick_req *req)
 	enum tick_err rc = TICK_ENOTFOUND;
 	json_t *o = id > 0 ? tick_canned_json(req->app->db, id, &rc) : NULL;
 
-	if (o != NULL)
-		tick_http_ok(req, 200, o, NULL);
-	else if (rc == TICK_ENOTFOUND)
-		not_found(req);
-	else
-		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+	tick_http_ok_found(req, 200, o, rc, "no such canned reply", NULL);
 }
 
 void

@@ -365,9 +365,7 @@ tick_contacts_delete_route(struct tick_req *req)
 			tick_http_fail(req, 0, rc, NULL, NULL, NULL);
 		return;
 	}
-	tick_http_ok(req, 200,
-	    json_pack("{s:I, s:b}", "id", (json_int_t)id, "deleted", 1),
-	    "contact deleted");
+	tick_http_ok_deleted(req, id, "contact deleted");
 }
 
 void

@@ -24,32 +24,12 @@ not_found(struct tick_req *req, const char *what)
 	tick_http_fail(req, 404, TICK_ENOTFOUND, "not_found", what, NULL);
 }
 
-static void
-duplicate(struct tick_req *req, const char *what)
-{
-	tick_http_fail(req, 409, TICK_ECONFLICT, "duplicate", what,
-	    json_pack("{s:s}", "name", "is taken"));
-}
-
 /* Ends a write: commit, or roll back and answer the failure. 0 when
  * committed. */
 static int
 finish_tx(struct tick_req *req, enum tick_err rc, const char *dup)
 {
-	struct tick_db *db = req->app->db;
-
-	if (rc == TICK_OK)
-		rc = tick_db_commit(db);
-	if (rc == TICK_OK)
-		return 0;
-	tick_db_rollback(db);
-	if (rc == TICK_ECONFLICT)
-		duplicate(req, dup);
-	else if (rc == TICK_ENOTFOUND)
-		not_found(req, "no such item");
-	else
-		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
-	return -1;
+	return tick_http_end_write(req, rc, "name", dup, "no such item");
 }
 
 /* ---- /api/calendars */
@@ -190,12 +170,8 @@ read_calendar(struct tick_req *req, json_t *body, int create,
 					break;
 				}
 	}
-	if (json_object_size(errors) == 0) {
-		json_decref(errors);
-		return 0;
-	}
-	tick_http_invalid(req, "the calendar has invalid fields", errors);
-	return -1;
+	return tick_http_fields_ok(req, "the calendar has invalid fields",
+	    errors);
 }
 
 /* The teams named by team_ids use calendar id (those that named it and
@@ -231,14 +207,7 @@ answer_calendar(struct tick_req *req, int status, long long id, const char *msg)
 	enum tick_err rc;
 	json_t *c = tick_calendar_json(req->app->db, id, &rc);
 
-	if (c == NULL) {
-		if (rc == TICK_ENOTFOUND)
-			not_found(req, "no such calendar");
-		else
-			tick_http_fail(req, 0, rc, NULL, NULL, NULL);
-		return;
-	}
-	tick_http_ok(req, status, c, msg);
+	tick_http_ok_found(req, status, c, rc, "no such calendar", msg);
 }
 
 void
@@ -247,14 +216,7 @@ tick_calendars_list(struct tick_req *req)
 	json_t *items = NULL;
 	enum tick_err rc = tick_calendar_list(req->app->db, &items);
 
-	if (rc != TICK_OK) {
-		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
-		return;
-	}
-	tick_http_ok(req, 200,
-	    json_pack("{s:o, s:I}", "items", items, "total",
-	        (json_int_t)json_array_size(items)),
-	    NULL);
+	tick_http_ok_list(req, rc, items);
 }
 
 void
@@ -352,9 +314,7 @@ tick_calendars_delete(struct tick_req *req)
 		rc = tick_audit_req(req, "calendar.delete", "calendar", id,
 		    json_pack("{s:O}", "calendar", before));
 	if (finish_tx(req, rc, "") == 0)
-		tick_http_ok(req, 200,
-		    json_pack("{s:I, s:b}", "id", (json_int_t)id, "deleted", 1),
-		    "calendar deleted");
+		tick_http_ok_deleted(req, id, "calendar deleted");
 	json_decref(before);
 }
 
@@ -483,12 +443,8 @@ read_policy(struct tick_req *req, json_t *body, int create,
 		in->reassign = json_is_true(v);
 	}
 	(void)has;
-	if (json_object_size(errors) == 0) {
-		json_decref(errors);
-		return 0;
-	}
-	tick_http_invalid(req, "the SLA policy has invalid fields", errors);
-	return -1;
+	return tick_http_fields_ok(req, "the SLA policy has invalid fields",
+	    errors);
 }
 
 static void
@@ -497,14 +453,7 @@ answer_policy(struct tick_req *req, int status, long long id, const char *msg)
 	enum tick_err rc;
 	json_t *p = tick_sla_policy_json(req->app->db, id, &rc);
 
-	if (p == NULL) {
-		if (rc == TICK_ENOTFOUND)
-			not_found(req, "no such SLA policy");
-		else
-			tick_http_fail(req, 0, rc, NULL, NULL, NULL);
-		return;
-	}
-	tick_http_ok(req, status, p, msg);
+	tick_http_ok_found(req, status, p, rc, "no such SLA policy", msg);
 }
 
 void
@@ -513,14 +462,7 @@ tick_sla_policies_list(struct tick_req *req)
 	json_t *items = NULL;
 	enum tick_err rc = tick_sla_policy_list(req->app->db, &items);
 
-	if (rc != TICK_OK) {
-		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
-		return;
-	}
-	tick_http_ok(req, 200,
-	    json_pack("{s:o, s:I}", "items", items, "total",
-	        (json_int_t)json_array_size(items)),
-	    NULL);
+	tick_http_ok_list(req, rc, items);
 }
 
 void
@@ -604,8 +546,6 @@ tick_sla_policies_delete(struct tick_req *req)
 		rc = tick_audit_req(req, "sla_policy.delete", "sla_policy", id,
 		    json_pack("{s:O}", "policy", before));
 	if (finish_tx(req, rc, "") == 0)
-		tick_http_ok(req, 200,
-		    json_pack("{s:I, s:b}", "id", (json_int_t)id, "deleted", 1),
-		    "SLA policy deleted");
+		tick_http_ok_deleted(req, id, "SLA policy deleted");
 	json_decref(before);
 }

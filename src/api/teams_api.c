@@ -43,14 +43,7 @@ answer_team(struct tick_req *req, int status, long long id, const char *msg)
 	enum tick_err rc;
 	json_t *t = tick_team_json(req->app->db, id, &rc);
 
-	if (t == NULL) {
-		if (rc == TICK_ENOTFOUND)
-			no_such_team(req);
-		else
-			tick_http_fail(req, 0, rc, NULL, NULL, NULL);
-		return;
-	}
-	tick_http_ok(req, status, t, msg);
+	tick_http_ok_found(req, status, t, rc, "no such team", msg);
 }
 
 /* Waiting tickets of team id go out (after a change that may give
@@ -144,12 +137,7 @@ read_team(struct tick_req *req, json_t *body, int create,
 		else if (!json_is_null(v))
 			in->agent_capacity = (long long)json_integer_value(v);
 	}
-	if (json_object_size(errors) == 0) {
-		json_decref(errors);
-		return 0;
-	}
-	tick_http_invalid(req, "the team has invalid fields", errors);
-	return -1;
+	return tick_http_fields_ok(req, "the team has invalid fields", errors);
 }
 
 void
@@ -158,14 +146,7 @@ tick_teams_list(struct tick_req *req)
 	json_t *items = NULL;
 	enum tick_err rc = tick_team_list(req->app->db, &items);
 
-	if (rc != TICK_OK) {
-		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
-		return;
-	}
-	tick_http_ok(req, 200,
-	    json_pack("{s:o, s:I}", "items", items, "total",
-	        (json_int_t)json_array_size(items)),
-	    NULL);
+	tick_http_ok_list(req, rc, items);
 }
 
 void
@@ -178,14 +159,6 @@ tick_teams_get(struct tick_req *req)
 		return;
 	}
 	answer_team(req, 200, id, NULL);
-}
-
-static void
-duplicate(struct tick_req *req)
-{
-	tick_http_fail(req, 409, TICK_ECONFLICT, "duplicate",
-	    "another team has this name",
-	    json_pack("{s:s}", "name", "is taken"));
 }
 
 void
@@ -204,22 +177,17 @@ tick_teams_create(struct tick_req *req)
 	if (!in.has_assignment)
 		in.assignment = TICK_ASSIGN_MANUAL;
 	if ((rc = tick_db_begin(db)) == TICK_OK &&
-	    (rc = tick_team_create(db, &in, &id)) == TICK_OK &&
-	    (rc = tick_audit_req(req, "team.create", "team", id,
-	         json_pack("{s:s, s:s, s:O?, s:O?, s:b}", "name", in.name,
-	             "assignment", tick_assign_mode_names[in.assignment],
-	             "site_id", json_object_get(body, "site_id"),
-	             "agent_capacity", json_object_get(body, "agent_capacity"),
-	             "is_default", in.is_default))) == TICK_OK)
-		rc = tick_db_commit(db);
-	if (rc != TICK_OK) {
-		tick_db_rollback(db);
-		if (rc == TICK_ECONFLICT)
-			duplicate(req);
-		else
-			tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+	    (rc = tick_team_create(db, &in, &id)) == TICK_OK)
+		rc = tick_audit_req(req, "team.create", "team", id,
+		    json_pack("{s:s, s:s, s:O?, s:O?, s:b}", "name", in.name,
+		        "assignment", tick_assign_mode_names[in.assignment],
+		        "site_id", json_object_get(body, "site_id"),
+		        "agent_capacity",
+		        json_object_get(body, "agent_capacity"), "is_default",
+		        in.is_default));
+	if (tick_http_end_write(req, rc, "name", "another team has this name",
+	        NULL) != 0)
 		goto out;
-	}
 	answer_team(req, 201, id, "team created");
 out:
 	json_decref(body);
@@ -245,29 +213,18 @@ tick_teams_update(struct tick_req *req)
 		goto out;
 	if ((rc = tick_db_begin(db)) != TICK_OK ||
 	    (rc = tick_team_lock(db, id, &t)) != TICK_OK) {
-		tick_db_rollback(db);
-		if (rc == TICK_ENOTFOUND)
-			no_such_team(req);
-		else
-			tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		tick_http_end_write(req, rc, NULL, NULL, "no such team");
 		goto out;
 	}
 	before = tick_team_json(db, id, &rc);
 	if (rc == TICK_OK)
 		json_object_del(before, "members");
-	if (rc == TICK_OK && (rc = tick_team_update(db, id, &in)) == TICK_OK &&
-	    (rc = tick_audit_req(req, "team.update", "team", id,
-	         json_pack("{s:O, s:O}", "before", before, "changes", body))) ==
-	        TICK_OK)
-		rc = tick_db_commit(db);
-	if (rc != TICK_OK) {
-		tick_db_rollback(db);
-		if (rc == TICK_ECONFLICT)
-			duplicate(req);
-		else
-			tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+	if (rc == TICK_OK && (rc = tick_team_update(db, id, &in)) == TICK_OK)
+		rc = tick_audit_req(req, "team.update", "team", id,
+		    json_pack("{s:O, s:O}", "before", before, "changes", body));
+	if (tick_http_end_write(req, rc, "name", "another team has this name",
+	        NULL) != 0)
 		goto out;
-	}
 	/* A team that now assigns, or gives more room, takes its waiting
 	 * tickets. */
 	drain(req, id, 0);
@@ -292,25 +249,15 @@ tick_teams_delete(struct tick_req *req)
 	}
 	if ((rc = tick_db_begin(db)) != TICK_OK ||
 	    (rc = tick_team_lock(db, id, &t)) != TICK_OK) {
-		tick_db_rollback(db);
-		if (rc == TICK_ENOTFOUND)
-			no_such_team(req);
-		else
-			tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		tick_http_end_write(req, rc, NULL, NULL, "no such team");
 		return;
 	}
 	before = tick_team_json(db, id, &rc);
-	if (rc == TICK_OK && (rc = tick_team_delete(db, id)) == TICK_OK &&
-	    (rc = tick_audit_req(req, "team.delete", "team", id,
-	         json_pack("{s:O}", "team", before))) == TICK_OK)
-		rc = tick_db_commit(db);
-	if (rc != TICK_OK) {
-		tick_db_rollback(db);
-		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
-	} else
-		tick_http_ok(req, 200,
-		    json_pack("{s:I, s:b}", "id", (json_int_t)id, "deleted", 1),
-		    "team deleted");
+	if (rc == TICK_OK && (rc = tick_team_delete(db, id)) == TICK_OK)
+		rc = tick_audit_req(req, "team.delete", "team", id,
+		    json_pack("{s:O}", "team", before));
+	if (tick_http_end_write(req, rc, NULL, NULL, NULL) == 0)
+		tick_http_ok_deleted(req, id, "team deleted");
 	json_decref(before);
 }
 

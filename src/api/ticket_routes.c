@@ -206,12 +206,8 @@ check_body(struct tick_req *req, json_t *body, const struct tick_field *f,
 		return -1;
 	}
 	cross_check(body, errors, cur_type, cur_other, cur_mobile, cur_wa);
-	if (json_object_size(errors) == 0) {
-		json_decref(errors);
-		return 0;
-	}
-	tick_http_invalid(req, "some fields are missing or invalid", errors);
-	return -1;
+	return tick_http_fields_ok(req, "some fields are missing or invalid",
+	    errors);
 }
 
 /* ---- A safety report's fields on PUT /api/tickets/:id (issue 11). */
@@ -721,8 +717,7 @@ tick_tickets_delete(struct tick_req *req)
 		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
 		return;
 	}
-	tick_http_ok(req, 200,
-	    json_pack("{s:I, s:b}", "id", (json_int_t)id, "deleted", 1),
+	tick_http_ok_deleted(req, id,
 	    "ticket removed from the lists; its record is kept");
 }
 

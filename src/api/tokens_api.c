@@ -47,15 +47,8 @@ tick_tokens_api_list(struct tick_req *req)
 			return;
 		}
 	}
-	if ((rc = tick_tokens_list(req->app->db, user, TOKENS_LIST_MAX,
-	         &items)) != TICK_OK) {
-		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
-		return;
-	}
-	tick_http_ok(req, 200,
-	    json_pack("{s:o, s:I}", "items", items, "total",
-	        (json_int_t)json_array_size(items)),
-	    NULL);
+	rc = tick_tokens_list(req->app->db, user, TOKENS_LIST_MAX, &items);
+	tick_http_ok_list(req, rc, items);
 }
 
 /*

@@ -288,8 +288,7 @@ tick_webhooks_delete(struct tick_req *req)
 		    rc == TICK_ENOTFOUND ? "no such webhook" : NULL, NULL);
 		return;
 	}
-	tick_http_ok(req, 200,
-	    json_pack("{s:I, s:b}", "id", (json_int_t)id, "deleted", 1),
+	tick_http_ok_deleted(req, id,
 	    "the webhook receives nothing more; its deliveries are kept");
 }
 

@@ -3,7 +3,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "app.h"
 #include "crypto.h"
+#include "db.h"
 #include "http.h"
 #include "json.h"
 #include "valid.h"
@@ -462,6 +464,74 @@ tick_http_stream_write(struct tick_req *req, const char *buf, size_t len)
 	if (!req->streamed)
 		return -1;
 	return req->stream_out(req->io, buf, len);
+}
+
+void
+tick_http_ok_list(struct tick_req *req, enum tick_err rc, json_t *items)
+{
+	if (rc != TICK_OK) {
+		json_decref(items);
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+		return;
+	}
+	tick_http_ok(req, 200,
+	    json_pack("{s:o, s:I}", "items", items, "total",
+	        (json_int_t)json_array_size(items)),
+	    NULL);
+}
+
+void
+tick_http_ok_found(struct tick_req *req, int status, json_t *obj,
+    enum tick_err rc, const char *what, const char *message)
+{
+	if (obj != NULL)
+		tick_http_ok(req, status, obj, message);
+	else if (rc == TICK_ENOTFOUND)
+		tick_http_fail(req, 404, TICK_ENOTFOUND, "not_found", what,
+		    NULL);
+	else
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+}
+
+int
+tick_http_fields_ok(struct tick_req *req, const char *message, json_t *errors)
+{
+	if (json_object_size(errors) == 0) {
+		json_decref(errors);
+		return 0;
+	}
+	tick_http_invalid(req, message, errors);
+	return -1;
+}
+
+void
+tick_http_ok_deleted(struct tick_req *req, long long id, const char *message)
+{
+	tick_http_ok(req, 200,
+	    json_pack("{s:I, s:b}", "id", (json_int_t)id, "deleted", 1),
+	    message);
+}
+
+int
+tick_http_end_write(struct tick_req *req, enum tick_err rc, const char *field,
+    const char *dup, const char *what)
+{
+	struct tick_db *db = req->app->db;
+
+	if (rc == TICK_OK)
+		rc = tick_db_commit(db);
+	if (rc == TICK_OK)
+		return 0;
+	tick_db_rollback(db);
+	if (rc == TICK_ECONFLICT && field != NULL)
+		tick_http_fail(req, 409, TICK_ECONFLICT, "duplicate", dup,
+		    json_pack("{s:s}", field, "is taken"));
+	else if (rc == TICK_ENOTFOUND && what != NULL)
+		tick_http_fail(req, 404, TICK_ENOTFOUND, "not_found", what,
+		    NULL);
+	else
+		tick_http_fail(req, 0, rc, NULL, NULL, NULL);
+	return -1;
 }
 
 void

@@ -143,6 +143,39 @@ tick_http_page(struct tick_req *req, long long *page, long long *limit);
 void tick_http_ok_page(struct tick_req *req, json_t *items, long long total,
     long long page, long long limit);
 
+/* Answers a whole list: {items, total} with total the array's size, or
+ * the error rc when rc is not TICK_OK. Takes ownership of items. */
+void tick_http_ok_list(struct tick_req *req, enum tick_err rc, json_t *items);
+
+/*
+ * Answers status with obj (taken) and message (may be NULL); when obj is
+ * NULL, 404 not_found saying what if rc is TICK_ENOTFOUND, else the error
+ * rc. The one answer of a handler that fetched one thing by its id.
+ */
+void tick_http_ok_found(struct tick_req *req, int status, json_t *obj,
+    enum tick_err rc, const char *what, const char *message);
+
+/*
+ * The end of a body's field checks: 0 when errors (taken) is empty, else
+ * answers 422 validation_failed with message and errors and returns -1.
+ */
+int
+tick_http_fields_ok(struct tick_req *req, const char *message, json_t *errors);
+
+/* Answers 200 {id, deleted: true} with message. */
+void
+tick_http_ok_deleted(struct tick_req *req, long long id, const char *message);
+
+/*
+ * Ends a write on the worker's connection: when rc is TICK_OK commits and
+ * returns 0; otherwise (or when the commit fails) rolls back, answers and
+ * returns -1: 409 duplicate saying dup with details {field: "is taken"}
+ * on TICK_ECONFLICT when field is not NULL, 404 not_found saying what on
+ * TICK_ENOTFOUND when what is not NULL, else rc's own error.
+ */
+int tick_http_end_write(struct tick_req *req, enum tick_err rc,
+    const char *field, const char *dup, const char *what);
+
 /* The route parameter i as a positive id, or 0 when it is not one. */
 long long tick_http_param_id(const struct tick_req *req, size_t i);
 

@@ -95,7 +95,6 @@ tick_audit_read(struct tick_db *db, const char *action, long long actor,
 	struct tick_audit_entry e;
 	enum tick_err rc;
 	struct tick_q q;
-	int r;
 
 	tick_q_init(&q, db, stmts[AU_LIST]);
 	bind_filters(&q, action, actor);
@@ -111,11 +110,7 @@ tick_audit_read(struct tick_db *db, const char *action, long long actor,
 	tick_q_out_str(&q, details, sizeof(details));
 	tick_q_out_str(&q, when, sizeof(when));
 	rc = tick_q_exec(&q);
-	while (rc == TICK_OK && (r = tick_q_fetch(&q)) != 0) {
-		if (r < 0) {
-			rc = TICK_EDB;
-			break;
-		}
+	while (tick_q_next(&q, &rc)) {
 		e.id = id;
 		e.actor_id = tick_q_isnull(&q, 1) ? 0 : actor_id;
 		e.actor_email = tick_q_isnull(&q, 2) ? NULL : email;

@@ -743,8 +743,22 @@ tick_q_count(struct tick_q *q, long long *n)
 	return rc;
 }
 
+int
+tick_q_next(struct tick_q *q, enum tick_err *rc)
+{
+	int r;
+
+	if (*rc != TICK_OK || (r = tick_q_fetch(q)) == 0)
+		return 0;
+	if (r < 0) {
+		*rc = TICK_EDB;
+		return 0;
+	}
+	return 1;
+}
+
 enum tick_err
-tick_q_one(struct tick_q *q)
+tick_q_first(struct tick_q *q)
 {
 	enum tick_err rc;
 	int r;
@@ -753,6 +767,14 @@ tick_q_one(struct tick_q *q)
 		r = tick_q_fetch(q);
 		rc = r == 1 ? TICK_OK : r == 0 ? TICK_ENOTFOUND : TICK_EDB;
 	}
+	return rc;
+}
+
+enum tick_err
+tick_q_one(struct tick_q *q)
+{
+	enum tick_err rc = tick_q_first(q);
+
 	tick_q_done(q);
 	return rc;
 }

@@ -139,6 +139,16 @@ void tick_q_out_int(struct tick_q *q, long long *v);
 enum tick_err tick_q_exec(struct tick_q *q);
 /* The next row into the outputs: 1 a row, 0 no more, -1 error. */
 int tick_q_fetch(struct tick_q *q);
+/*
+ * The next row of a statement run with rc = tick_q_exec(): 1 a row while
+ * *rc is TICK_OK; 0 when *rc is not, at the end, or when the fetch fails
+ * (*rc then TICK_EDB). The loop: while (tick_q_next(&q, &rc)) { ... }.
+ */
+int tick_q_next(struct tick_q *q, enum tick_err *rc);
+/* Runs the statement and fetches its first row into the outputs, keeping
+ * the result for tick_q_isnull() and tick_q_outlen(): TICK_OK (a row),
+ * TICK_ENOTFOUND (none) or the error; the caller calls tick_q_done(). */
+enum tick_err tick_q_first(struct tick_q *q);
 /* The length of output column i of the fetched row (bytes, for text and
  * binary columns). */
 unsigned long tick_q_outlen(const struct tick_q *q, int i);

@@ -446,7 +446,7 @@ series_times(struct tick_db *db, const struct tick_ticket_filters *f, int g,
 	long long secs = 0, count = 0;
 	struct tick_q q;
 	enum tick_err rc;
-	int r, any = 0, usable = 0;
+	int any = 0, usable = 0;
 
 	rc = hist_times(db, f, g, which, name, by_key, &count, &usable);
 	if (rc != TICK_OK)
@@ -474,11 +474,7 @@ series_times(struct tick_db *db, const struct tick_ticket_filters *f, int g,
 	/* Only the values are kept (8 bytes each), not the result. */
 	tick_q_unbuffered(&q);
 	rc = tick_q_exec(&q);
-	while (rc == TICK_OK && (r = tick_q_fetch(&q)) != 0) {
-		if (r < 0) {
-			rc = TICK_EDB;
-			break;
-		}
+	while (tick_q_next(&q, &rc)) {
 		if (any && strcmp(key, cur) != 0) {
 			put_times(by_key, cur, name, &a);
 			a.n = 0;
@@ -1031,7 +1027,6 @@ tick_reports_each(struct tick_db *db, const struct tick_ticket_filters *f,
 	struct tick_report_row *r;
 	struct tick_q q;
 	enum tick_err rc;
-	int fr;
 
 	*stopped = 0;
 	if ((r = calloc(1, sizeof(*r))) == NULL)
@@ -1044,11 +1039,7 @@ tick_reports_each(struct tick_db *db, const struct tick_ticket_filters *f,
 	tick_q_int(&q, max);
 	tick_q_unbuffered(&q);
 	rc = tick_q_exec(&q);
-	while (rc == TICK_OK && (fr = tick_q_fetch(&q)) != 0) {
-		if (fr < 0) {
-			rc = TICK_EDB;
-			break;
-		}
+	while (tick_q_next(&q, &rc)) {
 		if (fn(arg, r) != 0) {
 			*stopped = 1;
 			break;

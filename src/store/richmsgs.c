@@ -330,7 +330,6 @@ rich(struct tick_db *db, long long ticket_id, json_t *tl)
 	enum tick_err rc;
 	struct tick_q q;
 	json_t *item;
-	int r;
 
 	tick_q_init(&q, db, stmts[RM_RICH]);
 	tick_q_int(&q, ticket_id);
@@ -348,11 +347,7 @@ rich(struct tick_db *db, long long ticket_id, json_t *tl)
 	tick_q_out_int(&q, &imported);
 	tick_q_out_str(&q, offered, sizeof(offered));
 	rc = tick_q_exec(&q);
-	while (rc == TICK_OK && (r = tick_q_fetch(&q)) != 0) {
-		if (r < 0) {
-			rc = TICK_EDB;
-			break;
-		}
+	while (tick_q_next(&q, &rc)) {
 		if ((item = item_of(tl, id)) == NULL)
 			continue;
 		if (!tick_q_isnull(&q, 1))
@@ -401,7 +396,6 @@ reactions(struct tick_db *db, long long ticket_id, json_t *tl)
 	enum tick_err rc;
 	struct tick_q q;
 	json_t *item;
-	int r;
 
 	tick_q_init(&q, db, stmts[RM_REACTIONS]);
 	tick_q_int(&q, ticket_id);
@@ -412,11 +406,7 @@ reactions(struct tick_db *db, long long ticket_id, json_t *tl)
 	tick_q_out_str(&q, name, sizeof(name));
 	tick_q_out_str(&q, status, sizeof(status));
 	rc = tick_q_exec(&q);
-	while (rc == TICK_OK && (r = tick_q_fetch(&q)) != 0) {
-		if (r < 0) {
-			rc = TICK_EDB;
-			break;
-		}
+	while (tick_q_next(&q, &rc)) {
 		if ((item = item_of(tl, id)) == NULL)
 			continue;
 		json_array_append_new(json_object_get(item, "reactions"),
@@ -440,7 +430,6 @@ edits(struct tick_db *db, long long ticket_id, json_t *tl)
 	enum tick_err rc;
 	struct tick_q q;
 	json_t *item;
-	int r;
 
 	tick_q_init(&q, db, stmts[RM_EDITS]);
 	tick_q_int(&q, ticket_id);
@@ -448,11 +437,7 @@ edits(struct tick_db *db, long long ticket_id, json_t *tl)
 	tick_q_out_str(&q, text, sizeof(text));
 	tick_q_out_str(&q, at, sizeof(at));
 	rc = tick_q_exec(&q);
-	while (rc == TICK_OK && (r = tick_q_fetch(&q)) != 0) {
-		if (r < 0) {
-			rc = TICK_EDB;
-			break;
-		}
+	while (tick_q_next(&q, &rc)) {
 		/* A deleted message shows none of its texts. */
 		if ((item = item_of(tl, id)) == NULL ||
 		    json_is_true(json_object_get(item, "deleted")))

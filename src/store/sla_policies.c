@@ -97,39 +97,37 @@ static const char *const stmts[SL_STMT__MAX] = {
 };
 /* clang-format on */
 
+/* The UPDATE binds whether each field was given before its value (the
+ * SQL keeps the old value when not); the INSERT binds the values only. */
+static void
+bind_has(struct tick_q *q, int update, int has)
+{
+	if (update)
+		tick_q_int(q, has);
+}
+
 static void
 bind_in(struct tick_q *q, const struct tick_sla_policy_in *in, int update)
 {
-	if (update) {
-		tick_q_int(q, in->has_name);
-	}
+	bind_has(q, update, in->has_name);
 	tick_q_str(q, in->name ? in->name : "", (size_t)-1);
-	if (update)
-		tick_q_int(q, in->has_position);
+	bind_has(q, update, in->has_position);
 	tick_q_int(q, in->position);
-	if (update)
-		tick_q_int(q, in->has_severity);
+	bind_has(q, update, in->has_severity);
 	tick_q_opt_str(q, in->severity);
-	if (update)
-		tick_q_int(q, in->has_site);
+	bind_has(q, update, in->has_site);
 	tick_q_opt_int(q, in->site_id);
-	if (update)
-		tick_q_int(q, in->has_team);
+	bind_has(q, update, in->has_team);
 	tick_q_opt_int(q, in->team_id);
-	if (update)
-		tick_q_int(q, in->has_tag);
+	bind_has(q, update, in->has_tag);
 	tick_q_opt_str(q, in->tag);
-	if (update)
-		tick_q_int(q, in->has_first);
+	bind_has(q, update, in->has_first);
 	tick_q_opt_int(q, in->first_min);
-	if (update)
-		tick_q_int(q, in->has_next);
+	bind_has(q, update, in->has_next);
 	tick_q_opt_int(q, in->next_min);
-	if (update)
-		tick_q_int(q, in->has_resolution);
+	bind_has(q, update, in->has_resolution);
 	tick_q_opt_int(q, in->resolution_min);
-	if (update)
-		tick_q_int(q, in->has_reassign);
+	bind_has(q, update, in->has_reassign);
 	tick_q_int(q, in->reassign);
 }
 
@@ -198,18 +196,7 @@ tick_sla_policy_json(struct tick_db *db, long long id, enum tick_err *rc)
 	tick_q_out_int(&q, &re);
 	tick_q_out_str(&q, created, sizeof(created));
 	tick_q_out_str(&q, updated, sizeof(updated));
-	if ((*rc = tick_q_exec(&q)) != TICK_OK) {
-		tick_q_done(&q);
-		return NULL;
-	}
-	switch (tick_q_fetch(&q)) {
-	case 1: break;
-	case 0:
-		*rc = TICK_ENOTFOUND;
-		tick_q_done(&q);
-		return NULL;
-	default:
-		*rc = TICK_EDB;
+	if ((*rc = tick_q_first(&q)) != TICK_OK) {
 		tick_q_done(&q);
 		return NULL;
 	}
@@ -259,7 +246,6 @@ tick_sla_policy_criteria(struct tick_db *db, struct tick_sla_criteria *p,
 	struct tick_sla_criteria r;
 	enum tick_err rc;
 	struct tick_q q;
-	int f;
 
 	*n = 0;
 	memset(&r, 0, sizeof(r));
@@ -271,11 +257,7 @@ tick_sla_policy_criteria(struct tick_db *db, struct tick_sla_criteria *p,
 	tick_q_out_int(&q, &r.team_id);
 	tick_q_out_str(&q, r.tag, sizeof(r.tag));
 	rc = tick_q_exec(&q);
-	while (rc == TICK_OK && (f = tick_q_fetch(&q)) != 0) {
-		if (f < 0) {
-			rc = TICK_EDB;
-			break;
-		}
+	while (tick_q_next(&q, &rc)) {
 		if (*n < max)
 			p[(*n)++] = r;
 	}
@@ -344,18 +326,13 @@ tick_sla_ticket_tags(struct tick_db *db, struct tick_sla_ticket *t)
 	char tag[33 * 4];
 	enum tick_err rc;
 	struct tick_q q;
-	int f;
 
 	t->ntags = 0;
 	tick_q_init(&q, db, stmts[SL_TICKET_TAGS]);
 	tick_q_int(&q, t->id);
 	tick_q_out_str(&q, tag, sizeof(tag));
 	rc = tick_q_exec(&q);
-	while (rc == TICK_OK && (f = tick_q_fetch(&q)) != 0) {
-		if (f < 0) {
-			rc = TICK_EDB;
-			break;
-		}
+	while (tick_q_next(&q, &rc)) {
 		if (t->ntags < TICK_SLA_TAGS_MAX)
 			memcpy(t->tags[t->ntags++], tag, sizeof(tag));
 	}
@@ -422,7 +399,6 @@ tick_sla_due_tickets(struct tick_db *db, int64_t before, long long max,
 	enum tick_err rc;
 	struct tick_q q;
 	char at[32];
-	int f;
 
 	*ids = NULL;
 	*n = 0;
@@ -437,11 +413,7 @@ tick_sla_due_tickets(struct tick_db *db, int64_t before, long long max,
 	tick_q_int(&q, max);
 	tick_q_out_int(&q, &id);
 	rc = tick_q_exec(&q);
-	while (rc == TICK_OK && (f = tick_q_fetch(&q)) != 0) {
-		if (f < 0) {
-			rc = TICK_EDB;
-			break;
-		}
+	while (tick_q_next(&q, &rc)) {
 		if (*n < max)
 			(*ids)[(*n)++] = id;
 	}
