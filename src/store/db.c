@@ -437,10 +437,6 @@ tick_q_out_int(struct tick_q *q, long long *v)
 	q->nout++;
 }
 
-/* How many times a statement outside a transaction is run again after a
- * deadlock (tick_q_exec). */
-#define TICK_DB_STATEMENT_RETRIES 3
-
 /*
  * A deadlock rolls the whole transaction back, at once: the statements a
  * caller might still run (one that ignores a failure) would each commit
@@ -594,14 +590,6 @@ tick_q_exec(struct tick_q *q)
 			rc = attempt(q, &errnum);
 		}
 	}
-	/* A statement of its own (no transaction open) that a deadlock or,
-	 * on Galera, another node's write rolled back did nothing: it runs
-	 * again, a bounded number of times, instead of failing its request
-	 * (two streams of one user opened at once on two nodes, say). */
-	for (int again = 0; rc == TICK_EBUSY && errnum == ER_LOCK_DEADLOCK &&
-	     !q->db->in_tx && again < TICK_DB_STATEMENT_RETRIES;
-	     again++)
-		rc = attempt(q, &errnum);
 	return rc;
 }
 
