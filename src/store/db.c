@@ -843,21 +843,6 @@ tick_db_commit(struct tick_db *db)
 		db->doomed = 0;
 		return TICK_EBUSY;
 	}
-	/* The server says whether it still holds the transaction (the
-	 * status of every answer): one it rolled back on its own, whatever
-	 * the error a caller went past (a Galera brute-force abort seen
-	 * inside a trigger, say), left the statements after it to commit
-	 * alone, so COMMIT would succeed with the rest lost. */
-	if (db->in_tx && db->conn != NULL &&
-	    (db->conn->server_status & SERVER_STATUS_IN_TRANS) == 0) {
-		tick_log_warn("%s: the server rolled the transaction back;"
-		              " not committed",
-		    __func__);
-		db->deadlocks++;
-		tick_db_rollback(db);
-		db->doomed = 0;
-		return TICK_EBUSY;
-	}
 	rc = simple(db, DB_COMMIT);
 	db->in_tx = 0;
 	if (rc == TICK_OK)
