@@ -194,3 +194,19 @@ tick_json_parse(const char *body, size_t len, json_t **out, char *err,
 	*out = root;
 	return TICK_OK;
 }
+
+/* A number Meta wrote as a string or an integer; 0 when neither. */
+long long
+tick_json_meta_num(const json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	const char *s;
+	long long n = 0;
+
+	if (json_is_integer(v))
+		return json_integer_value(v);
+	if ((s = json_is_string(v) ? json_string_value(v) : NULL) != NULL &&
+	    tick_valid_num(s, strlen(s), 0, 99999999999LL, &n) == TICK_OK)
+		return n;
+	return 0;
+}

@@ -11,6 +11,9 @@
 /* The string member key of obj, or NULL when obj is not an object or the
  * member is missing or not a string. Borrowed from obj. */
 const char *tick_json_str(const json_t *obj, const char *key);
+/* obj[key] as a number Meta writes as a string or an integer (timestamps,
+ * error codes); 0 when neither. */
+long long tick_json_meta_num(const json_t *obj, const char *key);
 
 /* The object or array member key of obj, or NULL. Borrowed from obj. */
 json_t *tick_json_obj(const json_t *obj, const char *key);

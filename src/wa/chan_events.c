@@ -21,22 +21,6 @@ token(const char *s, size_t max)
 	return s;
 }
 
-/* A number Meta wrote as a string or an integer; 0 when neither. */
-static long long
-num_of(const json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-	const char *s;
-	long long n = 0;
-
-	if (json_is_integer(v))
-		return json_integer_value(v);
-	if ((s = json_is_string(v) ? json_string_value(v) : NULL) != NULL &&
-	    tick_valid_num(s, strlen(s), 0, 99999999999LL, &n) == TICK_OK)
-		return n;
-	return 0;
-}
-
 int
 tick_wa_chan_field(const char *field)
 {
@@ -99,7 +83,7 @@ read_preferences(const json_t *value, struct tick_wa_chan_event *ev, size_t max,
 		e->user_id = uid;
 		e->detail = detail;
 		e->opt_out = strcmp(v, "stop") == 0;
-		e->timestamp = num_of(item, "timestamp");
+		e->timestamp = tick_json_meta_num(item, "timestamp");
 		(*n)++;
 	}
 }

@@ -184,21 +184,6 @@ nz(const char *s)
 	return s ? s : "";
 }
 
-static long long
-num_of(const json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-	const char *s;
-	long long n = 0;
-
-	if (json_is_integer(v))
-		return json_integer_value(v);
-	if ((s = json_is_string(v) ? json_string_value(v) : NULL) != NULL &&
-	    tick_valid_num(s, strlen(s), 0, 99999999999LL, &n) == TICK_OK)
-		return n;
-	return 0;
-}
-
 static int
 coord_of(const json_t *obj, const char *key, double *out)
 {
@@ -273,7 +258,7 @@ contacts_text(const json_t *arr)
 static long long
 code_of(const json_t *obj)
 {
-	long long n = num_of(obj, "code");
+	long long n = tick_json_meta_num(obj, "code");
 
 	return n > 0 && n <= 2147483647LL ? n : 0;
 }
@@ -308,7 +293,7 @@ read_message(struct tick_wa_msg *m, json_t *msg, const json_t *value, int echo,
 	if (m->type == NULL)
 		m->type = "unknown";
 	m->kind = tick_wa_kind_of(m->type);
-	m->timestamp = num_of(msg, "timestamp");
+	m->timestamp = tick_json_meta_num(msg, "timestamp");
 	o = tick_json_obj(msg, "context");
 	m->context_id = bounded(tick_json_str(o, "id"), TICK_MAX_WAMID);
 	if (m->context_id != NULL && *m->context_id == '\0')
@@ -552,7 +537,7 @@ read_status(struct tick_wa_status *s, const json_t *st)
 	s->rank = tick_wa_status_rank(s->status);
 	s->recipient_id = bounded(tick_json_str(st, "recipient_id"),
 	    TICK_MAX_USER_ID);
-	s->timestamp = num_of(st, "timestamp");
+	s->timestamp = tick_json_meta_num(st, "timestamp");
 	s->opaque = bounded(tick_json_str(st, "biz_opaque_callback_data"),
 	    TICK_WA_MAX_OPAQUE);
 	pricing = json_object_get(st, "pricing");
@@ -761,7 +746,7 @@ read_user_id_updates(struct tick_wa_batch *out, json_t *value)
 		m->from_user_id = prev;
 		m->type = "user_id_update";
 		m->kind = TICK_WA_SYSTEM;
-		m->timestamp = num_of(item, "timestamp");
+		m->timestamp = tick_json_meta_num(item, "timestamp");
 		m->ident = TICK_ID_USER_ID_UPDATE;
 		m->old_key = prev;
 		m->new_user_id = cur;
